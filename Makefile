@@ -1,0 +1,218 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The developer UI of hv. Everything builds into the tree (the module, as
+# kbuild wants) or into build/ (everything else).
+#
+#   make            module, libhv, hvctl, selftests, unit tests
+#   make demo       boot the SVM test machine, load hv.ko, show hvctl info
+#   make check      every test: lint, spec, unit, dkms build, all machines
+#   make help       all targets
+
+KVER		?= $(shell scripts/kver.sh)
+KDIR		?= /lib/modules/$(KVER)/build
+HV_VERSION	:= $(shell scripts/version.sh)
+B		:= $(CURDIR)/build
+KSRC		:= $(B)/ksrc
+
+CC		?= gcc
+CFLAGS		?= -O2 -g
+NL_CFLAGS	:= $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+NL_LIBS		:= $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+USER_CFLAGS	:= $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror \
+		   -Wno-unused-parameter -D_GNU_SOURCE \
+		   -Ikmod/uapi -Ilib $(NL_CFLAGS)
+VERSION_CFLAGS	:= -DHV_VERSION='"$(HV_VERSION)"'
+SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined \
+		   -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIBHV_SRC	:= lib/libhv.c lib/names.c
+CLI_SRC		:= cli/hvctl.c cli/cmd-info.c cli/output.c
+CLI_HDR		:= cli/hvctl.h cli/output.h
+MODULE_SRC	:= $(wildcard kmod/*.c kmod/*.h kmod/vmx/*.c kmod/vmx/*.h \
+		   kmod/svm/*.c kmod/svm/*.h kmod/uapi/*.h) Kbuild
+
+# Unit tests: name -> sources compiled directly into the test.
+UNIT_TESTS	:= test-l1d-policy test-output test-hvctl-args test-libhv-parse
+test-l1d-policy_SRC	:= kmod/tests/test-l1d-policy.c kmod/l1d_policy.c
+test-output_SRC		:= cli/tests/test-output.c cli/output.c
+test-hvctl-args_SRC	:= cli/tests/test-hvctl-args.c cli/hvctl.c \
+			   cli/cmd-info.c cli/output.c lib/libhv.c
+test-libhv-parse_SRC	:= lib/tests/test-libhv-parse.c lib/libhv.c
+
+MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-noept
+SVM_MACHINES	:= qemu-svm
+VMX_MACHINES	:= bochs-haswell bochs-sandy bochs-noept
+MACHINE		?= qemu-svm
+VMRUN		:= python3 selftests/vm/run.py --build $(B) --kver $(KVER)
+
+.PHONY: all module userspace lib cli selftests unit unit-build deps demo \
+	check check-svm check-vmx check-host lint sparse checkpatch kernel-doc \
+	spec initramfs vm-shell dkms-install dkms-uninstall dkms-check \
+	install clean help $(addprefix check-,$(MACHINES))
+
+all: module userspace
+
+help:
+	@sed -n 's/^#   make/  make/p' Makefile
+	@echo "  make module         hv.ko against KDIR=$(KDIR)"
+	@echo "  make unit           cmocka unit tests (ASan+UBSan)"
+	@echo "  make lint           sparse, checkpatch, kernel-doc on kmod/"
+	@echo "  make spec           check kmod/hv.yaml against kmod/uapi/hv.h"
+	@echo "  make check-svm      build, then the QEMU SVM machine"
+	@echo "  make check-vmx      build, then the Bochs VMX machines"
+	@echo "  make check-MACHINE  one of: $(MACHINES)"
+	@echo "  make vm-shell MACHINE=name   boot a machine with a shell on the console"
+	@echo "  make dkms-install   register, build and install hv through DKMS"
+	@echo "  make install        hvctl and its man page under PREFIX=$(PREFIX)"
+
+deps:
+	@scripts/deps.sh
+
+# ---- kernel module -------------------------------------------------------
+
+module: hv.ko
+
+hv.ko: $(MODULE_SRC) VERSION
+	$(MAKE) -C $(KDIR) M=$(CURDIR) HV_VERSION=$(HV_VERSION) W=1 \
+		KCFLAGS=-Werror modules
+
+# ---- userspace -----------------------------------------------------------
+
+userspace: lib cli selftests unit-build
+
+lib: $(B)/libhv.a
+cli: $(B)/hvctl
+
+$(B)/lib/%.o: lib/%.c lib/libhv.h kmod/uapi/hv.h
+	@mkdir -p $(B)/lib
+	$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(B)/libhv.a: $(patsubst lib/%.c,$(B)/lib/%.o,$(LIBHV_SRC))
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/hvctl: $(CLI_SRC) $(CLI_HDR) $(B)/libhv.a
+	$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) -o $@ $(CLI_SRC) $(B)/libhv.a \
+		$(NL_LIBS)
+
+$(KSRC)/.extracted:
+	@scripts/kernel-src.sh $(KSRC)
+
+selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted
+	$(MAKE) -C selftests OUTPUT=$(B)/selftests KSFT_INC=$(KSRC)/include \
+		LIBHV=$(B)/libhv.a CFLAGS_EXTRA="$(USER_CFLAGS)" \
+		LDLIBS_EXTRA="$(NL_LIBS)"
+
+# ---- unit tests ----------------------------------------------------------
+
+define unit_rule
+$(B)/unit/$(1): $$($(1)_SRC) $(CLI_HDR) lib/libhv.h kmod/uapi/hv.h kmod/l1d_policy.h
+	@mkdir -p $(B)/unit
+	$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \
+		-DUNIT_TEST \
+		-o $$@ $$($(1)_SRC) -lcmocka $(NL_LIBS)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))
+
+unit: unit-build
+	@fail=0; for t in $(UNIT_TESTS); do \
+		CMOCKA_MESSAGE_OUTPUT=TAP $(B)/unit/$$t || fail=1; \
+	done; \
+	if [ $$fail = 0 ]; then echo "unit: all passed"; \
+	else echo "unit: FAILED"; exit 1; fi
+
+# ---- lint ----------------------------------------------------------------
+
+KMOD_C		:= $(wildcard kmod/*.c kmod/vmx/*.c kmod/svm/*.c)
+KMOD_H		:= $(wildcard kmod/*.h kmod/vmx/*.h kmod/svm/*.h kmod/uapi/*.h)
+
+lint: sparse checkpatch kernel-doc
+
+sparse: $(MODULE_SRC)
+	@out=$$($(MAKE) -s -C $(KDIR) M=$(CURDIR) HV_VERSION=$(HV_VERSION) \
+		C=2 CHECK="sparse -Wno-decl" modules 2>&1 | grep -v '^  ' ); \
+	echo "$$out" | grep -E '^kmod/|$(CURDIR)/kmod/' && \
+		{ echo "sparse: findings above"; exit 1; }; \
+	echo "sparse: clean"
+
+checkpatch: $(KSRC)/.extracted
+	@perl $(KSRC)/scripts/checkpatch.pl --no-tree --strict --quiet \
+		--terse --show-types --codespell \
+		--spelling $(KSRC)/scripts/spelling.txt \
+		--const_structs $(KSRC)/scripts/const_structs.checkpatch \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,MISSING_SIGN_OFF \
+		-f $(KMOD_C) $(KMOD_H) && echo "checkpatch: clean"
+
+kernel-doc:
+	@out=$$(perl $(KDIR)/scripts/kernel-doc -none -Wall $(KMOD_C) $(KMOD_H) 2>&1); \
+	if [ -n "$$out" ]; then echo "$$out"; echo "kernel-doc: findings above"; exit 1; fi; \
+	echo "kernel-doc: clean"
+
+spec:
+	@python3 tests/check-spec.py kmod/hv.yaml kmod/uapi/hv.h cli/output.c
+
+# ---- test machines -------------------------------------------------------
+
+initramfs: module userspace
+	$(VMRUN) --build-only
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@$(VMRUN) --machine qemu-svm --mode demo
+
+$(addprefix check-,$(MACHINES)): check-%: module userspace
+	@$(VMRUN) --machine $*
+
+check-svm: deps
+	@$(MAKE) --no-print-directory check-host
+	@$(VMRUN) --machine $(SVM_MACHINES)
+
+check-vmx: deps
+	@$(MAKE) --no-print-directory check-host
+	@$(VMRUN) --machine $(VMX_MACHINES)
+
+check-host: all lint spec unit dkms-check
+
+check: deps
+	@$(MAKE) --no-print-directory check-host
+	@$(VMRUN) --machine $(MACHINES)
+
+vm-shell: module userspace
+	@$(VMRUN) --machine $(MACHINE) --mode shell
+
+# ---- packaging -----------------------------------------------------------
+
+DKMS_SRC	:= Kbuild dkms.conf LICENSE $(MODULE_SRC)
+DKMS_DIR	:= /usr/src/hv-$(HV_VERSION)
+PREFIX		?= /usr/local
+
+dkms-install:
+	@[ "$$(id -u)" = 0 ] || { echo "dkms-install: run as root"; exit 1; }
+	rm -rf $(DKMS_DIR)
+	mkdir -p $(DKMS_DIR)
+	cp --parents $(sort $(DKMS_SRC)) $(DKMS_DIR)/
+	echo $(HV_VERSION) > $(DKMS_DIR)/VERSION
+	sed -i 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(HV_VERSION)"/' $(DKMS_DIR)/dkms.conf
+	dkms add hv/$(HV_VERSION)
+	dkms build hv/$(HV_VERSION) -k $(KVER)
+	dkms install hv/$(HV_VERSION) -k $(KVER)
+
+dkms-uninstall:
+	dkms remove hv/$(HV_VERSION) --all || true
+	rm -rf $(DKMS_DIR)
+
+# Register, build against the installed headers and unregister again, so
+# that packaging cannot rot; leaves nothing behind on the host.
+dkms-check:
+	@scripts/dkms-check.sh $(KVER) $(sort $(DKMS_SRC))
+
+install: $(B)/hvctl
+	install -D -m 0755 $(B)/hvctl $(DESTDIR)$(PREFIX)/bin/hvctl
+	install -D -m 0644 packaging/hvctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/hvctl.8
+	install -D -m 0644 packaging/hv.conf $(DESTDIR)/etc/modules-load.d/hv.conf
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1
+	rm -rf $(B)

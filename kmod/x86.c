@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * x86 helpers that both backends need, kept here so that vmx/ and svm/
+ * never copy each other.
+ */
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+
+#include "hv.h"
+
+/**
+ * hv_cpus_read_agree() - read a record on every online CPU and compare
+ * @read: smp_call_func_t run on each CPU with interrupts off; its argument
+ *	is a zeroed buffer of @size bytes to fill
+ * @size: size of the record
+ * @first: receives the record of the first online CPU
+ * @bad_cpu: receives the first CPU whose record differs from @first
+ *
+ * hv programs every CPU the same way, so capabilities must be identical on
+ * all of them (mixed steppings and firmware that enables VMX on some CPUs
+ * only exist). Readers must fill fields, not padding, so that a plain
+ * memcmp() compares records.
+ *
+ * Context: process context, may sleep; takes the CPU hotplug read lock.
+ * Return: 0 if all online CPUs agree; -ENODEV if one differs (@bad_cpu
+ * names it); -ENOMEM if the per-CPU records could not be allocated.
+ */
+int hv_cpus_read_agree(smp_call_func_t read, size_t size, void *first,
+		       int *bad_cpu)
+{
+	int cpu, first_cpu = -1, err = 0;
+	char *all;
+
+	all = kvcalloc(nr_cpu_ids, size, GFP_KERNEL);
+	if (!all)
+		return -ENOMEM;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		smp_call_function_single(cpu, read, all + cpu * size, 1);
+	for_each_online_cpu(cpu) {
+		if (first_cpu < 0) {
+			first_cpu = cpu;
+			continue;
+		}
+		if (memcmp(all + cpu * size, all + first_cpu * size, size)) {
+			*bad_cpu = cpu;
+			err = -ENODEV;
+			break;
+		}
+	}
+	cpus_read_unlock();
+
+	memcpy(first, all + first_cpu * size, size);
+	kvfree(all);
+	return err;
+}

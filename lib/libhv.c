@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libhv: connection to the hv family, request/reply with extended ACKs,
+ * and the reply parsers. libnl builds and parses messages; errors are
+ * taken from the kernel's NLMSG_ERROR (errno and extack message) rather
+ * than from libnl's own codes, so callers see precise errnos.
+ */
+#include <errno.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "libhv.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct hv {
+	struct nl_sock *sk;
+	int family;
+	char errmsg[256];
+	uint32_t err_offset;
+};
+
+/* The state of one request while its replies are read. */
+struct request {
+	struct hv *h;
+	int (*parse)(struct nlmsghdr *nlh, void *arg);
+	void *arg;
+	int err;
+	int done;
+};
+
+static int nle_to_errno(int nle)
+{
+	switch (nle < 0 ? -nle : nle) {
+	case 0:
+		return 0;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_INTR:
+		return -EINTR;
+	case NLE_MSGSIZE:
+	case NLE_MSG_TRUNC:
+		return -EMSGSIZE;
+	case NLE_INVAL:
+	case NLE_RANGE:
+		return -EINVAL;
+	case NLE_OPNOTSUPP:
+		return -EOPNOTSUPP;
+	case NLE_BUSY:
+		return -EBUSY;
+	case NLE_EXIST:
+		return -EEXIST;
+	case NLE_NODEV:
+		return -ENODEV;
+	default:
+		return -EIO;
+	}
+}
+
+/*
+ * The kernel appends extack TLVs after the (capped) request when it sets
+ * NLM_F_ACK_TLVS (Documentation/userspace-api/netlink/intro.rst).
+ */
+static void read_extack(struct hv *h, struct nlmsghdr *nlh)
+{
+	struct nlmsgerr *e = nlmsg_data(nlh);
+	size_t off = sizeof(*e);
+	struct nlattr *a;
+	int rem;
+
+	h->errmsg[0] = '\0';
+	h->err_offset = 0;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (NLMSG_HDRLEN + off > nlh->nlmsg_len)
+		return;
+	a = (struct nlattr *)((char *)e + NLMSG_ALIGN(off));
+	rem = nlh->nlmsg_len - NLMSG_HDRLEN - NLMSG_ALIGN(off);
+	for (; nla_ok(a, rem); a = nla_next(a, &rem)) {
+		switch (nla_type(a)) {
+		case NLMSGERR_ATTR_MSG:
+			snprintf(h->errmsg, sizeof(h->errmsg), "%.*s",
+				 (int)strnlen(nla_data(a), nla_len(a)),
+				 (char *)nla_data(a));
+			break;
+		case NLMSGERR_ATTR_OFFS:
+			if (nla_len(a) >= 4)
+				h->err_offset = nla_get_u32(a);
+			break;
+		}
+	}
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct request *rq = arg;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+
+	read_extack(rq->h, nlh);
+	rq->err = e->error;
+	rq->done = 1;
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct request *rq = arg;
+
+	rq->done = 1;
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct request *rq = arg;
+	int err;
+
+	if (!rq->parse)
+		return NL_OK;
+	err = rq->parse(nlmsg_hdr(msg), rq->arg);
+	if (err < 0) {
+		rq->err = err;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+static int receive(struct hv *h, struct request *rq)
+{
+	struct nl_cb *cb;
+	int err = 0;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, rq);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, rq);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, rq);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, rq);
+
+	/* Every request asks for an ACK, so the loop ends on ACK or error. */
+	while (!rq->done && !rq->err) {
+		err = nl_recvmsgs(h->sk, cb);
+		if (err < 0 && !rq->err) {
+			rq->err = nle_to_errno(err);
+			break;
+		}
+	}
+	nl_cb_put(cb);
+	return rq->err;
+}
+
+/**
+ * hv_open() - connect to the hv family
+ * @out: receives the connection
+ *
+ * Return: 0; -ENOENT if the family is not registered (module not loaded);
+ * -ENOMEM; another negative errno if the netlink socket fails.
+ */
+int hv_open(struct hv **out)
+{
+	struct hv *h;
+	int one = 1;
+	int err;
+
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->sk = nl_socket_alloc();
+	if (!h->sk) {
+		free(h);
+		return -ENOMEM;
+	}
+	err = genl_connect(h->sk);
+	if (err < 0) {
+		err = nle_to_errno(err);
+		goto err_free;
+	}
+	/* Ask for extack messages, without an echo of our own request. */
+	setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+
+	h->family = genl_ctrl_resolve(h->sk, HV_FAMILY_NAME);
+	if (h->family < 0) {
+		err = h->family == -NLE_OBJ_NOTFOUND ? -ENOENT :
+						       nle_to_errno(h->family);
+		goto err_free;
+	}
+	*out = h;
+	return 0;
+
+err_free:
+	nl_socket_free(h->sk);
+	free(h);
+	return err;
+}
+
+/**
+ * hv_close() - close a connection; the kernel destroys the VMs it owns
+ * @h: the connection, or NULL
+ */
+void hv_close(struct hv *h)
+{
+	if (!h)
+		return;
+	nl_socket_free(h->sk);
+	free(h);
+}
+
+/**
+ * hv_errmsg() - the extack message of the last failed request
+ * @h: the connection
+ *
+ * Return: the message, or "" if the kernel sent none.
+ */
+const char *hv_errmsg(const struct hv *h)
+{
+	return h->errmsg;
+}
+
+/**
+ * hv_err_offset() - offset of the offending attribute in the last request
+ * @h: the connection
+ *
+ * Return: the byte offset from the start of the netlink header, 0 if none.
+ */
+uint32_t hv_err_offset(const struct hv *h)
+{
+	return h->err_offset;
+}
+
+/**
+ * hv_family_id() - the generic netlink id of the family
+ * @h: the connection
+ *
+ * Return: the id, for use as nlmsg_type of hand-made requests.
+ */
+int hv_family_id(const struct hv *h)
+{
+	return h->family;
+}
+
+/**
+ * hv_msg_new() - start a request of the family
+ * @h: the connection
+ * @cmd: HV_CMD_*
+ * @flags: extra netlink flags (NLM_F_DUMP); NLM_F_REQUEST|NLM_F_ACK are added
+ *
+ * Return: the message, or NULL if out of memory.
+ */
+struct nl_msg *hv_msg_new(struct hv *h, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->family, 0,
+			 flags | NLM_F_ACK, cmd, HV_FAMILY_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/**
+ * hv_transact() - send a request, read replies until the ACK or the error
+ * @h: the connection
+ * @msg: the request (from hv_msg_new()); always freed
+ * @parse: called for each reply message, may be NULL; a negative return
+ *	stops the transaction with that errno
+ * @arg: passed to @parse
+ *
+ * Return: 0, or the negative errno of the kernel (hv_errmsg() has its
+ * message) or of @parse.
+ */
+int hv_transact(struct hv *h, struct nl_msg *msg,
+		int (*parse)(struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	struct request rq = { .h = h, .parse = parse, .arg = arg };
+	int err;
+
+	h->errmsg[0] = '\0';
+	h->err_offset = 0;
+	err = nl_send_auto(h->sk, msg);
+	nlmsg_free(msg);
+	if (err < 0)
+		return nle_to_errno(err);
+	return receive(h, &rq);
+}
+
+/**
+ * hv_transact_raw() - send a hand-made request and read its replies
+ * @h: the connection
+ * @buf: a complete netlink message; its pid and sequence number are set here
+ * @len: its length
+ * @parse: as for hv_transact()
+ * @arg: passed to @parse
+ *
+ * For tests of the kernel's validation: requests libnl would not build.
+ *
+ * Return: as hv_transact().
+ */
+int hv_transact_raw(struct hv *h, void *buf, size_t len,
+		    int (*parse)(struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	struct request rq = { .h = h, .parse = parse, .arg = arg };
+	struct nlmsghdr *nlh = buf;
+	int err;
+
+	h->errmsg[0] = '\0';
+	h->err_offset = 0;
+	nlh->nlmsg_pid = nl_socket_get_local_port(h->sk);
+	nlh->nlmsg_seq = nl_socket_use_seq(h->sk);
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	err = nl_sendto(h->sk, buf, len);
+	if (err < 0)
+		return nle_to_errno(err);
+	return receive(h, &rq);
+}
+
+/**
+ * hv_info_parse() - parse a get-info reply
+ * @nlh: the reply
+ * @info: filled; attributes a newer module adds are ignored
+ *
+ * Return: 0, or -EINVAL if an attribute has the wrong size.
+ */
+int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info)
+{
+	static struct nla_policy policy[HV_A_INFO_MAX + 1] = {
+		[HV_A_INFO_BACKEND] = { .type = NLA_U32 },
+		[HV_A_INFO_VERSION] = { .type = NLA_STRING },
+		[HV_A_INFO_CAPS] = { .type = NLA_U64 },
+		[HV_A_INFO_TLB_TAGS] = { .type = NLA_U32 },
+		[HV_A_INFO_HW_REVISION] = { .type = NLA_U32 },
+		[HV_A_INFO_L1TF] = { .type = NLA_U32 },
+		[HV_A_INFO_L1D_FLUSH_MODE] = { .type = NLA_U32 },
+		[HV_A_INFO_L1D_FLUSH] = { .type = NLA_U32 },
+		[HV_A_INFO_L1D_FLUSH_METHOD] = { .type = NLA_U32 },
+		[HV_A_INFO_L1D_FLUSH_REASON] = { .type = NLA_STRING },
+		[HV_A_INFO_MITIGATIONS] = { .type = NLA_U64 },
+	};
+	struct nlattr *tb[HV_A_INFO_MAX + 1];
+	int i;
+
+	memset(info, 0, sizeof(*info));
+	if (genlmsg_parse(nlh, 0, tb, HV_A_INFO_MAX, policy) < 0)
+		return -EINVAL;
+	for (i = 1; i <= HV_A_INFO_MAX; i++)
+		if (tb[i])
+			info->present |= 1ULL << i;
+
+	if (tb[HV_A_INFO_BACKEND])
+		info->backend = nla_get_u32(tb[HV_A_INFO_BACKEND]);
+	if (tb[HV_A_INFO_VERSION])
+		nla_strlcpy(info->version, tb[HV_A_INFO_VERSION],
+			    sizeof(info->version));
+	if (tb[HV_A_INFO_CAPS])
+		info->caps = nla_get_u64(tb[HV_A_INFO_CAPS]);
+	if (tb[HV_A_INFO_TLB_TAGS])
+		info->tlb_tags = nla_get_u32(tb[HV_A_INFO_TLB_TAGS]);
+	if (tb[HV_A_INFO_HW_REVISION])
+		info->hw_revision = nla_get_u32(tb[HV_A_INFO_HW_REVISION]);
+	if (tb[HV_A_INFO_L1TF])
+		info->l1tf = nla_get_u32(tb[HV_A_INFO_L1TF]);
+	if (tb[HV_A_INFO_L1D_FLUSH_MODE])
+		info->l1d_flush_mode = nla_get_u32(tb[HV_A_INFO_L1D_FLUSH_MODE]);
+	if (tb[HV_A_INFO_L1D_FLUSH])
+		info->l1d_flush = nla_get_u32(tb[HV_A_INFO_L1D_FLUSH]);
+	if (tb[HV_A_INFO_L1D_FLUSH_METHOD])
+		info->l1d_flush_method =
+			nla_get_u32(tb[HV_A_INFO_L1D_FLUSH_METHOD]);
+	if (tb[HV_A_INFO_L1D_FLUSH_REASON])
+		nla_strlcpy(info->l1d_flush_reason,
+			    tb[HV_A_INFO_L1D_FLUSH_REASON],
+			    sizeof(info->l1d_flush_reason));
+	if (tb[HV_A_INFO_MITIGATIONS])
+		info->mitigations = nla_get_u64(tb[HV_A_INFO_MITIGATIONS]);
+	return 0;
+}
+
+static int parse_info(struct nlmsghdr *nlh, void *arg)
+{
+	return hv_info_parse(nlh, arg);
+}
+
+/**
+ * hv_get_info() - ask the module what it and the host offer
+ * @h: the connection
+ * @info: filled from the reply
+ *
+ * Return: 0, or a negative errno (hv_errmsg() says why).
+ */
+int hv_get_info(struct hv *h, struct hv_info *info)
+{
+	struct nl_msg *msg = hv_msg_new(h, HV_CMD_GET_INFO, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	memset(info, 0, sizeof(*info));
+	return hv_transact(h, msg, parse_info, info);
+}

@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian packages hv needs to build, lint and test itself.
+# Idempotent and silent when everything is there; needs root otherwise.
+set -eu
+
+pkgs="make gcc libc6-dev binutils pkg-config python3 python3-yaml
+	linux-image-amd64 linux-headers-amd64 linux-source
+	libnl-3-dev libnl-genl-3-dev libcmocka-dev
+	sparse codespell dkms kmod
+	qemu-system-x86 bochs bochsbios vgabios bochs-term
+	busybox-static cpio isolinux syslinux-common xorriso"
+
+missing=
+for p in $pkgs; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$missing" >&2
+	echo "deps: run 'make deps' as root (or: apt-get install$missing)" >&2
+	exit 1
+fi
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

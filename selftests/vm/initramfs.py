@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The initramfs of hv's test machines, written directly as a newc cpio
+(no root needed for device nodes, timestamps zeroed so that equal inputs
+give equal archives).
+
+It holds static busybox, the /init script, hv.ko, the kernel modules the
+tests need, hvctl, the selftests, and every shared library those programs
+load. To add a program, add it to the list in build(); its libraries follow
+by themselves.
+"""
+import lzma
+import os
+import re
+import shutil
+import subprocess
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+S_IFDIR = 0o040000
+S_IFREG = 0o100000
+S_IFLNK = 0o120000
+S_IFCHR = 0o020000
+
+
+class Cpio:
+    """A newc archive built in memory (the initramfs is tens of MiB)."""
+
+    def __init__(self):
+        self.parts = []
+        self.ino = 1
+        self.names = set()
+
+    def _entry(self, name, mode, data=b"", rdev=(0, 0)):
+        name_b = name.encode() + b"\0"
+        fields = (self.ino, mode, 0, 0, 1, 0, len(data), 0, 0,
+                  rdev[0], rdev[1], len(name_b), 0)
+        hdr = b"070701" + b"".join(b"%08X" % f for f in fields)
+        self.ino += 1
+        out = hdr + name_b
+        out += b"\0" * (-len(out) % 4)
+        out += data + b"\0" * (-len(data) % 4)
+        self.parts.append(out)
+
+    def dir(self, path):
+        path = path.strip("/")
+        if not path or path in self.names:
+            return
+        self.dir(os.path.dirname(path))
+        self.names.add(path)
+        self._entry(path, S_IFDIR | 0o755)
+
+    def file(self, path, data, mode=0o644):
+        path = path.strip("/")
+        if path in self.names:
+            return
+        self.dir(os.path.dirname(path))
+        self.names.add(path)
+        self._entry(path, S_IFREG | mode, data)
+
+    def symlink(self, path, target):
+        path = path.strip("/")
+        self.dir(os.path.dirname(path))
+        self.names.add(path)
+        self._entry(path, S_IFLNK | 0o777, target.encode())
+
+    def chardev(self, path, major, minor):
+        path = path.strip("/")
+        self.dir(os.path.dirname(path))
+        self.names.add(path)
+        self._entry(path, S_IFCHR | 0o600, rdev=(major, minor))
+
+    def bytes(self):
+        trailer = Cpio()
+        trailer.ino = self.ino
+        trailer._entry("TRAILER!!!", 0)
+        return b"".join(self.parts + trailer.parts)
+
+
+def shared_libs(path):
+    """The shared libraries (and the ELF interpreter) a program loads."""
+    res = subprocess.run(["ldd", path], capture_output=True, text=True)
+    if res.returncode != 0:     # static binary ("not a dynamic executable")
+        return []
+    libs = []
+    for line in res.stdout.splitlines():
+        m = re.search(r"(/\S+) \(0x", line)
+        if m:
+            libs.append(m.group(1))
+        elif "not found" in line:
+            raise SystemExit("initramfs: %s: %s" % (path, line.strip()))
+    return libs
+
+
+def read_module(kver, name):
+    """A module of the installed kernel, decompressed."""
+    res = subprocess.run(["modinfo", "-k", kver, "-F", "filename", name],
+                         capture_output=True, text=True)
+    path = res.stdout.strip()
+    if res.returncode != 0 or not path:
+        raise SystemExit("initramfs: kernel module %s of %s not found"
+                         % (name, kver))
+    with open(path, "rb") as f:
+        data = f.read()
+    if path.endswith(".xz"):
+        return lzma.decompress(data)
+    if path.endswith(".zst"):
+        return subprocess.run(["zstd", "-dc", path], check=True,
+                              capture_output=True).stdout
+    return data
+
+
+def build(out, kver, build_dir, module):
+    """Write the initramfs to OUT; return its size."""
+    cpio = Cpio()
+    cpio.chardev("dev/console", 5, 1)
+    for d in ("proc", "sys", "tmp", "run", "sbin", "usr/sbin"):
+        cpio.dir(d)
+
+    busybox = shutil.which("busybox") or "/bin/busybox"
+    if subprocess.run(["ldd", busybox], capture_output=True).returncode == 0:
+        raise SystemExit("initramfs: %s is not static: apt-get install "
+                         "busybox-static" % busybox)
+    with open(busybox, "rb") as f:
+        cpio.file("bin/busybox", f.read(), 0o755)
+    cpio.symlink("bin/sh", "busybox")
+    with open(os.path.join(HERE, "guest-init.sh"), "rb") as f:
+        cpio.file("init", f.read(), 0o755)
+    cpio.file("etc/passwd", b"root:x:0:0:root:/:/bin/sh\n"
+              b"nobody:x:65534:65534:nobody:/:/bin/false\n")
+    cpio.file("etc/group", b"root:x:0:\nnogroup:x:65534:\n")
+
+    with open(module, "rb") as f:
+        cpio.file("lib/modules/hv.ko", f.read())
+    for name in ("msr",):
+        cpio.file("lib/modules/%s.ko" % name, read_module(kver, name))
+
+    programs = [(os.path.join(build_dir, "hvctl"), "usr/bin/hvctl")]
+    sdir = os.path.join(build_dir, "selftests")
+    for name in sorted(os.listdir(sdir)):
+        src = os.path.join(sdir, name)
+        if name.endswith(".list"):
+            with open(src, "rb") as f:
+                cpio.file("usr/lib/hv/selftests/" + name, f.read())
+        elif os.access(src, os.X_OK) and os.path.isfile(src):
+            programs.append((src, "usr/lib/hv/selftests/" + name))
+
+    libs = set()
+    for src, dst in programs:
+        with open(src, "rb") as f:
+            cpio.file(dst, f.read(), 0o755)
+        libs.update(shared_libs(src))
+    for lib in sorted(libs):
+        with open(os.path.realpath(lib), "rb") as f:
+            cpio.file(lib, f.read(), 0o755)
+
+    data = cpio.bytes()
+    with open(out + ".tmp", "wb") as f:
+        f.write(data)
+    os.replace(out + ".tmp", out)
+    return len(data)

@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: GPL-2.0
+"""hv's test machines and how to start them.
+
+Each machine boots Debian's own kernel (the release linux-image-amd64
+installed) with hv's initramfs under an emulator that provides the
+hardware virtualization hv needs, since the development machines have none:
+
+  qemu-svm       QEMU TCG, -cpu EPYC,+svm,+npt, 2 vCPUs: the SVM backend
+  bochs-haswell  Bochs corei7_haswell_4770: VMX, EPT with A/D bits
+  bochs-sandy    Bochs corei7_sandy_bridge_2600k: VMX, EPT without A/D
+  bochs-noept    Bochs bx_generic, vmx=1: VMX without EPT; hv must refuse
+
+Both emulators get two serial ports: ttyS0 is the console, ttyS1 the
+results channel read by judge.py.
+"""
+import fcntl
+import os
+import signal
+import struct
+import subprocess
+import termios
+import time
+
+# Bochs' TSC ticks once per emulated instruction; with sync=none guest time
+# is instructions / IPS, deterministic whatever the host is doing.
+BOCHS_IPS = 50_000_000
+
+MACHINES = {
+    "qemu-svm": {
+        "emulator": "qemu",
+        "cpu": "EPYC,+svm,+npt",
+        "smp": 2,
+        "megs": 1024,
+        "set": "main",
+        "load": True,
+        "timeout": 600,
+    },
+    "bochs-haswell": {
+        "emulator": "bochs",
+        "model": "corei7_haswell_4770",
+        "megs": 512,
+        "set": "main",
+        "load": True,
+        "timeout": 900,
+    },
+    "bochs-sandy": {
+        "emulator": "bochs",
+        "model": "corei7_sandy_bridge_2600k",
+        "megs": 512,
+        "set": "main",
+        "load": True,
+        "timeout": 900,
+    },
+    "bochs-noept": {
+        "emulator": "bochs",
+        "model": "bx_generic",
+        # VMX without EPT, VPID or unrestricted guest; an Intel vendor
+        # string, or the guest kernel treats the CPU as AMD.
+        "cpuid": "cpuid: x86_64=1, 1g_pages=1, pcid=1, sep=1, mmx=1, "
+                 "simd=sse4_2, apic=x2apic, xsave=1, aes=1, movbe=1, "
+                 "vmx=1, vendor_string=\"GenuineIntel\", family=6, "
+                 "model=0x3c, stepping=3",
+        "megs": 512,
+        "set": "refusal",
+        "load": False,
+        "timeout": 900,
+    },
+}
+
+
+def cmdline(mode, machine, extra=""):
+    m = MACHINES[machine]
+    words = ["console=ttyS0,115200", "loglevel=5", "panic=-1",
+             "hvmode=%s" % mode, "hvset=%s" % m["set"],
+             "hvload=%d" % (1 if m["load"] else 0)]
+    if m["emulator"] == "bochs":
+        # Newer Bochs models report CPUID 0x15/0x16 and Linux would then
+        # believe in a GHz TSC; this pins it to the emulated rate.
+        words.append("tsc_early_khz=%d" % (BOCHS_IPS // 1000))
+    if extra:
+        words.append(extra)
+    return " ".join(words)
+
+
+def qemu_command(machine, kernel, initrd, append, console, results,
+                 interactive=False):
+    m = MACHINES[machine]
+    cmd = ["qemu-system-x86_64", "-machine", "q35", "-accel", "tcg",
+           "-cpu", m["cpu"], "-smp", str(m["smp"]), "-m", str(m["megs"]),
+           "-nodefaults", "-display", "none", "-no-reboot",
+           "-kernel", kernel, "-initrd", initrd, "-append", append]
+    if interactive:
+        cmd += ["-serial", "mon:stdio"]
+    else:
+        cmd += ["-monitor", "none",
+                "-chardev", "file,id=con,path=%s" % console,
+                "-serial", "chardev:con"]
+    cmd += ["-chardev", "file,id=res,path=%s" % results,
+            "-serial", "chardev:res"]
+    return cmd
+
+
+def bochsrc(machine, iso, console, results, log, console_tty=None):
+    m = MACHINES[machine]
+    lines = [
+        "config_interface: textconfig",
+        "display_library: term",
+        "megs: %d" % m["megs"],
+        "cpu: model=%s, count=1, ips=%d, reset_on_triple_fault=0, "
+        "ignore_bad_msrs=1" % (m["model"], BOCHS_IPS),
+        "clock: sync=none, time0=local",
+        "romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot",
+        "vgaromimage: file=/usr/share/vgabios/vgabios.bin",
+        "pci: enabled=1, chipset=i440fx",
+        "ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14",
+        "ata0-master: type=cdrom, path=%s, status=inserted" % iso,
+        "boot: cdrom",
+        "floppy_bootsig_check: disabled=1",
+        ("com1: enabled=1, mode=term, dev=%s" % console_tty) if console_tty
+        else "com1: enabled=1, mode=file, dev=%s" % console,
+        "com2: enabled=1, mode=file, dev=%s" % results,
+        "magic_break: enabled=0",
+        "log: %s" % log,
+        "panic: action=fatal",
+        "error: action=report",
+        "info: action=report",
+        "debug: action=ignore",
+        "mouse: enabled=0",
+    ]
+    if "cpuid" in m:
+        lines.append(m["cpuid"])
+    return "\n".join(lines) + "\n"
+
+
+def make_iso(iso, kernel, initrd, append, workdir):
+    """An ISOLINUX CD: Bochs has no direct kernel boot."""
+    root = os.path.join(workdir, "iso")
+    subprocess.run(["rm", "-rf", root], check=True)
+    os.makedirs(os.path.join(root, "isolinux"))
+    os.makedirs(os.path.join(root, "boot"))
+    for f in ("/usr/lib/ISOLINUX/isolinux.bin",
+              "/usr/lib/syslinux/modules/bios/ldlinux.c32"):
+        subprocess.run(["cp", f, os.path.join(root, "isolinux")], check=True)
+    os.link(kernel, os.path.join(root, "boot", "vmlinuz"))
+    os.link(initrd, os.path.join(root, "boot", "initrd"))
+    with open(os.path.join(root, "isolinux", "isolinux.cfg"), "w") as f:
+        f.write("DEFAULT hv\nPROMPT 0\nTIMEOUT 0\nLABEL hv\n"
+                "  KERNEL /boot/vmlinuz\n  INITRD /boot/initrd\n"
+                "  APPEND %s\n" % append)
+    subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-o", iso,
+                    "-b", "isolinux/isolinux.bin", "-c", "isolinux/boot.cat",
+                    "-no-emul-boot", "-boot-load-size", "4",
+                    "-boot-info-table", root], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["rm", "-rf", root], check=True)
+
+
+class Emulator:
+    """A running emulator, stopped with SIGKILL (Bochs ignores SIGTERM)."""
+
+    def __init__(self, cmd, workdir, pty_display=False):
+        self.master = None
+        stdin = stdout = subprocess.DEVNULL
+        if pty_display:
+            # Debian's bochs-bin has no headless display: give its 'term'
+            # display a private pty and drain it.
+            self.master, slave = os.openpty()
+            fcntl.ioctl(slave, termios.TIOCSWINSZ,
+                        struct.pack("HHHH", 25, 80, 0, 0))
+            os.set_blocking(self.master, False)
+            stdin = stdout = slave
+        self.errlog = open(os.path.join(workdir, "emulator.stderr"), "w")
+        self.proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout,
+                                     stderr=self.errlog, cwd=workdir,
+                                     env=dict(os.environ, TERM="xterm"),
+                                     start_new_session=True)
+        if pty_display:
+            os.close(slave)
+        self.start = time.monotonic()
+
+    def drain(self):
+        while self.master is not None:
+            try:
+                if not os.read(self.master, 65536):
+                    return
+            except (BlockingIOError, OSError):
+                return
+
+    def alive(self):
+        self.drain()
+        return self.proc.poll() is None
+
+    def kill(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+        if self.master is not None:
+            os.close(self.master)
+            self.master = None
+        self.errlog.close()
+
+    def elapsed(self):
+        return time.monotonic() - self.start

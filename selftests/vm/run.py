@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot hv's test machines and run the selftests inside them.
+
+  run.py --build DIR --kver KVER --machine NAME [NAME...] [--mode MODE]
+
+Modes: check (default) runs the machine's test set and judges it (exit
+status 0 only if every machine passed); demo loads hv.ko and shows hvctl
+info; shell gives an interactive shell on the machine's console. Machines
+are listed in machines.py. Outputs land in DIR/vm/<machine>/: console.log,
+results.log, and the emulator's own logs.
+"""
+import argparse
+import os
+import select
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import initramfs  # noqa: E402
+import judge  # noqa: E402
+import machines  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PANIC = "Kernel panic - not syncing"
+
+print_lock = threading.Lock()
+
+
+def say(*lines):
+    with print_lock:
+        for line in lines:
+            print(line, flush=True)
+
+
+class Paths:
+    def __init__(self, build, kver):
+        self.build = build
+        self.kver = kver
+        self.vm = os.path.join(build, "vm")
+        self.kernel = "/boot/vmlinuz-%s" % kver
+        self.initrd = os.path.join(self.vm, "initramfs.cpio")
+        self.fast = os.path.join(self.vm, "vmlinuz-%s.fast" % kver)
+        self.module = os.path.join(ROOT, "hv.ko")
+
+
+def prepare(p, names):
+    os.makedirs(p.vm, exist_ok=True)
+    if not os.path.exists(p.kernel):
+        sys.exit("run.py: no %s: install linux-image-amd64 (make deps)"
+                 % p.kernel)
+    for need in (p.module, os.path.join(p.build, "hvctl")):
+        if not os.path.exists(need):
+            sys.exit("run.py: %s is missing: run make first" % need)
+    size = initramfs.build(p.initrd, p.kver, p.build, p.module)
+    say("vm: initramfs %s (%d KiB)" % (p.initrd, size // 1024))
+    if any(machines.MACHINES[n]["emulator"] == "bochs" for n in names):
+        inputs = [p.kernel, os.path.join(HERE, "fastkernel.py"),
+                  os.path.join(HERE, "fastkernel-stub.S")]
+        if (not os.path.exists(p.fast) or
+                any(os.path.getmtime(i) > os.path.getmtime(p.fast)
+                    for i in inputs)):
+            subprocess.run([sys.executable,
+                            os.path.join(HERE, "fastkernel.py"),
+                            p.kernel, p.fast], check=True)
+
+
+def workdir(p, name):
+    d = os.path.join(p.vm, name)
+    os.makedirs(d, exist_ok=True)
+    for f in os.listdir(d):
+        if f.endswith((".log", ".stderr", ".iso", "bochsrc")):
+            os.unlink(os.path.join(d, f))
+    return d
+
+
+def start(p, name, mode, d, console_tty=None):
+    """Start a machine; return the Emulator and its two log paths."""
+    m = machines.MACHINES[name]
+    console = os.path.join(d, "console.log")
+    results = os.path.join(d, "results.log")
+    append = machines.cmdline(mode, name)
+    if m["emulator"] == "qemu":
+        cmd = machines.qemu_command(name, p.kernel, p.initrd, append,
+                                    console, results,
+                                    interactive=mode == "shell")
+        if mode == "shell":
+            return None, cmd, console, results
+        emu = machines.Emulator(cmd, d)
+    else:
+        iso = os.path.join(d, "boot.iso")
+        machines.make_iso(iso, p.fast, p.initrd, append, d)
+        rc = os.path.join(d, "bochsrc")
+        with open(rc, "w") as f:
+            f.write(machines.bochsrc(name, iso, console, results,
+                                     os.path.join(d, "bochs.log"),
+                                     console_tty))
+        dbg = os.path.join(d, "debugger.rc")
+        with open(dbg, "w") as f:
+            # Debian's Bochs has its debugger built in and stops before
+            # the first instruction: continue, and quit when it returns.
+            f.write("c\nquit\n")
+        emu = machines.Emulator(["bochs-bin", "-q", "-f", rc, "-rc", dbg], d,
+                                pty_display=True)
+    return emu, None, console, results
+
+
+def read_new(path, pos):
+    try:
+        with open(path, "rb") as f:
+            f.seek(pos)
+            data = f.read()
+    except FileNotFoundError:
+        return b"", pos
+    return data, pos + len(data)
+
+
+def watch(emu, name, console, results, timeout, progress):
+    """Follow a run until the machine powers off, panics or times out."""
+    rpos = cpos = 0
+    rbuf = b""
+    ctext = b""
+    reason = None
+    done_at = None
+    while True:
+        alive = emu.alive()
+        data, rpos = read_new(results, rpos)
+        rbuf += data
+        *lines, rbuf = rbuf.split(b"\n")
+        for raw in lines:
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            if progress and judge.TOP.match(line):
+                say("[%s] %s" % (name, line))
+            if line == judge.END_MARKER:
+                done_at = time.monotonic()
+        data, cpos = read_new(console, cpos)
+        ctext += data
+        if not alive:
+            break
+        if PANIC.encode() in ctext:
+            reason = "the guest kernel panicked"
+            time.sleep(1)   # let the rest of the panic reach the log
+            break
+        if emu.elapsed() > timeout:
+            reason = "time limit of %d s exceeded" % timeout
+            break
+        if done_at and time.monotonic() - done_at > 60:
+            reason = "the guest did not power off after its tests"
+            break
+        time.sleep(0.2)
+    emu.kill()
+    with open(results, "rb") as f:
+        rtext = f.read().decode("utf-8", "replace")
+    with open(console, "rb") as f:
+        ctext = f.read().decode("utf-8", "replace")
+    return reason, rtext, ctext
+
+
+def expected_tests(p, name):
+    m = machines.MACHINES[name]
+    with open(os.path.join(p.build, "selftests", m["set"] + ".list")) as f:
+        tests = f.read().split()
+    if m["load"]:
+        tests = ["module_load"] + tests + ["module_unload"]
+    return tests
+
+
+def check(p, name, progress):
+    d = workdir(p, name)
+    m = machines.MACHINES[name]
+    emu, _, console, results = start(p, name, "check", d)
+    reason, rtext, ctext = watch(emu, name, console, results, m["timeout"],
+                                 progress)
+    v = judge.judge(rtext, ctext, expected_tests(p, name),
+                    m.get("allowed_skips", ()))
+    if reason:
+        v.problems.insert(0, reason)
+    report = [v.summary(name) + " (%.0f s)" % emu.elapsed()]
+    if not v.ok:
+        report += ["%s: FAILED: %s" % (name, prob) for prob in v.problems]
+        for t in v.failed_tests:
+            report.append("%s: output of %s:" % (name, t))
+            report += ["  " + line for line in judge.test_output(rtext, t)]
+        if v.bad_lines:
+            report.append("%s: bad kernel log lines:" % name)
+            report += ["  " + line for line in v.bad_lines[:40]]
+        tail = ctext.splitlines()[-40:]
+        report.append("%s: last console lines (%s):" % (name, console))
+        report += ["  " + line for line in tail]
+    return v.ok, report
+
+
+def demo(p, name):
+    d = workdir(p, name)
+    emu, _, console, results = start(p, name, "demo", d)
+    pos, shown, buf = 0, False, b""
+    while emu.alive() and emu.elapsed() < machines.MACHINES[name]["timeout"]:
+        data, pos = read_new(console, pos)
+        buf += data
+        *lines, buf = buf.split(b"\n")
+        for raw in lines:
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            shown = shown or line.startswith("== ")
+            if shown and "reboot: Power down" not in line:
+                print(line, flush=True)
+        time.sleep(0.2)
+    emu.kill()
+    if not shown:
+        print("demo: the machine did not get to hv; see %s" % console)
+        return False
+    return True
+
+
+def shell(p, name):
+    d = workdir(p, name)
+    m = machines.MACHINES[name]
+    print("vm: booting %s; 'poweroff -f' in the guest ends the session"
+          % name, flush=True)
+    if m["emulator"] == "qemu":
+        _, cmd, _, _ = start(p, name, "shell", d)
+        print("vm: Ctrl-A X quits QEMU at any time", flush=True)
+        return subprocess.run(cmd).returncode == 0
+    # Bochs: its serial port talks to a pty we bridge to this terminal.
+    import pty
+    import termios
+    import tty
+    master, slave = pty.openpty()
+    emu, _, _, _ = start(p, name, "shell", d, os.ttyname(slave))
+    print("vm: Ctrl-] quits Bochs at any time", flush=True)
+    saved = termios.tcgetattr(0) if os.isatty(0) else None
+    if saved:
+        tty.setraw(0)
+    try:
+        while emu.alive():
+            r, _, _ = select.select([0, master], [], [], 0.2)
+            if master in r:
+                try:
+                    os.write(1, os.read(master, 4096))
+                except OSError:
+                    break
+            if 0 in r:
+                data = os.read(0, 1024)
+                if not data or b"\x1d" in data:
+                    break
+                os.write(master, data)
+    finally:
+        if saved:
+            termios.tcsetattr(0, termios.TCSADRAIN, saved)
+        emu.kill()
+        os.close(master)
+        os.close(slave)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--kver", required=True)
+    ap.add_argument("--machine", nargs="+", default=["qemu-svm"],
+                    choices=sorted(machines.MACHINES))
+    ap.add_argument("--mode", default="check",
+                    choices=["check", "demo", "shell"])
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="machines run at once (check mode)")
+    ap.add_argument("--build-only", action="store_true")
+    a = ap.parse_args()
+
+    p = Paths(os.path.abspath(a.build), a.kver)
+    prepare(p, a.machine)
+    if a.build_only:
+        return 0
+    if a.mode == "demo":
+        return 0 if demo(p, a.machine[0]) else 1
+    if a.mode == "shell":
+        return 0 if shell(p, a.machine[0]) else 1
+
+    results = {}
+    pending = list(a.machine)
+
+    def worker():
+        while True:
+            with print_lock:
+                if not pending:
+                    return
+                name = pending.pop(0)
+            say("vm: %s: booting" % name)
+            results[name] = check(p, name, progress=True)
+
+    threads = [threading.Thread(target=worker)
+               for _ in range(max(1, min(a.jobs, len(a.machine))))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    ok = True
+    say("")
+    for name in a.machine:
+        passed, report = results[name]
+        ok = ok and passed
+        say(*report)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
