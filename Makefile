@@ -36,8 +36,8 @@ UNIT_TESTS	:= test-l1d-policy test-output test-hvctl-args test-libhv-parse
 test-l1d-policy_SRC	:= kmod/tests/test-l1d-policy.c kmod/l1d_policy.c
 test-output_SRC		:= cli/tests/test-output.c cli/output.c
 test-hvctl-args_SRC	:= cli/tests/test-hvctl-args.c cli/hvctl.c \
-			   cli/cmd-info.c cli/output.c lib/libhv.c
-test-libhv-parse_SRC	:= lib/tests/test-libhv-parse.c lib/libhv.c
+			   cli/cmd-info.c cli/output.c lib/names.c
+test-libhv-parse_SRC	:= lib/tests/test-libhv-parse.c lib/libhv.c lib/names.c
 
 MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-noept
 SVM_MACHINES	:= qemu-svm
@@ -151,7 +151,8 @@ kernel-doc:
 	echo "kernel-doc: clean"
 
 spec:
-	@python3 tests/check-spec.py kmod/hv.yaml kmod/uapi/hv.h cli/output.c
+	@python3 tests/check-spec.py kmod/hv.yaml kmod/uapi/hv.h lib/names.c \
+		kmod/main.c kmod/netlink.c
 
 # ---- test machines -------------------------------------------------------
 
