@@ -8,13 +8,20 @@
 #   make check      every test: lint, spec, unit, dkms build, all machines
 #   make help       all targets
 
-KVER		?= $(shell scripts/kver.sh)
+KVER		?= $(shell scripts/kver.sh 2>/dev/null)
 KDIR		?= /lib/modules/$(KVER)/build
 HV_VERSION	:= $(shell scripts/version.sh)
 B		:= $(CURDIR)/build
 KSRC		:= $(B)/ksrc
 
-CC		?= gcc
+# V=1 prints whole commands; the default prints one short line per step.
+ifeq ($(V),1)
+Q		:=
+quiet		= @true
+else
+Q		:= @
+quiet		= @printf '  %-7s %s\n'
+endif
 CFLAGS		?= -O2 -g
 NL_CFLAGS	:= $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS		:= $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
@@ -46,7 +53,7 @@ MACHINE		?= qemu-svm
 VMRUN		:= python3 selftests/vm/run.py --build $(B) --kver $(KVER)
 
 .PHONY: all module userspace lib cli selftests unit unit-build deps demo \
-	check check-svm check-vmx check-host lint sparse checkpatch kernel-doc \
+	check check-svm check-vmx check-host lint sparse checkpatch kernel-doc llvm \
 	spec initramfs vm-shell dkms-install dkms-uninstall dkms-check \
 	install clean help $(addprefix check-,$(MACHINES))
 
@@ -73,8 +80,11 @@ deps:
 module: hv.ko
 
 hv.ko: $(MODULE_SRC) VERSION
-	$(MAKE) -C $(KDIR) M=$(CURDIR) HV_VERSION=$(HV_VERSION) W=1 \
-		KCFLAGS=-Werror modules
+	$(Q)test -e $(KDIR)/Makefile || { scripts/kver.sh >/dev/null; \
+		echo "no kernel build tree at '$(KDIR)': run 'make deps' or set KDIR"; \
+		exit 1; }
+	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) \
+		HV_VERSION=$(HV_VERSION) W=1 KCFLAGS=-Werror V=$(V) modules
 
 # ---- userspace -----------------------------------------------------------
 
@@ -85,21 +95,24 @@ cli: $(B)/hvctl
 
 $(B)/lib/%.o: lib/%.c lib/libhv.h kmod/uapi/hv.h
 	@mkdir -p $(B)/lib
-	$(CC) $(USER_CFLAGS) -c -o $@ $<
+	$(quiet) CC $<
+	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
 
 $(B)/libhv.a: $(patsubst lib/%.c,$(B)/lib/%.o,$(LIBHV_SRC))
-	rm -f $@
-	$(AR) rcs $@ $^
+	$(quiet) AR $@
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 $(B)/hvctl: $(CLI_SRC) $(CLI_HDR) $(B)/libhv.a
-	$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) -o $@ $(CLI_SRC) $(B)/libhv.a \
-		$(NL_LIBS)
+	$(quiet) CCLD $@
+	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) -o $@ $(CLI_SRC) \
+		$(B)/libhv.a $(NL_LIBS)
 
 $(KSRC)/.extracted:
 	@scripts/kernel-src.sh $(KSRC)
 
 selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted
-	$(MAKE) -C selftests OUTPUT=$(B)/selftests KSFT_INC=$(KSRC)/include \
+	$(Q)$(MAKE) --no-print-directory -C selftests Q=$(Q) OUTPUT=$(B)/selftests KSFT_INC=$(KSRC)/include \
 		LIBHV=$(B)/libhv.a CFLAGS_EXTRA="$(USER_CFLAGS)" \
 		LDLIBS_EXTRA="$(NL_LIBS)"
 
@@ -108,7 +121,8 @@ selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted
 define unit_rule
 $(B)/unit/$(1): $$($(1)_SRC) $(CLI_HDR) lib/libhv.h kmod/uapi/hv.h kmod/l1d_policy.h
 	@mkdir -p $(B)/unit
-	$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \
+	$(quiet) CCLD $$@
+	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \
 		-DUNIT_TEST \
 		-o $$@ $$($(1)_SRC) -lcmocka $(NL_LIBS)
 endef
@@ -125,10 +139,20 @@ unit: unit-build
 
 # ---- lint ----------------------------------------------------------------
 
+CODESPELL	:= /usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
 KMOD_C		:= $(wildcard kmod/*.c kmod/vmx/*.c kmod/svm/*.c)
 KMOD_H		:= $(wildcard kmod/*.h kmod/vmx/*.h kmod/svm/*.h kmod/uapi/*.h)
 
-lint: sparse checkpatch kernel-doc
+lint: sparse checkpatch kernel-doc llvm
+
+# The module built with clang/LLVM as well, in a copy so that the gcc
+# objects in the tree stay as they are.
+llvm: $(MODULE_SRC)
+	@rm -rf $(B)/llvm && mkdir -p $(B)/llvm
+	@cp --parents $(MODULE_SRC) VERSION $(B)/llvm/
+	@$(MAKE) -s -C $(KDIR) M=$(B)/llvm HV_VERSION=$(HV_VERSION) LLVM=1 W=1 \
+		KCFLAGS=-Werror modules 2>&1 | grep -v '^Skipping BTF' || true
+	@test -f $(B)/llvm/hv.ko && echo "llvm: clean"
 
 sparse: $(MODULE_SRC)
 	@out=$$($(MAKE) -s -C $(KDIR) M=$(CURDIR) HV_VERSION=$(HV_VERSION) \
@@ -139,14 +163,13 @@ sparse: $(MODULE_SRC)
 
 checkpatch: $(KSRC)/.extracted
 	@perl $(KSRC)/scripts/checkpatch.pl --no-tree --strict --quiet \
-		--terse --show-types --codespell \
-		--spelling $(KSRC)/scripts/spelling.txt \
-		--const_structs $(KSRC)/scripts/const_structs.checkpatch \
+		--terse --show-types --codespell --codespellfile $(CODESPELL) \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,MISSING_SIGN_OFF \
 		-f $(KMOD_C) $(KMOD_H) && echo "checkpatch: clean"
 
 kernel-doc:
-	@out=$$(perl $(KDIR)/scripts/kernel-doc -none -Wall $(KMOD_C) $(KMOD_H) 2>&1); \
+	@out=$$(perl $(KDIR)/scripts/kernel-doc -Werror -none $(KMOD_C) $(KMOD_H) 2>&1; \
+		python3 scripts/kdoc-coverage.py $(KMOD_C) $(KMOD_H)); \
 	if [ -n "$$out" ]; then echo "$$out"; echo "kernel-doc: findings above"; exit 1; fi; \
 	echo "kernel-doc: clean"
 
@@ -185,7 +208,7 @@ vm-shell: module userspace
 
 # ---- packaging -----------------------------------------------------------
 
-DKMS_SRC	:= Kbuild dkms.conf LICENSE $(MODULE_SRC)
+DKMS_SRC	:= Kbuild dkms.conf LICENSE VERSION $(MODULE_SRC)
 DKMS_DIR	:= /usr/src/hv-$(HV_VERSION)
 PREFIX		?= /usr/local
 

@@ -8,7 +8,7 @@ set -eu
 pkgs="make gcc libc6-dev binutils pkg-config python3 python3-yaml
 	linux-image-amd64 linux-headers-amd64 linux-source
 	libnl-3-dev libnl-genl-3-dev libcmocka-dev
-	sparse codespell dkms kmod
+	sparse codespell dkms kmod clang lld llvm
 	qemu-system-x86 bochs bochsbios vgabios bochs-term
 	busybox-static cpio isolinux syslinux-common xorriso"
 

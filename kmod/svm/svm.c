@@ -28,6 +28,9 @@
 #define SVM_EDX_VMSAVE_VIRT	BIT(15)
 #define SVM_EDX_VGIF		BIT(16)
 
+#define SVM_WHY_FIRMWARE \
+	"SVM disabled by firmware (VM_CR.SVMDIS); enable AMD-V/SVM in the firmware setup"
+
 struct svm_raw {
 	u32 has_svm;
 	u32 vm_cr_fault;
@@ -58,7 +61,7 @@ static const char *svm_refusal(const struct svm_raw *r)
 		return "SVM present but VM_CR cannot be read";
 	/* APM Vol. 2, 15.30.1: EFER.SVME cannot be set while VM_CR.SVMDIS is. */
 	if (r->vm_cr & SVM_VM_CR_SVM_DIS_MASK)
-		return "SVM disabled by firmware (VM_CR.SVMDIS); enable AMD-V/SVM in the firmware setup";
+		return SVM_WHY_FIRMWARE;
 	if (!(r->edx & SVM_EDX_NP))
 		return "SVM without nested paging (NPT); hv needs NPT";
 	/* ASID 0 is the host's (APM Vol. 2, 15.16); guests need at least one. */

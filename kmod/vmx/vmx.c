@@ -21,6 +21,9 @@
 #define VMX_RAW_FAULT_BASIC	BIT(1)
 #define VMX_RAW_FAULT_CTLS	BIT(2)
 
+#define VMX_WHY_FIRMWARE \
+	"VMX disabled by firmware (IA32_FEATURE_CONTROL); enable Intel VT-x in the firmware setup"
+
 /* SDM Vol. 3C, A.1: IA32_VMX_BASIC bit 48 limits VMX structures to 4 GiB. */
 #define VMX_BASIC_32BIT_ADDRESSES	BIT_ULL(48)
 #define VMX_BASIC_VMCS_SIZE(basic)	(((basic) >> 32) & 0x1fff)
@@ -114,7 +117,7 @@ static const char *vmx_refusal(const struct vmx_raw *r)
 	if (!(r->feat_ctl & FEAT_CTL_LOCKED))
 		return "VMX present but IA32_FEATURE_CONTROL is not locked";
 	if (!(r->feat_ctl & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX))
-		return "VMX disabled by firmware (IA32_FEATURE_CONTROL); enable Intel VT-x in the firmware setup";
+		return VMX_WHY_FIRMWARE;
 	if (r->faults)
 		return "VMX capability MSRs cannot be read";
 	if (VMX_BASIC_VMCS_SIZE(r->basic) > PAGE_SIZE ||

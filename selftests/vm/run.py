@@ -195,10 +195,15 @@ def check(p, name, progress):
 
 def demo(p, name):
     d = workdir(p, name)
+    say("demo: booting Debian's %s kernel on %s (%s) with hv.ko and hvctl"
+        % (p.kver, name, machines.describe(name)))
     emu, _, console, results = start(p, name, "demo", d)
     pos, shown, buf = 0, False, b""
-    while emu.alive() and emu.elapsed() < machines.MACHINES[name]["timeout"]:
-        data, pos = read_new(console, pos)
+    running = True
+    while running:
+        running = (emu.alive() and
+                   emu.elapsed() < machines.MACHINES[name]["timeout"])
+        data, pos = read_new(console, pos)   # once more after the end
         buf += data
         *lines, buf = buf.split(b"\n")
         for raw in lines:
