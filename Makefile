@@ -134,6 +134,9 @@ unit: unit-build
 	@fail=0; for t in $(UNIT_TESTS); do \
 		CMOCKA_MESSAGE_OUTPUT=TAP $(B)/unit/$$t || fail=1; \
 	done; \
+	python3 selftests/vm/test_judge.py -q 2>&1 | tail -n 1 | \
+		sed 's/^/judge: /'; python3 selftests/vm/test_judge.py -q \
+		>/dev/null 2>&1 || fail=1; \
 	if [ $$fail = 0 ]; then echo "unit: all passed"; \
 	else echo "unit: FAILED"; exit 1; fi
 
@@ -162,7 +165,7 @@ sparse: $(MODULE_SRC)
 	echo "sparse: clean"
 
 checkpatch: $(KSRC)/.extracted
-	@perl $(KSRC)/scripts/checkpatch.pl --no-tree --strict --quiet \
+	@perl $(KSRC)/scripts/checkpatch.pl --no-tree --strict --quiet --no-summary \
 		--terse --show-types --codespell --codespellfile $(CODESPELL) \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,MISSING_SIGN_OFF \
 		-f $(KMOD_C) $(KMOD_H) && echo "checkpatch: clean"

@@ -46,7 +46,7 @@ void hv_mitigation_get(enum hv_backend backend,
 int hv_nl_init(void);
 void hv_nl_exit(void);
 
-int hv_cpus_read_agree(smp_call_func_t read, size_t size, void *first,
-		       int *bad_cpu);
+int hv_cpus_read_agree(const char *what, smp_call_func_t read, size_t size,
+		       void *first, const char **why);
 
 #endif /* HV_H */

@@ -44,8 +44,10 @@ static int hv_nl_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		GENL_SET_ERR_MSG(info, "no memory for the reply");
 		return -ENOMEM;
+	}
 
 	hdr = genlmsg_put_reply(msg, info, &hv_nl_family, 0, HV_CMD_GET_INFO);
 	if (!hdr) {
@@ -60,6 +62,7 @@ static int hv_nl_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 
 err_free:
 	nlmsg_free(msg);
+	GENL_SET_ERR_MSG(info, "reply does not fit in a message");
 	return err;
 }
 

@@ -3,6 +3,8 @@
  * x86 helpers that both backends need, kept here so that vmx/ and svm/
  * never copy each other.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/mm.h>
@@ -14,23 +16,24 @@
 
 /**
  * hv_cpus_read_agree() - read a record on every online CPU and compare
+ * @what: the backend's name, for the log
  * @read: smp_call_func_t run on each CPU with interrupts off; its argument
  *	is a zeroed buffer of @size bytes to fill
  * @size: size of the record
  * @first: receives the record of the first online CPU
- * @bad_cpu: receives the first CPU whose record differs from @first
+ * @why: set to the refusal reason when the records differ
  *
  * hv programs every CPU the same way, so capabilities must be identical on
  * all of them (mixed steppings and firmware that enables VMX on some CPUs
  * only exist). Readers must fill fields, not padding, so that a plain
- * memcmp() compares records.
+ * memcmp() compares records. A difference is logged naming both CPUs.
  *
  * Context: process context, may sleep; takes the CPU hotplug read lock.
- * Return: 0 if all online CPUs agree; -ENODEV if one differs (@bad_cpu
- * names it); -ENOMEM if the per-CPU records could not be allocated.
+ * Return: 0 if all online CPUs agree; -ENODEV if one differs (@why says
+ * so); -ENOMEM if the per-CPU records could not be allocated.
  */
-int hv_cpus_read_agree(smp_call_func_t read, size_t size, void *first,
-		       int *bad_cpu)
+int hv_cpus_read_agree(const char *what, smp_call_func_t read, size_t size,
+		       void *first, const char **why)
 {
 	int cpu, first_cpu = -1, err = 0;
 	char *all;
@@ -48,7 +51,9 @@ int hv_cpus_read_agree(smp_call_func_t read, size_t size, void *first,
 			continue;
 		}
 		if (memcmp(all + cpu * size, all + first_cpu * size, size)) {
-			*bad_cpu = cpu;
+			pr_err("%s: CPU %d reports other capabilities than CPU %d\n",
+			       what, cpu, first_cpu);
+			*why = "capabilities differ between CPUs";
 			err = -ENODEV;
 			break;
 		}

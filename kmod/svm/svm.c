@@ -100,20 +100,13 @@ static u64 svm_features(const struct svm_raw *r)
 static int svm_probe(struct hv_caps *caps, const char **why)
 {
 	struct svm_raw raw;
-	int bad_cpu = -1;
 	int err;
 
 	if (cpuid_eax(0x80000000) < SVM_CPUID_FUNC ||
 	    !(cpuid_ecx(0x80000001) & BIT(X86_FEATURE_SVM & 31)))
 		return -ENODEV;
 
-	err = hv_cpus_read_agree(svm_read_raw, sizeof(raw), &raw, &bad_cpu);
-	if (err == -ENODEV) {
-		pr_err("CPU %d reports different SVM capabilities than the others\n",
-		       bad_cpu);
-		*why = "SVM capabilities differ between CPUs";
-		return -ENODEV;
-	}
+	err = hv_cpus_read_agree("svm", svm_read_raw, sizeof(raw), &raw, why);
 	if (err)
 		return err;
 

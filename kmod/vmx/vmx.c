@@ -185,20 +185,13 @@ static u64 vmx_features(const struct vmx_raw *r)
 static int vmx_probe(struct hv_caps *caps, const char **why)
 {
 	struct vmx_raw raw;
-	int bad_cpu = -1;
 	int err;
 
 	/* Cheap check first, so that AMD hosts do not IPI every CPU for nothing. */
 	if (!(cpuid_ecx(1) & BIT(X86_FEATURE_VMX & 31)))
 		return -ENODEV;
 
-	err = hv_cpus_read_agree(vmx_read_raw, sizeof(raw), &raw, &bad_cpu);
-	if (err == -ENODEV) {
-		pr_err("CPU %d reports different VMX capabilities than the others\n",
-		       bad_cpu);
-		*why = "VMX capabilities differ between CPUs";
-		return -ENODEV;
-	}
+	err = hv_cpus_read_agree("vmx", vmx_read_raw, sizeof(raw), &raw, why);
 	if (err)
 		return err;
 

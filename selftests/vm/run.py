@@ -125,9 +125,12 @@ def watch(emu, name, console, results, timeout, progress):
     ctext = b""
     reason = None
     done_at = None
+    emu.booted = None
     while True:
         alive = emu.alive()
         data, rpos = read_new(results, rpos)
+        if data and emu.booted is None:
+            emu.booted = emu.elapsed()    # /init's first words
         rbuf += data
         *lines, rbuf = rbuf.split(b"\n")
         for raw in lines:
@@ -178,7 +181,8 @@ def check(p, name, progress):
                     m.get("allowed_skips", ()))
     if reason:
         v.problems.insert(0, reason)
-    report = [v.summary(name) + " (%.0f s)" % emu.elapsed()]
+    boot = ("boot %.0f s, " % emu.booted) if emu.booted else ""
+    report = [v.summary(name) + " (%stotal %.0f s)" % (boot, emu.elapsed())]
     if not v.ok:
         report += ["%s: FAILED: %s" % (name, prob) for prob in v.problems]
         for t in v.failed_tests:
