@@ -114,7 +114,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
 
 	read_extack(rq->h, nlh);
-	rq->err = e->error;
+	rq->err = e->error;	/* the kernel's errno wins over a parser's */
 	rq->done = 1;
 	return NL_STOP;
 }
@@ -132,13 +132,12 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	struct request *rq = arg;
 	int err;
 
-	if (!rq->parse)
-		return NL_OK;
+	if (!rq->parse || rq->err)
+		return NL_SKIP;
 	err = rq->parse(nlmsg_hdr(msg), rq->arg);
-	if (err < 0) {
+	/* Keep reading to the ACK, so no reply is left for the next request. */
+	if (err < 0)
 		rq->err = err;
-		return NL_STOP;
-	}
 	return NL_OK;
 }
 
@@ -156,10 +155,11 @@ static int receive(struct hv *h, struct request *rq)
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, rq);
 
 	/* Every request asks for an ACK, so the loop ends on ACK or error. */
-	while (!rq->done && !rq->err) {
+	while (!rq->done) {
 		err = nl_recvmsgs(h->sk, cb);
-		if (err < 0 && !rq->err) {
-			rq->err = nle_to_errno(err);
+		if (err < 0) {
+			if (!rq->err)
+				rq->err = nle_to_errno(err);
 			break;
 		}
 	}

@@ -11,6 +11,7 @@
 
 #include "kselftest_harness.h"
 #include "libhv.h"
+#include "test_util.h"
 
 /* Offset of the first attribute: netlink header, then genetlink header. */
 #define FIRST_ATTR (NLMSG_HDRLEN + GENL_HDRLEN)
@@ -142,4 +143,4 @@ TEST_F(nl, dump_of_get_info_is_not_supported)
 	EXPECT_EQ(-EOPNOTSUPP, send_req(self->h, &self->r));
 }
 
-TEST_HARNESS_MAIN
+HV_TEST_HARNESS_MAIN

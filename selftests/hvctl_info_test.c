@@ -125,4 +125,4 @@ TEST_F(cli, unknown_verb_is_a_usage_error)
 		     self->err);
 }
 
-TEST_HARNESS_MAIN
+HV_TEST_HARNESS_MAIN

@@ -109,4 +109,4 @@ TEST_F(l1d, bad_mode_is_refused_and_changes_nothing)
 	EXPECT_EQ(HV_L1D_FLUSH_MODE_ALWAYS, info.l1d_flush_mode);
 }
 
-TEST_HARNESS_MAIN
+HV_TEST_HARNESS_MAIN

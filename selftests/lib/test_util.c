@@ -11,7 +11,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "libhv.h"
 #include "test_util.h"
+
+/* Exit with KSFT_SKIP, in TAP, unless the hv family can be opened. */
+void hv_test_require_module(void)
+{
+	struct hv *h;
+	int err = hv_open(&h);
+
+	if (!err) {
+		hv_close(h);
+		return;
+	}
+	printf("TAP version 13\n1..0 # SKIP the hv family cannot be opened: %s\n",
+	       strerror(-err));
+	exit(4);	/* KSFT_SKIP */
+}
 
 static char *read_fd(int fd)
 {

@@ -296,7 +296,11 @@ def main():
                     return
                 name = pending.pop(0)
             say("vm: %s: booting" % name)
-            results[name] = check(p, name, progress=True)
+            try:
+                results[name] = check(p, name, progress=True)
+            except (OSError, subprocess.SubprocessError) as e:
+                results[name] = (False, ["%s: FAILED: cannot run the "
+                                         "machine: %s" % (name, e)])
 
     threads = [threading.Thread(target=worker)
                for _ in range(max(1, min(a.jobs, len(a.machine))))]
