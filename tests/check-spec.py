@@ -135,6 +135,11 @@ def check_header(spec, header):
         want += [(cnt, nxt), (prefix + "MAX", nxt - 1)]
         expect_anon(enums, want, "attribute set %s" % aset["name"])
 
+    for grp in spec.get("mcast-groups", {}).get("list", []):
+        dname = grp.get("c-define-name") or c_name(fam, "mcgrp", grp["name"])
+        if d.get(dname) != '"%s"' % grp["name"]:
+            err("%s is not \"%s\"" % (dname, grp["name"]))
+
     prefix = spec["operations"].get("name-prefix") or c_name(fam, "cmd") + "_"
     want, nxt = [], 1
     for op in spec["operations"]["list"]:
@@ -196,6 +201,10 @@ def check_ops(spec, netlink_c):
             kernel[cmd.group(1)] = "GENL_ADMIN_PERM" in block
     for op in spec["operations"]["list"]:
         name = c_name(fam, "cmd", op["name"])
+        if "do" not in op and "dump" not in op:
+            if name in kernel:
+                err("event %s has a handler in the kernel" % op["name"])
+            continue        # an event: the kernel only sends it
         if name not in kernel:
             err("operation %s is not in the kernel's ops table" % op["name"])
             continue

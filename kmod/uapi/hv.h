@@ -12,6 +12,8 @@
 #define HV_FAMILY_NAME		"hv"
 #define HV_FAMILY_VERSION	1
 
+#define HV_MCGRP_NOTIFY		"notify"
+
 /**
  * enum hv_backend - the hardware virtualization extension hv drives
  * @HV_BACKEND_VMX: Intel VT-x with EPT and unrestricted guest
@@ -151,6 +153,126 @@ enum hv_mitigation {
 	HV_MITIGATION_IBPB_EXIT_TO_USER = 128,
 };
 
+/**
+ * enum hv_vm_state - life cycle of a virtual machine
+ * @HV_VM_STATE_CREATED: created, never started
+ * @HV_VM_STATE_RUNNING: its vCPUs run (or wait for an event or the owner)
+ * @HV_VM_STATE_PAUSED: started once, its vCPUs parked by vm-pause
+ * @HV_VM_STATE_CRASHED: stopped by a guest event it cannot survive
+ * @HV_VM_STATE_DEAD: stopped because hv found its own invariants broken
+ */
+enum hv_vm_state {
+	HV_VM_STATE_CREATED = 0,
+	HV_VM_STATE_RUNNING = 1,
+	HV_VM_STATE_PAUSED = 2,
+	HV_VM_STATE_CRASHED = 3,
+	HV_VM_STATE_DEAD = 4,
+};
+
+/**
+ * enum hv_vcpu_state - what a vCPU's thread is doing
+ * @HV_VCPU_STATE_STOPPED: not running guest code
+ * @HV_VCPU_STATE_RUNNING: running guest code or handling an exit
+ * @HV_VCPU_STATE_HALTED: blocked in HLT until an event is pending
+ * @HV_VCPU_STATE_OWNER_WAIT: waiting for the owner's vcpu-complete
+ */
+enum hv_vcpu_state {
+	HV_VCPU_STATE_STOPPED = 0,
+	HV_VCPU_STATE_RUNNING = 1,
+	HV_VCPU_STATE_HALTED = 2,
+	HV_VCPU_STATE_OWNER_WAIT = 3,
+};
+
+/**
+ * enum hv_msr_policy - what guest accesses to MSRs hv does not handle do
+ * @HV_MSR_POLICY_GP: raise #GP in the guest
+ * @HV_MSR_POLICY_EXIT: send an msr exit to the owner
+ */
+enum hv_msr_policy {
+	HV_MSR_POLICY_GP = 0,
+	HV_MSR_POLICY_EXIT = 1,
+};
+
+/**
+ * enum hv_cpuid_flags - flags of a CPUID table entry
+ * @HV_CPUID_FLAGS_SIGNIFICANT_INDEX: the entry matches only its index
+ */
+enum hv_cpuid_flags {
+	HV_CPUID_FLAGS_SIGNIFICANT_INDEX = 1,
+};
+
+/**
+ * enum hv_activity - activity state of a vCPU
+ * @HV_ACTIVITY_ACTIVE: executing instructions
+ * @HV_ACTIVITY_HALTED: halted by HLT
+ */
+enum hv_activity {
+	HV_ACTIVITY_ACTIVE = 0,
+	HV_ACTIVITY_HALTED = 1,
+};
+
+/**
+ * enum hv_event_type - type of an event pending injection (VMX/SVM encoding)
+ * @HV_EVENT_TYPE_EXT_INTR: external interrupt
+ * @HV_EVENT_TYPE_NMI: non-maskable interrupt
+ * @HV_EVENT_TYPE_EXCEPTION: hardware exception
+ * @HV_EVENT_TYPE_SOFT_INTR: software interrupt
+ */
+enum hv_event_type {
+	HV_EVENT_TYPE_EXT_INTR = 0,
+	HV_EVENT_TYPE_NMI = 2,
+	HV_EVENT_TYPE_EXCEPTION = 3,
+	HV_EVENT_TYPE_SOFT_INTR = 4,
+};
+
+/**
+ * enum hv_mem_flags - flags of a guest memory slot
+ * @HV_MEM_FLAGS_READONLY: guest writes become mmio exits
+ */
+enum hv_mem_flags {
+	HV_MEM_FLAGS_READONLY = 1,
+};
+
+/**
+ * enum hv_exit_reason - why a vCPU told its owner
+ * @HV_EXIT_REASON_IO: port I/O; needs vcpu-complete
+ * @HV_EXIT_REASON_MMIO: access to unbacked guest memory; needs vcpu-complete
+ * @HV_EXIT_REASON_HLT: HLT with nothing pending; no completion
+ * @HV_EXIT_REASON_MSR: access to an unhandled MSR; needs vcpu-complete
+ */
+enum hv_exit_reason {
+	HV_EXIT_REASON_IO = 1,
+	HV_EXIT_REASON_MMIO = 2,
+	HV_EXIT_REASON_HLT = 3,
+	HV_EXIT_REASON_MSR = 4,
+};
+
+/**
+ * enum hv_dir - direction of an access from the guest's view
+ * @HV_DIR_READ: IN, load, RDMSR
+ * @HV_DIR_WRITE: OUT, store, WRMSR
+ */
+enum hv_dir {
+	HV_DIR_READ = 0,
+	HV_DIR_WRITE = 1,
+};
+
+/**
+ * enum hv_notice - life-cycle notices on the notify group
+ * @HV_NOTICE_CREATED: a VM was created
+ * @HV_NOTICE_DESTROYED: a VM was destroyed, its resources released
+ * @HV_NOTICE_STARTED: a VM was started or resumed
+ * @HV_NOTICE_PAUSED: a VM was paused
+ * @HV_NOTICE_CRASHED: a VM crashed
+ */
+enum hv_notice {
+	HV_NOTICE_CREATED = 1,
+	HV_NOTICE_DESTROYED = 2,
+	HV_NOTICE_STARTED = 3,
+	HV_NOTICE_PAUSED = 4,
+	HV_NOTICE_CRASHED = 5,
+};
+
 /* Attributes of the info set: replies of HV_CMD_GET_INFO. */
 enum {
 	HV_A_INFO_PAD = 1,
@@ -165,13 +287,239 @@ enum {
 	HV_A_INFO_L1D_FLUSH_METHOD,
 	HV_A_INFO_L1D_FLUSH_REASON,
 	HV_A_INFO_MITIGATIONS,
+	HV_A_INFO_MAX_VMS,
+	HV_A_INFO_MAX_VCPUS,
+	HV_A_INFO_MAX_MEM,
 
 	__HV_A_INFO_MAX,
 	HV_A_INFO_MAX = (__HV_A_INFO_MAX - 1)
 };
 
 enum {
+	HV_A_VM_PAD = 1,
+	HV_A_VM_ID,
+	HV_A_VM_NAME,
+	HV_A_VM_STATE,
+	HV_A_VM_NR_VCPUS,
+	HV_A_VM_MEM_SIZE,
+	HV_A_VM_OWNER,
+	HV_A_VM_CRASH_REASON,
+	HV_A_VM_MAX_VCPUS,
+	HV_A_VM_MAX_MEM,
+	HV_A_VM_UNKNOWN_MSR,
+	HV_A_VM_CPUID,
+
+	__HV_A_VM_MAX,
+	HV_A_VM_MAX = (__HV_A_VM_MAX - 1)
+};
+
+enum {
+	HV_A_CPUID_FUNCTION = 1,
+	HV_A_CPUID_INDEX,
+	HV_A_CPUID_FLAGS,
+	HV_A_CPUID_EAX,
+	HV_A_CPUID_EBX,
+	HV_A_CPUID_ECX,
+	HV_A_CPUID_EDX,
+
+	__HV_A_CPUID_MAX,
+	HV_A_CPUID_MAX = (__HV_A_CPUID_MAX - 1)
+};
+
+enum {
+	HV_A_VCPU_PAD = 1,
+	HV_A_VCPU_VM_ID,
+	HV_A_VCPU_ID,
+	HV_A_VCPU_STATE,
+	HV_A_VCPU_EXITS,
+	HV_A_VCPU_THREAD,
+	HV_A_VCPU_REGS,
+	HV_A_VCPU_SEQ,
+	HV_A_VCPU_DATA,
+	HV_A_VCPU_ERROR,
+
+	__HV_A_VCPU_MAX,
+	HV_A_VCPU_MAX = (__HV_A_VCPU_MAX - 1)
+};
+
+enum {
+	HV_A_REGS_PAD = 1,
+	HV_A_REGS_RAX,
+	HV_A_REGS_RBX,
+	HV_A_REGS_RCX,
+	HV_A_REGS_RDX,
+	HV_A_REGS_RSI,
+	HV_A_REGS_RDI,
+	HV_A_REGS_RSP,
+	HV_A_REGS_RBP,
+	HV_A_REGS_R8,
+	HV_A_REGS_R9,
+	HV_A_REGS_R10,
+	HV_A_REGS_R11,
+	HV_A_REGS_R12,
+	HV_A_REGS_R13,
+	HV_A_REGS_R14,
+	HV_A_REGS_R15,
+	HV_A_REGS_RIP,
+	HV_A_REGS_RFLAGS,
+	HV_A_REGS_CR0,
+	HV_A_REGS_CR2,
+	HV_A_REGS_CR3,
+	HV_A_REGS_CR4,
+	HV_A_REGS_CR8,
+	HV_A_REGS_EFER,
+	HV_A_REGS_DR0,
+	HV_A_REGS_DR1,
+	HV_A_REGS_DR2,
+	HV_A_REGS_DR3,
+	HV_A_REGS_DR6,
+	HV_A_REGS_DR7,
+	HV_A_REGS_CS,
+	HV_A_REGS_DS,
+	HV_A_REGS_ES,
+	HV_A_REGS_FS,
+	HV_A_REGS_GS,
+	HV_A_REGS_SS,
+	HV_A_REGS_TR,
+	HV_A_REGS_LDTR,
+	HV_A_REGS_GDTR,
+	HV_A_REGS_IDTR,
+	HV_A_REGS_MSR,
+	HV_A_REGS_EVENT,
+	HV_A_REGS_INT_SHADOW,
+	HV_A_REGS_ACTIVITY,
+	HV_A_REGS_FPU,
+	HV_A_REGS_NO_EVENT,
+
+	__HV_A_REGS_MAX,
+	HV_A_REGS_MAX = (__HV_A_REGS_MAX - 1)
+};
+
+enum {
+	HV_A_SEGMENT_PAD = 1,
+	HV_A_SEGMENT_SELECTOR,
+	HV_A_SEGMENT_BASE,
+	HV_A_SEGMENT_LIMIT,
+	HV_A_SEGMENT_AR,
+
+	__HV_A_SEGMENT_MAX,
+	HV_A_SEGMENT_MAX = (__HV_A_SEGMENT_MAX - 1)
+};
+
+enum {
+	HV_A_DTABLE_PAD = 1,
+	HV_A_DTABLE_BASE,
+	HV_A_DTABLE_LIMIT,
+
+	__HV_A_DTABLE_MAX,
+	HV_A_DTABLE_MAX = (__HV_A_DTABLE_MAX - 1)
+};
+
+enum {
+	HV_A_MSR_PAD = 1,
+	HV_A_MSR_INDEX,
+	HV_A_MSR_VALUE,
+
+	__HV_A_MSR_MAX,
+	HV_A_MSR_MAX = (__HV_A_MSR_MAX - 1)
+};
+
+enum {
+	HV_A_EVENT_TYPE = 1,
+	HV_A_EVENT_VECTOR,
+	HV_A_EVENT_ERROR_CODE,
+
+	__HV_A_EVENT_MAX,
+	HV_A_EVENT_MAX = (__HV_A_EVENT_MAX - 1)
+};
+
+enum {
+	HV_A_MEM_PAD = 1,
+	HV_A_MEM_VM_ID,
+	HV_A_MEM_SLOT,
+	HV_A_MEM_GPA,
+	HV_A_MEM_SIZE,
+	HV_A_MEM_UADDR,
+	HV_A_MEM_FLAGS,
+	HV_A_MEM_DATA,
+	HV_A_MEM_LEN,
+
+	__HV_A_MEM_MAX,
+	HV_A_MEM_MAX = (__HV_A_MEM_MAX - 1)
+};
+
+enum {
+	HV_A_EXIT_PAD = 1,
+	HV_A_EXIT_VM_ID,
+	HV_A_EXIT_VCPU_ID,
+	HV_A_EXIT_SEQ,
+	HV_A_EXIT_REASON,
+	HV_A_EXIT_DIR,
+	HV_A_EXIT_PORT,
+	HV_A_EXIT_GPA,
+	HV_A_EXIT_SIZE,
+	HV_A_EXIT_DATA,
+	HV_A_EXIT_RIP,
+	HV_A_EXIT_MSR,
+	HV_A_EXIT_RFLAGS,
+
+	__HV_A_EXIT_MAX,
+	HV_A_EXIT_MAX = (__HV_A_EXIT_MAX - 1)
+};
+
+enum {
+	HV_A_NOTICE_VM_ID = 1,
+	HV_A_NOTICE_VM_NAME,
+	HV_A_NOTICE_EVENT,
+	HV_A_NOTICE_REASON,
+
+	__HV_A_NOTICE_MAX,
+	HV_A_NOTICE_MAX = (__HV_A_NOTICE_MAX - 1)
+};
+
+enum {
+	HV_A_STATS_PAD = 1,
+	HV_A_STATS_VM_ID,
+	HV_A_STATS_VMS,
+	HV_A_STATS_VCPUS,
+	HV_A_STATS_THREADS,
+	HV_A_STATS_PINNED_PAGES,
+	HV_A_STATS_PT_PAGES,
+	HV_A_STATS_EXITS,
+	HV_A_STATS_EXITS_CPUID,
+	HV_A_STATS_EXITS_MSR,
+	HV_A_STATS_EXITS_HLT,
+	HV_A_STATS_EXITS_NPF,
+	HV_A_STATS_EXITS_INTR,
+	HV_A_STATS_EXITS_IO,
+	HV_A_STATS_EXITS_MMIO,
+	HV_A_STATS_EXITS_OTHER,
+
+	__HV_A_STATS_MAX,
+	HV_A_STATS_MAX = (__HV_A_STATS_MAX - 1)
+};
+
+enum {
 	HV_CMD_GET_INFO = 1,
+	HV_CMD_VM_NEW,
+	HV_CMD_VM_DEL,
+	HV_CMD_VM_GET,
+	HV_CMD_VM_SET,
+	HV_CMD_VM_START,
+	HV_CMD_VM_PAUSE,
+	HV_CMD_VCPU_NEW,
+	HV_CMD_VCPU_GET,
+	HV_CMD_VCPU_GET_REGS,
+	HV_CMD_VCPU_SET_REGS,
+	HV_CMD_VCPU_COMPLETE,
+	HV_CMD_MEM_MAP,
+	HV_CMD_MEM_UNMAP,
+	HV_CMD_MEM_GET,
+	HV_CMD_MEM_READ,
+	HV_CMD_MEM_WRITE,
+	HV_CMD_GET_STATS,
+	HV_CMD_EXIT,
+	HV_CMD_NOTICE,
 
 	__HV_CMD_MAX,
 	HV_CMD_MAX = (__HV_CMD_MAX - 1)
