@@ -4,7 +4,9 @@
  * kmod/svm/). The core reaches a backend only through one
  * struct hv_backend_ops, picked once at module load by probing VMX, then
  * SVM; the backends never include each other and the core never includes
- * either.
+ * either. A backend embeds struct hv_vm and struct hv_vcpu first in its own
+ * structures (vm_size, vcpu_size bytes) and recovers them with
+ * container_of().
  */
 #ifndef HV_BACKEND_H
 #define HV_BACKEND_H
@@ -12,6 +14,11 @@
 #include <linux/types.h>
 
 #include "uapi/hv.h"
+
+struct hv_vm;
+struct hv_vcpu;
+struct hv_regs;
+struct hv_exit;
 
 /**
  * struct hv_caps - what the hardware offers, as found by a backend's probe
@@ -26,9 +33,31 @@ struct hv_caps {
 };
 
 /**
+ * struct hv_npt_format - the backend's nested page-table entry format
+ *
+ * The core builds and walks 4-level nested page tables (NPT or EPT) with
+ * these helpers; it never interprets an entry's bits itself.
+ *
+ * @leaf: a 4 KiB leaf mapping @pa, writable or not, always executable
+ * @table: a non-leaf entry pointing at the table page @pa
+ * @present: whether an entry maps or points at anything
+ * @addr: the physical address an entry points at
+ */
+struct hv_npt_format {
+	u64 (*leaf)(phys_addr_t pa, bool writable);
+	u64 (*table)(phys_addr_t pa);
+	bool (*present)(u64 entry);
+	phys_addr_t (*addr)(u64 entry);
+};
+
+/**
  * struct hv_backend_ops - a hardware virtualization backend
  * @name: short lowercase name used in logs ("vmx", "svm")
  * @id: the HV_BACKEND_* value reported through the family
+ * @vm_size: bytes to allocate for a VM (struct hv_vm first)
+ * @vcpu_size: bytes to allocate for a vCPU (struct hv_vcpu first)
+ * @npt: the nested page-table format
+ *
  * @probe: decide whether every online CPU can run hv with this backend and
  *	fill @caps. Called once from module init, in process context; may
  *	sleep; takes the CPU hotplug read lock itself and runs code on each
@@ -40,15 +69,95 @@ struct hv_caps {
  *	Return: 0 if usable; -ENODEV if the CPU lacks the extension or cannot
  *	run hv with it; -ENOMEM if memory for the per-CPU comparison could not
  *	be allocated.
+ * @setup: allocate module-wide state after a successful probe (per-CPU
+ *	areas, permission bitmaps). Process context, may sleep, no locks.
+ *	Return: 0 or -ENOMEM.
+ * @unsetup: free what @setup allocated; called at module exit, after
+ *	@hw_disable ran on every CPU. Process context.
+ * @hw_enable: switch virtualization on for the calling CPU. Called from
+ *	the CPU-hotplug online callback of the CPU itself (may sleep, but
+ *	stays on that CPU) when the first VM is created and for CPUs that
+ *	come online while VMs exist. Return: 0; -EBUSY if another hypervisor
+ *	already owns the extension on this CPU (@why names the cause and the
+ *	remedy in the log); -EIO if the hardware refused.
+ * @hw_disable: switch virtualization off for the calling CPU (hotplug
+ *	teardown when the last VM goes, CPU offline); also called from the
+ *	emergency reboot/crash path with interrupts off, so it must not sleep
+ *	or take locks, and must tolerate virtualization being off already.
+ *
+ * @vm_init: set up the backend's part of a new VM (the core has set up the
+ *	nested page-table root in vm->npt). Process context, may sleep, VM
+ *	not visible yet. Return: 0 or -ENOMEM.
+ * @vm_destroy: free the backend's part of a VM; all its vCPUs are freed.
+ *	Optional. Process context.
+ *
+ * @vcpu_create: set up a new vCPU in the architectural RESET state
+ *	(real mode at F000:FFF0 as after INIT, SDM Vol. 3A 10.1.1).
+ *	Process context, may sleep, vm->lock held. Return: 0 or -ENOMEM.
+ * @vcpu_free: free what @vcpu_create allocated; the vCPU's thread is gone.
+ *	Process context.
+ * @vcpu_load: the vCPU is about to run on the current CPU. Preemption is
+ *	off and stays off until @vcpu_put; the guest FPU state is loaded.
+ *	Must flush TLB state if the vCPU last ran elsewhere.
+ * @vcpu_put: the vCPU stops running on the current CPU. Preemption off.
+ * @vcpu_run: enter the guest once and describe the exit in @exit.
+ *	Called between @vcpu_load and @vcpu_put, interrupts off; returns with
+ *	interrupts off (host interrupts that caused the exit are taken when
+ *	the core enables them). Injects vcpu->event if valid and clears it;
+ *	puts back an event whose delivery the exit interrupted. Reads and
+ *	updates vcpu->gpr[] and vcpu->rip. Never fails: a failed entry is an
+ *	exit of kind HV_EXIT_INVALID_STATE.
+ * @get_regs: read the whole architectural state into @regs (GPRs and RIP
+ *	come from the core's copy). The vCPU is not running. May be called
+ *	from the vCPU thread or, with the vCPU parked, from a netlink handler.
+ * @set_regs: load the whole architectural state. Same context as
+ *	@get_regs. Return: 0; -EINVAL with @why set if a value is one the
+ *	hardware would refuse (reserved bits, inconsistent modes).
+ * @get_rflags: RFLAGS of a vCPU that is not in guest mode.
+ * @set_rflags: change RFLAGS of a vCPU that is not in guest mode.
+ * @get_msr: read an MSR the backend keeps for the guest (EFER, PAT, the
+ *	SYSCALL/SYSENTER MSRs, KERNEL_GS_BASE, TSC). The vCPU thread, guest
+ *	not running. Return: 0, or -ENOENT for an MSR it does not keep.
+ * @set_msr: write such an MSR. Return: 0; -ENOENT as for @get_msr;
+ *	-EINVAL if the value is one the CPU would refuse with #GP.
+ * @flush_tlb: drop the guest's cached translations on the next entry
+ *	(after nested page-table entries were zapped). Called from the vCPU
+ *	thread, outside the guest, preemption off.
  */
 struct hv_backend_ops {
 	const char *name;
 	enum hv_backend id;
+	size_t vm_size;
+	size_t vcpu_size;
+	const struct hv_npt_format *npt;
+
 	int (*probe)(struct hv_caps *caps, const char **why);
+	int (*setup)(void);
+	void (*unsetup)(void);
+	int (*hw_enable)(void);
+	void (*hw_disable)(void);
+
+	int (*vm_init)(struct hv_vm *vm);
+	void (*vm_destroy)(struct hv_vm *vm);
+
+	int (*vcpu_create)(struct hv_vcpu *vcpu);
+	void (*vcpu_free)(struct hv_vcpu *vcpu);
+	void (*vcpu_load)(struct hv_vcpu *vcpu, int cpu);
+	void (*vcpu_put)(struct hv_vcpu *vcpu);
+	void (*vcpu_run)(struct hv_vcpu *vcpu, struct hv_exit *exit);
+	void (*get_regs)(struct hv_vcpu *vcpu, struct hv_regs *regs);
+	int (*set_regs)(struct hv_vcpu *vcpu, const struct hv_regs *regs,
+			const char **why);
+	u64 (*get_rflags)(struct hv_vcpu *vcpu);
+	void (*set_rflags)(struct hv_vcpu *vcpu, u64 rflags);
+	int (*get_msr)(struct hv_vcpu *vcpu, u32 index, u64 *value);
+	int (*set_msr)(struct hv_vcpu *vcpu, u32 index, u64 value);
+	void (*flush_tlb)(struct hv_vcpu *vcpu);
 };
 
 extern const struct hv_backend_ops hv_vmx_ops;
 extern const struct hv_backend_ops hv_svm_ops;
+extern const struct hv_backend_ops *hv_backend;
 
 /**
  * hv_be_probe() - ask a candidate backend whether it can run on this host
@@ -62,6 +171,37 @@ static inline int hv_be_probe(const struct hv_backend_ops *ops,
 			      struct hv_caps *caps, const char **why)
 {
 	return ops->probe(caps, why);
+}
+
+/**
+ * hv_be_vcpu_run() - enter the guest once
+ * @vcpu: the vCPU, loaded on this CPU, interrupts off
+ * @exit: receives the exit
+ */
+static inline void hv_be_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
+{
+	hv_backend->vcpu_run(vcpu, exit);
+}
+
+/**
+ * hv_be_get_rflags() - RFLAGS of a vCPU outside the guest
+ * @vcpu: the vCPU
+ *
+ * Return: RFLAGS.
+ */
+static inline u64 hv_be_get_rflags(struct hv_vcpu *vcpu)
+{
+	return hv_backend->get_rflags(vcpu);
+}
+
+/**
+ * hv_be_set_rflags() - change RFLAGS of a vCPU outside the guest
+ * @vcpu: the vCPU
+ * @rflags: the new value
+ */
+static inline void hv_be_set_rflags(struct hv_vcpu *vcpu, u64 rflags)
+{
+	hv_backend->set_rflags(vcpu, rflags);
 }
 
 #endif /* HV_BACKEND_H */

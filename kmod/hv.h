@@ -1,24 +1,453 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Module-wide state of hv and the interfaces between the core's files:
- * the chosen backend and its capabilities, the mitigation report, the
- * family and the x86 helpers shared by both backends.
+ * Core types of hv and the interfaces between the core's files: VMs,
+ * vCPUs, guest memory slots, nested page tables, the architectural vCPU
+ * record, exits, and module-wide state (backend, capabilities, accounting).
  */
 #ifndef HV_H
 #define HV_H
 
+#include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/smp.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "backend.h"
 #include "uapi/hv.h"
+
+struct net;
+struct sk_buff;
 
 #ifndef HV_VERSION
 #define HV_VERSION "unknown"
 #endif
 
+#define HV_VM_NAME_LEN		32
+#define HV_CRASH_REASON_LEN	128
+#define HV_MAX_VCPUS_LIMIT	256
+#define HV_MAX_CPUID_ENTRIES	256
+#define HV_MAX_SLOTS		64
+#define HV_IO_CHUNK		32768
+
 extern const struct hv_backend_ops *hv_backend;
 extern struct hv_caps hv_caps;
+
+extern unsigned int hv_max_vms;
+extern unsigned int hv_max_vcpus;
+extern unsigned long hv_max_mem_mib;
+
+/**
+ * struct hv_accounting - module-wide resource counters, for leak checks
+ * @vms: VMs that exist
+ * @vcpus: vCPUs that exist
+ * @threads: vCPU threads alive
+ * @pinned_pages: guest pages pinned
+ * @pt_pages: nested page-table pages
+ */
+struct hv_accounting {
+	atomic_t vms;
+	atomic_t vcpus;
+	atomic_t threads;
+	atomic64_t pinned_pages;
+	atomic64_t pt_pages;
+};
+
+extern struct hv_accounting hv_acct;
+
+/* General-purpose registers, in the hardware's encoding order. */
+enum hv_gpr {
+	HV_RAX, HV_RCX, HV_RDX, HV_RBX, HV_RSP, HV_RBP, HV_RSI, HV_RDI,
+	HV_R8, HV_R9, HV_R10, HV_R11, HV_R12, HV_R13, HV_R14, HV_R15,
+	HV_NR_GPRS,
+};
+
+/* Segment access rights, VMX layout (SDM Vol. 3C, 25.4.1). */
+#define HV_AR_TYPE_MASK		0xf
+#define HV_AR_S			BIT(4)
+#define HV_AR_DPL_SHIFT		5
+#define HV_AR_P			BIT(7)
+#define HV_AR_AVL		BIT(12)
+#define HV_AR_L			BIT(13)
+#define HV_AR_DB		BIT(14)
+#define HV_AR_G			BIT(15)
+#define HV_AR_UNUSABLE		BIT(16)
+
+/**
+ * struct hv_segment - a segment register and its hidden part
+ * @selector: selector
+ * @base: base address
+ * @limit: limit in bytes
+ * @ar: access rights, VMX layout (HV_AR_*)
+ */
+struct hv_segment {
+	u16 selector;
+	u64 base;
+	u32 limit;
+	u32 ar;
+};
+
+/**
+ * struct hv_dtable - GDTR or IDTR
+ * @base: base address
+ * @limit: limit
+ */
+struct hv_dtable {
+	u64 base;
+	u16 limit;
+};
+
+/**
+ * struct hv_event - an event to inject at the next entry
+ * @valid: there is one
+ * @type: HV_EVENT_TYPE_*
+ * @vector: vector
+ * @has_error: an error code is pushed
+ * @error_code: the error code
+ */
+struct hv_event {
+	bool valid;
+	u8 type;
+	u8 vector;
+	bool has_error;
+	u32 error_code;
+};
+
+/**
+ * struct hv_regs - the architectural state of a vCPU, backend-neutral
+ *
+ * What vcpu-get-regs and vcpu-set-regs carry, and what snapshots will
+ * store: the same record on VMX and SVM, never a VMCS or VMCB image.
+ *
+ * @gpr: general-purpose registers (enum hv_gpr)
+ * @rip: RIP
+ * @rflags: RFLAGS
+ * @cr0: CR0 as the guest sees it
+ * @cr2: CR2
+ * @cr3: CR3
+ * @cr4: CR4 as the guest sees it
+ * @cr8: CR8 (TPR)
+ * @efer: IA32_EFER as the guest sees it
+ * @dr: DR0 to DR3
+ * @dr6: DR6
+ * @dr7: DR7
+ * @cs: CS
+ * @ds: DS
+ * @es: ES
+ * @fs: FS
+ * @gs: GS
+ * @ss: SS
+ * @tr: TR
+ * @ldtr: LDTR
+ * @gdtr: GDTR
+ * @idtr: IDTR
+ * @star: IA32_STAR
+ * @lstar: IA32_LSTAR
+ * @cstar: IA32_CSTAR
+ * @sfmask: IA32_FMASK
+ * @kernel_gs_base: IA32_KERNEL_GS_BASE
+ * @sysenter_cs: IA32_SYSENTER_CS
+ * @sysenter_esp: IA32_SYSENTER_ESP
+ * @sysenter_eip: IA32_SYSENTER_EIP
+ * @pat: IA32_PAT
+ * @tsc: the guest's time-stamp counter
+ * @event: the event pending injection
+ * @int_shadow: interrupts blocked for one instruction (STI, MOV SS)
+ * @halted: activity state is HLT
+ * @fpu: x87/SSE state, FXSAVE format
+ */
+struct hv_regs {
+	u64 gpr[HV_NR_GPRS];
+	u64 rip;
+	u64 rflags;
+	u64 cr0, cr2, cr3, cr4, cr8, efer;
+	u64 dr[4], dr6, dr7;
+	struct hv_segment cs, ds, es, fs, gs, ss, tr, ldtr;
+	struct hv_dtable gdtr, idtr;
+	u64 star, lstar, cstar, sfmask, kernel_gs_base;
+	u64 sysenter_cs, sysenter_esp, sysenter_eip;
+	u64 pat, tsc;
+	struct hv_event event;
+	bool int_shadow;
+	bool halted;
+	u8 fpu[512] __aligned(16);
+};
+
+/**
+ * enum hv_exit_kind - why the guest stopped, backend-neutral
+ * @HV_EXIT_NONE: nothing to do (a host interrupt; a request)
+ * @HV_EXIT_CPUID: CPUID
+ * @HV_EXIT_RDMSR: RDMSR; the index is in RCX
+ * @HV_EXIT_WRMSR: WRMSR; the index is in RCX, the value in EDX:EAX
+ * @HV_EXIT_HLT: HLT
+ * @HV_EXIT_IO: IN/OUT/INS/OUTS, see &hv_exit.io
+ * @HV_EXIT_NPF: a nested page fault, see &hv_exit.npf
+ * @HV_EXIT_SHUTDOWN: triple fault
+ * @HV_EXIT_INVALID_STATE: the entry failed on the guest's state
+ * @HV_EXIT_UNHANDLED: an exit the backend cannot handle; the VM crashes
+ */
+enum hv_exit_kind {
+	HV_EXIT_NONE,
+	HV_EXIT_CPUID,
+	HV_EXIT_RDMSR,
+	HV_EXIT_WRMSR,
+	HV_EXIT_HLT,
+	HV_EXIT_IO,
+	HV_EXIT_NPF,
+	HV_EXIT_SHUTDOWN,
+	HV_EXIT_INVALID_STATE,
+	HV_EXIT_UNHANDLED,
+};
+
+/**
+ * struct hv_exit - one exit, translated out of VMCS/VMCB terms
+ * @kind: enum hv_exit_kind
+ * @hw_reason: the hardware exit code, for crash reasons and logs
+ * @next_rip: RIP after the exiting instruction (CPUID, MSR, HLT, I/O)
+ * @io: port I/O: @io.port, access size in bytes @io.size, @io.in for IN
+ *	or INS, @io.string for INS/OUTS, @io.rep for a REP prefix
+ * @npf: nested page fault at @npf.gpa; @npf.write for a write access,
+ *	@npf.present if the entry was present (a permission fault);
+ *	@npf.insn/@npf.insn_len the instruction bytes if the hardware
+ *	supplied them (decode assists), else @npf.insn_len is 0
+ * @detail: backend-specific detail for the crash reason
+ */
+struct hv_exit {
+	enum hv_exit_kind kind;
+	u64 hw_reason;
+	u64 next_rip;
+	union {
+		struct {
+			u16 port;
+			u8 size;
+			bool in;
+			bool string;
+			bool rep;
+		} io;
+		struct {
+			u64 gpa;
+			bool write;
+			bool present;
+			u8 insn_len;
+			u8 insn[15];
+		} npf;
+	};
+	u64 detail;
+};
+
+/**
+ * struct hv_memslot - guest memory: owner pages pinned at a guest address
+ * @id: the slot's id in its VM
+ * @gpa: first guest-physical address, page-aligned
+ * @npages: number of pages
+ * @uaddr: where the owner mapped them
+ * @flags: HV_MEM_FLAGS_*
+ * @pages: the pinned pages
+ */
+struct hv_memslot {
+	u32 id;
+	u64 gpa;
+	u64 npages;
+	u64 uaddr;
+	u32 flags;
+	struct page **pages;
+};
+
+/**
+ * struct hv_memslots - an immutable set of slots, sorted by address
+ * @rcu: for freeing after readers are done
+ * @count: number of slots
+ * @slot: the slots
+ */
+struct hv_memslots {
+	struct rcu_head rcu;
+	u32 count;
+	struct hv_memslot *slot[];
+};
+
+/**
+ * struct hv_npt - a VM's nested page tables (NPT or EPT)
+ * @lock: serializes changes (vCPU threads map on faults concurrently)
+ * @root: the top-level table page
+ * @root_pa: its physical address, for the VMCB or EPTP
+ * @pages: table pages in use
+ */
+struct hv_npt {
+	spinlock_t lock;
+	struct page *root;
+	phys_addr_t root_pa;
+	u64 pages;
+};
+
+/**
+ * struct hv_cpuid_entry - one entry of a VM's CPUID table
+ * @function: leaf (EAX)
+ * @index: subleaf (ECX)
+ * @flags: HV_CPUID_FLAGS_*
+ * @eax: EAX returned
+ * @ebx: EBX returned
+ * @ecx: ECX returned
+ * @edx: EDX returned
+ */
+struct hv_cpuid_entry {
+	u32 function, index, flags;
+	u32 eax, ebx, ecx, edx;
+};
+
+/**
+ * struct hv_cpuid_table - a VM's CPUID table, immutable once published
+ * @rcu: for freeing after readers are done
+ * @count: number of entries
+ * @entry: the entries
+ */
+struct hv_cpuid_table {
+	struct rcu_head rcu;
+	u32 count;
+	struct hv_cpuid_entry entry[];
+};
+
+/* Exit counters, per vCPU and summed per VM. */
+enum hv_stat {
+	HV_STAT_EXITS,
+	HV_STAT_CPUID,
+	HV_STAT_MSR,
+	HV_STAT_HLT,
+	HV_STAT_NPF,
+	HV_STAT_INTR,
+	HV_STAT_IO,
+	HV_STAT_MMIO,
+	HV_STAT_OTHER,
+	HV_NR_STATS,
+};
+
+/**
+ * struct hv_vm - a virtual machine
+ * @ref: references; the list holds one, handlers and threads take more
+ * @node: entry in the module's VM list
+ * @id: unique id
+ * @name: unique name
+ * @owner_portid: netlink port id of the owner socket
+ * @owner_net: its network namespace (a reference is held)
+ * @lock: serializes configuration, state and vCPU/slot changes
+ * @state: enum hv_vm_state
+ * @crash_reason: why it crashed or died
+ * @max_vcpus: vCPU limit
+ * @max_mem: memory limit in bytes
+ * @nr_vcpus: vCPUs created
+ * @vcpus: the vCPUs, by id; entries are set once, under @lock
+ * @slots: the memory slots (RCU)
+ * @mem_size: bytes mapped
+ * @next_slot: id of the next slot
+ * @npt: nested page tables
+ * @cpuid: the CPUID table (RCU)
+ * @unknown_msr: enum hv_msr_policy
+ * @tsc_offset: guest TSC = host TSC + tsc_offset
+ * @run_lock: orders parking against state changes (see vcpu.c)
+ * @park_wq: woken when a vCPU parks
+ * @quiesce: vCPUs must park (memory map change in progress)
+ * @dying: being destroyed; handlers must not touch it any more
+ * @claimed: taken out of the list by the path that destroys it
+ */
+struct hv_vm {
+	struct kref ref;
+	struct list_head node;
+	u32 id;
+	char name[HV_VM_NAME_LEN];
+	u32 owner_portid;
+	struct net *owner_net;
+	struct mutex lock;
+	enum hv_vm_state state;
+	char crash_reason[HV_CRASH_REASON_LEN];
+	u32 max_vcpus;
+	u64 max_mem;
+	u32 nr_vcpus;
+	struct hv_vcpu **vcpus;
+	struct hv_memslots __rcu *slots;
+	u64 mem_size;
+	u32 next_slot;
+	struct hv_npt npt;
+	struct hv_cpuid_table __rcu *cpuid;
+	enum hv_msr_policy unknown_msr;
+	s64 tsc_offset;
+	spinlock_t run_lock;
+	wait_queue_head_t park_wq;
+	bool quiesce;
+	bool dying;
+	bool claimed;
+};
+
+/* vcpu->requests bits. */
+#define HV_REQ_PARK		0	/* leave the guest and check VM state */
+#define HV_REQ_TLB_FLUSH	1	/* nested mappings changed */
+
+/* vcpu->mode */
+#define HV_OUTSIDE_GUEST	0
+#define HV_IN_GUEST		1
+
+#define HV_PT_CACHE_PAGES	4
+
+/**
+ * struct hv_vcpu - a virtual CPU
+ * @vm: its VM
+ * @id: its index in the VM
+ * @thread: the kernel thread that runs it
+ * @gpr: general-purpose registers while not in guest mode
+ * @rip: RIP while not in guest mode
+ * @event: event to inject at the next entry
+ * @halted: activity state HLT
+ * @cpu: host CPU it last ran on, -1 before the first run
+ * @mode: HV_IN_GUEST while the guest may run (for kicks)
+ * @requests: HV_REQ_* bits
+ * @wq: the thread sleeps here (parked, halted, waiting for the owner)
+ * @state: enum hv_vcpu_state, for reports
+ * @parked: the thread is parked (outside the guest, not running it)
+ * @exit_lock: protects the owner-exit fields below
+ * @exit_seq: sequence number of the last exit sent to the owner
+ * @exit_pending: an exit waits for vcpu-complete
+ * @exit_done: vcpu-complete arrived
+ * @exit_data: its data
+ * @exit_error: its error flag
+ * @scratch: an architectural record for the emulator (emulate.c)
+ * @fpu: guest FPU state (XSAVE or FXSAVE area)
+ * @host_xcr0: the host's XCR0 while the guest's is loaded
+ * @pt_cache: pages for nested page tables, filled where sleeping is allowed
+ * @pt_cache_count: pages in @pt_cache
+ * @stats: exit counters (enum hv_stat)
+ */
+struct hv_vcpu {
+	struct hv_vm *vm;
+	u32 id;
+	struct task_struct *thread;
+	u64 gpr[HV_NR_GPRS];
+	u64 rip;
+	struct hv_event event;
+	bool halted;
+	int cpu;
+	atomic_t mode;
+	unsigned long requests;
+	wait_queue_head_t wq;
+	int state;
+	bool parked;
+	spinlock_t exit_lock;
+	u64 exit_seq;
+	bool exit_pending;
+	bool exit_done;
+	u64 exit_data;
+	bool exit_error;
+	struct hv_regs *scratch;
+	void *fpu;
+	u64 host_xcr0;
+	struct page *pt_cache[HV_PT_CACHE_PAGES];
+	int pt_cache_count;
+	u64 stats[HV_NR_STATS];
+};
+
+/* mitigation.c */
+int hv_mitigation_init(void);
 
 /**
  * struct hv_mitigation_state - the speculative-execution mitigations that
@@ -39,14 +468,106 @@ struct hv_mitigation_state {
 	u64 mitigations;
 };
 
-int hv_mitigation_init(void);
 void hv_mitigation_get(enum hv_backend backend,
 		       struct hv_mitigation_state *state);
 
+/* netlink.c */
 int hv_nl_init(void);
 void hv_nl_exit(void);
+int hv_nl_send_exit(struct hv_vcpu *vcpu, struct sk_buff *skb);
+void hv_nl_notice(struct hv_vm *vm, enum hv_notice event, const char *reason);
+struct sk_buff *hv_nl_exit_msg(struct hv_vcpu *vcpu, u32 reason, u32 dir,
+			       u64 addr, u32 size, u64 data);
 
+/* x86.c */
 int hv_cpus_read_agree(const char *what, smp_call_func_t read, size_t size,
 		       void *first, const char **why);
+
+/* virt.c */
+int hv_virt_get(const char **why);
+void hv_virt_put(void);
+
+/* vm.c */
+int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
+		 enum hv_msr_policy unknown_msr, u32 portid, struct net *net,
+		 struct hv_vm **out, const char **why);
+void hv_vm_destroy(struct hv_vm *vm);
+struct hv_vm *hv_vm_get(u32 id);
+struct hv_vm *hv_vm_get_by_name(const char *name);
+struct hv_vm *hv_vm_get_next(u32 *id);
+void hv_vm_put(struct hv_vm *vm);
+bool hv_vm_owned_by(struct hv_vm *vm, u32 portid, struct net *net);
+int hv_vm_start(struct hv_vm *vm, const char **why);
+int hv_vm_pause(struct hv_vm *vm, const char **why);
+void hv_vm_crash(struct hv_vm *vm, enum hv_vm_state state, const char *fmt,
+		 ...) __printf(3, 4);
+int hv_vm_quiesce(struct hv_vm *vm);
+void hv_vm_unquiesce(struct hv_vm *vm);
+void hv_vm_release_owner(u32 portid, struct net *net);
+void hv_vm_destroy_all(void);
+void hv_vm_stats(struct hv_vm *vm, u64 *stats);
+
+/* vcpu.c */
+int hv_vcpu_create(struct hv_vm *vm, u32 id, struct hv_vcpu **out,
+		   const char **why);
+void hv_vcpu_stop(struct hv_vcpu *vcpu);
+void hv_vcpu_free(struct hv_vcpu *vcpu);
+void hv_vcpu_kick(struct hv_vcpu *vcpu, int req);
+int hv_vcpu_complete(struct hv_vcpu *vcpu, u64 seq, u64 data, bool error,
+		     const char **why);
+bool hv_vcpu_stopped(struct hv_vcpu *vcpu);
+void hv_vcpu_get_regs(struct hv_vcpu *vcpu, struct hv_regs *regs);
+int hv_vcpu_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *regs,
+		     const char **why);
+int hv_vcpu_exit_to_owner(struct hv_vcpu *vcpu, u32 reason, u32 dir,
+			  u64 addr, u32 size, u64 data, u64 *result,
+			  bool *error);
+void hv_vcpu_queue_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
+			     u32 error_code);
+
+/* mem.c */
+int hv_mem_map(struct hv_vm *vm, u64 gpa, u64 size, u64 uaddr, u32 flags,
+	       struct hv_memslot *out, const char **why);
+int hv_mem_unmap(struct hv_vm *vm, u32 slot, const char **why);
+void hv_mem_free_all(struct hv_vm *vm);
+struct page *hv_gpa_to_page(struct hv_vm *vm, u64 gpa, u32 *flags);
+int hv_guest_read(struct hv_vm *vm, u64 gpa, void *buf, size_t len);
+int hv_guest_write(struct hv_vm *vm, u64 gpa, const void *buf, size_t len);
+bool hv_gpa_is_ram(struct hv_vm *vm, u64 gpa);
+
+/* npt.c */
+int hv_npt_init(struct hv_vm *vm);
+void hv_npt_free(struct hv_vm *vm);
+int hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
+	       bool writable);
+void hv_npt_zap(struct hv_vm *vm, u64 gpa, u64 npages);
+int hv_npt_cache_fill(struct hv_vcpu *vcpu);
+void hv_npt_cache_free(struct hv_vcpu *vcpu);
+
+/* cpuid.c */
+struct hv_cpuid_table *hv_cpuid_default(void);
+int hv_cpuid_set(struct hv_vm *vm, struct hv_cpuid_table *table);
+void hv_cpuid_emulate(struct hv_vcpu *vcpu);
+
+/* msr.c */
+extern const u32 hv_msrs_kept[];
+extern const unsigned int hv_nr_msrs_kept;
+u64 *hv_regs_msr(struct hv_regs *regs, u32 index);
+#define HV_MSR_DONE	0
+#define HV_MSR_FAULT	1
+#define HV_MSR_OWNER	2
+int hv_msr_exit(struct hv_vcpu *vcpu, bool write);
+
+/* fpu.c */
+int hv_fpu_alloc(struct hv_vcpu *vcpu);
+void hv_fpu_free(struct hv_vcpu *vcpu);
+void hv_fpu_enter(struct hv_vcpu *vcpu);
+void hv_fpu_leave(struct hv_vcpu *vcpu);
+void hv_fpu_get(struct hv_vcpu *vcpu, u8 *fxsave);
+void hv_fpu_set(struct hv_vcpu *vcpu, const u8 *fxsave);
+
+/* emulate.c */
+int hv_emulate_mmio(struct hv_vcpu *vcpu, const struct hv_exit *exit);
+int hv_emulate_string_io(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 
 #endif /* HV_H */

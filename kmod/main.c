@@ -103,20 +103,35 @@ static int __init hv_init(void)
 	if (err)
 		return err;
 
+	if (hv_backend->setup) {
+		err = hv_backend->setup();
+		if (err)
+			return err;
+	}
+
 	err = hv_nl_init();
 	if (err) {
 		pr_err("cannot register the generic netlink family '%s': %pe\n",
 		       HV_FAMILY_NAME, ERR_PTR(err));
-		return err;
+		goto err_unsetup;
 	}
 
 	report_backend();
 	return 0;
+
+err_unsetup:
+	if (hv_backend->unsetup)
+		hv_backend->unsetup();
+	return err;
 }
 
 static void __exit hv_exit(void)
 {
+	/* VMs hold module references: none can exist here. */
+	hv_vm_destroy_all();
 	hv_nl_exit();
+	if (hv_backend->unsetup)
+		hv_backend->unsetup();
 }
 
 module_init(hv_init);

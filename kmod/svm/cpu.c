@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The SVM backend of hv (AMD-V). This file decides from CPUID Fn8000_000A
+ * The SVM backend's per-CPU side (AMD-V): deciding from CPUID Fn8000_000A
  * and VM_CR (AMD APM Vol. 2, 15.4 and 15.30.1) whether every CPU can run
- * hv: it needs SVM enabled by firmware and nested paging.
+ * hv (it needs SVM enabled by firmware and nested paging), switching
+ * EFER.SVME on and off, the per-CPU save areas and ASID space, and the
+ * I/O and MSR permission maps all VMs share.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": svm: " fmt
 
 #include <linux/bits.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/svm.h>
 
-#include "hv.h"
+#include "svm.h"
 
 /* CPUID Fn8000_000A_EDX feature bits (APM Vol. 3, Appendix E.4.9). */
 #define SVM_EDX_NP		BIT(0)
@@ -97,7 +102,14 @@ static u64 svm_features(const struct svm_raw *r)
 	return f;
 }
 
-static int svm_probe(struct hv_caps *caps, const char **why)
+/**
+ * svm_probe() - &hv_backend_ops.probe for SVM
+ * @caps: filled when usable
+ * @why: set to the refusal reason
+ *
+ * Return: see &hv_backend_ops.probe.
+ */
+int svm_probe(struct hv_caps *caps, const char **why)
 {
 	struct svm_raw raw;
 	int err;
@@ -117,11 +129,149 @@ static int svm_probe(struct hv_caps *caps, const char **why)
 	caps->features = svm_features(&raw);
 	caps->tlb_tags = raw.nasid - 1;
 	caps->hw_revision = raw.eax & 0xff;
+	svm_nasid = raw.nasid;
 	return 0;
 }
 
-const struct hv_backend_ops hv_svm_ops = {
-	.name	= "svm",
-	.id	= HV_BACKEND_SVM,
-	.probe	= svm_probe,
+DEFINE_PER_CPU(struct svm_cpu, svm_cpus);
+static struct page *msrpm_pages, *iopm_pages;
+phys_addr_t svm_msrpm_pa, svm_iopm_pa;
+u32 svm_nasid;
+
+/*
+ * MSRs the guest reads and writes without exits: their guest values live
+ * in the VMCB and VMRUN/VMLOAD/VMSAVE switch them.
+ */
+static const u32 passthrough_msrs[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
+	MSR_CSTAR, MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS,
+	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 };
+
+/* APM Vol. 2, 15.11: two bits (read, write) per MSR in three ranges. */
+static void msrpm_allow(u8 *map, u32 msr)
+{
+	static const struct {
+		u32 base;
+		u32 offset;
+	} ranges[] = {
+		{ 0x00000000, 0x0000 },
+		{ 0xc0000000, 0x0800 },
+		{ 0xc0010000, 0x1000 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
+		u32 n = msr - ranges[i].base;
+
+		if (msr < ranges[i].base || n >= 0x2000)
+			continue;
+		map[ranges[i].offset + n / 4] &= ~(3 << (2 * (n % 4)));
+	}
+}
+
+/**
+ * svm_setup() - &hv_backend_ops.setup for SVM
+ *
+ * Allocates the per-CPU host save areas and the permission maps: every
+ * I/O port intercepted, every MSR but the pass-through ones intercepted.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int svm_setup(void)
+{
+	unsigned int i;
+	int cpu;
+
+	/* IOPM is 12 KiB, MSRPM 8 KiB, both physically contiguous. */
+	iopm_pages = alloc_pages(GFP_KERNEL, get_order(3 * PAGE_SIZE));
+	msrpm_pages = alloc_pages(GFP_KERNEL, get_order(2 * PAGE_SIZE));
+	if (!iopm_pages || !msrpm_pages)
+		goto err;
+	memset(page_address(iopm_pages), 0xff, PAGE_SIZE << get_order(3 * PAGE_SIZE));
+	memset(page_address(msrpm_pages), 0xff, PAGE_SIZE << get_order(2 * PAGE_SIZE));
+	for (i = 0; i < ARRAY_SIZE(passthrough_msrs); i++)
+		msrpm_allow(page_address(msrpm_pages), passthrough_msrs[i]);
+	svm_iopm_pa = __sme_set(page_to_phys(iopm_pages));
+	svm_msrpm_pa = __sme_set(page_to_phys(msrpm_pages));
+
+	for_each_possible_cpu(cpu) {
+		struct svm_cpu *sd = per_cpu_ptr(&svm_cpus, cpu);
+
+		sd->hsave = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		sd->host_save = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!sd->hsave || !sd->host_save)
+			goto err;
+		sd->host_save_pa = __sme_set(page_to_phys(sd->host_save));
+		sd->max_asid = svm_nasid - 1;
+	}
+	return 0;
+err:
+	svm_unsetup();
+	return -ENOMEM;
+}
+
+/**
+ * svm_unsetup() - &hv_backend_ops.unsetup for SVM
+ */
+void svm_unsetup(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct svm_cpu *sd = per_cpu_ptr(&svm_cpus, cpu);
+
+		if (sd->hsave)
+			__free_page(sd->hsave);
+		if (sd->host_save)
+			__free_page(sd->host_save);
+		sd->hsave = NULL;
+		sd->host_save = NULL;
+	}
+	if (iopm_pages)
+		__free_pages(iopm_pages, get_order(3 * PAGE_SIZE));
+	if (msrpm_pages)
+		__free_pages(msrpm_pages, get_order(2 * PAGE_SIZE));
+	iopm_pages = NULL;
+	msrpm_pages = NULL;
+}
+
+/**
+ * svm_hw_enable() - &hv_backend_ops.hw_enable for SVM
+ *
+ * Return: 0, or -EBUSY if EFER.SVME is set already (another hypervisor).
+ */
+int svm_hw_enable(void)
+{
+	struct svm_cpu *sd = this_cpu_ptr(&svm_cpus);
+	u64 efer;
+
+	rdmsrl(MSR_EFER, efer);
+	if (efer & EFER_SVME)
+		return -EBUSY;
+	wrmsrl(MSR_EFER, efer | EFER_SVME);
+	wrmsrl(MSR_VM_HSAVE_PA, __sme_set(page_to_phys(sd->hsave)));
+	/* A new ASID generation: whatever ran here before is forgotten. */
+	sd->asid_gen++;
+	sd->next_asid = sd->max_asid + 1;
+	sd->last = NULL;
+	return 0;
+}
+
+/**
+ * svm_hw_disable() - &hv_backend_ops.hw_disable for SVM
+ *
+ * Safe in any context and when SVM is already off.
+ */
+void svm_hw_disable(void)
+{
+	u64 efer;
+
+	rdmsrl(MSR_EFER, efer);
+	if (!(efer & EFER_SVME))
+		return;
+	/* Leave GIF set, or INIT and NMIs stay blocked (APM Vol. 2, 15.17). */
+	asm volatile("stgi" ::: "memory");
+	wrmsrl(MSR_VM_HSAVE_PA, 0);
+	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
+}

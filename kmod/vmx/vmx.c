@@ -206,8 +206,13 @@ static int vmx_probe(struct hv_caps *caps, const char **why)
 	return 0;
 }
 
+/*
+ * The VMX backend probes and reports; running guests on it is the next
+ * piece of work. Without vcpu_run, VM creation fails with EOPNOTSUPP.
+ */
 const struct hv_backend_ops hv_vmx_ops = {
-	.name	= "vmx",
-	.id	= HV_BACKEND_VMX,
-	.probe	= vmx_probe,
+	.name		= "vmx",
+	.id		= HV_BACKEND_VMX,
+	.vm_size	= sizeof(struct hv_vm),
+	.probe		= vmx_probe,
 };

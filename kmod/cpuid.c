@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-VM CPUID tables. The owner may set any table; a new VM starts with
+ * the host's leaves filtered to what hv virtualizes: no VMX/SVM, no
+ * XSAVE/AVX state (the guest FPU is x87/SSE only), no APIC yet, no
+ * performance monitoring, debug store, MONITOR, RDTSCP/RDPID or
+ * speculation-control MSRs; the hypervisor bit set and hv's leaf at
+ * 0x40000000. A leaf the table lacks returns zeros (AMD's behaviour for
+ * leaves beyond the maximum).
+ */
+#include <linux/slab.h>
+#include <asm/processor.h>
+
+#include "hv.h"
+
+#define HV_CPUID_SIGNATURE	0x40000000
+
+struct leaf_mask {
+	u32 function;
+	u32 eax, ebx, ecx, edx;		/* bits kept; the rest cleared */
+};
+
+/*
+ * Bits kept from the host (Intel SDM Vol. 2A, CPUID; AMD APM Vol. 3, E.3).
+ * Leaf 1 ECX: SSE3, PCLMULQDQ, SSSE3, CX16, PCID, SSE4.1, SSE4.2, MOVBE,
+ * POPCNT, AES, RDRAND. EDX: FPU, VME, DE, PSE, TSC, MSR, PAE, CX8, SEP,
+ * PGE, CMOV, PAT, PSE36, CLFSH, MMX, FXSR, SSE, SSE2.
+ */
+static const struct leaf_mask masks[] = {
+	{ 0x1, ~0u, 0x0000ffff, 0x42da2203, 0x078ba97f },
+	/* Leaf 7.0 EBX: FSGSBASE, BMI1, SMEP, BMI2, ERMS, INVPCID, RDSEED,
+	 * ADX, SMAP, CLFLUSHOPT, CLWB, SHA. ECX: UMIP, MOVDIRI, MOVDIR64B. */
+	{ 0x7, 0, 0x219c0789, 0x18000004, 0 },
+	/* 0x80000001 ECX: LAHF, ABM, SSE4A, MisAlignSse, 3DNowPrefetch, TBM.
+	 * EDX: as leaf 1 without APIC/MTRR/MCE/MCA, plus SYSCALL, NX,
+	 * MmxExt, FFXSR, Page1GB, LM, 3DNow; no RDTSCP. */
+	{ 0x80000001, ~0u, 0, 0x002001e1, 0xe7d3a97f },
+	{ 0x80000007, 0, 0, 0, 0x00000100 },	/* invariant TSC */
+	{ 0x80000008, 0x0000ffff, 0, 0, 0 },	/* address sizes */
+};
+
+/* Leaves copied (then masked); every other leaf is left out. */
+static const u32 kept_leaves[] = {
+	0x0, 0x1, 0x7, 0x15, 0x16,
+	0x80000000, 0x80000001, 0x80000002, 0x80000003, 0x80000004,
+	0x80000007, 0x80000008,
+};
+
+static void apply_mask(struct hv_cpuid_entry *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(masks); i++) {
+		if (masks[i].function != e->function)
+			continue;
+		e->eax &= masks[i].eax;
+		e->ebx &= masks[i].ebx;
+		e->ecx &= masks[i].ecx;
+		e->edx &= masks[i].edx;
+	}
+	switch (e->function) {
+	case 0x0:
+		e->eax = min_t(u32, e->eax, 0x16);
+		break;
+	case 0x1:
+		e->ebx &= ~0xff0000u;		/* one logical processor */
+		e->ebx |= 1 << 16;
+		e->ecx |= 1u << 31;		/* hypervisor present */
+		break;
+	case 0x7:
+		e->eax = 0;			/* no subleaf beyond 0 */
+		break;
+	case 0x80000000:
+		e->eax = min_t(u32, e->eax, 0x80000008);
+		break;
+	}
+}
+
+/**
+ * hv_cpuid_default() - the table a new VM starts with
+ *
+ * Context: process context.
+ * Return: the table, or NULL if out of memory.
+ */
+struct hv_cpuid_table *hv_cpuid_default(void)
+{
+	u32 max_std = cpuid_eax(0), max_ext = cpuid_eax(0x80000000);
+	struct hv_cpuid_table *t;
+	struct hv_cpuid_entry *e;
+	unsigned int i;
+
+	t = kzalloc(struct_size(t, entry, ARRAY_SIZE(kept_leaves) + 1),
+		    GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(kept_leaves); i++) {
+		u32 fn = kept_leaves[i];
+
+		if (fn < 0x80000000 ? fn > max_std : fn > max_ext)
+			continue;
+		e = &t->entry[t->count++];
+		e->function = fn;
+		e->flags = fn == 0x7 ? HV_CPUID_FLAGS_SIGNIFICANT_INDEX : 0;
+		cpuid_count(fn, 0, &e->eax, &e->ebx, &e->ecx, &e->edx);
+		apply_mask(e);
+	}
+	e = &t->entry[t->count++];
+	e->function = HV_CPUID_SIGNATURE;
+	e->eax = HV_CPUID_SIGNATURE;
+	memcpy(&e->ebx, "hvhv", 4);		/* "hvhvhvhvhvhv" */
+	memcpy(&e->ecx, "hvhv", 4);
+	memcpy(&e->edx, "hvhv", 4);
+	return t;
+}
+
+/**
+ * hv_cpuid_set() - replace a VM's table
+ * @vm: the VM; vm->lock held
+ * @table: the new table, owned by the VM from now on
+ *
+ * Return: 0.
+ */
+int hv_cpuid_set(struct hv_vm *vm, struct hv_cpuid_table *table)
+{
+	struct hv_cpuid_table *old;
+
+	old = rcu_replace_pointer(vm->cpuid, table, lockdep_is_held(&vm->lock));
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+
+/**
+ * hv_cpuid_emulate() - execute CPUID for the guest
+ * @vcpu: the vCPU; its RAX and RCX hold the leaf and subleaf
+ *
+ * The table is searched linearly: it is short, and exact-index entries
+ * win over any-index ones. Leaf 1 EBX[31:24] gets the vCPU's APIC id.
+ *
+ * Context: vCPU thread, preemption off.
+ */
+void hv_cpuid_emulate(struct hv_vcpu *vcpu)
+{
+	u32 fn = vcpu->gpr[HV_RAX], idx = vcpu->gpr[HV_RCX];
+	const struct hv_cpuid_entry *hit = NULL, *e;
+	struct hv_cpuid_table *t;
+	u32 r[4] = { 0 };
+	u32 i;
+
+	rcu_read_lock();
+	t = rcu_dereference(vcpu->vm->cpuid);
+	for (i = 0; t && i < t->count; i++) {
+		e = &t->entry[i];
+		if (e->function != fn)
+			continue;
+		if (e->flags & HV_CPUID_FLAGS_SIGNIFICANT_INDEX) {
+			if (e->index == idx) {
+				hit = e;
+				break;
+			}
+		} else if (!hit) {
+			hit = e;
+		}
+	}
+	if (hit) {
+		r[0] = hit->eax;
+		r[1] = hit->ebx;
+		r[2] = hit->ecx;
+		r[3] = hit->edx;
+	}
+	rcu_read_unlock();
+
+	if (fn == 0x1 && hit)
+		r[1] = (r[1] & 0x00ffffff) | (vcpu->id << 24);
+	/* CPUID writes 32-bit registers: the upper halves are cleared. */
+	vcpu->gpr[HV_RAX] = r[0];
+	vcpu->gpr[HV_RBX] = r[1];
+	vcpu->gpr[HV_RCX] = r[2];
+	vcpu->gpr[HV_RDX] = r[3];
+}

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Emulation of the instructions that touch device memory (MMIO) or move
+ * strings through I/O ports: fetch the instruction (the bytes the hardware
+ * supplied with the exit, else through the guest's page tables), decode it
+ * (decode.c), send the accesses to the owner, complete the instruction.
+ * An instruction hv cannot fetch or decode crashes the VM with the reason;
+ * nothing a guest does here can hurt the host.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <asm/processor-flags.h>
+#include <asm/msr-index.h>
+
+#include "decode.h"
+#include "hv.h"
+
+#define PTE_P		BIT_ULL(0)
+#define PTE_PS		BIT_ULL(7)
+#define PTE_ADDR	0x000ffffffffff000ULL
+
+static enum hv_cpu_mode cpu_mode(const struct hv_regs *r)
+{
+	if (!(r->cr0 & X86_CR0_PE) || (r->rflags & X86_EFLAGS_VM))
+		return HV_MODE_16;
+	if ((r->efer & EFER_LMA) && (r->cs.ar & HV_AR_L))
+		return HV_MODE_64;
+	return r->cs.ar & HV_AR_DB ? HV_MODE_32 : HV_MODE_16;
+}
+
+static int read_pte(struct hv_vm *vm, u64 gpa, unsigned int size, u64 *pte)
+{
+	*pte = 0;
+	return hv_guest_read(vm, gpa, pte, size);
+}
+
+/*
+ * Translate a linear address through the guest's paging structures (SDM
+ * Vol. 3A, 4.3 32-bit, 4.4 PAE, 4.5 4-level paging). Access rights were
+ * checked by the CPU when the access faulted; only presence matters here.
+ */
+static int translate(struct hv_vm *vm, const struct hv_regs *r, u64 la,
+		     u64 *gpa)
+{
+	u64 pte, table;
+	int level;
+
+	if (!(r->cr0 & X86_CR0_PG)) {
+		*gpa = r->efer & EFER_LMA ? la : la & 0xffffffffULL;
+		return 0;
+	}
+	if (!(r->cr4 & X86_CR4_PAE)) {
+		if (read_pte(vm, (r->cr3 & 0xfffff000) + ((la >> 22) & 0x3ff) * 4,
+			     4, &pte) || !(pte & PTE_P))
+			return -EFAULT;
+		if ((pte & PTE_PS) && (r->cr4 & X86_CR4_PSE)) {
+			*gpa = (pte & 0xffc00000) | (((pte >> 13) & 0xff) << 32) |
+			       (la & 0x3fffff);
+			return 0;
+		}
+		if (read_pte(vm, (pte & 0xfffff000) + ((la >> 12) & 0x3ff) * 4,
+			     4, &pte) || !(pte & PTE_P))
+			return -EFAULT;
+		*gpa = (pte & 0xfffff000) | (la & 0xfff);
+		return 0;
+	}
+	if (r->efer & EFER_LMA) {
+		table = r->cr3 & PTE_ADDR;
+		level = 4;
+	} else {
+		if (read_pte(vm, (r->cr3 & 0xffffffe0) + ((la >> 30) & 3) * 8,
+			     8, &pte) || !(pte & PTE_P))
+			return -EFAULT;
+		table = pte & PTE_ADDR;
+		level = 2;
+	}
+	for (; level >= 1; level--) {
+		unsigned int shift = 12 + 9 * (level - 1);
+
+		if (read_pte(vm, table + ((la >> shift) & 0x1ff) * 8, 8, &pte) ||
+		    !(pte & PTE_P))
+			return -EFAULT;
+		if (level == 1 || ((pte & PTE_PS) && level <= 3)) {
+			u64 mask = (1ULL << shift) - 1;
+
+			*gpa = ((pte & PTE_ADDR) & ~mask) | (la & mask);
+			return 0;
+		}
+		table = pte & PTE_ADDR;
+	}
+	return -EFAULT;
+}
+
+static const struct hv_segment *segment(const struct hv_regs *r, u8 seg)
+{
+	switch (seg) {
+	case HV_SEG_ES:
+		return &r->es;
+	case HV_SEG_CS:
+		return &r->cs;
+	case HV_SEG_SS:
+		return &r->ss;
+	case HV_SEG_FS:
+		return &r->fs;
+	case HV_SEG_GS:
+		return &r->gs;
+	default:
+		return &r->ds;
+	}
+}
+
+static u64 linear(const struct hv_regs *r, enum hv_cpu_mode mode, u8 seg,
+		  u64 offset)
+{
+	u64 base = segment(r, seg)->base;
+
+	/* SDM Vol. 3A, 3.4.4: in 64-bit mode only FS and GS have a base. */
+	if (mode == HV_MODE_64)
+		return (seg == HV_SEG_FS || seg == HV_SEG_GS ? base : 0) + offset;
+	return (base + offset) & 0xffffffffULL;
+}
+
+/* Read instruction bytes at CS:RIP, as many as the mapped pages allow. */
+static unsigned int fetch(struct hv_vcpu *vcpu, const struct hv_regs *r,
+			  enum hv_cpu_mode mode, u8 *bytes)
+{
+	u64 la = linear(r, mode, HV_SEG_CS, r->rip), gpa;
+	unsigned int got = 0;
+
+	while (got < HV_INSN_MAX_LEN) {
+		unsigned int n = min_t(unsigned int, HV_INSN_MAX_LEN - got,
+				       PAGE_SIZE - offset_in_page(la + got));
+
+		if (translate(vcpu->vm, r, la + got, &gpa) ||
+		    hv_guest_read(vcpu->vm, gpa, bytes + got, n))
+			break;
+		got += n;
+	}
+	return got;
+}
+
+/* An access of @size bytes at @gpa: RAM directly, anything else the owner. */
+static int access_gpa(struct hv_vcpu *vcpu, u64 gpa, unsigned int size,
+		      bool write, u64 *val)
+{
+	struct page *page;
+	bool error = false;
+	u32 flags = 0;
+	int err;
+
+	rcu_read_lock();
+	page = hv_gpa_to_page(vcpu->vm, gpa, &flags);
+	rcu_read_unlock();
+	if (page && (!write || !(flags & HV_MEM_FLAGS_READONLY))) {
+		if (write)
+			return hv_guest_write(vcpu->vm, gpa, val, size);
+		*val = 0;
+		return hv_guest_read(vcpu->vm, gpa, val, size);
+	}
+	err = hv_vcpu_exit_to_owner(vcpu, HV_EXIT_REASON_MMIO,
+				    write ? HV_DIR_WRITE : HV_DIR_READ, gpa,
+				    size, write ? *val & hv_mask(size) : 0,
+				    write ? &(u64){ 0 } : val, &error);
+	if (!err && !write)
+		*val &= hv_mask(size);
+	return err;
+}
+
+static int linear_access(struct hv_vcpu *vcpu, const struct hv_regs *r,
+			 u64 la, unsigned int size, bool write, u64 *val)
+{
+	u64 gpa;
+
+	if (translate(vcpu->vm, r, la, &gpa))
+		return -EFAULT;
+	return access_gpa(vcpu, gpa, size, write, val);
+}
+
+static void commit(struct hv_vcpu *vcpu, struct hv_regs *r,
+		   enum hv_cpu_mode mode, const struct hv_insn *insn,
+		   bool more, u64 rflags)
+{
+	memcpy(vcpu->gpr, r->gpr, sizeof(vcpu->gpr));
+	if (rflags != r->rflags)
+		hv_be_set_rflags(vcpu, rflags);
+	if (!more)
+		vcpu->rip = mode == HV_MODE_64 ? r->rip + insn->len :
+			    (r->rip + insn->len) &
+			    (mode == HV_MODE_32 ? 0xffffffffULL : 0xffffULL);
+}
+
+static int cannot_emulate(struct hv_vcpu *vcpu, const u8 *bytes,
+			  unsigned int len, int err)
+{
+	hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
+		    "vcpu %u cannot emulate the instruction at rip %#llx (%*ph): %s",
+		    vcpu->id, vcpu->rip, min(len, 8u), bytes,
+		    err == -ENODATA ? "cannot fetch it" :
+		    err == -EINVAL ? "not a memory access" : "unsupported");
+	return err;
+}
+
+static int prepare(struct hv_vcpu *vcpu, const struct hv_exit *exit,
+		   struct hv_insn *insn, enum hv_cpu_mode *mode)
+{
+	struct hv_regs *r = vcpu->scratch;
+	u8 bytes[HV_INSN_MAX_LEN];
+	unsigned int len;
+	int err;
+
+	hv_backend->get_regs(vcpu, r);
+	memcpy(r->gpr, vcpu->gpr, sizeof(r->gpr));
+	r->rip = vcpu->rip;
+	*mode = cpu_mode(r);
+	if (exit->kind == HV_EXIT_NPF && exit->npf.insn_len) {
+		len = exit->npf.insn_len;
+		memcpy(bytes, exit->npf.insn, len);
+	} else {
+		len = fetch(vcpu, r, *mode, bytes);
+	}
+	err = hv_decode(bytes, len, *mode, insn);
+	if (err)
+		return cannot_emulate(vcpu, bytes, len, err);
+	return 0;
+}
+
+static int emulate_string(struct hv_vcpu *vcpu, const struct hv_exit *exit,
+			  const struct hv_insn *insn, enum hv_cpu_mode mode)
+{
+	struct hv_regs *r = vcpu->scratch;
+	u64 mask = hv_mask(insn->addr_size), val = 0, rflags = r->rflags;
+	u64 src = linear(r, mode, insn->seg, r->gpr[HV_RSI] & mask);
+	u64 dst = linear(r, mode, HV_SEG_ES, r->gpr[HV_RDI] & mask);
+	bool io = insn->op == HV_OP_INS || insn->op == HV_OP_OUTS;
+	bool error = false;
+	int err;
+
+	if ((insn->rep || insn->repne) && !(r->gpr[HV_RCX] & mask)) {
+		commit(vcpu, r, mode, insn, false, rflags);
+		return 0;
+	}
+	switch (insn->op) {
+	case HV_OP_OUTS:
+		err = linear_access(vcpu, r, src, insn->size, false, &val);
+		if (!err)
+			err = hv_vcpu_exit_to_owner(vcpu, HV_EXIT_REASON_IO,
+						    HV_DIR_WRITE,
+						    exit->io.port, insn->size,
+						    val, &val, &error);
+		break;
+	case HV_OP_INS:
+		err = hv_vcpu_exit_to_owner(vcpu, HV_EXIT_REASON_IO,
+					    HV_DIR_READ, exit->io.port,
+					    insn->size, 0, &val, &error);
+		val &= hv_mask(insn->size);
+		if (!err)
+			err = linear_access(vcpu, r, dst, insn->size, true, &val);
+		break;
+	case HV_OP_MOVS:
+		err = linear_access(vcpu, r, src, insn->size, false, &val);
+		if (!err)
+			err = linear_access(vcpu, r, dst, insn->size, true, &val);
+		break;
+	case HV_OP_STOS:
+		val = r->gpr[HV_RAX] & hv_mask(insn->size);
+		err = linear_access(vcpu, r, dst, insn->size, true, &val);
+		break;
+	default:	/* LODS */
+		err = linear_access(vcpu, r, src, insn->size, false, &val);
+		if (!err)
+			hv_insn_exec(insn, r->gpr, &rflags, val, &val);
+		break;
+	}
+	if (err == -EFAULT)
+		hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
+			    "vcpu %u: %s at rip %#llx touches unmapped guest memory",
+			    vcpu->id, io ? "string I/O" : "string instruction",
+			    vcpu->rip);
+	if (err)
+		return err;
+	commit(vcpu, r, mode, insn, hv_insn_string_step(insn, r->gpr, rflags),
+	       rflags);
+	return 0;
+}
+
+/**
+ * hv_emulate_mmio() - emulate an access to guest memory no slot backs
+ * @vcpu: the vCPU (its own thread, preemption on)
+ * @exit: the nested page fault
+ *
+ * Reads and writes go to the owner as mmio exits, one per access
+ * (read-modify-write instructions make two); RAM operands of string
+ * instructions are accessed directly. A REP string instruction completes
+ * one element per exit and the guest executes it again.
+ *
+ * Return: 0; -EINTR if the thread is being stopped; another negative errno
+ * after crashing the VM with the reason.
+ */
+int hv_emulate_mmio(struct hv_vcpu *vcpu, const struct hv_exit *exit)
+{
+	struct hv_regs *r = vcpu->scratch;
+	enum hv_cpu_mode mode;
+	struct hv_insn insn;
+	u64 in = 0, out = 0, rflags;
+	bool error = false;
+	unsigned int access;
+	int err;
+
+	err = prepare(vcpu, exit, &insn, &mode);
+	if (err)
+		return err;
+	if (insn.op == HV_OP_MOVS || insn.op == HV_OP_STOS ||
+	    insn.op == HV_OP_LODS)
+		return emulate_string(vcpu, exit, &insn, mode);
+	if (insn.op == HV_OP_INS || insn.op == HV_OP_OUTS)
+		return cannot_emulate(vcpu, (u8 *)"", 0, -EOPNOTSUPP);
+
+	rflags = r->rflags;
+	access = hv_insn_access(&insn);
+	if (access & HV_ACCESS_READ) {
+		err = hv_vcpu_exit_to_owner(vcpu, HV_EXIT_REASON_MMIO,
+					    HV_DIR_READ, exit->npf.gpa,
+					    insn.mem_size, 0, &in, &error);
+		if (err)
+			return err;
+	}
+	hv_insn_exec(&insn, r->gpr, &rflags, in, &out);
+	if (access & HV_ACCESS_WRITE) {
+		err = hv_vcpu_exit_to_owner(vcpu, HV_EXIT_REASON_MMIO,
+					    HV_DIR_WRITE, exit->npf.gpa,
+					    insn.mem_size, out, &in, &error);
+		if (err)
+			return err;
+	}
+	commit(vcpu, r, mode, &insn, false, rflags);
+	return 0;
+}
+
+/**
+ * hv_emulate_string_io() - emulate INS or OUTS
+ * @vcpu: the vCPU (its own thread, preemption on)
+ * @exit: the I/O exit
+ *
+ * One element per exit, as hv_emulate_mmio() does for string MMIO.
+ *
+ * Return: as hv_emulate_mmio().
+ */
+int hv_emulate_string_io(struct hv_vcpu *vcpu, const struct hv_exit *exit)
+{
+	enum hv_cpu_mode mode;
+	struct hv_insn insn;
+	int err;
+
+	err = prepare(vcpu, exit, &insn, &mode);
+	if (err)
+		return err;
+	if (insn.op != HV_OP_INS && insn.op != HV_OP_OUTS)
+		return cannot_emulate(vcpu, (u8 *)"", 0, -EOPNOTSUPP);
+	return emulate_string(vcpu, exit, &insn, mode);
+}

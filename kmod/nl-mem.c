@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netlink handlers of the mem object: mem-map, mem-unmap, mem-get (dump of
+ * the slots), mem-read and mem-write (guest-physical, bounds-checked, at
+ * most HV_IO_CHUNK bytes per request; libhv splits larger ones).
+ */
+#include <linux/slab.h>
+
+#include "nl.h"
+
+const struct nla_policy hv_mem_map_policy[HV_A_MEM_MAX + 1] = {
+	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_MEM_GPA] = { .type = NLA_U64 },
+	[HV_A_MEM_SIZE] = NLA_POLICY_MIN(NLA_U64, PAGE_SIZE),
+	[HV_A_MEM_UADDR] = { .type = NLA_U64 },
+	[HV_A_MEM_FLAGS] = NLA_POLICY_MAX(NLA_U32, HV_MEM_FLAGS_READONLY),
+};
+
+const struct nla_policy hv_mem_unmap_policy[HV_A_MEM_MAX + 1] = {
+	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_MEM_SLOT] = { .type = NLA_U32 },
+};
+
+const struct nla_policy hv_mem_dump_policy[HV_A_MEM_MAX + 1] = {
+	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+const struct nla_policy hv_mem_read_policy[HV_A_MEM_MAX + 1] = {
+	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_MEM_GPA] = { .type = NLA_U64 },
+	[HV_A_MEM_LEN] = NLA_POLICY_RANGE(NLA_U32, 1, HV_IO_CHUNK),
+};
+
+const struct nla_policy hv_mem_write_policy[HV_A_MEM_MAX + 1] = {
+	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_MEM_GPA] = { .type = NLA_U64 },
+	[HV_A_MEM_DATA] = { .type = NLA_BINARY, .len = HV_IO_CHUNK },
+};
+
+static int fill_slot(struct sk_buff *skb, u32 vm_id,
+		     const struct hv_memslot *s)
+{
+	if (nla_put_u32(skb, HV_A_MEM_VM_ID, vm_id) ||
+	    nla_put_u32(skb, HV_A_MEM_SLOT, s->id) ||
+	    nla_put_u64_64bit(skb, HV_A_MEM_GPA, s->gpa, HV_A_MEM_PAD) ||
+	    nla_put_u64_64bit(skb, HV_A_MEM_SIZE, s->npages << PAGE_SHIFT,
+			      HV_A_MEM_PAD) ||
+	    nla_put_u64_64bit(skb, HV_A_MEM_UADDR, s->uaddr, HV_A_MEM_PAD) ||
+	    nla_put_u32(skb, HV_A_MEM_FLAGS, s->flags))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int hv_nl_mem_map_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	const char *why = NULL;
+	struct hv_memslot slot;
+	struct sk_buff *msg;
+	struct hv_vm *vm;
+	void *hdr;
+	int err;
+
+	if (!hv_nl_require(info, HV_A_MEM_GPA, "gpa is required") ||
+	    !hv_nl_require(info, HV_A_MEM_SIZE, "size is required") ||
+	    !hv_nl_require(info, HV_A_MEM_UADDR, "uaddr is required"))
+		return -EINVAL;
+	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	err = hv_mem_map(vm, nla_get_u64(a[HV_A_MEM_GPA]),
+			 nla_get_u64(a[HV_A_MEM_SIZE]),
+			 nla_get_u64(a[HV_A_MEM_UADDR]),
+			 a[HV_A_MEM_FLAGS] ? nla_get_u32(a[HV_A_MEM_FLAGS]) : 0,
+			 &slot, &why);
+	if (err) {
+		hv_nl_fail(info, err, why);
+		goto out;
+	}
+	hdr = hv_nl_reply(info, &msg, HV_CMD_MEM_MAP, NLMSG_DEFAULT_SIZE);
+	if (!hdr) {
+		err = -ENOMEM;
+		hv_mem_unmap(vm, slot.id, &why);
+		goto out;
+	}
+	fill_slot(msg, vm->id, &slot);
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+out:
+	hv_nl_vm_unlock(vm);
+	return err;
+}
+
+int hv_nl_mem_unmap_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	struct hv_vm *vm;
+	int err;
+
+	if (!hv_nl_require(info, HV_A_MEM_SLOT, "slot is required"))
+		return -EINVAL;
+	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	err = hv_mem_unmap(vm, nla_get_u32(info->attrs[HV_A_MEM_SLOT]), &why);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HV_A_MEM_SLOT],
+				    "no slot with this id in the VM");
+	else
+		hv_nl_fail(info, err, why);
+	hv_nl_vm_unlock(vm);
+	return err;
+}
+
+int hv_nl_mem_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
+	struct hv_memslots *set;
+	u32 i = cb->args[0];
+	struct hv_vm *vm;
+	void *hdr;
+	int err = 0;
+
+	vm = hv_nl_vm_dump_lock(cb, di->attrs[HV_A_MEM_VM_ID], &err);
+	if (!vm)
+		return err;
+	set = rcu_dereference_protected(vm->slots, lockdep_is_held(&vm->lock));
+	for (; set && i < set->count; i++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &hv_nl_family,
+				  NLM_F_MULTI, HV_CMD_MEM_GET);
+		if (!hdr || fill_slot(skb, vm->id, set->slot[i])) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+	hv_nl_vm_unlock(vm);
+	return err && !skb->len ? err : skb->len;
+}
+
+static int bad_range(struct genl_info *info, u64 gpa)
+{
+	NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HV_A_MEM_GPA],
+			    "the range is not entirely guest memory (no slot covers part of it)");
+	return -EFAULT;
+}
+
+int hv_nl_mem_read_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	struct nlattr *data;
+	struct hv_vm *vm;
+	u32 len;
+	u64 gpa;
+	void *hdr;
+	int err;
+
+	if (!hv_nl_require(info, HV_A_MEM_GPA, "gpa is required") ||
+	    !hv_nl_require(info, HV_A_MEM_LEN, "len is required"))
+		return -EINVAL;
+	gpa = nla_get_u64(info->attrs[HV_A_MEM_GPA]);
+	len = nla_get_u32(info->attrs[HV_A_MEM_LEN]);
+	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	hdr = hv_nl_reply(info, &msg, HV_CMD_MEM_READ, len + 256);
+	if (!hdr) {
+		err = -ENOMEM;
+		goto out;
+	}
+	data = nla_reserve(msg, HV_A_MEM_DATA, len);
+	if (!data || nla_put_u32(msg, HV_A_MEM_VM_ID, vm->id) ||
+	    nla_put_u64_64bit(msg, HV_A_MEM_GPA, gpa, HV_A_MEM_PAD)) {
+		nlmsg_free(msg);
+		err = hv_nl_fail(info, -EMSGSIZE, "reply does not fit");
+		goto out;
+	}
+	if (gpa + len < gpa || hv_guest_read(vm, gpa, nla_data(data), len)) {
+		nlmsg_free(msg);
+		err = bad_range(info, gpa);
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+out:
+	hv_nl_vm_unlock(vm);
+	return err;
+}
+
+static bool range_is_ram(struct hv_vm *vm, u64 gpa, u32 len)
+{
+	u64 end = gpa + len;
+
+	if (end < gpa)
+		return false;
+	for (gpa &= PAGE_MASK; gpa < end; gpa += PAGE_SIZE)
+		if (!hv_gpa_is_ram(vm, gpa))
+			return false;
+	return true;
+}
+
+int hv_nl_mem_write_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *data = info->attrs[HV_A_MEM_DATA];
+	struct hv_vm *vm;
+	u64 gpa;
+	int err;
+
+	if (!hv_nl_require(info, HV_A_MEM_GPA, "gpa is required") ||
+	    !hv_nl_require(info, HV_A_MEM_DATA, "data is required"))
+		return -EINVAL;
+	gpa = nla_get_u64(info->attrs[HV_A_MEM_GPA]);
+	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	/* Check the whole range first: a failed write changes nothing. */
+	if (!range_is_ram(vm, gpa, nla_len(data)))
+		err = bad_range(info, gpa);
+	else
+		err = hv_guest_write(vm, gpa, nla_data(data), nla_len(data));
+	hv_nl_vm_unlock(vm);
+	return err;
+}

@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netlink handlers of the vcpu object: vcpu-new, vcpu-get (do and dump),
+ * vcpu-get-regs and vcpu-set-regs (the architectural record as nested
+ * attributes, partial updates allowed), vcpu-complete.
+ */
+#include <linux/slab.h>
+
+#include "nl.h"
+
+static const struct nla_policy segment_policy[HV_A_SEGMENT_MAX + 1] = {
+	[HV_A_SEGMENT_SELECTOR] = { .type = NLA_U16 },
+	[HV_A_SEGMENT_BASE] = { .type = NLA_U64 },
+	[HV_A_SEGMENT_LIMIT] = { .type = NLA_U32 },
+	[HV_A_SEGMENT_AR] = NLA_POLICY_MASK(NLA_U32, 0x1f0ff),
+};
+
+static const struct nla_policy dtable_policy[HV_A_DTABLE_MAX + 1] = {
+	[HV_A_DTABLE_BASE] = { .type = NLA_U64 },
+	[HV_A_DTABLE_LIMIT] = NLA_POLICY_MASK(NLA_U32, 0xffff),
+};
+
+static const struct nla_policy msr_policy[HV_A_MSR_MAX + 1] = {
+	[HV_A_MSR_INDEX] = { .type = NLA_U32 },
+	[HV_A_MSR_VALUE] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy event_policy[HV_A_EVENT_MAX + 1] = {
+	[HV_A_EVENT_TYPE] = NLA_POLICY_MAX(NLA_U32, HV_EVENT_TYPE_SOFT_INTR),
+	[HV_A_EVENT_VECTOR] = { .type = NLA_U8 },
+	[HV_A_EVENT_ERROR_CODE] = { .type = NLA_U32 },
+};
+
+#define U64 { .type = NLA_U64 }
+#define SEG NLA_POLICY_NESTED(segment_policy)
+#define DT NLA_POLICY_NESTED(dtable_policy)
+
+static const struct nla_policy regs_policy[HV_A_REGS_MAX + 1] = {
+	[HV_A_REGS_RAX ... HV_A_REGS_DR7] = U64,
+	[HV_A_REGS_CS ... HV_A_REGS_LDTR] = SEG,
+	[HV_A_REGS_GDTR] = DT,
+	[HV_A_REGS_IDTR] = DT,
+	[HV_A_REGS_MSR] = NLA_POLICY_NESTED(msr_policy),
+	[HV_A_REGS_EVENT] = NLA_POLICY_NESTED(event_policy),
+	[HV_A_REGS_INT_SHADOW] = NLA_POLICY_MAX(NLA_U32, 1),
+	[HV_A_REGS_ACTIVITY] = NLA_POLICY_MAX(NLA_U32, HV_ACTIVITY_HALTED),
+	[HV_A_REGS_FPU] = NLA_POLICY_EXACT_LEN(512),
+	[HV_A_REGS_NO_EVENT] = { .type = NLA_FLAG },
+};
+
+const struct nla_policy hv_vcpu_id_policy[HV_A_VCPU_MAX + 1] = {
+	[HV_A_VCPU_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_VCPU_ID] = { .type = NLA_U32 },
+};
+
+const struct nla_policy hv_vcpu_set_regs_policy[HV_A_VCPU_MAX + 1] = {
+	[HV_A_VCPU_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_VCPU_ID] = { .type = NLA_U32 },
+	[HV_A_VCPU_REGS] = NLA_POLICY_NESTED(regs_policy),
+};
+
+const struct nla_policy hv_vcpu_complete_policy[HV_A_VCPU_MAX + 1] = {
+	[HV_A_VCPU_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_VCPU_ID] = { .type = NLA_U32 },
+	[HV_A_VCPU_SEQ] = { .type = NLA_U64 },
+	[HV_A_VCPU_DATA] = { .type = NLA_U64 },
+	[HV_A_VCPU_ERROR] = { .type = NLA_FLAG },
+};
+
+/* Scalar registers: attribute -> offset in struct hv_regs. */
+static const struct {
+	u8 attr;
+	u16 offset;
+} scalars[] = {
+	{ HV_A_REGS_RAX, offsetof(struct hv_regs, gpr[HV_RAX]) },
+	{ HV_A_REGS_RBX, offsetof(struct hv_regs, gpr[HV_RBX]) },
+	{ HV_A_REGS_RCX, offsetof(struct hv_regs, gpr[HV_RCX]) },
+	{ HV_A_REGS_RDX, offsetof(struct hv_regs, gpr[HV_RDX]) },
+	{ HV_A_REGS_RSI, offsetof(struct hv_regs, gpr[HV_RSI]) },
+	{ HV_A_REGS_RDI, offsetof(struct hv_regs, gpr[HV_RDI]) },
+	{ HV_A_REGS_RSP, offsetof(struct hv_regs, gpr[HV_RSP]) },
+	{ HV_A_REGS_RBP, offsetof(struct hv_regs, gpr[HV_RBP]) },
+	{ HV_A_REGS_R8, offsetof(struct hv_regs, gpr[HV_R8]) },
+	{ HV_A_REGS_R9, offsetof(struct hv_regs, gpr[HV_R9]) },
+	{ HV_A_REGS_R10, offsetof(struct hv_regs, gpr[HV_R10]) },
+	{ HV_A_REGS_R11, offsetof(struct hv_regs, gpr[HV_R11]) },
+	{ HV_A_REGS_R12, offsetof(struct hv_regs, gpr[HV_R12]) },
+	{ HV_A_REGS_R13, offsetof(struct hv_regs, gpr[HV_R13]) },
+	{ HV_A_REGS_R14, offsetof(struct hv_regs, gpr[HV_R14]) },
+	{ HV_A_REGS_R15, offsetof(struct hv_regs, gpr[HV_R15]) },
+	{ HV_A_REGS_RIP, offsetof(struct hv_regs, rip) },
+	{ HV_A_REGS_RFLAGS, offsetof(struct hv_regs, rflags) },
+	{ HV_A_REGS_CR0, offsetof(struct hv_regs, cr0) },
+	{ HV_A_REGS_CR2, offsetof(struct hv_regs, cr2) },
+	{ HV_A_REGS_CR3, offsetof(struct hv_regs, cr3) },
+	{ HV_A_REGS_CR4, offsetof(struct hv_regs, cr4) },
+	{ HV_A_REGS_CR8, offsetof(struct hv_regs, cr8) },
+	{ HV_A_REGS_EFER, offsetof(struct hv_regs, efer) },
+	{ HV_A_REGS_DR0, offsetof(struct hv_regs, dr[0]) },
+	{ HV_A_REGS_DR1, offsetof(struct hv_regs, dr[1]) },
+	{ HV_A_REGS_DR2, offsetof(struct hv_regs, dr[2]) },
+	{ HV_A_REGS_DR3, offsetof(struct hv_regs, dr[3]) },
+	{ HV_A_REGS_DR6, offsetof(struct hv_regs, dr6) },
+	{ HV_A_REGS_DR7, offsetof(struct hv_regs, dr7) },
+};
+
+static const struct {
+	u8 attr;
+	u16 offset;
+} segments[] = {
+	{ HV_A_REGS_CS, offsetof(struct hv_regs, cs) },
+	{ HV_A_REGS_DS, offsetof(struct hv_regs, ds) },
+	{ HV_A_REGS_ES, offsetof(struct hv_regs, es) },
+	{ HV_A_REGS_FS, offsetof(struct hv_regs, fs) },
+	{ HV_A_REGS_GS, offsetof(struct hv_regs, gs) },
+	{ HV_A_REGS_SS, offsetof(struct hv_regs, ss) },
+	{ HV_A_REGS_TR, offsetof(struct hv_regs, tr) },
+	{ HV_A_REGS_LDTR, offsetof(struct hv_regs, ldtr) },
+};
+
+#define FIELD(regs, off, type) ((type *)((u8 *)(regs) + (off)))
+
+static int put_segment(struct sk_buff *skb, int attr,
+		       const struct hv_segment *s)
+{
+	struct nlattr *n = nla_nest_start(skb, attr);
+
+	if (!n || nla_put_u16(skb, HV_A_SEGMENT_SELECTOR, s->selector) ||
+	    nla_put_u64_64bit(skb, HV_A_SEGMENT_BASE, s->base,
+			      HV_A_SEGMENT_PAD) ||
+	    nla_put_u32(skb, HV_A_SEGMENT_LIMIT, s->limit) ||
+	    nla_put_u32(skb, HV_A_SEGMENT_AR, s->ar))
+		return -EMSGSIZE;
+	nla_nest_end(skb, n);
+	return 0;
+}
+
+static int put_dtable(struct sk_buff *skb, int attr, const struct hv_dtable *d)
+{
+	struct nlattr *n = nla_nest_start(skb, attr);
+
+	if (!n || nla_put_u64_64bit(skb, HV_A_DTABLE_BASE, d->base,
+				    HV_A_DTABLE_PAD) ||
+	    nla_put_u32(skb, HV_A_DTABLE_LIMIT, d->limit))
+		return -EMSGSIZE;
+	nla_nest_end(skb, n);
+	return 0;
+}
+
+static int put_regs(struct sk_buff *skb, struct hv_regs *regs)
+{
+	struct nlattr *nest = nla_nest_start(skb, HV_A_VCPU_REGS), *n;
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(scalars); i++)
+		if (nla_put_u64_64bit(skb, scalars[i].attr,
+				      *FIELD(regs, scalars[i].offset, u64),
+				      HV_A_REGS_PAD))
+			return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(segments); i++)
+		if (put_segment(skb, segments[i].attr,
+				FIELD(regs, segments[i].offset,
+				      struct hv_segment)))
+			return -EMSGSIZE;
+	if (put_dtable(skb, HV_A_REGS_GDTR, &regs->gdtr) ||
+	    put_dtable(skb, HV_A_REGS_IDTR, &regs->idtr))
+		return -EMSGSIZE;
+	for (i = 0; i < hv_nr_msrs_kept; i++) {
+		n = nla_nest_start(skb, HV_A_REGS_MSR);
+		if (!n || nla_put_u32(skb, HV_A_MSR_INDEX, hv_msrs_kept[i]) ||
+		    nla_put_u64_64bit(skb, HV_A_MSR_VALUE,
+				      *hv_regs_msr(regs, hv_msrs_kept[i]),
+				      HV_A_MSR_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, n);
+	}
+	if (regs->event.valid) {
+		n = nla_nest_start(skb, HV_A_REGS_EVENT);
+		if (!n || nla_put_u32(skb, HV_A_EVENT_TYPE, regs->event.type) ||
+		    nla_put_u8(skb, HV_A_EVENT_VECTOR, regs->event.vector) ||
+		    (regs->event.has_error &&
+		     nla_put_u32(skb, HV_A_EVENT_ERROR_CODE,
+				 regs->event.error_code)))
+			return -EMSGSIZE;
+		nla_nest_end(skb, n);
+	}
+	if (nla_put_u32(skb, HV_A_REGS_INT_SHADOW, regs->int_shadow) ||
+	    nla_put_u32(skb, HV_A_REGS_ACTIVITY, regs->halted ?
+			HV_ACTIVITY_HALTED : HV_ACTIVITY_ACTIVE) ||
+	    nla_put(skb, HV_A_REGS_FPU, sizeof(regs->fpu), regs->fpu))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int parse_segment(const struct nlattr *a, struct hv_segment *s,
+			 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[HV_A_SEGMENT_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, HV_A_SEGMENT_MAX, a, segment_policy, extack);
+	if (err)
+		return err;
+	if (tb[HV_A_SEGMENT_SELECTOR])
+		s->selector = nla_get_u16(tb[HV_A_SEGMENT_SELECTOR]);
+	if (tb[HV_A_SEGMENT_BASE])
+		s->base = nla_get_u64(tb[HV_A_SEGMENT_BASE]);
+	if (tb[HV_A_SEGMENT_LIMIT])
+		s->limit = nla_get_u32(tb[HV_A_SEGMENT_LIMIT]);
+	if (tb[HV_A_SEGMENT_AR])
+		s->ar = nla_get_u32(tb[HV_A_SEGMENT_AR]);
+	return 0;
+}
+
+static int parse_dtable(const struct nlattr *a, struct hv_dtable *d,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[HV_A_DTABLE_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, HV_A_DTABLE_MAX, a, dtable_policy, extack);
+	if (err)
+		return err;
+	if (tb[HV_A_DTABLE_BASE])
+		d->base = nla_get_u64(tb[HV_A_DTABLE_BASE]);
+	if (tb[HV_A_DTABLE_LIMIT])
+		d->limit = nla_get_u32(tb[HV_A_DTABLE_LIMIT]);
+	return 0;
+}
+
+static int parse_msr(const struct nlattr *a, struct hv_regs *regs,
+		     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[HV_A_MSR_MAX + 1];
+	u64 *field;
+	int err;
+
+	err = nla_parse_nested(tb, HV_A_MSR_MAX, a, msr_policy, extack);
+	if (err)
+		return err;
+	if (!tb[HV_A_MSR_INDEX] || !tb[HV_A_MSR_VALUE]) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "an msr needs an index and a value");
+		return -EINVAL;
+	}
+	field = hv_regs_msr(regs, nla_get_u32(tb[HV_A_MSR_INDEX]));
+	if (!field) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HV_A_MSR_INDEX],
+				    "hv does not keep this MSR in the vcpu state");
+		return -EINVAL;
+	}
+	*field = nla_get_u64(tb[HV_A_MSR_VALUE]);
+	return 0;
+}
+
+static int parse_event(const struct nlattr *a, struct hv_event *e,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[HV_A_EVENT_MAX + 1];
+	u32 type;
+	int err;
+
+	err = nla_parse_nested(tb, HV_A_EVENT_MAX, a, event_policy, extack);
+	if (err)
+		return err;
+	if (!tb[HV_A_EVENT_TYPE] || !tb[HV_A_EVENT_VECTOR]) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "an event needs a type and a vector");
+		return -EINVAL;
+	}
+	type = nla_get_u32(tb[HV_A_EVENT_TYPE]);
+	if (type == 1) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HV_A_EVENT_TYPE],
+				    "event type must be ext-intr, nmi, exception or soft-intr");
+		return -EINVAL;
+	}
+	*e = (struct hv_event) {
+		.valid = true,
+		.type = type,
+		.vector = nla_get_u8(tb[HV_A_EVENT_VECTOR]),
+		.has_error = tb[HV_A_EVENT_ERROR_CODE],
+		.error_code = tb[HV_A_EVENT_ERROR_CODE] ?
+			      nla_get_u32(tb[HV_A_EVENT_ERROR_CODE]) : 0,
+	};
+	return 0;
+}
+
+static int parse_regs(const struct nlattr *nest, struct hv_regs *regs,
+		      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[HV_A_REGS_MAX + 1], *a;
+	unsigned int i;
+	int rem, err;
+
+	err = nla_parse_nested(tb, HV_A_REGS_MAX, nest, regs_policy, extack);
+	if (err)
+		return err;
+	for (i = 0; i < ARRAY_SIZE(scalars); i++)
+		if (tb[scalars[i].attr])
+			*FIELD(regs, scalars[i].offset, u64) =
+				nla_get_u64(tb[scalars[i].attr]);
+	for (i = 0; i < ARRAY_SIZE(segments); i++) {
+		if (!tb[segments[i].attr])
+			continue;
+		err = parse_segment(tb[segments[i].attr],
+				    FIELD(regs, segments[i].offset,
+					  struct hv_segment), extack);
+		if (err)
+			return err;
+	}
+	if (tb[HV_A_REGS_GDTR] &&
+	    (err = parse_dtable(tb[HV_A_REGS_GDTR], &regs->gdtr, extack)))
+		return err;
+	if (tb[HV_A_REGS_IDTR] &&
+	    (err = parse_dtable(tb[HV_A_REGS_IDTR], &regs->idtr, extack)))
+		return err;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != HV_A_REGS_MSR)
+			continue;
+		err = parse_msr(a, regs, extack);
+		if (err)
+			return err;
+	}
+	if (tb[HV_A_REGS_NO_EVENT] && tb[HV_A_REGS_EVENT]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HV_A_REGS_NO_EVENT],
+				    "no-event and event contradict each other");
+		return -EINVAL;
+	}
+	if (tb[HV_A_REGS_NO_EVENT])
+		regs->event.valid = false;
+	if (tb[HV_A_REGS_EVENT] &&
+	    (err = parse_event(tb[HV_A_REGS_EVENT], &regs->event, extack)))
+		return err;
+	if (tb[HV_A_REGS_INT_SHADOW])
+		regs->int_shadow = nla_get_u32(tb[HV_A_REGS_INT_SHADOW]);
+	if (tb[HV_A_REGS_ACTIVITY])
+		regs->halted = nla_get_u32(tb[HV_A_REGS_ACTIVITY]) ==
+			       HV_ACTIVITY_HALTED;
+	if (tb[HV_A_REGS_FPU])
+		memcpy(regs->fpu, nla_data(tb[HV_A_REGS_FPU]), sizeof(regs->fpu));
+	return 0;
+}
+
+static int fill_vcpu(struct sk_buff *skb, struct hv_vcpu *vcpu)
+{
+	struct task_struct *t = vcpu->thread;
+
+	if (nla_put_u32(skb, HV_A_VCPU_VM_ID, vcpu->vm->id) ||
+	    nla_put_u32(skb, HV_A_VCPU_ID, vcpu->id) ||
+	    nla_put_u32(skb, HV_A_VCPU_STATE, READ_ONCE(vcpu->state)) ||
+	    nla_put_u64_64bit(skb, HV_A_VCPU_EXITS,
+			      READ_ONCE(vcpu->stats[HV_STAT_EXITS]),
+			      HV_A_VCPU_PAD) ||
+	    (t && nla_put_u32(skb, HV_A_VCPU_THREAD, task_pid_nr(t))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static struct hv_vcpu *find_vcpu(struct genl_info *info, struct hv_vm *vm)
+{
+	u32 id;
+
+	if (!hv_nl_require(info, HV_A_VCPU_ID, "the vcpu id is required"))
+		return NULL;
+	id = nla_get_u32(info->attrs[HV_A_VCPU_ID]);
+	if (id >= vm->nr_vcpus) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HV_A_VCPU_ID],
+				    "no vcpu with this id in the VM");
+		return NULL;
+	}
+	return vm->vcpus[id];
+}
+
+static int reply_vcpu(struct genl_info *info, struct hv_vcpu *vcpu,
+		      struct hv_regs *regs)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	hdr = hv_nl_reply(info, &msg, regs ? HV_CMD_VCPU_GET_REGS :
+			  HV_CMD_VCPU_GET, regs ? 4096 : NLMSG_DEFAULT_SIZE);
+	if (!hdr)
+		return -ENOMEM;
+	if (fill_vcpu(msg, vcpu) || (regs && put_regs(msg, regs))) {
+		nlmsg_free(msg);
+		return hv_nl_fail(info, -EMSGSIZE, "reply does not fit");
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int hv_nl_vcpu_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	u32 id;
+	int err;
+
+	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	id = info->attrs[HV_A_VCPU_ID] ? nla_get_u32(info->attrs[HV_A_VCPU_ID]) :
+					 vm->nr_vcpus;
+	err = hv_vcpu_create(vm, id, &vcpu, &why);
+	if (!err)
+		err = reply_vcpu(info, vcpu, NULL);
+	else
+		hv_nl_fail(info, err, why);
+	hv_nl_vm_unlock(vm);
+	return err;
+}
+
+int hv_nl_vcpu_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	int err;
+
+	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, false, &err);
+	if (!vm)
+		return err;
+	vcpu = find_vcpu(info, vm);
+	err = vcpu ? reply_vcpu(info, vcpu, NULL) :
+		     info->attrs[HV_A_VCPU_ID] ? -ENOENT : -EINVAL;
+	hv_nl_vm_unlock(vm);
+	return err;
+}
+
+int hv_nl_vcpu_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
+	u32 i = cb->args[0];
+	struct hv_vm *vm;
+	void *hdr;
+	int err = 0;
+
+	vm = hv_nl_vm_dump_lock(cb, di->attrs[HV_A_VCPU_VM_ID], &err);
+	if (!vm)
+		return err;
+	for (; i < vm->nr_vcpus; i++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &hv_nl_family,
+				  NLM_F_MULTI, HV_CMD_VCPU_GET);
+		if (!hdr || fill_vcpu(skb, vm->vcpus[i])) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+	hv_nl_vm_unlock(vm);
+	return err && !skb->len ? err : skb->len;
+}
+
+/* The checks vcpu-get-regs and vcpu-set-regs share. */
+static struct hv_vcpu *stopped_vcpu(struct genl_info *info, struct hv_vm *vm,
+				    int *err)
+{
+	struct hv_vcpu *vcpu = find_vcpu(info, vm);
+
+	*err = info->attrs[HV_A_VCPU_ID] ? -ENOENT : -EINVAL;
+	if (!vcpu)
+		return NULL;
+	*err = -EBUSY;
+	if (READ_ONCE(vm->state) == HV_VM_STATE_RUNNING) {
+		NL_SET_ERR_MSG(info->extack, "the VM is running; pause it first");
+		return NULL;
+	}
+	if (!hv_vcpu_stopped(vcpu)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the vcpu waits for an exit completion");
+		return NULL;
+	}
+	*err = 0;
+	return vcpu;
+}
+
+int hv_nl_vcpu_get_regs_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hv_regs *regs;
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	int err;
+
+	regs = kmalloc(sizeof(*regs), GFP_KERNEL);
+	if (!regs)
+		return hv_nl_fail(info, -ENOMEM, NULL);
+	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
+	if (!vm)
+		goto out;
+	vcpu = stopped_vcpu(info, vm, &err);
+	if (vcpu) {
+		hv_vcpu_get_regs(vcpu, regs);
+		err = reply_vcpu(info, vcpu, regs);
+	}
+	hv_nl_vm_unlock(vm);
+out:
+	kfree(regs);
+	return err;
+}
+
+int hv_nl_vcpu_set_regs_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	struct hv_regs *regs;
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	int err;
+
+	if (!hv_nl_require(info, HV_A_VCPU_REGS, "regs are required"))
+		return -EINVAL;
+	regs = kmalloc(sizeof(*regs), GFP_KERNEL);
+	if (!regs)
+		return hv_nl_fail(info, -ENOMEM, NULL);
+	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
+	if (!vm)
+		goto out;
+	vcpu = stopped_vcpu(info, vm, &err);
+	if (vcpu) {
+		hv_vcpu_get_regs(vcpu, regs);
+		err = parse_regs(info->attrs[HV_A_VCPU_REGS], regs,
+				 info->extack);
+		if (!err)
+			err = hv_nl_fail(info, hv_vcpu_set_regs(vcpu, regs, &why),
+					 why);
+	}
+	hv_nl_vm_unlock(vm);
+out:
+	kfree(regs);
+	return err;
+}
+
+int hv_nl_vcpu_complete_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	u64 data;
+	int err;
+
+	if (!hv_nl_require(info, HV_A_VCPU_SEQ, "seq is required"))
+		return -EINVAL;
+	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	vcpu = find_vcpu(info, vm);
+	if (!vcpu) {
+		err = info->attrs[HV_A_VCPU_ID] ? -ENOENT : -EINVAL;
+		goto out;
+	}
+	data = info->attrs[HV_A_VCPU_DATA] ?
+	       nla_get_u64(info->attrs[HV_A_VCPU_DATA]) : 0;
+	err = hv_vcpu_complete(vcpu, nla_get_u64(info->attrs[HV_A_VCPU_SEQ]),
+			       data, nla_get_flag(info->attrs[HV_A_VCPU_ERROR]),
+			       &why);
+	hv_nl_fail(info, err, why);
+out:
+	hv_nl_vm_unlock(vm);
+	return err;
+}

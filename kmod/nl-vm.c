@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netlink handlers of the vm object: vm-new, vm-del, vm-get (do and dump),
+ * vm-set (CPUID table, MSR policy), vm-start, vm-pause.
+ */
+#include <linux/slab.h>
+
+#include "nl.h"
+
+#define NAME_POLICY { .type = NLA_NUL_STRING, .len = HV_VM_NAME_LEN - 1 }
+
+static const struct nla_policy cpuid_policy[HV_A_CPUID_MAX + 1] = {
+	[HV_A_CPUID_FUNCTION] = { .type = NLA_U32 },
+	[HV_A_CPUID_INDEX] = { .type = NLA_U32 },
+	[HV_A_CPUID_FLAGS] = NLA_POLICY_MAX(NLA_U32,
+					    HV_CPUID_FLAGS_SIGNIFICANT_INDEX),
+	[HV_A_CPUID_EAX] = { .type = NLA_U32 },
+	[HV_A_CPUID_EBX] = { .type = NLA_U32 },
+	[HV_A_CPUID_ECX] = { .type = NLA_U32 },
+	[HV_A_CPUID_EDX] = { .type = NLA_U32 },
+};
+
+const struct nla_policy hv_vm_new_policy[HV_A_VM_MAX + 1] = {
+	[HV_A_VM_NAME] = NAME_POLICY,
+	[HV_A_VM_MAX_VCPUS] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_VM_MAX_MEM] = NLA_POLICY_MIN(NLA_U64, PAGE_SIZE),
+	[HV_A_VM_UNKNOWN_MSR] = NLA_POLICY_MAX(NLA_U32, HV_MSR_POLICY_EXIT),
+};
+
+const struct nla_policy hv_vm_id_policy[HV_A_VM_MAX + 1] = {
+	[HV_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+const struct nla_policy hv_vm_get_policy[HV_A_VM_MAX + 1] = {
+	[HV_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_VM_NAME] = NAME_POLICY,
+};
+
+const struct nla_policy hv_vm_set_policy[HV_A_VM_MAX + 1] = {
+	[HV_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_VM_UNKNOWN_MSR] = NLA_POLICY_MAX(NLA_U32, HV_MSR_POLICY_EXIT),
+	[HV_A_VM_CPUID] = NLA_POLICY_NESTED(cpuid_policy),
+};
+
+static int fill_vm(struct sk_buff *skb, struct hv_vm *vm)
+{
+	if (nla_put_u32(skb, HV_A_VM_ID, vm->id) ||
+	    nla_put_string(skb, HV_A_VM_NAME, vm->name) ||
+	    nla_put_u32(skb, HV_A_VM_STATE, READ_ONCE(vm->state)) ||
+	    nla_put_u32(skb, HV_A_VM_NR_VCPUS, vm->nr_vcpus) ||
+	    nla_put_u64_64bit(skb, HV_A_VM_MEM_SIZE, vm->mem_size,
+			      HV_A_VM_PAD) ||
+	    nla_put_u32(skb, HV_A_VM_OWNER, vm->owner_portid) ||
+	    nla_put_u32(skb, HV_A_VM_MAX_VCPUS, vm->max_vcpus) ||
+	    nla_put_u64_64bit(skb, HV_A_VM_MAX_MEM, vm->max_mem,
+			      HV_A_VM_PAD) ||
+	    nla_put_u32(skb, HV_A_VM_UNKNOWN_MSR, vm->unknown_msr))
+		return -EMSGSIZE;
+	if (vm->crash_reason[0] &&
+	    nla_put_string(skb, HV_A_VM_CRASH_REASON, vm->crash_reason))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int reply_vm(struct genl_info *info, struct hv_vm *vm)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	hdr = hv_nl_reply(info, &msg, HV_CMD_VM_GET, NLMSG_DEFAULT_SIZE);
+	if (!hdr)
+		return -ENOMEM;
+	if (fill_vm(msg, vm)) {
+		nlmsg_free(msg);
+		return hv_nl_fail(info, -EMSGSIZE, "reply does not fit");
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int hv_nl_vm_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	const char *why = NULL;
+	struct hv_vm *vm;
+	int err;
+
+	err = hv_vm_create(a[HV_A_VM_NAME] ? nla_data(a[HV_A_VM_NAME]) : "",
+			   a[HV_A_VM_MAX_VCPUS] ?
+			   nla_get_u32(a[HV_A_VM_MAX_VCPUS]) : 0,
+			   a[HV_A_VM_MAX_MEM] ? nla_get_u64(a[HV_A_VM_MAX_MEM]) : 0,
+			   a[HV_A_VM_UNKNOWN_MSR] ?
+			   nla_get_u32(a[HV_A_VM_UNKNOWN_MSR]) : HV_MSR_POLICY_GP,
+			   info->snd_portid, genl_info_net(info), &vm, &why);
+	if (err)
+		return hv_nl_fail(info, err, why);
+
+	mutex_lock(&vm->lock);
+	err = reply_vm(info, vm);
+	mutex_unlock(&vm->lock);
+	if (err) {
+		/* No reply, no VM: the caller would not know its id. */
+		hv_vm_destroy(vm);
+	}
+	hv_vm_put(vm);
+	return err;
+}
+
+int hv_nl_vm_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hv_vm *vm;
+	int err;
+
+	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	mutex_unlock(&vm->lock);
+	hv_vm_destroy(vm);
+	hv_vm_put(vm);
+	return 0;
+}
+
+int hv_nl_vm_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hv_vm *vm;
+	int err;
+
+	if (info->attrs[HV_A_VM_NAME] && !info->attrs[HV_A_VM_ID]) {
+		vm = hv_vm_get_by_name(nla_data(info->attrs[HV_A_VM_NAME]));
+		if (!vm) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[HV_A_VM_NAME],
+					    "no VM with this name");
+			return -ENOENT;
+		}
+		mutex_lock(&vm->lock);
+		if (vm->dying) {
+			hv_nl_vm_unlock(vm);
+			NL_SET_ERR_MSG(info->extack, "no VM with this name");
+			return -ENOENT;
+		}
+	} else {
+		vm = hv_nl_vm_lock(info, HV_A_VM_ID, false, &err);
+		if (!vm)
+			return err;
+	}
+	err = reply_vm(info, vm);
+	hv_nl_vm_unlock(vm);
+	return err;
+}
+
+int hv_nl_vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	u32 id = cb->args[0];
+	struct hv_vm *vm;
+	void *hdr;
+	int err = 0;
+
+	while ((vm = hv_vm_get_next(&id))) {
+		mutex_lock(&vm->lock);
+		if (!vm->dying) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &hv_nl_family,
+					  NLM_F_MULTI, HV_CMD_VM_GET);
+			err = hdr ? fill_vm(skb, vm) : -EMSGSIZE;
+			if (err) {
+				if (hdr)
+					genlmsg_cancel(skb, hdr);
+				hv_nl_vm_unlock(vm);
+				break;
+			}
+			genlmsg_end(skb, hdr);
+		}
+		hv_nl_vm_unlock(vm);
+		cb->args[0] = id;
+	}
+	/* A full message ends this part; the dump resumes at args[0]. */
+	return err == -EMSGSIZE && skb->len ? skb->len : err ?: skb->len;
+}
+
+static int parse_cpuid(struct genl_info *info, struct hv_cpuid_table **out)
+{
+	struct nlattr *tb[HV_A_CPUID_MAX + 1], *a;
+	struct hv_cpuid_table *t;
+	int rem, n = 0, err;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(a) == HV_A_VM_CPUID)
+			n++;
+	if (n > HV_MAX_CPUID_ENTRIES) {
+		NL_SET_ERR_MSG(info->extack, "more than 256 cpuid entries");
+		return -E2BIG;
+	}
+	t = kzalloc(struct_size(t, entry, n), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return -ENOMEM;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		struct hv_cpuid_entry *e;
+
+		if (nla_type(a) != HV_A_VM_CPUID)
+			continue;
+		err = nla_parse_nested(tb, HV_A_CPUID_MAX, a, cpuid_policy,
+				       info->extack);
+		if (err)
+			goto err_free;
+		if (!tb[HV_A_CPUID_FUNCTION]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "a cpuid entry needs a function");
+			err = -EINVAL;
+			goto err_free;
+		}
+		e = &t->entry[t->count++];
+		e->function = nla_get_u32(tb[HV_A_CPUID_FUNCTION]);
+		e->index = tb[HV_A_CPUID_INDEX] ?
+			   nla_get_u32(tb[HV_A_CPUID_INDEX]) : 0;
+		e->flags = tb[HV_A_CPUID_FLAGS] ?
+			   nla_get_u32(tb[HV_A_CPUID_FLAGS]) : 0;
+		e->eax = tb[HV_A_CPUID_EAX] ? nla_get_u32(tb[HV_A_CPUID_EAX]) : 0;
+		e->ebx = tb[HV_A_CPUID_EBX] ? nla_get_u32(tb[HV_A_CPUID_EBX]) : 0;
+		e->ecx = tb[HV_A_CPUID_ECX] ? nla_get_u32(tb[HV_A_CPUID_ECX]) : 0;
+		e->edx = tb[HV_A_CPUID_EDX] ? nla_get_u32(tb[HV_A_CPUID_EDX]) : 0;
+	}
+	*out = t;
+	return 0;
+
+err_free:
+	kfree(t);
+	return err;
+}
+
+int hv_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hv_cpuid_table *table = NULL;
+	struct hv_vm *vm;
+	int err;
+
+	if (info->attrs[HV_A_VM_CPUID]) {
+		err = parse_cpuid(info, &table);
+		if (err)
+			return err;
+	}
+	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	if (!vm) {
+		kfree(table);
+		return err;
+	}
+	if (info->attrs[HV_A_VM_UNKNOWN_MSR])
+		WRITE_ONCE(vm->unknown_msr,
+			   nla_get_u32(info->attrs[HV_A_VM_UNKNOWN_MSR]));
+	if (table)
+		hv_cpuid_set(vm, table);
+	hv_nl_vm_unlock(vm);
+	return 0;
+}
+
+int hv_nl_vm_start_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	struct hv_vm *vm;
+	int err;
+
+	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	err = hv_vm_start(vm, &why);
+	hv_nl_vm_unlock(vm);
+	return hv_nl_fail(info, err, why);
+}
+
+int hv_nl_vm_pause_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	struct hv_vm *vm;
+	int err;
+
+	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	err = hv_vm_pause(vm, &why);
+	hv_nl_vm_unlock(vm);
+	return hv_nl_fail(info, err, why);
+}

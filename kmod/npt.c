@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Nested page tables (AMD NPT, Intel EPT): four levels of 512 entries that
+ * map guest-physical to host-physical addresses, built lazily, one 4 KiB
+ * page per nested page fault on RAM. The core owns the tree; the backend
+ * only says how an entry is encoded (struct hv_npt_format). vCPU threads
+ * map concurrently under npt->lock with preemption off, so table pages come
+ * from a per-vCPU cache filled beforehand where sleeping is allowed.
+ */
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+
+#include "hv.h"
+
+#define NPT_LEVELS	4
+#define NPT_ENTRIES	512
+
+static u64 *table_va(phys_addr_t pa)
+{
+	return (u64 *)__va(pa);
+}
+
+static unsigned int index_at(u64 gpa, int level)
+{
+	return (gpa >> (PAGE_SHIFT + 9 * (level - 1))) & (NPT_ENTRIES - 1);
+}
+
+static struct page *alloc_table(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+	if (page)
+		atomic64_inc(&hv_acct.pt_pages);
+	return page;
+}
+
+static void free_table(struct page *page)
+{
+	__free_page(page);
+	atomic64_dec(&hv_acct.pt_pages);
+}
+
+/**
+ * hv_npt_init() - allocate the root table of a new VM
+ * @vm: the VM
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int hv_npt_init(struct hv_vm *vm)
+{
+	spin_lock_init(&vm->npt.lock);
+	vm->npt.root = alloc_table();
+	if (!vm->npt.root)
+		return -ENOMEM;
+	vm->npt.root_pa = page_to_phys(vm->npt.root);
+	vm->npt.pages = 1;
+	return 0;
+}
+
+static void free_level(phys_addr_t pa, int level)
+{
+	const struct hv_npt_format *f = hv_backend->npt;
+	u64 *t = table_va(pa);
+	int i;
+
+	if (level > 1) {
+		for (i = 0; i < NPT_ENTRIES; i++)
+			if (f->present(t[i]))
+				free_level(f->addr(t[i]), level - 1);
+	}
+	free_table(pfn_to_page(PHYS_PFN(pa)));
+}
+
+/**
+ * hv_npt_free() - free all tables of a VM; no vCPU uses them any more
+ * @vm: the VM
+ */
+void hv_npt_free(struct hv_vm *vm)
+{
+	if (!vm->npt.root)
+		return;
+	free_level(vm->npt.root_pa, NPT_LEVELS);
+	vm->npt.root = NULL;
+}
+
+/**
+ * hv_npt_cache_fill() - make sure a vCPU can map one page without sleeping
+ * @vcpu: the vCPU (its own thread)
+ *
+ * Context: may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int hv_npt_cache_fill(struct hv_vcpu *vcpu)
+{
+	while (vcpu->pt_cache_count < HV_PT_CACHE_PAGES) {
+		struct page *page = alloc_table();
+
+		if (!page)
+			return -ENOMEM;
+		vcpu->pt_cache[vcpu->pt_cache_count++] = page;
+	}
+	return 0;
+}
+
+/**
+ * hv_npt_cache_free() - give back a vCPU's cached table pages
+ * @vcpu: the vCPU, being freed
+ */
+void hv_npt_cache_free(struct hv_vcpu *vcpu)
+{
+	while (vcpu->pt_cache_count)
+		free_table(vcpu->pt_cache[--vcpu->pt_cache_count]);
+}
+
+/**
+ * hv_npt_map() - map one guest page
+ * @vcpu: the faulting vCPU, whose cache supplies table pages
+ * @gpa: guest-physical address (any address within the page)
+ * @page: the pinned page backing it
+ * @writable: map it writable
+ *
+ * Another vCPU may have mapped it meanwhile; the entry is then rewritten
+ * with the same value.
+ *
+ * Context: preemption may be off; takes vm->npt.lock.
+ * Return: 0, or -ENOMEM if the cache ran dry (fill it and fault again).
+ */
+int hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
+	       bool writable)
+{
+	const struct hv_npt_format *f = hv_backend->npt;
+	struct hv_npt *npt = &vcpu->vm->npt;
+	phys_addr_t pa = npt->root_pa;
+	int level, err = 0;
+
+	spin_lock(&npt->lock);
+	for (level = NPT_LEVELS; level > 1; level--) {
+		u64 *e = &table_va(pa)[index_at(gpa, level)];
+
+		if (!f->present(*e)) {
+			struct page *t;
+
+			if (!vcpu->pt_cache_count) {
+				err = -ENOMEM;
+				goto out;
+			}
+			t = vcpu->pt_cache[--vcpu->pt_cache_count];
+			npt->pages++;
+			/* Readers (the MMU) see the zeroed table before the link. */
+			smp_wmb();
+			WRITE_ONCE(*e, f->table(page_to_phys(t)));
+		}
+		pa = f->addr(*e);
+	}
+	WRITE_ONCE(table_va(pa)[index_at(gpa, 1)],
+		   f->leaf(page_to_phys(page), writable));
+out:
+	spin_unlock(&npt->lock);
+	return err;
+}
+
+/**
+ * hv_npt_zap() - remove the mappings of a guest-physical range
+ * @vm: the VM, its vCPUs parked
+ * @gpa: first address, page-aligned
+ * @npages: number of pages
+ *
+ * Table pages stay allocated for reuse; the caller flushes the vCPUs'
+ * TLBs before the pages are reused.
+ */
+void hv_npt_zap(struct hv_vm *vm, u64 gpa, u64 npages)
+{
+	const struct hv_npt_format *f = hv_backend->npt;
+	struct hv_npt *npt = &vm->npt;
+	u64 end = gpa + (npages << PAGE_SHIFT);
+	u32 i;
+
+	spin_lock(&npt->lock);
+	while (gpa < end) {
+		phys_addr_t pa = npt->root_pa;
+		int level;
+		u64 *e = NULL;
+
+		for (level = NPT_LEVELS; level >= 1; level--) {
+			e = &table_va(pa)[index_at(gpa, level)];
+			if (level == 1 || !f->present(*e))
+				break;
+			pa = f->addr(*e);
+		}
+		if (level == 1) {
+			WRITE_ONCE(*e, 0);
+			gpa += PAGE_SIZE;
+		} else {
+			/* Nothing mapped below this entry: skip its span. */
+			u64 span = 1ULL << (PAGE_SHIFT + 9 * (level - 1));
+
+			gpa = (gpa + span) & ~(span - 1);
+		}
+		cond_resched_lock(&npt->lock);
+	}
+	spin_unlock(&npt->lock);
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		set_bit(HV_REQ_TLB_FLUSH, &vm->vcpus[i]->requests);
+}
