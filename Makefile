@@ -32,7 +32,7 @@ VERSION_CFLAGS	:= -DHV_VERSION='"$(HV_VERSION)"'
 SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIBHV_SRC	:= lib/libhv.c lib/names.c
+LIBHV_SRC	:= lib/libhv.c lib/objects.c lib/regs.c lib/names.c
 CLI_SRC		:= cli/hvctl.c cli/cmd-info.c cli/output.c
 CLI_HDR		:= cli/hvctl.h cli/output.h
 MODULE_SRC	:= $(wildcard kmod/*.c kmod/*.h kmod/vmx/*.c kmod/vmx/*.h \
@@ -44,7 +44,7 @@ test-l1d-policy_SRC	:= kmod/tests/test-l1d-policy.c kmod/l1d_policy.c
 test-output_SRC		:= cli/tests/test-output.c cli/output.c
 test-hvctl-args_SRC	:= cli/tests/test-hvctl-args.c cli/hvctl.c \
 			   cli/cmd-info.c cli/output.c lib/names.c
-test-libhv-parse_SRC	:= lib/tests/test-libhv-parse.c lib/libhv.c lib/names.c
+test-libhv-parse_SRC	:= lib/tests/test-libhv-parse.c $(LIBHV_SRC)
 
 MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-noept
 SVM_MACHINES	:= qemu-svm

@@ -11,6 +11,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,16 +23,25 @@
 #define SOL_NETLINK 270
 #endif
 
+/* An exit or notice that arrived while something else was awaited. */
+struct queued {
+	struct queued *next;
+	size_t len;
+	unsigned char msg[];
+};
+
 struct hv {
 	struct nl_sock *sk;
 	int family;
 	char errmsg[256];
 	uint32_t err_offset;
+	struct queued *head, *tail;
 };
 
 /* The state of one request while its replies are read. */
 struct request {
 	struct hv *h;
+	uint32_t seq;
 	int (*parse)(struct nlmsghdr *nlh, void *arg);
 	void *arg;
 	int err;
@@ -113,6 +123,9 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	struct request *rq = arg;
 	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
 
+	if (nlh->nlmsg_seq != rq->seq || !rq->seq)
+		return NL_SKIP;
+
 	read_extack(rq->h, nlh);
 	rq->err = e->error;	/* the kernel's errno wins over a parser's */
 	rq->done = 1;
@@ -123,15 +136,41 @@ static int on_ack(struct nl_msg *msg, void *arg)
 {
 	struct request *rq = arg;
 
+	if (nlmsg_hdr(msg)->nlmsg_seq != rq->seq || !rq->seq)
+		return NL_OK;
 	rq->done = 1;
 	return NL_STOP;
+}
+
+/* Messages the kernel sends on its own (seq 0) wait for hv_next_event(). */
+static int queue_event(struct hv *h, struct nlmsghdr *nlh)
+{
+	struct queued *q = malloc(sizeof(*q) + nlh->nlmsg_len);
+
+	if (!q)
+		return -ENOMEM;
+	q->next = NULL;
+	q->len = nlh->nlmsg_len;
+	memcpy(q->msg, nlh, nlh->nlmsg_len);
+	if (h->tail)
+		h->tail->next = q;
+	else
+		h->head = q;
+	h->tail = q;
+	return 0;
 }
 
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct request *rq = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int err;
 
+	if (nlh->nlmsg_seq != rq->seq || !rq->seq) {
+		if (nlh->nlmsg_type == rq->h->family && queue_event(rq->h, nlh))
+			rq->err = -ENOMEM;
+		return NL_SKIP;
+	}
 	if (!rq->parse || rq->err)
 		return NL_SKIP;
 	err = rq->parse(nlmsg_hdr(msg), rq->arg);
@@ -141,18 +180,35 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	return NL_OK;
+}
+
+/* Callbacks that route replies to @rq and queue exits and notices. */
+static struct nl_cb *callbacks(struct request *rq)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+
+	if (!cb)
+		return NULL;
+	/* Events carry seq 0: libhv matches sequence numbers itself. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, rq);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, rq);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, rq);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, rq);
+	return cb;
+}
+
 static int receive(struct hv *h, struct request *rq)
 {
 	struct nl_cb *cb;
 	int err = 0;
 
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	cb = callbacks(rq);
 	if (!cb)
 		return -ENOMEM;
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, rq);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, rq);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, rq);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, rq);
 
 	/* Every request asks for an ACK, so the loop ends on ACK or error. */
 	while (!rq->done) {
@@ -198,6 +254,12 @@ int hv_open(struct hv **out)
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
+	/*
+	 * Exits and notices arrive with sequence number 0 between replies:
+	 * libhv matches replies itself. Replies of mem-read are large.
+	 */
+	nl_socket_disable_seq_check(h->sk);
+	nl_socket_enable_msg_peek(h->sk);
 
 	h->family = genl_ctrl_resolve(h->sk, HV_FAMILY_NAME);
 	if (h->family < 0) {
@@ -220,10 +282,41 @@ err_free:
  */
 void hv_close(struct hv *h)
 {
+	struct queued *q;
+
 	if (!h)
 		return;
+	while ((q = h->head)) {
+		h->head = q->next;
+		free(q);
+	}
 	nl_socket_free(h->sk);
 	free(h);
+}
+
+/**
+ * hv_fd() - the connection's socket, for poll()
+ * @h: the connection
+ *
+ * Readable when an event may be waiting; hv_next_event() may still find
+ * none (a reply to an earlier request, say).
+ *
+ * Return: the file descriptor.
+ */
+int hv_fd(const struct hv *h)
+{
+	return nl_socket_get_fd(h->sk);
+}
+
+/**
+ * hv_portid() - the connection's netlink port id (owner of its VMs)
+ * @h: the connection
+ *
+ * Return: the port id.
+ */
+uint32_t hv_portid(const struct hv *h)
+{
+	return nl_socket_get_local_port(h->sk);
 }
 
 /**
@@ -301,6 +394,7 @@ int hv_transact(struct hv *h, struct nl_msg *msg,
 	h->errmsg[0] = '\0';
 	h->err_offset = 0;
 	err = nl_send_auto(h->sk, msg);
+	rq.seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
 	if (err < 0)
 		return nle_to_errno(err);
@@ -331,6 +425,7 @@ int hv_transact_raw(struct hv *h, void *buf, size_t len,
 	nlh->nlmsg_pid = nl_socket_get_local_port(h->sk);
 	nlh->nlmsg_seq = nl_socket_use_seq(h->sk);
 	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	rq.seq = nlh->nlmsg_seq;
 	err = nl_sendto(h->sk, buf, len);
 	if (err < 0)
 		return nle_to_errno(err);
@@ -418,4 +513,142 @@ int hv_get_info(struct hv *h, struct hv_info *info)
 		return -ENOMEM;
 	memset(info, 0, sizeof(*info));
 	return hv_transact(h, msg, parse_info, info);
+}
+
+/**
+ * hv_subscribe_notices() - receive the notify group's notices on @h
+ * @h: the connection
+ *
+ * Return: 0, or a negative errno.
+ */
+int hv_subscribe_notices(struct hv *h)
+{
+	int grp = genl_ctrl_resolve_grp(h->sk, HV_FAMILY_NAME, HV_MCGRP_NOTIFY);
+
+	if (grp < 0)
+		return nle_to_errno(grp);
+	return nle_to_errno(nl_socket_add_membership(h->sk, grp));
+}
+
+/**
+ * hv_event_parse() - parse an exit or notice message
+ * @nlh: the message
+ * @ev: filled
+ *
+ * Return: 0; -EINVAL if it is malformed; -ENOMSG if it is neither.
+ */
+int hv_event_parse(struct nlmsghdr *nlh, struct hv_event *ev)
+{
+	static struct nla_policy exit_policy[HV_A_EXIT_MAX + 1] = {
+		[HV_A_EXIT_VM_ID] = { .type = NLA_U32 },
+		[HV_A_EXIT_VCPU_ID] = { .type = NLA_U32 },
+		[HV_A_EXIT_SEQ] = { .type = NLA_U64 },
+		[HV_A_EXIT_REASON] = { .type = NLA_U32 },
+		[HV_A_EXIT_DIR] = { .type = NLA_U32 },
+		[HV_A_EXIT_PORT] = { .type = NLA_U16 },
+		[HV_A_EXIT_GPA] = { .type = NLA_U64 },
+		[HV_A_EXIT_SIZE] = { .type = NLA_U8 },
+		[HV_A_EXIT_DATA] = { .type = NLA_U64 },
+		[HV_A_EXIT_RIP] = { .type = NLA_U64 },
+		[HV_A_EXIT_MSR] = { .type = NLA_U32 },
+		[HV_A_EXIT_RFLAGS] = { .type = NLA_U64 },
+	};
+	static struct nla_policy notice_policy[HV_A_NOTICE_MAX + 1] = {
+		[HV_A_NOTICE_VM_ID] = { .type = NLA_U32 },
+		[HV_A_NOTICE_VM_NAME] = { .type = NLA_STRING },
+		[HV_A_NOTICE_EVENT] = { .type = NLA_U32 },
+		[HV_A_NOTICE_REASON] = { .type = NLA_STRING },
+	};
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct nlattr *tb[HV_A_EXIT_MAX + 1];
+
+	memset(ev, 0, sizeof(*ev));
+	ev->cmd = g->cmd;
+	if (g->cmd == HV_CMD_EXIT) {
+		if (genlmsg_parse(nlh, 0, tb, HV_A_EXIT_MAX, exit_policy) < 0)
+			return -EINVAL;
+		if (!tb[HV_A_EXIT_VM_ID] || !tb[HV_A_EXIT_VCPU_ID] ||
+		    !tb[HV_A_EXIT_SEQ] || !tb[HV_A_EXIT_REASON])
+			return -EINVAL;
+		ev->vm = nla_get_u32(tb[HV_A_EXIT_VM_ID]);
+		ev->vcpu = nla_get_u32(tb[HV_A_EXIT_VCPU_ID]);
+		ev->seq = nla_get_u64(tb[HV_A_EXIT_SEQ]);
+		ev->reason = nla_get_u32(tb[HV_A_EXIT_REASON]);
+		if (tb[HV_A_EXIT_DIR])
+			ev->dir = nla_get_u32(tb[HV_A_EXIT_DIR]);
+		if (tb[HV_A_EXIT_PORT])
+			ev->port = nla_get_u16(tb[HV_A_EXIT_PORT]);
+		if (tb[HV_A_EXIT_GPA])
+			ev->gpa = nla_get_u64(tb[HV_A_EXIT_GPA]);
+		if (tb[HV_A_EXIT_SIZE])
+			ev->size = nla_get_u8(tb[HV_A_EXIT_SIZE]);
+		if (tb[HV_A_EXIT_DATA])
+			ev->data = nla_get_u64(tb[HV_A_EXIT_DATA]);
+		if (tb[HV_A_EXIT_RIP])
+			ev->rip = nla_get_u64(tb[HV_A_EXIT_RIP]);
+		if (tb[HV_A_EXIT_MSR])
+			ev->msr = nla_get_u32(tb[HV_A_EXIT_MSR]);
+		if (tb[HV_A_EXIT_RFLAGS])
+			ev->rflags = nla_get_u64(tb[HV_A_EXIT_RFLAGS]);
+		return 0;
+	}
+	if (g->cmd == HV_CMD_NOTICE) {
+		if (genlmsg_parse(nlh, 0, tb, HV_A_NOTICE_MAX, notice_policy) < 0 ||
+		    !tb[HV_A_NOTICE_VM_ID] || !tb[HV_A_NOTICE_EVENT])
+			return -EINVAL;
+		ev->vm = nla_get_u32(tb[HV_A_NOTICE_VM_ID]);
+		ev->notice = nla_get_u32(tb[HV_A_NOTICE_EVENT]);
+		if (tb[HV_A_NOTICE_VM_NAME])
+			nla_strlcpy(ev->name, tb[HV_A_NOTICE_VM_NAME],
+				    sizeof(ev->name));
+		if (tb[HV_A_NOTICE_REASON])
+			nla_strlcpy(ev->reason_text, tb[HV_A_NOTICE_REASON],
+				    sizeof(ev->reason_text));
+		return 0;
+	}
+	return -ENOMSG;
+}
+
+/**
+ * hv_next_event() - the next exit or notice, waiting up to a limit
+ * @h: the connection
+ * @ev: filled
+ * @timeout_ms: how long to wait; negative waits for ever, 0 only looks
+ *
+ * Return: 0; -ETIMEDOUT if none came in time; another negative errno.
+ */
+int hv_next_event(struct hv *h, struct hv_event *ev, int timeout_ms)
+{
+	struct request rq = { .h = h };
+	struct queued *q;
+	struct nl_cb *cb;
+	int err;
+
+	while (!h->head) {
+		struct pollfd p = { .fd = hv_fd(h), .events = POLLIN };
+
+		err = poll(&p, 1, timeout_ms);
+		if (err < 0 && errno == EINTR)
+			continue;
+		if (err < 0)
+			return -errno;
+		if (err == 0)
+			return -ETIMEDOUT;
+		cb = callbacks(&rq);
+		if (!cb)
+			return -ENOMEM;
+		err = nl_recvmsgs(h->sk, cb);
+		nl_cb_put(cb);
+		if (rq.err)
+			return rq.err;
+		if (err < 0)
+			return nle_to_errno(err);
+	}
+	q = h->head;
+	h->head = q->next;
+	if (!h->head)
+		h->tail = NULL;
+	err = hv_event_parse((struct nlmsghdr *)q->msg, ev);
+	free(q);
+	return err;
 }

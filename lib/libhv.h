@@ -15,6 +15,7 @@
 
 struct hv;
 struct nl_msg;
+struct nlattr;
 struct nlmsghdr;
 
 /**
@@ -47,17 +48,251 @@ struct hv_info {
 	uint64_t mitigations;
 };
 
+/**
+ * struct hv_vm_info - a VM as vm-get describes it
+ * @id: id
+ * @name: name
+ * @state: HV_VM_STATE_*
+ * @nr_vcpus: vCPUs
+ * @mem_size: bytes mapped
+ * @owner: owner socket's port id
+ * @crash_reason: why it crashed, or ""
+ * @max_vcpus: vCPU limit
+ * @max_mem: memory limit
+ * @unknown_msr: HV_MSR_POLICY_*
+ */
+struct hv_vm_info {
+	uint32_t id;
+	char name[32];
+	uint32_t state;
+	uint32_t nr_vcpus;
+	uint64_t mem_size;
+	uint32_t owner;
+	char crash_reason[128];
+	uint32_t max_vcpus;
+	uint64_t max_mem;
+	uint32_t unknown_msr;
+};
+
+/**
+ * struct hv_vm_opts - options of vm-new; zero means the module's default
+ * @name: name, or NULL for "vm<id>"
+ * @max_vcpus: vCPU limit
+ * @max_mem: memory limit in bytes
+ * @unknown_msr: HV_MSR_POLICY_*
+ */
+struct hv_vm_opts {
+	const char *name;
+	uint32_t max_vcpus;
+	uint64_t max_mem;
+	uint32_t unknown_msr;
+};
+
+/**
+ * struct hv_vcpu_info - a vCPU as vcpu-get describes it
+ * @vm: its VM
+ * @id: its id
+ * @state: HV_VCPU_STATE_*
+ * @exits: exits so far
+ * @thread: pid of its kernel thread
+ */
+struct hv_vcpu_info {
+	uint32_t vm;
+	uint32_t id;
+	uint32_t state;
+	uint64_t exits;
+	uint32_t thread;
+};
+
+/* General-purpose registers, in the hardware's encoding order. */
+enum {
+	HV_RAX, HV_RCX, HV_RDX, HV_RBX, HV_RSP, HV_RBP, HV_RSI, HV_RDI,
+	HV_R8, HV_R9, HV_R10, HV_R11, HV_R12, HV_R13, HV_R14, HV_R15,
+	HV_NR_GPRS,
+};
+
+/* Segment access rights, VMX layout. */
+#define HV_AR_S		(1u << 4)
+#define HV_AR_P		(1u << 7)
+#define HV_AR_L		(1u << 13)
+#define HV_AR_DB	(1u << 14)
+#define HV_AR_G		(1u << 15)
+#define HV_AR_UNUSABLE	(1u << 16)
+
+/**
+ * struct hv_seg - a segment register with its hidden part
+ * @selector: selector
+ * @base: base
+ * @limit: limit in bytes
+ * @ar: access rights, VMX layout (HV_AR_*)
+ */
+struct hv_seg {
+	uint16_t selector;
+	uint64_t base;
+	uint32_t limit;
+	uint32_t ar;
+};
+
+/**
+ * struct hv_regs - a vCPU's architectural state (vcpu-get-regs)
+ *
+ * The same record on VMX and SVM. hv_vcpu_set_regs() sends all of it.
+ */
+struct hv_regs {
+	uint64_t gpr[HV_NR_GPRS];
+	uint64_t rip, rflags;
+	uint64_t cr0, cr2, cr3, cr4, cr8, efer;
+	uint64_t dr[4], dr6, dr7;
+	struct hv_seg cs, ds, es, fs, gs, ss, tr, ldtr;
+	struct {
+		uint64_t base;
+		uint32_t limit;
+	} gdtr, idtr;
+	uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
+	uint64_t sysenter_cs, sysenter_esp, sysenter_eip, pat, tsc;
+	struct {
+		int valid;
+		uint32_t type;
+		uint8_t vector;
+		int has_error;
+		uint32_t error_code;
+	} event;
+	uint32_t int_shadow;
+	uint32_t activity;
+	uint8_t fpu[512];
+};
+
+/**
+ * struct hv_slot_info - a guest memory slot
+ * @vm: its VM
+ * @slot: its id
+ * @gpa: guest-physical address
+ * @size: bytes
+ * @uaddr: address in the owner
+ * @flags: HV_MEM_FLAGS_*
+ */
+struct hv_slot_info {
+	uint32_t vm;
+	uint32_t slot;
+	uint64_t gpa;
+	uint64_t size;
+	uint64_t uaddr;
+	uint32_t flags;
+};
+
+/**
+ * struct hv_stats - get-stats
+ * @vm: the VM, or 0 for module-wide
+ * @vms: VMs that exist
+ * @vcpus: vCPUs that exist
+ * @threads: vCPU threads alive
+ * @pinned_pages: guest pages pinned
+ * @pt_pages: nested page-table pages
+ * @exits: exit counters: total, cpuid, msr, hlt, npf, intr, io, mmio, other
+ */
+struct hv_stats {
+	uint32_t vm;
+	uint32_t vms;
+	uint32_t vcpus;
+	uint32_t threads;
+	uint64_t pinned_pages;
+	uint64_t pt_pages;
+	uint64_t exits[9];
+};
+
+enum { HV_STAT_TOTAL, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,
+       HV_STAT_INTR, HV_STAT_IO, HV_STAT_MMIO, HV_STAT_OTHER };
+
+/**
+ * struct hv_event - an exit or a notice received from the family
+ * @cmd: HV_CMD_EXIT or HV_CMD_NOTICE
+ * @vm: the VM
+ * @vcpu: the vCPU (exits)
+ * @seq: the exit's sequence number (exits)
+ * @reason: HV_EXIT_REASON_* (exits)
+ * @dir: HV_DIR_* (exits)
+ * @port: I/O port (io exits)
+ * @gpa: guest-physical address (mmio exits)
+ * @size: access size (exits)
+ * @data: value written (write exits)
+ * @rip: RIP of the instruction (exits)
+ * @msr: MSR index (msr exits)
+ * @rflags: RFLAGS (hlt exits)
+ * @notice: HV_NOTICE_* (notices)
+ * @name: the VM's name (notices)
+ * @reason_text: why (crash notices)
+ */
+struct hv_event {
+	uint8_t cmd;
+	uint32_t vm;
+	uint32_t vcpu;
+	uint64_t seq;
+	uint32_t reason;
+	uint32_t dir;
+	uint16_t port;
+	uint64_t gpa;
+	uint8_t size;
+	uint64_t data;
+	uint64_t rip;
+	uint32_t msr;
+	uint64_t rflags;
+	uint32_t notice;
+	char name[32];
+	char reason_text[128];
+};
+
 /* Connection. */
 int hv_open(struct hv **out);
 void hv_close(struct hv *h);
 const char *hv_errmsg(const struct hv *h);
 int hv_family_id(const struct hv *h);
+int hv_fd(const struct hv *h);
+uint32_t hv_portid(const struct hv *h);
 
 /* Commands. */
 int hv_get_info(struct hv *h, struct hv_info *info);
+int hv_vm_new(struct hv *h, const struct hv_vm_opts *opts,
+	      struct hv_vm_info *out);
+int hv_vm_del(struct hv *h, uint32_t vm);
+int hv_vm_get(struct hv *h, uint32_t vm, const char *name,
+	      struct hv_vm_info *out);
+int hv_vm_list(struct hv *h, struct hv_vm_info **out, size_t *n);
+int hv_vm_set_cpuid(struct hv *h, uint32_t vm,
+		    const uint32_t (*entries)[7], size_t n);
+int hv_vm_set_msr_policy(struct hv *h, uint32_t vm, uint32_t policy);
+int hv_vm_start(struct hv *h, uint32_t vm);
+int hv_vm_pause(struct hv *h, uint32_t vm);
+int hv_vcpu_new(struct hv *h, uint32_t vm, struct hv_vcpu_info *out);
+int hv_vcpu_get(struct hv *h, uint32_t vm, uint32_t vcpu,
+		struct hv_vcpu_info *out);
+int hv_vcpu_list(struct hv *h, uint32_t vm, struct hv_vcpu_info **out,
+		 size_t *n);
+int hv_vcpu_get_regs(struct hv *h, uint32_t vm, uint32_t vcpu,
+		     struct hv_regs *regs);
+int hv_vcpu_set_regs(struct hv *h, uint32_t vm, uint32_t vcpu,
+		     const struct hv_regs *regs);
+int hv_vcpu_complete(struct hv *h, uint32_t vm, uint32_t vcpu, uint64_t seq,
+		     uint64_t data, int error);
+int hv_mem_map(struct hv *h, uint32_t vm, uint64_t gpa, uint64_t size,
+	       void *uaddr, uint32_t flags, uint32_t *slot);
+int hv_mem_unmap(struct hv *h, uint32_t vm, uint32_t slot);
+int hv_mem_list(struct hv *h, uint32_t vm, struct hv_slot_info **out,
+		size_t *n);
+int hv_mem_read(struct hv *h, uint32_t vm, uint64_t gpa, void *buf,
+		size_t len);
+int hv_mem_write(struct hv *h, uint32_t vm, uint64_t gpa, const void *buf,
+		 size_t len);
+int hv_get_stats(struct hv *h, uint32_t vm, struct hv_stats *out);
+
+/* Events: exits (owner socket) and notices (after hv_subscribe_notices). */
+int hv_subscribe_notices(struct hv *h);
+int hv_next_event(struct hv *h, struct hv_event *ev, int timeout_ms);
 
 /* Reply parsers, exposed for tests. */
 int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info);
+int hv_regs_parse(struct nlattr *nest, struct hv_regs *regs);
+int hv_regs_put(struct nl_msg *msg, const struct hv_regs *regs);
+int hv_event_parse(struct nlmsghdr *nlh, struct hv_event *ev);
 
 /* Low level, for selftests that craft requests. */
 struct nl_msg *hv_msg_new(struct hv *h, uint8_t cmd, int flags);
@@ -76,5 +311,9 @@ const char *hv_backend_name(uint32_t backend);
 const char *hv_l1tf_name(uint32_t l1tf);
 const char *hv_l1d_flush_mode_name(uint32_t mode);
 const char *hv_l1d_flush_method_name(uint32_t method);
+const char *hv_vm_state_name(uint32_t state);
+const char *hv_vcpu_state_name(uint32_t state);
+const char *hv_exit_reason_name(uint32_t reason);
+const char *hv_notice_name(uint32_t notice);
 
 #endif /* LIBHV_H */

@@ -100,3 +100,77 @@ const char *hv_l1d_flush_method_name(uint32_t method)
 {
 	return LOOKUP(l1d_flush_method_names, method);
 }
+
+static const char *const vm_state_names[] = {
+	[HV_VM_STATE_CREATED] = "created",
+	[HV_VM_STATE_RUNNING] = "running",
+	[HV_VM_STATE_PAUSED] = "paused",
+	[HV_VM_STATE_CRASHED] = "crashed",
+	[HV_VM_STATE_DEAD] = "dead",
+};
+
+static const char *const vcpu_state_names[] = {
+	[HV_VCPU_STATE_STOPPED] = "stopped",
+	[HV_VCPU_STATE_RUNNING] = "running",
+	[HV_VCPU_STATE_HALTED] = "halted",
+	[HV_VCPU_STATE_OWNER_WAIT] = "owner-wait",
+};
+
+static const char *const exit_reason_names[] = {
+	[HV_EXIT_REASON_IO] = "io",
+	[HV_EXIT_REASON_MMIO] = "mmio",
+	[HV_EXIT_REASON_HLT] = "hlt",
+	[HV_EXIT_REASON_MSR] = "msr",
+};
+
+static const char *const notice_names[] = {
+	[HV_NOTICE_CREATED] = "created",
+	[HV_NOTICE_DESTROYED] = "destroyed",
+	[HV_NOTICE_STARTED] = "started",
+	[HV_NOTICE_PAUSED] = "paused",
+	[HV_NOTICE_CRASHED] = "crashed",
+};
+
+/**
+ * hv_vm_state_name() - name of an HV_VM_STATE_* value
+ * @state: the value
+ *
+ * Return: the spec's name, or "unknown".
+ */
+const char *hv_vm_state_name(uint32_t state)
+{
+	return LOOKUP(vm_state_names, state);
+}
+
+/**
+ * hv_vcpu_state_name() - name of an HV_VCPU_STATE_* value
+ * @state: the value
+ *
+ * Return: the spec's name, or "unknown".
+ */
+const char *hv_vcpu_state_name(uint32_t state)
+{
+	return LOOKUP(vcpu_state_names, state);
+}
+
+/**
+ * hv_exit_reason_name() - name of an HV_EXIT_REASON_* value
+ * @reason: the value
+ *
+ * Return: the spec's name, or "unknown".
+ */
+const char *hv_exit_reason_name(uint32_t reason)
+{
+	return LOOKUP(exit_reason_names, reason);
+}
+
+/**
+ * hv_notice_name() - name of an HV_NOTICE_* value
+ * @notice: the value
+ *
+ * Return: the spec's name, or "unknown".
+ */
+const char *hv_notice_name(uint32_t notice)
+{
+	return LOOKUP(notice_names, notice);
+}

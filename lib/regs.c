@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The architectural vCPU record (struct hv_regs) to and from the regs
+ * attribute set of the family.
+ */
+#include <errno.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "libhv.h"
+
+static const struct {
+	int attr;
+	size_t offset;
+} scalars[] = {
+	{ HV_A_REGS_RAX, offsetof(struct hv_regs, gpr[HV_RAX]) },
+	{ HV_A_REGS_RBX, offsetof(struct hv_regs, gpr[HV_RBX]) },
+	{ HV_A_REGS_RCX, offsetof(struct hv_regs, gpr[HV_RCX]) },
+	{ HV_A_REGS_RDX, offsetof(struct hv_regs, gpr[HV_RDX]) },
+	{ HV_A_REGS_RSI, offsetof(struct hv_regs, gpr[HV_RSI]) },
+	{ HV_A_REGS_RDI, offsetof(struct hv_regs, gpr[HV_RDI]) },
+	{ HV_A_REGS_RSP, offsetof(struct hv_regs, gpr[HV_RSP]) },
+	{ HV_A_REGS_RBP, offsetof(struct hv_regs, gpr[HV_RBP]) },
+	{ HV_A_REGS_R8, offsetof(struct hv_regs, gpr[HV_R8]) },
+	{ HV_A_REGS_R9, offsetof(struct hv_regs, gpr[HV_R9]) },
+	{ HV_A_REGS_R10, offsetof(struct hv_regs, gpr[HV_R10]) },
+	{ HV_A_REGS_R11, offsetof(struct hv_regs, gpr[HV_R11]) },
+	{ HV_A_REGS_R12, offsetof(struct hv_regs, gpr[HV_R12]) },
+	{ HV_A_REGS_R13, offsetof(struct hv_regs, gpr[HV_R13]) },
+	{ HV_A_REGS_R14, offsetof(struct hv_regs, gpr[HV_R14]) },
+	{ HV_A_REGS_R15, offsetof(struct hv_regs, gpr[HV_R15]) },
+	{ HV_A_REGS_RIP, offsetof(struct hv_regs, rip) },
+	{ HV_A_REGS_RFLAGS, offsetof(struct hv_regs, rflags) },
+	{ HV_A_REGS_CR0, offsetof(struct hv_regs, cr0) },
+	{ HV_A_REGS_CR2, offsetof(struct hv_regs, cr2) },
+	{ HV_A_REGS_CR3, offsetof(struct hv_regs, cr3) },
+	{ HV_A_REGS_CR4, offsetof(struct hv_regs, cr4) },
+	{ HV_A_REGS_CR8, offsetof(struct hv_regs, cr8) },
+	{ HV_A_REGS_EFER, offsetof(struct hv_regs, efer) },
+	{ HV_A_REGS_DR0, offsetof(struct hv_regs, dr[0]) },
+	{ HV_A_REGS_DR1, offsetof(struct hv_regs, dr[1]) },
+	{ HV_A_REGS_DR2, offsetof(struct hv_regs, dr[2]) },
+	{ HV_A_REGS_DR3, offsetof(struct hv_regs, dr[3]) },
+	{ HV_A_REGS_DR6, offsetof(struct hv_regs, dr6) },
+	{ HV_A_REGS_DR7, offsetof(struct hv_regs, dr7) },
+};
+
+static const struct {
+	int attr;
+	size_t offset;
+} segments[] = {
+	{ HV_A_REGS_CS, offsetof(struct hv_regs, cs) },
+	{ HV_A_REGS_DS, offsetof(struct hv_regs, ds) },
+	{ HV_A_REGS_ES, offsetof(struct hv_regs, es) },
+	{ HV_A_REGS_FS, offsetof(struct hv_regs, fs) },
+	{ HV_A_REGS_GS, offsetof(struct hv_regs, gs) },
+	{ HV_A_REGS_SS, offsetof(struct hv_regs, ss) },
+	{ HV_A_REGS_TR, offsetof(struct hv_regs, tr) },
+	{ HV_A_REGS_LDTR, offsetof(struct hv_regs, ldtr) },
+};
+
+/* MSR index -> field, for the MSRs the record carries. */
+static const struct {
+	uint32_t index;
+	size_t offset;
+} msrs[] = {
+	{ 0xc0000081, offsetof(struct hv_regs, star) },
+	{ 0xc0000082, offsetof(struct hv_regs, lstar) },
+	{ 0xc0000083, offsetof(struct hv_regs, cstar) },
+	{ 0xc0000084, offsetof(struct hv_regs, sfmask) },
+	{ 0xc0000102, offsetof(struct hv_regs, kernel_gs_base) },
+	{ 0x174, offsetof(struct hv_regs, sysenter_cs) },
+	{ 0x175, offsetof(struct hv_regs, sysenter_esp) },
+	{ 0x176, offsetof(struct hv_regs, sysenter_eip) },
+	{ 0x277, offsetof(struct hv_regs, pat) },
+	{ 0x10, offsetof(struct hv_regs, tsc) },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define AT(r, off, type) ((type *)((char *)(r) + (off)))
+#define CAT(r, off, type) ((const type *)((const char *)(r) + (off)))
+
+static int put_seg(struct nl_msg *msg, int attr, const struct hv_seg *s)
+{
+	struct nlattr *n = nla_nest_start(msg, attr);
+
+	if (!n || nla_put_u16(msg, HV_A_SEGMENT_SELECTOR, s->selector) ||
+	    nla_put_u64(msg, HV_A_SEGMENT_BASE, s->base) ||
+	    nla_put_u32(msg, HV_A_SEGMENT_LIMIT, s->limit) ||
+	    nla_put_u32(msg, HV_A_SEGMENT_AR, s->ar))
+		return -EMSGSIZE;
+	nla_nest_end(msg, n);
+	return 0;
+}
+
+static int put_dt(struct nl_msg *msg, int attr, uint64_t base, uint32_t limit)
+{
+	struct nlattr *n = nla_nest_start(msg, attr);
+
+	if (!n || nla_put_u64(msg, HV_A_DTABLE_BASE, base) ||
+	    nla_put_u32(msg, HV_A_DTABLE_LIMIT, limit))
+		return -EMSGSIZE;
+	nla_nest_end(msg, n);
+	return 0;
+}
+
+/**
+ * hv_regs_put() - add a whole record as a regs nest (vcpu-set-regs)
+ * @msg: the request
+ * @regs: the record
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int hv_regs_put(struct nl_msg *msg, const struct hv_regs *regs)
+{
+	struct nlattr *nest = nla_nest_start(msg, HV_A_VCPU_REGS), *n;
+	size_t i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < N(scalars); i++)
+		if (nla_put_u64(msg, scalars[i].attr,
+				*CAT(regs, scalars[i].offset, uint64_t)))
+			return -EMSGSIZE;
+	for (i = 0; i < N(segments); i++)
+		if (put_seg(msg, segments[i].attr,
+			    CAT(regs, segments[i].offset, struct hv_seg)))
+			return -EMSGSIZE;
+	if (put_dt(msg, HV_A_REGS_GDTR, regs->gdtr.base, regs->gdtr.limit) ||
+	    put_dt(msg, HV_A_REGS_IDTR, regs->idtr.base, regs->idtr.limit))
+		return -EMSGSIZE;
+	for (i = 0; i < N(msrs); i++) {
+		n = nla_nest_start(msg, HV_A_REGS_MSR);
+		if (!n || nla_put_u32(msg, HV_A_MSR_INDEX, msrs[i].index) ||
+		    nla_put_u64(msg, HV_A_MSR_VALUE,
+				*CAT(regs, msrs[i].offset, uint64_t)))
+			return -EMSGSIZE;
+		nla_nest_end(msg, n);
+	}
+	if (regs->event.valid) {
+		n = nla_nest_start(msg, HV_A_REGS_EVENT);
+		if (!n || nla_put_u32(msg, HV_A_EVENT_TYPE, regs->event.type) ||
+		    nla_put_u8(msg, HV_A_EVENT_VECTOR, regs->event.vector) ||
+		    (regs->event.has_error &&
+		     nla_put_u32(msg, HV_A_EVENT_ERROR_CODE,
+				 regs->event.error_code)))
+			return -EMSGSIZE;
+		nla_nest_end(msg, n);
+	} else if (nla_put_flag(msg, HV_A_REGS_NO_EVENT)) {
+		return -EMSGSIZE;
+	}
+	if (nla_put_u32(msg, HV_A_REGS_INT_SHADOW, !!regs->int_shadow) ||
+	    nla_put_u32(msg, HV_A_REGS_ACTIVITY, regs->activity) ||
+	    nla_put(msg, HV_A_REGS_FPU, sizeof(regs->fpu), regs->fpu))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static void get_seg(struct nlattr *a, struct hv_seg *s)
+{
+	struct nlattr *tb[HV_A_SEGMENT_MAX + 1];
+
+	memset(s, 0, sizeof(*s));
+	if (nla_parse_nested(tb, HV_A_SEGMENT_MAX, a, NULL) < 0)
+		return;
+	if (tb[HV_A_SEGMENT_SELECTOR])
+		s->selector = nla_get_u16(tb[HV_A_SEGMENT_SELECTOR]);
+	if (tb[HV_A_SEGMENT_BASE])
+		s->base = nla_get_u64(tb[HV_A_SEGMENT_BASE]);
+	if (tb[HV_A_SEGMENT_LIMIT])
+		s->limit = nla_get_u32(tb[HV_A_SEGMENT_LIMIT]);
+	if (tb[HV_A_SEGMENT_AR])
+		s->ar = nla_get_u32(tb[HV_A_SEGMENT_AR]);
+}
+
+static void get_dt(struct nlattr *a, uint64_t *base, uint32_t *limit)
+{
+	struct nlattr *tb[HV_A_DTABLE_MAX + 1];
+
+	if (nla_parse_nested(tb, HV_A_DTABLE_MAX, a, NULL) < 0)
+		return;
+	if (tb[HV_A_DTABLE_BASE])
+		*base = nla_get_u64(tb[HV_A_DTABLE_BASE]);
+	if (tb[HV_A_DTABLE_LIMIT])
+		*limit = nla_get_u32(tb[HV_A_DTABLE_LIMIT]);
+}
+
+/**
+ * hv_regs_parse() - read a regs nest (vcpu-get-regs)
+ * @nest: the regs attribute
+ * @regs: filled
+ *
+ * Return: 0, or -EINVAL if it is malformed.
+ */
+int hv_regs_parse(struct nlattr *nest, struct hv_regs *regs)
+{
+	struct nlattr *tb[HV_A_REGS_MAX + 1], *a;
+	size_t i;
+	int rem;
+
+	memset(regs, 0, sizeof(*regs));
+	if (nla_parse_nested(tb, HV_A_REGS_MAX, nest, NULL) < 0)
+		return -EINVAL;
+	for (i = 0; i < N(scalars); i++)
+		if (tb[scalars[i].attr])
+			*AT(regs, scalars[i].offset, uint64_t) =
+				nla_get_u64(tb[scalars[i].attr]);
+	for (i = 0; i < N(segments); i++)
+		if (tb[segments[i].attr])
+			get_seg(tb[segments[i].attr],
+				AT(regs, segments[i].offset, struct hv_seg));
+	if (tb[HV_A_REGS_GDTR])
+		get_dt(tb[HV_A_REGS_GDTR], &regs->gdtr.base, &regs->gdtr.limit);
+	if (tb[HV_A_REGS_IDTR])
+		get_dt(tb[HV_A_REGS_IDTR], &regs->idtr.base, &regs->idtr.limit);
+	nla_for_each_nested(a, nest, rem) {
+		struct nlattr *m[HV_A_MSR_MAX + 1];
+
+		if (nla_type(a) != HV_A_REGS_MSR ||
+		    nla_parse_nested(m, HV_A_MSR_MAX, a, NULL) < 0 ||
+		    !m[HV_A_MSR_INDEX] || !m[HV_A_MSR_VALUE])
+			continue;
+		for (i = 0; i < N(msrs); i++)
+			if (msrs[i].index == nla_get_u32(m[HV_A_MSR_INDEX]))
+				*AT(regs, msrs[i].offset, uint64_t) =
+					nla_get_u64(m[HV_A_MSR_VALUE]);
+	}
+	if (tb[HV_A_REGS_EVENT]) {
+		struct nlattr *e[HV_A_EVENT_MAX + 1];
+
+		if (nla_parse_nested(e, HV_A_EVENT_MAX, tb[HV_A_REGS_EVENT],
+				     NULL) >= 0 && e[HV_A_EVENT_TYPE] &&
+		    e[HV_A_EVENT_VECTOR]) {
+			regs->event.valid = 1;
+			regs->event.type = nla_get_u32(e[HV_A_EVENT_TYPE]);
+			regs->event.vector = nla_get_u8(e[HV_A_EVENT_VECTOR]);
+			if (e[HV_A_EVENT_ERROR_CODE]) {
+				regs->event.has_error = 1;
+				regs->event.error_code =
+					nla_get_u32(e[HV_A_EVENT_ERROR_CODE]);
+			}
+		}
+	}
+	if (tb[HV_A_REGS_INT_SHADOW])
+		regs->int_shadow = nla_get_u32(tb[HV_A_REGS_INT_SHADOW]);
+	if (tb[HV_A_REGS_ACTIVITY])
+		regs->activity = nla_get_u32(tb[HV_A_REGS_ACTIVITY]);
+	if (tb[HV_A_REGS_FPU] && nla_len(tb[HV_A_REGS_FPU]) == sizeof(regs->fpu))
+		memcpy(regs->fpu, nla_data(tb[HV_A_REGS_FPU]), sizeof(regs->fpu));
+	return 0;
+}
