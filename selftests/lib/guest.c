@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guests for hv's selftests (see guest.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "guest.h"
+
+/* GDT descriptors (SDM Vol. 3A, 3.4.5): flat 4 GiB segments. */
+#define DESC_CODE64	0x00af9b000000ffffULL	/* L=1, present, exec/read */
+#define DESC_CODE32	0x00cf9b000000ffffULL	/* D=1, G=1 */
+#define DESC_DATA	0x00cf93000000ffffULL	/* D=1, G=1, read/write */
+
+/* Access rights (VMX layout) of the same segments, as hv_regs wants them. */
+#define AR_CODE64	(0xb | HV_AR_S | HV_AR_P | HV_AR_L | HV_AR_G)
+#define AR_CODE32	(0xb | HV_AR_S | HV_AR_P | HV_AR_DB | HV_AR_G)
+#define AR_DATA32	(0x3 | HV_AR_S | HV_AR_P | HV_AR_DB | HV_AR_G)
+#define AR_CODE16	(0xb | HV_AR_S | HV_AR_P)
+#define AR_DATA16	(0x3 | HV_AR_S | HV_AR_P)
+
+int tvm_create(struct tvm *vm, size_t mem_size, uint32_t nr_vcpus)
+{
+	struct hv_vm_info info;
+	uint32_t i;
+	int err;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->memfd = -1;
+	err = hv_open(&vm->h);
+	if (err)
+		return err;
+	err = hv_vm_new(vm->h, NULL, &info);
+	if (err)
+		goto fail;
+	vm->id = info.id;
+	vm->mem_size = mem_size;
+	vm->memfd = memfd_create("guest", MFD_CLOEXEC);
+	if (vm->memfd < 0 || ftruncate(vm->memfd, mem_size)) {
+		err = -errno;
+		goto fail;
+	}
+	vm->mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       vm->memfd, 0);
+	if (vm->mem == MAP_FAILED) {
+		vm->mem = NULL;
+		err = -errno;
+		goto fail;
+	}
+	err = hv_mem_map(vm->h, vm->id, 0, mem_size, vm->mem, 0, &vm->slot);
+	if (err)
+		goto fail;
+	for (i = 0; i < nr_vcpus; i++) {
+		err = hv_vcpu_new(vm->h, vm->id, NULL);
+		if (err)
+			goto fail;
+		vm->nr_vcpus++;
+	}
+	return 0;
+fail:
+	fprintf(stderr, "tvm_create: %s: %s\n", hv_errmsg(vm->h),
+		strerror(-err));
+	tvm_destroy(vm);
+	return err;
+}
+
+void tvm_destroy(struct tvm *vm)
+{
+	/* Closing the owner socket destroys the VM. */
+	hv_close(vm->h);
+	vm->h = NULL;
+	if (vm->mem)
+		munmap(vm->mem, vm->mem_size);
+	vm->mem = NULL;
+	if (vm->memfd >= 0)
+		close(vm->memfd);
+	vm->memfd = -1;
+}
+
+void tvm_load(struct tvm *vm, uint64_t gpa, const void *start,
+	      const void *end)
+{
+	/* Guest RAM is our own mapping of the memfd: no copy through hv. */
+	memcpy(vm->mem + gpa, start, (const char *)end - (const char *)start);
+}
+
+static void put64(struct tvm *vm, uint64_t gpa, uint64_t v)
+{
+	memcpy(vm->mem + gpa, &v, 8);
+}
+
+static void build_gdt(struct tvm *vm, int long_mode)
+{
+	put64(vm, GDT_GPA, 0);
+	put64(vm, GDT_GPA + SEL_CODE, long_mode ? DESC_CODE64 : DESC_CODE32);
+	put64(vm, GDT_GPA + SEL_DATA, DESC_DATA);
+}
+
+/* Identity-map 4 GiB with 2 MiB pages (SDM Vol. 3A, 4.5). */
+static void build_page_tables(struct tvm *vm)
+{
+	int i;
+
+	memset(vm->mem + PML4_GPA, 0, 6 * 4096);
+	put64(vm, PML4_GPA, (PML4_GPA + 0x1000) | 3);
+	for (i = 0; i < 4; i++)
+		put64(vm, PML4_GPA + 0x1000 + i * 8,
+		      (PML4_GPA + 0x2000 + i * 0x1000) | 3);
+	for (i = 0; i < 4 * 512; i++)
+		put64(vm, PML4_GPA + 0x2000 + i * 8,
+		      ((uint64_t)i << 21) | 0x83);	/* P, RW, PS */
+}
+
+static void seg(struct hv_seg *s, uint16_t sel, uint64_t base,
+		uint32_t limit, uint32_t ar)
+{
+	s->selector = sel;
+	s->base = base;
+	s->limit = limit;
+	s->ar = ar;
+}
+
+int tvm_set_mode(struct tvm *vm, uint32_t vcpu, enum guest_mode mode,
+		 uint64_t entry)
+{
+	struct hv_regs r;
+	int err;
+
+	err = hv_vcpu_get_regs(vm->h, vm->id, vcpu, &r);
+	if (err)
+		return err;
+	r.rip = entry;
+	r.rflags = 0x2;
+	r.gpr[HV_RSP] = vm->mem_size - 0x1000 * vcpu - 16;
+	r.efer = 0;
+	r.cr3 = 0;
+	r.cr4 = 0;
+	switch (mode) {
+	case MODE_REAL:
+		r.cr0 = 0x10;		/* ET; caches on */
+		seg(&r.cs, 0, 0, 0xffff, AR_CODE16);
+		seg(&r.ds, 0, 0, 0xffff, AR_DATA16);
+		r.gpr[HV_RSP] &= 0xfff0;
+		if (r.gpr[HV_RSP] == 0)
+			r.gpr[HV_RSP] = 0xfff0;
+		break;
+	case MODE_PROT32:
+		build_gdt(vm, 0);
+		r.cr0 = 0x11;		/* PE, ET */
+		seg(&r.cs, SEL_CODE, 0, 0xffffffff, AR_CODE32);
+		seg(&r.ds, SEL_DATA, 0, 0xffffffff, AR_DATA32);
+		break;
+	case MODE_LONG64:
+		build_gdt(vm, 1);
+		build_page_tables(vm);
+		r.cr0 = 0x80000011;	/* PG, PE, ET */
+		r.cr3 = PML4_GPA;
+		r.cr4 = 0x20;		/* PAE */
+		r.efer = 0x500;		/* LME, LMA */
+		seg(&r.cs, SEL_CODE, 0, 0xffffffff, AR_CODE64);
+		seg(&r.ds, SEL_DATA, 0, 0xffffffff, AR_DATA32);
+		break;
+	}
+	r.es = r.ss = r.fs = r.gs = r.ds;
+	r.gdtr.base = GDT_GPA;
+	r.gdtr.limit = 3 * 8 - 1;
+	seg(&r.tr, 0, 0, 0xffff, 0xb | HV_AR_P);	/* busy 32-bit TSS */
+	seg(&r.ldtr, 0, 0, 0, HV_AR_UNUSABLE);
+	return hv_vcpu_set_regs(vm->h, vm->id, vcpu, &r);
+}
+
+/*
+ * An IDT whose every vector runs a stub that reports the vector on
+ * TEST_EXC_PORT and halts. The vCPU's IDTR is set by the caller.
+ */
+void tvm_build_idt(struct tvm *vm, enum guest_mode mode)
+{
+	/* mov $v, %eax; mov $0x1001, %dx; out %eax, (%dx); hlt */
+	static const uint8_t stub32[] = {
+		0xb8, 0, 0, 0, 0, 0x66, 0xba, 0x01, 0x10, 0xef, 0xf4,
+	};
+	/* The same in 16-bit code: operand-size prefixes swap. */
+	static const uint8_t stub16[] = {
+		0x66, 0xb8, 0, 0, 0, 0, 0xba, 0x01, 0x10, 0x66, 0xef, 0xf4,
+	};
+	uint32_t v;
+
+	for (v = 0; v < 256; v++) {
+		uint64_t stub = STUBS_GPA + v * 16;
+		uint8_t *p = vm->mem + stub;
+
+		if (mode == MODE_REAL) {
+			memcpy(p, stub16, sizeof(stub16));
+			memcpy(p + 2, &v, 4);
+			/* IVT at 0: offset, segment (SDM Vol. 3A, 20.1.4). */
+			*(uint16_t *)(vm->mem + v * 4) = stub;
+			*(uint16_t *)(vm->mem + v * 4 + 2) = 0;
+			continue;
+		}
+		memcpy(p, stub32, sizeof(stub32));
+		memcpy(p + 1, &v, 4);
+		if (mode == MODE_LONG64) {
+			uint64_t lo = (stub & 0xffff) | ((uint64_t)SEL_CODE << 16) |
+				      (0x8eULL << 40) |
+				      ((stub >> 16) & 0xffff) << 48;
+
+			put64(vm, IDT_GPA + v * 16, lo);
+			put64(vm, IDT_GPA + v * 16 + 8, stub >> 32);
+		} else {
+			put64(vm, IDT_GPA + v * 8,
+			      (stub & 0xffff) | ((uint64_t)SEL_CODE << 16) |
+			      (0x8eULL << 40) | ((stub >> 16) & 0xffff) << 48);
+		}
+	}
+}
+
+int tvm_next_exit(struct tvm *vm, struct hv_event *ev, int timeout_ms)
+{
+	int err;
+
+	if (!vm->started) {
+		err = hv_vm_start(vm->h, vm->id);
+		if (err)
+			return err;
+		vm->started = 1;
+	}
+	do {
+		err = hv_next_event(vm->h, ev, timeout_ms);
+	} while (!err && ev->cmd != HV_CMD_EXIT);
+	return err;
+}
+
+int tvm_complete(struct tvm *vm, const struct hv_event *ev, uint64_t data)
+{
+	return hv_vcpu_complete(vm->h, ev->vm, ev->vcpu, ev->seq, data, 0);
+}
+
+static void describe(const struct hv_event *ev)
+{
+	fprintf(stderr, "exit: vcpu %u seq %llu reason %s dir %u port %#x gpa %#llx size %u data %#llx rip %#llx\n",
+		ev->vcpu, (unsigned long long)ev->seq,
+		hv_exit_reason_name(ev->reason), ev->dir, ev->port,
+		(unsigned long long)ev->gpa, ev->size,
+		(unsigned long long)ev->data, (unsigned long long)ev->rip);
+}
+
+/* The next exit must be a 4-byte report on TEST_PORT; it is completed. */
+int tvm_expect_report(struct tvm *vm, uint64_t *value, int timeout_ms)
+{
+	struct hv_event ev;
+	int err = tvm_next_exit(vm, &ev, timeout_ms);
+
+	if (err)
+		return err;
+	if (ev.reason != HV_EXIT_REASON_IO || ev.dir != HV_DIR_WRITE ||
+	    ev.port != TEST_PORT || ev.size != 4) {
+		describe(&ev);
+		return -EPROTO;
+	}
+	*value = ev.data;
+	return tvm_complete(vm, &ev, 0);
+}
+
+/* The next exit must be a HLT. */
+int tvm_run_to_hlt(struct tvm *vm, int timeout_ms)
+{
+	struct hv_event ev;
+	int err = tvm_next_exit(vm, &ev, timeout_ms);
+
+	if (err)
+		return err;
+	if (ev.reason != HV_EXIT_REASON_HLT) {
+		describe(&ev);
+		return -EPROTO;
+	}
+	return 0;
+}
