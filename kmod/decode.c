@@ -165,7 +165,8 @@ static int decode_imm(struct cursor *c, struct hv_insn *insn, unsigned int n)
 
 	if (next_le(c, n, &v))
 		return -ENODATA;
-	insn->imm = sext(v, n);
+	/* The ISA sign-extends an immediate only when it is narrower. */
+	insn->imm = n < insn->size ? sext(v, n) : v;
 	insn->has_imm = true;
 	return 0;
 }
@@ -207,6 +208,7 @@ int hv_decode(const u8 *bytes, unsigned int avail, enum hv_cpu_mode mode,
 	insn->reg = HV_REG_NONE;
 	insn->ea_base = HV_REG_NONE;
 	insn->ea_index = HV_REG_NONE;
+	insn->ea_scale = 1;
 	insn->seg = HV_SEG_NONE;
 
 	for (;;) {
@@ -318,7 +320,8 @@ int hv_decode(const u8 *bytes, unsigned int avail, enum hv_cpu_mode mode,
 		if (mode != HV_MODE_64)
 			return -EOPNOTSUPP;	/* ARPL */
 		insn->op = HV_OP_MOVSX;
-		insn->mem_size = 4;
+		/* MOVSXD r16, r/m16; r32, r/m32; r64, r/m32. */
+		insn->mem_size = insn->size == 2 ? 2 : 4;
 		break;
 	case 0x80: case 0x81: case 0x83:
 		insn->mem_dst = true;
@@ -411,11 +414,16 @@ string:
 	if (imm && decode_imm(&c, insn, imm))
 		return -ENODATA;
 
-	if (!insn->seg_override)
+	/* STOS and INS write ES:rDI, which no prefix overrides. */
+	if (insn->op == HV_OP_STOS || insn->op == HV_OP_INS) {
+		insn->seg = HV_SEG_ES;
+		insn->seg_override = false;
+	} else if (!insn->seg_override) {
 		insn->seg = insn->ea_bp16 ||
 			    (insn->addr_size > 2 && (insn->ea_base == REG_RSP ||
 						     insn->ea_base == REG_RBP)) ?
 			    HV_SEG_SS : HV_SEG_DS;
+	}
 	insn->len = c.pos;
 	return 0;
 }

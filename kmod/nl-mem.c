@@ -25,10 +25,19 @@ const struct nla_policy hv_mem_dump_policy[HV_A_MEM_MAX + 1] = {
 	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+/*
+ * NLA_POLICY_RANGE() bounds are s16 in 6.1: 32768 needs a range struct
+ * (not const: the 6.1 policy field is a plain pointer).
+ */
+static struct netlink_range_validation mem_len_range = {
+	.min = 1,
+	.max = HV_IO_CHUNK,
+};
+
 const struct nla_policy hv_mem_read_policy[HV_A_MEM_MAX + 1] = {
 	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[HV_A_MEM_GPA] = { .type = NLA_U64 },
-	[HV_A_MEM_LEN] = NLA_POLICY_RANGE(NLA_U32, 1, HV_IO_CHUNK),
+	[HV_A_MEM_LEN] = NLA_POLICY_FULL_RANGE(NLA_U32, &mem_len_range),
 };
 
 const struct nla_policy hv_mem_write_policy[HV_A_MEM_MAX + 1] = {

@@ -121,14 +121,52 @@ void hv_vcpu_queue_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
 	};
 }
 
-static bool exit_done(struct hv_vcpu *vcpu)
-{
-	return READ_ONCE(vcpu->exit_done);
-}
-
 static bool never(struct hv_vcpu *vcpu)
 {
 	return false;
+}
+
+/*
+ * Wait for the owner's completion, counting as parked meanwhile. The
+ * completion is used even while the VM is paused or its memory map
+ * changes: the vCPU then finishes the instruction, which runs no guest
+ * code, and parks before it would enter the guest again. So a paused
+ * vCPU is always between instructions (see hv_vcpu_parked()).
+ */
+static int wait_completion(struct hv_vcpu *vcpu)
+{
+	struct hv_vm *vm = vcpu->vm;
+
+	spin_lock(&vm->run_lock);
+	vcpu->parked = true;
+	spin_unlock(&vm->run_lock);
+	WRITE_ONCE(vcpu->state, HV_VCPU_STATE_OWNER_WAIT);
+	wake_up_all(&vm->park_wq);
+
+	wait_event_interruptible(vcpu->wq, kthread_should_stop() ||
+				 READ_ONCE(vcpu->exit_done));
+	if (kthread_should_stop())
+		return -EINTR;
+	spin_lock(&vm->run_lock);
+	vcpu->parked = false;
+	spin_unlock(&vm->run_lock);
+	WRITE_ONCE(vcpu->state, HV_VCPU_STATE_RUNNING);
+	return 0;
+}
+
+/**
+ * hv_vcpu_parked() - whether a vCPU is parked between instructions
+ * @vcpu: the vCPU; vm->run_lock held
+ *
+ * A vCPU whose exit the owner completed but that has not used the
+ * completion yet is about to run again, so it does not count.
+ *
+ * Return: true if it is parked and holds no unused completion.
+ */
+bool hv_vcpu_parked(struct hv_vcpu *vcpu)
+{
+	return vcpu->parked &&
+	       !(READ_ONCE(vcpu->exit_pending) && READ_ONCE(vcpu->exit_done));
 }
 
 /**
@@ -187,7 +225,7 @@ int hv_vcpu_exit_to_owner(struct hv_vcpu *vcpu, u32 reason, u32 dir,
 	if (!wait)
 		return 0;
 
-	err = vcpu_park_until(vcpu, exit_done, HV_VCPU_STATE_OWNER_WAIT);
+	err = wait_completion(vcpu);
 	if (err)
 		return err;
 	spin_lock(&vcpu->exit_lock);

@@ -403,7 +403,7 @@ static bool all_parked(struct hv_vm *vm)
 
 	spin_lock(&vm->run_lock);
 	for (i = 0; i < vm->nr_vcpus; i++)
-		parked = parked && vm->vcpus[i]->parked;
+		parked = parked && hv_vcpu_parked(vm->vcpus[i]);
 	spin_unlock(&vm->run_lock);
 	return parked;
 }

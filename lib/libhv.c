@@ -260,6 +260,15 @@ int hv_open(struct hv **out)
 	 */
 	nl_socket_disable_seq_check(h->sk);
 	nl_socket_enable_msg_peek(h->sk);
+	/*
+	 * libnl's default receive buffer (32 KiB) is smaller than a mem-read
+	 * reply; exits of many vCPUs queue here too.
+	 */
+	err = nl_socket_set_buffer_size(h->sk, 1 << 20, 1 << 20);
+	if (err < 0) {
+		err = nle_to_errno(err);
+		goto err_free;
+	}
 
 	h->family = genl_ctrl_resolve(h->sk, HV_FAMILY_NAME);
 	if (h->family < 0) {
@@ -362,7 +371,23 @@ int hv_family_id(const struct hv *h)
  */
 struct nl_msg *hv_msg_new(struct hv *h, uint8_t cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	return hv_msg_new_size(h, cmd, flags, 0);
+}
+
+/**
+ * hv_msg_new_size() - start a request with room for a large payload
+ * @h: the connection
+ * @cmd: HV_CMD_*
+ * @flags: extra netlink flags
+ * @payload: bytes of attributes to make room for (0: the default page)
+ *
+ * Return: the message, or NULL if out of memory.
+ */
+struct nl_msg *hv_msg_new_size(struct hv *h, uint8_t cmd, int flags,
+			       size_t payload)
+{
+	struct nl_msg *msg = payload ? nlmsg_alloc_size(payload + 4096) :
+				       nlmsg_alloc();
 
 	if (!msg)
 		return NULL;

@@ -296,6 +296,8 @@ int hv_event_parse(struct nlmsghdr *nlh, struct hv_event *ev);
 
 /* Low level, for selftests that craft requests. */
 struct nl_msg *hv_msg_new(struct hv *h, uint8_t cmd, int flags);
+struct nl_msg *hv_msg_new_size(struct hv *h, uint8_t cmd, int flags,
+			       size_t payload);
 int hv_transact(struct hv *h, struct nl_msg *msg,
 		int (*parse)(struct nlmsghdr *nlh, void *arg), void *arg);
 int hv_transact_raw(struct hv *h, void *buf, size_t len,

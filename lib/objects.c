@@ -621,7 +621,7 @@ int hv_mem_write(struct hv *h, uint32_t vm, uint64_t gpa, const void *buf,
 {
 	while (len) {
 		size_t n = len < IO_CHUNK ? len : IO_CHUNK;
-		struct nl_msg *msg = hv_msg_new(h, HV_CMD_MEM_WRITE, 0);
+		struct nl_msg *msg = hv_msg_new_size(h, HV_CMD_MEM_WRITE, 0, n);
 		int err;
 
 		if (!msg)

@@ -217,6 +217,22 @@ void tvm_build_idt(struct tvm *vm, enum guest_mode mode)
 	}
 }
 
+/* Build the reporting IDT and point a vCPU's IDTR at it. */
+int tvm_use_idt(struct tvm *vm, uint32_t vcpu, enum guest_mode mode)
+{
+	struct hv_regs r;
+	int err;
+
+	tvm_build_idt(vm, mode);
+	err = hv_vcpu_get_regs(vm->h, vm->id, vcpu, &r);
+	if (err)
+		return err;
+	r.idtr.base = mode == MODE_REAL ? 0 : IDT_GPA;
+	r.idtr.limit = mode == MODE_REAL ? 0x3ff :
+		       mode == MODE_LONG64 ? 256 * 16 - 1 : 256 * 8 - 1;
+	return hv_vcpu_set_regs(vm->h, vm->id, vcpu, &r);
+}
+
 int tvm_next_exit(struct tvm *vm, struct hv_event *ev, int timeout_ms)
 {
 	int err;

@@ -66,6 +66,7 @@ void tvm_load(struct tvm *vm, uint64_t gpa, const void *start,
 int tvm_set_mode(struct tvm *vm, uint32_t vcpu, enum guest_mode mode,
 		 uint64_t entry);
 void tvm_build_idt(struct tvm *vm, enum guest_mode mode);
+int tvm_use_idt(struct tvm *vm, uint32_t vcpu, enum guest_mode mode);
 int tvm_next_exit(struct tvm *vm, struct hv_event *ev, int timeout_ms);
 int tvm_complete(struct tvm *vm, const struct hv_event *ev, uint64_t data);
 int tvm_expect_report(struct tvm *vm, uint64_t *value, int timeout_ms);
