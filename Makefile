@@ -39,8 +39,10 @@ MODULE_SRC	:= $(wildcard kmod/*.c kmod/*.h kmod/vmx/*.c kmod/vmx/*.h \
 		   kmod/svm/*.c kmod/svm/*.h kmod/uapi/*.h) Kbuild
 
 # Unit tests: name -> sources compiled directly into the test.
-UNIT_TESTS	:= test-l1d-policy test-output test-hvctl-args test-libhv-parse
+UNIT_TESTS	:= test-l1d-policy test-decode test-output test-hvctl-args \
+		   test-libhv-parse
 test-l1d-policy_SRC	:= kmod/tests/test-l1d-policy.c kmod/l1d_policy.c
+test-decode_SRC		:= kmod/tests/test-decode.c kmod/decode.c
 test-output_SRC		:= cli/tests/test-output.c cli/output.c
 test-hvctl-args_SRC	:= cli/tests/test-hvctl-args.c cli/hvctl.c \
 			   cli/cmd-info.c cli/output.c lib/names.c
@@ -119,7 +121,8 @@ selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted
 # ---- unit tests ----------------------------------------------------------
 
 define unit_rule
-$(B)/unit/$(1): $$($(1)_SRC) $(CLI_HDR) lib/libhv.h kmod/uapi/hv.h kmod/l1d_policy.h
+$(B)/unit/$(1): $$($(1)_SRC) $(CLI_HDR) lib/libhv.h kmod/uapi/hv.h kmod/l1d_policy.h \
+		kmod/decode.h
 	@mkdir -p $(B)/unit
 	$(quiet) CCLD $$@
 	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \

@@ -478,6 +478,9 @@ int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info)
 		[HV_A_INFO_L1D_FLUSH_METHOD] = { .type = NLA_U32 },
 		[HV_A_INFO_L1D_FLUSH_REASON] = { .type = NLA_STRING },
 		[HV_A_INFO_MITIGATIONS] = { .type = NLA_U64 },
+		[HV_A_INFO_MAX_VMS] = { .type = NLA_U32 },
+		[HV_A_INFO_MAX_VCPUS] = { .type = NLA_U32 },
+		[HV_A_INFO_MAX_MEM] = { .type = NLA_U64 },
 	};
 	struct nlattr *tb[HV_A_INFO_MAX + 1];
 	int i;
@@ -515,6 +518,12 @@ int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info)
 			    sizeof(info->l1d_flush_reason));
 	if (tb[HV_A_INFO_MITIGATIONS])
 		info->mitigations = nla_get_u64(tb[HV_A_INFO_MITIGATIONS]);
+	if (tb[HV_A_INFO_MAX_VMS])
+		info->max_vms = nla_get_u32(tb[HV_A_INFO_MAX_VMS]);
+	if (tb[HV_A_INFO_MAX_VCPUS])
+		info->max_vcpus = nla_get_u32(tb[HV_A_INFO_MAX_VCPUS]);
+	if (tb[HV_A_INFO_MAX_MEM])
+		info->max_mem = nla_get_u64(tb[HV_A_INFO_MAX_MEM]);
 	return 0;
 }
 

@@ -32,6 +32,9 @@ struct nlmsghdr;
  * @l1d_flush_method: HV_L1D_FLUSH_METHOD_*
  * @l1d_flush_reason: why the effective mode was chosen
  * @mitigations: HV_MITIGATION_* bits
+ * @max_vms: most VMs at once
+ * @max_vcpus: most vCPUs per VM
+ * @max_mem: most guest memory per VM, bytes
  */
 struct hv_info {
 	uint64_t present;
@@ -46,6 +49,9 @@ struct hv_info {
 	uint32_t l1d_flush_method;
 	char l1d_flush_reason[128];
 	uint64_t mitigations;
+	uint32_t max_vms;
+	uint32_t max_vcpus;
+	uint64_t max_mem;
 };
 
 /**

@@ -65,6 +65,9 @@ int hv_get_info(struct hv *h, struct hv_info *info)
 	info->l1d_flush_method = HV_L1D_FLUSH_METHOD_NONE;
 	strcpy(info->l1d_flush_reason, "cpu is not affected by L1TF");
 	info->mitigations = HV_MITIGATION_RSB_FILL | HV_MITIGATION_SPEC_CTRL;
+	info->max_vms = 64;
+	info->max_vcpus = 64;
+	info->max_mem = 68719476736ULL;
 	return 0;
 }
 
@@ -228,7 +231,11 @@ static void info_text(void **state)
 			    "  effective:      never\n"
 			    "  method:         none\n"
 			    "  reason:         cpu is not affected by L1TF\n"
-			    "mitigations:      rsb-fill spec-ctrl\n", r.out);
+			    "mitigations:      rsb-fill spec-ctrl\n"
+			    "limits:\n"
+			    "  vms:            64\n"
+			    "  vcpus per vm:   64\n"
+			    "  mem per vm:     68719476736\n", r.out);
 	assert_string_equal("", r.err);
 	free_run(&r);
 	assert_int_equal(0, fake_opened);
@@ -245,7 +252,9 @@ static void info_json_global_and_local_flag(void **state)
 		"\"l1tf\":\"not-affected\",\"l1d_flush\":{\"mode\":\"auto\","
 		"\"effective\":\"never\",\"method\":\"none\","
 		"\"reason\":\"cpu is not affected by L1TF\"},"
-		"\"mitigations\":[\"rsb-fill\",\"spec-ctrl\"]}\n";
+		"\"mitigations\":[\"rsb-fill\",\"spec-ctrl\"],"
+		"\"limits\":{\"vms\":64,\"vcpus_per_vm\":64,"
+		"\"mem_per_vm\":68719476736}}\n";
 	struct run r = RUN("-j", "info");
 
 	assert_int_equal(HVCTL_OK, r.code);

@@ -44,6 +44,9 @@ static void full_reply_is_read_exactly(void **state)
 		       "cpu is affected by L1TF");
 	nla_put_u64(msg, HV_A_INFO_MITIGATIONS,
 		    HV_MITIGATION_L1D_FLUSH | HV_MITIGATION_VERW);
+	nla_put_u32(msg, HV_A_INFO_MAX_VMS, 64);
+	nla_put_u32(msg, HV_A_INFO_MAX_VCPUS, 16);
+	nla_put_u64(msg, HV_A_INFO_MAX_MEM, 1ULL << 36);
 
 	assert_int_equal(0, hv_info_parse(nlmsg_hdr(msg), &info));
 	assert_int_equal(((1ULL << (HV_A_INFO_MAX + 1)) - 1) & ~3ULL,
@@ -60,6 +63,9 @@ static void full_reply_is_read_exactly(void **state)
 	assert_string_equal("cpu is affected by L1TF", info.l1d_flush_reason);
 	assert_int_equal(HV_MITIGATION_L1D_FLUSH | HV_MITIGATION_VERW,
 			 info.mitigations);
+	assert_int_equal(64, info.max_vms);
+	assert_int_equal(16, info.max_vcpus);
+	assert_int_equal(1ULL << 36, info.max_mem);
 	nlmsg_free(msg);
 }
 
