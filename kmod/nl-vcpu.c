@@ -524,9 +524,11 @@ int hv_nl_vcpu_set_regs_doit(struct sk_buff *skb, struct genl_info *info)
 		hv_vcpu_get_regs(vcpu, regs);
 		err = parse_regs(info->attrs[HV_A_VCPU_REGS], regs,
 				 info->extack);
-		if (!err)
-			err = hv_nl_fail(info, hv_vcpu_set_regs(vcpu, regs, &why),
-					 why);
+		if (!err) {
+			/* Two statements: @why is set by the call. */
+			err = hv_vcpu_set_regs(vcpu, regs, &why);
+			err = hv_nl_fail(info, err, why);
+		}
 	}
 	hv_nl_vm_unlock(vm);
 out:
