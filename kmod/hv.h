@@ -516,6 +516,7 @@ void hv_vcpu_kick(struct hv_vcpu *vcpu, int req);
 int hv_vcpu_complete(struct hv_vcpu *vcpu, u64 seq, u64 data, bool error,
 		     const char **why);
 bool hv_vcpu_stopped(struct hv_vcpu *vcpu);
+bool hv_vcpu_settle(struct hv_vcpu *vcpu);
 bool hv_vcpu_parked(struct hv_vcpu *vcpu);
 void hv_vcpu_get_regs(struct hv_vcpu *vcpu, struct hv_regs *regs);
 int hv_vcpu_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *regs,

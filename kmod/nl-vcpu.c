@@ -470,7 +470,7 @@ static struct hv_vcpu *stopped_vcpu(struct genl_info *info, struct hv_vm *vm,
 		NL_SET_ERR_MSG(info->extack, "the VM is running; pause it first");
 		return NULL;
 	}
-	if (!hv_vcpu_stopped(vcpu)) {
+	if (!hv_vcpu_settle(vcpu)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "the vcpu waits for an exit completion");
 		return NULL;

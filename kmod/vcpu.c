@@ -691,6 +691,31 @@ bool hv_vcpu_stopped(struct hv_vcpu *vcpu)
 }
 
 /**
+ * hv_vcpu_settle() - let a stopped VM's vCPU use a completion it was given
+ * @vcpu: the vCPU; vm->lock held, and the VM not running
+ *
+ * A completion given while the VM is paused is used by the vCPU thread at
+ * once: it finishes the instruction, which runs no guest code, and parks.
+ * Readers of its state wait for that, so that a completion followed by a
+ * register read sees the instruction finished. The wait is bounded: the
+ * thread needs no lock a handler holds.
+ *
+ * Return: true if the vCPU is stopped (hv_vcpu_stopped()).
+ */
+bool hv_vcpu_settle(struct hv_vcpu *vcpu)
+{
+	bool given;
+
+	spin_lock(&vcpu->exit_lock);
+	given = vcpu->exit_pending && vcpu->exit_done;
+	spin_unlock(&vcpu->exit_lock);
+	if (given)
+		wait_event_timeout(vcpu->vm->park_wq, hv_vcpu_stopped(vcpu),
+				   HZ);
+	return hv_vcpu_stopped(vcpu);
+}
+
+/**
  * hv_vcpu_get_regs() - read the architectural state of a stopped vCPU
  * @vcpu: the vCPU (hv_vcpu_stopped())
  * @regs: filled

@@ -148,8 +148,17 @@ TEST_F(life, pause_parks_a_spinning_vcpu_and_resume_continues)
 		ASSERT_EQ(0, tvm_expect_report(&self->vm, &v, 30000));
 		EXPECT_EQ(i << 20, v);
 		ASSERT_EQ(0, hv_vm_pause(self->vm.h, self->vm.id));
-		EXPECT_EQ(HV_VCPU_STATE_STOPPED, vcpu_state(&self->vm));
+		/*
+		 * The vCPU may have reached its next report before the
+		 * pause took it: answered while paused, the OUT finishes
+		 * and the vCPU parks after it.
+		 */
+		if (vcpu_state(&self->vm) == HV_VCPU_STATE_OWNER_WAIT) {
+			ASSERT_EQ(0, tvm_expect_report(&self->vm, &v, 1000));
+			EXPECT_EQ(++i << 20, v);
+		}
 		ASSERT_EQ(0, hv_vcpu_get_regs(self->vm.h, self->vm.id, 0, &r1));
+		EXPECT_EQ(HV_VCPU_STATE_STOPPED, vcpu_state(&self->vm));
 		EXPECT_LE(loop, r1.rip);
 		EXPECT_GT(end, r1.rip);
 		EXPECT_LE(i << 20, r1.gpr[HV_RAX]);
