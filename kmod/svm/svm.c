@@ -209,7 +209,14 @@ static int svm_vcpu_create(struct hv_vcpu *vcpu)
 static void svm_vcpu_free(struct hv_vcpu *vcpu)
 {
 	struct svm_vcpu *s = to_svm(vcpu);
+	int cpu;
 
+	/*
+	 * A vCPU allocated later at the same address must still get the
+	 * IBPB of svm_vcpu_load() on these CPUs.
+	 */
+	for_each_possible_cpu(cpu)
+		cmpxchg(&per_cpu(svm_cpus, cpu).last, vcpu, NULL);
 	free_page((unsigned long)s->vmcb);
 	s->vmcb = NULL;
 }
