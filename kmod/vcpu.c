@@ -200,6 +200,9 @@ int hv_vcpu_exit_to_owner(struct hv_vcpu *vcpu, u32 reason, u32 dir,
 	vcpu->exit_pending = wait;
 	vcpu->exit_done = false;
 	spin_unlock(&vcpu->exit_lock);
+	/* An owner that reads the vCPU after the exit sees it waiting. */
+	if (wait)
+		WRITE_ONCE(vcpu->state, HV_VCPU_STATE_OWNER_WAIT);
 
 	for (;;) {
 		skb = hv_nl_exit_msg(vcpu, reason, dir, addr, size, data);

@@ -85,6 +85,25 @@ FIXTURE_TEARDOWN(multi)
 		tvm_destroy(&self->vm[i]);
 }
 
+/* On a stall, say where every vCPU is. */
+static void dump_vcpus(struct tvm *vms)
+{
+	struct hv_vcpu_info vi;
+	int i, j;
+
+	for (i = 0; i < NR_VMS; i++)
+		for (j = 0; j < NR_VCPUS; j++) {
+			if (hv_vcpu_get(vms[i].h, vms[i].id, j, &vi)) {
+				fprintf(stderr, "vm %d vcpu %d: %s\n", i, j,
+					hv_errmsg(vms[i].h));
+				continue;
+			}
+			fprintf(stderr, "vm %d vcpu %d: %s, %llu exits, thread %u\n",
+				i, j, hv_vcpu_state_name(vi.state),
+				(unsigned long long)vi.exits, vi.thread);
+		}
+}
+
 /* Check one exit against what its vCPU must send next; 0 if it fits. */
 static int check_exit(struct __test_metadata *_metadata, struct tvm *vm,
 		      int vmi, struct progress *pv, const struct hv_event *ev)
@@ -145,9 +164,11 @@ TEST_F(multi, two_vms_two_vcpus_each_exact_sequences)
 			self->p[i][ev.vcpu].held = ev;
 			held++;
 		}
-		if (held < NR_VMS * NR_VCPUS)
-			ASSERT_LT(0, poll(pfd, NR_VMS, 10000))
-				TH_LOG("only %d of 4 vCPUs exited", held);
+		if (held < NR_VMS * NR_VCPUS && poll(pfd, NR_VMS, 10000) <= 0) {
+			dump_vcpus(self->vm);
+			ASSERT_EQ(NR_VMS * NR_VCPUS, held)
+				TH_LOG("vCPUs stopped exiting");
+		}
 	}
 	for (i = 0; i < NR_VMS; i++)
 		for (j = 0; j < NR_VCPUS; j++) {
@@ -173,10 +194,11 @@ TEST_F(multi, two_vms_two_vcpus_each_exact_sequences)
 			else
 				ASSERT_EQ(0, tvm_complete(&self->vm[i], &ev, 0));
 		}
-		if (!got)
-			ASSERT_LT(0, poll(pfd, NR_VMS, 10000))
-				TH_LOG("stalled with %d of 4 vCPUs halted",
-				       halted);
+		if (!got && poll(pfd, NR_VMS, 10000) <= 0) {
+			dump_vcpus(self->vm);
+			ASSERT_EQ(NR_VMS * NR_VCPUS, halted)
+				TH_LOG("vCPUs stopped exiting");
+		}
 	}
 
 	for (i = 0; i < NR_VMS; i++) {
