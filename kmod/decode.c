@@ -182,6 +182,52 @@ static u8 alu_op(unsigned int n)
 	return ops[n & 7];
 }
 
+static bool legacy_prefix(u8 b)
+{
+	switch (b) {
+	case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+		return true;
+	}
+	return false;
+}
+
+/**
+ * hv_insn_len_of() - length of an instruction whose opcode is known
+ * @bytes: the instruction bytes
+ * @avail: how many of them are valid
+ * @mode: the CPU mode the guest executes in
+ * @opcode: the opcode bytes the instruction must have after its prefixes
+ * @oplen: their number
+ *
+ * For the operand-less instructions a CPU reports by exit reason alone
+ * (CPUID, HLT, RDMSR, WRMSR) when it does not report their length: step
+ * over legacy prefixes and, in 64-bit mode, REX prefixes (SDM Vol. 2,
+ * 2.1.1 and 2.2.1), then check the opcode.
+ *
+ * Return: the length; -ENODATA if @bytes end too early; -EINVAL if they
+ * are not that instruction or exceed 15 bytes.
+ */
+int hv_insn_len_of(const u8 *bytes, unsigned int avail, enum hv_cpu_mode mode,
+		   const u8 *opcode, unsigned int oplen)
+{
+	unsigned int i = 0, j;
+
+	while (i < avail && i < HV_INSN_MAX_LEN &&
+	       (legacy_prefix(bytes[i]) ||
+		(mode == HV_MODE_64 && (bytes[i] & 0xf0) == 0x40)))
+		i++;
+	if (i + oplen > HV_INSN_MAX_LEN)
+		return -EINVAL;
+	for (j = 0; j < oplen; j++) {
+		if (i + j >= avail)
+			return -ENODATA;
+		if (bytes[i + j] != opcode[j])
+			return -EINVAL;
+	}
+	return i + oplen;
+}
+
 /**
  * hv_decode() - decode an instruction that accesses memory
  * @bytes: the instruction bytes

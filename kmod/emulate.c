@@ -140,6 +140,69 @@ static unsigned int fetch(struct hv_vcpu *vcpu, const struct hv_regs *r,
 	return got;
 }
 
+/**
+ * hv_exit_next_rip() - the RIP after the instruction that exited
+ * @vcpu: the vCPU, its thread, right after a CPUID, HLT, RDMSR or WRMSR
+ *	exit
+ * @exit: the exit
+ * @rip: receives the RIP
+ *
+ * Where the hardware does not report it (SVM without next-RIP save), the
+ * instruction is fetched and its prefixes stepped over: a fixed length
+ * would resume a prefixed CPUID in the middle of the instruction.
+ *
+ * Context: any; does not sleep.
+ * Return: 0; -ENODATA if the instruction cannot be fetched; -EINVAL if
+ * the bytes at RIP are not the instruction that exited.
+ */
+int hv_exit_next_rip(struct hv_vcpu *vcpu, const struct hv_exit *exit,
+		     u64 *rip)
+{
+	static const u8 op_cpuid[] = { 0x0f, 0xa2 }, op_hlt[] = { 0xf4 },
+			op_rdmsr[] = { 0x0f, 0x32 }, op_wrmsr[] = { 0x0f, 0x30 };
+	struct hv_regs *r = vcpu->scratch;
+	u8 bytes[HV_INSN_MAX_LEN];
+	enum hv_cpu_mode mode;
+	const u8 *op;
+	unsigned int oplen, got;
+	int len;
+
+	if (exit->next_rip_known) {
+		*rip = exit->next_rip;
+		return 0;
+	}
+	switch (exit->kind) {
+	case HV_EXIT_CPUID:
+		op = op_cpuid;
+		oplen = sizeof(op_cpuid);
+		break;
+	case HV_EXIT_HLT:
+		op = op_hlt;
+		oplen = sizeof(op_hlt);
+		break;
+	case HV_EXIT_RDMSR:
+		op = op_rdmsr;
+		oplen = sizeof(op_rdmsr);
+		break;
+	case HV_EXIT_WRMSR:
+		op = op_wrmsr;
+		oplen = sizeof(op_wrmsr);
+		break;
+	default:
+		return -EINVAL;
+	}
+	hv_backend->get_regs(vcpu, r);
+	r->rip = vcpu->rip;
+	mode = cpu_mode(r);
+	got = fetch(vcpu, r, mode, bytes);
+	len = hv_insn_len_of(bytes, got, mode, op, oplen);
+	if (len < 0)
+		return len;
+	*rip = mode == HV_MODE_64 ? r->rip + len :
+	       (r->rip + len) & (mode == HV_MODE_32 ? 0xffffffffULL : 0xffffULL);
+	return 0;
+}
+
 /* An access of @size bytes at @gpa: RAM directly, anything else the owner. */
 static int access_gpa(struct hv_vcpu *vcpu, u64 gpa, unsigned int size,
 		      bool write, u64 *val)

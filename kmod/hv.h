@@ -207,7 +207,10 @@ enum hv_exit_kind {
  * struct hv_exit - one exit, translated out of VMCS/VMCB terms
  * @kind: enum hv_exit_kind
  * @hw_reason: the hardware exit code, for crash reasons and logs
- * @next_rip: RIP after the exiting instruction (CPUID, MSR, HLT, I/O)
+ * @next_rip: RIP after the exiting instruction (CPUID, MSR, HLT, I/O),
+ *	if @next_rip_known
+ * @next_rip_known: the hardware reported @next_rip; else the core finds
+ *	it by decoding (hv_exit_next_rip())
  * @io: port I/O: @io.port, access size in bytes @io.size, @io.in for IN
  *	or INS, @io.string for INS/OUTS, @io.rep for a REP prefix
  * @npf: nested page fault at @npf.gpa; @npf.write for a write access,
@@ -220,6 +223,7 @@ struct hv_exit {
 	enum hv_exit_kind kind;
 	u64 hw_reason;
 	u64 next_rip;
+	bool next_rip_known;
 	union {
 		struct {
 			u16 port;
@@ -569,6 +573,8 @@ void hv_fpu_get(struct hv_vcpu *vcpu, u8 *fxsave);
 void hv_fpu_set(struct hv_vcpu *vcpu, const u8 *fxsave);
 
 /* emulate.c */
+int hv_exit_next_rip(struct hv_vcpu *vcpu, const struct hv_exit *exit,
+		     u64 *rip);
 int hv_emulate_mmio(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 int hv_emulate_string_io(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 

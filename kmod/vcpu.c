@@ -298,22 +298,29 @@ static enum exit_result handle_npf_fast(struct hv_vcpu *vcpu,
 static enum exit_result handle_fast(struct hv_vcpu *vcpu,
 				    const struct hv_exit *exit)
 {
+	u64 rip;
+
 	switch (exit->kind) {
 	case HV_EXIT_NONE:
 		vcpu->stats[HV_STAT_INTR]++;
 		return EXIT_HANDLED;
 	case HV_EXIT_CPUID:
+		/* The slow path reports an instruction it cannot measure. */
+		if (hv_exit_next_rip(vcpu, exit, &rip))
+			return EXIT_SLOW;
 		hv_cpuid_emulate(vcpu);
-		vcpu->rip = exit->next_rip;
+		vcpu->rip = rip;
 		vcpu->stats[HV_STAT_CPUID]++;
 		return EXIT_HANDLED;
 	case HV_EXIT_RDMSR:
 	case HV_EXIT_WRMSR:
+		if (hv_exit_next_rip(vcpu, exit, &rip))
+			return EXIT_SLOW;
 		switch (hv_msr_exit(vcpu, exit->kind == HV_EXIT_WRMSR)) {
 		case HV_MSR_OWNER:
 			return EXIT_SLOW;
 		case HV_MSR_DONE:
-			vcpu->rip = exit->next_rip;
+			vcpu->rip = rip;
 			break;
 		}
 		vcpu->stats[HV_STAT_MSR]++;
@@ -405,7 +412,27 @@ static int handle_io(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 	return 0;
 }
 
-static int handle_msr_owner(struct hv_vcpu *vcpu, const struct hv_exit *exit)
+/*
+ * The RIP after the instruction that exited; a guest whose instruction
+ * cannot be measured (its code unmapped or rewritten meanwhile) is
+ * crashed.
+ */
+static int next_rip(struct hv_vcpu *vcpu, const struct hv_exit *exit,
+		    u64 *rip)
+{
+	int err = hv_exit_next_rip(vcpu, exit, rip);
+
+	if (err)
+		hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
+			    "vcpu %u cannot find the length of the instruction at rip %#llx: %s",
+			    vcpu->id, vcpu->rip,
+			    err == -ENODATA ? "cannot fetch it" :
+			    "the bytes there are not the instruction that exited");
+	return err;
+}
+
+static int handle_msr_owner(struct hv_vcpu *vcpu, const struct hv_exit *exit,
+			    u64 rip)
 {
 	bool write = exit->kind == HV_EXIT_WRMSR;
 	u64 value = (vcpu->gpr[HV_RDX] << 32) | (u32)vcpu->gpr[HV_RAX];
@@ -427,7 +454,28 @@ static int handle_msr_owner(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 		vcpu->gpr[HV_RAX] = (u32)result;
 		vcpu->gpr[HV_RDX] = result >> 32;
 	}
-	vcpu->rip = exit->next_rip;
+	vcpu->rip = rip;
+	return 0;
+}
+
+/* An MSR access handle_fast() left: for the owner, or not measurable. */
+static int handle_msr_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit)
+{
+	u64 rip;
+	int err, res;
+
+	err = next_rip(vcpu, exit, &rip);
+	if (err)
+		return err;
+	/* Nothing was applied yet; the kernel's answer may be final. */
+	preempt_disable();
+	res = hv_msr_exit(vcpu, exit->kind == HV_EXIT_WRMSR);
+	preempt_enable();
+	if (res == HV_MSR_OWNER)
+		return handle_msr_owner(vcpu, exit, rip);
+	vcpu->stats[HV_STAT_MSR]++;
+	if (res == HV_MSR_DONE)
+		vcpu->rip = rip;
 	return 0;
 }
 
@@ -455,6 +503,7 @@ static bool event_pending(struct hv_vcpu *vcpu)
 static int handle_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 {
 	struct hv_vm *vm = vcpu->vm;
+	u64 rip;
 	int err;
 
 	switch (exit->kind) {
@@ -469,11 +518,22 @@ static int handle_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 		break;
 	case HV_EXIT_RDMSR:
 	case HV_EXIT_WRMSR:
-		err = handle_msr_owner(vcpu, exit);
+		err = handle_msr_slow(vcpu, exit);
+		break;
+	case HV_EXIT_CPUID:
+		/* Only here when handle_fast() could not measure it. */
+		err = next_rip(vcpu, exit, &rip);
+		if (!err) {
+			hv_cpuid_emulate(vcpu);
+			vcpu->rip = rip;
+			vcpu->stats[HV_STAT_CPUID]++;
+		}
 		break;
 	case HV_EXIT_HLT:
 		vcpu->stats[HV_STAT_HLT]++;
-		vcpu->rip = exit->next_rip;
+		if (next_rip(vcpu, exit, &rip))
+			return 1;
+		vcpu->rip = rip;
 		if (event_pending(vcpu))
 			return 0;
 		vcpu->halted = true;
@@ -503,8 +563,8 @@ static int handle_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 		/* The emulator already crashed the VM with its reason. */
 		if (READ_ONCE(vm->state) == HV_VM_STATE_RUNNING)
 			hv_vm_crash(vm, HV_VM_STATE_CRASHED,
-				    "vcpu %u: exit handling failed at rip %#llx: %d",
-				    vcpu->id, vcpu->rip, err);
+				    "vcpu %u: exit handling failed at rip %#llx: %pe",
+				    vcpu->id, vcpu->rip, ERR_PTR(err));
 		return 1;
 	}
 	return 0;

@@ -4,7 +4,9 @@
  * zeros for missing leaves, the APIC id in leaf 1) and the default table
  * hides what hv does not virtualize. MSRs hv keeps round-trip through the
  * guest and the vCPU record; unknown MSRs raise #GP, or go to the owner
- * under the exit policy, whose answer the guest sees.
+ * under the exit policy, whose answer the guest sees. Prefixed CPUID,
+ * RDMSR and HLT resume after their prefixes, whether or not the CPU
+ * reports the next RIP.
  */
 #include <string.h>
 
@@ -98,6 +100,31 @@ GUEST_CODE(msr_read_pat, ".code64",
 	"mov %r14d, %eax\n"
 	G_REPORT
 	"hlt\n");
+
+/* Prefixes the instructions ignore must still be stepped over. */
+GUEST_CODE(prefixed, ".code64",
+	"xor %eax, %eax\n"
+	".byte 0x66, 0x0f, 0xa2\n"		/* cpuid, operand-size prefix */
+	"mov $0x1111, %eax\n"
+	G_REPORT
+	"mov $1, %eax\n"
+	".byte 0x2e, 0x48, 0x0f, 0xa2\n"	/* cpuid, CS override, REX.W */
+	"mov $0x2222, %eax\n"
+	G_REPORT
+	"mov $0x277, %ecx\n"
+	".byte 0x3e, 0x0f, 0x32\n"		/* rdmsr PAT, DS override */
+	G_REPORT
+	"mov $0x4b564d00, %ecx\n"
+	".byte 0x66, 0x0f, 0x32\n"		/* rdmsr for the owner */
+	G_REPORT
+	".byte 0x3e, 0xf4\n");			/* hlt, DS override */
+
+GUEST_CODE(prefixed16, ".code16",
+	"xor %eax, %eax\n"
+	".byte 0x66, 0x0f, 0xa2\n"		/* cpuid, operand-size prefix */
+	"mov $0x3333, %eax\n"
+	G_REPORT
+	".byte 0xf3, 0xf4\n");			/* hlt, REP prefix */
 
 FIXTURE(cm) {
 	struct tvm vm;
@@ -287,6 +314,36 @@ TEST_F(cm, exit_policy_sends_unknown_msrs_to_the_owner)
 	EXPECT_EQ(13, self->ev.data);		/* the owner's error: #GP */
 	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
+TEST_F(cm, prefixed_instructions_resume_after_their_prefixes)
+{
+	ASSERT_EQ(0, hv_vm_set_msr_policy(self->vm.h, self->vm.id,
+					  HV_MSR_POLICY_EXIT));
+	tvm_load(&self->vm, CODE_GPA, prefixed_start, prefixed_end);
+	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_LONG64, CODE_GPA));
+	ASSERT_EQ(0, tvm_use_idt(&self->vm, 0, MODE_LONG64));
+	REPORT(0x1111);
+	REPORT(0x2222);
+	REPORT(0x00070406);			/* PAT's RESET value, low half */
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
+	EXPECT_EQ(HV_EXIT_REASON_MSR, self->ev.reason);
+	EXPECT_EQ(0x4b564d00, self->ev.msr);
+	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0x55aa));
+	REPORT(0x55aa);
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
+	EXPECT_EQ(HV_EXIT_REASON_HLT, self->ev.reason);
+	EXPECT_EQ(CODE_GPA + (prefixed_end - prefixed_start), self->ev.rip);
+}
+
+TEST_F(cm, prefixed_instructions_in_real_mode)
+{
+	tvm_load(&self->vm, 0x1000, prefixed16_start, prefixed16_end);
+	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_REAL, 0x1000));
+	REPORT(0x3333);
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
+	EXPECT_EQ(HV_EXIT_REASON_HLT, self->ev.reason);
+	EXPECT_EQ(0x1000 + (prefixed16_end - prefixed16_start), self->ev.rip);
 }
 
 HV_TEST_HARNESS_MAIN

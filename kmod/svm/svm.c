@@ -351,11 +351,11 @@ static void requeue_event(struct svm_vcpu *s)
  */
 typedef void (*svm_exit_fn)(struct svm_vcpu *s, struct hv_exit *exit);
 
-static u64 next_rip(struct svm_vcpu *s, unsigned int len)
+/* The next RIP where the CPU saves it; the core decodes it otherwise. */
+static void next_rip(struct svm_vcpu *s, struct hv_exit *exit)
 {
-	/* Without next-RIP save, the known length of the instruction. */
-	return has(HV_CAP_NRIP_SAVE) ? s->vmcb->control.next_rip :
-				       s->vcpu.rip + len;
+	exit->next_rip_known = has(HV_CAP_NRIP_SAVE);
+	exit->next_rip = exit->next_rip_known ? s->vmcb->control.next_rip : 0;
 }
 
 static void exit_none(struct svm_vcpu *s, struct hv_exit *exit)
@@ -377,20 +377,20 @@ static void exit_vintr(struct svm_vcpu *s, struct hv_exit *exit)
 static void exit_cpuid(struct svm_vcpu *s, struct hv_exit *exit)
 {
 	exit->kind = HV_EXIT_CPUID;
-	exit->next_rip = next_rip(s, 2);	/* 0f a2 */
+	next_rip(s, exit);
 }
 
 static void exit_hlt(struct svm_vcpu *s, struct hv_exit *exit)
 {
 	exit->kind = HV_EXIT_HLT;
-	exit->next_rip = next_rip(s, 1);	/* f4 */
+	next_rip(s, exit);
 }
 
 static void exit_msr(struct svm_vcpu *s, struct hv_exit *exit)
 {
 	exit->kind = s->vmcb->control.exit_info_1 ? HV_EXIT_WRMSR :
 						    HV_EXIT_RDMSR;
-	exit->next_rip = next_rip(s, 2);	/* 0f 32, 0f 30 */
+	next_rip(s, exit);
 }
 
 /* APM Vol. 2, 15.10.2: IOIO EXITINFO1 layout; EXITINFO2 is the next RIP. */
@@ -405,6 +405,7 @@ static void exit_io(struct svm_vcpu *s, struct hv_exit *exit)
 	exit->io.size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
 	exit->io.port = info >> 16;
 	exit->next_rip = s->vmcb->control.exit_info_2;
+	exit->next_rip_known = true;
 }
 
 static void exit_npf(struct svm_vcpu *s, struct hv_exit *exit)
@@ -490,6 +491,7 @@ static void translate_exit(struct svm_vcpu *s, struct hv_exit *exit)
 
 	exit->hw_reason = code;
 	exit->detail = 0;
+	exit->next_rip_known = false;
 	if (code == SVM_EXIT_NPF) {
 		exit_npf(s, exit);
 	} else if (code < ARRAY_SIZE(exit_handlers) && exit_handlers[code]) {

@@ -1239,6 +1239,56 @@ static void masks(void **state)
 	assert_int_equal(0xffffffffffffffffULL, hv_mask(8));
 }
 
+/* hv_insn_len_of(): the length of CPUID/HLT/RDMSR/WRMSR with prefixes. */
+static void lengths_of_known_opcodes(void **state)
+{
+	static const u8 cpuid[] = { 0x0f, 0xa2 }, hlt[] = { 0xf4 };
+	static const struct {
+		u8 bytes[16];
+		unsigned int avail;
+		enum hv_cpu_mode mode;
+		const u8 *op;
+		unsigned int oplen;
+		int want;
+	} rows[] = {
+		{ { 0x0f, 0xa2 }, 2, HV_MODE_64, cpuid, 2, 2 },
+		{ { 0x66, 0x0f, 0xa2 }, 3, HV_MODE_64, cpuid, 2, 3 },
+		{ { 0x2e, 0x48, 0x0f, 0xa2 }, 4, HV_MODE_64, cpuid, 2, 4 },
+		{ { 0xf3, 0xf2, 0x67, 0x66, 0x0f, 0xa2 }, 6, HV_MODE_32, cpuid,
+		  2, 6 },
+		{ { 0xf4 }, 1, HV_MODE_16, hlt, 1, 1 },
+		{ { 0x3e, 0xf4 }, 2, HV_MODE_16, hlt, 1, 2 },
+		/* REX is a prefix in 64-bit mode only (INC EAX elsewhere). */
+		{ { 0x40, 0xf4 }, 2, HV_MODE_64, hlt, 1, 2 },
+		{ { 0x40, 0xf4 }, 2, HV_MODE_32, hlt, 1, -EINVAL },
+		/* Not the instruction that exited (rewritten meanwhile). */
+		{ { 0x66, 0x90 }, 2, HV_MODE_64, hlt, 1, -EINVAL },
+		{ { 0x0f, 0x32 }, 2, HV_MODE_64, cpuid, 2, -EINVAL },
+		/* Fetched too little. */
+		{ { 0x66, 0x0f }, 2, HV_MODE_64, cpuid, 2, -ENODATA },
+		{ { 0 }, 0, HV_MODE_64, hlt, 1, -ENODATA },
+		/* 14 prefixes and a 2-byte opcode exceed 15 bytes. */
+		{ { 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+		    0x66, 0x66, 0x66, 0x66, 0x0f, 0xa2 }, 16, HV_MODE_64,
+		  cpuid, 2, -EINVAL },
+		/* 13 prefixes and a 2-byte opcode are exactly 15. */
+		{ { 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+		    0x66, 0x66, 0x66, 0x0f, 0xa2 }, 15, HV_MODE_64, cpuid, 2,
+		  15 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int got = hv_insn_len_of(rows[i].bytes, rows[i].avail,
+					 rows[i].mode, rows[i].op,
+					 rows[i].oplen);
+
+		if (got != rows[i].want)
+			fail_msg("row %zu: length %d, want %d", i, got,
+				 rows[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1251,6 +1301,7 @@ int main(void)
 		cmocka_unit_test(rep_runs_until_the_count_is_zero),
 		cmocka_unit_test(accesses_of_each_instruction),
 		cmocka_unit_test(masks),
+		cmocka_unit_test(lengths_of_known_opcodes),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
