@@ -32,7 +32,7 @@ VERSION_CFLAGS	:= -DHV_VERSION='"$(HV_VERSION)"'
 SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIBHV_SRC	:= lib/libhv.c lib/objects.c lib/regs.c lib/names.c
+LIBHV_SRC	:= lib/libhv.c lib/objects.c lib/regs.c lib/names.c lib/modes.c
 CLI_SRC		:= cli/hvctl.c cli/cmd-info.c cli/output.c
 CLI_HDR		:= cli/hvctl.h cli/output.h
 MODULE_SRC	:= $(wildcard kmod/*.c kmod/*.h kmod/vmx/*.c kmod/vmx/*.h \

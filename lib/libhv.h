@@ -310,6 +310,19 @@ int hv_transact_raw(struct hv *h, void *buf, size_t len,
 		    int (*parse)(struct nlmsghdr *nlh, void *arg), void *arg);
 uint32_t hv_err_offset(const struct hv *h);
 
+/* Guest modes hv_setup_mode() sets up, and where it puts its tables. */
+enum hv_mode { HV_MODE_REAL, HV_MODE_PROT32, HV_MODE_LONG64 };
+
+#define HV_SETUP_GDT		0x1000
+#define HV_SETUP_PML4		0x2000
+#define HV_SETUP_END		0x8000
+#define HV_SETUP_SEL_CODE	0x08
+#define HV_SETUP_SEL_DATA	0x10
+
+int hv_setup_mode(struct hv_regs *r, enum hv_mode mode, uint64_t entry,
+		  uint64_t stack, void *mem, size_t mem_size);
+const char *hv_mode_name(enum hv_mode mode);
+
 /* Names, as in kmod/hv.yaml. */
 extern const char *const hv_cap_names[];
 extern const unsigned int hv_cap_count;

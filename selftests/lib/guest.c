@@ -10,18 +10,6 @@
 
 #include "guest.h"
 
-/* GDT descriptors (SDM Vol. 3A, 3.4.5): flat 4 GiB segments. */
-#define DESC_CODE64	0x00af9b000000ffffULL	/* L=1, present, exec/read */
-#define DESC_CODE32	0x00cf9b000000ffffULL	/* D=1, G=1 */
-#define DESC_DATA	0x00cf93000000ffffULL	/* D=1, G=1, read/write */
-
-/* Access rights (VMX layout) of the same segments, as hv_regs wants them. */
-#define AR_CODE64	(0xb | HV_AR_S | HV_AR_P | HV_AR_L | HV_AR_G)
-#define AR_CODE32	(0xb | HV_AR_S | HV_AR_P | HV_AR_DB | HV_AR_G)
-#define AR_DATA32	(0x3 | HV_AR_S | HV_AR_P | HV_AR_DB | HV_AR_G)
-#define AR_CODE16	(0xb | HV_AR_S | HV_AR_P)
-#define AR_DATA16	(0x3 | HV_AR_S | HV_AR_P)
-
 int tvm_create(struct tvm *vm, size_t mem_size, uint32_t nr_vcpus)
 {
 	struct hv_vm_info info;
@@ -92,83 +80,25 @@ static void put64(struct tvm *vm, uint64_t gpa, uint64_t v)
 	memcpy(vm->mem + gpa, &v, 8);
 }
 
-static void build_gdt(struct tvm *vm, int long_mode)
-{
-	put64(vm, GDT_GPA, 0);
-	put64(vm, GDT_GPA + SEL_CODE, long_mode ? DESC_CODE64 : DESC_CODE32);
-	put64(vm, GDT_GPA + SEL_DATA, DESC_DATA);
-}
-
-/* Identity-map 4 GiB with 2 MiB pages (SDM Vol. 3A, 4.5). */
-static void build_page_tables(struct tvm *vm)
-{
-	int i;
-
-	memset(vm->mem + PML4_GPA, 0, 6 * 4096);
-	put64(vm, PML4_GPA, (PML4_GPA + 0x1000) | 3);
-	for (i = 0; i < 4; i++)
-		put64(vm, PML4_GPA + 0x1000 + i * 8,
-		      (PML4_GPA + 0x2000 + i * 0x1000) | 3);
-	for (i = 0; i < 4 * 512; i++)
-		put64(vm, PML4_GPA + 0x2000 + i * 8,
-		      ((uint64_t)i << 21) | 0x83);	/* P, RW, PS */
-}
-
-static void seg(struct hv_seg *s, uint16_t sel, uint64_t base,
-		uint32_t limit, uint32_t ar)
-{
-	s->selector = sel;
-	s->base = base;
-	s->limit = limit;
-	s->ar = ar;
-}
-
 int tvm_set_mode(struct tvm *vm, uint32_t vcpu, enum guest_mode mode,
 		 uint64_t entry)
 {
+	uint64_t stack = vm->mem_size - 0x1000 * vcpu - 16;
 	struct hv_regs r;
 	int err;
 
 	err = hv_vcpu_get_regs(vm->h, vm->id, vcpu, &r);
 	if (err)
 		return err;
-	r.rip = entry;
-	r.rflags = 0x2;
-	r.gpr[HV_RSP] = vm->mem_size - 0x1000 * vcpu - 16;
-	r.efer = 0;
-	r.cr3 = 0;
-	r.cr4 = 0;
-	switch (mode) {
-	case MODE_REAL:
-		r.cr0 = 0x10;		/* ET; caches on */
-		seg(&r.cs, 0, 0, 0xffff, AR_CODE16);
-		seg(&r.ds, 0, 0, 0xffff, AR_DATA16);
-		r.gpr[HV_RSP] &= 0xfff0;
-		if (r.gpr[HV_RSP] == 0)
-			r.gpr[HV_RSP] = 0xfff0;
-		break;
-	case MODE_PROT32:
-		build_gdt(vm, 0);
-		r.cr0 = 0x11;		/* PE, ET */
-		seg(&r.cs, SEL_CODE, 0, 0xffffffff, AR_CODE32);
-		seg(&r.ds, SEL_DATA, 0, 0xffffffff, AR_DATA32);
-		break;
-	case MODE_LONG64:
-		build_gdt(vm, 1);
-		build_page_tables(vm);
-		r.cr0 = 0x80000011;	/* PG, PE, ET */
-		r.cr3 = PML4_GPA;
-		r.cr4 = 0x20;		/* PAE */
-		r.efer = 0x500;		/* LME, LMA */
-		seg(&r.cs, SEL_CODE, 0, 0xffffffff, AR_CODE64);
-		seg(&r.ds, SEL_DATA, 0, 0xffffffff, AR_DATA32);
-		break;
+	if (mode == MODE_REAL) {
+		stack &= 0xfff0;
+		if (!stack)
+			stack = 0xfff0;
 	}
-	r.es = r.ss = r.fs = r.gs = r.ds;
-	r.gdtr.base = GDT_GPA;
-	r.gdtr.limit = 3 * 8 - 1;
-	seg(&r.tr, 0, 0, 0xffff, 0xb | HV_AR_P);	/* busy 32-bit TSS */
-	seg(&r.ldtr, 0, 0, 0, HV_AR_UNUSABLE);
+	err = hv_setup_mode(&r, (enum hv_mode)mode, entry, stack, vm->mem,
+			    vm->mem_size);
+	if (err)
+		return err;
 	return hv_vcpu_set_regs(vm->h, vm->id, vcpu, &r);
 }
 

@@ -22,16 +22,21 @@
 #define TEST_PORT	0x1000	/* guest reports values here */
 #define TEST_EXC_PORT	0x1001	/* exception stubs report the vector here */
 #define CODE_GPA	0x10000
-#define GDT_GPA		0x1000
-#define PML4_GPA	0x2000
+#define GDT_GPA		HV_SETUP_GDT
+#define PML4_GPA	HV_SETUP_PML4
 #define IDT_GPA		0x8000
 #define STUBS_GPA	0x9000
 
 /* The selectors of the GDT the helpers build. */
-#define SEL_CODE	0x08
-#define SEL_DATA	0x10
+#define SEL_CODE	HV_SETUP_SEL_CODE
+#define SEL_DATA	HV_SETUP_SEL_DATA
 
-enum guest_mode { MODE_REAL, MODE_PROT32, MODE_LONG64 };
+/* The same values as enum hv_mode. */
+enum guest_mode {
+	MODE_REAL = HV_MODE_REAL,
+	MODE_PROT32 = HV_MODE_PROT32,
+	MODE_LONG64 = HV_MODE_LONG64,
+};
 
 /*
  * Define guest code: GUEST_CODE(name, ".code64", "mov $1, %eax\n hlt")
