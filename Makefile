@@ -71,6 +71,7 @@ help:
 	@echo "  make check-vmx      build, then the Bochs VMX machines"
 	@echo "  make check-MACHINE  one of: $(MACHINES)"
 	@echo "  make vm-shell MACHINE=name   boot a machine with a shell on the console"
+	@echo "  make bench          hv vs kvm_amd exit costs in the SVM machine (-icount); BENCH_N= BENCH_REPS="
 	@echo "  make dkms-install   register, build and install hv through DKMS"
 	@echo "  make install        hvctl and its man page under PREFIX=$(PREFIX)"
 
@@ -211,6 +212,8 @@ check: deps
 
 vm-shell: module userspace
 	@$(VMRUN) --machine $(MACHINE) --mode shell
+
+include bench/bench.mk
 
 # ---- packaging -----------------------------------------------------------
 

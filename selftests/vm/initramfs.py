@@ -6,7 +6,9 @@ give equal archives).
 It holds static busybox, the /init script, hv.ko, the kernel modules the
 tests need, hvctl, the selftests, and every shared library those programs
 load. To add a program, add it to the list in build(); its libraries follow
-by themselves.
+by themselves. The benchmark's initramfs (build(..., bench_dir=...)) adds
+the benchmark's programs, and KVM's modules with what they depend on,
+listed in load order in lib/modules/kvm.order.
 """
 import lzma
 import os
@@ -109,8 +111,44 @@ def read_module(kver, name):
     return data
 
 
-def build(out, kver, build_dir, module):
-    """Write the initramfs to OUT; return its size."""
+def module_depends(kver, name):
+    res = subprocess.run(["modinfo", "-k", kver, "-F", "depends", name],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit("initramfs: kernel module %s of %s not found"
+                         % (name, kver))
+    return [d for d in res.stdout.strip().split(",") if d]
+
+
+def load_order(kver, names):
+    """NAMES and every module they depend on, dependencies first."""
+    order = []
+
+    def visit(name, path):
+        if name in order:
+            return
+        if name in path:
+            raise SystemExit("initramfs: modules depend on each other in a "
+                             "cycle: %s" % " -> ".join(path + [name]))
+        for dep in module_depends(kver, name):
+            visit(dep.replace("-", "_"), path + [name])
+        order.append(name)
+
+    for name in names:
+        visit(name.replace("-", "_"), [])
+    return order
+
+
+# What the benchmark compares hv with: Debian's own KVM.
+BENCH_MODULES = ("kvm_amd",)
+BENCH_PROGRAMS = ("hv-bench", "kvm-bench", "bench-calib")
+
+
+def build(out, kver, build_dir, module, bench_dir=None):
+    """Write the initramfs to OUT; return its size.
+
+    bench_dir: where the benchmark's programs are, for its initramfs.
+    """
     cpio = Cpio()
     cpio.chardev("dev/console", 5, 1)
     for d in ("proc", "sys", "tmp", "run", "sbin", "usr/sbin"):
@@ -143,6 +181,17 @@ def build(out, kver, build_dir, module):
                 cpio.file("usr/lib/hv/selftests/" + name, f.read())
         elif os.access(src, os.X_OK) and os.path.isfile(src):
             programs.append((src, "usr/lib/hv/selftests/" + name))
+    if bench_dir:
+        order = load_order(kver, BENCH_MODULES)
+        for name in order:
+            cpio.file("lib/modules/%s.ko" % name, read_module(kver, name))
+        cpio.file("lib/modules/kvm.order", ("\n".join(order) + "\n").encode())
+        for name in BENCH_PROGRAMS:
+            src = os.path.join(bench_dir, name)
+            if not os.access(src, os.X_OK):
+                raise SystemExit("initramfs: %s is missing: run make "
+                                 "bench-build" % src)
+            programs.append((src, "usr/lib/hv/bench/" + name))
 
     libs = set()
     for src, dst in programs:

@@ -6,9 +6,12 @@
 
 Modes: check (default) runs the machine's test set and judges it (exit
 status 0 only if every machine passed); demo loads hv.ko and shows hvctl
-info; shell gives an interactive shell on the machine's console. Machines
-are listed in machines.py. Outputs land in DIR/vm/<machine>/: console.log,
-results.log, and the emulator's own logs.
+info; shell gives an interactive shell on the machine's console; bench
+runs the exit benchmark (bench/) on qemu-svm changed as machines.BENCH
+says, and judges that it ran (bench/report.py reads its figures). Machines
+are listed in machines.py. Outputs land in DIR/vm/<machine>/ (bench:
+DIR/vm/<machine>-bench/): console.log, results.log, and the emulator's own
+logs.
 """
 import argparse
 import os
@@ -26,6 +29,9 @@ import machines  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PANIC = "Kernel panic - not syncing"
+# The stages guest-init.sh reports in bench mode, as TAP tests.
+BENCH_STAGES = ["module_load", "bench_calibrate", "bench_hv", "kvm_load",
+                "bench_kvm", "module_unload"]
 
 print_lock = threading.Lock()
 
@@ -37,12 +43,15 @@ def say(*lines):
 
 
 class Paths:
-    def __init__(self, build, kver):
+    def __init__(self, build, kver, bench=False):
         self.build = build
         self.kver = kver
         self.vm = os.path.join(build, "vm")
         self.kernel = "/boot/vmlinuz-%s" % kver
-        self.initrd = os.path.join(self.vm, "initramfs.cpio")
+        # The benchmark's initramfs adds KVM and its programs: its own file.
+        self.bench = os.path.join(build, "bench") if bench else None
+        self.initrd = os.path.join(self.vm, "initramfs-bench.cpio"
+                                   if bench else "initramfs.cpio")
         self.fast = os.path.join(self.vm, "vmlinuz-%s.fast" % kver)
         self.module = os.path.join(ROOT, "hv.ko")
 
@@ -55,7 +64,7 @@ def prepare(p, names):
     for need in (p.module, os.path.join(p.build, "hvctl")):
         if not os.path.exists(need):
             sys.exit("run.py: %s is missing: run make first" % need)
-    size = initramfs.build(p.initrd, p.kver, p.build, p.module)
+    size = initramfs.build(p.initrd, p.kver, p.build, p.module, p.bench)
     say("vm: initramfs %s (%d KiB)" % (p.initrd, size // 1024))
     if any(machines.MACHINES[n]["emulator"] == "bochs" for n in names):
         inputs = [p.kernel, os.path.join(HERE, "fastkernel.py"),
@@ -77,16 +86,17 @@ def workdir(p, name):
     return d
 
 
-def start(p, name, mode, d, console_tty=None):
+def start(p, name, mode, d, console_tty=None, extra=""):
     """Start a machine; return the Emulator and its two log paths."""
     m = machines.MACHINES[name]
     console = os.path.join(d, "console.log")
     results = os.path.join(d, "results.log")
-    append = machines.cmdline(mode, name)
+    append = machines.cmdline(mode, name, extra)
     if m["emulator"] == "qemu":
         cmd = machines.qemu_command(name, p.kernel, p.initrd, append,
                                     console, results,
-                                    interactive=mode == "shell")
+                                    interactive=mode == "shell",
+                                    bench=mode == "bench")
         if mode == "shell":
             return None, cmd, console, results
         emu = machines.Emulator(cmd, d)
@@ -184,17 +194,46 @@ def check(p, name, progress):
     boot = ("boot %.0f s, " % emu.booted) if emu.booted else ""
     report = [v.summary(name) + " (%stotal %.0f s)" % (boot, emu.elapsed())]
     if not v.ok:
-        report += ["%s: FAILED: %s" % (name, prob) for prob in v.problems]
-        for t in v.failed_tests:
-            report.append("%s: output of %s:" % (name, t))
-            report += ["  " + line for line in judge.test_output(rtext, t)]
-        if v.bad_lines:
-            report.append("%s: bad kernel log lines:" % name)
-            report += ["  " + line for line in v.bad_lines[:40]]
-        tail = ctext.splitlines()[-40:]
-        report.append("%s: last console lines (%s):" % (name, console))
-        report += ["  " + line for line in tail]
+        report += failure_report(name, v, rtext, ctext, console)
     return v.ok, report
+
+
+def failure_report(label, v, rtext, ctext, console):
+    """Why a judged run failed, with the output that shows it."""
+    report = ["%s: FAILED: %s" % (label, prob) for prob in v.problems]
+    for t in v.failed_tests:
+        report.append("%s: output of %s:" % (label, t))
+        report += ["  " + line for line in judge.test_output(rtext, t)]
+    if v.bad_lines:
+        report.append("%s: bad kernel log lines:" % label)
+        report += ["  " + line for line in v.bad_lines[:40]]
+    tail = ctext.splitlines()[-40:]
+    report.append("%s: last console lines (%s):" % (label, console))
+    report += ["  " + line for line in tail]
+    return report
+
+
+def bench(p, name, n, reps, calib):
+    """Run the benchmark in one boot; judge that it ran, not its figures."""
+    d = workdir(p, name + "-bench")
+    b = machines.BENCH
+    say("bench: booting %s with -smp %d -icount %s: %d iterations per run, "
+        "%d runs per case" % (name, b["smp"], b["icount"], n, reps))
+    emu, _, console, results = start(
+        p, name, "bench", d,
+        extra="hvbench_n=%d hvbench_reps=%d hvbench_calib=%d"
+        % (n, reps, calib))
+    reason, rtext, ctext = watch(emu, name, console, results, b["timeout"],
+                                 progress=True)
+    v = judge.judge(rtext, ctext, BENCH_STAGES)
+    if reason:
+        v.problems.insert(0, reason)
+    boot = ("boot %.0f s, " % emu.booted) if emu.booted else ""
+    say("bench: %s: %s (%stotal %.0f s); results in %s"
+        % (name, "ran" if v.ok else "FAILED", boot, emu.elapsed(), results))
+    if not v.ok:
+        say(*failure_report("bench", v, rtext, ctext, console))
+    return v.ok
 
 
 def demo(p, name):
@@ -271,16 +310,31 @@ def main():
     ap.add_argument("--machine", nargs="+", default=["qemu-svm"],
                     choices=sorted(machines.MACHINES))
     ap.add_argument("--mode", default="check",
-                    choices=["check", "demo", "shell"])
+                    choices=["check", "demo", "shell", "bench"])
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="machines run at once (check mode)")
     ap.add_argument("--build-only", action="store_true")
+    ap.add_argument("--bench-n", type=int, default=50000,
+                    help="iterations of each measured loop (bench mode)")
+    ap.add_argument("--bench-reps", type=int, default=3,
+                    help="runs of each case per hypervisor (bench mode)")
+    ap.add_argument("--bench-calib", type=int, default=20000000,
+                    help="instructions of the calibration loop (bench mode)")
     a = ap.parse_args()
+    if a.mode == "bench" and a.machine != [machines.BENCH["machine"]]:
+        ap.error("bench mode runs on %s only" % machines.BENCH["machine"])
+    if a.bench_n < 1 or not 1 <= a.bench_reps <= 100 or a.bench_calib < 2:
+        ap.error("invalid benchmark sizes: --bench-n %d, --bench-reps %d, "
+                 "--bench-calib %d" % (a.bench_n, a.bench_reps,
+                                       a.bench_calib))
 
-    p = Paths(os.path.abspath(a.build), a.kver)
+    p = Paths(os.path.abspath(a.build), a.kver, bench=a.mode == "bench")
     prepare(p, a.machine)
     if a.build_only:
         return 0
+    if a.mode == "bench":
+        return 0 if bench(p, a.machine[0], a.bench_n, a.bench_reps,
+                          a.bench_calib) else 1
     if a.mode == "demo":
         return 0 if demo(p, a.machine[0]) else 1
     if a.mode == "shell":

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hv's exit benchmark: what the guest (guest.S), the two runners
+ * (hv-bench on libhv, kvm-bench on /dev/kvm) and the calibration agree on.
+ *
+ * The runners time the guest from its start marker to its end marker and
+ * print one line per sample on stdout:
+ *
+ *   sample <runner> <case> rep=<r> n=<N> ns=<ns> tsc=<ticks> io=<exits>
+ *
+ * bench/report.py turns those into per-exit figures. The guest is 16-bit
+ * real-mode code without absolute addresses (no page tables to build, the
+ * same bytes under both hypervisors), loaded at BENCH_LOAD_GPA with CS = 0.
+ * It is included by guest.S too, so only preprocessor lines belong here.
+ */
+#ifndef HV_BENCH_H
+#define HV_BENCH_H
+
+#define BENCH_MARK_PORT		0x1000	/* start and end markers */
+#define BENCH_MARK_START	0x01
+#define BENCH_MARK_END		0x02
+#define BENCH_IO_PORT		0x1001	/* the measured OUT */
+#define BENCH_LOAD_GPA		0x1000
+#define BENCH_MEM_SIZE		(1 << 20)
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#include <time.h>
+
+/* Entry points in guest.S; each reads N from EDI. */
+extern const unsigned char bench_guest_start[], bench_guest_end[];
+extern const unsigned char bench_guest_baseline[], bench_guest_cpuid[];
+extern const unsigned char bench_guest_pio[];
+
+struct bench_case {
+	const char *name;
+	const unsigned char *entry;
+};
+
+extern const struct bench_case bench_cases[];
+extern const unsigned int bench_nr_cases;
+
+/* The marker and port exits of one run, as the runners count them. */
+struct bench_run {
+	uint64_t t0_ns, t1_ns;
+	uint64_t t0_tsc, t1_tsc;
+	uint64_t io_exits;	/* OUTs to BENCH_IO_PORT between the markers */
+	int started, ended;
+};
+
+static inline uint64_t bench_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static inline uint64_t bench_tsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+uint64_t bench_guest_offset(const unsigned char *entry);
+uint64_t bench_guest_hash(void);
+int bench_parse_args(int argc, char **argv, const char *prog, uint32_t *n,
+		     unsigned int *reps);
+int bench_marker(struct bench_run *run, uint64_t data, const char *prog);
+int bench_check_run(const struct bench_run *run, const struct bench_case *c,
+		    uint32_t n, const char *prog);
+void bench_print_sample(const char *runner, const struct bench_case *c,
+			unsigned int rep, uint32_t n,
+			const struct bench_run *run);
+#endif /* __ASSEMBLER__ */
+
+#endif /* HV_BENCH_H */

@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: hv against Debian's kvm_amd, in one boot of the SVM test
+# machine with -icount shift=0 and one vCPU, where the emulated clock
+# advances 1 ns per emulated instruction. Measures a CPUID exit handled in
+# the kernel and a port-I/O exit answered by userspace, in instructions per
+# exit; prints a table and writes $(B)/bench/results.json.
+#
+# Included by the top-level Makefile, whose variables it uses (B, KVER,
+# USER_CFLAGS, NL_LIBS, VMRUN, quiet, Q).
+#
+#   BENCH_N=50000    iterations of each measured loop
+#   BENCH_REPS=3     runs of each case per hypervisor (the median counts)
+
+BENCH_N		?= 50000
+BENCH_REPS	?= 3
+BENCH_CALIB	?= 20000000
+BENCH_DIR	:= $(B)/bench
+BENCH_PROGS	:= $(BENCH_DIR)/hv-bench $(BENCH_DIR)/kvm-bench \
+		   $(BENCH_DIR)/bench-calib
+BENCH_CFLAGS	:= $(USER_CFLAGS) -Ibench -Iselftests/lib
+BENCH_COMMON	:= bench/common.c $(BENCH_DIR)/guest.o
+
+.PHONY: bench bench-build
+
+bench-build: $(BENCH_PROGS)
+
+bench: module selftests bench-build
+	@$(VMRUN) --machine qemu-svm --mode bench --bench-n $(BENCH_N) \
+		--bench-reps $(BENCH_REPS) --bench-calib $(BENCH_CALIB)
+	@python3 bench/report.py --json $(BENCH_DIR)/results.json \
+		$(B)/vm/qemu-svm-bench/results.log
+
+# One object, linked into both runners: the same guest bytes for both.
+$(BENCH_DIR)/guest.o: bench/guest.S bench/bench.h
+	@mkdir -p $(BENCH_DIR)
+	$(quiet) AS $@
+	$(Q)$(CC) -Ibench -c -o $@ $<
+
+$(BENCH_DIR)/hv-bench: bench/hv-bench.c selftests/lib/guest.c \
+		selftests/lib/guest.h $(BENCH_COMMON) bench/bench.h \
+		$(B)/libhv.a
+	$(quiet) CCLD $@
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/hv-bench.c \
+		selftests/lib/guest.c $(BENCH_COMMON) $(B)/libhv.a $(NL_LIBS)
+
+$(BENCH_DIR)/kvm-bench: bench/kvm-bench.c $(BENCH_COMMON) bench/bench.h
+	$(quiet) CCLD $@
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/kvm-bench.c $(BENCH_COMMON)
+
+$(BENCH_DIR)/bench-calib: bench/calib.c $(BENCH_COMMON) bench/bench.h
+	$(quiet) CCLD $@
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/calib.c $(BENCH_COMMON)

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest of hv's exit benchmark. Assembled once and linked into both
+ * runners, which copy bench_guest_start..bench_guest_end to BENCH_LOAD_GPA,
+ * start a real-mode vCPU (CS = 0) at one of the entry points below with
+ * N in EDI, and answer its port exits.
+ *
+ * Every case is the same loop around one instruction: a start marker, N
+ * iterations of "xor; <insn>; dec; jnz", an end marker, HLT. The baseline's
+ * <insn> is a NOP, so subtracting its time leaves what the exiting
+ * instruction costs beyond an ordinary one, loop and markers included in
+ * neither. Only relative jumps: the code runs wherever it is loaded.
+ */
+#include "bench.h"
+
+.macro bench_loop name, insn:vararg
+	.globl	\name
+\name:
+	mov	%edi, %esi
+	mov	$BENCH_MARK_PORT, %dx
+	mov	$BENCH_MARK_START, %al
+	out	%al, (%dx)
+	mov	$BENCH_IO_PORT, %dx
+1:	xor	%eax, %eax		/* CPUID leaf 0, OUT data 0 */
+	\insn
+	dec	%esi
+	jnz	1b
+	/* CPUID clobbered DX. */
+	mov	$BENCH_MARK_PORT, %dx
+	mov	$BENCH_MARK_END, %al
+	out	%al, (%dx)
+	hlt
+	/* Nothing wakes it: a spurious resume halts again. */
+	jmp	. - 1
+.endm
+
+	.section .rodata.bench_guest, "a"
+	.code16
+	.globl	bench_guest_start
+bench_guest_start:
+	bench_loop bench_guest_baseline, nop
+	bench_loop bench_guest_cpuid, cpuid
+	bench_loop bench_guest_pio, out %al, (%dx)
+	.globl	bench_guest_end
+bench_guest_end:
+	.code64
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hv-bench: the hv side of the exit benchmark. Runs each case of guest.S in
+ * a fresh one-vCPU VM through libhv, as the selftests do: CPUID never
+ * leaves the kernel; each OUT reaches us as an exit event on the owner
+ * socket and is answered with vcpu-complete. Prints one sample line per
+ * run (bench.h) and, at the end, checks that no hv VM is left, since
+ * kvm_amd must find SVM off when it runs next.
+ *
+ * Usage: hv-bench N REPS
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+#include "guest.h"
+
+#define PROG		"hv-bench"
+#define TIMEOUT_MS	120000
+
+static int start(struct tvm *vm, const struct bench_case *c, uint32_t n)
+{
+	struct hv_regs r;
+	int err;
+
+	tvm_load(vm, BENCH_LOAD_GPA, bench_guest_start, bench_guest_end);
+	err = tvm_set_mode(vm, 0, MODE_REAL,
+			   BENCH_LOAD_GPA + bench_guest_offset(c->entry));
+	if (!err)
+		err = hv_vcpu_get_regs(vm->h, vm->id, 0, &r);
+	if (!err) {
+		r.gpr[HV_RDI] = n;
+		err = hv_vcpu_set_regs(vm->h, vm->id, 0, &r);
+	}
+	if (err)
+		fprintf(stderr, PROG ": %s: cannot set up the vcpu: %s: %s\n",
+			c->name, hv_errmsg(vm->h), strerror(-err));
+	return err;
+}
+
+static int handle(struct tvm *vm, const struct hv_event *ev,
+		  struct bench_run *run, const char *name)
+{
+	int err;
+
+	if (ev->reason != HV_EXIT_REASON_IO || ev->dir != HV_DIR_WRITE) {
+		fprintf(stderr, PROG ": %s: unexpected %s exit at rip %#" PRIx64 "\n",
+			name, hv_exit_reason_name(ev->reason), ev->rip);
+		return -EPROTO;
+	}
+	if (ev->port == BENCH_IO_PORT) {
+		run->io_exits++;
+	} else if (ev->port == BENCH_MARK_PORT) {
+		err = bench_marker(run, ev->data, PROG);
+		if (err)
+			return err;
+	} else {
+		fprintf(stderr, PROG ": %s: OUT to unexpected port %#x\n",
+			name, ev->port);
+		return -EPROTO;
+	}
+	err = tvm_complete(vm, ev, 0);
+	if (err)
+		fprintf(stderr, PROG ": %s: vcpu-complete: %s: %s\n", name,
+			hv_errmsg(vm->h), strerror(-err));
+	return err;
+}
+
+/* hv counts the CPUID exits it handled in the kernel: all N of them. */
+static int check_cpuid_exits(struct tvm *vm, const struct bench_case *c,
+			     uint32_t n)
+{
+	uint64_t want = c->entry == bench_guest_cpuid ? n : 0;
+	struct hv_stats st;
+	int err;
+
+	err = hv_get_stats(vm->h, vm->id, &st);
+	if (err) {
+		fprintf(stderr, PROG ": %s: get-stats: %s: %s\n", c->name,
+			hv_errmsg(vm->h), strerror(-err));
+		return err;
+	}
+	if (st.exits[HV_STAT_CPUID] != want) {
+		fprintf(stderr, PROG ": %s: hv counted %" PRIu64
+			" cpuid exits, expected %" PRIu64 "\n",
+			c->name, st.exits[HV_STAT_CPUID], want);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int run_case(const struct bench_case *c, unsigned int rep, uint32_t n)
+{
+	struct bench_run run = { 0 };
+	struct hv_event ev;
+	struct tvm vm;
+	int err;
+
+	err = tvm_create(&vm, BENCH_MEM_SIZE, 1);
+	if (err) {
+		fprintf(stderr, PROG ": %s: cannot create a VM: %s\n",
+			c->name, strerror(-err));
+		return err;
+	}
+	err = start(&vm, c, n);
+	while (!err) {
+		err = tvm_next_exit(&vm, &ev, TIMEOUT_MS);
+		if (err) {
+			fprintf(stderr, PROG ": %s: waiting for an exit: %s: %s\n",
+				c->name, hv_errmsg(vm.h), strerror(-err));
+			break;
+		}
+		if (ev.reason == HV_EXIT_REASON_HLT)
+			break;
+		err = handle(&vm, &ev, &run, c->name);
+	}
+	if (!err)
+		err = bench_check_run(&run, c, n, PROG);
+	if (!err)
+		err = check_cpuid_exits(&vm, c, n);
+	if (!err)
+		bench_print_sample("hv", c, rep, n, &run);
+	tvm_destroy(&vm);
+	return err;
+}
+
+/* kvm_amd runs next and needs SVM off: hv switches it off with its last VM. */
+static int check_no_vms(void)
+{
+	struct hv_stats st;
+	struct hv *h;
+	int err;
+
+	err = hv_open(&h);
+	if (err) {
+		fprintf(stderr, PROG ": cannot open the hv family: %s\n",
+			strerror(-err));
+		return err;
+	}
+	err = hv_get_stats(h, 0, &st);
+	if (err)
+		fprintf(stderr, PROG ": get-stats: %s: %s\n", hv_errmsg(h),
+			strerror(-err));
+	else if (st.vms || st.threads)
+		fprintf(stderr, PROG ": %u VMs, %u vCPU threads left after closing their owners\n",
+			st.vms, st.threads);
+	hv_close(h);
+	return err ? err : (st.vms || st.threads) ? -EBUSY : 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int reps, rep, i;
+	uint32_t n;
+	int err;
+
+	if (bench_parse_args(argc, argv, PROG, &n, &reps))
+		return 2;
+	printf("info hv guest_fnv=%016" PRIx64 " guest_bytes=%td\n",
+	       bench_guest_hash(), bench_guest_end - bench_guest_start);
+	/* Cases interleaved, so that a slow phase of the machine hits all. */
+	for (rep = 0; rep < reps; rep++) {
+		for (i = 0; i < bench_nr_cases; i++) {
+			err = run_case(&bench_cases[i], rep, n);
+			if (err)
+				return 1;
+		}
+	}
+	return check_no_vms() ? 1 : 0;
+}

@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the exit benchmark's results into a table and a JSON file.
+
+  report.py [--json FILE] RESULTS_LOG
+
+RESULTS_LOG is what the benchmark's boot sent back over its results port
+(selftests/vm/run.py --mode bench): "# bench: " lines from bench-calib,
+hv-bench and kvm-bench (formats in bench/bench.h and bench/calib.c) among
+TAP and kernel-log lines. Under -icount shift=0 one emulated nanosecond is
+one emulated instruction, so each case's cost per exit is
+
+  (median time of the case - median time of the baseline) / N
+
+the instructions an exiting instruction costs beyond a NOP in the same
+loop, on the same hypervisor. Exit status 1 if a figure is missing (the
+benchmark did not run), whatever the figures are.
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "selftests", "vm"))
+import machines  # noqa: E402
+
+RUNNERS = ("hv", "kvm")
+CASES = {
+    "cpuid": "CPUID exit handled in the kernel",
+    "pio": "OUT exit answered by userspace",
+}
+PREFIX = "# bench: "
+KV = re.compile(r"(\w+)=(\S+)")
+TSC_MHZ = re.compile(r"tsc: Refined TSC clocksource calibration: "
+                     r"([\d.]+) MHz|tsc: Detected ([\d.]+) MHz")
+# What the guest kernel does on every entry, exit and return: part of
+# every figure, for hv and KVM alike.
+MITIGATION = re.compile(r"\] (Spectre V2|RETBleed|Speculative Return Stack "
+                        r"Overflow) ?: Mitigation: (.*)$")
+KERNEL = re.compile(r"\] Linux version (\S+)")
+
+
+def parse(text):
+    samples = {}        # (runner, case) -> [sample dict]
+    calib = []
+    info = {"mitigations": {}}
+    for raw in text.splitlines():
+        line = raw.rstrip("\r")
+        if line.startswith("# dmesg: "):
+            m = TSC_MHZ.search(line)
+            if m:
+                info["tsc_mhz"] = float(m.group(1) or m.group(2))
+            m = MITIGATION.search(line)
+            if m:
+                info["mitigations"][m.group(1)] = m.group(2)
+            m = KERNEL.search(line)
+            if m:
+                info["kernel"] = m.group(1)
+            continue
+        if not line.startswith(PREFIX):
+            continue
+        words = line[len(PREFIX):].split() or [""]
+        kv = dict(KV.findall(line))
+        try:
+            if words[0] == "sample" and len(words) >= 3:
+                s = {k: int(kv[k]) for k in ("rep", "n", "ns", "tsc", "io")}
+                samples.setdefault((words[1], words[2]), []).append(s)
+            elif words[0] == "calib":
+                calib.append({k: int(kv[k])
+                              for k in ("insns", "ns", "tsc", "intr")})
+        except (KeyError, ValueError):
+            raise SystemExit("report: malformed line in the results: %r"
+                             % line)
+        if words[0] == "info":
+            who = words[1] if len(words) > 1 and "=" not in words[1] else ""
+            for k, v in kv.items():
+                info[(who + "_" if who else "") + k] = v
+    return samples, calib, info
+
+
+def med(values):
+    return statistics.median(values)
+
+
+def qemu_version():
+    try:
+        out = subprocess.run(["qemu-system-x86_64", "--version"],
+                             capture_output=True, text=True).stdout
+    except OSError:
+        return None
+    return out.splitlines()[0] if out else None
+
+
+def figures(samples, calib, info):
+    """Everything the table and the JSON show; SystemExit if incomplete."""
+    missing = []
+    if not calib:
+        missing.append("calibration")
+    for r in RUNNERS:
+        for c in ("baseline",) + tuple(CASES):
+            if (r, c) not in samples:
+                missing.append("%s %s" % (r, c))
+    if missing:
+        raise SystemExit("report: no figures for: %s (see the TAP lines "
+                         "of the results log)" % ", ".join(missing))
+    ns = set(s["n"] for v in samples.values() for s in v)
+    if len(ns) != 1:
+        raise SystemExit("report: runs used different N: %s" % sorted(ns))
+    n = ns.pop()
+    reps = min(len(v) for v in samples.values())
+
+    insns = calib[0]["insns"]
+    mid = sorted(calib, key=lambda c: c["ns"])[(len(calib) - 1) // 2]
+    cal = {
+        "what": "userspace loop of DEC+JNZ timed in the emulated machine",
+        "instructions": insns,
+        "ns": [c["ns"] for c in calib],
+        "tsc": [c["tsc"] for c in calib],
+        "interrupts": [c["intr"] for c in calib],
+        "ns_per_instruction": med(c["ns"] for c in calib) / insns,
+        "tsc_per_instruction": med(c["tsc"] for c in calib) / insns,
+        "excess_ns_per_interrupt": ((mid["ns"] - insns) / mid["intr"]
+                                    if mid["intr"] else None),
+        "clocksource": info.get("clocksource"),
+        "tsc_mhz": info.get("tsc_mhz"),
+    }
+
+    def runner_figs(r, c):
+        v = samples[(r, c)]
+        return {"ns": [s["ns"] for s in v], "tsc": [s["tsc"] for s in v],
+                "ns_median": med(s["ns"] for s in v),
+                "tsc_median": med(s["tsc"] for s in v)}
+
+    base = {}
+    for r in RUNNERS:
+        b = runner_figs(r, "baseline")
+        b["ns_per_iteration"] = b["ns_median"] / n
+        b["what"] = ("the same loop with a NOP: 4 instructions per "
+                     "iteration, plus one marker round trip")
+        base[r] = b
+
+    cases = {}
+    for c, what in CASES.items():
+        e = {"what": what, "n": n, "repetitions": reps}
+        for r in RUNNERS:
+            f = runner_figs(r, c)
+            f["insns_per_exit"] = (f["ns_median"] -
+                                   base[r]["ns_median"]) / n
+            f["tsc_per_exit"] = (f["tsc_median"] -
+                                 base[r]["tsc_median"]) / n
+            e[r] = f
+        e["ratio_hv_kvm"] = (e["hv"]["insns_per_exit"] /
+                             e["kvm"]["insns_per_exit"])
+        e["baseline"] = {r: {"ns_median": base[r]["ns_median"],
+                             "ns_per_iteration": base[r]["ns_per_iteration"]}
+                         for r in RUNNERS}
+        e["calibration_ns_per_instruction"] = cal["ns_per_instruction"]
+        cases[c] = e
+
+    same = (info.get("hv_guest_fnv") is not None and
+            info.get("hv_guest_fnv") == info.get("kvm_guest_fnv"))
+    b = machines.BENCH
+    return {
+        "unit": "emulated instructions (= virtual ns under -icount shift=0)",
+        "machine": "%s: QEMU TCG -cpu %s -smp %d -icount %s" % (
+            b["machine"], machines.MACHINES[b["machine"]]["cpu"], b["smp"],
+            b["icount"]),
+        "qemu": qemu_version(),
+        "kernel": info.get("kernel"),
+        "mitigations": info["mitigations"],
+        "n": n,
+        "repetitions": reps,
+        "guest": {"fnv1a64": info.get("hv_guest_fnv"),
+                  "bytes": int(info.get("hv_guest_bytes", 0)),
+                  "same_for_both": same},
+        "calibration": cal,
+        "baseline": base,
+        "cases": cases,
+    }
+
+
+def spread(values):
+    lo, hi = min(values), max(values)
+    return "%.1f%%" % (100.0 * (hi - lo) / lo) if lo else "-"
+
+
+def table(f):
+    n = f["n"]
+    cal = f["calibration"]
+    out = ["",
+           "hv vs kvm_amd: %s" % f["machine"],
+           "N = %d iterations per run, median of %d runs; "
+           "unit: emulated instructions per exit" % (n, f["repetitions"]),
+           "",
+           "%-40s %10s %10s %8s" % ("case", "hv", "kvm", "hv/kvm")]
+    out.append("-" * len(out[-1]))
+    for c, e in f["cases"].items():
+        out.append("%-40s %10.0f %10.0f %8.2f"
+                   % ("%s: %s" % (c, e["what"]), e["hv"]["insns_per_exit"],
+                      e["kvm"]["insns_per_exit"], e["ratio_hv_kvm"]))
+    out += ["",
+            "%-40s %10.2f %10.2f" % (
+                "baseline: ns per NOP-loop iteration",
+                f["baseline"]["hv"]["ns_per_iteration"],
+                f["baseline"]["kvm"]["ns_per_iteration"]),
+            "%-40s %10s %10s" % (
+                "  (4 instructions + markers / N)", "", ""),
+            "%-40s %10s %10s" % (
+                "largest spread between runs",
+                max((spread(e["hv"]["ns"]) for e in f["cases"].values()),
+                    key=lambda s: float(s.rstrip("%"))),
+                max((spread(e["kvm"]["ns"]) for e in f["cases"].values()),
+                    key=lambda s: float(s.rstrip("%")))),
+            "%-40s %10s %10s" % (
+                "same guest bytes (FNV-1a)", f["guest"]["fnv1a64"],
+                "yes" if f["guest"]["same_for_both"] else "NO"),
+            "",
+            "calibration: %d instructions in userspace took %.0f ns "
+            "(%.4f ns/insn), %.0f TSC ticks (%.4f/insn)"
+            % (cal["instructions"], med(cal["ns"]),
+               cal["ns_per_instruction"], med(cal["tsc"]),
+               cal["tsc_per_instruction"]),
+            "  the excess is the %s interrupts taken meanwhile (%s ns "
+            "each); clocksource %s, TSC %s MHz" % (
+                "/".join(str(i) for i in cal["interrupts"]),
+                "%.0f" % cal["excess_ns_per_interrupt"]
+                if cal["excess_ns_per_interrupt"] else "?",
+                cal["clocksource"],
+                "%.3f" % cal["tsc_mhz"] if cal["tsc_mhz"] else "?"),
+            "guest kernel %s, mitigations: %s" % (
+                f["kernel"], "; ".join("%s: %s" % kv for kv in
+                                       f["mitigations"].items()) or "none"),
+            "hv/kvm below 1: hv spends fewer instructions per exit"]
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("results")
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    try:
+        with open(a.results, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    except OSError as e:
+        raise SystemExit("report: cannot read %s: %s" % (a.results,
+                                                         e.strerror))
+    f = figures(*parse(text))
+    print("\n".join(table(f)))
+    if a.json:
+        os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
+        with open(a.json + ".tmp", "w") as fh:
+            json.dump(f, fh, indent=2)
+            fh.write("\n")
+        os.replace(a.json + ".tmp", a.json)
+        print("report: figures in %s" % a.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
