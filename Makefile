@@ -33,19 +33,24 @@ SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIBHV_SRC	:= lib/libhv.c lib/objects.c lib/regs.c lib/names.c lib/modes.c
-CLI_SRC		:= cli/hvctl.c cli/cmd-info.c cli/output.c
-CLI_HDR		:= cli/hvctl.h cli/output.h
+CLI_SRC		:= cli/hvctl.c cli/cmd-info.c cli/cmd-vm.c cli/cmd-vcpu.c \
+		   cli/cmd-mem.c cli/cmd-run.c cli/cmd-batch.c cli/parse.c \
+		   cli/output.c
+CLI_HDR		:= cli/hvctl.h cli/output.h cli/parse.h
 MODULE_SRC	:= $(wildcard kmod/*.c kmod/*.h kmod/vmx/*.c kmod/vmx/*.h \
 		   kmod/svm/*.c kmod/svm/*.h kmod/uapi/*.h) Kbuild
 
 # Unit tests: name -> sources compiled directly into the test.
 UNIT_TESTS	:= test-l1d-policy test-decode test-output test-hvctl-args \
-		   test-libhv-parse
+		   test-hvctl-cmds test-hvctl-parse test-libhv-parse
 test-l1d-policy_SRC	:= kmod/tests/test-l1d-policy.c kmod/l1d_policy.c
 test-decode_SRC		:= kmod/tests/test-decode.c kmod/decode.c
 test-output_SRC		:= cli/tests/test-output.c cli/output.c
-test-hvctl-args_SRC	:= cli/tests/test-hvctl-args.c cli/hvctl.c \
-			   cli/cmd-info.c cli/output.c lib/names.c
+HVCTL_TEST_SRC		:= $(filter-out cli/hvctl.c,$(CLI_SRC)) cli/hvctl.c \
+			   cli/tests/fake-libhv.c lib/names.c lib/modes.c
+test-hvctl-args_SRC	:= cli/tests/test-hvctl-args.c $(HVCTL_TEST_SRC)
+test-hvctl-cmds_SRC	:= cli/tests/test-hvctl-cmds.c $(HVCTL_TEST_SRC)
+test-hvctl-parse_SRC	:= cli/tests/test-hvctl-parse.c cli/parse.c
 test-libhv-parse_SRC	:= lib/tests/test-libhv-parse.c $(LIBHV_SRC)
 
 MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-noept
@@ -123,11 +128,11 @@ selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted
 
 define unit_rule
 $(B)/unit/$(1): $$($(1)_SRC) $(CLI_HDR) lib/libhv.h kmod/uapi/hv.h kmod/l1d_policy.h \
-		kmod/decode.h
+		kmod/decode.h cli/tests/fake-libhv.h cli/tests/run-hvctl.h
 	@mkdir -p $(B)/unit
 	$(quiet) CCLD $$@
 	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \
-		-DUNIT_TEST \
+		-Icli/tests -DUNIT_TEST \
 		-o $$@ $$($(1)_SRC) -lcmocka $(NL_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))

@@ -10,15 +10,61 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "hvctl.h"
 #include "libhv.h"
+#include "parse.h"
 
 /* The first entry of an object is its default verb. */
 static const struct hvctl_cmd commands[] = {
 	{ "info", "show", cmd_info_show, "",
 	  "show the backend, hardware capabilities and mitigations" },
+	{ "vm", "list", cmd_vm_list, "",
+	  "list the VMs" },
+	{ "vm", "show", cmd_vm_show, "VM",
+	  "show a VM, its vCPUs, memory and exit counts" },
+	{ "vm", "create", cmd_vm_create, "[NAME] [options]",
+	  "create a VM (--vcpus N --mem SIZE ...)" },
+	{ "vm", "destroy", cmd_vm_destroy, "VM",
+	  "destroy a VM this hvctl created" },
+	{ "vm", "start", cmd_vm_start, "VM",
+	  "start or resume a VM" },
+	{ "vm", "pause", cmd_vm_pause, "VM",
+	  "pause a VM" },
+	{ "vm", "run", cmd_vm_run, "VM [options]",
+	  "run a VM, printing and answering its exits" },
+	{ "vcpu", "state", cmd_vcpu_state, "VM VCPU [options]",
+	  "show or change a stopped vCPU's registers" },
+	{ "mem", "list", cmd_mem_list, "VM",
+	  "list a VM's memory slots" },
+	{ "mem", "map", cmd_mem_map, "VM GPA SIZE",
+	  "give a VM new zeroed memory at GPA" },
+	{ "mem", "unmap", cmd_mem_unmap, "VM SLOT",
+	  "remove a memory slot" },
+	{ "mem", "read", cmd_mem_read, "VM GPA LEN",
+	  "read guest memory" },
+	{ "mem", "write", cmd_mem_write, "VM GPA HEX",
+	  "write bytes to guest memory" },
+	{ "mem", "load", cmd_mem_load, "VM GPA FILE",
+	  "copy a file into guest memory" },
+	{ "run", "file", cmd_run, "FILE [options]",
+	  "run a flat binary in a new VM, printing its exits" },
+	{ "batch", "file", cmd_batch, "FILE|-",
+	  "run hvctl commands from a file, one hvctl for all" },
 };
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/*
+ * "run" and "batch" take a file, not a verb: their single entry is the
+ * default, and a word after them is an argument.
+ */
+static bool verbless(const char *object)
+{
+	return !strcmp(object, "run") || !strcmp(object, "batch");
+}
 
 static void print_usage(FILE *f)
 {
@@ -33,9 +79,15 @@ static void print_usage(FILE *f)
 		"  -V, --version   print hvctl's version\n"
 		"  -h, --help      print this help\n\n"
 		"commands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-5s %-6s %-18s %s\n", commands[i].object,
-			commands[i].verb, commands[i].args, commands[i].help);
+	for (i = 0; i < NR_COMMANDS; i++)
+		fprintf(f, "  %-5s %-7s %-18s %s\n", commands[i].object,
+			verbless(commands[i].object) ? "" : commands[i].verb,
+			commands[i].args, commands[i].help);
+	fprintf(f,
+		"\nVM is a name or an id. Numbers are decimal or 0x hex; sizes take\n"
+		"K, M or G. A VM belongs to the hvctl that created it and is\n"
+		"destroyed when that hvctl exits: use 'run' or 'batch' to work\n"
+		"with one. See hvctl(8).\n");
 }
 
 static void prefix(struct hvctl *c)
@@ -135,18 +187,172 @@ int hvctl_connect(struct hvctl *c)
  */
 int hvctl_opts(struct hvctl *c, int argc, char **argv)
 {
-	int i;
+	return hvctl_args(c, argc, argv, NULL, NULL, 0, 0, "");
+}
+
+/**
+ * hvctl_args() - parse a command's options and positional arguments
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ * @opts: the command's options, ended by an entry with a NULL name; may
+ *	be NULL
+ * @pos: receives the positional arguments
+ * @min: fewest positional arguments
+ * @max: most positional arguments
+ * @usage: the command's arguments, for the error message
+ *
+ * -j/--json and -p/--pretty are accepted everywhere.
+ *
+ * Return: HVCTL_OK, HVCTL_USAGE (printed), or what an @each callback
+ * returned.
+ */
+int hvctl_args(struct hvctl *c, int argc, char **argv,
+	       const struct hvctl_opt *opts, const char **pos, int min,
+	       int max, const char *usage)
+{
+	int i, n = 0, ret;
 
 	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+		const struct hvctl_opt *o = NULL, *p;
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
 			c->json = true;
-		else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
+			continue;
+		}
+		if (!strcmp(a, "-p") || !strcmp(a, "--pretty")) {
 			c->pretty = true;
-		else if (argv[i][0] == '-')
-			return hvctl_usage(c, "unknown option '%s'", argv[i]);
-		else
-			return hvctl_usage(c, "unexpected argument '%s'", argv[i]);
+			continue;
+		}
+		if (a[0] != '-' || !a[1]) {
+			if (n == max && !*usage)
+				return hvctl_usage(c, "unexpected argument '%s'",
+						   a);
+			if (n == max)
+				return hvctl_usage(c, "unexpected argument '%s' (usage: %s)",
+						   a, usage);
+			pos[n++] = a;
+			continue;
+		}
+		for (p = opts; p && p->name; p++)
+			if (!strcmp(p->name, a))
+				o = p;
+		if (!o)
+			return hvctl_usage(c, "unknown option '%s'", a);
+		if (o->flag) {
+			*o->flag = true;
+			continue;
+		}
+		if (++i == argc)
+			return hvctl_usage(c, "option '%s' needs a value", a);
+		if (o->each) {
+			ret = o->each(c, argv[i], o->arg);
+			if (ret)
+				return ret;
+		} else {
+			*o->value = argv[i];
+		}
 	}
+	if (n < min)
+		return hvctl_usage(c, "missing arguments (usage: %s)", usage);
+	return HVCTL_OK;
+}
+
+/**
+ * hvctl_number() - parse a number the user gave, or say what is wrong
+ * @c: the run context
+ * @what: what it is, for the message ("GPA", "--vcpus")
+ * @s: the text
+ * @v: receives the value
+ *
+ * Return: HVCTL_OK or HVCTL_USAGE.
+ */
+int hvctl_number(struct hvctl *c, const char *what, const char *s,
+		 uint64_t *v)
+{
+	int err = parse_u64(s, v);
+
+	if (err)
+		return hvctl_usage(c, "%s '%s' is not a %s", what, s,
+				   err == -ERANGE ? "64-bit number" :
+				   "number (decimal or 0x hex)");
+	return HVCTL_OK;
+}
+
+/**
+ * hvctl_size() - parse a size the user gave, or say what is wrong
+ * @c: the run context
+ * @what: what it is, for the message
+ * @s: the text
+ * @v: receives the bytes
+ *
+ * Return: HVCTL_OK or HVCTL_USAGE.
+ */
+int hvctl_size(struct hvctl *c, const char *what, const char *s,
+	       uint64_t *v)
+{
+	if (parse_size(s, v))
+		return hvctl_usage(c, "%s '%s' is not a size (e.g. 4096, 64K, 2M, 1G)",
+				   what, s);
+	return HVCTL_OK;
+}
+
+/**
+ * hvctl_vm_ref() - the id of the VM a user named
+ * @c: the run context (connected)
+ * @ref: a VM id, or a name (names are never all digits)
+ * @id: receives the id
+ *
+ * Return: HVCTL_OK, or HVCTL_FAIL after printing why.
+ */
+int hvctl_vm_ref(struct hvctl *c, const char *ref, uint32_t *id)
+{
+	struct hv_vm_info info;
+	uint32_t n;
+	int err;
+
+	if (!parse_u32(ref, &n)) {
+		*id = n;
+		return HVCTL_OK;
+	}
+	err = hv_vm_get(c->h, 0, ref, &info);
+	if (err)
+		return hvctl_fail(c, err, "VM '%s': %s", ref,
+				  *hv_errmsg(c->h) ? hv_errmsg(c->h) :
+				  "cannot look it up");
+	*id = info.id;
+	return HVCTL_OK;
+}
+
+/**
+ * hvctl_ram() - zeroed memory hvctl can give a VM
+ * @c: the run context
+ * @size: bytes (page-aligned)
+ * @mem: receives the mapping; it lives until hvctl exits
+ *
+ * A memfd mapped shared: what hv expects of guest RAM.
+ *
+ * Return: HVCTL_OK, or HVCTL_FAIL after printing why.
+ */
+int hvctl_ram(struct hvctl *c, uint64_t size, void **mem)
+{
+	int fd = memfd_create("hvctl-guest", MFD_CLOEXEC);
+	void *p;
+
+	if (fd < 0)
+		return hvctl_fail(c, -errno, "cannot create guest memory");
+	if (ftruncate(fd, size)) {
+		close(fd);
+		return hvctl_fail(c, -errno, "cannot size guest memory to %llu bytes",
+				  (unsigned long long)size);
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return hvctl_fail(c, -errno, "cannot map %llu bytes of guest memory",
+				  (unsigned long long)size);
+	*mem = p;
 	return HVCTL_OK;
 }
 
@@ -156,7 +362,7 @@ static const struct hvctl_cmd *find(const char *object, const char *verb,
 	size_t i;
 
 	*object_known = false;
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (i = 0; i < NR_COMMANDS; i++) {
 		if (strcmp(commands[i].object, object))
 			continue;
 		*object_known = true;
@@ -164,6 +370,38 @@ static const struct hvctl_cmd *find(const char *object, const char *verb,
 			return &commands[i];
 	}
 	return NULL;
+}
+
+/**
+ * hvctl_dispatch() - run one command: object, verb and arguments
+ * @c: the run context; its connection is kept for the next command
+ * @argc: words
+ * @argv: the words, starting with the object
+ *
+ * Return: the exit code: HVCTL_OK, HVCTL_FAIL or HVCTL_USAGE.
+ */
+int hvctl_dispatch(struct hvctl *c, int argc, char **argv)
+{
+	const struct hvctl_cmd *cmd;
+	const char *object, *verb = NULL;
+	bool known;
+	int i = 0;
+
+	c->object = NULL;
+	c->verb = NULL;
+	if (argc < 1)
+		return hvctl_usage(c, "no command given");
+	object = argv[i++];
+	if (!verbless(object) && i < argc && argv[i][0] != '-')
+		verb = argv[i++];
+	cmd = find(object, verb, &known);
+	if (!known)
+		return hvctl_usage(c, "unknown object '%s'", object);
+	c->object = object;
+	if (!cmd)
+		return hvctl_usage(c, "unknown verb '%s'", verb);
+	c->verb = verbless(object) ? NULL : cmd->verb;
+	return cmd->fn(c, argc - i, argv + i);
 }
 
 /**
@@ -185,9 +423,6 @@ int hvctl_main(int argc, char **argv, FILE *out, FILE *err)
 		{}
 	};
 	struct hvctl c = { .out = out, .err = err };
-	const struct hvctl_cmd *cmd;
-	const char *object, *verb = NULL;
-	bool known;
 	int opt, ret;
 
 	optind = 0;
@@ -217,18 +452,7 @@ int hvctl_main(int argc, char **argv, FILE *out, FILE *err)
 		print_usage(out);
 		return HVCTL_OK;
 	}
-
-	object = argv[optind++];
-	if (optind < argc && argv[optind][0] != '-')
-		verb = argv[optind++];
-	cmd = find(object, verb, &known);
-	if (!known)
-		return hvctl_usage(&c, "unknown object '%s'", object);
-	c.object = object;
-	if (!cmd)
-		return hvctl_usage(&c, "unknown verb '%s'", verb);
-	c.verb = cmd->verb;
-	ret = cmd->fn(&c, argc - optind, argv + optind);
+	ret = hvctl_dispatch(&c, argc - optind, argv + optind);
 	hv_close(c.h);
 	return ret;
 }

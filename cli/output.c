@@ -252,6 +252,23 @@ void out_u64(struct out *o, const char *key, uint64_t val)
 }
 
 /**
+ * out_hex() - an address or register: 0x-prefixed hex in both forms
+ * @o: the writer
+ * @key: the member's key (NULL in arrays)
+ * @val: the value
+ *
+ * JSON carries it as a string: 64-bit values do not survive JSON
+ * readers that hold numbers as doubles.
+ */
+void out_hex(struct out *o, const char *key, uint64_t val)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)val);
+	out_str(o, key, buf);
+}
+
+/**
  * out_bool() - a boolean member (text: yes/no)
  * @o: the writer
  * @key: the member's key

@@ -28,6 +28,7 @@ void out_begin_array(struct out *o, const char *key);
 void out_end_array(struct out *o);
 void out_str(struct out *o, const char *key, const char *val);
 void out_u64(struct out *o, const char *key, uint64_t val);
+void out_hex(struct out *o, const char *key, uint64_t val);
 void out_bool(struct out *o, const char *key, bool val);
 void out_flags(struct out *o, const char *key, uint64_t flags,
 	       const char *const *names, unsigned int count);

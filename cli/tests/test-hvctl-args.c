@@ -13,110 +13,15 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fake-libhv.h"
 #include "hvctl.h"
-#include "libhv.h"
 
-/* ---- fake libhv ---- */
-
-static int fake_open_err;
-static int fake_info_err;
-static const char *fake_errmsg = "";
-static int fake_opened;
-
-struct hv {
-	int unused;
-};
-
-int hv_open(struct hv **out)
-{
-	static struct hv h;
-
-	if (fake_open_err)
-		return fake_open_err;
-	fake_opened++;
-	*out = &h;
-	return 0;
-}
-
-void hv_close(struct hv *h)
-{
-	if (h)
-		fake_opened--;
-}
-
-const char *hv_errmsg(const struct hv *h)
-{
-	return fake_errmsg;
-}
-
-int hv_get_info(struct hv *h, struct hv_info *info)
-{
-	if (fake_info_err)
-		return fake_info_err;
-	memset(info, 0, sizeof(*info));
-	info->backend = HV_BACKEND_SVM;
-	strcpy(info->version, "1.2.3");
-	info->caps = HV_CAP_NPT | HV_CAP_NRIP_SAVE;
-	info->tlb_tags = 15;
-	info->hw_revision = 1;
-	info->l1tf = HV_L1TF_NOT_AFFECTED;
-	info->l1d_flush_mode = HV_L1D_FLUSH_MODE_AUTO;
-	info->l1d_flush = HV_L1D_FLUSH_MODE_NEVER;
-	info->l1d_flush_method = HV_L1D_FLUSH_METHOD_NONE;
-	strcpy(info->l1d_flush_reason, "cpu is not affected by L1TF");
-	info->mitigations = HV_MITIGATION_RSB_FILL | HV_MITIGATION_SPEC_CTRL;
-	info->max_vms = 64;
-	info->max_vcpus = 64;
-	info->max_mem = 68719476736ULL;
-	return 0;
-}
-
-/* ---- harness ---- */
-
-struct run {
-	int code;
-	char *out;
-	char *err;
-};
-
-static struct run run(int argc, const char **args)
-{
-	char *argv[16];
-	struct run r;
-	size_t ol, el;
-	FILE *out = open_memstream(&r.out, &ol);
-	FILE *err = open_memstream(&r.err, &el);
-	int i;
-
-	argv[0] = "hvctl";
-	for (i = 0; i < argc; i++)
-		argv[i + 1] = (char *)args[i];
-	argv[argc + 1] = NULL;
-	r.code = hvctl_main(argc + 1, argv, out, err);
-	fclose(out);
-	fclose(err);
-	return r;
-}
-
-#define RUN(...)							\
-	({								\
-		const char *a_[] = { __VA_ARGS__ };			\
-		run(sizeof(a_) / sizeof(a_[0]), a_);			\
-	})
+#include "run-hvctl.h"
 
 static int reset(void **state)
 {
-	fake_open_err = 0;
-	fake_info_err = 0;
-	fake_errmsg = "";
-	fake_opened = 0;
+	fake_reset();
 	return 0;
-}
-
-static void free_run(struct run *r)
-{
-	free(r->out);
-	free(r->err);
 }
 
 static void no_command_is_a_usage_error(void **state)
@@ -162,7 +67,7 @@ static void unknown_object_verb_and_options(void **state)
 	assert_string_equal("hvctl: unknown option '-x'\nTry 'hvctl help'.\n",
 			    r.err);
 	free_run(&r);
-	assert_int_equal(0, fake_opened);
+	assert_int_equal(0, fake.opened);
 }
 
 static void help_and_version_succeed(void **state)
@@ -185,7 +90,7 @@ static void module_absent_says_how_to_load_it(void **state)
 {
 	struct run r;
 
-	fake_open_err = -ENOENT;
+	fake.open_err = -ENOENT;
 	r = RUN("info");
 	assert_int_equal(HVCTL_FAIL, r.code);
 	assert_string_equal("", r.out);
@@ -198,20 +103,21 @@ static void kernel_message_is_shown_with_strerror(void **state)
 {
 	struct run r;
 
-	fake_info_err = -EPERM;
-	fake_errmsg = "not the owner";
+	fake.fail_fn = "hv_get_info";
+	fake.fail_err = -EPERM;
+	fake.errmsg = "not the owner";
 	r = RUN("info");
 	assert_int_equal(HVCTL_FAIL, r.code);
 	assert_string_equal("hvctl: info show: not the owner: Operation not permitted\n",
 			    r.err);
 	free_run(&r);
 
-	fake_errmsg = "";
+	fake.errmsg = "";
 	r = RUN("info");
 	assert_string_equal("hvctl: info show: get-info failed: Operation not permitted\n",
 			    r.err);
 	free_run(&r);
-	assert_int_equal(0, fake_opened);
+	assert_int_equal(0, fake.opened);
 }
 
 static void info_text(void **state)
@@ -238,7 +144,7 @@ static void info_text(void **state)
 			    "  mem per vm:     68719476736\n", r.out);
 	assert_string_equal("", r.err);
 	free_run(&r);
-	assert_int_equal(0, fake_opened);
+	assert_int_equal(0, fake.opened);
 }
 
 static void info_json_global_and_local_flag(void **state)

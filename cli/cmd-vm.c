@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvctl vm: list, show, create, destroy, start, pause and run VMs. A VM
+ * belongs to the netlink socket that created it, so one hvctl process
+ * owns what it creates and the VM goes away when that process exits;
+ * "hvctl batch" runs several commands in one process.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hvctl.h"
+#include "libhv.h"
+#include "output.h"
+#include "parse.h"
+
+static const char *const exit_names[] = {
+	"total", "cpuid", "msr", "hlt", "npf", "intr", "io", "mmio", "other",
+};
+
+static const char *msr_policy_name(uint32_t policy)
+{
+	return policy == HV_MSR_POLICY_EXIT ? "exit" : "gp";
+}
+
+static void print_vm_fields(struct out *o, const struct hv_vm_info *vm)
+{
+	out_u64(o, "id", vm->id);
+	out_str(o, "name", vm->name);
+	out_str(o, "state", hv_vm_state_name(vm->state));
+	out_u64(o, "owner", vm->owner);
+	out_u64(o, "vcpus", vm->nr_vcpus);
+	out_u64(o, "max_vcpus", vm->max_vcpus);
+	out_u64(o, "mem", vm->mem_size);
+	out_u64(o, "max_mem", vm->max_mem);
+	out_str(o, "unknown_msr", msr_policy_name(vm->unknown_msr));
+	if (vm->crash_reason[0])
+		out_str(o, "crash_reason", vm->crash_reason);
+}
+
+/* Text: "vcpu_0:" headings; JSON: an array of objects. */
+static void begin_item(struct out *o, const char *kind, uint32_t n)
+{
+	char key[32];
+
+	if (o->json) {
+		out_begin_object(o, NULL);
+		return;
+	}
+	snprintf(key, sizeof(key), "%s_%u", kind, n);
+	out_begin_object(o, key);
+}
+
+static void begin_list(struct out *o, const char *key)
+{
+	if (o->json)
+		out_begin_array(o, key);
+}
+
+static void end_list(struct out *o)
+{
+	if (o->json)
+		out_end_array(o);
+}
+
+/**
+ * cmd_vm_show() - hvctl vm show VM
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_vm_show(struct hvctl *c, int argc, char **argv)
+{
+	struct hv_vcpu_info *vcpus = NULL;
+	struct hv_slot_info *slots = NULL;
+	struct hv_vm_info vm;
+	struct hv_stats st;
+	const char *pos[1];
+	size_t nv = 0, ns = 0, i;
+	struct out o;
+	uint32_t id;
+	int ret;
+
+	ret = hvctl_args(c, argc, argv, NULL, pos, 1, 1, "vm show VM");
+	if (!ret)
+		ret = hvctl_connect(c);
+	if (!ret)
+		ret = hvctl_vm_ref(c, pos[0], &id);
+	if (ret)
+		return ret;
+	ret = hv_vm_get(c->h, id, NULL, &vm);
+	if (ret)
+		return hvctl_fail_request(c, ret, "vm-get failed");
+	ret = hv_vcpu_list(c->h, id, &vcpus, &nv);
+	if (!ret)
+		ret = hv_mem_list(c->h, id, &slots, &ns);
+	if (!ret)
+		ret = hv_get_stats(c->h, id, &st);
+	if (ret) {
+		free(vcpus);
+		free(slots);
+		return hvctl_fail_request(c, ret, "cannot read the VM");
+	}
+
+	out_init(&o, c->out, c->json, c->pretty);
+	out_begin_object(&o, NULL);
+	print_vm_fields(&o, &vm);
+	begin_list(&o, "vcpu_list");
+	for (i = 0; i < nv; i++) {
+		begin_item(&o, "vcpu", vcpus[i].id);
+		if (o.json)
+			out_u64(&o, "id", vcpus[i].id);
+		out_str(&o, "state", hv_vcpu_state_name(vcpus[i].state));
+		out_u64(&o, "exits", vcpus[i].exits);
+		out_u64(&o, "thread", vcpus[i].thread);
+		out_end_object(&o);
+	}
+	end_list(&o);
+	begin_list(&o, "slot_list");
+	for (i = 0; i < ns; i++) {
+		begin_item(&o, "slot", slots[i].slot);
+		if (o.json)
+			out_u64(&o, "id", slots[i].slot);
+		out_hex(&o, "gpa", slots[i].gpa);
+		out_u64(&o, "size", slots[i].size);
+		out_bool(&o, "readonly",
+			 slots[i].flags & HV_MEM_FLAGS_READONLY);
+		out_end_object(&o);
+	}
+	end_list(&o);
+	out_begin_object(&o, "exits");
+	for (i = 0; i < sizeof(exit_names) / sizeof(exit_names[0]); i++)
+		out_u64(&o, exit_names[i], st.exits[i]);
+	out_end_object(&o);
+	out_end_object(&o);
+	out_end(&o);
+	free(vcpus);
+	free(slots);
+	return HVCTL_OK;
+}
+
+/**
+ * cmd_vm_list() - hvctl vm list
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_vm_list(struct hvctl *c, int argc, char **argv)
+{
+	struct hv_vm_info *vms;
+	struct out o;
+	size_t n, i;
+	int ret;
+
+	ret = hvctl_opts(c, argc, argv);
+	if (!ret)
+		ret = hvctl_connect(c);
+	if (ret)
+		return ret;
+	ret = hv_vm_list(c->h, &vms, &n);
+	if (ret)
+		return hvctl_fail_request(c, ret, "vm-get dump failed");
+	if (c->json) {
+		out_init(&o, c->out, true, c->pretty);
+		out_begin_array(&o, NULL);
+		for (i = 0; i < n; i++) {
+			out_begin_object(&o, NULL);
+			print_vm_fields(&o, &vms[i]);
+			out_end_object(&o);
+		}
+		out_end_array(&o);
+		out_end(&o);
+	} else {
+		fprintf(c->out, "%-6s %-20s %-8s %5s %12s %10s\n", "ID", "NAME",
+			"STATE", "VCPUS", "MEM", "OWNER");
+		for (i = 0; i < n; i++)
+			fprintf(c->out, "%-6u %-20s %-8s %5u %12llu %10u\n",
+				vms[i].id, vms[i].name,
+				hv_vm_state_name(vms[i].state), vms[i].nr_vcpus,
+				(unsigned long long)vms[i].mem_size,
+				vms[i].owner);
+	}
+	free(vms);
+	return HVCTL_OK;
+}
+
+/**
+ * cmd_vm_create() - hvctl vm create [NAME] [--vcpus N] [--mem SIZE]
+ *	[--max-vcpus N] [--max-mem SIZE] [--unknown-msr gp|exit]
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * --mem gives the VM that much zeroed RAM at guest-physical 0, from a
+ * memfd of this hvctl.
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_vm_create(struct hvctl *c, int argc, char **argv)
+{
+	const char *vcpus_s = "1", *mem_s = NULL, *maxv_s = NULL,
+		   *maxm_s = NULL, *msr_s = NULL, *pos[1] = { NULL };
+	const struct hvctl_opt opts[] = {
+		HVCTL_OPT("--vcpus", &vcpus_s),
+		HVCTL_OPT("--mem", &mem_s),
+		HVCTL_OPT("--max-vcpus", &maxv_s),
+		HVCTL_OPT("--max-mem", &maxm_s),
+		HVCTL_OPT("--unknown-msr", &msr_s),
+		HVCTL_OPT_END
+	};
+	struct hv_vm_opts vo = { 0 };
+	uint64_t nr, mem = 0, v;
+	struct hv_vm_info vm;
+	void *ram;
+	char id[16];
+	char *show[] = { id };
+	int ret, err;
+
+	ret = hvctl_args(c, argc, argv, opts, pos, 0, 1,
+			 "vm create [NAME] [--vcpus N] [--mem SIZE] [--max-vcpus N] [--max-mem SIZE] [--unknown-msr gp|exit]");
+	if (!ret)
+		ret = hvctl_number(c, "--vcpus", vcpus_s, &nr);
+	if (!ret && mem_s)
+		ret = hvctl_size(c, "--mem", mem_s, &mem);
+	if (!ret && maxm_s)
+		ret = hvctl_size(c, "--max-mem", maxm_s, &vo.max_mem);
+	if (!ret && maxv_s)
+		ret = hvctl_number(c, "--max-vcpus", maxv_s, &v);
+	if (ret)
+		return ret;
+	if (maxv_s) {
+		if (!v || v > UINT32_MAX)
+			return hvctl_usage(c, "--max-vcpus must be between 1 and 4294967295");
+		vo.max_vcpus = v;
+	}
+	if (msr_s && !strcmp(msr_s, "exit"))
+		vo.unknown_msr = HV_MSR_POLICY_EXIT;
+	else if (msr_s && strcmp(msr_s, "gp"))
+		return hvctl_usage(c, "--unknown-msr takes gp or exit, not '%s'",
+				   msr_s);
+	if (mem % 4096)
+		return hvctl_usage(c, "--mem must be a multiple of 4K");
+	if (nr > 1024)
+		return hvctl_usage(c, "--vcpus %llu is more than a VM can have",
+				   (unsigned long long)nr);
+	vo.name = pos[0];
+
+	ret = hvctl_connect(c);
+	if (ret)
+		return ret;
+	err = hv_vm_new(c->h, &vo, &vm);
+	if (err)
+		return hvctl_fail_request(c, err, "vm-new failed");
+	for (v = 0; v < nr; v++) {
+		err = hv_vcpu_new(c->h, vm.id, NULL);
+		if (err) {
+			ret = hvctl_fail_request(c, err, "vcpu-new failed");
+			goto undo;
+		}
+	}
+	if (mem) {
+		ret = hvctl_ram(c, mem, &ram);
+		if (ret)
+			goto undo;
+		err = hv_mem_map(c->h, vm.id, 0, mem, ram, 0, NULL);
+		if (err) {
+			ret = hvctl_fail_request(c, err, "mem-map failed");
+			goto undo;
+		}
+	}
+	if (!c->batch)
+		fprintf(c->err,
+			"hvctl: vm create: note: VM %u lives as long as this hvctl; use 'hvctl batch' or 'hvctl run' to use it\n",
+			vm.id);
+	snprintf(id, sizeof(id), "%u", vm.id);
+	return cmd_vm_show(c, 1, show);
+undo:
+	hv_vm_del(c->h, vm.id);
+	return ret;
+}
+
+/* The VM named by the only argument; its id in *id. */
+static int one_vm(struct hvctl *c, int argc, char **argv, const char *usage,
+		  uint32_t *id)
+{
+	const char *pos[1];
+	int ret;
+
+	ret = hvctl_args(c, argc, argv, NULL, pos, 1, 1, usage);
+	if (!ret)
+		ret = hvctl_connect(c);
+	if (!ret)
+		ret = hvctl_vm_ref(c, pos[0], id);
+	return ret;
+}
+
+/**
+ * cmd_vm_destroy() - hvctl vm destroy VM
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_vm_destroy(struct hvctl *c, int argc, char **argv)
+{
+	uint32_t id;
+	int ret = one_vm(c, argc, argv, "vm destroy VM", &id);
+
+	if (ret)
+		return ret;
+	ret = hv_vm_del(c->h, id);
+	return ret ? hvctl_fail_request(c, ret, "vm-del failed") : HVCTL_OK;
+}
+
+/**
+ * cmd_vm_start() - hvctl vm start VM
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_vm_start(struct hvctl *c, int argc, char **argv)
+{
+	uint32_t id;
+	int ret = one_vm(c, argc, argv, "vm start VM", &id);
+
+	if (ret)
+		return ret;
+	ret = hv_vm_start(c->h, id);
+	return ret ? hvctl_fail_request(c, ret, "vm-start failed") : HVCTL_OK;
+}
+
+/**
+ * cmd_vm_pause() - hvctl vm pause VM
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_vm_pause(struct hvctl *c, int argc, char **argv)
+{
+	uint32_t id;
+	int ret = one_vm(c, argc, argv, "vm pause VM", &id);
+
+	if (ret)
+		return ret;
+	ret = hv_vm_pause(c->h, id);
+	return ret ? hvctl_fail_request(c, ret, "vm-pause failed") : HVCTL_OK;
+}
+
+/**
+ * cmd_vm_run() - hvctl vm run VM [--exit-port PORT] [--max-exits N]
+ *	[--read-value V]
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_vm_run(struct hvctl *c, int argc, char **argv)
+{
+	const char *port_s = NULL, *max_s = NULL, *read_s = NULL, *pos[1];
+	const struct hvctl_opt opts[] = {
+		HVCTL_OPT("--exit-port", &port_s),
+		HVCTL_OPT("--max-exits", &max_s),
+		HVCTL_OPT("--read-value", &read_s),
+		HVCTL_OPT_END
+	};
+	struct hvctl_run_opts ro;
+	struct hv_vm_info vm;
+	uint32_t id;
+	int ret;
+
+	ret = hvctl_args(c, argc, argv, opts, pos, 1, 1,
+			 "vm run VM [--exit-port PORT] [--max-exits N] [--read-value V]");
+	if (!ret)
+		ret = hvctl_run_opts_parse(c, port_s, max_s, read_s, &ro);
+	if (!ret)
+		ret = hvctl_connect(c);
+	if (!ret)
+		ret = hvctl_vm_ref(c, pos[0], &id);
+	if (ret)
+		return ret;
+	ret = hv_vm_get(c->h, id, NULL, &vm);
+	if (ret)
+		return hvctl_fail_request(c, ret, "vm-get failed");
+	return hvctl_run_vm(c, id, vm.nr_vcpus, &ro);
+}
