@@ -38,7 +38,8 @@ CLI_SRC		:= cli/hvctl.c cli/cmd-info.c cli/cmd-vm.c cli/cmd-vcpu.c \
 		   cli/output.c
 CLI_HDR		:= cli/hvctl.h cli/output.h cli/parse.h
 MODULE_SRC	:= $(wildcard kmod/*.c kmod/*.h kmod/vmx/*.c kmod/vmx/*.h \
-		   kmod/svm/*.c kmod/svm/*.h kmod/uapi/*.h) Kbuild
+		   kmod/vmx/*.S kmod/svm/*.c kmod/svm/*.h kmod/svm/*.S \
+		   kmod/uapi/*.h) Kbuild
 
 # Unit tests: name -> sources compiled directly into the test.
 UNIT_TESTS	:= test-l1d-policy test-decode test-output test-hvctl-args \
