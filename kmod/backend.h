@@ -66,18 +66,18 @@ struct hv_npt_format {
  *	SVM on. On refusal it sets @why to a static lowercase sentence naming
  *	the cause (and the remedy when there is one), unless the CPU simply
  *	lacks the extension, in which case @why is left NULL.
- *	Return: 0 if usable; -ENODEV if the CPU lacks the extension or cannot
+ *	Returns 0 if usable; -ENODEV if the CPU lacks the extension or cannot
  *	run hv with it; -ENOMEM if memory for the per-CPU comparison could not
  *	be allocated.
  * @setup: allocate module-wide state after a successful probe (per-CPU
  *	areas, permission bitmaps). Process context, may sleep, no locks.
- *	Return: 0 or -ENOMEM.
+ *	Returns 0 or -ENOMEM.
  * @unsetup: free what @setup allocated; called at module exit, after
  *	@hw_disable ran on every CPU. Process context.
  * @hw_enable: switch virtualization on for the calling CPU. Called from
  *	the CPU-hotplug online callback of the CPU itself (may sleep, but
  *	stays on that CPU) when the first VM is created and for CPUs that
- *	come online while VMs exist. Return: 0; -EBUSY if another hypervisor
+ *	come online while VMs exist. Returns 0; -EBUSY if another hypervisor
  *	already owns the extension on this CPU (@why names the cause and the
  *	remedy in the log); -EIO if the hardware refused.
  * @hw_disable: switch virtualization off for the calling CPU (hotplug
@@ -87,13 +87,13 @@ struct hv_npt_format {
  *
  * @vm_init: set up the backend's part of a new VM (the core has set up the
  *	nested page-table root in vm->npt). Process context, may sleep, VM
- *	not visible yet. Return: 0 or -ENOMEM.
+ *	not visible yet. Returns 0 or -ENOMEM.
  * @vm_destroy: free the backend's part of a VM; all its vCPUs are freed.
  *	Optional. Process context.
  *
  * @vcpu_create: set up a new vCPU in the architectural RESET state
  *	(real mode at F000:FFF0 as after INIT, SDM Vol. 3A 10.1.1).
- *	Process context, may sleep, vm->lock held. Return: 0 or -ENOMEM.
+ *	Process context, may sleep, vm->lock held. Returns 0 or -ENOMEM.
  * @vcpu_free: free what @vcpu_create allocated; the vCPU's thread is gone.
  *	Process context.
  * @vcpu_load: the vCPU is about to run on the current CPU. Preemption is
@@ -111,14 +111,14 @@ struct hv_npt_format {
  *	come from the core's copy). The vCPU is not running. May be called
  *	from the vCPU thread or, with the vCPU parked, from a netlink handler.
  * @set_regs: load the whole architectural state. Same context as
- *	@get_regs. Return: 0; -EINVAL with @why set if a value is one the
+ *	@get_regs. Returns 0; -EINVAL with @why set if a value is one the
  *	hardware would refuse (reserved bits, inconsistent modes).
  * @get_rflags: RFLAGS of a vCPU that is not in guest mode.
  * @set_rflags: change RFLAGS of a vCPU that is not in guest mode.
  * @get_msr: read an MSR the backend keeps for the guest (EFER, PAT, the
  *	SYSCALL/SYSENTER MSRs, KERNEL_GS_BASE, TSC). The vCPU thread, guest
- *	not running. Return: 0, or -ENOENT for an MSR it does not keep.
- * @set_msr: write such an MSR. Return: 0; -ENOENT as for @get_msr;
+ *	not running. Returns 0, or -ENOENT for an MSR it does not keep.
+ * @set_msr: write such an MSR. Returns 0; -ENOENT as for @get_msr;
  *	-EINVAL if the value is one the CPU would refuse with #GP.
  * @flush_tlb: drop the guest's cached translations on the next entry
  *	(after nested page-table entries were zapped). Called from the vCPU

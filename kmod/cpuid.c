@@ -28,12 +28,16 @@ struct leaf_mask {
  */
 static const struct leaf_mask masks[] = {
 	{ 0x1, ~0u, 0x0000ffff, 0x42da2203, 0x078ba97f },
-	/* Leaf 7.0 EBX: FSGSBASE, BMI1, SMEP, BMI2, ERMS, INVPCID, RDSEED,
-	 * ADX, SMAP, CLFLUSHOPT, CLWB, SHA. ECX: UMIP, MOVDIRI, MOVDIR64B. */
+	/*
+	 * Leaf 7.0 EBX: FSGSBASE, BMI1, SMEP, BMI2, ERMS, INVPCID, RDSEED,
+	 * ADX, SMAP, CLFLUSHOPT, CLWB, SHA. ECX: UMIP, MOVDIRI, MOVDIR64B.
+	 */
 	{ 0x7, 0, 0x219c0789, 0x18000004, 0 },
-	/* 0x80000001 ECX: LAHF, ABM, SSE4A, MisAlignSse, 3DNowPrefetch, TBM.
+	/*
+	 * 0x80000001 ECX: LAHF, ABM, SSE4A, MisAlignSse, 3DNowPrefetch, TBM.
 	 * EDX: as leaf 1 without APIC/MTRR/MCE/MCA, plus SYSCALL, NX,
-	 * MmxExt, FFXSR, Page1GB, LM, 3DNow; no RDTSCP. */
+	 * MmxExt, FFXSR, Page1GB, LM, 3DNow; no RDTSCP.
+	 */
 	{ 0x80000001, ~0u, 0, 0x002001e1, 0xe7d3a97f },
 	{ 0x80000007, 0, 0, 0, 0x00000100 },	/* invariant TSC */
 	{ 0x80000008, 0x0000ffff, 0, 0, 0 },	/* address sizes */

@@ -143,9 +143,9 @@ static int decode_modrm(struct cursor *c, struct hv_insn *insn, u8 rex,
 		/* SDM Vol. 2, 2.2.1.6: RIP-relative only in 64-bit mode. */
 		insn->ea_rip = mode == HV_MODE_64;
 		return 0;
-	} else {
-		insn->ea_base = rm | (rex & REX_B ? 8 : 0);
 	}
+	if (rm != 4)
+		insn->ea_base = rm | (rex & REX_B ? 8 : 0);
 
 	if (mod == 1) {
 		if (next_le(c, 1, &disp))

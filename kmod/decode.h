@@ -10,15 +10,10 @@
 #define HV_DECODE_H
 
 #ifdef __KERNEL__
+#include <linux/bits.h>
 #include <linux/types.h>
 #else
-#include <stdbool.h>
-#include <stdint.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int64_t s64;
+#include "tests/ktypes.h"
 #endif
 
 #define HV_INSN_MAX_LEN		15
@@ -61,13 +56,13 @@ enum hv_seg {
 #define HV_REG_NONE	0xff
 
 /* RFLAGS bits the executed instructions touch. */
-#define HV_FLAG_CF	(1u << 0)
-#define HV_FLAG_PF	(1u << 2)
-#define HV_FLAG_AF	(1u << 4)
-#define HV_FLAG_ZF	(1u << 6)
-#define HV_FLAG_SF	(1u << 7)
-#define HV_FLAG_DF	(1u << 10)
-#define HV_FLAG_OF	(1u << 11)
+#define HV_FLAG_CF	BIT(0)
+#define HV_FLAG_PF	BIT(2)
+#define HV_FLAG_AF	BIT(4)
+#define HV_FLAG_ZF	BIT(6)
+#define HV_FLAG_SF	BIT(7)
+#define HV_FLAG_DF	BIT(10)
+#define HV_FLAG_OF	BIT(11)
 #define HV_FLAGS_ARITH	(HV_FLAG_CF | HV_FLAG_PF | HV_FLAG_AF | HV_FLAG_ZF | \
 			 HV_FLAG_SF | HV_FLAG_OF)
 

@@ -281,7 +281,7 @@ struct hv_memslots {
  * @pages: table pages in use
  */
 struct hv_npt {
-	spinlock_t lock;
+	spinlock_t lock;	/* the tables, while vCPUs fault in parallel */
 	struct page *root;
 	phys_addr_t root_pa;
 	u64 pages;
@@ -363,7 +363,7 @@ struct hv_vm {
 	char name[HV_VM_NAME_LEN];
 	u32 owner_portid;
 	struct net *owner_net;
-	struct mutex lock;
+	struct mutex lock;	/* changes made by netlink handlers */
 	enum hv_vm_state state;
 	char crash_reason[HV_CRASH_REASON_LEN];
 	u32 max_vcpus;
@@ -377,7 +377,7 @@ struct hv_vm {
 	struct hv_cpuid_table __rcu *cpuid;
 	enum hv_msr_policy unknown_msr;
 	s64 tsc_offset;
-	spinlock_t run_lock;
+	spinlock_t run_lock;	/* state and quiesce against vCPU parking */
 	wait_queue_head_t park_wq;
 	bool quiesce;
 	bool dying;
@@ -436,7 +436,7 @@ struct hv_vcpu {
 	wait_queue_head_t wq;
 	int state;
 	bool parked;
-	spinlock_t exit_lock;
+	spinlock_t exit_lock;	/* the exit_* fields: vCPU against owner */
 	u64 exit_seq;
 	bool exit_pending;
 	bool exit_done;

@@ -16,6 +16,7 @@ const u32 hv_msrs_kept[] = {
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	MSR_IA32_CR_PAT, MSR_IA32_TSC,
 };
+
 const unsigned int hv_nr_msrs_kept = ARRAY_SIZE(hv_msrs_kept);
 
 /**

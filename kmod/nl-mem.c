@@ -60,6 +60,15 @@ static int fill_slot(struct sk_buff *skb, u32 vm_id,
 	return 0;
 }
 
+/**
+ * hv_nl_mem_map_doit() - mem-map: pin owner memory into a VM
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: the slot (id, range) on success; -EINVAL for a misaligned or
+ * out-of-range request, -EEXIST for an overlap, -ENOSPC past the VM's
+ * limits, -EFAULT if the memory cannot be pinned.
+ */
 int hv_nl_mem_map_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
@@ -100,6 +109,13 @@ out:
 	return err;
 }
 
+/**
+ * hv_nl_mem_unmap_doit() - mem-unmap: remove a slot and unpin its memory
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -ENOENT for an unknown slot.
+ */
 int hv_nl_mem_unmap_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *why = NULL;
@@ -121,6 +137,13 @@ int hv_nl_mem_unmap_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/**
+ * hv_nl_mem_get_dumpit() - mem-get dump: a VM's slots
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @cb: the dump's state
+ *
+ * Return: the dump's progress, as netlink dumps return it.
+ */
 int hv_nl_mem_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
@@ -158,6 +181,13 @@ static int bad_range(struct genl_info *info, u64 gpa)
 	return -EFAULT;
 }
 
+/**
+ * hv_nl_mem_read_doit() - mem-read: copy guest memory to the owner
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -EFAULT if part of the range is not guest memory.
+ */
 int hv_nl_mem_read_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -212,6 +242,13 @@ static bool range_is_ram(struct hv_vm *vm, u64 gpa, u32 len)
 	return true;
 }
 
+/**
+ * hv_nl_mem_write_doit() - mem-write: copy the owner's bytes into guest memory
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -EFAULT if part of the range is not guest memory.
+ */
 int hv_nl_mem_write_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *data = info->attrs[HV_A_MEM_DATA];

@@ -221,6 +221,8 @@ static int parse_dtable(const struct nlattr *a, struct hv_dtable *d,
 	struct nlattr *tb[HV_A_DTABLE_MAX + 1];
 	int err;
 
+	if (!a)
+		return 0;	/* absent: unchanged */
 	err = nla_parse_nested(tb, HV_A_DTABLE_MAX, a, dtable_policy, extack);
 	if (err)
 		return err;
@@ -262,6 +264,8 @@ static int parse_event(const struct nlattr *a, struct hv_event *e,
 	u32 type;
 	int err;
 
+	if (!a)
+		return 0;	/* absent: unchanged */
 	err = nla_parse_nested(tb, HV_A_EVENT_MAX, a, event_policy, extack);
 	if (err)
 		return err;
@@ -309,11 +313,10 @@ static int parse_regs(const struct nlattr *nest, struct hv_regs *regs,
 		if (err)
 			return err;
 	}
-	if (tb[HV_A_REGS_GDTR] &&
-	    (err = parse_dtable(tb[HV_A_REGS_GDTR], &regs->gdtr, extack)))
-		return err;
-	if (tb[HV_A_REGS_IDTR] &&
-	    (err = parse_dtable(tb[HV_A_REGS_IDTR], &regs->idtr, extack)))
+	err = parse_dtable(tb[HV_A_REGS_GDTR], &regs->gdtr, extack);
+	if (!err)
+		err = parse_dtable(tb[HV_A_REGS_IDTR], &regs->idtr, extack);
+	if (err)
 		return err;
 	nla_for_each_nested(a, nest, rem) {
 		if (nla_type(a) != HV_A_REGS_MSR)
@@ -329,8 +332,8 @@ static int parse_regs(const struct nlattr *nest, struct hv_regs *regs,
 	}
 	if (tb[HV_A_REGS_NO_EVENT])
 		regs->event.valid = false;
-	if (tb[HV_A_REGS_EVENT] &&
-	    (err = parse_event(tb[HV_A_REGS_EVENT], &regs->event, extack)))
+	err = parse_event(tb[HV_A_REGS_EVENT], &regs->event, extack);
+	if (err)
 		return err;
 	if (tb[HV_A_REGS_INT_SHADOW])
 		regs->int_shadow = nla_get_u32(tb[HV_A_REGS_INT_SHADOW]);
@@ -390,6 +393,14 @@ static int reply_vcpu(struct genl_info *info, struct hv_vcpu *vcpu,
 	return genlmsg_reply(msg, info);
 }
 
+/**
+ * hv_nl_vcpu_new_doit() - vcpu-new: add a vCPU and start its thread
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -ENOSPC past the VM's vCPU limit; -EINVAL for an id out
+ * of order.
+ */
 int hv_nl_vcpu_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *why = NULL;
@@ -412,6 +423,13 @@ int hv_nl_vcpu_new_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/**
+ * hv_nl_vcpu_get_doit() - vcpu-get: one vCPU's state, exit count and thread
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -ENOENT for an unknown vCPU.
+ */
 int hv_nl_vcpu_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct hv_vcpu *vcpu;
@@ -428,6 +446,13 @@ int hv_nl_vcpu_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/**
+ * hv_nl_vcpu_get_dumpit() - vcpu-get dump: a VM's vCPUs
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @cb: the dump's state
+ *
+ * Return: the dump's progress, as netlink dumps return it.
+ */
 int hv_nl_vcpu_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
@@ -479,6 +504,13 @@ static struct hv_vcpu *stopped_vcpu(struct genl_info *info, struct hv_vm *vm,
 	return vcpu;
 }
 
+/**
+ * hv_nl_vcpu_get_regs_doit() - vcpu-get-regs: a stopped vCPU's architectural record
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -EBUSY if the VM runs or the vCPU waits for its owner.
+ */
 int hv_nl_vcpu_get_regs_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct hv_regs *regs;
@@ -503,6 +535,14 @@ out:
 	return err;
 }
 
+/**
+ * hv_nl_vcpu_set_regs_doit() - vcpu-set-regs: change a stopped vCPU's architectural record
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -EBUSY as for vcpu-get-regs; -EINVAL for a state the
+ * hardware would refuse, with the reason.
+ */
 int hv_nl_vcpu_set_regs_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *why = NULL;
@@ -536,6 +576,13 @@ out:
 	return err;
 }
 
+/**
+ * hv_nl_vcpu_complete_doit() - vcpu-complete: the owner's answer to an exit
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -ENOENT if no exit waits; -EINVAL for another exit's seq.
+ */
 int hv_nl_vcpu_complete_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *why = NULL;

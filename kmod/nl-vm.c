@@ -78,6 +78,14 @@ static int reply_vm(struct genl_info *info, struct hv_vm *vm)
 	return genlmsg_reply(msg, info);
 }
 
+/**
+ * hv_nl_vm_new_doit() - vm-new: create a VM owned by the caller's socket
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -EEXIST for a taken name; -ENOSPC past max_vms; -EBUSY
+ * if another hypervisor has virtualization switched on.
+ */
 int hv_nl_vm_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
@@ -106,6 +114,13 @@ int hv_nl_vm_new_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/**
+ * hv_nl_vm_del_doit() - vm-del: destroy a VM
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -ENOENT; -EPERM for a non-owner.
+ */
 int hv_nl_vm_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct hv_vm *vm;
@@ -120,6 +135,13 @@ int hv_nl_vm_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/**
+ * hv_nl_vm_get_doit() - vm-get: one VM, by id or name
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -ENOENT.
+ */
 int hv_nl_vm_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct hv_vm *vm;
@@ -149,6 +171,13 @@ int hv_nl_vm_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/**
+ * hv_nl_vm_get_dumpit() - vm-get dump: every VM of the caller's network namespace
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @cb: the dump's state
+ *
+ * Return: the dump's progress, as netlink dumps return it.
+ */
 int hv_nl_vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	u32 id = cb->args[0];
@@ -228,6 +257,14 @@ err_free:
 	return err;
 }
 
+/**
+ * hv_nl_vm_set_doit() - vm-set: a VM's CPUID table or unknown-MSR policy
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -EINVAL for a bad table. A running VM's vCPUs see a new
+ * table from their next CPUID.
+ */
 int hv_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct hv_cpuid_table *table = NULL;
@@ -253,6 +290,13 @@ int hv_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/**
+ * hv_nl_vm_start_doit() - vm-start: start or resume a VM
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -EALREADY if it runs; -EINVAL if it crashed.
+ */
 int hv_nl_vm_start_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *why = NULL;
@@ -267,6 +311,14 @@ int hv_nl_vm_start_doit(struct sk_buff *skb, struct genl_info *info)
 	return hv_nl_fail(info, err, why);
 }
 
+/**
+ * hv_nl_vm_pause_doit() - vm-pause: park every vCPU of a VM
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -EINVAL if it does not run; -ETIMEDOUT if a vCPU did not
+ * park in time.
+ */
 int hv_nl_vm_pause_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *why = NULL;

@@ -26,6 +26,8 @@ static unsigned int virt_users;
 static int virt_hp_state;
 static DEFINE_PER_CPU(bool, virt_on);
 static const char *virt_why;
+static const char virt_busy[] =
+	"another hypervisor (KVM, VirtualBox) has virtualization switched on: stop its VMs first";
 
 static int virt_cpu_online(unsigned int cpu)
 {
@@ -34,9 +36,8 @@ static int virt_cpu_online(unsigned int cpu)
 	if (err) {
 		pr_err("cannot enable %s on CPU %u: %pe\n", hv_backend->name, cpu,
 		       ERR_PTR(err));
-		virt_why = err == -EBUSY ?
-			"another hypervisor has the CPU's virtualization extension switched on (unload kvm_amd/kvm_intel, or boot with kvm.enable_virt_at_load=0)" :
-			"the CPU refused to switch virtualization on";
+		virt_why = err == -EBUSY ? virt_busy :
+			   "the CPU refused to switch virtualization on";
 		return err;
 	}
 	this_cpu_write(virt_on, true);
@@ -74,7 +75,7 @@ static struct syscore_ops virt_syscore_ops = {
 };
 
 /**
- * hv_virt_get() - make sure virtualization is on on every CPU
+ * hv_virt_get() - make sure every CPU has virtualization switched on
  * @why: set to the reason on failure
  *
  * Called when a VM is created. The first user switches it on everywhere.

@@ -169,7 +169,7 @@ static bool name_taken(const char *name)
  * @out: receives the VM, with a reference for the caller
  * @why: set to the reason on failure
  *
- * The first VM switches virtualization on on every CPU.
+ * The first VM switches virtualization on, on every CPU.
  *
  * Context: process context, may sleep.
  * Return: 0; -EINVAL for a bad name or a limit above the module's;

@@ -146,6 +146,7 @@ static void init_vmcb(struct svm_vcpu *s)
 		 */
 		INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_AC,
 	};
+	struct vmcb_seg *data[] = { &v->ds, &v->es, &v->fs, &v->gs, &v->ss };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
@@ -166,9 +167,10 @@ static void init_vmcb(struct svm_vcpu *s)
 	v->cs.base = 0xffff0000;
 	v->cs.limit = 0xffff;
 	v->cs.attrib = 0x9b;		/* present, code, read, accessed */
-	v->ds.limit = v->es.limit = v->fs.limit = v->gs.limit = v->ss.limit = 0xffff;
-	v->ds.attrib = v->es.attrib = v->fs.attrib = v->gs.attrib =
-		v->ss.attrib = 0x93;	/* present, data, write, accessed */
+	for (i = 0; i < ARRAY_SIZE(data); i++) {
+		data[i]->limit = 0xffff;
+		data[i]->attrib = 0x93;	/* present, data, write, accessed */
+	}
 	v->gdtr.limit = 0xffff;
 	v->idtr.limit = 0xffff;
 	v->ldtr.limit = 0xffff;

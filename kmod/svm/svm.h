@@ -53,6 +53,12 @@ struct svm_vcpu {
 	unsigned long host_dr[4];
 };
 
+/**
+ * to_svm() - the SVM state around a core vCPU
+ * @vcpu: the vCPU
+ *
+ * Return: its &struct svm_vcpu.
+ */
 static inline struct svm_vcpu *to_svm(struct hv_vcpu *vcpu)
 {
 	return container_of(vcpu, struct svm_vcpu, vcpu);
