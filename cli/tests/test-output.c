@@ -112,6 +112,37 @@ static void json_escapes_what_it_must(void **state)
 	free(b.data);
 }
 
+/* Hex values are strings in JSON and 0x-numbers in text. */
+static void hex_and_arrays_of_objects(void **state)
+{
+	struct buf b;
+	struct out o;
+
+	open_buf(&b);
+	out_init(&o, b.f, true, false);
+	out_begin_array(&o, NULL);
+	out_begin_object(&o, NULL);
+	out_hex(&o, "rip", 0xffffffff81000000ULL);
+	out_end_object(&o);
+	out_begin_object(&o, NULL);
+	out_hex(&o, "rip", 0);
+	out_end_object(&o);
+	out_end_array(&o);
+	out_end(&o);
+	assert_string_equal("[{\"rip\":\"0xffffffff81000000\"},{\"rip\":\"0x0\"}]\n",
+			    close_buf(&b));
+	free(b.data);
+
+	open_buf(&b);
+	out_init(&o, b.f, false, false);
+	out_begin_object(&o, NULL);
+	out_hex(&o, "gpa", 0x1000);
+	out_end_object(&o);
+	out_end(&o);
+	assert_string_equal("gpa:              0x1000\n", close_buf(&b));
+	free(b.data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +150,7 @@ int main(void)
 		cmocka_unit_test(json_pretty),
 		cmocka_unit_test(text_aligned),
 		cmocka_unit_test(json_escapes_what_it_must),
+		cmocka_unit_test(hex_and_arrays_of_objects),
 	};
 
 	return cmocka_run_group_tests_name("output", tests, NULL, NULL);
