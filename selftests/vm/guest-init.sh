@@ -67,6 +67,11 @@ if [ "$mode" = demo ]; then
 	echo "== hvctl -j -p info"
 	hvctl -j -p info
 	echo
+	# mov $0x44, %al; out %al, $0x80; mov $0x3f8, %dx; in (%dx), %al; hlt
+	printf '\260\104\346\200\272\370\003\354\364' >/tmp/hello.bin
+	echo "== hvctl run hello.bin --mode real --entry 0x7c00"
+	hvctl run /tmp/hello.bin --mode real --entry 0x7c00
+	echo
 	finish
 fi
 
