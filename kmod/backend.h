@@ -110,6 +110,10 @@ struct hv_npt_format {
  * @get_regs: read the whole architectural state into @regs (GPRs and RIP
  *	come from the core's copy). The vCPU is not running. May be called
  *	from the vCPU thread or, with the vCPU parked, from a netlink handler.
+ * @get_code_regs: read only what locating guest code needs into @regs:
+ *	RFLAGS, CR0, CR3, CR4, EFER and CS; the rest is left as it was.
+ *	Optional (the core falls back to @get_regs); same context as
+ *	@get_regs, and cheap enough for the exit fast path.
  * @set_regs: load the whole architectural state. Same context as
  *	@get_regs. Returns 0; -EINVAL with @why set if a value is one the
  *	hardware would refuse (reserved bits, inconsistent modes).
@@ -146,6 +150,7 @@ struct hv_backend_ops {
 	void (*vcpu_put)(struct hv_vcpu *vcpu);
 	void (*vcpu_run)(struct hv_vcpu *vcpu, struct hv_exit *exit);
 	void (*get_regs)(struct hv_vcpu *vcpu, struct hv_regs *regs);
+	void (*get_code_regs)(struct hv_vcpu *vcpu, struct hv_regs *regs);
 	int (*set_regs)(struct hv_vcpu *vcpu, const struct hv_regs *regs,
 			const char **why);
 	u64 (*get_rflags)(struct hv_vcpu *vcpu);

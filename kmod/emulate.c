@@ -191,7 +191,10 @@ int hv_exit_next_rip(struct hv_vcpu *vcpu, const struct hv_exit *exit,
 	default:
 		return -EINVAL;
 	}
-	hv_backend->get_regs(vcpu, r);
+	if (hv_backend->get_code_regs)
+		hv_backend->get_code_regs(vcpu, r);
+	else
+		hv_backend->get_regs(vcpu, r);
 	r->rip = vcpu->rip;
 	mode = cpu_mode(r);
 	got = fetch(vcpu, r, mode, bytes);

@@ -547,6 +547,18 @@ static void svm_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 
 /* ---- architectural state ------------------------------------------------------ */
 
+static void svm_get_code_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
+{
+	struct vmcb_save_area *v = &to_svm(vcpu)->vmcb->save;
+
+	r->rflags = v->rflags;
+	r->cr0 = v->cr0;
+	r->cr3 = v->cr3;
+	r->cr4 = v->cr4;
+	r->efer = v->efer & ~EFER_SVME;
+	seg_get(&v->cs, &r->cs);
+}
+
 static void svm_get_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
 {
 	struct svm_vcpu *s = to_svm(vcpu);
@@ -820,6 +832,7 @@ const struct hv_backend_ops hv_svm_ops = {
 	.vcpu_put	= svm_vcpu_put,
 	.vcpu_run	= svm_vcpu_run,
 	.get_regs	= svm_get_regs,
+	.get_code_regs	= svm_get_code_regs,
 	.set_regs	= svm_set_regs,
 	.get_rflags	= svm_get_rflags,
 	.set_rflags	= svm_set_rflags,
