@@ -753,6 +753,16 @@ bool hv_vcpu_stopped(struct hv_vcpu *vcpu)
 	return stopped;
 }
 
+static bool completion_used(struct hv_vcpu *vcpu)
+{
+	bool used;
+
+	spin_lock(&vcpu->vm->run_lock);
+	used = hv_vcpu_parked(vcpu);
+	spin_unlock(&vcpu->vm->run_lock);
+	return used;
+}
+
 /**
  * hv_vcpu_settle() - let a stopped VM's vCPU use a completion it was given
  * @vcpu: the vCPU; vm->lock held, and the VM not running
@@ -772,9 +782,13 @@ bool hv_vcpu_settle(struct hv_vcpu *vcpu)
 	spin_lock(&vcpu->exit_lock);
 	given = vcpu->exit_pending && vcpu->exit_done;
 	spin_unlock(&vcpu->exit_lock);
+	/*
+	 * Parked again means the completion was used: the vCPU is stopped,
+	 * or waits for the owner once more (a second access of the same
+	 * instruction), which is not worth waiting for.
+	 */
 	if (given)
-		wait_event_timeout(vcpu->vm->park_wq, hv_vcpu_stopped(vcpu),
-				   HZ);
+		wait_event_timeout(vcpu->vm->park_wq, completion_used(vcpu), HZ);
 	return hv_vcpu_stopped(vcpu);
 }
 
