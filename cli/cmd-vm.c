@@ -283,19 +283,23 @@ undo:
 	return ret;
 }
 
-/* The VM named by the only argument; its id in *id. */
-static int one_vm(struct hvctl *c, int argc, char **argv, const char *usage,
-		  uint32_t *id)
+/* A request on the VM named by the only argument: destroy, start, pause. */
+static int vm_op(struct hvctl *c, int argc, char **argv, const char *usage,
+		 int (*op)(struct hv *h, uint32_t vm), const char *what)
 {
 	const char *pos[1];
+	uint32_t id;
 	int ret;
 
 	ret = hvctl_args(c, argc, argv, NULL, pos, 1, 1, usage);
 	if (!ret)
 		ret = hvctl_connect(c);
 	if (!ret)
-		ret = hvctl_vm_ref(c, pos[0], id);
-	return ret;
+		ret = hvctl_vm_ref(c, pos[0], &id);
+	if (ret)
+		return ret;
+	ret = op(c->h, id);
+	return ret ? hvctl_fail_request(c, ret, what) : HVCTL_OK;
 }
 
 /**
@@ -308,13 +312,8 @@ static int one_vm(struct hvctl *c, int argc, char **argv, const char *usage,
  */
 int cmd_vm_destroy(struct hvctl *c, int argc, char **argv)
 {
-	uint32_t id;
-	int ret = one_vm(c, argc, argv, "vm destroy VM", &id);
-
-	if (ret)
-		return ret;
-	ret = hv_vm_del(c->h, id);
-	return ret ? hvctl_fail_request(c, ret, "vm-del failed") : HVCTL_OK;
+	return vm_op(c, argc, argv, "vm destroy VM", hv_vm_del,
+		     "vm-del failed");
 }
 
 /**
@@ -327,13 +326,8 @@ int cmd_vm_destroy(struct hvctl *c, int argc, char **argv)
  */
 int cmd_vm_start(struct hvctl *c, int argc, char **argv)
 {
-	uint32_t id;
-	int ret = one_vm(c, argc, argv, "vm start VM", &id);
-
-	if (ret)
-		return ret;
-	ret = hv_vm_start(c->h, id);
-	return ret ? hvctl_fail_request(c, ret, "vm-start failed") : HVCTL_OK;
+	return vm_op(c, argc, argv, "vm start VM", hv_vm_start,
+		     "vm-start failed");
 }
 
 /**
@@ -346,13 +340,8 @@ int cmd_vm_start(struct hvctl *c, int argc, char **argv)
  */
 int cmd_vm_pause(struct hvctl *c, int argc, char **argv)
 {
-	uint32_t id;
-	int ret = one_vm(c, argc, argv, "vm pause VM", &id);
-
-	if (ret)
-		return ret;
-	ret = hv_vm_pause(c->h, id);
-	return ret ? hvctl_fail_request(c, ret, "vm-pause failed") : HVCTL_OK;
+	return vm_op(c, argc, argv, "vm pause VM", hv_vm_pause,
+		     "vm-pause failed");
 }
 
 /**
