@@ -145,9 +145,10 @@ static enum stop answer(struct hvctl *c, const struct hvctl_run_opts *ro,
 	bool write = ev->dir == HV_DIR_WRITE;
 	uint64_t data = 0;
 
-	*value = write ? ev->data : ro->read_value & mask(ev->size);
-	if (ev->reason == HV_EXIT_REASON_MSR)
-		*value = write ? ev->data : ro->read_value;
+	/* An MSR is 64 bits whatever the event's size says. */
+	*value = write ? ev->data :
+		 ro->read_value & mask(ev->reason == HV_EXIT_REASON_MSR ? 8 :
+				       ev->size);
 	if (ev->reason == HV_EXIT_REASON_HLT)
 		return STOP_NONE;
 	if (!write)
