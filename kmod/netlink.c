@@ -63,6 +63,21 @@ int hv_nl_fail(struct genl_info *info, int err, const char *why)
 	return err;
 }
 
+/* The VM with @id, referenced and locked, unless it is being destroyed. */
+static struct hv_vm *lock_live_vm(u32 id)
+{
+	struct hv_vm *vm = hv_vm_get(id);
+
+	if (!vm)
+		return NULL;
+	mutex_lock(&vm->lock);
+	if (vm->dying) {
+		hv_nl_vm_unlock(vm);
+		return NULL;
+	}
+	return vm;
+}
+
 /**
  * hv_nl_vm_lock() - look up the VM a request names and lock it
  * @info: the request
@@ -83,14 +98,7 @@ struct hv_vm *hv_nl_vm_lock(struct genl_info *info, int attr, bool owner,
 		*err = -EINVAL;
 		return NULL;
 	}
-	vm = hv_vm_get(nla_get_u32(info->attrs[attr]));
-	if (vm) {
-		mutex_lock(&vm->lock);
-		if (vm->dying) {
-			hv_nl_vm_unlock(vm);
-			vm = NULL;
-		}
-	}
+	vm = lock_live_vm(nla_get_u32(info->attrs[attr]));
 	if (!vm) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
 				    "no VM with this id");
@@ -136,14 +144,7 @@ struct hv_vm *hv_nl_vm_dump_lock(struct netlink_callback *cb,
 		*err = -EINVAL;
 		return NULL;
 	}
-	vm = hv_vm_get(nla_get_u32(attr));
-	if (vm) {
-		mutex_lock(&vm->lock);
-		if (vm->dying) {
-			hv_nl_vm_unlock(vm);
-			vm = NULL;
-		}
-	}
+	vm = lock_live_vm(nla_get_u32(attr));
 	if (!vm) {
 		NL_SET_ERR_MSG_ATTR(cb->extack, attr, "no VM with this id");
 		*err = -ENOENT;
