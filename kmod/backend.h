@@ -80,6 +80,9 @@ struct hv_npt_format {
  *	come online while VMs exist. Returns 0; -EBUSY if another hypervisor
  *	already owns the extension on this CPU (@why names the cause and the
  *	remedy in the log); -EIO if the hardware refused.
+ * @busy_reason: optional; when @hw_enable returned -EBUSY, a static
+ *	sentence naming the likely owner of the extension and the remedy.
+ *	Any context.
  * @hw_disable: switch virtualization off for the calling CPU (hotplug
  *	teardown when the last VM goes, CPU offline); also called from the
  *	emergency reboot/crash path with interrupts off, so it must not sleep
@@ -126,7 +129,9 @@ struct hv_npt_format {
  *	-EINVAL if the value is one the CPU would refuse with #GP.
  * @flush_tlb: drop the guest's cached translations on the next entry
  *	(after nested page-table entries were zapped). Called from the vCPU
- *	thread, outside the guest, preemption off.
+ *	thread, outside the guest, preemption off. A backend that follows
+ *	vm->npt.gen instead (invalidating once per VM and CPU) may do
+ *	nothing here.
  */
 struct hv_backend_ops {
 	const char *name;
@@ -139,6 +144,7 @@ struct hv_backend_ops {
 	int (*setup)(void);
 	void (*unsetup)(void);
 	int (*hw_enable)(void);
+	const char *(*busy_reason)(void);
 	void (*hw_disable)(void);
 
 	int (*vm_init)(struct hv_vm *vm);

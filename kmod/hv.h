@@ -279,12 +279,15 @@ struct hv_memslots {
  * @root: the top-level table page
  * @root_pa: its physical address, for the VMCB or EPTP
  * @pages: table pages in use
+ * @gen: generation, moved on by every zap; backends that invalidate per
+ *	VM and CPU compare it with what each CPU last invalidated
  */
 struct hv_npt {
 	spinlock_t lock;	/* the tables, while vCPUs fault in parallel */
 	struct page *root;
 	phys_addr_t root_pa;
 	u64 pages;
+	u64 gen;
 };
 
 /**
@@ -325,6 +328,11 @@ enum hv_stat {
 	HV_STAT_IO,
 	HV_STAT_MMIO,
 	HV_STAT_OTHER,
+	HV_STAT_INVEPT,
+	HV_STAT_INVVPID,
+	HV_STAT_INVVPID_SAVED,
+	HV_STAT_L1D_FLUSH_MSR,
+	HV_STAT_L1D_FLUSH_SW,
 	HV_NR_STATS,
 };
 
@@ -475,6 +483,19 @@ struct hv_mitigation_state {
 void hv_mitigation_get(enum hv_backend backend,
 		       struct hv_mitigation_state *state);
 
+/**
+ * struct hv_l1d_flush_now - the L1D flush the entry path applies
+ * @mode: effective mode: never, cond or always
+ * @method: how it flushes
+ */
+struct hv_l1d_flush_now {
+	enum hv_l1d_flush_mode mode;
+	enum hv_l1d_flush_method method;
+};
+
+void hv_l1d_flush_now(struct hv_l1d_flush_now *f);
+void hv_l1d_flush_set_mode(enum hv_l1d_flush_mode mode);
+
 /* netlink.c */
 int hv_nl_init(void);
 void hv_nl_exit(void);
@@ -486,6 +507,10 @@ struct sk_buff *hv_nl_exit_msg(struct hv_vcpu *vcpu, u32 reason, u32 dir,
 /* x86.c */
 int hv_cpus_read_agree(const char *what, smp_call_func_t read, size_t size,
 		       void *first, const char **why);
+/* EFER bits a guest may set: SYSCALL, long mode, NX. */
+#define HV_EFER_ALLOWED	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+bool hv_pat_valid(u64 pat);
+const char *hv_regs_check(const struct hv_regs *r);
 
 /* virt.c */
 int hv_virt_get(const char **why);

@@ -19,6 +19,42 @@
 
 static int l1d_flush_mode = HV_L1D_FLUSH_MODE_AUTO;
 static bool skip_vmentry_l1d_flush __ro_after_init;
+/* The effective mode and method, packed for one read on every entry. */
+static unsigned int l1d_flush_now;
+
+static void l1d_flush_update(void)
+{
+	struct hv_mitigation_state m;
+
+	hv_mitigation_get(HV_BACKEND_VMX, &m);
+	WRITE_ONCE(l1d_flush_now, m.l1d_flush | m.l1d_flush_method << 8);
+}
+
+/**
+ * hv_l1d_flush_now() - what the entry path does about L1D, now
+ * @f: filled with the effective mode (never, cond or always) and method
+ *
+ * Context: any; one lockless read.
+ */
+void hv_l1d_flush_now(struct hv_l1d_flush_now *f)
+{
+	unsigned int now = READ_ONCE(l1d_flush_now);
+
+	f->mode = now & 0xff;
+	f->method = now >> 8;
+}
+
+/**
+ * hv_l1d_flush_set_mode() - change the l1d_flush mode at run time
+ * @mode: the new mode
+ *
+ * Context: process context; entries that follow use it.
+ */
+void hv_l1d_flush_set_mode(enum hv_l1d_flush_mode mode)
+{
+	WRITE_ONCE(l1d_flush_mode, mode);
+	l1d_flush_update();
+}
 
 static int l1d_flush_set(const char *val, const struct kernel_param *kp)
 {
@@ -29,7 +65,7 @@ static int l1d_flush_set(const char *val, const struct kernel_param *kp)
 			(int)strcspn(val, "\n"), val);
 		return -EINVAL;
 	}
-	WRITE_ONCE(l1d_flush_mode, mode);
+	hv_l1d_flush_set_mode(mode);
 	return 0;
 }
 
@@ -66,6 +102,7 @@ int hv_mitigation_init(void)
 	    rdmsrl_safe(MSR_IA32_ARCH_CAPABILITIES, &arch_cap))
 		arch_cap = 0;
 	skip_vmentry_l1d_flush = arch_cap & ARCH_CAP_SKIP_VMENTRY_L1DFLUSH;
+	l1d_flush_update();
 	return 0;
 }
 

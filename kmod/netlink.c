@@ -229,6 +229,19 @@ static int hv_nl_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static int hv_nl_set_info_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *mode = info->attrs[HV_A_INFO_L1D_FLUSH_MODE];
+
+	if (!mode) {
+		NL_SET_ERR_MSG(info->extack,
+			       "set-info needs l1d-flush-mode, the only setting");
+		return -EINVAL;
+	}
+	hv_l1d_flush_set_mode(nla_get_u32(mode));
+	return hv_nl_get_info_doit(skb, info);
+}
+
 /* ---- get-stats ---------------------------------------------------------- */
 
 static const u8 stat_attr[HV_NR_STATS] = {
@@ -241,6 +254,11 @@ static const u8 stat_attr[HV_NR_STATS] = {
 	[HV_STAT_IO] = HV_A_STATS_EXITS_IO,
 	[HV_STAT_MMIO] = HV_A_STATS_EXITS_MMIO,
 	[HV_STAT_OTHER] = HV_A_STATS_EXITS_OTHER,
+	[HV_STAT_INVEPT] = HV_A_STATS_INVEPT,
+	[HV_STAT_INVVPID] = HV_A_STATS_INVVPID,
+	[HV_STAT_INVVPID_SAVED] = HV_A_STATS_INVVPID_SAVED,
+	[HV_STAT_L1D_FLUSH_MSR] = HV_A_STATS_L1D_FLUSH_MSR,
+	[HV_STAT_L1D_FLUSH_SW] = HV_A_STATS_L1D_FLUSH_SW,
 };
 
 static int hv_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
@@ -414,6 +432,18 @@ static const struct nla_policy hv_get_info_policy[HV_A_INFO_MAX + 1] = {
 	},
 };
 
+#define SET_INFO_REJECT { \
+	.type = NLA_REJECT, \
+	.reject_message = "set-info changes only l1d-flush-mode", \
+}
+
+static const struct nla_policy hv_set_info_policy[HV_A_INFO_MAX + 1] = {
+	[1 ... HV_A_INFO_L1D_FLUSH_MODE - 1] = SET_INFO_REJECT,
+	[HV_A_INFO_L1D_FLUSH_MODE + 1 ... HV_A_INFO_MAX] = SET_INFO_REJECT,
+	[HV_A_INFO_L1D_FLUSH_MODE] = NLA_POLICY_MAX(NLA_U32,
+						    HV_L1D_FLUSH_MODE_NEVER),
+};
+
 static const struct nla_policy hv_get_stats_policy[HV_A_STATS_MAX + 1] = {
 	[HV_A_STATS_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
@@ -424,6 +454,13 @@ static const struct genl_ops hv_nl_ops[] = {
 		.doit = hv_nl_get_info_doit,
 		.policy = hv_get_info_policy,
 		.maxattr = HV_A_INFO_MAX,
+	},
+	{
+		.cmd = HV_CMD_SET_INFO,
+		.doit = hv_nl_set_info_doit,
+		.policy = hv_set_info_policy,
+		.maxattr = HV_A_INFO_MAX,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VM_NEW,

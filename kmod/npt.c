@@ -55,6 +55,8 @@ int hv_npt_init(struct hv_vm *vm)
 	if (!vm->npt.root)
 		return -ENOMEM;
 	vm->npt.root_pa = page_to_phys(vm->npt.root);
+	/* CPUs start at generation 0: each invalidates before first use. */
+	vm->npt.gen = 1;
 	vm->npt.pages = 1;
 	return 0;
 }
@@ -200,6 +202,8 @@ void hv_npt_zap(struct hv_vm *vm, u64 gpa, u64 npages)
 		}
 		cond_resched_lock(&npt->lock);
 	}
+	/* Read by the vCPUs' next entry, after the request bit below. */
+	WRITE_ONCE(npt->gen, npt->gen + 1);
 	spin_unlock(&npt->lock);
 
 	for (i = 0; i < vm->nr_vcpus; i++)

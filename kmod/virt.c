@@ -36,7 +36,9 @@ static int virt_cpu_online(unsigned int cpu)
 	if (err) {
 		pr_err("cannot enable %s on CPU %u: %pe\n", hv_backend->name, cpu,
 		       ERR_PTR(err));
-		virt_why = err == -EBUSY ? virt_busy :
+		virt_why = err == -EBUSY && hv_backend->busy_reason ?
+			   hv_backend->busy_reason() :
+			   err == -EBUSY ? virt_busy :
 			   "the CPU refused to switch virtualization on";
 		return err;
 	}

@@ -601,64 +601,13 @@ static void svm_get_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
 	r->int_shadow = s->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK;
 }
 
-#define EFER_ALLOWED	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
-#define CR4_ALLOWED	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \
-			 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
-			 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
-			 X86_CR4_FSGSBASE | X86_CR4_PCIDE | X86_CR4_SMEP | \
-			 X86_CR4_SMAP)
-
-static bool pat_valid(u64 pat)
-{
-	int i;
-
-	/* Types 2 and 3 are reserved, as is anything above 7 (SDM 11.12.2). */
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (8 * i);
-
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
-/* The VMRUN consistency checks (APM Vol. 2, 15.5.1) a record must pass. */
-static const char *check_regs(const struct hv_regs *r)
-{
-	bool lme = r->efer & EFER_LME, pg = r->cr0 & X86_CR0_PG;
-
-	if (r->efer & ~EFER_ALLOWED)
-		return "efer has bits set hv does not support";
-	if (r->cr0 >> 32 || ((r->cr0 & X86_CR0_NW) && !(r->cr0 & X86_CR0_CD)))
-		return "cr0 is invalid (upper half set, or NW without CD)";
-	if (pg && !(r->cr0 & X86_CR0_PE))
-		return "cr0.pg requires cr0.pe";
-	if (r->cr4 & ~CR4_ALLOWED)
-		return "cr4 has bits set hv does not support";
-	if (r->cr3 >> 52)
-		return "cr3 has reserved bits set";
-	if (r->dr6 >> 32 || r->dr7 >> 32)
-		return "dr6 and dr7 must fit in 32 bits";
-	if (lme && pg && !(r->cr4 & X86_CR4_PAE))
-		return "long mode (efer.lme, cr0.pg) requires cr4.pae";
-	if (!!(r->efer & EFER_LMA) != (lme && pg))
-		return "efer.lma must equal efer.lme && cr0.pg";
-	if ((r->efer & EFER_LMA) && (r->cs.ar & HV_AR_L) && (r->cs.ar & HV_AR_DB))
-		return "cs.l and cs.db cannot both be set in long mode";
-	if (!pat_valid(r->pat))
-		return "pat holds a reserved memory type";
-	if (r->cr8 > 15)
-		return "cr8 is a 4-bit priority";
-	return NULL;
-}
-
 static int svm_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *r,
 			const char **why)
 {
 	struct svm_vcpu *s = to_svm(vcpu);
 	struct vmcb_save_area *v = &s->vmcb->save;
 
-	*why = check_regs(r);
+	*why = hv_regs_check(r);
 	if (*why)
 		return -EINVAL;
 	v->rflags = r->rflags | X86_EFLAGS_FIXED;
@@ -765,7 +714,7 @@ static int svm_set_msr(struct hv_vcpu *vcpu, u32 index, u64 value)
 
 	switch (index) {
 	case MSR_EFER:
-		if (value & ~EFER_ALLOWED)
+		if (value & ~HV_EFER_ALLOWED)
 			return -EINVAL;
 		/* SDM Vol. 3A, 10.8.5: LME cannot change while paging is on. */
 		if ((v->cr0 & X86_CR0_PG) &&
@@ -776,7 +725,7 @@ static int svm_set_msr(struct hv_vcpu *vcpu, u32 index, u64 value)
 		s->dirty |= VMCB_CLEAN_CR;
 		return 0;
 	case MSR_IA32_CR_PAT:
-		if (!pat_valid(value))
+		if (!hv_pat_valid(value))
 			return -EINVAL;
 		v->g_pat = value;
 		s->dirty |= VMCB_CLEAN_NPT;
