@@ -1,26 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The VMX backend of hv (Intel VT-x). This file decides from CPUID and the
+ * The VMX backend's per-CPU side (Intel VT-x): deciding from CPUID and the
  * VMX capability MSRs (Intel SDM Vol. 3C, Appendix A) whether every CPU can
- * run hv: it needs EPT with 4-level walks and write-back paging structures,
- * INVEPT and unrestricted guest.
+ * run hv (it needs EPT with 4-level walks and write-back paging structures,
+ * INVEPT and unrestricted guest), choosing the VMCS controls, VMXON and
+ * VMXOFF per CPU, the emergency VMXOFF on crash and reboot, and the VPIDs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": vmx: " fmt
 
+#include <linux/bitmap.h>
 #include <linux/bits.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
 #include <linux/kernel.h>
+#include <linux/kobject.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/spinlock.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
+#include <asm/reboot.h>
+#include <asm/tlbflush.h>
+#include <asm/tsc.h>
 #include <asm/vmx.h>
 
-#include "hv.h"
+#include "vmx.h"
 
 /* MSRs whose RDMSR faulted, in struct vmx_raw.faults. */
 #define VMX_RAW_FAULT_FEAT_CTL	BIT(0)
 #define VMX_RAW_FAULT_BASIC	BIT(1)
 #define VMX_RAW_FAULT_CTLS	BIT(2)
 
+#define VMX_WHY_KVM \
+	"kvm_intel has VMX switched on: stop its VMs or unload it (from 6.12, boot with kvm.enable_virt_at_load=0)"
+#define VMX_WHY_OTHER \
+	"another hypervisor (VirtualBox, VMware) has VMX switched on: stop its VMs first"
 #define VMX_WHY_FIRMWARE \
 	"VMX disabled by firmware (IA32_FEATURE_CONTROL); enable Intel VT-x in the firmware setup"
 
@@ -139,6 +156,11 @@ static const char *vmx_refusal(const struct vmx_raw *r)
 	    !(r->entry_allowed1 & VM_ENTRY_IA32E_MODE) ||
 	    !(r->entry_allowed1 & VM_ENTRY_LOAD_IA32_EFER))
 		return "VMX cannot switch IA32_EFER and 64-bit mode on entry and exit";
+	if (!(r->exit_allowed1 & VM_EXIT_SAVE_IA32_PAT) ||
+	    !(r->exit_allowed1 & VM_EXIT_LOAD_IA32_PAT) ||
+	    !(r->entry_allowed1 & VM_ENTRY_LOAD_IA32_PAT) ||
+	    !(r->exit_allowed1 & VM_EXIT_ACK_INTR_ON_EXIT))
+		return "VMX cannot switch IA32_PAT or acknowledge interrupts on exit";
 	return NULL;
 }
 
@@ -182,7 +204,14 @@ static u64 vmx_features(const struct vmx_raw *r)
 	return f;
 }
 
-static int vmx_probe(struct hv_caps *caps, const char **why)
+/**
+ * vmx_probe() - &hv_backend_ops.probe for VMX
+ * @caps: filled when usable
+ * @why: set to the refusal reason
+ *
+ * Return: see &hv_backend_ops.probe.
+ */
+int vmx_probe(struct hv_caps *caps, const char **why)
 {
 	struct vmx_raw raw;
 	int err;
@@ -206,13 +235,370 @@ static int vmx_probe(struct hv_caps *caps, const char **why)
 	return 0;
 }
 
-/*
- * The VMX backend probes and reports; running guests on it is the next
- * piece of work. Without vcpu_run, VM creation fails with EOPNOTSUPP.
+DEFINE_PER_CPU(struct vmx_cpu, vmx_cpus);
+struct vmx_config vmx_config;
+
+/* SDM Vol. 3C, A.3-A.5: allowed-0 settings in bits 31:0, allowed-1 in 63:32. */
+static int adjust(const char *what, u32 msr, u32 want, u32 optional,
+		  u32 *out)
+{
+	u64 cap;
+	u32 ctl;
+
+	if (rdmsrl_safe(msr, &cap))
+		return -ENODEV;
+	ctl = ((want | optional) & (cap >> 32)) | (u32)cap;
+	if (want & ~ctl) {
+		pr_err("%s controls %#x not supported (allowed-1 %#x)\n", what,
+		       want, (u32)(cap >> 32));
+		return -ENODEV;
+	}
+	*out = ctl;
+	return 0;
+}
+
+static int choose_controls(void)
+{
+	struct vmx_config *c = &vmx_config;
+	bool ept_ad, vpid = hv_caps.features & HV_CAP_VPID;
+	u64 basic;
+	int err;
+
+	rdmsrl(MSR_IA32_VMX_BASIC, basic);
+	c->revision = VMX_BASIC_REVISION(basic);
+	ept_ad = hv_caps.features & HV_CAP_EPT_AD;
+	c->ept_ad = ept_ad;
+
+	/*
+	 * Physical interrupts and NMIs always exit; acknowledging the
+	 * interrupt on exit lets hv call the host handler itself.
+	 */
+	err = adjust("pin-based", basic & VMX_BASIC_TRUE_CTLS ?
+		     MSR_IA32_VMX_TRUE_PINBASED_CTLS :
+		     MSR_IA32_VMX_PINBASED_CTLS,
+		     PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
+		     PIN_BASED_VIRTUAL_NMIS | PIN_BASED_VMX_PREEMPTION_TIMER,
+		     &c->pin);
+	/*
+	 * Port I/O exits unconditionally. CR8 accesses exit: without a TPR
+	 * shadow they would reach the host's own APIC (SDM Vol. 3C, 26.3).
+	 * RDPMC would read the host's counters. MONITOR/MWAIT are hidden.
+	 */
+	if (!err)
+		err = adjust("processor-based", basic & VMX_BASIC_TRUE_CTLS ?
+			     MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+			     MSR_IA32_VMX_PROCBASED_CTLS,
+			     CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
+			     CPU_BASED_USE_MSR_BITMAPS |
+			     CPU_BASED_MWAIT_EXITING |
+			     CPU_BASED_MONITOR_EXITING |
+			     CPU_BASED_RDPMC_EXITING |
+			     CPU_BASED_CR8_LOAD_EXITING |
+			     CPU_BASED_CR8_STORE_EXITING |
+			     CPU_BASED_USE_TSC_OFFSETTING |
+			     CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0, &c->proc);
+	/* The proc-based MSR may force CR3 exits; with EPT they are off. */
+	c->proc &= ~(CPU_BASED_CR3_LOAD_EXITING | CPU_BASED_CR3_STORE_EXITING |
+		     CPU_BASED_INVLPG_EXITING);
+	/* WBINVD would write back the host's caches for the guest: a NOP. */
+	if (!err)
+		err = adjust("secondary", MSR_IA32_VMX_PROCBASED_CTLS2,
+			     SECONDARY_EXEC_ENABLE_EPT |
+			     SECONDARY_EXEC_UNRESTRICTED_GUEST |
+			     (vpid ? SECONDARY_EXEC_ENABLE_VPID : 0),
+			     SECONDARY_EXEC_WBINVD_EXITING, &c->proc2);
+	if (!err)
+		err = adjust("VM-exit", basic & VMX_BASIC_TRUE_CTLS ?
+			     MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
+			     VM_EXIT_HOST_ADDR_SPACE_SIZE |
+			     VM_EXIT_ACK_INTR_ON_EXIT |
+			     VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER |
+			     VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT |
+			     VM_EXIT_SAVE_DEBUG_CONTROLS, 0, &c->exit);
+	if (!err)
+		err = adjust("VM-entry", basic & VMX_BASIC_TRUE_CTLS ?
+			     MSR_IA32_VMX_TRUE_ENTRY_CTLS :
+			     MSR_IA32_VMX_ENTRY_CTLS,
+			     VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_IA32_PAT |
+			     VM_ENTRY_LOAD_DEBUG_CONTROLS, 0, &c->entry);
+	if (err)
+		return err;
+	c->entry &= ~VM_ENTRY_IA32E_MODE;
+
+	/*
+	 * SDM Vol. 3C, A.7 and A.8: bits fixed to 1 in CR0 and CR4. With
+	 * unrestricted guest, PE and PG are the guest's (26.3.1.1).
+	 */
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, c->cr0_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, c->cr0_fixed1);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, c->cr4_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, c->cr4_fixed1);
+	c->cr0_fixed0 &= ~(u64)(X86_CR0_PE | X86_CR0_PG);
+
+	/*
+	 * SDM Vol. 3C, 26.5.1: the preemption timer counts down at the TSC
+	 * rate divided by 2^IA32_VMX_MISC[4:0]. Reloaded on every entry, it
+	 * only fires for a guest that runs a whole tick without an exit.
+	 * Hardware does not need it: external interrupts exit whatever the
+	 * guest's RFLAGS.IF. Bochs 2.7 does: it recomputes its interrupt
+	 * mask only when RFLAGS.IF changes outside guest mode, so a guest
+	 * entered with IF clear (the host's IF is clear too) never takes an
+	 * external-interrupt exit, and a guest spinning with IF clear would
+	 * hold the CPU forever.
+	 */
+	if (c->pin & PIN_BASED_VMX_PREEMPTION_TIMER) {
+		u64 misc;
+
+		rdmsrl(MSR_IA32_VMX_MISC, misc);
+		c->preemption_timer = min_t(u64, (u64)tsc_khz * 1000 / HZ >>
+					    (misc & 0x1f), U32_MAX);
+		if (!c->preemption_timer)
+			c->pin &= ~PIN_BASED_VMX_PREEMPTION_TIMER;
+	}
+	return 0;
+}
+
+/* ---- VPIDs (SDM Vol. 3C, 29.1) ----------------------------------------- */
+
+static DEFINE_SPINLOCK(vpid_lock);
+static unsigned long *vpid_map;
+
+/**
+ * vmx_vpid_alloc() - a VPID for a new vCPU
+ *
+ * Return: a VPID from 1, or 0 (tag of the host, flushed on every entry
+ * and exit) when the CPU has no VPIDs or all are in use.
  */
-const struct hv_backend_ops hv_vmx_ops = {
-	.name		= "vmx",
-	.id		= HV_BACKEND_VMX,
-	.vm_size	= sizeof(struct hv_vm),
-	.probe		= vmx_probe,
+int vmx_vpid_alloc(void)
+{
+	unsigned long vpid;
+
+	if (!vpid_map)
+		return 0;
+	spin_lock(&vpid_lock);
+	vpid = find_next_zero_bit(vpid_map, VMX_NR_VPIDS, 1);
+	if (vpid < VMX_NR_VPIDS)
+		__set_bit(vpid, vpid_map);
+	else
+		vpid = 0;
+	spin_unlock(&vpid_lock);
+	return vpid;
+}
+
+/**
+ * vmx_vpid_free() - give a VPID back
+ * @vpid: from vmx_vpid_alloc(), 0 ignored
+ */
+void vmx_vpid_free(int vpid)
+{
+	if (!vpid || !vpid_map)
+		return;
+	spin_lock(&vpid_lock);
+	__clear_bit(vpid, vpid_map);
+	spin_unlock(&vpid_lock);
+}
+
+/* ---- emergency VMXOFF ---------------------------------------------------- */
+
+/*
+ * A CPU left in VMX operation blocks INIT, so a crash kernel or a reboot
+ * could not start the other CPUs. The kernel calls one registered
+ * callback on every CPU on those paths; in 6.1 it is a single slot, which
+ * kvm_intel takes at load. Its callback switches VMX off whoever switched
+ * it on, so hv yields the slot while kvm_intel is loaded and holds it
+ * otherwise.
+ */
+static DEFINE_MUTEX(emergency_lock);
+static bool emergency_registered;
+static bool kvm_intel_loaded;
+
+static void vmx_emergency_off(void)
+{
+	vmx_hw_disable();
+}
+
+static void emergency_update(void)
+{
+	bool want = !kvm_intel_loaded;
+
+	if (want && !emergency_registered)
+		cpu_emergency_register_virt_callback(vmx_emergency_off);
+	else if (!want && emergency_registered)
+		cpu_emergency_unregister_virt_callback(vmx_emergency_off);
+	emergency_registered = want;
+}
+
+static int module_event(struct notifier_block *nb, unsigned long action,
+			void *data)
+{
+	struct module *mod = data;
+
+	if (strcmp(mod->name, "kvm_intel"))
+		return NOTIFY_DONE;
+	mutex_lock(&emergency_lock);
+	/* COMING runs before kvm_intel's init, GOING after its exit. */
+	if (action == MODULE_STATE_COMING)
+		kvm_intel_loaded = true;
+	else if (action == MODULE_STATE_GOING)
+		kvm_intel_loaded = false;
+	emergency_update();
+	mutex_unlock(&emergency_lock);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block module_nb = {
+	.notifier_call = module_event,
 };
+
+static void emergency_setup(void)
+{
+	struct kobject *kvm;
+
+	register_module_notifier(&module_nb);
+	mutex_lock(&emergency_lock);
+	/* Already loaded: its directory is in /sys/module, beside ours. */
+	kvm = kset_find_obj(THIS_MODULE->mkobj.kobj.kset, "kvm_intel");
+	if (kvm) {
+		kvm_intel_loaded = true;
+		kobject_put(kvm);
+	}
+	emergency_update();
+	mutex_unlock(&emergency_lock);
+}
+
+static void emergency_unsetup(void)
+{
+	unregister_module_notifier(&module_nb);
+	mutex_lock(&emergency_lock);
+	if (emergency_registered)
+		cpu_emergency_unregister_virt_callback(vmx_emergency_off);
+	emergency_registered = false;
+	mutex_unlock(&emergency_lock);
+}
+
+/* ---- setup and VMXON --------------------------------------------------- */
+
+/**
+ * vmx_setup() - &hv_backend_ops.setup for VMX
+ *
+ * Chooses the VMCS controls, allocates the per-CPU VMXON regions and the
+ * VPID map, and takes the emergency VMXOFF callback.
+ *
+ * Return: 0; -ENOMEM; -ENODEV if a control hv needs cannot be set.
+ */
+int vmx_setup(void)
+{
+	int cpu, err;
+
+	err = choose_controls();
+	if (err)
+		return err;
+	if (hv_caps.features & HV_CAP_VPID) {
+		vpid_map = bitmap_zalloc(VMX_NR_VPIDS, GFP_KERNEL);
+		if (!vpid_map)
+			return -ENOMEM;
+	}
+	for_each_possible_cpu(cpu) {
+		struct vmx_cpu *vc = per_cpu_ptr(&vmx_cpus, cpu);
+		struct page *page;
+
+		page = alloc_pages_node(cpu_to_node(cpu),
+					GFP_KERNEL | __GFP_ZERO, 0);
+		if (!page) {
+			vmx_unsetup();
+			return -ENOMEM;
+		}
+		vc->vmxon = page_address(page);
+		vc->vmxon_pa = page_to_phys(page);
+		/* SDM Vol. 3C, 25.11.5: the region starts with the revision. */
+		*(u32 *)vc->vmxon = vmx_config.revision;
+	}
+	emergency_setup();
+	return 0;
+}
+
+/**
+ * vmx_unsetup() - &hv_backend_ops.unsetup for VMX
+ */
+void vmx_unsetup(void)
+{
+	int cpu;
+
+	emergency_unsetup();
+	for_each_possible_cpu(cpu) {
+		struct vmx_cpu *vc = per_cpu_ptr(&vmx_cpus, cpu);
+
+		if (vc->vmxon)
+			free_page((unsigned long)vc->vmxon);
+		vc->vmxon = NULL;
+	}
+	bitmap_free(vpid_map);
+	vpid_map = NULL;
+}
+
+/**
+ * vmx_hw_enable() - &hv_backend_ops.hw_enable for VMX
+ *
+ * CR4.VMXE goes through the kernel's shadow (cr4_set_bits()), never a raw
+ * write, or the next shadow-based update would clear it under VMXON.
+ *
+ * Return: 0; -EBUSY if CR4.VMXE is set already (another hypervisor);
+ * -EIO if VMXON failed.
+ */
+int vmx_hw_enable(void)
+{
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpus);
+	bool fail;
+
+	if (cr4_read_shadow() & X86_CR4_VMXE)
+		return -EBUSY;
+	cr4_set_bits(X86_CR4_VMXE);
+	/* CF set up front: a faulting VMXON resumes at 2 and reads as failed. */
+	asm volatile("stc\n\t"
+		     "1: vmxon %[pa]\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : "=@ccna" (fail) : [pa] "m" (vc->vmxon_pa) : "memory");
+	if (fail) {
+		cr4_clear_bits(X86_CR4_VMXE);
+		return -EIO;
+	}
+	vc->last = NULL;
+	WRITE_ONCE(vc->on, true);
+	/* Whatever a previous VMX user left tagged on this CPU is stale. */
+	vmx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
+	return 0;
+}
+
+/**
+ * vmx_hw_disable() - &hv_backend_ops.hw_disable for VMX
+ *
+ * Safe with interrupts off, from the emergency path, and when VMX is off
+ * or was switched on by someone else (then it is left alone).
+ */
+void vmx_hw_disable(void)
+{
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpus);
+
+	if (!READ_ONCE(vc->on))
+		return;
+	WRITE_ONCE(vc->on, false);
+	/* VMXOFF faults only if VMX is off already: carry on. */
+	asm volatile("1: vmxoff\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : : : "cc", "memory");
+	cr4_clear_bits(X86_CR4_VMXE);
+}
+
+/**
+ * vmx_busy_reason() - &hv_backend_ops.busy_reason for VMX
+ *
+ * Return: who probably holds VMX, and what to do about it.
+ */
+const char *vmx_busy_reason(void)
+{
+	if (READ_ONCE(kvm_intel_loaded))
+		return VMX_WHY_KVM;
+	return VMX_WHY_OTHER;
+}

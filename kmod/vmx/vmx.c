@@ -1,0 +1,1236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VMX backend's vCPU side (Intel SDM Vol. 3C, chapters 24 to 29): the
+ * VMCS of each vCPU, EPT and VPID invalidation, the L1D flush before
+ * entry, entering the guest, translating exits into struct hv_exit through
+ * a table indexed by the basic exit reason, and the architectural record
+ * to and from VMCS fields.
+ *
+ * A VMCS is current on a CPU only between vmx_vcpu_load() and
+ * vmx_vcpu_put(), which VMCLEARs it: no CPU ever holds another's VMCS, so
+ * migration, CPU offlining and VMXOFF need no bookkeeping. Accessors that
+ * run outside that window (netlink handlers with the vCPU parked, the
+ * vCPU thread's slow path) make it current for the duration.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": vmx: " fmt
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <asm/cpu_entry_area.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/nospec-branch.h>
+#include <asm/processor.h>
+#include <asm/processor-flags.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include <asm/trapnr.h>
+#include <asm/vmx.h>
+
+#include "vmx.h"
+
+/* DR7 bit 10 reads as 1 (SDM Vol. 3B, 18.2.4). */
+#define DR7_FIXED	0x400
+
+/* Not named by the kernel's headers (SDM Vol. 3C, Appendix C). */
+#define EXIT_REASON_GETSEC	11
+
+/* ---- EPT (SDM Vol. 3C, 29.3.2) -------------------------------------------- */
+
+#define EPT_RWX		(VMX_EPT_READABLE_MASK | VMX_EPT_WRITABLE_MASK | \
+			 VMX_EPT_EXECUTABLE_MASK)
+#define EPT_WB		(VMX_EPTP_MT_WB << VMX_EPT_MT_EPTE_SHIFT)
+#define EPT_ADDR	0x000ffffffffff000ULL
+
+/*
+ * Write-back leaves that honour the guest's PAT (no IPAT). Accessed and
+ * dirty are set up front: nothing reads them yet, and the CPU then need
+ * not write them back.
+ */
+static u64 ept_leaf(phys_addr_t pa, bool writable)
+{
+	return pa | VMX_EPT_READABLE_MASK | VMX_EPT_EXECUTABLE_MASK | EPT_WB |
+	       VMX_EPT_ACCESS_BIT |
+	       (writable ? VMX_EPT_WRITABLE_MASK | VMX_EPT_DIRTY_BIT : 0);
+}
+
+static u64 ept_table(phys_addr_t pa)
+{
+	return pa | EPT_RWX | VMX_EPT_ACCESS_BIT;
+}
+
+/* An entry with no access right maps nothing (SDM Vol. 3C, 29.3.2). */
+static bool ept_present(u64 e)
+{
+	return e & EPT_RWX;
+}
+
+static phys_addr_t ept_addr(u64 e)
+{
+	return e & EPT_ADDR;
+}
+
+static const struct hv_npt_format vmx_ept = {
+	.leaf = ept_leaf,
+	.table = ept_table,
+	.present = ept_present,
+	.addr = ept_addr,
+};
+
+/* ---- the MSR bitmap (SDM Vol. 3C, 25.6.9) ------------------------------------ */
+
+static struct page *msr_bitmap;
+
+/*
+ * MSRs the guest reads and writes without exits: the VMCS switches the
+ * segment bases and SYSENTER MSRs; the SYSCALL MSRs are switched at load
+ * and put.
+ */
+static const u32 passthrough_msrs[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
+	MSR_CSTAR, MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS,
+	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+};
+
+/* Read bitmaps at 0 (low MSRs) and 1024 (high), write bitmaps 2048 up. */
+static void msr_allow(u8 *map, u32 msr)
+{
+	u32 base = msr >= 0xc0000000 ? 1024 : 0, n = msr & 0x1fff;
+
+	map[base + n / 8] &= ~BIT(n % 8);
+	map[2048 + base + n / 8] &= ~BIT(n % 8);
+}
+
+static int vmx_setup_all(void)
+{
+	unsigned int i;
+	int err;
+
+	msr_bitmap = alloc_page(GFP_KERNEL);
+	if (!msr_bitmap)
+		return -ENOMEM;
+	memset(page_address(msr_bitmap), 0xff, PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(passthrough_msrs); i++)
+		msr_allow(page_address(msr_bitmap), passthrough_msrs[i]);
+	err = vmx_setup();
+	if (err) {
+		__free_page(msr_bitmap);
+		msr_bitmap = NULL;
+	}
+	return err;
+}
+
+static void vmx_unsetup_all(void)
+{
+	vmx_unsetup();
+	if (msr_bitmap)
+		__free_page(msr_bitmap);
+	msr_bitmap = NULL;
+}
+
+/* ---- VMCS access outside load/put ---------------------------------------- */
+
+/*
+ * Make the vCPU's VMCS current if it is not: true if it was made current
+ * here, and must be given back with vmcs_unborrow().
+ */
+static bool vmcs_borrow(struct vmx_vcpu *v)
+{
+	if (READ_ONCE(v->current_cpu) >= 0)
+		return false;
+	preempt_disable();
+	if (!vmcs_load(v->vmcs_pa))
+		WARN_ON_ONCE(1);
+	return true;
+}
+
+static void vmcs_unborrow(struct vmx_vcpu *v, bool borrowed)
+{
+	if (!borrowed)
+		return;
+	vmcs_clear(v->vmcs_pa);
+	preempt_enable();
+}
+
+/* ---- VMCS setup ----------------------------------------------------------- */
+
+/* Guest segment fields: selector, limit, AR, base are 2 apart per segment. */
+enum vmx_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR,
+	       SEG_TR };
+
+static void seg_get(enum vmx_seg n, struct hv_segment *s)
+{
+	s->selector = vmcs_read(GUEST_ES_SELECTOR + 2 * n);
+	s->base = vmcs_read(GUEST_ES_BASE + 2 * n);
+	s->limit = vmcs_read(GUEST_ES_LIMIT + 2 * n);
+	s->ar = vmcs_read(GUEST_ES_AR_BYTES + 2 * n);
+}
+
+static void seg_set(enum vmx_seg n, const struct hv_segment *s)
+{
+	vmcs_write(GUEST_ES_SELECTOR + 2 * n, s->selector);
+	vmcs_write(GUEST_ES_BASE + 2 * n, s->base);
+	vmcs_write(GUEST_ES_LIMIT + 2 * n, s->limit);
+	vmcs_write(GUEST_ES_AR_BYTES + 2 * n, s->ar);
+}
+
+/* The state after RESET/INIT (SDM Vol. 3A, 10.1.1), with the VMX AR layout. */
+static void init_guest_state(struct vmx_vcpu *v)
+{
+	static const struct hv_segment data = {
+		.limit = 0xffff, .ar = 0x93,	/* present, data, write, accessed */
+	};
+	static const struct hv_segment code = {
+		.selector = 0xf000, .base = 0xffff0000, .limit = 0xffff,
+		.ar = 0x9b,			/* present, code, read, accessed */
+	};
+	static const struct hv_segment ldtr = { .limit = 0xffff, .ar = 0x82 };
+	static const struct hv_segment tr = { .limit = 0xffff, .ar = 0x8b };
+	u64 cr0 = X86_CR0_CD | X86_CR0_NW | X86_CR0_ET;
+
+	seg_set(SEG_CS, &code);
+	seg_set(SEG_DS, &data);
+	seg_set(SEG_ES, &data);
+	seg_set(SEG_FS, &data);
+	seg_set(SEG_GS, &data);
+	seg_set(SEG_SS, &data);
+	seg_set(SEG_LDTR, &ldtr);
+	seg_set(SEG_TR, &tr);
+	vmcs_write(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write(GUEST_IDTR_LIMIT, 0xffff);
+	vmcs_write(CR0_READ_SHADOW, cr0);
+	vmcs_write(GUEST_CR0, cr0 | vmx_config.cr0_fixed0);
+	vmcs_write(CR4_READ_SHADOW, 0);
+	vmcs_write(GUEST_CR4, vmx_config.cr4_fixed0);
+	vmcs_write(GUEST_DR7, DR7_FIXED);
+	vmcs_write(GUEST_RFLAGS, X86_EFLAGS_FIXED);
+	vmcs_write(GUEST_RIP, 0xfff0);
+	vmcs_write(GUEST_IA32_PAT, 0x0007040600070406ULL);	/* power-on PAT */
+	v->rip = 0xfff0;
+	v->vcpu.rip = 0xfff0;
+	v->vcpu.gpr[HV_RDX] = cpuid_eax(1);	/* family, model, stepping */
+	v->dr[4] = DR6_RESERVED;
+}
+
+static void init_vmcs(struct vmx_vcpu *v)
+{
+	struct vmx_config *c = &vmx_config;
+	struct hv_vm *vm = v->vcpu.vm;
+
+	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, c->pin);
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, c->proc);
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, c->proc2);
+	vmcs_write(VM_EXIT_CONTROLS, c->exit);
+	vmcs_write(VM_ENTRY_CONTROLS, c->entry);
+	/*
+	 * #AC can recur forever in microcode without an exit (CVE-2015-5307)
+	 * and #MC belongs to the host: intercept both.
+	 */
+	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_AC) | BIT(X86_TRAP_MC));
+	vmcs_write(MSR_BITMAP, page_to_phys(msr_bitmap));
+	vmcs_write(EPT_POINTER, to_vmx_vm(vm)->eptp);
+	if (v->vpid)
+		vmcs_write(VIRTUAL_PROCESSOR_ID, v->vpid);
+	vmcs_write(TSC_OFFSET, vm->tsc_offset);
+	if (c->pin & PIN_BASED_VMX_PREEMPTION_TIMER)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, c->preemption_timer);
+	vmcs_write(VMCS_LINK_POINTER, -1ULL);
+	/* Bits the CPU forces on (CR0.NE, CR4.VMXE) read as the guest set them. */
+	vmcs_write(CR0_GUEST_HOST_MASK, c->cr0_fixed0);
+	vmcs_write(CR4_GUEST_HOST_MASK, c->cr4_fixed0);
+
+	/* Host state that is the same on every CPU (SDM Vol. 3C, 25.5). */
+	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write(HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write(HOST_DS_SELECTOR, 0);
+	vmcs_write(HOST_ES_SELECTOR, 0);
+	vmcs_write(HOST_FS_SELECTOR, 0);
+	vmcs_write(HOST_GS_SELECTOR, 0);
+	vmcs_write(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	vmcs_write(HOST_IA32_SYSENTER_CS, __KERNEL_CS);
+	vmcs_write(HOST_IA32_SYSENTER_EIP, 0);
+
+	init_guest_state(v);
+}
+
+static int vmx_vm_init(struct hv_vm *vm)
+{
+	struct vmx_vm *xv = to_vmx_vm(vm);
+
+	xv->ept_flushed = alloc_percpu(u64);
+	if (!xv->ept_flushed)
+		return -ENOMEM;
+	xv->eptp = vm->npt.root_pa | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4 |
+		   (vmx_config.ept_ad ? VMX_EPTP_AD_ENABLE_BIT : 0);
+	return 0;
+}
+
+static void vmx_vm_destroy(struct hv_vm *vm)
+{
+	free_percpu(to_vmx_vm(vm)->ept_flushed);
+}
+
+static int vmx_vcpu_create(struct hv_vcpu *vcpu)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	bool borrowed;
+
+	if (!page)
+		return -ENOMEM;
+	v->vmcs = page_address(page);
+	v->vmcs_pa = page_to_phys(page);
+	/* SDM Vol. 3C, 25.2: the revision first; VMCLEAR initialises. */
+	*(u32 *)v->vmcs = vmx_config.revision;
+	v->current_cpu = -1;
+	v->last_cpu = -1;
+	v->vpid = vmx_vpid_alloc();
+	preempt_disable();
+	vmcs_clear(v->vmcs_pa);
+	preempt_enable();
+	borrowed = vmcs_borrow(v);
+	init_vmcs(v);
+	vmcs_unborrow(v, borrowed);
+	return 0;
+}
+
+static void vmx_vcpu_free(struct hv_vcpu *vcpu)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	int cpu;
+
+	/* A vCPU allocated later at this address must still get the IBPB. */
+	for_each_possible_cpu(cpu)
+		cmpxchg(&per_cpu(vmx_cpus, cpu).last, vcpu, NULL);
+	vmx_vpid_free(v->vpid);
+	free_page((unsigned long)v->vmcs);
+	v->vmcs = NULL;
+}
+
+/* ---- loading and running -------------------------------------------------- */
+
+static const u32 guest_msr_index[VMX_NR_GUEST_MSRS] = {
+	[VMX_MSR_STAR] = MSR_STAR,
+	[VMX_MSR_LSTAR] = MSR_LSTAR,
+	[VMX_MSR_CSTAR] = MSR_CSTAR,
+	[VMX_MSR_SFMASK] = MSR_SYSCALL_MASK,
+	[VMX_MSR_KERNEL_GS_BASE] = MSR_KERNEL_GS_BASE,
+};
+
+static void write_host_state(int cpu)
+{
+	struct desc_ptr idt;
+	unsigned long base;
+	u64 v;
+
+	vmcs_write(HOST_CR0, read_cr0());
+	vmcs_write(HOST_CR3, __read_cr3());
+	vmcs_write(HOST_CR4, cr4_read_shadow());
+	rdmsrl(MSR_FS_BASE, base);
+	vmcs_write(HOST_FS_BASE, base);
+	rdmsrl(MSR_GS_BASE, base);
+	vmcs_write(HOST_GS_BASE, base);
+	vmcs_write(HOST_TR_BASE,
+		   (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
+	vmcs_write(HOST_GDTR_BASE, (unsigned long)get_cpu_gdt_ro(cpu));
+	store_idt(&idt);
+	vmcs_write(HOST_IDTR_BASE, idt.address);
+	vmcs_write(HOST_IA32_SYSENTER_ESP,
+		   (unsigned long)(cpu_entry_stack(cpu) + 1));
+	rdmsrl(MSR_EFER, v);
+	vmcs_write(HOST_IA32_EFER, v);
+	rdmsrl(MSR_IA32_CR_PAT, v);
+	vmcs_write(HOST_IA32_PAT, v);
+}
+
+static void vmx_vcpu_load(struct hv_vcpu *vcpu, int cpu)
+{
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpus);
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	unsigned int i;
+
+	/* A different vCPU must not use branch predictions of the last one. */
+	if (vc->last != vcpu) {
+		indirect_branch_prediction_barrier();
+		vc->last = vcpu;
+	}
+	if (!vmcs_load(v->vmcs_pa)) {
+		/* Impossible unless VMX is off here: the entry reports it. */
+		WARN_ON_ONCE(1);
+	}
+	WRITE_ONCE(v->current_cpu, cpu);
+	v->launched = false;
+	write_host_state(cpu);
+
+	/* VMX switches neither the SYSCALL MSRs nor DR0-DR3 and DR6. */
+	for (i = 0; i < VMX_NR_GUEST_MSRS; i++) {
+		rdmsrl(guest_msr_index[i], v->host_msr[i]);
+		wrmsrl(guest_msr_index[i], v->msr[i]);
+	}
+	savesegment(ds, v->host_ds);
+	savesegment(es, v->host_es);
+	get_debugreg(v->host_dr[0], 0);
+	get_debugreg(v->host_dr[1], 1);
+	get_debugreg(v->host_dr[2], 2);
+	get_debugreg(v->host_dr[3], 3);
+	get_debugreg(v->host_dr[4], 6);
+	get_debugreg(v->host_dr[5], 7);
+	set_debugreg(v->dr[0], 0);
+	set_debugreg(v->dr[1], 1);
+	set_debugreg(v->dr[2], 2);
+	set_debugreg(v->dr[3], 3);
+	set_debugreg(v->dr[4], 6);
+	/* Host data entered L1D while the vCPU was away. */
+	v->l1d_flush = true;
+}
+
+static void vmx_vcpu_put(struct hv_vcpu *vcpu)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	unsigned int i;
+
+	for (i = 0; i < VMX_NR_GUEST_MSRS; i++) {
+		rdmsrl(guest_msr_index[i], v->msr[i]);
+		wrmsrl(guest_msr_index[i], v->host_msr[i]);
+	}
+	/* VM exit loads null DS and ES and the widest GDT limit (27.5.2). */
+	if (v->host_ds)
+		loadsegment(ds, v->host_ds);
+	if (v->host_es)
+		loadsegment(es, v->host_es);
+	load_fixmap_gdt(v->current_cpu);
+	get_debugreg(v->dr[0], 0);
+	get_debugreg(v->dr[1], 1);
+	get_debugreg(v->dr[2], 2);
+	get_debugreg(v->dr[3], 3);
+	get_debugreg(v->dr[4], 6);
+	set_debugreg(v->host_dr[0], 0);
+	set_debugreg(v->host_dr[1], 1);
+	set_debugreg(v->host_dr[2], 2);
+	set_debugreg(v->host_dr[3], 3);
+	set_debugreg(v->host_dr[4], 6);
+	/* VM exit leaves DR7 at 0x400: the host's breakpoints come back. */
+	if (v->host_dr[5] != DR7_FIXED)
+		set_debugreg(v->host_dr[5], 7);
+
+	v->last_cpu = v->current_cpu;
+	vmcs_clear(v->vmcs_pa);
+	v->launched = false;
+	WRITE_ONCE(v->current_cpu, -1);
+}
+
+/*
+ * EPT invalidation per VM and host CPU, not per vCPU: a CPU that flushed
+ * this VM's current generation serves every vCPU of the VM that runs on
+ * it. INVEPT single-context also drops the combined mappings of every
+ * VPID under this EPTP (SDM Vol. 3C, 29.4.3.1), so the INVVPID a migrated
+ * vCPU needs is skipped when an INVEPT runs anyway.
+ */
+static void invalidate(struct vmx_vcpu *v, int cpu)
+{
+	struct vmx_vm *xv = to_vmx_vm(v->vcpu.vm);
+	u64 gen = READ_ONCE(xv->vm.npt.gen);
+	u64 *flushed = this_cpu_ptr(xv->ept_flushed);
+	bool invept = *flushed != gen;
+
+	if (v->last_cpu != cpu && v->vpid) {
+		if (invept) {
+			v->vcpu.stats[HV_STAT_INVVPID_SAVED]++;
+		} else {
+			vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, v->vpid);
+			v->vcpu.stats[HV_STAT_INVVPID]++;
+		}
+	}
+	v->last_cpu = cpu;
+	if (invept) {
+		vmx_invept(VMX_EPT_EXTENT_CONTEXT, xv->eptp);
+		*flushed = gen;
+		v->vcpu.stats[HV_STAT_INVEPT]++;
+	}
+}
+
+static void vmx_flush_tlb(struct hv_vcpu *vcpu)
+{
+	/* hv_npt_zap() moved vm->npt.gen on: invalidate() follows it. */
+}
+
+/* ---- L1D flush (CVE-2018-3646) ---------------------------------------------- */
+
+#define L1D_FLUSH_SIZE	(64 * 1024)
+static void *l1d_flush_pages;
+
+static int l1d_flush_alloc(void)
+{
+	unsigned int i;
+
+	l1d_flush_pages = (void *)__get_free_pages(GFP_KERNEL,
+						   get_order(L1D_FLUSH_SIZE));
+	if (!l1d_flush_pages)
+		return -ENOMEM;
+	/*
+	 * Distinct content per page, so that no page is the shared zero
+	 * page or a candidate for merging, and every read misses for real.
+	 */
+	for (i = 0; i < L1D_FLUSH_SIZE / PAGE_SIZE; i++)
+		memset(l1d_flush_pages + i * PAGE_SIZE, i + 1, PAGE_SIZE);
+	return 0;
+}
+
+/*
+ * Read 64 KiB through the cache, twice the largest L1D, so that whatever
+ * host data the L1D held is evicted: first one line per page so the TLB
+ * misses do not evict what was just read, then every line.
+ */
+static void l1d_flush_software(void)
+{
+	const u8 *p = l1d_flush_pages;
+	unsigned int i;
+
+	for (i = 0; i < L1D_FLUSH_SIZE; i += PAGE_SIZE)
+		READ_ONCE(p[i]);
+	for (i = 0; i < L1D_FLUSH_SIZE; i += L1_CACHE_BYTES)
+		READ_ONCE(p[i]);
+}
+
+static void l1d_flush(struct vmx_vcpu *v)
+{
+	struct hv_l1d_flush_now f;
+
+	hv_l1d_flush_now(&f);
+	if (f.mode == HV_L1D_FLUSH_MODE_NEVER)
+		return;
+	if (f.mode == HV_L1D_FLUSH_MODE_COND && !v->l1d_flush)
+		return;
+	v->l1d_flush = false;
+	if (f.method == HV_L1D_FLUSH_METHOD_MSR) {
+		wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+		v->vcpu.stats[HV_STAT_L1D_FLUSH_MSR]++;
+	} else if (l1d_flush_pages) {
+		l1d_flush_software();
+		v->vcpu.stats[HV_STAT_L1D_FLUSH_SW]++;
+	}
+}
+
+/* ---- events (SDM Vol. 3C, 27.6 and 28.2.4) ------------------------------------ */
+
+#define INTR_INFO(type, vector) (INTR_INFO_VALID_MASK | ((type) << 8) | (vector))
+
+static void set_proc(struct vmx_vcpu *v, u32 bit, bool on)
+{
+	u32 proc = vmcs_read(CPU_BASED_VM_EXEC_CONTROL);
+
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, on ? proc | bit : proc & ~bit);
+}
+
+static void inject_event(struct vmx_vcpu *v)
+{
+	struct hv_event *e = &v->vcpu.event;
+
+	if (!e->valid)
+		return;
+	if (e->type == HV_EVENT_TYPE_EXT_INTR &&
+	    (!(vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_IF) ||
+	     (vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
+	      (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)))) {
+		if (!v->irq_window) {
+			set_proc(v, CPU_BASED_INTR_WINDOW_EXITING, true);
+			v->irq_window = true;
+		}
+		return;
+	}
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO(e->type, e->vector) |
+		   (e->has_error ? INTR_INFO_DELIVER_CODE_MASK : 0));
+	if (e->has_error)
+		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, e->error_code);
+	/* Software interrupts name their instruction's length (27.6.1.3). */
+	if (e->type == HV_EVENT_TYPE_SOFT_INTR)
+		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, v->soft_len ?: 2);
+	e->valid = false;
+}
+
+/* An event whose delivery the exit interrupted is injected again. */
+static void requeue_event(struct vmx_vcpu *v)
+{
+	u32 info = vmcs_read(IDT_VECTORING_INFO_FIELD);
+	u32 type;
+
+	if (!(info & VECTORING_INFO_VALID_MASK))
+		return;
+	type = (info & VECTORING_INFO_TYPE_MASK) >> 8;
+	/* Software exceptions (INT3, INTO) re-execute their instruction. */
+	if (type == 5 || type == 6)
+		return;
+	v->soft_len = type == HV_EVENT_TYPE_SOFT_INTR ?
+		      vmcs_read(VM_EXIT_INSTRUCTION_LEN) : 0;
+	v->vcpu.event = (struct hv_event) {
+		.valid = true,
+		.type = type,
+		.vector = info & VECTORING_INFO_VECTOR_MASK,
+		.has_error = info & VECTORING_INFO_DELIVER_CODE_MASK,
+		.error_code = vmcs_read(IDT_VECTORING_ERROR_CODE),
+	};
+}
+
+/* ---- exits -------------------------------------------------------------------- */
+
+/*
+ * Exit handlers, indexed by basic exit reason (SDM Vol. 3C, Appendix C).
+ * Each fills @exit for the core; an exit the backend finishes itself (an
+ * exception reflected, #UD for an instruction hv hides, an interrupt
+ * handed to the host) reports HV_EXIT_NONE.
+ */
+typedef void (*vmx_exit_fn)(struct vmx_vcpu *v, struct hv_exit *exit);
+
+static void next_rip(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	exit->next_rip = v->vcpu.rip + vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	exit->next_rip_known = true;
+}
+
+static void skip_insn(struct vmx_vcpu *v)
+{
+	v->vcpu.rip += vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+}
+
+static void call_host_handler(unsigned int vector)
+{
+	gate_desc *idt = (gate_desc *)vmcs_read(HOST_IDTR_BASE);
+
+	__hv_vmx_do_interrupt(gate_offset(idt + vector));
+}
+
+static void exit_exception_nmi(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	u32 info = vmcs_read(VM_EXIT_INTR_INFO);
+	u32 vector = info & INTR_INFO_VECTOR_MASK;
+
+	exit->kind = HV_EXIT_NONE;
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR) {
+		/* The host's NMI, taken in guest mode: its handler runs now. */
+		call_host_handler(NMI_VECTOR);
+		v->l1d_flush = true;
+		return;
+	}
+	switch (vector) {
+	case X86_TRAP_MC:
+		/* A machine check belongs to the host's handler. */
+		asm volatile("int $0x12");
+		v->l1d_flush = true;
+		return;
+	case X86_TRAP_AC:
+		hv_vcpu_queue_exception(&v->vcpu, X86_TRAP_AC, true,
+					vmcs_read(VM_EXIT_INTR_ERROR_CODE));
+		return;
+	default:
+		exit->kind = HV_EXIT_UNHANDLED;
+		exit->detail = info;
+	}
+}
+
+static void exit_interrupt(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	u32 info = vmcs_read(VM_EXIT_INTR_INFO);
+
+	/* Acknowledged on exit (SDM Vol. 3C, 25.7.1): hand it to the host. */
+	call_host_handler(info & INTR_INFO_VECTOR_MASK);
+	v->l1d_flush = true;
+	exit->kind = HV_EXIT_NONE;
+}
+
+static void exit_preemption_timer(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	/* A whole tick in the guest: host interrupts run before re-entry. */
+	v->l1d_flush = true;
+	exit->kind = HV_EXIT_NONE;
+}
+
+static void exit_irq_window(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	set_proc(v, CPU_BASED_INTR_WINDOW_EXITING, false);
+	v->irq_window = false;
+	exit->kind = HV_EXIT_NONE;
+}
+
+static void exit_shutdown(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	exit->kind = HV_EXIT_SHUTDOWN;
+}
+
+static void exit_cpuid(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	exit->kind = HV_EXIT_CPUID;
+	next_rip(v, exit);
+}
+
+static void exit_hlt(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	exit->kind = HV_EXIT_HLT;
+	next_rip(v, exit);
+}
+
+static void exit_rdmsr(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	exit->kind = HV_EXIT_RDMSR;
+	next_rip(v, exit);
+}
+
+static void exit_wrmsr(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	exit->kind = HV_EXIT_WRMSR;
+	next_rip(v, exit);
+}
+
+/* SDM Vol. 3C, Table 28-5: I/O instruction exit qualification. */
+static void exit_io(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	u64 q = vmcs_read(EXIT_QUALIFICATION);
+
+	exit->kind = HV_EXIT_IO;
+	exit->io.size = (q & 7) + 1;
+	exit->io.in = q & BIT(3);
+	exit->io.string = q & BIT(4);
+	exit->io.rep = q & BIT(5);
+	exit->io.port = q >> 16;
+	next_rip(v, exit);
+}
+
+/* SDM Vol. 3C, Table 28-7: EPT violation exit qualification. */
+static void exit_ept_violation(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	u64 q = vmcs_read(EXIT_QUALIFICATION);
+
+	exit->kind = HV_EXIT_NPF;
+	exit->npf.gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+	exit->npf.write = q & BIT(EPT_VIOLATION_ACC_WRITE_BIT);
+	exit->npf.present = q & (7 << EPT_VIOLATION_RWX_SHIFT);
+	exit->npf.insn_len = 0;
+	/*
+	 * An IRET that unblocked NMIs faulted: blocking comes back before the
+	 * IRET runs again (SDM Vol. 3C, 28.2.3).
+	 */
+	if ((q & INTR_INFO_UNBLOCK_NMI) && (vmx_config.pin & PIN_BASED_VIRTUAL_NMIS))
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) |
+			   GUEST_INTR_STATE_NMI);
+	/* The kernel touches host memory to map or emulate. */
+	v->l1d_flush = true;
+}
+
+static void exit_ud(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	hv_vcpu_queue_exception(&v->vcpu, X86_TRAP_UD, false, 0);
+	exit->kind = HV_EXIT_NONE;
+}
+
+static void exit_gp(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	hv_vcpu_queue_exception(&v->vcpu, X86_TRAP_GP, true, 0);
+	exit->kind = HV_EXIT_NONE;
+}
+
+static void exit_nop(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	/* INVD or WBINVD would drop or write back the host's caches. */
+	skip_insn(v);
+	exit->kind = HV_EXIT_NONE;
+}
+
+static void load_pdptrs(struct vmx_vcpu *v, u64 cr3);
+
+static u64 guest_cr(unsigned long field, unsigned long shadow, u64 mask)
+{
+	return (vmcs_read(field) & ~mask) | (vmcs_read(shadow) & mask);
+}
+
+static void set_ia32e(bool on)
+{
+	u32 entry = vmcs_read(VM_ENTRY_CONTROLS);
+
+	vmcs_write(VM_ENTRY_CONTROLS, on ? entry | VM_ENTRY_IA32E_MODE :
+					   entry & ~VM_ENTRY_IA32E_MODE);
+}
+
+/*
+ * MOV to CR0 that changed a bit the CPU forces (CR0.NE): the checks of
+ * SDM Vol. 3A, 2.5 and 10.8.5, and the long-mode switch the CPU would
+ * have made.
+ */
+static bool guest_write_cr0(struct vmx_vcpu *v, u64 val)
+{
+	u64 old = guest_cr(GUEST_CR0, CR0_READ_SHADOW, vmx_config.cr0_fixed0);
+	u64 efer = vmcs_read(GUEST_IA32_EFER);
+	bool pg = val & X86_CR0_PG;
+
+	if (!(efer & EFER_LMA))
+		val = (u32)val;
+	if (val >> 32 || ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
+	    (pg && !(val & X86_CR0_PE)))
+		return false;
+	if (pg && !(old & X86_CR0_PG) && (efer & EFER_LME)) {
+		if (!(vmcs_read(GUEST_CR4) & X86_CR4_PAE))
+			return false;
+		efer |= EFER_LMA;
+	} else if (!pg && (old & X86_CR0_PG)) {
+		efer &= ~EFER_LMA;
+	}
+	vmcs_write(GUEST_IA32_EFER, efer);
+	set_ia32e(efer & EFER_LMA);
+	vmcs_write(CR0_READ_SHADOW, val);
+	vmcs_write(GUEST_CR0, val | vmx_config.cr0_fixed0);
+	if (pg && !(efer & EFER_LMA) && (vmcs_read(GUEST_CR4) & X86_CR4_PAE))
+		load_pdptrs(v, vmcs_read(GUEST_CR3));
+	return true;
+}
+
+/* MOV to CR4 that tried to set CR4.VMXE: VMX is hidden. */
+static bool guest_write_cr4(struct vmx_vcpu *v, u64 val)
+{
+	if (val & ~vmx_config.cr4_fixed1 || val & X86_CR4_VMXE)
+		return false;
+	vmcs_write(CR4_READ_SHADOW, val);
+	vmcs_write(GUEST_CR4, val | vmx_config.cr4_fixed0);
+	return true;
+}
+
+/* SDM Vol. 3C, Table 28-3: control-register access exit qualification. */
+static void exit_cr(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	u64 q = vmcs_read(EXIT_QUALIFICATION);
+	unsigned int cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
+	u64 *gpr = &v->vcpu.gpr[reg];
+	bool ok = true;
+
+	exit->kind = HV_EXIT_NONE;
+	if (type == 0 && cr == 0)
+		ok = guest_write_cr0(v, *gpr);
+	else if (type == 0 && cr == 4)
+		ok = guest_write_cr4(v, *gpr);
+	else if (type == 0 && cr == 8 && !(*gpr >> 4))
+		v->cr8 = *gpr;
+	else if (type == 1 && cr == 8)
+		*gpr = v->cr8;
+	else
+		ok = false;
+	if (!ok && type > 1) {
+		exit->kind = HV_EXIT_UNHANDLED;
+		exit->detail = q;
+		return;
+	}
+	if (!ok) {
+		hv_vcpu_queue_exception(&v->vcpu, X86_TRAP_GP, true, 0);
+		return;
+	}
+	skip_insn(v);
+}
+
+static const vmx_exit_fn exit_handlers[] = {
+	[EXIT_REASON_EXCEPTION_NMI]		= exit_exception_nmi,
+	[EXIT_REASON_EXTERNAL_INTERRUPT]	= exit_interrupt,
+	[EXIT_REASON_TRIPLE_FAULT]		= exit_shutdown,
+	[EXIT_REASON_INTERRUPT_WINDOW]		= exit_irq_window,
+	[EXIT_REASON_CPUID]			= exit_cpuid,
+	[EXIT_REASON_GETSEC]			= exit_ud,
+	[EXIT_REASON_HLT]			= exit_hlt,
+	[EXIT_REASON_INVD]			= exit_nop,
+	[EXIT_REASON_RDPMC]			= exit_gp,
+	[EXIT_REASON_VMCALL]			= exit_ud,
+	[EXIT_REASON_VMCLEAR]			= exit_ud,
+	[EXIT_REASON_VMLAUNCH]			= exit_ud,
+	[EXIT_REASON_VMPTRLD]			= exit_ud,
+	[EXIT_REASON_VMPTRST]			= exit_ud,
+	[EXIT_REASON_VMREAD]			= exit_ud,
+	[EXIT_REASON_VMRESUME]			= exit_ud,
+	[EXIT_REASON_VMWRITE]			= exit_ud,
+	[EXIT_REASON_VMOFF]			= exit_ud,
+	[EXIT_REASON_VMON]			= exit_ud,
+	[EXIT_REASON_CR_ACCESS]			= exit_cr,
+	[EXIT_REASON_IO_INSTRUCTION]		= exit_io,
+	[EXIT_REASON_MSR_READ]			= exit_rdmsr,
+	[EXIT_REASON_MSR_WRITE]			= exit_wrmsr,
+	[EXIT_REASON_MWAIT_INSTRUCTION]		= exit_ud,
+	[EXIT_REASON_MONITOR_INSTRUCTION]	= exit_ud,
+	[EXIT_REASON_EPT_VIOLATION]		= exit_ept_violation,
+	[EXIT_REASON_INVEPT]			= exit_ud,
+	[EXIT_REASON_WBINVD]			= exit_nop,
+	[EXIT_REASON_XSETBV]			= exit_ud,
+	[EXIT_REASON_PREEMPTION_TIMER]		= exit_preemption_timer,
+	[EXIT_REASON_INVVPID]			= exit_ud,
+	[EXIT_REASON_VMFUNC]			= exit_ud,
+};
+
+static void translate_exit(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	u32 reason = vmcs_read(VM_EXIT_REASON);
+	u16 basic = reason;
+
+	exit->hw_reason = reason;
+	exit->detail = 0;
+	exit->next_rip_known = false;
+	/* SDM Vol. 3C, 27.8: a failed entry reports its reason with bit 31. */
+	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
+		exit->kind = HV_EXIT_INVALID_STATE;
+		exit->detail = vmcs_read(EXIT_QUALIFICATION);
+	} else if (basic < ARRAY_SIZE(exit_handlers) && exit_handlers[basic]) {
+		exit_handlers[basic](v, exit);
+	} else {
+		exit->kind = HV_EXIT_UNHANDLED;
+		exit->detail = vmcs_read(EXIT_QUALIFICATION);
+	}
+}
+
+static void vmx_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	int cpu = smp_processor_id();
+	int failed;
+
+	invalidate(v, cpu);
+	inject_event(v);
+	if (vcpu->rip != v->rip)
+		vmcs_write(GUEST_RIP, vcpu->rip);
+	if (vcpu->gpr[HV_RSP] != v->rsp)
+		vmcs_write(GUEST_RSP, vcpu->gpr[HV_RSP]);
+	/* CR2 is not part of the VMCS; the host does not fault in here. */
+	if (native_read_cr2() != v->cr2)
+		native_write_cr2(v->cr2);
+	l1d_flush(v);
+
+	failed = __hv_vmx_run(vcpu->gpr, v->launched, &v->host_rsp);
+
+	v->cr2 = native_read_cr2();
+	if (failed) {
+		exit->kind = HV_EXIT_INVALID_STATE;
+		exit->hw_reason = 0;
+		exit->next_rip_known = false;
+		exit->detail = vmcs_read(VM_INSTRUCTION_ERROR);
+		return;
+	}
+	v->launched = true;
+	v->rip = vmcs_read(GUEST_RIP);
+	v->rsp = vmcs_read(GUEST_RSP);
+	vcpu->rip = v->rip;
+	vcpu->gpr[HV_RSP] = v->rsp;
+	requeue_event(v);
+	translate_exit(v, exit);
+}
+
+/* ---- architectural state ------------------------------------------------------ */
+
+/* SDM Vol. 3A, 4.4.1: PAE paging loads four PDPTEs at CR3 into the CPU. */
+static void load_pdptrs(struct vmx_vcpu *v, u64 cr3)
+{
+	u64 pdpte[4] = {};
+	int i;
+
+	/* Unreadable PDPTEs load as not present: the guest faults on use. */
+	if (hv_guest_read(v->vcpu.vm, cr3 & ~0x1fULL, pdpte, sizeof(pdpte)))
+		memset(pdpte, 0, sizeof(pdpte));
+	for (i = 0; i < 4; i++)
+		vmcs_write(GUEST_PDPTR0 + 2 * i, pdpte[i]);
+}
+
+static void code_regs(struct hv_regs *r)
+{
+	r->rflags = vmcs_read(GUEST_RFLAGS);
+	r->cr0 = guest_cr(GUEST_CR0, CR0_READ_SHADOW, vmx_config.cr0_fixed0);
+	r->cr3 = vmcs_read(GUEST_CR3);
+	r->cr4 = guest_cr(GUEST_CR4, CR4_READ_SHADOW, vmx_config.cr4_fixed0);
+	r->efer = vmcs_read(GUEST_IA32_EFER);
+	seg_get(SEG_CS, &r->cs);
+}
+
+static void vmx_get_code_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	bool borrowed = vmcs_borrow(v);
+
+	code_regs(r);
+	vmcs_unborrow(v, borrowed);
+}
+
+static u64 guest_msr(struct vmx_vcpu *v, enum vmx_guest_msr i)
+{
+	u64 val;
+
+	if (READ_ONCE(v->current_cpu) < 0)
+		return v->msr[i];
+	rdmsrl(guest_msr_index[i], val);
+	return val;
+}
+
+static void set_guest_msr(struct vmx_vcpu *v, enum vmx_guest_msr i, u64 val)
+{
+	if (READ_ONCE(v->current_cpu) < 0)
+		v->msr[i] = val;
+	else
+		wrmsrl(guest_msr_index[i], val);
+}
+
+static void vmx_get_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	bool borrowed = vmcs_borrow(v);
+
+	code_regs(r);
+	r->gpr[HV_RSP] = vcpu->gpr[HV_RSP];
+	r->cr2 = v->cr2;
+	r->cr8 = v->cr8;
+	memcpy(r->dr, v->dr, sizeof(r->dr));
+	r->dr6 = v->dr[4];
+	r->dr7 = vmcs_read(GUEST_DR7);
+	seg_get(SEG_DS, &r->ds);
+	seg_get(SEG_ES, &r->es);
+	seg_get(SEG_FS, &r->fs);
+	seg_get(SEG_GS, &r->gs);
+	seg_get(SEG_SS, &r->ss);
+	seg_get(SEG_TR, &r->tr);
+	seg_get(SEG_LDTR, &r->ldtr);
+	r->gdtr.base = vmcs_read(GUEST_GDTR_BASE);
+	r->gdtr.limit = vmcs_read(GUEST_GDTR_LIMIT);
+	r->idtr.base = vmcs_read(GUEST_IDTR_BASE);
+	r->idtr.limit = vmcs_read(GUEST_IDTR_LIMIT);
+	r->star = guest_msr(v, VMX_MSR_STAR);
+	r->lstar = guest_msr(v, VMX_MSR_LSTAR);
+	r->cstar = guest_msr(v, VMX_MSR_CSTAR);
+	r->sfmask = guest_msr(v, VMX_MSR_SFMASK);
+	r->kernel_gs_base = guest_msr(v, VMX_MSR_KERNEL_GS_BASE);
+	r->sysenter_cs = vmcs_read(GUEST_SYSENTER_CS);
+	r->sysenter_esp = vmcs_read(GUEST_SYSENTER_ESP);
+	r->sysenter_eip = vmcs_read(GUEST_SYSENTER_EIP);
+	r->pat = vmcs_read(GUEST_IA32_PAT);
+	r->tsc = rdtsc() + vmcs_read(TSC_OFFSET);
+	r->int_shadow = vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
+			(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+	vmcs_unborrow(v, borrowed);
+}
+
+static int vmx_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *r,
+			const char **why)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	bool borrowed;
+	u32 intr;
+
+	*why = hv_regs_check(r);
+	if (!*why && r->cr4 & ~vmx_config.cr4_fixed1)
+		*why = "cr4 has bits set this CPU does not support";
+	if (*why)
+		return -EINVAL;
+	borrowed = vmcs_borrow(v);
+	vmcs_write(GUEST_RFLAGS, r->rflags | X86_EFLAGS_FIXED);
+	vmcs_write(CR0_READ_SHADOW, r->cr0);
+	vmcs_write(GUEST_CR0, r->cr0 | vmx_config.cr0_fixed0);
+	vmcs_write(GUEST_CR3, r->cr3);
+	vmcs_write(CR4_READ_SHADOW, r->cr4);
+	vmcs_write(GUEST_CR4, r->cr4 | vmx_config.cr4_fixed0);
+	vmcs_write(GUEST_IA32_EFER, r->efer);
+	set_ia32e(r->efer & EFER_LMA);
+	if ((r->cr0 & X86_CR0_PG) && (r->cr4 & X86_CR4_PAE) &&
+	    !(r->efer & EFER_LMA))
+		load_pdptrs(v, r->cr3);
+	v->cr2 = r->cr2;
+	v->cr8 = r->cr8;
+	memcpy(v->dr, r->dr, sizeof(r->dr));
+	v->dr[4] = r->dr6 | DR6_RESERVED;
+	vmcs_write(GUEST_DR7, r->dr7 | DR7_FIXED);
+	seg_set(SEG_CS, &r->cs);
+	seg_set(SEG_DS, &r->ds);
+	seg_set(SEG_ES, &r->es);
+	seg_set(SEG_FS, &r->fs);
+	seg_set(SEG_GS, &r->gs);
+	seg_set(SEG_SS, &r->ss);
+	seg_set(SEG_TR, &r->tr);
+	seg_set(SEG_LDTR, &r->ldtr);
+	vmcs_write(GUEST_GDTR_BASE, r->gdtr.base);
+	vmcs_write(GUEST_GDTR_LIMIT, r->gdtr.limit);
+	vmcs_write(GUEST_IDTR_BASE, r->idtr.base);
+	vmcs_write(GUEST_IDTR_LIMIT, r->idtr.limit);
+	set_guest_msr(v, VMX_MSR_STAR, r->star);
+	set_guest_msr(v, VMX_MSR_LSTAR, r->lstar);
+	set_guest_msr(v, VMX_MSR_CSTAR, r->cstar);
+	set_guest_msr(v, VMX_MSR_SFMASK, r->sfmask);
+	set_guest_msr(v, VMX_MSR_KERNEL_GS_BASE, r->kernel_gs_base);
+	vmcs_write(GUEST_SYSENTER_CS, r->sysenter_cs);
+	vmcs_write(GUEST_SYSENTER_ESP, r->sysenter_esp);
+	vmcs_write(GUEST_SYSENTER_EIP, r->sysenter_eip);
+	vmcs_write(GUEST_IA32_PAT, r->pat);
+	vmcs_write(TSC_OFFSET, r->tsc - rdtsc());
+	intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
+	       ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+		   intr | (r->int_shadow ? GUEST_INTR_STATE_STI : 0));
+	vmcs_unborrow(v, borrowed);
+	return 0;
+}
+
+static u64 vmx_get_rflags(struct hv_vcpu *vcpu)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	bool borrowed = vmcs_borrow(v);
+	u64 rflags = vmcs_read(GUEST_RFLAGS);
+
+	vmcs_unborrow(v, borrowed);
+	return rflags;
+}
+
+static void vmx_set_rflags(struct hv_vcpu *vcpu, u64 rflags)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	bool borrowed = vmcs_borrow(v);
+
+	vmcs_write(GUEST_RFLAGS, rflags | X86_EFLAGS_FIXED);
+	vmcs_unborrow(v, borrowed);
+}
+
+static int msr_field(u32 index, unsigned long *field)
+{
+	switch (index) {
+	case MSR_IA32_CR_PAT:
+		*field = GUEST_IA32_PAT;
+		return 0;
+	case MSR_IA32_SYSENTER_CS:
+		*field = GUEST_SYSENTER_CS;
+		return 0;
+	case MSR_IA32_SYSENTER_ESP:
+		*field = GUEST_SYSENTER_ESP;
+		return 0;
+	case MSR_IA32_SYSENTER_EIP:
+		*field = GUEST_SYSENTER_EIP;
+		return 0;
+	default:
+		return -ENOENT;
+	}
+}
+
+static int guest_msr_slot(u32 index)
+{
+	int i;
+
+	for (i = 0; i < VMX_NR_GUEST_MSRS; i++)
+		if (guest_msr_index[i] == index)
+			return i;
+	return -ENOENT;
+}
+
+static int vmx_get_msr(struct hv_vcpu *vcpu, u32 index, u64 *value)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	unsigned long field;
+	bool borrowed;
+	int slot;
+
+	slot = guest_msr_slot(index);
+	if (slot >= 0) {
+		*value = guest_msr(v, slot);
+		return 0;
+	}
+	if (index != MSR_EFER && index != MSR_IA32_TSC &&
+	    msr_field(index, &field))
+		return -ENOENT;
+	borrowed = vmcs_borrow(v);
+	if (index == MSR_EFER)
+		*value = vmcs_read(GUEST_IA32_EFER);
+	else if (index == MSR_IA32_TSC)
+		*value = rdtsc() + vmcs_read(TSC_OFFSET);
+	else
+		*value = vmcs_read(field);
+	vmcs_unborrow(v, borrowed);
+	return 0;
+}
+
+static int vmx_set_msr(struct hv_vcpu *vcpu, u32 index, u64 value)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	unsigned long field = 0;
+	bool borrowed;
+	int slot, err = 0;
+	u64 efer;
+
+	slot = guest_msr_slot(index);
+	if (slot >= 0) {
+		/* WRMSR of a non-canonical address faults (SDM Vol. 4). */
+		if (slot != VMX_MSR_STAR && slot != VMX_MSR_SFMASK &&
+		    (s64)value != ((s64)value << 16) >> 16)
+			return -EINVAL;
+		set_guest_msr(v, slot, value);
+		return 0;
+	}
+	if (index != MSR_EFER && index != MSR_IA32_TSC &&
+	    msr_field(index, &field))
+		return -ENOENT;
+	if (index == MSR_IA32_CR_PAT && !hv_pat_valid(value))
+		return -EINVAL;
+	borrowed = vmcs_borrow(v);
+	switch (index) {
+	case MSR_EFER:
+		efer = vmcs_read(GUEST_IA32_EFER);
+		/* SDM Vol. 3A, 10.8.5: LME cannot change while paging is on. */
+		if ((value & ~HV_EFER_ALLOWED) ||
+		    ((guest_cr(GUEST_CR0, CR0_READ_SHADOW, 0) & X86_CR0_PG) &&
+		     ((value ^ efer) & EFER_LME))) {
+			err = -EINVAL;
+			break;
+		}
+		/* LMA is the CPU's to set. */
+		vmcs_write(GUEST_IA32_EFER, (value & ~EFER_LMA) |
+			   (efer & EFER_LMA));
+		break;
+	case MSR_IA32_TSC:
+		vmcs_write(TSC_OFFSET, value - rdtsc());
+		break;
+	default:
+		vmcs_write(field, value);
+	}
+	vmcs_unborrow(v, borrowed);
+	return err;
+}
+
+static int vmx_setup_backend(void)
+{
+	int err = vmx_setup_all();
+
+	if (!err && l1d_flush_alloc())
+		pr_warn("no memory for the software L1D flush buffer; it is skipped\n");
+	return err;
+}
+
+static void vmx_unsetup_backend(void)
+{
+	if (l1d_flush_pages)
+		free_pages((unsigned long)l1d_flush_pages,
+			   get_order(L1D_FLUSH_SIZE));
+	l1d_flush_pages = NULL;
+	vmx_unsetup_all();
+}
+
+const struct hv_backend_ops hv_vmx_ops = {
+	.name		= "vmx",
+	.id		= HV_BACKEND_VMX,
+	.vm_size	= sizeof(struct vmx_vm),
+	.vcpu_size	= sizeof(struct vmx_vcpu),
+	.npt		= &vmx_ept,
+	.probe		= vmx_probe,
+	.setup		= vmx_setup_backend,
+	.unsetup	= vmx_unsetup_backend,
+	.hw_enable	= vmx_hw_enable,
+	.hw_disable	= vmx_hw_disable,
+	.busy_reason	= vmx_busy_reason,
+	.vm_init	= vmx_vm_init,
+	.vm_destroy	= vmx_vm_destroy,
+	.vcpu_create	= vmx_vcpu_create,
+	.vcpu_free	= vmx_vcpu_free,
+	.vcpu_load	= vmx_vcpu_load,
+	.vcpu_put	= vmx_vcpu_put,
+	.vcpu_run	= vmx_vcpu_run,
+	.get_regs	= vmx_get_regs,
+	.get_code_regs	= vmx_get_code_regs,
+	.set_regs	= vmx_set_regs,
+	.get_rflags	= vmx_get_rflags,
+	.set_rflags	= vmx_set_rflags,
+	.get_msr	= vmx_get_msr,
+	.set_msr	= vmx_set_msr,
+	.flush_tlb	= vmx_flush_tlb,
+};
