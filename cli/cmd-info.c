@@ -3,6 +3,9 @@
  * hvctl info: what the module found on this host - backend, capabilities,
  * L1TF status and the entry/exit mitigations in force.
  */
+#include <errno.h>
+#include <string.h>
+
 #include "hvctl.h"
 #include "libhv.h"
 #include "output.h"
@@ -72,6 +75,50 @@ int cmd_info_show(struct hvctl *c, int argc, char **argv)
 	if (ret)
 		return hvctl_fail_request(c, ret, "get-info failed");
 
+	out_init(&o, c->out, c->json, c->pretty);
+	hvctl_info_print(&o, &info);
+	return HVCTL_OK;
+}
+
+/**
+ * cmd_info_set() - hvctl info set --l1d-flush MODE
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_info_set(struct hvctl *c, int argc, char **argv)
+{
+	const char *mode = NULL;
+	const struct hvctl_opt opts[] = {
+		HVCTL_OPT("--l1d-flush", &mode),
+		HVCTL_OPT_END,
+	};
+	struct hv_info info;
+	struct out o;
+	uint32_t m;
+	int ret;
+
+	ret = hvctl_args(c, argc, argv, opts, NULL, 0, 0,
+			 "info set --l1d-flush MODE");
+	if (ret)
+		return ret;
+	if (!mode)
+		return hvctl_fail(c, -EINVAL, "nothing to set: give --l1d-flush");
+	for (m = 0; m <= HV_L1D_FLUSH_MODE_NEVER; m++)
+		if (!strcmp(mode, hv_l1d_flush_mode_name(m)))
+			break;
+	if (m > HV_L1D_FLUSH_MODE_NEVER)
+		return hvctl_fail(c, -EINVAL,
+				  "unknown --l1d-flush mode '%s' (auto, cond, always, never)",
+				  mode);
+	ret = hvctl_connect(c);
+	if (ret)
+		return ret;
+	ret = hv_set_l1d_flush(c->h, m, &info);
+	if (ret)
+		return hvctl_fail_request(c, ret, "set-info failed");
 	out_init(&o, c->out, c->json, c->pretty);
 	hvctl_info_print(&o, &info);
 	return HVCTL_OK;

@@ -134,6 +134,15 @@ int cmd_vm_show(struct hvctl *c, int argc, char **argv)
 	for (i = 0; i < sizeof(exit_names) / sizeof(exit_names[0]); i++)
 		out_u64(&o, exit_names[i], st.exits[i]);
 	out_end_object(&o);
+	out_begin_object(&o, "invalidations");
+	out_u64(&o, "invept", st.invept);
+	out_u64(&o, "invvpid", st.invvpid);
+	out_u64(&o, "invvpid_saved", st.invvpid_saved);
+	out_end_object(&o);
+	out_begin_object(&o, "l1d_flushes");
+	out_u64(&o, "msr", st.l1d_flush_msr);
+	out_u64(&o, "software", st.l1d_flush_sw);
+	out_end_object(&o);
 	out_end_object(&o);
 	out_end(&o);
 	free(vcpus);

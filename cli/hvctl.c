@@ -21,6 +21,8 @@
 static const struct hvctl_cmd commands[] = {
 	{ "info", "show", cmd_info_show, "",
 	  "show the backend, hardware capabilities and mitigations" },
+	{ "info", "set", cmd_info_set, "--l1d-flush MODE",
+	  "change the L1D flush mode (auto, cond, always, never)" },
 	{ "vm", "list", cmd_vm_list, "",
 	  "list the VMs" },
 	{ "vm", "show", cmd_vm_show, "VM",

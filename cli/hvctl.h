@@ -95,6 +95,7 @@ int hvctl_read_file(struct hvctl *c, const char *path, uint64_t max,
 int hvctl_dispatch(struct hvctl *c, int argc, char **argv);
 
 int cmd_info_show(struct hvctl *c, int argc, char **argv);
+int cmd_info_set(struct hvctl *c, int argc, char **argv);
 void hvctl_info_print(struct out *o, const struct hv_info *info);
 
 int cmd_vm_list(struct hvctl *c, int argc, char **argv);

@@ -550,6 +550,28 @@ int hv_get_info(struct hv *h, struct hv_info *info)
 }
 
 /**
+ * hv_set_l1d_flush() - change the L1D flush mode at run time
+ * @h: the connection (CAP_NET_ADMIN)
+ * @mode: an HV_L1D_FLUSH_MODE_* value
+ * @info: filled with the module's report after the change
+ *
+ * Return: 0, or a negative errno (hv_errmsg() says why).
+ */
+int hv_set_l1d_flush(struct hv *h, uint32_t mode, struct hv_info *info)
+{
+	struct nl_msg *msg = hv_msg_new(h, HV_CMD_SET_INFO, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, HV_A_INFO_L1D_FLUSH_MODE, mode)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	memset(info, 0, sizeof(*info));
+	return hv_transact(h, msg, parse_info, info);
+}
+
+/**
  * hv_subscribe_notices() - receive the notify group's notices on @h
  * @h: the connection
  *

@@ -195,6 +195,11 @@ struct hv_slot_info {
  * @pinned_pages: guest pages pinned
  * @pt_pages: nested page-table pages
  * @exits: exit counters: total, cpuid, msr, hlt, npf, intr, io, mmio, other
+ * @invept: INVEPTs run (VMX)
+ * @invvpid: INVVPIDs run (VMX)
+ * @invvpid_saved: INVVPIDs skipped because an INVEPT covered them (VMX)
+ * @l1d_flush_msr: L1D flushes through IA32_FLUSH_CMD
+ * @l1d_flush_sw: L1D flushes by the software fill
  */
 struct hv_stats {
 	uint32_t vm;
@@ -204,6 +209,11 @@ struct hv_stats {
 	uint64_t pinned_pages;
 	uint64_t pt_pages;
 	uint64_t exits[9];
+	uint64_t invept;
+	uint64_t invvpid;
+	uint64_t invvpid_saved;
+	uint64_t l1d_flush_msr;
+	uint64_t l1d_flush_sw;
 };
 
 enum { HV_STAT_TOTAL, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,
@@ -257,6 +267,7 @@ uint32_t hv_portid(const struct hv *h);
 
 /* Commands. */
 int hv_get_info(struct hv *h, struct hv_info *info);
+int hv_set_l1d_flush(struct hv *h, uint32_t mode, struct hv_info *info);
 int hv_vm_new(struct hv *h, const struct hv_vm_opts *opts,
 	      struct hv_vm_info *out);
 int hv_vm_del(struct hv *h, uint32_t vm);

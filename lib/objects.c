@@ -667,6 +667,11 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 	s->pt_pages = u64_or(tb[HV_A_STATS_PT_PAGES], 0);
 	for (i = 0; i < 9; i++)
 		s->exits[i] = u64_or(tb[exit_attrs[i]], 0);
+	s->invept = u64_or(tb[HV_A_STATS_INVEPT], 0);
+	s->invvpid = u64_or(tb[HV_A_STATS_INVVPID], 0);
+	s->invvpid_saved = u64_or(tb[HV_A_STATS_INVVPID_SAVED], 0);
+	s->l1d_flush_msr = u64_or(tb[HV_A_STATS_L1D_FLUSH_MSR], 0);
+	s->l1d_flush_sw = u64_or(tb[HV_A_STATS_L1D_FLUSH_SW], 0);
 	return 0;
 }
 

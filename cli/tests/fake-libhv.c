@@ -127,6 +127,17 @@ int hv_get_info(struct hv *h, struct hv_info *info)
 	return err;
 }
 
+int hv_set_l1d_flush(struct hv *h, uint32_t mode, struct hv_info *info)
+{
+	int err = fail("hv_set_l1d_flush");
+
+	if (!err) {
+		fake.info.l1d_flush_mode = mode;
+		*info = fake.info;
+	}
+	return err;
+}
+
 int hv_vm_new(struct hv *h, const struct hv_vm_opts *opts,
 	      struct hv_vm_info *out)
 {

@@ -42,6 +42,10 @@ static void two_vms(void)
 	fake.nr_slots = 1;
 	fake.stats.exits[HV_STAT_TOTAL] = 12;
 	fake.stats.exits[HV_STAT_IO] = 5;
+	fake.stats.invept = 3;
+	fake.stats.invvpid = 1;
+	fake.stats.invvpid_saved = 2;
+	fake.stats.l1d_flush_sw = 7;
 	fake_add_vm(5, "web")->unknown_msr = HV_MSR_POLICY_EXIT;
 }
 
@@ -106,7 +110,14 @@ static void vm_show_by_name_and_id(void **state)
 		"  intr:           0\n"
 		"  io:             5\n"
 		"  mmio:           0\n"
-		"  other:          0\n";
+		"  other:          0\n"
+		"invalidations:\n"
+		"  invept:         3\n"
+		"  invvpid:        1\n"
+		"  invvpid saved:  2\n"
+		"l1d flushes:\n"
+		"  msr:            0\n"
+		"  software:       7\n";
 	struct run r;
 
 	two_vms();
@@ -129,7 +140,9 @@ static void vm_show_by_name_and_id(void **state)
 		"\"thread\":901}],\"slot_list\":[{\"id\":0,\"gpa\":\"0x0\","
 		"\"size\":65536,\"readonly\":false}],\"exits\":{\"total\":12,"
 		"\"cpuid\":0,\"msr\":0,\"hlt\":0,\"npf\":0,\"intr\":0,\"io\":5,"
-		"\"mmio\":0,\"other\":0}}\n", r.out);
+		"\"mmio\":0,\"other\":0},\"invalidations\":{\"invept\":3,"
+		"\"invvpid\":1,\"invvpid_saved\":2},\"l1d_flushes\":{"
+		"\"msr\":0,\"software\":7}}\n", r.out);
 	free_run(&r);
 
 	r = RUN("vm", "show", "nope");
