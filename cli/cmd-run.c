@@ -137,27 +137,37 @@ static const char *const stop_names[] = {
 	[STOP_INTERRUPTED] = "interrupted",
 };
 
-/* Answer one exit; what it means for the run. */
+/*
+ * Answer one exit; what it means for the run. An exit that ends the run
+ * pauses the VM before it is completed, so the vCPU uses the completion
+ * and parks right after the instruction instead of running on (the run
+ * would otherwise race its own pause request, see hv_vcpu_parked()).
+ */
 static enum stop answer(struct hvctl *c, const struct hvctl_run_opts *ro,
-			const struct hv_event *ev, uint64_t *value,
-			int *err)
+			const struct hv_event *ev, uint64_t exits,
+			uint64_t *value, int *err)
 {
 	bool write = ev->dir == HV_DIR_WRITE;
+	enum stop stop = STOP_NONE;
 	uint64_t data = 0;
 
 	/* An MSR is 64 bits whatever the event's size says. */
 	*value = write ? ev->data :
 		 ro->read_value & mask(ev->reason == HV_EXIT_REASON_MSR ? 8 :
 				       ev->size);
-	if (ev->reason == HV_EXIT_REASON_HLT)
-		return STOP_NONE;
+	if (ev->reason == HV_EXIT_REASON_IO && write &&
+	    ev->port == ro->exit_port)
+		stop = STOP_EXIT_PORT;
+	else if (ro->max_exits && exits >= ro->max_exits)
+		stop = STOP_MAX_EXITS;
+	if (stop != STOP_NONE)
+		*err = hv_vm_pause(c->h, ev->vm);
+	if (ev->reason == HV_EXIT_REASON_HLT || *err)
+		return stop;
 	if (!write)
 		data = *value;
 	*err = hv_vcpu_complete(c->h, ev->vm, ev->vcpu, ev->seq, data, 0);
-	if (ev->reason == HV_EXIT_REASON_IO && write &&
-	    ev->port == ro->exit_port)
-		return STOP_EXIT_PORT;
-	return STOP_NONE;
+	return stop;
 }
 
 /**
@@ -234,7 +244,7 @@ int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 			continue;
 		}
 		exits++;
-		stop = answer(c, ro, &ev, &value, &err);
+		stop = answer(c, ro, &ev, exits, &value, &err);
 		print_exit(&o, &ev, value);
 		if (stop == STOP_EXIT_PORT)
 			port_value = ev.data;
@@ -244,8 +254,6 @@ int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 			if (++nr_halted == nr_vcpus)
 				stop = STOP_HLT;
 		}
-		if (stop == STOP_NONE && ro->max_exits && exits >= ro->max_exits)
-			stop = STOP_MAX_EXITS;
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -253,7 +261,8 @@ int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 	/* The reason, before the pause request replaces it. */
 	snprintf(why, sizeof(why), "%s",
 		 *hv_errmsg(c->h) ? hv_errmsg(c->h) : "the run failed");
-	if (stop != STOP_CRASHED)
+	if (stop != STOP_CRASHED && stop != STOP_EXIT_PORT &&
+	    stop != STOP_MAX_EXITS)
 		hv_vm_pause(c->h, vm);
 
 	if (o.json) {
