@@ -308,7 +308,10 @@ void hv_close(struct hv *h)
  * @h: the connection
  *
  * Readable when an event may be waiting; hv_next_event() may still find
- * none (a reply to an earlier request, say).
+ * none (a reply to an earlier request, say). Events that arrive while a
+ * request waits for its reply are queued in the connection and do not
+ * make the socket readable: take them with hv_next_event(@h, ev, 0) until
+ * it returns -ETIMEDOUT before polling.
  *
  * Return: the file descriptor.
  */
