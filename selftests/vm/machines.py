@@ -7,8 +7,9 @@ hardware virtualization hv needs, since the development machines have none:
 
   qemu-svm       QEMU TCG (single-threaded), -cpu EPYC,+svm,+npt, 2 vCPUs:
                  the SVM backend
-  bochs-haswell  Bochs corei7_haswell_4770: VMX, EPT with A/D bits
-  bochs-sandy    Bochs corei7_sandy_bridge_2600k: VMX, EPT without A/D
+  bochs-haswell  Bochs corei7_haswell_4770, 2 CPUs: VMX, EPT with A/D bits
+  bochs-sandy    Bochs corei7_sandy_bridge_2600k, 2 CPUs: VMX, EPT without
+                 A/D
   bochs-noept    Bochs bx_generic, vmx=1: VMX without EPT; hv must refuse
 
 Both emulators get two serial ports: ttyS0 is the console, ttyS1 the
@@ -41,6 +42,7 @@ MACHINES = {
     "bochs-haswell": {
         "emulator": "bochs",
         "model": "corei7_haswell_4770",
+        "smp": 2,
         "megs": 512,
         "set": "vmx",
         "load": True,
@@ -49,6 +51,7 @@ MACHINES = {
     "bochs-sandy": {
         "emulator": "bochs",
         "model": "corei7_sandy_bridge_2600k",
+        "smp": 2,
         "megs": 512,
         "set": "vmx",
         "load": True,
@@ -138,8 +141,8 @@ def bochsrc(machine, iso, console, results, log, console_tty=None):
         "config_interface: textconfig",
         "display_library: term",
         "megs: %d" % m["megs"],
-        "cpu: model=%s, count=1, ips=%d, reset_on_triple_fault=0, "
-        "ignore_bad_msrs=1" % (m["model"], BOCHS_IPS),
+        "cpu: model=%s, count=%d, ips=%d, reset_on_triple_fault=0, "
+        "ignore_bad_msrs=1" % (m["model"], m.get("smp", 1), BOCHS_IPS),
         "clock: sync=none, time0=local",
         "romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot",
         "vgaromimage: file=/usr/share/vgabios/vgabios.bin",
