@@ -36,18 +36,38 @@ struct hv_caps {
  * struct hv_npt_format - the backend's nested page-table entry format
  *
  * The core builds and walks 4-level nested page tables (NPT or EPT) with
- * these helpers; it never interprets an entry's bits itself.
+ * these helpers and bit masks; it never interprets an entry's bits
+ * otherwise. Dirty logging uses the hardware's accessed and dirty bits
+ * where the CPU sets them, and otherwise emulates them in the manner of
+ * bhyve: two bits the hardware ignores record the state, and the access
+ * rights are taken away so that the next access faults.
  *
- * @leaf: a 4 KiB leaf mapping @pa, writable or not, always executable
+ * @leaf: a 4 KiB leaf mapping @pa, writable or not, always executable,
+ *	with neither accessed nor dirty set
  * @table: a non-leaf entry pointing at the table page @pa
  * @present: whether an entry maps or points at anything
  * @addr: the physical address an entry points at
+ * @accessed: the leaf's accessed bit, which the CPU sets on any access
+ *	through it; 0 if this CPU sets no accessed and dirty bits
+ * @dirty: the leaf's dirty bit, which the CPU sets on a write through it
+ * @write: the access right that allows writes
+ * @access: the access rights whose removal makes every access fault
+ * @soft_accessed: a bit the hardware ignores in a leaf, for emulation
+ * @soft_dirty: another, likewise
+ * @hw_method: the name of the hardware method ("ept-ad", "npt-ad")
  */
 struct hv_npt_format {
 	u64 (*leaf)(phys_addr_t pa, bool writable);
 	u64 (*table)(phys_addr_t pa);
 	bool (*present)(u64 entry);
 	phys_addr_t (*addr)(u64 entry);
+	u64 accessed;
+	u64 dirty;
+	u64 write;
+	u64 access;
+	u64 soft_accessed;
+	u64 soft_dirty;
+	const char *hw_method;
 };
 
 /**

@@ -33,6 +33,7 @@ struct sk_buff;
 #define HV_MAX_CPUID_ENTRIES	256
 #define HV_MAX_SLOTS		64
 #define HV_IO_CHUNK		32768
+#define HV_LOG_CHUNK		262144	/* pages per mem-log: a 32 KiB bitmap */
 
 extern const struct hv_backend_ops *hv_backend;
 extern struct hv_caps hv_caps;
@@ -249,8 +250,12 @@ struct hv_exit {
  * @gpa: first guest-physical address, page-aligned
  * @npages: number of pages
  * @uaddr: where the owner mapped them
- * @flags: HV_MEM_FLAGS_*
+ * @flags: HV_MEM_FLAGS_*; DIRTY_LOG changes under the VM's lock while
+ *	vCPUs read it
  * @pages: the pinned pages
+ * @written: pages hv itself wrote for the guest (emulation, mem-write)
+ *	while the slot logs, which no nested-table bit records; allocated
+ *	when logging is first enabled
  */
 struct hv_memslot {
 	u32 id;
@@ -259,6 +264,7 @@ struct hv_memslot {
 	u64 uaddr;
 	u32 flags;
 	struct page **pages;
+	unsigned long *written;
 };
 
 /**
@@ -279,8 +285,11 @@ struct hv_memslots {
  * @root: the top-level table page
  * @root_pa: its physical address, for the VMCB or EPTP
  * @pages: table pages in use
- * @gen: generation, moved on by every zap; backends that invalidate per
- *	VM and CPU compare it with what each CPU last invalidated
+ * @gen: generation, moved on by every zap or flush; backends that
+ *	invalidate per VM and CPU compare it with what each CPU last
+ *	invalidated
+ * @hw_ad: leaves record accesses in the hardware's A/D bits, not in
+ *	emulated ones (fixed when the VM is created)
  */
 struct hv_npt {
 	spinlock_t lock;	/* the tables, while vCPUs fault in parallel */
@@ -288,6 +297,7 @@ struct hv_npt {
 	phys_addr_t root_pa;
 	u64 pages;
 	u64 gen;
+	bool hw_ad;
 };
 
 /**
@@ -560,6 +570,7 @@ void hv_vcpu_queue_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
 int hv_mem_map(struct hv_vm *vm, u64 gpa, u64 size, u64 uaddr, u32 flags,
 	       struct hv_memslot *out, const char **why);
 int hv_mem_unmap(struct hv_vm *vm, u32 slot, const char **why);
+struct hv_memslot *hv_mem_slot(struct hv_vm *vm, u32 slot);
 void hv_mem_free_all(struct hv_vm *vm);
 struct page *hv_gpa_to_page(struct hv_vm *vm, u64 gpa, u32 *flags);
 int hv_guest_read(struct hv_vm *vm, u64 gpa, void *buf, size_t len);
@@ -570,8 +581,21 @@ bool hv_gpa_is_ram(struct hv_vm *vm, u64 gpa);
 int hv_npt_init(struct hv_vm *vm);
 void hv_npt_free(struct hv_vm *vm);
 int hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
-	       bool writable);
+	       bool writable, bool write, bool log);
+void hv_npt_walk(struct hv_vm *vm, u64 gpa, u64 npages,
+		 void (*fn)(u64 *leaf, u64 index, void *arg), void *arg);
+void hv_npt_flush(struct hv_vm *vm);
 void hv_npt_zap(struct hv_vm *vm, u64 gpa, u64 npages);
+
+/* dirty.c */
+extern bool hv_dirty_emulate;
+bool hv_dirty_hw_ad(void);
+const char *hv_dirty_method(bool hw_ad);
+const char *hv_dirty_reason(void);
+int hv_dirty_set_log(struct hv_vm *vm, struct hv_memslot *s, bool on);
+int hv_dirty_get(struct hv_vm *vm, struct hv_memslot *s, bool accessed,
+		 bool clear, u64 first, u32 npages, unsigned long *bitmap);
+void hv_dirty_mark(struct hv_memslot *s, u64 gpa);
 int hv_npt_cache_fill(struct hv_vcpu *vcpu);
 void hv_npt_cache_free(struct hv_vcpu *vcpu);
 

@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -47,6 +48,7 @@ static void unpin_slot(struct hv_memslot *s)
 {
 	unpin_user_pages_dirty_lock(s->pages, s->npages, true);
 	atomic64_sub(s->npages, &hv_acct.pinned_pages);
+	bitmap_free(s->written);
 	kvfree(s->pages);
 	kfree(s);
 }
@@ -154,6 +156,13 @@ int hv_mem_map(struct hv_vm *vm, u64 gpa, u64 size, u64 uaddr, u32 flags,
 		atomic64_add(got, &hv_acct.pinned_pages);
 	}
 
+	if (flags & HV_MEM_FLAGS_DIRTY_LOG) {
+		s->written = bitmap_zalloc(npages, GFP_KERNEL_ACCOUNT);
+		if (!s->written) {
+			err = -ENOMEM;
+			goto err_unpin;
+		}
+	}
 	s->id = vm->next_slot++;
 	s->gpa = gpa;
 	s->npages = npages;
@@ -171,9 +180,28 @@ int hv_mem_map(struct hv_vm *vm, u64 gpa, u64 size, u64 uaddr, u32 flags,
 err_unpin:
 	unpin_user_pages(s->pages, done);
 	atomic64_sub(done, &hv_acct.pinned_pages);
+	bitmap_free(s->written);
 	kvfree(s->pages);
 	kfree(s);
 	return err;
+}
+
+/**
+ * hv_mem_slot() - a slot of a VM by id
+ * @vm: the VM; vm->lock held, which keeps the slot
+ * @slot: the slot's id
+ *
+ * Return: the slot, or NULL if the VM has none with that id.
+ */
+struct hv_memslot *hv_mem_slot(struct hv_vm *vm, u32 slot)
+{
+	struct hv_memslots *set = slots_locked(vm);
+	u32 i;
+
+	for (i = 0; set && i < set->count; i++)
+		if (set->slot[i]->id == slot)
+			return set->slot[i];
+	return NULL;
 }
 
 /**
@@ -191,14 +219,9 @@ err_unpin:
  */
 int hv_mem_unmap(struct hv_vm *vm, u32 slot, const char **why)
 {
-	struct hv_memslots *set = slots_locked(vm);
-	struct hv_memslot *s = NULL;
-	u32 i;
+	struct hv_memslot *s = hv_mem_slot(vm, slot);
 	int err;
 
-	for (i = 0; set && i < set->count; i++)
-		if (set->slot[i]->id == slot)
-			s = set->slot[i];
 	if (!s) {
 		*why = "no such slot";
 		return -ENOENT;
@@ -255,7 +278,7 @@ struct page *hv_gpa_to_page(struct hv_vm *vm, u64 gpa, u32 *flags)
 	if (!s)
 		return NULL;
 	if (flags)
-		*flags = s->flags;
+		*flags = READ_ONCE(s->flags);
 	return s->pages[(gpa - s->gpa) >> PAGE_SHIFT];
 }
 
@@ -282,20 +305,24 @@ static int guest_copy(struct hv_vm *vm, u64 gpa, void *buf, size_t len,
 	while (len) {
 		size_t off = offset_in_page(gpa);
 		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		struct hv_memslot *s;
 		struct page *page;
 		void *va;
 
 		rcu_read_lock();
-		page = hv_gpa_to_page(vm, gpa, NULL);
-		if (!page) {
+		s = find_slot(rcu_dereference(vm->slots), gpa);
+		if (!s) {
 			rcu_read_unlock();
 			return -EFAULT;
 		}
+		page = s->pages[(gpa - s->gpa) >> PAGE_SHIFT];
 		va = kmap_local_page(page);
-		if (write)
+		if (write) {
 			memcpy(va + off, buf, n);
-		else
+			hv_dirty_mark(s, gpa);
+		} else {
 			memcpy(buf, va + off, n);
+		}
 		kunmap_local(va);
 		rcu_read_unlock();
 		gpa += n;

@@ -207,7 +207,10 @@ static int fill_info(struct sk_buff *msg)
 			min_t(u32, READ_ONCE(hv_max_vcpus), HV_MAX_VCPUS_LIMIT)) ||
 	    nla_put_u64_64bit(msg, HV_A_INFO_MAX_MEM,
 			      (u64)READ_ONCE(hv_max_mem_mib) << 20,
-			      HV_A_INFO_PAD))
+			      HV_A_INFO_PAD) ||
+	    nla_put_string(msg, HV_A_INFO_DIRTY_METHOD,
+			   hv_dirty_method(hv_dirty_hw_ad())) ||
+	    nla_put_string(msg, HV_A_INFO_DIRTY_REASON, hv_dirty_reason()))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -570,6 +573,20 @@ static const struct genl_ops hv_nl_ops[] = {
 		.cmd = HV_CMD_MEM_WRITE,
 		.doit = hv_nl_mem_write_doit,
 		.policy = hv_mem_write_policy,
+		.maxattr = HV_A_MEM_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = HV_CMD_MEM_SET,
+		.doit = hv_nl_mem_set_doit,
+		.policy = hv_mem_set_policy,
+		.maxattr = HV_A_MEM_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = HV_CMD_MEM_LOG,
+		.doit = hv_nl_mem_log_doit,
+		.policy = hv_mem_log_policy,
 		.maxattr = HV_A_MEM_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

@@ -2,8 +2,11 @@
 /*
  * Netlink handlers of the mem object: mem-map, mem-unmap, mem-get (dump of
  * the slots), mem-read and mem-write (guest-physical, bounds-checked, at
- * most HV_IO_CHUNK bytes per request; libhv splits larger ones).
+ * most HV_IO_CHUNK bytes per request; libhv splits larger ones), mem-set
+ * (dirty logging on or off) and mem-log (the dirty or accessed pages, at
+ * most HV_LOG_CHUNK per request).
  */
+#include <linux/bitmap.h>
 #include <linux/slab.h>
 
 #include "nl.h"
@@ -13,7 +16,29 @@ const struct nla_policy hv_mem_map_policy[HV_A_MEM_MAX + 1] = {
 	[HV_A_MEM_GPA] = { .type = NLA_U64 },
 	[HV_A_MEM_SIZE] = NLA_POLICY_MIN(NLA_U64, PAGE_SIZE),
 	[HV_A_MEM_UADDR] = { .type = NLA_U64 },
-	[HV_A_MEM_FLAGS] = NLA_POLICY_MAX(NLA_U32, HV_MEM_FLAGS_READONLY),
+	[HV_A_MEM_FLAGS] = NLA_POLICY_MASK(NLA_U32, HV_MEM_FLAGS_READONLY |
+					   HV_MEM_FLAGS_DIRTY_LOG),
+};
+
+const struct nla_policy hv_mem_set_policy[HV_A_MEM_MAX + 1] = {
+	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_MEM_SLOT] = { .type = NLA_U32 },
+	[HV_A_MEM_FLAGS] = NLA_POLICY_MASK(NLA_U32, HV_MEM_FLAGS_READONLY |
+					   HV_MEM_FLAGS_DIRTY_LOG),
+};
+
+static struct netlink_range_validation log_npages_range = {
+	.min = 1,
+	.max = HV_LOG_CHUNK,
+};
+
+const struct nla_policy hv_mem_log_policy[HV_A_MEM_MAX + 1] = {
+	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_MEM_SLOT] = { .type = NLA_U32 },
+	[HV_A_MEM_FIRST] = { .type = NLA_U64 },
+	[HV_A_MEM_NPAGES] = NLA_POLICY_FULL_RANGE(NLA_U32, &log_npages_range),
+	[HV_A_MEM_ACCESSED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[HV_A_MEM_PEEK] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 const struct nla_policy hv_mem_unmap_policy[HV_A_MEM_MAX + 1] = {
@@ -268,6 +293,172 @@ int hv_nl_mem_write_doit(struct sk_buff *skb, struct genl_info *info)
 		err = bad_range(info, gpa);
 	else
 		err = hv_guest_write(vm, gpa, nla_data(data), nla_len(data));
+	hv_nl_vm_unlock(vm);
+	return err;
+}
+
+/**
+ * hv_nl_mem_set_doit() - mem-set: turn a slot's dirty logging on or off
+ * @skb: the request
+ * @info: the request
+ *
+ * Return: the slot on success; -ENOENT for an unknown slot; -EINVAL if
+ * the request would change readonly.
+ */
+int hv_nl_mem_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct hv_memslot *s;
+	struct sk_buff *msg;
+	struct hv_vm *vm;
+	u32 flags;
+	void *hdr;
+	int err;
+
+	if (!hv_nl_require(info, HV_A_MEM_SLOT, "slot is required") ||
+	    !hv_nl_require(info, HV_A_MEM_FLAGS, "flags is required"))
+		return -EINVAL;
+	flags = nla_get_u32(a[HV_A_MEM_FLAGS]);
+	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	s = hv_mem_slot(vm, nla_get_u32(a[HV_A_MEM_SLOT]));
+	if (!s) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_SLOT],
+				    "no slot with this id in the VM");
+		err = -ENOENT;
+		goto out;
+	}
+	if ((flags ^ s->flags) & HV_MEM_FLAGS_READONLY) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_FLAGS],
+				    "readonly cannot change on a mapped slot");
+		err = -EINVAL;
+		goto out;
+	}
+	err = hv_dirty_set_log(vm, s, flags & HV_MEM_FLAGS_DIRTY_LOG);
+	if (err) {
+		hv_nl_fail(info, err, "no memory for the slot's dirty log");
+		goto out;
+	}
+	hdr = hv_nl_reply(info, &msg, HV_CMD_MEM_SET, NLMSG_DEFAULT_SIZE);
+	if (!hdr) {
+		err = -ENOMEM;
+		goto out;
+	}
+	fill_slot(msg, vm->id, s);
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+out:
+	hv_nl_vm_unlock(vm);
+	return err;
+}
+
+/* Check a mem-log range against the slot; 0 or -EINVAL with the reason. */
+static int log_range(struct genl_info *info, const struct hv_memslot *s,
+		     u64 *first, u32 *npages)
+{
+	struct nlattr **a = info->attrs;
+
+	*first = a[HV_A_MEM_FIRST] ? nla_get_u64(a[HV_A_MEM_FIRST]) : 0;
+	if (*first % 64) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_FIRST],
+				    "first must be a multiple of 64 pages");
+		return -EINVAL;
+	}
+	if (*first >= s->npages) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_FIRST],
+				    "first is beyond the slot's last page");
+		return -EINVAL;
+	}
+	if (!a[HV_A_MEM_NPAGES]) {
+		*npages = min_t(u64, s->npages - *first, HV_LOG_CHUNK);
+		return 0;
+	}
+	*npages = nla_get_u32(a[HV_A_MEM_NPAGES]);
+	if (*npages > s->npages - *first) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_NPAGES],
+				    "the range goes beyond the slot's last page");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * hv_nl_mem_log_doit() - mem-log: the pages of a slot written or accessed
+ *	since the last call, cleared unless peek is set
+ * @skb: the request
+ * @info: the request
+ *
+ * Return: the bitmap on success; -ENOENT for an unknown slot; -EINVAL for
+ * a bad range or dirty pages of a slot that does not log them; -EPERM for
+ * a clearing request from another socket than the owner's.
+ */
+int hv_nl_mem_log_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	bool accessed, peek;
+	struct hv_memslot *s;
+	struct sk_buff *msg;
+	struct nlattr *bits;
+	struct hv_vm *vm;
+	u32 npages;
+	void *hdr;
+	u64 first;
+	int err;
+
+	if (!hv_nl_require(info, HV_A_MEM_SLOT, "slot is required"))
+		return -EINVAL;
+	accessed = a[HV_A_MEM_ACCESSED] && nla_get_u8(a[HV_A_MEM_ACCESSED]);
+	peek = a[HV_A_MEM_PEEK] && nla_get_u8(a[HV_A_MEM_PEEK]);
+	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, !peek, &err);
+	if (!vm)
+		return err;
+	s = hv_mem_slot(vm, nla_get_u32(a[HV_A_MEM_SLOT]));
+	if (!s) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_SLOT],
+				    "no slot with this id in the VM");
+		err = -ENOENT;
+		goto out;
+	}
+	if (!accessed && !(s->flags & HV_MEM_FLAGS_DIRTY_LOG)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_SLOT],
+				    "the slot does not log dirty pages (mem-set dirty-log)");
+		err = -EINVAL;
+		goto out;
+	}
+	err = log_range(info, s, &first, &npages);
+	if (err)
+		goto out;
+	hdr = hv_nl_reply(info, &msg, HV_CMD_MEM_LOG,
+			  BITS_TO_LONGS(npages) * sizeof(long) + 256);
+	if (!hdr) {
+		err = -ENOMEM;
+		goto out;
+	}
+	bits = nla_reserve(msg, HV_A_MEM_BITMAP,
+			   BITS_TO_LONGS(npages) * sizeof(long));
+	if (!bits || nla_put_u32(msg, HV_A_MEM_VM_ID, vm->id) ||
+	    nla_put_u32(msg, HV_A_MEM_SLOT, s->id) ||
+	    nla_put_u64_64bit(msg, HV_A_MEM_FIRST, first, HV_A_MEM_PAD) ||
+	    nla_put_u32(msg, HV_A_MEM_NPAGES, npages) ||
+	    nla_put_u8(msg, HV_A_MEM_ACCESSED, accessed) ||
+	    nla_put_string(msg, HV_A_MEM_METHOD,
+			   hv_dirty_method(vm->npt.hw_ad))) {
+		nlmsg_free(msg);
+		err = hv_nl_fail(info, -EMSGSIZE, "reply does not fit");
+		goto out;
+	}
+	memset(nla_data(bits), 0, nla_len(bits));
+	err = hv_dirty_get(vm, s, accessed, !peek, first, npages,
+			   nla_data(bits));
+	if (nla_put_u32(msg, HV_A_MEM_COUNT, err)) {
+		nlmsg_free(msg);
+		err = hv_nl_fail(info, -EMSGSIZE, "reply does not fit");
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+out:
 	hv_nl_vm_unlock(vm);
 	return err;
 }

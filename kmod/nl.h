@@ -26,6 +26,8 @@ extern const struct nla_policy hv_mem_unmap_policy[HV_A_MEM_MAX + 1];
 extern const struct nla_policy hv_mem_dump_policy[HV_A_MEM_MAX + 1];
 extern const struct nla_policy hv_mem_read_policy[HV_A_MEM_MAX + 1];
 extern const struct nla_policy hv_mem_write_policy[HV_A_MEM_MAX + 1];
+extern const struct nla_policy hv_mem_set_policy[HV_A_MEM_MAX + 1];
+extern const struct nla_policy hv_mem_log_policy[HV_A_MEM_MAX + 1];
 
 int hv_nl_vm_new_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_vm_del_doit(struct sk_buff *skb, struct genl_info *info);
@@ -45,6 +47,8 @@ int hv_nl_mem_unmap_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_mem_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int hv_nl_mem_read_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_mem_write_doit(struct sk_buff *skb, struct genl_info *info);
+int hv_nl_mem_set_doit(struct sk_buff *skb, struct genl_info *info);
+int hv_nl_mem_log_doit(struct sk_buff *skb, struct genl_info *info);
 
 bool hv_nl_require(struct genl_info *info, int attr, const char *msg);
 struct hv_vm *hv_nl_vm_lock(struct genl_info *info, int attr, bool owner,

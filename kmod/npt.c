@@ -6,6 +6,11 @@
  * only says how an entry is encoded (struct hv_npt_format). vCPU threads
  * map concurrently under npt->lock with preemption off, so table pages come
  * from a per-vCPU cache filled beforehand where sleeping is allowed.
+ *
+ * Each leaf also records whether its page was accessed and written, for
+ * dirty logging (dirty.c): in the hardware's A/D bits where the CPU sets
+ * them (npt->hw_ad), otherwise in two software bits, with the access
+ * rights that would let an access go unrecorded withheld.
  */
 #include <linux/gfp.h>
 #include <linux/io.h>
@@ -58,6 +63,7 @@ int hv_npt_init(struct hv_vm *vm)
 	/* CPUs start at generation 0: each invalidates before first use. */
 	vm->npt.gen = 1;
 	vm->npt.pages = 1;
+	vm->npt.hw_ad = hv_dirty_hw_ad();
 	return 0;
 }
 
@@ -116,31 +122,53 @@ void hv_npt_cache_free(struct hv_vcpu *vcpu)
 		free_table(vcpu->pt_cache[--vcpu->pt_cache_count]);
 }
 
+/*
+ * A leaf for @pa, accessed, and dirty if @dirty. Emulated, a leaf that is
+ * not dirty withholds the write right, so the first write faults.
+ */
+static u64 make_leaf(const struct hv_npt *npt, phys_addr_t pa,
+		     bool writable, bool dirty)
+{
+	const struct hv_npt_format *f = hv_backend->npt;
+
+	dirty = dirty && writable;
+	if (npt->hw_ad)
+		return f->leaf(pa, writable) | f->accessed |
+		       (dirty ? f->dirty : 0);
+	return f->leaf(pa, dirty) | f->soft_accessed |
+	       (dirty ? f->soft_dirty : 0);
+}
+
 /**
  * hv_npt_map() - map one guest page
  * @vcpu: the faulting vCPU, whose cache supplies table pages
  * @gpa: guest-physical address (any address within the page)
  * @page: the pinned page backing it
- * @writable: map it writable
+ * @writable: the slot may be written
+ * @write: the fault was a write
+ * @log: the slot logs dirty pages
  *
- * Another vCPU may have mapped it meanwhile; the entry is then rewritten
- * with the same value.
+ * Another vCPU may have mapped it meanwhile. With hardware A/D bits the
+ * entry is then left alone (the CPU may have set D in it since); with
+ * emulated ones it is rewritten, keeping its dirty state, which is how a
+ * leaf whose rights were withheld gets them back.
  *
  * Context: preemption may be off; takes vm->npt.lock.
  * Return: 0, or -ENOMEM if the cache ran dry (fill it and fault again).
  */
 int hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
-	       bool writable)
+	       bool writable, bool write, bool log)
 {
 	const struct hv_npt_format *f = hv_backend->npt;
 	struct hv_npt *npt = &vcpu->vm->npt;
 	phys_addr_t pa = npt->root_pa;
+	bool dirty = write || !log;
 	int level, err = 0;
+	u64 *e, old;
 
 	spin_lock(&npt->lock);
 	for (level = NPT_LEVELS; level > 1; level--) {
-		u64 *e = &table_va(pa)[index_at(gpa, level)];
-
+		e = &table_va(pa)[index_at(gpa, level)];
 		if (!f->present(*e)) {
 			struct page *t;
 
@@ -156,11 +184,87 @@ int hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
 		}
 		pa = f->addr(*e);
 	}
-	WRITE_ONCE(table_va(pa)[index_at(gpa, 1)],
-		   f->leaf(page_to_phys(page), writable));
+	e = &table_va(pa)[index_at(gpa, 1)];
+	old = READ_ONCE(*e);
+	if (old && f->addr(old) == page_to_phys(page)) {
+		if (npt->hw_ad)
+			goto out;
+		dirty = dirty || (old & f->soft_dirty);
+	}
+	WRITE_ONCE(*e, make_leaf(npt, page_to_phys(page), writable, dirty));
 out:
 	spin_unlock(&npt->lock);
 	return err;
+}
+
+/**
+ * hv_npt_walk() - visit the mapped leaves of a guest-physical range
+ * @vm: the VM; vm->npt.lock held
+ * @gpa: first address, page-aligned
+ * @npages: number of pages
+ * @fn: called with each leaf that maps a page and the page's index in
+ *	the range
+ * @arg: passed to @fn
+ *
+ * Spans whose tables were never built are skipped whole. The lock may be
+ * dropped between leaves to reschedule.
+ */
+void hv_npt_walk(struct hv_vm *vm, u64 gpa, u64 npages,
+		 void (*fn)(u64 *leaf, u64 index, void *arg), void *arg)
+{
+	const struct hv_npt_format *f = hv_backend->npt;
+	struct hv_npt *npt = &vm->npt;
+	u64 start = gpa, end = gpa + (npages << PAGE_SHIFT);
+
+	lockdep_assert_held(&npt->lock);
+	while (gpa < end) {
+		phys_addr_t pa = npt->root_pa;
+		int level;
+		u64 *e = NULL;
+
+		for (level = NPT_LEVELS; level >= 1; level--) {
+			e = &table_va(pa)[index_at(gpa, level)];
+			if (level == 1 || !f->present(*e))
+				break;
+			pa = f->addr(*e);
+		}
+		if (level == 1) {
+			if (READ_ONCE(*e))
+				fn(e, (gpa - start) >> PAGE_SHIFT, arg);
+			gpa += PAGE_SIZE;
+		} else {
+			/* Nothing mapped below this entry: skip its span. */
+			u64 span = 1ULL << (PAGE_SHIFT + 9 * (level - 1));
+
+			gpa = (gpa + span) & ~(span - 1);
+		}
+		cond_resched_lock(&npt->lock);
+	}
+}
+
+/**
+ * hv_npt_flush() - make every vCPU drop cached translations before it
+ *	enters the guest again
+ * @vm: the VM
+ *
+ * Moves the generation on and posts a TLB flush request to each vCPU.
+ * The caller makes sure no vCPU is in guest mode meanwhile, or kicks them.
+ */
+void hv_npt_flush(struct hv_vm *vm)
+{
+	u32 i;
+
+	spin_lock(&vm->npt.lock);
+	/* Read by the vCPUs' next entry, after the request bit below. */
+	WRITE_ONCE(vm->npt.gen, vm->npt.gen + 1);
+	spin_unlock(&vm->npt.lock);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		set_bit(HV_REQ_TLB_FLUSH, &vm->vcpus[i]->requests);
+}
+
+static void zap_leaf(u64 *leaf, u64 index, void *arg)
+{
+	WRITE_ONCE(*leaf, 0);
 }
 
 /**
@@ -174,38 +278,8 @@ out:
  */
 void hv_npt_zap(struct hv_vm *vm, u64 gpa, u64 npages)
 {
-	const struct hv_npt_format *f = hv_backend->npt;
-	struct hv_npt *npt = &vm->npt;
-	u64 end = gpa + (npages << PAGE_SHIFT);
-	u32 i;
-
-	spin_lock(&npt->lock);
-	while (gpa < end) {
-		phys_addr_t pa = npt->root_pa;
-		int level;
-		u64 *e = NULL;
-
-		for (level = NPT_LEVELS; level >= 1; level--) {
-			e = &table_va(pa)[index_at(gpa, level)];
-			if (level == 1 || !f->present(*e))
-				break;
-			pa = f->addr(*e);
-		}
-		if (level == 1) {
-			WRITE_ONCE(*e, 0);
-			gpa += PAGE_SIZE;
-		} else {
-			/* Nothing mapped below this entry: skip its span. */
-			u64 span = 1ULL << (PAGE_SHIFT + 9 * (level - 1));
-
-			gpa = (gpa + span) & ~(span - 1);
-		}
-		cond_resched_lock(&npt->lock);
-	}
-	/* Read by the vCPUs' next entry, after the request bit below. */
-	WRITE_ONCE(npt->gen, npt->gen + 1);
-	spin_unlock(&npt->lock);
-
-	for (i = 0; i < vm->nr_vcpus; i++)
-		set_bit(HV_REQ_TLB_FLUSH, &vm->vcpus[i]->requests);
+	spin_lock(&vm->npt.lock);
+	hv_npt_walk(vm, gpa, npages, zap_leaf, NULL);
+	spin_unlock(&vm->npt.lock);
+	hv_npt_flush(vm);
 }

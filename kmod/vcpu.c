@@ -287,7 +287,8 @@ static enum exit_result handle_npf_fast(struct hv_vcpu *vcpu,
 		return EXIT_SLOW;	/* MMIO */
 	}
 	err = hv_npt_map(vcpu, exit->npf.gpa, page,
-			 !(flags & HV_MEM_FLAGS_READONLY));
+			 !(flags & HV_MEM_FLAGS_READONLY), exit->npf.write,
+			 flags & HV_MEM_FLAGS_DIRTY_LOG);
 	rcu_read_unlock();
 	if (err)
 		return EXIT_SLOW;	/* table cache empty: refill, refault */

@@ -81,14 +81,13 @@ static bool has(u64 cap)
 #define NPT_ADDR 0x000ffffffffff000ULL
 
 /*
- * Nested walks are user accesses, so every entry needs U/S set. A and D
- * are set up front: nothing tracks them yet, and the CPU need not write
- * them back.
+ * Nested walks are user accesses, so every entry needs U/S set. The core
+ * adds A and D, which the CPU sets in nested leaves like in any page
+ * table (APM Vol. 2, 15.25.5), or their emulation.
  */
 static u64 npt_leaf(phys_addr_t pa, bool writable)
 {
-	return __sme_set(pa) | NPT_P | NPT_US | NPT_A |
-	       (writable ? NPT_RW | NPT_D : 0);
+	return __sme_set(pa) | NPT_P | NPT_US | (writable ? NPT_RW : 0);
 }
 
 static u64 npt_table(phys_addr_t pa)
@@ -106,11 +105,19 @@ static phys_addr_t npt_addr(u64 e)
 	return __sme_clr(e & NPT_ADDR);
 }
 
+/* Bits 9-11 are available to software in every AMD64 page-table entry. */
 static const struct hv_npt_format svm_npt = {
 	.leaf = npt_leaf,
 	.table = npt_table,
 	.present = npt_present,
 	.addr = npt_addr,
+	.accessed = NPT_A,
+	.dirty = NPT_D,
+	.write = NPT_RW,
+	.access = NPT_P,
+	.soft_accessed = BIT_ULL(9),
+	.soft_dirty = BIT_ULL(10),
+	.hw_method = "npt-ad",
 };
 
 /* ---- VMCB setup ---------------------------------------------------------- */

@@ -228,9 +228,11 @@ enum hv_event_type {
 /**
  * enum hv_mem_flags - flags of a guest memory slot
  * @HV_MEM_FLAGS_READONLY: guest writes become mmio exits
+ * @HV_MEM_FLAGS_DIRTY_LOG: pages written are logged for mem-log
  */
 enum hv_mem_flags {
 	HV_MEM_FLAGS_READONLY = 1,
+	HV_MEM_FLAGS_DIRTY_LOG = 2,
 };
 
 /**
@@ -290,6 +292,8 @@ enum {
 	HV_A_INFO_MAX_VMS,
 	HV_A_INFO_MAX_VCPUS,
 	HV_A_INFO_MAX_MEM,
+	HV_A_INFO_DIRTY_METHOD,
+	HV_A_INFO_DIRTY_REASON,
 
 	__HV_A_INFO_MAX,
 	HV_A_INFO_MAX = (__HV_A_INFO_MAX - 1)
@@ -443,6 +447,13 @@ enum {
 	HV_A_MEM_FLAGS,
 	HV_A_MEM_DATA,
 	HV_A_MEM_LEN,
+	HV_A_MEM_FIRST,
+	HV_A_MEM_NPAGES,
+	HV_A_MEM_ACCESSED,
+	HV_A_MEM_PEEK,
+	HV_A_MEM_COUNT,
+	HV_A_MEM_METHOD,
+	HV_A_MEM_BITMAP,
 
 	__HV_A_MEM_MAX,
 	HV_A_MEM_MAX = (__HV_A_MEM_MAX - 1)
@@ -526,6 +537,8 @@ enum {
 	HV_CMD_EXIT,
 	HV_CMD_NOTICE,
 	HV_CMD_SET_INFO,
+	HV_CMD_MEM_SET,
+	HV_CMD_MEM_LOG,
 
 	__HV_CMD_MAX,
 	HV_CMD_MAX = (__HV_CMD_MAX - 1)

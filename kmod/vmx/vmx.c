@@ -46,15 +46,13 @@
 #define EPT_ADDR	0x000ffffffffff000ULL
 
 /*
- * Write-back leaves that honour the guest's PAT (no IPAT). Accessed and
- * dirty are set up front: nothing reads them yet, and the CPU then need
- * not write them back.
+ * Write-back leaves that honour the guest's PAT (no IPAT). The core adds
+ * the accessed and dirty bits (SDM Vol. 3C, 29.3.5), or their emulation.
  */
 static u64 ept_leaf(phys_addr_t pa, bool writable)
 {
 	return pa | VMX_EPT_READABLE_MASK | VMX_EPT_EXECUTABLE_MASK | EPT_WB |
-	       VMX_EPT_ACCESS_BIT |
-	       (writable ? VMX_EPT_WRITABLE_MASK | VMX_EPT_DIRTY_BIT : 0);
+	       (writable ? VMX_EPT_WRITABLE_MASK : 0);
 }
 
 static u64 ept_table(phys_addr_t pa)
@@ -73,11 +71,21 @@ static phys_addr_t ept_addr(u64 e)
 	return e & EPT_ADDR;
 }
 
-static const struct hv_npt_format vmx_ept = {
+/*
+ * Bits 52-62 of an EPT leaf are ignored (SDM Vol. 3C, Table 29-6), and a
+ * leaf without R, W and X is not present. The hardware bits are filled in
+ * by vmx_setup() where IA32_VMX_EPT_VPID_CAP reports EPT A/D.
+ */
+static struct hv_npt_format vmx_ept = {
 	.leaf = ept_leaf,
 	.table = ept_table,
 	.present = ept_present,
 	.addr = ept_addr,
+	.write = VMX_EPT_WRITABLE_MASK,
+	.access = EPT_RWX,
+	.soft_accessed = BIT_ULL(52),
+	.soft_dirty = BIT_ULL(53),
+	.hw_method = "ept-ad",
 };
 
 /* ---- the MSR bitmap (SDM Vol. 3C, 25.6.9) ------------------------------------ */
@@ -263,8 +271,9 @@ static int vmx_vm_init(struct hv_vm *vm)
 	xv->ept_flushed = alloc_percpu(u64);
 	if (!xv->ept_flushed)
 		return -ENOMEM;
+	/* Without A/D in the EPTP, guest page walks are not EPT writes. */
 	xv->eptp = vm->npt.root_pa | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4 |
-		   (vmx_config.ept_ad ? VMX_EPTP_AD_ENABLE_BIT : 0);
+		   (vm->npt.hw_ad ? VMX_EPTP_AD_ENABLE_BIT : 0);
 	return 0;
 }
 
@@ -454,7 +463,10 @@ static void invalidate(struct vmx_vcpu *v, int cpu)
 
 static void vmx_flush_tlb(struct hv_vcpu *vcpu)
 {
-	/* hv_npt_zap() moved vm->npt.gen on: invalidate() follows it. */
+	/*
+	 * Whoever asked moved vm->npt.gen on; invalidate() follows it before
+	 * every entry.
+	 */
 }
 
 /* ---- L1D flush (CVE-2018-3646) ---------------------------------------------- */
@@ -1191,6 +1203,11 @@ static int vmx_set_msr(struct hv_vcpu *vcpu, u32 index, u64 value)
 static int vmx_setup_backend(void)
 {
 	int err = vmx_setup_all();
+
+	if (!err && vmx_config.ept_ad) {
+		vmx_ept.accessed = VMX_EPT_ACCESS_BIT;
+		vmx_ept.dirty = VMX_EPT_DIRTY_BIT;
+	}
 
 	if (!err && l1d_flush_alloc())
 		pr_warn("no memory for the software L1D flush buffer; it is skipped\n");
