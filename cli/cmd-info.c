@@ -42,6 +42,10 @@ void hvctl_info_print(struct out *o, const struct hv_info *info)
 	out_end_object(o);
 	out_flags(o, "mitigations", info->mitigations, hv_mitigation_names,
 		  hv_mitigation_count);
+	out_begin_object(o, "dirty_log");
+	out_str(o, "method", info->dirty_method);
+	out_str(o, "reason", info->dirty_reason);
+	out_end_object(o);
 	out_begin_object(o, "limits");
 	out_u64(o, "vms", info->max_vms);
 	out_u64(o, "vcpus_per_vm", info->max_vcpus);

@@ -3,7 +3,8 @@
  * hvctl mem: a VM's guest-physical memory. map gives the VM new zeroed
  * memory from a memfd of this hvctl; read, write and load go through the
  * module (mem-read, mem-write), bounds-checked there, so they work on any
- * VM this hvctl owns whoever mapped its memory.
+ * VM this hvctl owns whoever mapped its memory. log turns a slot's dirty
+ * logging on or off, and hvctl vm dirty shows the pages logged.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,6 +35,15 @@ static int vm_and_numbers(struct hvctl *c, const char **pos, int nnum,
 	if (!ret)
 		ret = hvctl_vm_ref(c, pos[0], vm);
 	return ret;
+}
+
+static const char *slot_flags(uint32_t flags)
+{
+	static const char *const names[] = {
+		"-", "readonly", "dirty-log", "readonly,dirty-log",
+	};
+
+	return names[flags & 3];
 }
 
 /**
@@ -71,6 +81,8 @@ int cmd_mem_list(struct hvctl *c, int argc, char **argv)
 			out_u64(&o, "size", slots[i].size);
 			out_bool(&o, "readonly",
 				 slots[i].flags & HV_MEM_FLAGS_READONLY);
+			out_bool(&o, "dirty_log",
+				 slots[i].flags & HV_MEM_FLAGS_DIRTY_LOG);
 			out_end_object(&o);
 		}
 		out_end_array(&o);
@@ -83,15 +95,14 @@ int cmd_mem_list(struct hvctl *c, int argc, char **argv)
 				slots[i].slot,
 				(unsigned long long)slots[i].gpa,
 				(unsigned long long)slots[i].size,
-				slots[i].flags & HV_MEM_FLAGS_READONLY ?
-				"readonly" : "-");
+				slot_flags(slots[i].flags));
 	}
 	free(slots);
 	return HVCTL_OK;
 }
 
 /**
- * cmd_mem_map() - hvctl mem map VM GPA SIZE [--readonly]
+ * cmd_mem_map() - hvctl mem map VM GPA SIZE [--readonly] [--dirty-log]
  * @c: the run context
  * @argc: arguments after the verb
  * @argv: the arguments
@@ -101,9 +112,10 @@ int cmd_mem_list(struct hvctl *c, int argc, char **argv)
 int cmd_mem_map(struct hvctl *c, int argc, char **argv)
 {
 	static const char *const what[] = { "GPA", "SIZE" };
-	bool readonly = false;
+	bool readonly = false, dirty_log = false;
 	const struct hvctl_opt opts[] = {
 		HVCTL_FLAG("--readonly", &readonly),
+		HVCTL_FLAG("--dirty-log", &dirty_log),
 		HVCTL_OPT_END
 	};
 	const char *pos[3];
@@ -114,7 +126,7 @@ int cmd_mem_map(struct hvctl *c, int argc, char **argv)
 	int ret;
 
 	ret = hvctl_args(c, argc, argv, opts, pos, 3, 3,
-			 "mem map VM GPA SIZE [--readonly]");
+			 "mem map VM GPA SIZE [--readonly] [--dirty-log]");
 	if (!ret)
 		ret = vm_and_numbers(c, pos, 2, what, num, &vm);
 	if (ret)
@@ -125,7 +137,8 @@ int cmd_mem_map(struct hvctl *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = hv_mem_map(c->h, vm, num[0], num[1], ram,
-			 readonly ? HV_MEM_FLAGS_READONLY : 0, &slot);
+			 (readonly ? HV_MEM_FLAGS_READONLY : 0) |
+			 (dirty_log ? HV_MEM_FLAGS_DIRTY_LOG : 0), &slot);
 	if (ret)
 		return hvctl_fail_request(c, ret, "mem-map failed");
 	out_init(&o, c->out, c->json, c->pretty);
@@ -376,5 +389,185 @@ int cmd_mem_load(struct hvctl *c, int argc, char **argv)
 	out_u64(&o, "len", len);
 	out_end_object(&o);
 	out_end(&o);
+	return HVCTL_OK;
+}
+
+/**
+ * cmd_mem_log() - hvctl mem log VM SLOT on|off
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * Turning it on starts an empty log.
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_mem_log(struct hvctl *c, int argc, char **argv)
+{
+	static const char *const what[] = { "SLOT" };
+	struct hv_slot_info *slots;
+	const char *pos[3];
+	uint32_t vm, flags;
+	uint64_t slot;
+	size_t n, i;
+	bool on;
+	int ret;
+
+	ret = hvctl_args(c, argc, argv, NULL, pos, 3, 3,
+			 "mem log VM SLOT on|off");
+	if (ret)
+		return ret;
+	if (strcmp(pos[2], "on") && strcmp(pos[2], "off"))
+		return hvctl_usage(c, "the last argument must be on or off, not '%s'",
+				   pos[2]);
+	on = !strcmp(pos[2], "on");
+	ret = vm_and_numbers(c, pos, 1, what, &slot, &vm);
+	if (ret)
+		return ret;
+	ret = hv_mem_list(c->h, vm, &slots, &n);
+	if (ret)
+		return hvctl_fail_request(c, ret, "mem-get failed");
+	for (i = 0; i < n && slots[i].slot != slot; i++)
+		;
+	if (i == n) {
+		free(slots);
+		return hvctl_fail(c, -ENOENT, "the VM has no slot %llu",
+				  (unsigned long long)slot);
+	}
+	flags = (slots[i].flags & ~HV_MEM_FLAGS_DIRTY_LOG) |
+		(on ? HV_MEM_FLAGS_DIRTY_LOG : 0);
+	free(slots);
+	ret = hv_mem_set_flags(c->h, vm, slot, flags);
+	return ret ? hvctl_fail_request(c, ret, "mem-set failed") : HVCTL_OK;
+}
+
+/* Print the set bits of a log as ranges of guest-physical addresses. */
+static void print_ranges(struct out *o, const struct hv_slot_info *s,
+			 const struct hv_log *log)
+{
+	uint64_t i = 0, j;
+
+	while (i < log->npages) {
+		if (!(log->bitmap[i / 64] & (1ULL << (i % 64)))) {
+			i++;
+			continue;
+		}
+		for (j = i + 1; j < log->npages &&
+		     (log->bitmap[j / 64] & (1ULL << (j % 64))); j++)
+			;
+		if (o->json) {
+			out_begin_object(o, NULL);
+			out_hex(o, "first", s->gpa + i * 4096);
+			out_hex(o, "last", s->gpa + j * 4096 - 1);
+			out_end_object(o);
+		} else {
+			fprintf(o->f, "  0x%llx-0x%llx\n",
+				(unsigned long long)(s->gpa + i * 4096),
+				(unsigned long long)(s->gpa + j * 4096 - 1));
+		}
+		i = j;
+	}
+}
+
+/**
+ * cmd_vm_dirty() - hvctl vm dirty VM [--accessed] [--peek]
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * For each slot, the pages written (--accessed: read or written) since
+ * the last call, as address ranges; the log is cleared unless --peek.
+ * Dirty pages are shown for the slots that log them.
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_vm_dirty(struct hvctl *c, int argc, char **argv)
+{
+	bool accessed = false, peek = false;
+	const struct hvctl_opt opts[] = {
+		HVCTL_FLAG("--accessed", &accessed),
+		HVCTL_FLAG("--peek", &peek),
+		HVCTL_OPT_END
+	};
+	struct hv_slot_info *slots;
+	const char *kind;
+	const char *pos[1];
+	struct hv_log log;
+	uint32_t vm;
+	struct out o;
+	size_t n, i;
+	int ret;
+
+	ret = hvctl_args(c, argc, argv, opts, pos, 1, 1,
+			 "vm dirty VM [--accessed] [--peek]");
+	if (!ret)
+		ret = vm_and_numbers(c, pos, 0, NULL, NULL, &vm);
+	if (ret)
+		return ret;
+	kind = accessed ? "accessed" : "dirty";
+	ret = hv_mem_list(c->h, vm, &slots, &n);
+	if (ret)
+		return hvctl_fail_request(c, ret, "mem-get failed");
+	/* Text is written directly: one line per slot, one per range. */
+	out_init(&o, c->out, c->json, c->pretty);
+	if (o.json) {
+		out_begin_object(&o, NULL);
+		out_u64(&o, "vm", vm);
+		out_str(&o, "kind", kind);
+		out_begin_array(&o, "slots");
+	}
+	for (i = 0; i < n; i++) {
+		const struct hv_slot_info *s = &slots[i];
+		bool logs = accessed || (s->flags & HV_MEM_FLAGS_DIRTY_LOG);
+
+		if (o.json) {
+			out_begin_object(&o, NULL);
+			out_u64(&o, "slot", s->slot);
+			out_hex(&o, "gpa", s->gpa);
+			out_u64(&o, "pages", s->size / 4096);
+			out_bool(&o, "logging", logs);
+		} else {
+			fprintf(c->out, "slot %u: 0x%llx, %llu pages: ", s->slot,
+				(unsigned long long)s->gpa,
+				(unsigned long long)(s->size / 4096));
+		}
+		if (!logs) {
+			if (o.json)
+				out_end_object(&o);
+			else
+				fprintf(c->out, "not logging (hvctl mem log %s %u on)\n",
+					pos[0], s->slot);
+			continue;
+		}
+		ret = hv_mem_log(c->h, vm, s->slot, s->size / 4096,
+				 (accessed ? HV_LOG_ACCESSED : 0) |
+				 (peek ? HV_LOG_PEEK : 0), &log);
+		if (ret)
+			break;
+		if (o.json) {
+			out_str(&o, "method", log.method);
+			out_u64(&o, "count", log.count);
+			out_begin_array(&o, "ranges");
+			print_ranges(&o, s, &log);
+			out_end_array(&o);
+			out_end_object(&o);
+		} else {
+			fprintf(c->out, "%llu %s (%s)\n",
+				(unsigned long long)log.count, kind,
+				log.method);
+			print_ranges(&o, s, &log);
+		}
+		free(log.bitmap);
+	}
+	free(slots);
+	if (ret) {
+		fflush(c->out);
+		return hvctl_fail_request(c, ret, "mem-log failed");
+	}
+	if (o.json) {
+		out_end_array(&o);
+		out_end_object(&o);
+		out_end(&o);
+	}
 	return HVCTL_OK;
 }

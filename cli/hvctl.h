@@ -112,6 +112,8 @@ int cmd_mem_unmap(struct hvctl *c, int argc, char **argv);
 int cmd_mem_read(struct hvctl *c, int argc, char **argv);
 int cmd_mem_write(struct hvctl *c, int argc, char **argv);
 int cmd_mem_load(struct hvctl *c, int argc, char **argv);
+int cmd_mem_log(struct hvctl *c, int argc, char **argv);
+int cmd_vm_dirty(struct hvctl *c, int argc, char **argv);
 int cmd_run(struct hvctl *c, int argc, char **argv);
 int cmd_batch(struct hvctl *c, int argc, char **argv);
 

@@ -484,6 +484,8 @@ int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info)
 		[HV_A_INFO_MAX_VMS] = { .type = NLA_U32 },
 		[HV_A_INFO_MAX_VCPUS] = { .type = NLA_U32 },
 		[HV_A_INFO_MAX_MEM] = { .type = NLA_U64 },
+		[HV_A_INFO_DIRTY_METHOD] = { .type = NLA_STRING },
+		[HV_A_INFO_DIRTY_REASON] = { .type = NLA_STRING },
 	};
 	struct nlattr *tb[HV_A_INFO_MAX + 1];
 	int i;
@@ -527,6 +529,12 @@ int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info)
 		info->max_vcpus = nla_get_u32(tb[HV_A_INFO_MAX_VCPUS]);
 	if (tb[HV_A_INFO_MAX_MEM])
 		info->max_mem = nla_get_u64(tb[HV_A_INFO_MAX_MEM]);
+	if (tb[HV_A_INFO_DIRTY_METHOD])
+		nla_strlcpy(info->dirty_method, tb[HV_A_INFO_DIRTY_METHOD],
+			    sizeof(info->dirty_method));
+	if (tb[HV_A_INFO_DIRTY_REASON])
+		nla_strlcpy(info->dirty_reason, tb[HV_A_INFO_DIRTY_REASON],
+			    sizeof(info->dirty_reason));
 	return 0;
 }
 

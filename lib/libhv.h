@@ -35,6 +35,8 @@ struct nlmsghdr;
  * @max_vms: most VMs at once
  * @max_vcpus: most vCPUs per VM
  * @max_mem: most guest memory per VM, bytes
+ * @dirty_method: how new VMs log accessed and dirty pages
+ * @dirty_reason: why that method
  */
 struct hv_info {
 	uint64_t present;
@@ -52,6 +54,8 @@ struct hv_info {
 	uint32_t max_vms;
 	uint32_t max_vcpus;
 	uint64_t max_mem;
+	char dirty_method[32];
+	char dirty_reason[128];
 };
 
 /**
@@ -186,6 +190,24 @@ struct hv_slot_info {
 	uint32_t flags;
 };
 
+/* Options of hv_mem_log(). */
+#define HV_LOG_ACCESSED	1	/* accessed pages, not dirty ones */
+#define HV_LOG_PEEK	2	/* do not clear */
+
+/**
+ * struct hv_log - the result of hv_mem_log()
+ * @npages: pages of the slot, bits in @bitmap
+ * @count: bits set
+ * @method: how the VM logs ("ept-ad", "npt-ad", "emulated")
+ * @bitmap: bit i set if page i of the slot was written (accessed); free()
+ */
+struct hv_log {
+	uint64_t npages;
+	uint64_t count;
+	char method[32];
+	uint64_t *bitmap;
+};
+
 /**
  * struct hv_stats - get-stats
  * @vm: the VM, or 0 for module-wide
@@ -299,6 +321,10 @@ int hv_mem_read(struct hv *h, uint32_t vm, uint64_t gpa, void *buf,
 		size_t len);
 int hv_mem_write(struct hv *h, uint32_t vm, uint64_t gpa, const void *buf,
 		 size_t len);
+int hv_mem_set_flags(struct hv *h, uint32_t vm, uint32_t slot,
+		     uint32_t flags);
+int hv_mem_log(struct hv *h, uint32_t vm, uint32_t slot, uint64_t npages,
+	       unsigned int how, struct hv_log *out);
 int hv_get_stats(struct hv *h, uint32_t vm, struct hv_stats *out);
 
 /* Events: exits (owner socket) and notices (after hv_subscribe_notices). */

@@ -15,6 +15,7 @@
 #include "libhv.h"
 
 #define IO_CHUNK 32768
+#define LOG_CHUNK 262144	/* pages per mem-log request */
 
 static struct nlattr **attrs(struct nlmsghdr *nlh, int max,
 			     struct nlattr **tb)
@@ -694,4 +695,116 @@ int hv_get_stats(struct hv *h, uint32_t vm, struct hv_stats *out)
 		return -EMSGSIZE;
 	}
 	return hv_transact(h, msg, parse_stats, out);
+}
+
+/**
+ * hv_mem_set_flags() - change a slot's flags (dirty logging on or off)
+ * @h: the connection (the owner)
+ * @vm: the VM
+ * @slot: the slot id
+ * @flags: HV_MEM_FLAGS_*; only HV_MEM_FLAGS_DIRTY_LOG may change
+ *
+ * Turning logging on starts an empty log.
+ *
+ * Return: 0 or a negative errno.
+ */
+int hv_mem_set_flags(struct hv *h, uint32_t vm, uint32_t slot,
+		     uint32_t flags)
+{
+	struct nl_msg *msg = hv_msg_new(h, HV_CMD_MEM_SET, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, HV_A_MEM_VM_ID, vm) ||
+	    nla_put_u32(msg, HV_A_MEM_SLOT, slot) ||
+	    nla_put_u32(msg, HV_A_MEM_FLAGS, flags)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return hv_transact(h, msg, NULL, NULL);
+}
+
+struct log_chunk {
+	struct hv_log *log;
+	uint64_t first;
+	uint32_t npages;
+};
+
+static int parse_log(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[HV_A_MEM_MAX + 1];
+	struct log_chunk *c = arg;
+	size_t len = (c->npages + 63) / 64 * 8;
+
+	if (!attrs(nlh, HV_A_MEM_MAX, tb) || !tb[HV_A_MEM_BITMAP] ||
+	    (size_t)nla_len(tb[HV_A_MEM_BITMAP]) != len ||
+	    u64_or(tb[HV_A_MEM_FIRST], ~0ULL) != c->first ||
+	    u32_or(tb[HV_A_MEM_NPAGES], 0) != c->npages)
+		return -EINVAL;
+	memcpy(c->log->bitmap + c->first / 64, nla_data(tb[HV_A_MEM_BITMAP]),
+	       len);
+	c->log->count += u32_or(tb[HV_A_MEM_COUNT], 0);
+	if (tb[HV_A_MEM_METHOD])
+		nla_strlcpy(c->log->method, tb[HV_A_MEM_METHOD],
+			    sizeof(c->log->method));
+	return 0;
+}
+
+/**
+ * hv_mem_log() - the pages of a slot written (or accessed) since the last
+ *	call, cleared as they are read unless HV_LOG_PEEK
+ * @h: the connection (the owner, unless HV_LOG_PEEK)
+ * @vm: the VM
+ * @slot: the slot id
+ * @npages: the slot's size in pages (hv_mem_list())
+ * @how: HV_LOG_ACCESSED, HV_LOG_PEEK
+ * @out: receives the bitmap and its count; free out->bitmap
+ *
+ * Dirty pages need the slot's HV_MEM_FLAGS_DIRTY_LOG. A large slot takes
+ * one request per 262144 pages, each cleared on its own.
+ *
+ * Return: 0 or a negative errno.
+ */
+int hv_mem_log(struct hv *h, uint32_t vm, uint32_t slot, uint64_t npages,
+	       unsigned int how, struct hv_log *out)
+{
+	uint64_t first;
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->npages = npages;
+	out->bitmap = calloc((npages + 63) / 64 ? (npages + 63) / 64 : 1, 8);
+	if (!out->bitmap)
+		return -ENOMEM;
+	for (first = 0; first < npages && !err; first += LOG_CHUNK) {
+		struct nl_msg *msg = hv_msg_new(h, HV_CMD_MEM_LOG, 0);
+		struct log_chunk c = {
+			.log = out,
+			.first = first,
+			.npages = npages - first < LOG_CHUNK ? npages - first :
+							       LOG_CHUNK,
+		};
+
+		if (!msg) {
+			err = -ENOMEM;
+			break;
+		}
+		if (nla_put_u32(msg, HV_A_MEM_VM_ID, vm) ||
+		    nla_put_u32(msg, HV_A_MEM_SLOT, slot) ||
+		    nla_put_u64(msg, HV_A_MEM_FIRST, first) ||
+		    nla_put_u32(msg, HV_A_MEM_NPAGES, c.npages) ||
+		    ((how & HV_LOG_ACCESSED) &&
+		     nla_put_u8(msg, HV_A_MEM_ACCESSED, 1)) ||
+		    ((how & HV_LOG_PEEK) && nla_put_u8(msg, HV_A_MEM_PEEK, 1))) {
+			nlmsg_free(msg);
+			err = -EMSGSIZE;
+			break;
+		}
+		err = hv_transact(h, msg, parse_log, &c);
+	}
+	if (err) {
+		free(out->bitmap);
+		out->bitmap = NULL;
+	}
+	return err;
 }

@@ -37,6 +37,9 @@ void fake_reset(void)
 	fake.info.max_vms = 64;
 	fake.info.max_vcpus = 64;
 	fake.info.max_mem = 68719476736ULL;
+	strcpy(fake.info.dirty_method, "npt-ad");
+	strcpy(fake.info.dirty_reason,
+	       "the CPU sets accessed and dirty bits in nested page tables");
 }
 
 /**
@@ -363,6 +366,39 @@ int hv_mem_write(struct hv *h, uint32_t vm, uint64_t gpa, const void *buf,
 	if (gpa > FAKE_MEM || len > FAKE_MEM - gpa)
 		return refuse(-EFAULT, "the range is not entirely guest memory (no slot covers part of it)");
 	memcpy(fake.mem + gpa, buf, len);
+	return 0;
+}
+
+int hv_mem_set_flags(struct hv *h, uint32_t vm, uint32_t slot,
+		     uint32_t flags)
+{
+	int err = fail("hv_mem_set_flags");
+	size_t i;
+
+	if (err)
+		return err;
+	for (i = 0; i < fake.nr_slots; i++)
+		if (fake.slots[i].vm == vm && fake.slots[i].slot == slot) {
+			fake.slots[i].flags = flags;
+			return 0;
+		}
+	return refuse(-ENOENT, "no slot with this id in the VM");
+}
+
+int hv_mem_log(struct hv *h, uint32_t vm, uint32_t slot, uint64_t npages,
+	       unsigned int how, struct hv_log *out)
+{
+	int err = fail("hv_mem_log");
+
+	memset(out, 0, sizeof(*out));
+	if (err)
+		return err;
+	fake.log_how = how;
+	out->npages = npages;
+	out->bitmap = calloc((npages + 63) / 64, 8);
+	out->bitmap[0] = fake.log_bits;
+	out->count = __builtin_popcountll(fake.log_bits);
+	strcpy(out->method, "ept-ad");
 	return 0;
 }
 

@@ -138,6 +138,9 @@ static void info_text(void **state)
 			    "  method:         none\n"
 			    "  reason:         cpu is not affected by L1TF\n"
 			    "mitigations:      rsb-fill spec-ctrl\n"
+			    "dirty log:\n"
+			    "  method:         npt-ad\n"
+			    "  reason:         the CPU sets accessed and dirty bits in nested page tables\n"
 			    "limits:\n"
 			    "  vms:            64\n"
 			    "  vcpus per vm:   64\n"
@@ -159,6 +162,8 @@ static void info_json_global_and_local_flag(void **state)
 		"\"effective\":\"never\",\"method\":\"none\","
 		"\"reason\":\"cpu is not affected by L1TF\"},"
 		"\"mitigations\":[\"rsb-fill\",\"spec-ctrl\"],"
+		"\"dirty_log\":{\"method\":\"npt-ad\",\"reason\":\"the CPU sets "
+		"accessed and dirty bits in nested page tables\"},"
 		"\"limits\":{\"vms\":64,\"vcpus_per_vm\":64,"
 		"\"mem_per_vm\":68719476736}}\n";
 	struct run r = RUN("-j", "info");

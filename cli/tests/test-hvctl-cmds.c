@@ -49,6 +49,67 @@ static void two_vms(void)
 	fake_add_vm(5, "web")->unknown_msr = HV_MSR_POLICY_EXIT;
 }
 
+static void vm_dirty_shows_ranges_and_mem_log_switches(void **state)
+{
+	struct run r;
+
+	two_vms();
+	fake.slots[1] = (struct hv_slot_info){ .vm = 3, .slot = 1,
+		.gpa = 0x100000, .size = 0x10000 };
+	fake.nr_slots = 2;
+	r = RUN("mem", "log", "demo", "1", "on");
+	assert_int_equal(HVCTL_OK, r.code);
+	assert_int_equal(HV_MEM_FLAGS_DIRTY_LOG, fake.slots[1].flags);
+	free_run(&r);
+
+	/* Pages 0-1, 4 and 15 of slot 1. */
+	fake.log_bits = 0x8013;
+	r = RUN("vm", "dirty", "demo");
+	assert_int_equal(HVCTL_OK, r.code);
+	assert_string_equal(
+		"slot 0: 0x0, 16 pages: not logging (hvctl mem log demo 0 on)\n"
+		"slot 1: 0x100000, 16 pages: 4 dirty (ept-ad)\n"
+		"  0x100000-0x101fff\n"
+		"  0x104000-0x104fff\n"
+		"  0x10f000-0x10ffff\n", r.out);
+	assert_int_equal(0, fake.log_how);
+	free_run(&r);
+
+	fake.log_bits = 0x1;
+	r = RUN("-j", "vm", "dirty", "demo", "--accessed", "--peek");
+	assert_int_equal(HVCTL_OK, r.code);
+	assert_string_equal(
+		"{\"vm\":3,\"kind\":\"accessed\",\"slots\":["
+		"{\"slot\":0,\"gpa\":\"0x0\",\"pages\":16,\"logging\":true,"
+		"\"method\":\"ept-ad\",\"count\":1,\"ranges\":"
+		"[{\"first\":\"0x0\",\"last\":\"0xfff\"}]},"
+		"{\"slot\":1,\"gpa\":\"0x100000\",\"pages\":16,\"logging\":true,"
+		"\"method\":\"ept-ad\",\"count\":1,\"ranges\":"
+		"[{\"first\":\"0x100000\",\"last\":\"0x100fff\"}]}]}\n",
+		r.out);
+	assert_int_equal(HV_LOG_ACCESSED | HV_LOG_PEEK, fake.log_how);
+	free_run(&r);
+
+	r = RUN("mem", "log", "demo", "1", "maybe");
+	assert_int_equal(HVCTL_USAGE, r.code);
+	free_run(&r);
+
+	r = RUN("mem", "log", "demo", "7", "off");
+	assert_int_equal(HVCTL_FAIL, r.code);
+	assert_string_equal("hvctl: mem log: the VM has no slot 7: No such file or directory\n",
+			    r.err);
+	free_run(&r);
+
+	fake.fail_fn = "hv_mem_log";
+	fake.fail_err = -EPERM;
+	fake.errmsg = "the VM belongs to another socket";
+	r = RUN("vm", "dirty", "demo");
+	assert_int_equal(HVCTL_FAIL, r.code);
+	assert_string_equal("hvctl: vm dirty: the VM belongs to another socket: Operation not permitted\n",
+			    r.err);
+	free_run(&r);
+}
+
 static void vm_list_text_and_json(void **state)
 {
 	struct run r;
@@ -619,6 +680,8 @@ int main(void)
 		cmocka_unit_test_setup(vm_run_exit_port_and_max_exits, reset),
 		cmocka_unit_test_setup(vm_run_reports_a_crash, reset),
 		cmocka_unit_test_setup(run_loads_a_flat_binary, reset),
+		cmocka_unit_test_setup(vm_dirty_shows_ranges_and_mem_log_switches,
+				       reset),
 		cmocka_unit_test_setup(batch_runs_commands_in_one_process,
 				       reset),
 	};

@@ -47,6 +47,9 @@ static void full_reply_is_read_exactly(void **state)
 	nla_put_u32(msg, HV_A_INFO_MAX_VMS, 64);
 	nla_put_u32(msg, HV_A_INFO_MAX_VCPUS, 16);
 	nla_put_u64(msg, HV_A_INFO_MAX_MEM, 1ULL << 36);
+	nla_put_string(msg, HV_A_INFO_DIRTY_METHOD, "emulated");
+	nla_put_string(msg, HV_A_INFO_DIRTY_REASON,
+		       "the CPU sets no accessed and dirty bits in nested page tables");
 
 	assert_int_equal(0, hv_info_parse(nlmsg_hdr(msg), &info));
 	assert_int_equal(((1ULL << (HV_A_INFO_MAX + 1)) - 1) & ~3ULL,
@@ -66,6 +69,9 @@ static void full_reply_is_read_exactly(void **state)
 	assert_int_equal(64, info.max_vms);
 	assert_int_equal(16, info.max_vcpus);
 	assert_int_equal(1ULL << 36, info.max_mem);
+	assert_string_equal("emulated", info.dirty_method);
+	assert_string_equal("the CPU sets no accessed and dirty bits in nested page tables",
+			    info.dirty_reason);
 	nlmsg_free(msg);
 }
 
