@@ -30,10 +30,20 @@ mode=${hvmode:-check}
 set=${hvset:-main}
 load=${hvload:-1}
 
+# Hold the results port open for the whole run. Every last close shuts
+# the UART down and clears its FIFOs, and under Bochs with two CPUs the
+# wait for the transmitter to drain can end early: the tail of a test's
+# output was lost so. finish() closes it last, after padding longer than
+# the 16-byte FIFO, so the close waits for the kernel's buffer to drain
+# and a cut-short FIFO drain loses padding only.
+exec 9>"$R"
+
 say() { echo "$*" >"$R"; }
 log() { echo "hv-vm: $*" >/dev/console; }
 
 finish() {
+	printf '#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n#\n' >"$R"
+	exec 9>&-
 	sync
 	poweroff -f
 	# poweroff returned: ACPI is missing; let the host's time limit act.
