@@ -73,7 +73,7 @@ struct scan {
 	bool hw_ad;
 	bool accessed;
 	bool clear;
-	unsigned long *bitmap;
+	unsigned long *bitmap;	/* NULL: clear without recording */
 	bool cleared;
 };
 
@@ -97,7 +97,8 @@ static void scan_leaf(u64 *leaf, u64 index, void *arg)
 	}
 	if (!(old & bit))
 		return;
-	__set_bit(index, sc->bitmap);
+	if (sc->bitmap)
+		__set_bit(index, sc->bitmap);
 	if (!sc->clear)
 		return;
 	if (sc->hw_ad)
@@ -175,9 +176,6 @@ int hv_dirty_set_log(struct hv_vm *vm, struct hv_memslot *s, bool on)
 		if (!s->written)
 			return -ENOMEM;
 	}
-	sc.bitmap = bitmap_zalloc(s->npages, GFP_KERNEL);
-	if (!sc.bitmap)
-		return -ENOMEM;
 	/*
 	 * Faults from here on map clean leaves; then clean the older ones.
 	 * A fault that read the flags just before may still map a dirty
@@ -189,7 +187,6 @@ int hv_dirty_set_log(struct hv_vm *vm, struct hv_memslot *s, bool on)
 	WRITE_ONCE(s->flags, s->flags | HV_MEM_FLAGS_DIRTY_LOG);
 	scan(vm, s, &sc, 0, s->npages);
 	bitmap_zero(s->written, s->npages);
-	bitmap_free(sc.bitmap);
 	return 0;
 }
 

@@ -297,6 +297,21 @@ int hv_nl_mem_write_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* The slot the request names; NULL and -ENOENT, with the reason, if none. */
+static struct hv_memslot *nl_slot(struct genl_info *info, struct hv_vm *vm,
+				  int *err)
+{
+	struct nlattr *attr = info->attrs[HV_A_MEM_SLOT];
+	struct hv_memslot *s = hv_mem_slot(vm, nla_get_u32(attr));
+
+	if (!s) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "no slot with this id in the VM");
+		*err = -ENOENT;
+	}
+	return s;
+}
+
 /**
  * hv_nl_mem_set_doit() - mem-set: turn a slot's dirty logging on or off
  * @skb: the request
@@ -322,13 +337,9 @@ int hv_nl_mem_set_doit(struct sk_buff *skb, struct genl_info *info)
 	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
 	if (!vm)
 		return err;
-	s = hv_mem_slot(vm, nla_get_u32(a[HV_A_MEM_SLOT]));
-	if (!s) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_SLOT],
-				    "no slot with this id in the VM");
-		err = -ENOENT;
+	s = nl_slot(info, vm, &err);
+	if (!s)
 		goto out;
-	}
 	if ((flags ^ s->flags) & HV_MEM_FLAGS_READONLY) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_FLAGS],
 				    "readonly cannot change on a mapped slot");
@@ -413,13 +424,9 @@ int hv_nl_mem_log_doit(struct sk_buff *skb, struct genl_info *info)
 	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, !peek, &err);
 	if (!vm)
 		return err;
-	s = hv_mem_slot(vm, nla_get_u32(a[HV_A_MEM_SLOT]));
-	if (!s) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_SLOT],
-				    "no slot with this id in the VM");
-		err = -ENOENT;
+	s = nl_slot(info, vm, &err);
+	if (!s)
 		goto out;
-	}
 	if (!accessed && !(s->flags & HV_MEM_FLAGS_DIRTY_LOG)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_SLOT],
 				    "the slot does not log dirty pages (mem-set dirty-log)");
