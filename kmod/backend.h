@@ -55,6 +55,10 @@ struct hv_caps {
  * @soft_accessed: a bit the hardware ignores in a leaf, for emulation
  * @soft_dirty: another, likewise
  * @hw_method: the name of the hardware method ("ept-ad", "npt-ad")
+ * @log_method: the name of the CPU's log of the pages whose dirty bit it
+ *	sets ("pml"), or NULL if it keeps none; with it, the backend hands
+ *	each logged address to hv_dirty_log_gpas() before the vCPU's exit
+ *	returns to the core, and before it runs any host interrupt handler
  */
 struct hv_npt_format {
 	u64 (*leaf)(phys_addr_t pa, bool writable);
@@ -68,6 +72,7 @@ struct hv_npt_format {
 	u64 soft_accessed;
 	u64 soft_dirty;
 	const char *hw_method;
+	const char *log_method;
 };
 
 /**

@@ -17,8 +17,16 @@
  * Writes between the clear and the flush belong to pages this call
  * reported, which the caller copies afterwards.
  *
+ * Where the CPU also logs the address of each page whose dirty bit it sets
+ * (Intel's page-modification log, SDM Vol. 3C, 29.3.6), the backend hands
+ * the log to hv_dirty_log_gpas() at every exit, and get-and-clear reads
+ * what was logged instead of scanning every leaf: it waits for each vCPU
+ * in guest mode to exit once (so its log is handed over), takes the
+ * pages logged, and clears the dirty bits of those pages only.
+ *
  * Writes hv makes itself (instruction emulation, mem-write) bypass the
- * nested tables and are recorded in the slot's written bitmap.
+ * nested tables and are recorded in the slot's written bitmap, as are the
+ * pages the CPU logged.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,6 +41,11 @@ module_param_named(dirty_emulate, hv_dirty_emulate, bool, 0644);
 MODULE_PARM_DESC(dirty_emulate,
 		 "Emulate nested accessed/dirty bits even where the CPU has them (VMs created afterwards)");
 
+bool hv_dirty_pml = true;
+module_param_named(dirty_pml, hv_dirty_pml, bool, 0644);
+MODULE_PARM_DESC(dirty_pml,
+		 "Read the CPU's page-modification log where it keeps one, instead of scanning the dirty bits (VMs created afterwards)");
+
 /**
  * hv_dirty_hw_ad() - whether a VM created now uses the hardware's A/D bits
  *
@@ -44,14 +57,29 @@ bool hv_dirty_hw_ad(void)
 }
 
 /**
+ * hv_dirty_write_log() - whether a VM created now with the hardware's A/D
+ *	bits reads the CPU's log of the pages it marks dirty
+ *
+ * Return: true if the CPU keeps one and the dirty_pml parameter allows it.
+ */
+bool hv_dirty_write_log(void)
+{
+	return hv_backend->npt->log_method && READ_ONCE(hv_dirty_pml);
+}
+
+/**
  * hv_dirty_method() - the name of a logging method
  * @hw_ad: the hardware's A/D bits, or their emulation
+ * @write_log: with @hw_ad, the CPU's log of the pages it marks dirty
  *
- * Return: "ept-ad", "npt-ad" or "emulated".
+ * Return: "pml", "ept-ad", "npt-ad" or "emulated".
  */
-const char *hv_dirty_method(bool hw_ad)
+const char *hv_dirty_method(bool hw_ad, bool write_log)
 {
-	return hw_ad ? hv_backend->npt->hw_method : "emulated";
+	if (!hw_ad)
+		return "emulated";
+	return write_log ? hv_backend->npt->log_method :
+			   hv_backend->npt->hw_method;
 }
 
 /**
@@ -65,7 +93,11 @@ const char *hv_dirty_reason(void)
 		return "the CPU sets no accessed and dirty bits in nested page tables";
 	if (READ_ONCE(hv_dirty_emulate))
 		return "the dirty_emulate parameter asks for emulation";
-	return "the CPU sets accessed and dirty bits in nested page tables";
+	if (!hv_backend->npt->log_method)
+		return "the CPU sets accessed and dirty bits in nested page tables";
+	if (!READ_ONCE(hv_dirty_pml))
+		return "the dirty_pml parameter turns the CPU's page-modification log off";
+	return "the CPU logs the pages whose dirty bit it sets (page-modification logging)";
 }
 
 struct scan {
@@ -147,6 +179,32 @@ static void scan(struct hv_vm *vm, struct hv_memslot *s, struct scan *sc,
 	}
 }
 
+/*
+ * With the CPU's write log: clear the dirty bits of the pages just
+ * reported, so that their next write is logged again. Writes between the
+ * clear and the flush belong to pages this call reported.
+ */
+static void clean_logged(struct hv_vm *vm, struct hv_memslot *s, u64 first,
+			 u32 npages, const unsigned long *bitmap)
+{
+	struct scan sc = {
+		.f = hv_backend->npt,
+		.hw_ad = true,
+		.clear = true,
+	};
+	unsigned int i, end;
+
+	spin_lock(&vm->npt.lock);
+	for_each_set_bitrange(i, end, bitmap, npages)
+		hv_npt_walk(vm, s->gpa + ((first + i) << PAGE_SHIFT), end - i,
+			    scan_leaf, &sc);
+	spin_unlock(&vm->npt.lock);
+	if (sc.cleared) {
+		hv_npt_flush(vm);
+		kick_and_wait(vm);
+	}
+}
+
 /**
  * hv_dirty_set_log() - start or stop logging a slot's dirty pages
  * @vm: the VM; vm->lock held
@@ -216,16 +274,27 @@ int hv_dirty_get(struct hv_vm *vm, struct hv_memslot *s, bool accessed,
 		.clear = clear,
 		.bitmap = bitmap,
 	};
+	bool logged = !accessed && vm->npt.write_log;
 	u32 i;
 
 	lockdep_assert_held(&vm->lock);
-	scan(vm, s, &sc, first, npages);
+	/*
+	 * A vCPU outside guest mode has handed its log over at its last
+	 * exit; one inside it does so at the exit the kick causes, before
+	 * the kick's handler runs.
+	 */
+	if (logged)
+		kick_and_wait(vm);
+	else
+		scan(vm, s, &sc, first, npages);
 	if (!accessed && s->written) {
 		unsigned long *w = s->written + first / BITS_PER_LONG;
 
 		for (i = 0; i < BITS_TO_LONGS(npages); i++)
 			bitmap[i] |= clear ? xchg(&w[i], 0) : READ_ONCE(w[i]);
 	}
+	if (logged && clear)
+		clean_logged(vm, s, first, npages, bitmap);
 	return bitmap_weight(bitmap, npages);
 }
 
@@ -243,4 +312,31 @@ void hv_dirty_mark(struct hv_memslot *s, u64 gpa)
 	/* Pairs with the smp_wmb() in hv_dirty_set_log(). */
 	smp_rmb();
 	set_bit((gpa - s->gpa) >> PAGE_SHIFT, READ_ONCE(s->written));
+}
+
+/**
+ * hv_dirty_log_gpas() - record the pages the CPU logged as written
+ * @vm: the VM
+ * @gpa: their guest-physical addresses
+ * @n: how many
+ *
+ * Addresses outside any slot, or in slots that do not log, are ignored.
+ *
+ * Context: any; the vCPU's own thread, interrupts possibly off.
+ */
+void hv_dirty_log_gpas(struct hv_vm *vm, const u64 *gpa, unsigned int n)
+{
+	struct hv_memslot *s = NULL;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		/* Writes cluster: the slot of the last address is tried first. */
+		if (!s || gpa[i] < s->gpa ||
+		    gpa[i] >= s->gpa + (s->npages << PAGE_SHIFT))
+			s = hv_gpa_to_slot(vm, gpa[i]);
+		if (s)
+			hv_dirty_mark(s, gpa[i]);
+	}
+	rcu_read_unlock();
 }

@@ -290,6 +290,9 @@ struct hv_memslots {
  *	invalidated
  * @hw_ad: leaves record accesses in the hardware's A/D bits, not in
  *	emulated ones (fixed when the VM is created)
+ * @write_log: with @hw_ad, the CPU also logs the pages whose dirty bit it
+ *	sets (hv_npt_format.log_method), so get-and-clear reads the log
+ *	instead of scanning the leaves (fixed when the VM is created)
  */
 struct hv_npt {
 	spinlock_t lock;	/* the tables, while vCPUs fault in parallel */
@@ -298,6 +301,7 @@ struct hv_npt {
 	u64 pages;
 	u64 gen;
 	bool hw_ad;
+	bool write_log;
 };
 
 /**
@@ -343,6 +347,7 @@ enum hv_stat {
 	HV_STAT_INVVPID_SAVED,
 	HV_STAT_L1D_FLUSH_MSR,
 	HV_STAT_L1D_FLUSH_SW,
+	HV_STAT_PML_FULL,
 	HV_NR_STATS,
 };
 
@@ -572,6 +577,7 @@ int hv_mem_map(struct hv_vm *vm, u64 gpa, u64 size, u64 uaddr, u32 flags,
 int hv_mem_unmap(struct hv_vm *vm, u32 slot, const char **why);
 struct hv_memslot *hv_mem_slot(struct hv_vm *vm, u32 slot);
 void hv_mem_free_all(struct hv_vm *vm);
+struct hv_memslot *hv_gpa_to_slot(struct hv_vm *vm, u64 gpa);
 struct page *hv_gpa_to_page(struct hv_vm *vm, u64 gpa, u32 *flags);
 int hv_guest_read(struct hv_vm *vm, u64 gpa, void *buf, size_t len);
 int hv_guest_write(struct hv_vm *vm, u64 gpa, const void *buf, size_t len);
@@ -589,13 +595,16 @@ void hv_npt_zap(struct hv_vm *vm, u64 gpa, u64 npages);
 
 /* dirty.c */
 extern bool hv_dirty_emulate;
+extern bool hv_dirty_pml;
 bool hv_dirty_hw_ad(void);
-const char *hv_dirty_method(bool hw_ad);
+bool hv_dirty_write_log(void);
+const char *hv_dirty_method(bool hw_ad, bool write_log);
 const char *hv_dirty_reason(void);
 int hv_dirty_set_log(struct hv_vm *vm, struct hv_memslot *s, bool on);
 int hv_dirty_get(struct hv_vm *vm, struct hv_memslot *s, bool accessed,
 		 bool clear, u64 first, u32 npages, unsigned long *bitmap);
 void hv_dirty_mark(struct hv_memslot *s, u64 gpa);
+void hv_dirty_log_gpas(struct hv_vm *vm, const u64 *gpa, unsigned int n);
 int hv_npt_cache_fill(struct hv_vcpu *vcpu);
 void hv_npt_cache_free(struct hv_vcpu *vcpu);
 

@@ -262,6 +262,20 @@ void hv_mem_free_all(struct hv_vm *vm)
 }
 
 /**
+ * hv_gpa_to_slot() - the slot covering a guest-physical address
+ * @vm: the VM
+ * @gpa: the address
+ *
+ * Context: inside rcu_read_lock(); the slot stays valid until the read
+ * side ends.
+ * Return: the slot, or NULL if none covers @gpa.
+ */
+struct hv_memslot *hv_gpa_to_slot(struct hv_vm *vm, u64 gpa)
+{
+	return find_slot(rcu_dereference(vm->slots), gpa);
+}
+
+/**
  * hv_gpa_to_page() - the page backing a guest-physical address
  * @vm: the VM
  * @gpa: the address

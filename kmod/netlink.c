@@ -209,7 +209,8 @@ static int fill_info(struct sk_buff *msg)
 			      (u64)READ_ONCE(hv_max_mem_mib) << 20,
 			      HV_A_INFO_PAD) ||
 	    nla_put_string(msg, HV_A_INFO_DIRTY_METHOD,
-			   hv_dirty_method(hv_dirty_hw_ad())) ||
+			   hv_dirty_method(hv_dirty_hw_ad(),
+					   hv_dirty_write_log())) ||
 	    nla_put_string(msg, HV_A_INFO_DIRTY_REASON, hv_dirty_reason()))
 		return -EMSGSIZE;
 	return 0;
@@ -260,6 +261,7 @@ static const u8 stat_attr[HV_NR_STATS] = {
 	[HV_STAT_INVEPT] = HV_A_STATS_INVEPT,
 	[HV_STAT_INVVPID] = HV_A_STATS_INVVPID,
 	[HV_STAT_INVVPID_SAVED] = HV_A_STATS_INVVPID_SAVED,
+	[HV_STAT_PML_FULL] = HV_A_STATS_PML_FULL,
 	[HV_STAT_L1D_FLUSH_MSR] = HV_A_STATS_L1D_FLUSH_MSR,
 	[HV_STAT_L1D_FLUSH_SW] = HV_A_STATS_L1D_FLUSH_SW,
 };

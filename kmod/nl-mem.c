@@ -450,7 +450,8 @@ int hv_nl_mem_log_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, HV_A_MEM_NPAGES, npages) ||
 	    nla_put_u8(msg, HV_A_MEM_ACCESSED, accessed) ||
 	    nla_put_string(msg, HV_A_MEM_METHOD,
-			   hv_dirty_method(vm->npt.hw_ad))) {
+			   hv_dirty_method(vm->npt.hw_ad,
+					   vm->npt.write_log))) {
 		nlmsg_free(msg);
 		err = hv_nl_fail(info, -EMSGSIZE, "reply does not fit");
 		goto out;

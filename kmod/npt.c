@@ -10,7 +10,10 @@
  * Each leaf also records whether its page was accessed and written, for
  * dirty logging (dirty.c): in the hardware's A/D bits where the CPU sets
  * them (npt->hw_ad), otherwise in two software bits, with the access
- * rights that would let an access go unrecorded withheld.
+ * rights that would let an access go unrecorded withheld. Where the CPU
+ * also logs the pages it marks dirty (npt->write_log), a leaf of a
+ * logging slot is always made clean, so that the first write, even the
+ * one that faulted it in, reaches the log.
  */
 #include <linux/gfp.h>
 #include <linux/io.h>
@@ -64,6 +67,7 @@ int hv_npt_init(struct hv_vm *vm)
 	vm->npt.gen = 1;
 	vm->npt.pages = 1;
 	vm->npt.hw_ad = hv_dirty_hw_ad();
+	vm->npt.write_log = vm->npt.hw_ad && hv_dirty_write_log();
 	return 0;
 }
 
@@ -162,7 +166,7 @@ int hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
 	const struct hv_npt_format *f = hv_backend->npt;
 	struct hv_npt *npt = &vcpu->vm->npt;
 	phys_addr_t pa = npt->root_pa;
-	bool dirty = write || !log;
+	bool dirty = (write && !npt->write_log) || !log;
 	int level, err = 0;
 	u64 *e, old;
 

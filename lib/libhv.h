@@ -222,6 +222,7 @@ struct hv_log {
  * @invvpid_saved: INVVPIDs skipped because an INVEPT covered them (VMX)
  * @l1d_flush_msr: L1D flushes through IA32_FLUSH_CMD
  * @l1d_flush_sw: L1D flushes by the software fill
+ * @pml_full: exits because the page-modification log was full (VMX)
  */
 struct hv_stats {
 	uint32_t vm;
@@ -236,6 +237,7 @@ struct hv_stats {
 	uint64_t invvpid_saved;
 	uint64_t l1d_flush_msr;
 	uint64_t l1d_flush_sw;
+	uint64_t pml_full;
 };
 
 enum { HV_STAT_TOTAL, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,

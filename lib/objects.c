@@ -673,6 +673,7 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 	s->invvpid_saved = u64_or(tb[HV_A_STATS_INVVPID_SAVED], 0);
 	s->l1d_flush_msr = u64_or(tb[HV_A_STATS_L1D_FLUSH_MSR], 0);
 	s->l1d_flush_sw = u64_or(tb[HV_A_STATS_L1D_FLUSH_SW], 0);
+	s->pml_full = u64_or(tb[HV_A_STATS_PML_FULL], 0);
 	return 0;
 }
 

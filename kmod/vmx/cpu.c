@@ -268,6 +268,7 @@ static int choose_controls(void)
 	c->revision = VMX_BASIC_REVISION(basic);
 	ept_ad = hv_caps.features & HV_CAP_EPT_AD;
 	c->ept_ad = ept_ad;
+	c->pml = ept_ad && (hv_caps.features & HV_CAP_PML);
 
 	/*
 	 * Physical interrupts and NMIs always exit; acknowledging the

@@ -240,6 +240,12 @@ static void init_vmcs(struct vmx_vcpu *v)
 	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_AC) | BIT(X86_TRAP_MC));
 	vmcs_write(MSR_BITMAP, page_to_phys(msr_bitmap));
 	vmcs_write(EPT_POINTER, to_vmx_vm(vm)->eptp);
+	if (v->pml) {
+		vmcs_write(SECONDARY_VM_EXEC_CONTROL,
+			   c->proc2 | SECONDARY_EXEC_ENABLE_PML);
+		vmcs_write(PML_ADDRESS, virt_to_phys(v->pml));
+		vmcs_write(GUEST_PML_INDEX, PML_ENTRIES - 1);
+	}
 	if (v->vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, v->vpid);
 	vmcs_write(TSC_OFFSET, vm->tsc_offset);
@@ -296,6 +302,14 @@ static int vmx_vcpu_create(struct hv_vcpu *vcpu)
 	*(u32 *)v->vmcs = vmx_config.revision;
 	v->current_cpu = -1;
 	v->last_cpu = -1;
+	if (vcpu->vm->npt.write_log) {
+		v->pml = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		if (!v->pml) {
+			__free_page(page);
+			v->vmcs = NULL;
+			return -ENOMEM;
+		}
+	}
 	v->vpid = vmx_vpid_alloc();
 	preempt_disable();
 	vmcs_clear(v->vmcs_pa);
@@ -317,6 +331,8 @@ static void vmx_vcpu_free(struct hv_vcpu *vcpu)
 	vmx_vpid_free(v->vpid);
 	free_page((unsigned long)v->vmcs);
 	v->vmcs = NULL;
+	free_page((unsigned long)v->pml);
+	v->pml = NULL;
 }
 
 /* ---- loading and running -------------------------------------------------- */
@@ -710,6 +726,21 @@ static void exit_io(struct vmx_vcpu *v, struct hv_exit *exit)
 }
 
 /* SDM Vol. 3C, Table 28-7: EPT violation exit qualification. */
+/*
+ * An IRET that unblocked NMIs faulted or hit a full log: blocking comes
+ * back before the IRET runs again (SDM Vol. 3C, 28.2.3 and 29.3.6). The
+ * bit is undefined for an exit during event delivery.
+ */
+static void restore_nmi_blocking(u64 qualification)
+{
+	if ((qualification & INTR_INFO_UNBLOCK_NMI) &&
+	    (vmx_config.pin & PIN_BASED_VIRTUAL_NMIS) &&
+	    !(vmcs_read(IDT_VECTORING_INFO_FIELD) & VECTORING_INFO_VALID_MASK))
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) |
+			   GUEST_INTR_STATE_NMI);
+}
+
 static void exit_ept_violation(struct vmx_vcpu *v, struct hv_exit *exit)
 {
 	u64 q = vmcs_read(EXIT_QUALIFICATION);
@@ -719,16 +750,17 @@ static void exit_ept_violation(struct vmx_vcpu *v, struct hv_exit *exit)
 	exit->npf.write = q & BIT(EPT_VIOLATION_ACC_WRITE_BIT);
 	exit->npf.present = q & (7 << EPT_VIOLATION_RWX_SHIFT);
 	exit->npf.insn_len = 0;
-	/*
-	 * An IRET that unblocked NMIs faulted: blocking comes back before the
-	 * IRET runs again (SDM Vol. 3C, 28.2.3).
-	 */
-	if ((q & INTR_INFO_UNBLOCK_NMI) && (vmx_config.pin & PIN_BASED_VIRTUAL_NMIS))
-		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
-			   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) |
-			   GUEST_INTR_STATE_NMI);
+	restore_nmi_blocking(q);
 	/* The kernel touches host memory to map or emulate. */
 	v->l1d_flush = true;
+}
+
+/* vmx_vcpu_run() has emptied the log already; the write is retried. */
+static void exit_pml_full(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	restore_nmi_blocking(vmcs_read(EXIT_QUALIFICATION));
+	v->vcpu.stats[HV_STAT_PML_FULL]++;
+	exit->kind = HV_EXIT_NONE;
 }
 
 static void exit_ud(struct vmx_vcpu *v, struct hv_exit *exit)
@@ -871,6 +903,7 @@ static const vmx_exit_fn exit_handlers[] = {
 	[EXIT_REASON_PREEMPTION_TIMER]		= exit_preemption_timer,
 	[EXIT_REASON_INVVPID]			= exit_ud,
 	[EXIT_REASON_VMFUNC]			= exit_ud,
+	[EXIT_REASON_PML_FULL]			= exit_pml_full,
 };
 
 static void translate_exit(struct vmx_vcpu *v, struct hv_exit *exit)
@@ -891,6 +924,25 @@ static void translate_exit(struct vmx_vcpu *v, struct hv_exit *exit)
 		exit->kind = HV_EXIT_UNHANDLED;
 		exit->detail = vmcs_read(EXIT_QUALIFICATION);
 	}
+}
+
+/*
+ * Hand the page-modification log to the core and empty it. The CPU logs
+ * at the index and counts down; the index wraps past 0 to 0xffff when the
+ * log is full (SDM Vol. 3C, 29.3.6). Done at every exit, before any host
+ * interrupt handler runs, so that a get-and-clear that waited for this
+ * vCPU to leave guest mode finds every page logged until then.
+ */
+static void pml_drain(struct vmx_vcpu *v)
+{
+	u16 index = vmcs_read(GUEST_PML_INDEX);
+	unsigned int first;
+
+	if (index == PML_ENTRIES - 1)
+		return;
+	first = index >= PML_ENTRIES ? 0 : index + 1;
+	hv_dirty_log_gpas(v->vcpu.vm, v->pml + first, PML_ENTRIES - first);
+	vmcs_write(GUEST_PML_INDEX, PML_ENTRIES - 1);
 }
 
 static void vmx_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
@@ -925,6 +977,8 @@ static void vmx_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	v->rsp = vmcs_read(GUEST_RSP);
 	vcpu->rip = v->rip;
 	vcpu->gpr[HV_RSP] = v->rsp;
+	if (v->pml)
+		pml_drain(v);
 	requeue_event(v);
 	translate_exit(v, exit);
 }
@@ -1208,6 +1262,8 @@ static int vmx_setup_backend(void)
 		vmx_ept.accessed = VMX_EPT_ACCESS_BIT;
 		vmx_ept.dirty = VMX_EPT_DIRTY_BIT;
 	}
+	if (!err && vmx_config.pml)
+		vmx_ept.log_method = "pml";
 
 	if (!err && l1d_flush_alloc())
 		pr_warn("no memory for the software L1D flush buffer; it is skipped\n");

@@ -48,6 +48,8 @@ enum vmx_guest_msr {
  * @host_dr: the host's DR0-DR3, DR6 and DR7 (index 5) while loaded
  * @host_ds: host DS selector, reloaded after the guest ran
  * @host_es: host ES selector, likewise
+ * @pml: the page-modification log, PML_ENTRIES guest-physical addresses,
+ *	or NULL if the VM does not use it
  */
 struct vmx_vcpu {
 	struct hv_vcpu vcpu;
@@ -71,7 +73,11 @@ struct vmx_vcpu {
 	unsigned long host_dr[6];
 	u16 host_ds;
 	u16 host_es;
+	u64 *pml;
 };
+
+/* SDM Vol. 3C, 29.3.6: the log is one 4 KiB page of 512 addresses. */
+#define PML_ENTRIES	512
 
 /**
  * to_vmx() - the VMX state around a core vCPU
@@ -121,6 +127,7 @@ static inline struct vmx_vm *to_vmx_vm(struct hv_vm *vm)
  * @cr4_fixed0: CR4 bits that must be 1
  * @cr4_fixed1: CR4 bits that may be 1
  * @ept_ad: EPT accessed and dirty flags are used
+ * @pml: page-modification logging may be enabled (it needs @ept_ad)
  * @preemption_timer: the VMX-preemption timer value of one host tick
  */
 struct vmx_config {
@@ -128,6 +135,7 @@ struct vmx_config {
 	u32 revision;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	bool ept_ad;
+	bool pml;
 	u32 preemption_timer;
 };
 
