@@ -127,6 +127,8 @@ int cmd_vm_show(struct hvctl *c, int argc, char **argv)
 		out_u64(&o, "size", slots[i].size);
 		out_bool(&o, "readonly",
 			 slots[i].flags & HV_MEM_FLAGS_READONLY);
+		out_bool(&o, "dirty_log",
+			 slots[i].flags & HV_MEM_FLAGS_DIRTY_LOG);
 		out_end_object(&o);
 	}
 	end_list(&o);
@@ -143,6 +145,7 @@ int cmd_vm_show(struct hvctl *c, int argc, char **argv)
 	out_u64(&o, "msr", st.l1d_flush_msr);
 	out_u64(&o, "software", st.l1d_flush_sw);
 	out_end_object(&o);
+	out_u64(&o, "pml_full", st.pml_full);
 	out_end_object(&o);
 	out_end(&o);
 	free(vcpus);

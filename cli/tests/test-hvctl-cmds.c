@@ -45,6 +45,7 @@ static void two_vms(void)
 	fake.stats.invept = 3;
 	fake.stats.invvpid = 1;
 	fake.stats.invvpid_saved = 2;
+	fake.stats.pml_full = 4;
 	fake.stats.l1d_flush_sw = 7;
 	fake_add_vm(5, "web")->unknown_msr = HV_MSR_POLICY_EXIT;
 }
@@ -162,6 +163,7 @@ static void vm_show_by_name_and_id(void **state)
 		"  gpa:            0x0\n"
 		"  size:           65536\n"
 		"  readonly:       no\n"
+		"  dirty log:      no\n"
 		"exits:\n"
 		"  total:          12\n"
 		"  cpuid:          0\n"
@@ -178,7 +180,8 @@ static void vm_show_by_name_and_id(void **state)
 		"  invvpid saved:  2\n"
 		"l1d flushes:\n"
 		"  msr:            0\n"
-		"  software:       7\n";
+		"  software:       7\n"
+		"pml full:         4\n";
 	struct run r;
 
 	two_vms();
@@ -199,11 +202,12 @@ static void vm_show_by_name_and_id(void **state)
 		"\"vcpu_list\":[{\"id\":0,\"state\":\"running\",\"exits\":10,"
 		"\"thread\":900},{\"id\":1,\"state\":\"halted\",\"exits\":2,"
 		"\"thread\":901}],\"slot_list\":[{\"id\":0,\"gpa\":\"0x0\","
-		"\"size\":65536,\"readonly\":false}],\"exits\":{\"total\":12,"
+		"\"size\":65536,\"readonly\":false,\"dirty_log\":false}],"
+		"\"exits\":{\"total\":12,"
 		"\"cpuid\":0,\"msr\":0,\"hlt\":0,\"npf\":0,\"intr\":0,\"io\":5,"
 		"\"mmio\":0,\"other\":0},\"invalidations\":{\"invept\":3,"
 		"\"invvpid\":1,\"invvpid_saved\":2},\"l1d_flushes\":{"
-		"\"msr\":0,\"software\":7}}\n", r.out);
+		"\"msr\":0,\"software\":7},\"pml_full\":4}\n", r.out);
 	free_run(&r);
 
 	r = RUN("vm", "show", "nope");
