@@ -54,9 +54,9 @@ test-hvctl-cmds_SRC	:= cli/tests/test-hvctl-cmds.c $(HVCTL_TEST_SRC)
 test-hvctl-parse_SRC	:= cli/tests/test-hvctl-parse.c cli/parse.c
 test-libhv-parse_SRC	:= lib/tests/test-libhv-parse.c $(LIBHV_SRC)
 
-MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-noept
+MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-skylake bochs-noept
 SVM_MACHINES	:= qemu-svm
-VMX_MACHINES	:= bochs-haswell bochs-sandy bochs-noept
+VMX_MACHINES	:= bochs-haswell bochs-sandy bochs-skylake bochs-noept
 MACHINE		?= qemu-svm
 VMRUN		:= python3 selftests/vm/run.py --build $(B) --kver $(KVER)
 

@@ -6,11 +6,14 @@
  * dirty log of each slot equals the written set exactly and the accessed
  * log the union of both sets, round after round, pages written again in
  * the next round included (so clearing re-arms the tracking). Each case
- * runs with the hardware's A/D bits where the CPU has them (EPT A/D, NPT)
- * and with their emulation (the dirty_emulate parameter), so both paths
- * run on one machine. Also: peek does not clear, only the owner clears,
- * hv's own writes (mem-write) are logged, and bad requests are refused
- * with a reason.
+ * runs with the hardware's method where the CPU has one (the
+ * page-modification log, EPT A/D, NPT), with the A/D bits scanned even
+ * where the CPU logs (the dirty_pml parameter off), and with their
+ * emulation (the dirty_emulate parameter), so every path the CPU allows
+ * runs on one machine. Also: a round that writes every page, more than
+ * the page-modification log holds; peek does not clear, only the owner
+ * clears, hv's own writes (mem-write) are logged, and bad requests are
+ * refused with a reason.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +26,7 @@
 #include "test_util.h"
 
 #define TABLE_GPA	0x20000ULL	/* the guest's list of accesses */
-#define TABLE_MAX	1024
+#define TABLE_MAX	(PAGES + 1)
 #define SLOT_A_GPA	0x40000000ULL	/* 4 KiB pages */
 #define SLOT_B_GPA	0x40400000ULL	/* 2 MiB huge pages */
 #define SLOT_SIZE	(4ULL << 20)
@@ -33,6 +36,7 @@
 #define ROUNDS		8
 #define ROUND_DONE	0x600d
 #define PARAM		"/sys/module/hv/parameters/dirty_emulate"
+#define PARAM_PML	"/sys/module/hv/parameters/dirty_pml"
 #define HUGEPAGES	"/proc/sys/vm/nr_hugepages"
 
 /*
@@ -86,10 +90,15 @@ FIXTURE(dirty) {
 
 FIXTURE_VARIANT(dirty) {
 	int emulate;
+	int no_pml;
 };
 
 FIXTURE_VARIANT_ADD(dirty, hardware) {
 	.emulate = 0,
+};
+
+FIXTURE_VARIANT_ADD(dirty, scanned) {
+	.no_pml = 1,
 };
 
 FIXTURE_VARIANT_ADD(dirty, emulated) {
@@ -104,6 +113,7 @@ FIXTURE_SETUP(dirty)
 	self->b = MAP_FAILED;
 	/* Read when the VM is created: this VM keeps its method. */
 	ASSERT_EQ(0, write_text(PARAM, variant->emulate ? "1" : "0"));
+	ASSERT_EQ(0, write_text(PARAM_PML, variant->no_pml ? "0" : "1"));
 	ASSERT_EQ(0, write_text(HUGEPAGES, "4"));
 	self->has_pending = 0;
 	ASSERT_EQ(0, tvm_create(&self->vm, 1 << 20, 1));
@@ -112,6 +122,9 @@ FIXTURE_SETUP(dirty)
 		self->method = "emulated";
 	else if (info.backend == HV_BACKEND_SVM)
 		self->method = "npt-ad";
+	else if ((info.caps & HV_CAP_EPT_AD) && (info.caps & HV_CAP_PML) &&
+		 !variant->no_pml)
+		self->method = "pml";
 	else if (info.caps & HV_CAP_EPT_AD)
 		self->method = "ept-ad";
 	else
@@ -145,6 +158,7 @@ FIXTURE_TEARDOWN(dirty)
 	if (self->b != MAP_FAILED)
 		munmap(self->b, SLOT_SIZE);
 	write_text(PARAM, "0");
+	write_text(PARAM_PML, "1");
 }
 
 /* Let the guest run through the table and wait for its report. */
@@ -270,6 +284,36 @@ TEST_F(dirty, logs_equal_the_written_and_accessed_sets)
 				     HV_LOG_ACCESSED, got, &count));
 		expect_bits(_metadata, "accessed", round, want_a, got);
 		EXPECT_EQ(popcount(want_a), count);
+	}
+}
+
+/*
+ * Every page written, twice: the first round faults each one in, the
+ * second writes 2048 mapped pages without another exit, four times what
+ * the page-modification log holds, so where the CPU keeps one it fills
+ * and the vCPU exits to have it emptied.
+ */
+TEST_F(dirty, a_round_that_writes_every_page)
+{
+	uint64_t table[TABLE_MAX], want[WORDS], got[WORDS], count;
+	struct hv_stats st;
+	int round, p;
+
+	for (p = 0; p < PAGES; p++)
+		table[p] = page_gpa(p) | 1;
+	memset(want, 0xff, sizeof(want));
+	for (round = 0; round < 2; round++) {
+		ASSERT_EQ(0, run_round(_metadata, self, table, PAGES));
+		ASSERT_EQ(0, get_log(_metadata, self, self->vm.h, 0, got,
+				     &count));
+		expect_bits(_metadata, "dirty", round, want, got);
+		EXPECT_EQ(PAGES, count);
+	}
+	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+	if (!strcmp(self->method, "pml")) {
+		EXPECT_LE(3, st.pml_full);
+	} else {
+		EXPECT_EQ(0, st.pml_full);
 	}
 }
 

@@ -30,6 +30,10 @@ BENIGN_LOG = [
     re.compile(r"Speculative Return Stack Overflow: WARNING: See "
                r"https://kernel\.org/doc/html/latest/admin-guide/hw-vuln/"
                r"srso\.html for mitigation options\.$"),
+    # The same file, RETBLEED_INTEL_MSG: Bochs' Skylake-X has the RETBleed
+    # bug and retpolines, not IBRS, are the Spectre v2 mitigation.
+    re.compile(r"RETBleed: WARNING: Spectre v2 mitigation leaves CPU "
+               r"vulnerable to RETBleed attacks, data leaks possible!$"),
 ]
 
 TOP = re.compile(r"^(ok|not ok) (\d+) (\S+)(.*)$")

@@ -102,16 +102,21 @@ class Judge(unittest.TestCase):
                         "syncing: Fatal exception", ["x"])
         self.assertFalse(v.ok)
 
-    def test_known_boot_advisory_is_not_a_warning(self):
-        line = ("[    0.26] Speculative Return Stack Overflow: WARNING: See "
-                "https://kernel.org/doc/html/latest/admin-guide/hw-vuln/"
-                "srso.html for mitigation options.")
-        v = judge.judge(results("ok 1 x\n", dmesg="# dmesg: %s\n" % line),
-                        line, ["x"])
-        self.assertTrue(v.ok, v.problems)
-        v = judge.judge(results("ok 1 x\n", dmesg="# dmesg: %s extra\n"
-                                % line), "", ["x"])
-        self.assertFalse(v.ok)
+    def test_known_boot_advisories_are_not_warnings(self):
+        for line in ("[    0.26] Speculative Return Stack Overflow: "
+                     "WARNING: See https://kernel.org/doc/html/latest/"
+                     "admin-guide/hw-vuln/srso.html for mitigation "
+                     "options.",
+                     "[    1.70] RETBleed: WARNING: Spectre v2 mitigation "
+                     "leaves CPU vulnerable to RETBleed attacks, data "
+                     "leaks possible!"):
+            v = judge.judge(results("ok 1 x\n",
+                                    dmesg="# dmesg: %s\n" % line),
+                            line, ["x"])
+            self.assertTrue(v.ok, v.problems)
+            v = judge.judge(results("ok 1 x\n", dmesg="# dmesg: %s extra\n"
+                                    % line), "", ["x"])
+            self.assertFalse(v.ok)
 
     def test_output_of_a_failed_test_is_found(self):
         text = results("ok 1 x\n", PROG_OK)
