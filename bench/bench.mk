@@ -1,23 +1,30 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench: hv against Debian's kvm_amd, in one boot of the SVM test
-# machine with -icount shift=0 and one vCPU, where the emulated clock
-# advances 1 ns per emulated instruction. Measures a CPUID exit handled in
-# the kernel and a port-I/O exit answered by userspace, in instructions per
-# exit; prints a table and writes $(B)/bench/results.json.
+# make bench: hv against Debian's KVM, each backend in one boot of its
+# test machine with one CPU: qemu-svm with -icount shift=0 against kvm_amd
+# (1 emulated ns per instruction), bochs-haswell and bochs-skylake against
+# kvm_intel (one TSC tick per instruction). Measures a CPUID exit handled in the kernel and a
+# port-I/O exit answered by userspace, in instructions per exit, and the
+# cost of one get-and-clear of the dirty log over BENCH_DIRTY_MIB of guest
+# memory with 1% of its pages dirty, per logging method. Prints a table
+# per machine and writes $(B)/bench/results.json.
 #
 # Included by the top-level Makefile, whose variables it uses (B, KVER,
 # USER_CFLAGS, NL_LIBS, VMRUN, quiet, Q).
 #
 #   BENCH_N=50000    iterations of each measured loop
 #   BENCH_REPS=3     runs of each case per hypervisor (the median counts)
+#   BENCH_DIRTY_MIB=1024  guest memory of the dirty-log measurement
+#   BENCH_MACHINES="qemu-svm bochs-haswell bochs-skylake"
 
 BENCH_N		?= 50000
 BENCH_REPS	?= 3
 BENCH_CALIB	?= 20000000
+BENCH_DIRTY_MIB	?= 1024
+BENCH_MACHINES	?= qemu-svm bochs-haswell bochs-skylake
 BENCH_DIR	:= $(B)/bench
 BENCH_PROGS	:= $(BENCH_DIR)/hv-bench $(BENCH_DIR)/kvm-bench \
-		   $(BENCH_DIR)/bench-calib
+		   $(BENCH_DIR)/bench-calib $(BENCH_DIR)/dirty-bench
 BENCH_CFLAGS	:= $(USER_CFLAGS) -Ibench -Iselftests/lib
 BENCH_COMMON	:= bench/common.c $(BENCH_DIR)/guest.o
 
@@ -26,10 +33,11 @@ BENCH_COMMON	:= bench/common.c $(BENCH_DIR)/guest.o
 bench-build: $(BENCH_PROGS)
 
 bench: module selftests bench-build
-	@$(VMRUN) --machine qemu-svm --mode bench --bench-n $(BENCH_N) \
-		--bench-reps $(BENCH_REPS) --bench-calib $(BENCH_CALIB)
+	@$(VMRUN) --machine $(BENCH_MACHINES) --mode bench \
+		--bench-n $(BENCH_N) --bench-reps $(BENCH_REPS) \
+		--bench-calib $(BENCH_CALIB) --bench-dirty-mib $(BENCH_DIRTY_MIB)
 	@python3 bench/report.py --json $(BENCH_DIR)/results.json \
-		$(B)/vm/qemu-svm-bench/results.log
+		$(foreach m,$(BENCH_MACHINES),$(m)=$(B)/vm/$(m)-bench/results.log)
 
 # One object, linked into both runners: the same guest bytes for both.
 $(BENCH_DIR)/guest.o: bench/guest.S bench/bench.h
@@ -51,3 +59,11 @@ $(BENCH_DIR)/kvm-bench: bench/kvm-bench.c $(BENCH_COMMON) bench/bench.h
 $(BENCH_DIR)/bench-calib: bench/calib.c $(BENCH_COMMON) bench/bench.h
 	$(quiet) CCLD $@
 	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/calib.c $(BENCH_COMMON)
+
+$(BENCH_DIR)/dirty-bench: bench/dirty-bench.c selftests/lib/guest.c \
+		selftests/lib/guest.h selftests/lib/test_util.c \
+		selftests/lib/test_util.h bench/bench.h $(B)/libhv.a
+	$(quiet) CCLD $@
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/dirty-bench.c \
+		selftests/lib/guest.c selftests/lib/test_util.c \
+		$(B)/libhv.a $(NL_LIBS)

@@ -1,20 +1,24 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn the exit benchmark's results into a table and a JSON file.
+"""Turn the benchmark's results into tables and a JSON file.
 
-  report.py [--json FILE] RESULTS_LOG
+  report.py [--json FILE] MACHINE=RESULTS_LOG [MACHINE=RESULTS_LOG...]
 
-RESULTS_LOG is what the benchmark's boot sent back over its results port
-(selftests/vm/run.py --mode bench): "# bench: " lines from bench-calib,
-hv-bench and kvm-bench (formats in bench/bench.h and bench/calib.c) among
-TAP and kernel-log lines. Under -icount shift=0 one emulated nanosecond is
-one emulated instruction, so each case's cost per exit is
+RESULTS_LOG is what MACHINE's benchmark boot sent back over its results
+port (selftests/vm/run.py --mode bench): "# bench: " lines from
+bench-calib, hv-bench, dirty-bench and kvm-bench (formats in bench/bench.h,
+bench/calib.c and bench/dirty-bench.c) among TAP and kernel-log lines.
+Each machine's figures are read from the clock machines.BENCH names for
+it, which counts emulated instructions: CLOCK_MONOTONIC under QEMU's
+-icount shift=0 (1 ns per instruction), the TSC under Bochs (1 tick per
+instruction). Each case's cost per exit is
 
   (median time of the case - median time of the baseline) / N
 
 the instructions an exiting instruction costs beyond a NOP in the same
-loop, on the same hypervisor. Exit status 1 if a figure is missing (the
-benchmark did not run), whatever the figures are.
+loop, on the same hypervisor. The dirty log's figures are the median
+instructions of one call over the whole slot. Exit status 1 if a figure is
+missing (the benchmark did not run), whatever the figures are.
 """
 import argparse
 import json
@@ -33,6 +37,9 @@ CASES = {
     "cpuid": "CPUID exit handled in the kernel",
     "pio": "OUT exit answered by userspace",
 }
+# dirty-bench's variants; "scanned" only where the CPU keeps a log.
+DIRTY_VARIANTS = ("hardware", "scanned", "emulated")
+DIRTY_REQUIRED = ("hardware", "emulated")
 PREFIX = "# bench: "
 KV = re.compile(r"(\w+)=(\S+)")
 TSC_MHZ = re.compile(r"tsc: Refined TSC clocksource calibration: "
@@ -47,6 +54,7 @@ KERNEL = re.compile(r"\] Linux version (\S+)")
 def parse(text):
     samples = {}        # (runner, case) -> [sample dict]
     calib = []
+    dirty = {}          # variant -> [sample dict]
     info = {"mitigations": {}}
     for raw in text.splitlines():
         line = raw.rstrip("\r")
@@ -72,6 +80,12 @@ def parse(text):
             elif words[0] == "calib":
                 calib.append({k: int(kv[k])
                               for k in ("insns", "ns", "tsc", "intr")})
+            elif words[0] == "dirty":
+                d = {k: int(kv[k]) for k in
+                     ("pages", "dirty", "rep", "peek_ns", "peek_tsc",
+                      "clear_ns", "clear_tsc")}
+                d["method"] = kv["method"]
+                dirty.setdefault(kv["variant"], []).append(d)
         except (KeyError, ValueError):
             raise SystemExit("report: malformed line in the results: %r"
                              % line)
@@ -79,7 +93,7 @@ def parse(text):
             who = words[1] if len(words) > 1 and "=" not in words[1] else ""
             for k, v in kv.items():
                 info[(who + "_" if who else "") + k] = v
-    return samples, calib, info
+    return samples, calib, dirty, info
 
 
 def med(values):
@@ -95,8 +109,18 @@ def qemu_version():
     return out.splitlines()[0] if out else None
 
 
-def figures(samples, calib, info):
-    """Everything the table and the JSON show; SystemExit if incomplete."""
+def machine_line(name):
+    b = machines.config(name, bench=True)
+    if b["emulator"] == "qemu":
+        return "%s: QEMU TCG -cpu %s -smp %d -m %d -icount %s" % (
+            name, b["cpu"], b["smp"], b["megs"], b["icount"])
+    return "%s: Bochs cpu model=%s count=%d ips=%d, %d MiB" % (
+        name, b["model"], b["smp"], machines.BOCHS_IPS, b["megs"])
+
+
+def figures(name, samples, calib, dirty, info):
+    """Everything the tables and the JSON show; SystemExit if incomplete."""
+    clock = machines.BENCH[name]["clock"]
     missing = []
     if not calib:
         missing.append("calibration")
@@ -104,17 +128,21 @@ def figures(samples, calib, info):
         for c in ("baseline",) + tuple(CASES):
             if (r, c) not in samples:
                 missing.append("%s %s" % (r, c))
+    for v in DIRTY_REQUIRED:
+        if v not in dirty:
+            missing.append("dirty log, %s" % v)
     if missing:
-        raise SystemExit("report: no figures for: %s (see the TAP lines "
-                         "of the results log)" % ", ".join(missing))
+        raise SystemExit("report: %s: no figures for: %s (see the TAP lines "
+                         "of the results log)" % (name, ", ".join(missing)))
     ns = set(s["n"] for v in samples.values() for s in v)
     if len(ns) != 1:
-        raise SystemExit("report: runs used different N: %s" % sorted(ns))
+        raise SystemExit("report: %s: runs used different N: %s"
+                         % (name, sorted(ns)))
     n = ns.pop()
     reps = min(len(v) for v in samples.values())
 
     insns = calib[0]["insns"]
-    mid = sorted(calib, key=lambda c: c["ns"])[(len(calib) - 1) // 2]
+    mid = sorted(calib, key=lambda c: c[clock])[(len(calib) - 1) // 2]
     cal = {
         "what": "userspace loop of DEC+JNZ timed in the emulated machine",
         "instructions": insns,
@@ -123,8 +151,9 @@ def figures(samples, calib, info):
         "interrupts": [c["intr"] for c in calib],
         "ns_per_instruction": med(c["ns"] for c in calib) / insns,
         "tsc_per_instruction": med(c["tsc"] for c in calib) / insns,
-        "excess_ns_per_interrupt": ((mid["ns"] - insns) / mid["intr"]
-                                    if mid["intr"] else None),
+        "clock_per_instruction": med(c[clock] for c in calib) / insns,
+        "excess_per_interrupt": ((mid[clock] - insns) / mid["intr"]
+                                 if mid["intr"] else None),
         "clocksource": info.get("clocksource"),
         "tsc_mhz": info.get("tsc_mhz"),
     }
@@ -133,12 +162,13 @@ def figures(samples, calib, info):
         v = samples[(r, c)]
         return {"ns": [s["ns"] for s in v], "tsc": [s["tsc"] for s in v],
                 "ns_median": med(s["ns"] for s in v),
-                "tsc_median": med(s["tsc"] for s in v)}
+                "tsc_median": med(s["tsc"] for s in v),
+                "insns_median": med(s[clock] for s in v)}
 
     base = {}
     for r in RUNNERS:
         b = runner_figs(r, "baseline")
-        b["ns_per_iteration"] = b["ns_median"] / n
+        b["insns_per_iteration"] = b["insns_median"] / n
         b["what"] = ("the same loop with a NOP: 4 instructions per "
                      "iteration, plus one marker round trip")
         base[r] = b
@@ -148,28 +178,41 @@ def figures(samples, calib, info):
         e = {"what": what, "n": n, "repetitions": reps}
         for r in RUNNERS:
             f = runner_figs(r, c)
-            f["insns_per_exit"] = (f["ns_median"] -
-                                   base[r]["ns_median"]) / n
-            f["tsc_per_exit"] = (f["tsc_median"] -
-                                 base[r]["tsc_median"]) / n
+            f["insns_per_exit"] = (f["insns_median"] -
+                                   base[r]["insns_median"]) / n
             e[r] = f
         e["ratio_hv_kvm"] = (e["hv"]["insns_per_exit"] /
                              e["kvm"]["insns_per_exit"])
-        e["baseline"] = {r: {"ns_median": base[r]["ns_median"],
-                             "ns_per_iteration": base[r]["ns_per_iteration"]}
-                         for r in RUNNERS}
-        e["calibration_ns_per_instruction"] = cal["ns_per_instruction"]
         cases[c] = e
+
+    logs = {}
+    for v in (v for v in DIRTY_VARIANTS if v in dirty):
+        d = dirty[v]
+        methods = set(x["method"] for x in d)
+        if len(methods) != 1:
+            raise SystemExit("report: %s: the %s dirty log used several "
+                             "methods: %s" % (name, v, sorted(methods)))
+        pages, count = d[0]["pages"], d[0]["dirty"]
+        peek = med(x["peek_" + clock] for x in d)
+        clear = med(x["clear_" + clock] for x in d)
+        logs[v] = {"method": methods.pop(), "pages": pages,
+                   "dirty_pages": count, "repetitions": len(d),
+                   "peek": [x["peek_" + clock] for x in d],
+                   "get_and_clear": [x["clear_" + clock] for x in d],
+                   "peek_median": peek, "get_and_clear_median": clear,
+                   "get_and_clear_per_page": clear / pages}
 
     same = (info.get("hv_guest_fnv") is not None and
             info.get("hv_guest_fnv") == info.get("kvm_guest_fnv"))
-    b = machines.BENCH
     return {
-        "unit": "emulated instructions (= virtual ns under -icount shift=0)",
-        "machine": "%s: QEMU TCG -cpu %s -smp %d -icount %s" % (
-            b["machine"], machines.MACHINES[b["machine"]]["cpu"], b["smp"],
-            b["icount"]),
-        "qemu": qemu_version(),
+        "unit": "emulated instructions (%s)" % (
+            "virtual ns under -icount shift=0" if clock == "ns"
+            else "Bochs TSC ticks"),
+        "clock": clock,
+        "machine": machine_line(name),
+        "emulator": (qemu_version() if machines.MACHINES[name]["emulator"]
+                     == "qemu" else "Bochs 2.7"),
+        "kvm": info.get("kvm", machines.BENCH[name]["kvm"]),
         "kernel": info.get("kernel"),
         "mitigations": info["mitigations"],
         "n": n,
@@ -180,6 +223,7 @@ def figures(samples, calib, info):
         "calibration": cal,
         "baseline": base,
         "cases": cases,
+        "dirty_log": logs,
     }
 
 
@@ -191,8 +235,9 @@ def spread(values):
 def table(f):
     n = f["n"]
     cal = f["calibration"]
+    clock = f["clock"]
     out = ["",
-           "hv vs kvm_amd: %s" % f["machine"],
+           "hv vs %s: %s" % (f["kvm"], f["machine"]),
            "N = %d iterations per run, median of %d runs; "
            "unit: emulated instructions per exit" % (n, f["repetitions"]),
            "",
@@ -204,31 +249,47 @@ def table(f):
                       e["kvm"]["insns_per_exit"], e["ratio_hv_kvm"]))
     out += ["",
             "%-40s %10.2f %10.2f" % (
-                "baseline: ns per NOP-loop iteration",
-                f["baseline"]["hv"]["ns_per_iteration"],
-                f["baseline"]["kvm"]["ns_per_iteration"]),
+                "baseline: instructions per NOP iteration",
+                f["baseline"]["hv"]["insns_per_iteration"],
+                f["baseline"]["kvm"]["insns_per_iteration"]),
             "%-40s %10s %10s" % (
                 "  (4 instructions + markers / N)", "", ""),
             "%-40s %10s %10s" % (
                 "largest spread between runs",
-                max((spread(e["hv"]["ns"]) for e in f["cases"].values()),
+                max((spread(e["hv"][clock]) for e in f["cases"].values()),
                     key=lambda s: float(s.rstrip("%"))),
-                max((spread(e["kvm"]["ns"]) for e in f["cases"].values()),
+                max((spread(e["kvm"][clock]) for e in f["cases"].values()),
                     key=lambda s: float(s.rstrip("%")))),
             "%-40s %10s %10s" % (
                 "same guest bytes (FNV-1a)", f["guest"]["fnv1a64"],
                 "yes" if f["guest"]["same_for_both"] else "NO"),
+            ""]
+    logs = f["dirty_log"]
+    any_log = next(iter(logs.values()))
+    out += ["dirty log: %d pages (%d MiB), %d dirty; median of %d calls; "
+            "unit: emulated instructions per call"
+            % (any_log["pages"], any_log["pages"] >> 8,
+               any_log["dirty_pages"], any_log["repetitions"]),
             "",
+            "%-24s %-10s %12s %14s %10s" % ("variant", "method", "peek",
+                                            "get-and-clear", "per page")]
+    out.append("-" * len(out[-1]))
+    for v, d in logs.items():
+        out.append("%-24s %-10s %12.0f %14.0f %10.1f"
+                   % (v, d["method"], d["peek_median"],
+                      d["get_and_clear_median"],
+                      d["get_and_clear_per_page"]))
+    out += ["",
             "calibration: %d instructions in userspace took %.0f ns "
             "(%.4f ns/insn), %.0f TSC ticks (%.4f/insn)"
             % (cal["instructions"], med(cal["ns"]),
                cal["ns_per_instruction"], med(cal["tsc"]),
                cal["tsc_per_instruction"]),
-            "  the excess is the %s interrupts taken meanwhile (%s ns "
-            "each); clocksource %s, TSC %s MHz" % (
+            "  the excess is the %s interrupts taken meanwhile (%s "
+            "instructions each); clocksource %s, TSC %s MHz" % (
                 "/".join(str(i) for i in cal["interrupts"]),
-                "%.0f" % cal["excess_ns_per_interrupt"]
-                if cal["excess_ns_per_interrupt"] else "?",
+                "%.0f" % cal["excess_per_interrupt"]
+                if cal["excess_per_interrupt"] else "?",
                 cal["clocksource"],
                 "%.3f" % cal["tsc_mhz"] if cal["tsc_mhz"] else "?"),
             "guest kernel %s, mitigations: %s" % (
@@ -240,21 +301,28 @@ def table(f):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("results")
+    ap.add_argument("results", nargs="+", metavar="MACHINE=RESULTS_LOG")
     ap.add_argument("--json")
     a = ap.parse_args()
-    try:
-        with open(a.results, encoding="utf-8", errors="replace") as fh:
-            text = fh.read()
-    except OSError as e:
-        raise SystemExit("report: cannot read %s: %s" % (a.results,
-                                                         e.strerror))
-    f = figures(*parse(text))
-    print("\n".join(table(f)))
+    out = {}
+    for arg in a.results:
+        name, _, path = arg.partition("=")
+        if name not in machines.BENCH or not path:
+            raise SystemExit("report: '%s' is not MACHINE=RESULTS_LOG with "
+                             "MACHINE one of %s"
+                             % (arg, ", ".join(machines.BENCH)))
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        except OSError as e:
+            raise SystemExit("report: cannot read %s: %s" % (path,
+                                                             e.strerror))
+        out[name] = figures(name, *parse(text))
+        print("\n".join(table(out[name])))
     if a.json:
         os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
         with open(a.json + ".tmp", "w") as fh:
-            json.dump(f, fh, indent=2)
+            json.dump({"machines": out}, fh, indent=2)
             fh.write("\n")
         os.replace(a.json + ".tmp", a.json)
         print("report: figures in %s" % a.json)

@@ -10,11 +10,13 @@
 #   hvmode=check   run a test set, report TAP, power off (default)
 #   hvmode=demo    load hv.ko, show what it found, power off
 #   hvmode=shell   load hv.ko, give a shell on the console
-#   hvmode=bench   the exit benchmark (bench/): hv, then kvm_amd, report
+#   hvmode=bench   the benchmark (bench/): hv, then KVM, report
 #                  figures and the kernel log as check does, power off
 #   hvset=NAME     the test set (/usr/lib/hv/selftests/NAME.list)
 #   hvload=0       do not load hv.ko first (for sets that test refusal)
-#   hvbench_n=N hvbench_reps=R hvbench_calib=I   the benchmark's sizes
+#   hvbench_n=N hvbench_reps=R hvbench_calib=I hvbench_dirty=MIB
+#                  the benchmark's sizes
+#   hvbench_kvm=M  the KVM module to compare with (kvm_amd, kvm_intel)
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /run
 /bin/busybox --install -s /bin
@@ -124,7 +126,7 @@ tap_unload() {
 	tap $rc module_unload
 }
 
-# ---- bench: hv against kvm_amd, reported as TAP stages ------------------
+# ---- bench: hv against KVM, reported as TAP stages ----------------------
 
 # stdout to a file, errors to the results port as TAP diagnostics.
 bench_run() { # name program args...
@@ -136,8 +138,8 @@ bench_run() { # name program args...
 	return $rc
 }
 
-load_kvm() {
-	for m in $(cat /lib/modules/kvm.order); do
+load_kvm() { # module
+	for m in $(cat "/lib/modules/$1.order"); do
 		insmod "/lib/modules/$m.ko" || return 1
 	done
 }
@@ -147,17 +149,22 @@ if [ "$mode" = bench ]; then
 	bn=${hvbench_n:-50000}
 	br=${hvbench_reps:-3}
 	bc=${hvbench_calib:-20000000}
+	bd=${hvbench_dirty:-1024}
+	bk=${hvbench_kvm:-kvm_amd}
 	say "TAP version 13"
-	say "1..6"
-	log "benchmark: $bn iterations, $br runs per case"
+	say "1..7"
+	log "benchmark: $bn iterations, $br runs per case, $bd MiB dirty log"
 	run load_hv
 	tap $? module_load
 	bench_run calib "$B/bench-calib" "$bc" "$br"
 	tap $? bench_calibrate
 	bench_run hv "$B/hv-bench" "$bn" "$br"
 	tap $? bench_hv
-	# hv-bench checked that hv has no VM left, so SVM is off again.
-	run load_kvm
+	bench_run dirty "$B/dirty-bench" "$bd" "$br"
+	tap $? bench_dirty
+	# hv-bench checked that hv has no VM left, and dirty-bench destroys
+	# its own: SVM or VMX is off again for KVM.
+	run load_kvm "$bk"
 	tap $? kvm_load
 	bench_run kvm "$B/kvm-bench" "$bn" "$br"
 	tap $? bench_kvm
@@ -165,7 +172,8 @@ if [ "$mode" = bench ]; then
 	# The figures only now: serial output during a run would be measured.
 	cs=/sys/devices/system/clocksource/clocksource0/current_clocksource
 	say "# bench: info clocksource=$(cat $cs)"
-	for f in calib hv kvm; do
+	say "# bench: info kvm=$bk"
+	for f in calib hv dirty kvm; do
 		[ -e "/tmp/bench-$f" ] && sed 's/^/# bench: /' "/tmp/bench-$f" >"$R"
 	done
 	send_dmesg

@@ -7,8 +7,8 @@ It holds static busybox, the /init script, hv.ko, the kernel modules the
 tests need, hvctl, the selftests, and every shared library those programs
 load. To add a program, add it to the list in build(); its libraries follow
 by themselves. The benchmark's initramfs (build(..., bench_dir=...)) adds
-the benchmark's programs, and KVM's modules with what they depend on,
-listed in load order in lib/modules/kvm.order.
+the benchmark's programs, and kvm_amd and kvm_intel with what they depend
+on, each listed in load order in lib/modules/<module>.order.
 """
 import lzma
 import os
@@ -139,9 +139,9 @@ def load_order(kver, names):
     return order
 
 
-# What the benchmark compares hv with: Debian's own KVM.
-BENCH_MODULES = ("kvm_amd",)
-BENCH_PROGRAMS = ("hv-bench", "kvm-bench", "bench-calib")
+# What the benchmark compares hv with: Debian's own KVM, for each backend.
+BENCH_MODULES = ("kvm_amd", "kvm_intel")
+BENCH_PROGRAMS = ("hv-bench", "kvm-bench", "bench-calib", "dirty-bench")
 
 
 def build(out, kver, build_dir, module, bench_dir=None):
@@ -182,10 +182,16 @@ def build(out, kver, build_dir, module, bench_dir=None):
         elif os.access(src, os.X_OK) and os.path.isfile(src):
             programs.append((src, "usr/lib/hv/selftests/" + name))
     if bench_dir:
-        order = load_order(kver, BENCH_MODULES)
-        for name in order:
-            cpio.file("lib/modules/%s.ko" % name, read_module(kver, name))
-        cpio.file("lib/modules/kvm.order", ("\n".join(order) + "\n").encode())
+        done = set()
+        for kvm in BENCH_MODULES:
+            order = load_order(kver, (kvm,))
+            for name in order:
+                if name not in done:
+                    cpio.file("lib/modules/%s.ko" % name,
+                              read_module(kver, name))
+                    done.add(name)
+            cpio.file("lib/modules/%s.order" % kvm,
+                      ("\n".join(order) + "\n").encode())
         for name in BENCH_PROGRAMS:
             src = os.path.join(bench_dir, name)
             if not os.access(src, os.X_OK):

@@ -17,7 +17,8 @@ hardware virtualization hv needs, since the development machines have none:
 Both emulators get two serial ports: ttyS0 is the console, ttyS1 the
 results channel read by judge.py.
 
-The benchmark (run.py --mode bench) boots qemu-svm changed as BENCH says.
+The benchmark (run.py --mode bench) boots qemu-svm, bochs-haswell and
+bochs-skylake changed as BENCH says.
 """
 import fcntl
 import os
@@ -90,23 +91,54 @@ MACHINES = {
 }
 
 
-# The benchmark's changes to qemu-svm. -icount shift=0 makes the emulated
-# clocks (TSC, timers, CLOCK_MONOTONIC) advance exactly 1 ns per emulated
-# instruction, so times measured inside are instruction counts; one vCPU,
-# because QEMU runs vCPUs round-robin on one virtual clock under -icount.
+# The benchmark's machines: what it changes in each, and the KVM module it
+# compares hv with. One CPU each, so that the clock the figures are read
+# from counts the instructions of the measured thread alone ("clock"):
+# under QEMU's -icount shift=0 the emulated clocks (TSC, timers,
+# CLOCK_MONOTONIC) advance exactly 1 ns per emulated instruction, and
+# QEMU would run several vCPUs round-robin on that one clock; Bochs' TSC
+# ticks once per instruction, and with several CPUs it would tick once per
+# round of all of them. 2 GiB, so that a 1 GiB guest fits beside the
+# machine's own kernel.
 BENCH = {
-    "machine": "qemu-svm",
-    "smp": 1,
-    "icount": "shift=0",
-    "timeout": 900,
+    "qemu-svm": {
+        "smp": 1,
+        "megs": 2048,
+        "icount": "shift=0",
+        "timeout": 1800,
+        "kvm": "kvm_amd",
+        "clock": "ns",
+    },
+    "bochs-haswell": {
+        "smp": 1,
+        "megs": 2048,
+        "timeout": 3600,
+        "kvm": "kvm_intel",
+        "clock": "tsc",
+    },
+    "bochs-skylake": {
+        "smp": 1,
+        "megs": 2048,
+        "timeout": 3600,
+        "kvm": "kvm_intel",
+        "clock": "tsc",
+    },
 }
 
 
-def describe(machine):
-    m = MACHINES[machine]
+def config(machine, bench=False):
+    """A machine's settings, with the benchmark's changes if bench."""
+    return dict(MACHINES[machine], **(BENCH[machine] if bench else {}))
+
+
+def describe(machine, bench=False):
+    m = config(machine, bench)
     if m["emulator"] == "qemu":
-        return "QEMU TCG (one thread), -cpu %s, %d vCPUs" % (m["cpu"], m["smp"])
-    return "Bochs, CPU model %s" % m["model"]
+        return "QEMU TCG (one thread), -cpu %s, %d vCPUs, %d MiB%s" % (
+            m["cpu"], m["smp"], m["megs"],
+            ", -icount %s" % m["icount"] if "icount" in m else "")
+    return "Bochs, CPU model %s, %d CPUs, %d MiB, ips %d" % (
+        m["model"], m.get("smp", 1), m["megs"], BOCHS_IPS)
 
 
 def cmdline(mode, machine, extra=""):
@@ -130,7 +162,7 @@ def cmdline(mode, machine, extra=""):
 
 def qemu_command(machine, kernel, initrd, append, console, results,
                  interactive=False, bench=False):
-    m = dict(MACHINES[machine], **(BENCH if bench else {}))
+    m = config(machine, bench)
     # One host thread for all vCPUs: under multi-threaded TCG, QEMU 7.2's
     # SVM emulation sometimes stores a CPU's host state (the VMRUN host
     # save area contents) into a VMCB, or leaves a CPU unable to take
@@ -153,8 +185,9 @@ def qemu_command(machine, kernel, initrd, append, console, results,
     return cmd
 
 
-def bochsrc(machine, iso, console, results, log, console_tty=None):
-    m = MACHINES[machine]
+def bochsrc(machine, iso, console, results, log, console_tty=None,
+            bench=False):
+    m = config(machine, bench)
     lines = [
         "config_interface: textconfig",
         "display_library: term",

@@ -7,8 +7,8 @@
 Modes: check (default) runs the machine's test set and judges it (exit
 status 0 only if every machine passed); demo loads hv.ko and shows hvctl
 info; shell gives an interactive shell on the machine's console; bench
-runs the exit benchmark (bench/) on qemu-svm changed as machines.BENCH
-says, and judges that it ran (bench/report.py reads its figures). Machines
+runs the benchmark (bench/) on the machines of machines.BENCH, changed as
+it says, and judges that it ran (bench/report.py reads its figures). Machines
 are listed in machines.py. Outputs land in DIR/vm/<machine>/ (bench:
 DIR/vm/<machine>-bench/): console.log, results.log, and the emulator's own
 logs.
@@ -30,8 +30,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PANIC = "Kernel panic - not syncing"
 # The stages guest-init.sh reports in bench mode, as TAP tests.
-BENCH_STAGES = ["module_load", "bench_calibrate", "bench_hv", "kvm_load",
-                "bench_kvm", "module_unload"]
+BENCH_STAGES = ["module_load", "bench_calibrate", "bench_hv", "bench_dirty",
+                "kvm_load", "bench_kvm", "module_unload"]
 
 print_lock = threading.Lock()
 
@@ -107,7 +107,7 @@ def start(p, name, mode, d, console_tty=None, extra=""):
         with open(rc, "w") as f:
             f.write(machines.bochsrc(name, iso, console, results,
                                      os.path.join(d, "bochs.log"),
-                                     console_tty))
+                                     console_tty, bench=mode == "bench"))
         dbg = os.path.join(d, "debugger.rc")
         with open(dbg, "w") as f:
             # Debian's Bochs has its debugger built in and stops before
@@ -213,27 +213,31 @@ def failure_report(label, v, rtext, ctext, console):
     return report
 
 
-def bench(p, name, n, reps, calib):
+def bench(p, name, sizes):
     """Run the benchmark in one boot; judge that it ran, not its figures."""
     d = workdir(p, name + "-bench")
-    b = machines.BENCH
-    say("bench: booting %s with -smp %d -icount %s: %d iterations per run, "
-        "%d runs per case" % (name, b["smp"], b["icount"], n, reps))
+    b = machines.config(name, bench=True)
+    say("bench: booting %s (%s) against %s: %d iterations per run, "
+        "%d runs per case, %d MiB dirty log"
+        % (name, machines.describe(name, bench=True), b["kvm"], sizes.n,
+           sizes.reps, sizes.dirty_mib))
     emu, _, console, results = start(
         p, name, "bench", d,
-        extra="hvbench_n=%d hvbench_reps=%d hvbench_calib=%d"
-        % (n, reps, calib))
+        extra="hvbench_n=%d hvbench_reps=%d hvbench_calib=%d "
+        "hvbench_dirty=%d hvbench_kvm=%s"
+        % (sizes.n, sizes.reps, sizes.calib, sizes.dirty_mib, b["kvm"]))
     reason, rtext, ctext = watch(emu, name, console, results, b["timeout"],
                                  progress=True)
     v = judge.judge(rtext, ctext, BENCH_STAGES)
     if reason:
         v.problems.insert(0, reason)
     boot = ("boot %.0f s, " % emu.booted) if emu.booted else ""
-    say("bench: %s: %s (%stotal %.0f s); results in %s"
-        % (name, "ran" if v.ok else "FAILED", boot, emu.elapsed(), results))
+    report = ["bench: %s: %s (%stotal %.0f s); results in %s"
+              % (name, "ran" if v.ok else "FAILED", boot, emu.elapsed(),
+                 results)]
     if not v.ok:
-        say(*failure_report("bench", v, rtext, ctext, console))
-    return v.ok
+        report += failure_report("bench", v, rtext, ctext, console)
+    return v.ok, report
 
 
 def demo(p, name):
@@ -312,7 +316,7 @@ def main():
     ap.add_argument("--mode", default="check",
                     choices=["check", "demo", "shell", "bench"])
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                    help="machines run at once (check mode)")
+                    help="machines run at once (check and bench modes)")
     ap.add_argument("--build-only", action="store_true")
     ap.add_argument("--tests", nargs="+", metavar="TEST",
                     help="run these selftests instead of the machine's "
@@ -323,13 +327,21 @@ def main():
                     help="runs of each case per hypervisor (bench mode)")
     ap.add_argument("--bench-calib", type=int, default=20000000,
                     help="instructions of the calibration loop (bench mode)")
+    ap.add_argument("--bench-dirty-mib", type=int, default=1024,
+                    help="guest memory of the dirty-log measurement "
+                         "(bench mode)")
     a = ap.parse_args()
-    if a.mode == "bench" and a.machine != [machines.BENCH["machine"]]:
-        ap.error("bench mode runs on %s only" % machines.BENCH["machine"])
-    if a.bench_n < 1 or not 1 <= a.bench_reps <= 100 or a.bench_calib < 2:
+    if a.mode == "bench":
+        other = [m for m in a.machine if m not in machines.BENCH]
+        if other:
+            ap.error("bench mode runs on %s only, not on %s"
+                     % (", ".join(machines.BENCH), ", ".join(other)))
+    if (a.bench_n < 1 or not 1 <= a.bench_reps <= 100 or
+            a.bench_calib < 2 or not 1 <= a.bench_dirty_mib <= 1536):
         ap.error("invalid benchmark sizes: --bench-n %d, --bench-reps %d, "
-                 "--bench-calib %d" % (a.bench_n, a.bench_reps,
-                                       a.bench_calib))
+                 "--bench-calib %d, --bench-dirty-mib %d (1 to 1536)"
+                 % (a.bench_n, a.bench_reps, a.bench_calib,
+                    a.bench_dirty_mib))
 
     p = Paths(os.path.abspath(a.build), a.kver, bench=a.mode == "bench")
     if a.tests:
@@ -341,14 +353,14 @@ def main():
     prepare(p, a.machine)
     if a.build_only:
         return 0
-    if a.mode == "bench":
-        return 0 if bench(p, a.machine[0], a.bench_n, a.bench_reps,
-                          a.bench_calib) else 1
     if a.mode == "demo":
         return 0 if demo(p, a.machine[0]) else 1
     if a.mode == "shell":
         return 0 if shell(p, a.machine[0]) else 1
 
+    sizes = argparse.Namespace(n=a.bench_n, reps=a.bench_reps,
+                               calib=a.bench_calib,
+                               dirty_mib=a.bench_dirty_mib)
     results = {}
     pending = list(a.machine)
 
@@ -360,7 +372,10 @@ def main():
                 name = pending.pop(0)
             say("vm: %s: booting" % name)
             try:
-                results[name] = check(p, name, progress=True)
+                if a.mode == "bench":
+                    results[name] = bench(p, name, sizes)
+                else:
+                    results[name] = check(p, name, progress=True)
             except (OSError, subprocess.SubprocessError) as e:
                 results[name] = (False, ["%s: FAILED: cannot run the "
                                          "machine: %s" % (name, e)])
