@@ -217,7 +217,7 @@ TEST_F(hc, batch_uses_one_vm_across_commands)
 	EXPECT_NE(NULL, strstr(self->out, "\"rbx\":\"0xfee00000\""));
 	EXPECT_NE(NULL, strstr(self->out,
 			       "\"name\":\"hc-batch\",\"state\":\"paused\""));
-	EXPECT_NE(NULL, strstr(self->out, "\"slot_list\":[{\"id\":0,\"gpa\":\"0x0\",\"size\":1048576,\"readonly\":false}]"));
+	EXPECT_NE(NULL, strstr(self->out, "\"slot_list\":[{\"id\":0,\"gpa\":\"0x0\",\"size\":1048576,\"readonly\":false,\"dirty_log\":false}]"));
 	/* Destroyed: the last command lists no VM. */
 	EXPECT_EQ(0, strcmp(self->out + strlen(self->out) - 3, "[]\n"))
 		TH_LOG("%s", self->out);
