@@ -22,15 +22,18 @@ bochs-skylake changed as BENCH says.
 """
 import fcntl
 import os
+import re
 import signal
 import struct
 import subprocess
 import termios
 import time
+import tty
 
 # Bochs' TSC ticks once per emulated instruction; with sync=none guest time
 # is instructions / IPS, deterministic whatever the host is doing.
 BOCHS_IPS = 50_000_000
+SCREEN = re.compile(r"Bochs connected to screen \"(/dev/pts/\d+)\"")
 
 MACHINES = {
     "qemu-svm": {
@@ -255,7 +258,9 @@ class Emulator:
                         struct.pack("HHHH", 25, 80, 0, 0))
             os.set_blocking(self.master, False)
             stdin = stdout = slave
-        self.errlog = open(os.path.join(workdir, "emulator.stderr"), "w")
+        self.errpath = os.path.join(workdir, "emulator.stderr")
+        self.errlog = open(self.errpath, "w")
+        self.screen = None
         self.proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout,
                                      stderr=self.errlog, cwd=workdir,
                                      env=dict(os.environ, TERM="xterm"),
@@ -265,12 +270,33 @@ class Emulator:
         self.start = time.monotonic()
 
     def drain(self):
-        while self.master is not None:
+        if self.master is not None and self.screen is None:
+            self.open_screen()
+        for fd in (self.master, self.screen):
+            while fd is not None:
+                try:
+                    if not os.read(fd, 65536):
+                        break
+                except (BlockingIOError, OSError):
+                    break
+
+    def open_screen(self):
+        """Bochs' debugger keeps the console: the display gets a pty of
+        its own, whose other side Bochs names on stderr and nobody reads.
+        Once its input buffer is full, Bochs blocks on the next screen
+        update: read it, raw, so that it never fills."""
+        try:
+            with open(self.errpath, errors="replace") as f:
+                m = SCREEN.search(f.read())
+        except OSError:
+            return
+        if m:
             try:
-                if not os.read(self.master, 65536):
-                    return
-            except (BlockingIOError, OSError):
+                self.screen = os.open(m.group(1), os.O_RDWR | os.O_NOCTTY |
+                                      os.O_NONBLOCK)
+            except OSError:
                 return
+            tty.setraw(self.screen)
 
     def alive(self):
         self.drain()
@@ -283,9 +309,10 @@ class Emulator:
             except ProcessLookupError:
                 pass
             self.proc.wait()
-        if self.master is not None:
-            os.close(self.master)
-            self.master = None
+        for fd in (self.master, self.screen):
+            if fd is not None:
+                os.close(fd)
+        self.master = self.screen = None
         self.errlog.close()
 
     def elapsed(self):
