@@ -326,15 +326,12 @@ void hv_dirty_mark(struct hv_memslot *s, u64 gpa)
  */
 void hv_dirty_log_gpas(struct hv_vm *vm, const u64 *gpa, unsigned int n)
 {
-	struct hv_memslot *s = NULL;
+	struct hv_memslot *s;
 	unsigned int i;
 
 	rcu_read_lock();
 	for (i = 0; i < n; i++) {
-		/* Writes cluster: the slot of the last address is tried first. */
-		if (!s || gpa[i] < s->gpa ||
-		    gpa[i] >= s->gpa + (s->npages << PAGE_SHIFT))
-			s = hv_gpa_to_slot(vm, gpa[i]);
+		s = hv_gpa_to_slot(vm, gpa[i]);
 		if (s)
 			hv_dirty_mark(s, gpa[i]);
 	}

@@ -725,7 +725,6 @@ static void exit_io(struct vmx_vcpu *v, struct hv_exit *exit)
 	next_rip(v, exit);
 }
 
-/* SDM Vol. 3C, Table 28-7: EPT violation exit qualification. */
 /*
  * An IRET that unblocked NMIs faulted or hit a full log: blocking comes
  * back before the IRET runs again (SDM Vol. 3C, 28.2.3 and 29.3.6). The
@@ -741,6 +740,7 @@ static void restore_nmi_blocking(u64 qualification)
 			   GUEST_INTR_STATE_NMI);
 }
 
+/* SDM Vol. 3C, Table 28-7: EPT violation exit qualification. */
 static void exit_ept_violation(struct vmx_vcpu *v, struct hv_exit *exit)
 {
 	u64 q = vmcs_read(EXIT_QUALIFICATION);
