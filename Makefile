@@ -8,7 +8,13 @@
 #   make check      every test: lint, spec, unit, dkms build, all machines
 #   make help       all targets
 
-KVER		?= $(shell scripts/kver.sh 2>/dev/null)
+# What comes from packages `make deps` installs (the kernel release, libnl's
+# flags) is computed when first used, not when this file is read: `make
+# check` and `make demo` run deps first, and on a fresh machine nothing of
+# it is installed yet. VAR = $(eval VAR := ...)$(VAR) computes once.
+ifeq ($(origin KVER),undefined)
+KVER		= $(eval KVER := $(shell scripts/kver.sh 2>/dev/null))$(KVER)
+endif
 KDIR		?= /lib/modules/$(KVER)/build
 HV_VERSION	:= $(shell scripts/version.sh)
 B		:= $(CURDIR)/build
@@ -23,9 +29,11 @@ Q		:= @
 quiet		= @printf '  %-7s %s\n'
 endif
 CFLAGS		?= -O2 -g
-NL_CFLAGS	:= $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
-NL_LIBS		:= $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
-USER_CFLAGS	:= $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror \
+NL_CFLAGS	= $(eval NL_CFLAGS := \
+		  $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null))$(NL_CFLAGS)
+NL_LIBS		= $(eval NL_LIBS := \
+		  $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null))$(NL_LIBS)
+USER_CFLAGS	= $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror \
 		   -Wno-unused-parameter -D_GNU_SOURCE \
 		   -Ikmod/uapi -Ilib $(NL_CFLAGS)
 VERSION_CFLAGS	:= -DHV_VERSION='"$(HV_VERSION)"'
@@ -58,7 +66,7 @@ MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-skylake bochs-noept
 SVM_MACHINES	:= qemu-svm
 VMX_MACHINES	:= bochs-haswell bochs-sandy bochs-skylake bochs-noept
 MACHINE		?= qemu-svm
-VMRUN		:= python3 selftests/vm/run.py --build $(B) --kver $(KVER)
+VMRUN		= python3 selftests/vm/run.py --build $(B) --kver=$(KVER)
 
 .PHONY: all module userspace lib cli selftests unit unit-build deps demo \
 	check check-svm check-vmx check-host lint sparse checkpatch kernel-doc llvm \

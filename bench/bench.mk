@@ -25,7 +25,7 @@ BENCH_MACHINES	?= qemu-svm bochs-haswell bochs-skylake
 BENCH_DIR	:= $(B)/bench
 BENCH_PROGS	:= $(BENCH_DIR)/hv-bench $(BENCH_DIR)/kvm-bench \
 		   $(BENCH_DIR)/bench-calib $(BENCH_DIR)/dirty-bench
-BENCH_CFLAGS	:= $(USER_CFLAGS) -Ibench -Iselftests/lib
+BENCH_CFLAGS	= $(USER_CFLAGS) -Ibench -Iselftests/lib
 BENCH_COMMON	:= bench/common.c $(BENCH_DIR)/guest.o
 
 .PHONY: bench bench-build

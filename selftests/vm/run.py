@@ -331,6 +331,9 @@ def main():
                     help="guest memory of the dirty-log measurement "
                          "(bench mode)")
     a = ap.parse_args()
+    if not a.kver:
+        ap.error("no kernel release to boot: install linux-image-amd64 "
+                 "(make deps does) or set KVER")
     if a.mode == "bench":
         other = [m for m in a.machine if m not in machines.BENCH]
         if other:
