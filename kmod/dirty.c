@@ -248,6 +248,25 @@ int hv_dirty_set_log(struct hv_vm *vm, struct hv_memslot *s, bool on)
 	return 0;
 }
 
+/*
+ * The pages of one word of a slot's written log that @mask selects, and
+ * cleared if @clear: the last word of a request may hold pages beyond it,
+ * which keep their state.
+ */
+static unsigned long take_written(unsigned long *w, bool clear,
+				  unsigned long mask)
+{
+	unsigned long old = READ_ONCE(*w);
+
+	if (!clear)
+		return old & mask;
+	if (mask == ~0UL)
+		return xchg(w, 0);
+	while (!try_cmpxchg(w, &old, old & ~mask))
+		;
+	return old & mask;
+}
+
 /**
  * hv_dirty_get() - the pages of a slot written or accessed since the last
  *	call, and optionally clear the record
@@ -291,7 +310,10 @@ int hv_dirty_get(struct hv_vm *vm, struct hv_memslot *s, bool accessed,
 		unsigned long *w = s->written + first / BITS_PER_LONG;
 
 		for (i = 0; i < BITS_TO_LONGS(npages); i++)
-			bitmap[i] |= clear ? xchg(&w[i], 0) : READ_ONCE(w[i]);
+			bitmap[i] |= take_written(&w[i], clear,
+						  i + 1 < BITS_TO_LONGS(npages) ?
+						  ~0UL :
+						  BITMAP_LAST_WORD_MASK(npages));
 	}
 	if (logged && clear)
 		clean_logged(vm, s, first, npages, bitmap);

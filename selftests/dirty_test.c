@@ -317,6 +317,38 @@ TEST_F(dirty, a_round_that_writes_every_page)
 	}
 }
 
+/*
+ * A get-and-clear of pages 0-9 reports and clears those only: pages 20
+ * (the guest's write) and 25 (hv's own) in the same 64-page word keep
+ * their state, and the reply holds no bit beyond page 9. Once, the whole
+ * word was cleared and returned.
+ */
+TEST_F(dirty, a_partial_range_leaves_the_rest)
+{
+	uint64_t table[3], got[WORDS], want[WORDS], count;
+	struct hv_log log;
+	uint8_t byte = 0x5a;
+
+	table[0] = page_gpa(3) | 1;
+	table[1] = page_gpa(20) | 1;
+	ASSERT_EQ(0, run_round(_metadata, self, table, 2));
+	ASSERT_EQ(0, hv_mem_write(self->vm.h, self->vm.id, page_gpa(25), &byte,
+				  1));
+	ASSERT_EQ(0, hv_mem_log(self->vm.h, self->vm.id, self->slot_a, 10, 0,
+				&log));
+	EXPECT_EQ(10, log.npages);
+	EXPECT_EQ(1, log.count);
+	EXPECT_EQ(1ULL << 3, log.bitmap[0]);
+	free(log.bitmap);
+
+	ASSERT_EQ(0, get_log(_metadata, self, self->vm.h, 0, got, &count));
+	memset(want, 0, sizeof(want));
+	set_page(want, 20);
+	set_page(want, 25);
+	expect_bits(_metadata, "dirty", 0, want, got);
+	EXPECT_EQ(2, count);
+}
+
 TEST_F(dirty, peek_owner_hv_writes_and_refusals)
 {
 	uint64_t table[3], got[WORDS], want[WORDS], count;
