@@ -560,8 +560,9 @@ static const struct genl_ops hv_nl_ops[] = {
 	},
 	{
 		.cmd = HV_CMD_MEM_GET,
+		.doit = hv_nl_mem_get_doit,
 		.dumpit = hv_nl_mem_get_dumpit,
-		.policy = hv_mem_dump_policy,
+		.policy = hv_mem_get_policy,
 		.maxattr = HV_A_MEM_MAX,
 	},
 	{

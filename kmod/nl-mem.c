@@ -46,8 +46,9 @@ const struct nla_policy hv_mem_unmap_policy[HV_A_MEM_MAX + 1] = {
 	[HV_A_MEM_SLOT] = { .type = NLA_U32 },
 };
 
-const struct nla_policy hv_mem_dump_policy[HV_A_MEM_MAX + 1] = {
+const struct nla_policy hv_mem_get_policy[HV_A_MEM_MAX + 1] = {
 	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_MEM_SLOT] = { .type = NLA_U32 },
 };
 
 /*
@@ -158,6 +159,51 @@ int hv_nl_mem_unmap_doit(struct sk_buff *skb, struct genl_info *info)
 				    "no slot with this id in the VM");
 	else
 		hv_nl_fail(info, err, why);
+	hv_nl_vm_unlock(vm);
+	return err;
+}
+
+/**
+ * hv_nl_mem_get_doit() - mem-get: one slot of a VM
+ * @skb: the request (doit) or the reply being filled (dumpit)
+ * @info: the request
+ *
+ * Return: 0; -ENOENT for an unknown VM or slot.
+ */
+int hv_nl_mem_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hv_memslot *s;
+	struct sk_buff *msg;
+	struct hv_vm *vm;
+	void *hdr;
+	int err;
+
+	if (!hv_nl_require(info, HV_A_MEM_SLOT,
+			   "slot is required (a dump lists every slot)"))
+		return -EINVAL;
+	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, false, &err);
+	if (!vm)
+		return err;
+	s = hv_mem_slot(vm, nla_get_u32(info->attrs[HV_A_MEM_SLOT]));
+	if (!s) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HV_A_MEM_SLOT],
+				    "no slot with this id in the VM");
+		err = -ENOENT;
+		goto out;
+	}
+	hdr = hv_nl_reply(info, &msg, HV_CMD_MEM_GET, NLMSG_DEFAULT_SIZE);
+	if (!hdr) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (fill_slot(msg, vm->id, s)) {
+		nlmsg_free(msg);
+		err = hv_nl_fail(info, -EMSGSIZE, "reply does not fit");
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+out:
 	hv_nl_vm_unlock(vm);
 	return err;
 }

@@ -144,8 +144,12 @@ static bool valid_name(const char *name)
 		if (!isdigit(*p))
 			digits_only = false;
 	}
-	/* An all-digit name would read as an id in hvctl. */
-	return *name && !digits_only;
+	/*
+	 * An all-digit name would read as an id in hvctl; one that starts
+	 * with '.' or '-' as a hidden file or an option once names become
+	 * file names and arguments ("." and ".." among them).
+	 */
+	return isalnum(*name) && !digits_only;
 }
 
 static bool name_taken(const char *name)
@@ -191,7 +195,7 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 		return -EOPNOTSUPP;
 	}
 	if (*name && !valid_name(name)) {
-		*why = "name may hold letters, digits, '-', '_' and '.', not only digits";
+		*why = "name: letters, digits, '-', '_', '.'; alphanumeric first; not only digits";
 		return -EINVAL;
 	}
 	if (max_vcpus > vcpu_limit) {

@@ -317,6 +317,8 @@ int hv_vcpu_complete(struct hv *h, uint32_t vm, uint32_t vcpu, uint64_t seq,
 int hv_mem_map(struct hv *h, uint32_t vm, uint64_t gpa, uint64_t size,
 	       void *uaddr, uint32_t flags, uint32_t *slot);
 int hv_mem_unmap(struct hv *h, uint32_t vm, uint32_t slot);
+int hv_mem_get(struct hv *h, uint32_t vm, uint32_t slot,
+	       struct hv_slot_info *out);
 int hv_mem_list(struct hv *h, uint32_t vm, struct hv_slot_info **out,
 		size_t *n);
 int hv_mem_read(struct hv *h, uint32_t vm, uint64_t gpa, void *buf,

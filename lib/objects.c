@@ -526,6 +526,30 @@ int hv_mem_unmap(struct hv *h, uint32_t vm, uint32_t slot)
 }
 
 /**
+ * hv_mem_get() - one slot of a VM
+ * @h: the connection
+ * @vm: the VM
+ * @slot: the slot's id
+ * @out: receives it
+ *
+ * Return: 0 or a negative errno (-ENOENT for an unknown VM or slot).
+ */
+int hv_mem_get(struct hv *h, uint32_t vm, uint32_t slot,
+	       struct hv_slot_info *out)
+{
+	struct nl_msg *msg = hv_msg_new(h, HV_CMD_MEM_GET, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, HV_A_MEM_VM_ID, vm) ||
+	    nla_put_u32(msg, HV_A_MEM_SLOT, slot)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return hv_transact(h, msg, parse_slot, out);
+}
+
+/**
  * hv_mem_list() - list a VM's slots
  * @h: the connection
  * @vm: the VM

@@ -57,21 +57,52 @@ TEST_F(err, unknown_ids)
 		   hv_mem_unmap(self->vm.h, self->vm.id, 77));
 }
 
+/* mem-get without the dump flag gives one slot, or says why not. */
+TEST_F(err, mem_get_one_slot)
+{
+	struct hv_slot_info si;
+	struct nl_msg *msg;
+
+	ASSERT_EQ(0, hv_mem_get(self->vm.h, self->vm.id, self->vm.slot, &si));
+	EXPECT_EQ(self->vm.id, si.vm);
+	EXPECT_EQ(self->vm.slot, si.slot);
+	EXPECT_EQ(0, si.gpa);
+	EXPECT_EQ(MIB, si.size);
+	EXPECT_EQ((uintptr_t)self->vm.mem, si.uaddr);
+	EXPECT_EQ(0, si.flags);
+	EXPECT_ERR(-ENOENT, "no slot with this id in the VM",
+		   hv_mem_get(self->vm.h, self->vm.id, 77, &si));
+	EXPECT_ERR(-ENOENT, "no VM with this id",
+		   hv_mem_get(self->vm.h, 999999, 0, &si));
+	msg = hv_msg_new(self->vm.h, HV_CMD_MEM_GET, 0);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u32(msg, HV_A_MEM_VM_ID, self->vm.id));
+	EXPECT_ERR(-EINVAL, "slot is required (a dump lists every slot)",
+		   hv_transact(self->vm.h, msg, NULL, NULL));
+}
+
 TEST_F(err, names)
 {
+	static const char *const bad[] = { "a b", "12345", ".", "..", ".x",
+					   "-x", "_x" };
 	struct hv_vm_opts o = { .name = "err-name" };
 	struct hv_vm_info info;
+	unsigned int i;
 
 	ASSERT_EQ(0, hv_vm_new(self->vm.h, &o, &info));
 	EXPECT_STREQ("err-name", info.name);
 	EXPECT_ERR(-EEXIST, "a VM with this name exists",
 		   hv_vm_new(self->vm.h, &o, NULL));
-	o.name = "a b";
-	EXPECT_ERR(-EINVAL,
-		   "name may hold letters, digits, '-', '_' and '.', not only digits",
-		   hv_vm_new(self->vm.h, &o, NULL));
-	o.name = "12345";
-	EXPECT_EQ(-EINVAL, hv_vm_new(self->vm.h, &o, NULL));
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o.name = bad[i];
+		EXPECT_ERR(-EINVAL,
+			   "name: letters, digits, '-', '_', '.'; alphanumeric first; not only digits",
+			   hv_vm_new(self->vm.h, &o, NULL));
+	}
+	o.name = "1.x-y_z";
+	ASSERT_EQ(0, hv_vm_new(self->vm.h, &o, &info));
+	EXPECT_EQ(0, hv_vm_del(self->vm.h, info.id));
 	o.name = "a-name-that-is-longer-than-thirty-one-bytes";
 	EXPECT_ERR(-EINVAL, "Attribute failed policy validation",
 		   hv_vm_new(self->vm.h, &o, NULL));
