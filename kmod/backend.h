@@ -152,6 +152,12 @@ struct hv_npt_format {
  *	not running. Returns 0, or -ENOENT for an MSR it does not keep.
  * @set_msr: write such an MSR. Returns 0; -ENOENT as for @get_msr;
  *	-EINVAL if the value is one the CPU would refuse with #GP.
+ * @set_cr4: load a CR4 value the core checked (hv_cr4_write_ok()) as if
+ *	the guest's MOV to CR4 had succeeded, dropping the cached
+ *	translations that change invalidates (SDM Vol. 3A, 4.10.4.1). The
+ *	vCPU thread, between @vcpu_load and @vcpu_put, preemption off.
+ * @set_cr2: load CR2 for a page fault the core injects. The vCPU thread,
+ *	outside the guest.
  * @flush_tlb: drop the guest's cached translations on the next entry
  *	(after nested page-table entries were zapped). Called from the vCPU
  *	thread, outside the guest, preemption off. A backend that follows
@@ -188,6 +194,8 @@ struct hv_backend_ops {
 	void (*set_rflags)(struct hv_vcpu *vcpu, u64 rflags);
 	int (*get_msr)(struct hv_vcpu *vcpu, u32 index, u64 *value);
 	int (*set_msr)(struct hv_vcpu *vcpu, u32 index, u64 value);
+	void (*set_cr4)(struct hv_vcpu *vcpu, u64 cr4);
+	void (*set_cr2)(struct hv_vcpu *vcpu, u64 cr2);
 	void (*flush_tlb)(struct hv_vcpu *vcpu);
 };
 

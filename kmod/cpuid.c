@@ -9,7 +9,9 @@
  * leaves beyond the maximum).
  */
 #include <linux/slab.h>
+#include <asm/cpufeature.h>
 #include <asm/processor.h>
+#include <asm/processor-flags.h>
 
 #include "hv.h"
 
@@ -129,9 +131,67 @@ int hv_cpuid_set(struct hv_vm *vm, struct hv_cpuid_table *table)
 	struct hv_cpuid_table *old;
 
 	old = rcu_replace_pointer(vm->cpuid, table, lockdep_is_held(&vm->lock));
+	WRITE_ONCE(vm->cr4_allowed, hv_cpuid_cr4_allowed(table));
 	if (old)
 		kfree_rcu(old, rcu);
 	return 0;
+}
+
+static const struct hv_cpuid_entry *
+find(const struct hv_cpuid_table *t, u32 fn, u32 idx)
+{
+	const struct hv_cpuid_entry *hit = NULL, *e;
+	u32 i;
+
+	for (i = 0; t && i < t->count; i++) {
+		e = &t->entry[i];
+		if (e->function != fn)
+			continue;
+		if (e->flags & HV_CPUID_FLAGS_SIGNIFICANT_INDEX) {
+			if (e->index == idx)
+				return e;
+		} else if (!hit) {
+			hit = e;
+		}
+	}
+	return hit;
+}
+
+/* CR4 bits any VM may set (SDM Vol. 3A, 2.5), whatever its CPUID says. */
+#define CR4_ALWAYS	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \
+			 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
+			 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+
+/**
+ * hv_cpuid_cr4_allowed() - the CR4 bits a VM's CPUID table offers
+ * @t: the table
+ *
+ * A CR4 bit that enables a feature is reserved, and MOV to CR4 raises #GP
+ * for it, where CPUID does not report the feature (SDM Vol. 3A, 2.5):
+ * FSGSBASE, PCIDE, SMEP, SMAP and UMIP count only where both the table and
+ * this host have them. OSXSAVE, PKE, LA57 and CET never do: hv gives
+ * guests x87/SSE state only, 4-level paging and no protection keys.
+ *
+ * Return: the CR4 bits the VM's guests may set.
+ */
+u64 hv_cpuid_cr4_allowed(const struct hv_cpuid_table *t)
+{
+	const struct hv_cpuid_entry *l1 = find(t, 0x1, 0), *l7 = find(t, 0x7, 0);
+	u32 ecx1 = l1 ? l1->ecx : 0;
+	u32 ebx7 = l7 ? l7->ebx : 0, ecx7 = l7 ? l7->ecx : 0;
+	u64 cr4 = CR4_ALWAYS;
+
+	if ((ebx7 & BIT(0)) && boot_cpu_has(X86_FEATURE_FSGSBASE))
+		cr4 |= X86_CR4_FSGSBASE;
+	if ((ebx7 & BIT(7)) && boot_cpu_has(X86_FEATURE_SMEP))
+		cr4 |= X86_CR4_SMEP;
+	if ((ebx7 & BIT(20)) && boot_cpu_has(X86_FEATURE_SMAP))
+		cr4 |= X86_CR4_SMAP;
+	if ((ecx7 & BIT(2)) && boot_cpu_has(X86_FEATURE_UMIP))
+		cr4 |= X86_CR4_UMIP;
+	if ((ecx1 & BIT(17)) && boot_cpu_has(X86_FEATURE_PCID))
+		cr4 |= X86_CR4_PCIDE;
+	return cr4;
 }
 
 /**
@@ -146,26 +206,11 @@ int hv_cpuid_set(struct hv_vm *vm, struct hv_cpuid_table *table)
 void hv_cpuid_emulate(struct hv_vcpu *vcpu)
 {
 	u32 fn = vcpu->gpr[HV_RAX], idx = vcpu->gpr[HV_RCX];
-	const struct hv_cpuid_entry *hit = NULL, *e;
-	struct hv_cpuid_table *t;
+	const struct hv_cpuid_entry *hit;
 	u32 r[4] = { 0 };
-	u32 i;
 
 	rcu_read_lock();
-	t = rcu_dereference(vcpu->vm->cpuid);
-	for (i = 0; t && i < t->count; i++) {
-		e = &t->entry[i];
-		if (e->function != fn)
-			continue;
-		if (e->flags & HV_CPUID_FLAGS_SIGNIFICANT_INDEX) {
-			if (e->index == idx) {
-				hit = e;
-				break;
-			}
-		} else if (!hit) {
-			hit = e;
-		}
-	}
+	hit = find(rcu_dereference(vcpu->vm->cpuid), fn, idx);
 	if (hit) {
 		r[0] = hit->eax;
 		r[1] = hit->ebx;

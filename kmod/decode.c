@@ -229,6 +229,48 @@ int hv_insn_len_of(const u8 *bytes, unsigned int avail, enum hv_cpu_mode mode,
 }
 
 /**
+ * hv_decode_mov_to_cr() - decode MOV to a control register (0F 22 /r)
+ * @bytes: the instruction bytes
+ * @avail: how many of them are valid
+ * @mode: the CPU mode the guest executes in
+ * @cr: receives the control register's number (ModRM.reg, REX.R)
+ * @gpr: receives the source register's number (ModRM.rm, REX.B)
+ *
+ * For CPUs that report a control-register write without its operand (SVM
+ * without decode assists). The mod field is ignored: the operand is
+ * always a register (SDM Vol. 2B, MOV - Move to/from Control Registers).
+ * A REX prefix counts only right before the opcode.
+ *
+ * Return: the length; -ENODATA if @bytes end too early; -EINVAL if they
+ * are not MOV to a control register or exceed 15 bytes.
+ */
+int hv_decode_mov_to_cr(const u8 *bytes, unsigned int avail,
+			enum hv_cpu_mode mode, u8 *cr, u8 *gpr)
+{
+	unsigned int i = 0;
+	u8 rex = 0, modrm;
+
+	for (; i < avail && i < HV_INSN_MAX_LEN; i++) {
+		if (legacy_prefix(bytes[i]))
+			rex = 0;
+		else if (mode == HV_MODE_64 && (bytes[i] & 0xf0) == 0x40)
+			rex = bytes[i];
+		else
+			break;
+	}
+	if (i + 3 > HV_INSN_MAX_LEN)
+		return -EINVAL;
+	if (i + 3 > avail)
+		return -ENODATA;
+	if (bytes[i] != 0x0f || bytes[i + 1] != 0x22)
+		return -EINVAL;
+	modrm = bytes[i + 2];
+	*cr = ((modrm >> 3) & 7) | (rex & 4 ? 8 : 0);
+	*gpr = (modrm & 7) | (rex & 1 ? 8 : 0);
+	return i + 3;
+}
+
+/**
  * hv_decode() - decode an instruction that accesses memory
  * @bytes: the instruction bytes
  * @avail: how many of them are valid (at most 15 are read)

@@ -122,6 +122,8 @@ int hv_decode(const u8 *bytes, unsigned int avail, enum hv_cpu_mode mode,
 	      struct hv_insn *insn);
 int hv_insn_len_of(const u8 *bytes, unsigned int avail, enum hv_cpu_mode mode,
 		   const u8 *opcode, unsigned int oplen);
+int hv_decode_mov_to_cr(const u8 *bytes, unsigned int avail,
+			enum hv_cpu_mode mode, u8 *cr, u8 *gpr);
 unsigned int hv_insn_access(const struct hv_insn *insn);
 u64 hv_insn_ea(const struct hv_insn *insn, const u64 *gpr, u64 next_rip);
 u64 hv_insn_reg_read(const struct hv_insn *insn, const u64 *gpr);

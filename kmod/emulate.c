@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <asm/processor-flags.h>
 #include <asm/msr-index.h>
+#include <asm/trapnr.h>
 
 #include "decode.h"
 #include "hv.h"
@@ -121,6 +122,24 @@ static u64 linear(const struct hv_regs *r, enum hv_cpu_mode mode, u8 seg,
 	return (base + offset) & 0xffffffffULL;
 }
 
+/* RIP after an instruction of @len bytes, wrapped as the mode wraps it. */
+static u64 advance(const struct hv_regs *r, enum hv_cpu_mode mode,
+		   unsigned int len)
+{
+	if (mode == HV_MODE_64)
+		return r->rip + len;
+	return (r->rip + len) & (mode == HV_MODE_32 ? 0xffffffffULL : 0xffffULL);
+}
+
+static void code_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
+{
+	if (hv_backend->get_code_regs)
+		hv_backend->get_code_regs(vcpu, r);
+	else
+		hv_backend->get_regs(vcpu, r);
+	r->rip = vcpu->rip;
+}
+
 /* Read instruction bytes at CS:RIP, as many as the mapped pages allow. */
 static unsigned int fetch(struct hv_vcpu *vcpu, const struct hv_regs *r,
 			  enum hv_cpu_mode mode, u8 *bytes)
@@ -142,8 +161,8 @@ static unsigned int fetch(struct hv_vcpu *vcpu, const struct hv_regs *r,
 
 /**
  * hv_exit_next_rip() - the RIP after the instruction that exited
- * @vcpu: the vCPU, its thread, right after a CPUID, HLT, RDMSR or WRMSR
- *	exit
+ * @vcpu: the vCPU, its thread, right after a CPUID, HLT, RDMSR, WRMSR or
+ *	INVD exit
  * @exit: the exit
  * @rip: receives the RIP
  *
@@ -159,7 +178,8 @@ int hv_exit_next_rip(struct hv_vcpu *vcpu, const struct hv_exit *exit,
 		     u64 *rip)
 {
 	static const u8 op_cpuid[] = { 0x0f, 0xa2 }, op_hlt[] = { 0xf4 },
-			op_rdmsr[] = { 0x0f, 0x32 }, op_wrmsr[] = { 0x0f, 0x30 };
+			op_rdmsr[] = { 0x0f, 0x32 }, op_wrmsr[] = { 0x0f, 0x30 },
+			op_invd[] = { 0x0f, 0x08 };
 	struct hv_regs *r = vcpu->scratch;
 	u8 bytes[HV_INSN_MAX_LEN];
 	enum hv_cpu_mode mode;
@@ -188,21 +208,67 @@ int hv_exit_next_rip(struct hv_vcpu *vcpu, const struct hv_exit *exit,
 		op = op_wrmsr;
 		oplen = sizeof(op_wrmsr);
 		break;
+	case HV_EXIT_INVD:
+		op = op_invd;
+		oplen = sizeof(op_invd);
+		break;
 	default:
 		return -EINVAL;
 	}
-	if (hv_backend->get_code_regs)
-		hv_backend->get_code_regs(vcpu, r);
-	else
-		hv_backend->get_regs(vcpu, r);
-	r->rip = vcpu->rip;
+	code_regs(vcpu, r);
 	mode = cpu_mode(r);
 	got = fetch(vcpu, r, mode, bytes);
 	len = hv_insn_len_of(bytes, got, mode, op, oplen);
 	if (len < 0)
 		return len;
-	*rip = mode == HV_MODE_64 ? r->rip + len :
-	       (r->rip + len) & (mode == HV_MODE_32 ? 0xffffffffULL : 0xffffULL);
+	*rip = advance(r, mode, len);
+	return 0;
+}
+
+/**
+ * hv_emulate_cr4_write() - MOV to CR4, checked as the CPU checks it
+ * @vcpu: the vCPU, its thread, right after the exit
+ * @exit: the HV_EXIT_CR4_WRITE exit
+ *
+ * A value the CPU would refuse (hv_cr4_write_ok()) raises #GP(0); any
+ * other is loaded and the instruction completed. The source register
+ * comes from the exit, or from the instruction where the CPU does not
+ * report it (SVM without decode assists); outside 64-bit mode the
+ * operand is 32 bits wide.
+ *
+ * Context: any; does not sleep.
+ * Return: 0 (loaded, or #GP queued); -ENODATA if the instruction cannot
+ * be fetched; -EINVAL if it is not MOV to CR4.
+ */
+int hv_emulate_cr4_write(struct hv_vcpu *vcpu, const struct hv_exit *exit)
+{
+	struct hv_regs *r = vcpu->scratch;
+	u8 gpr = exit->cr.gpr, cr = 4;
+	u64 rip = exit->next_rip, val;
+	u8 bytes[HV_INSN_MAX_LEN];
+	enum hv_cpu_mode mode;
+	int len;
+
+	code_regs(vcpu, r);
+	mode = cpu_mode(r);
+	if (gpr == HV_GPR_UNKNOWN || !exit->next_rip_known) {
+		len = hv_decode_mov_to_cr(bytes, fetch(vcpu, r, mode, bytes),
+					  mode, &cr, &gpr);
+		if (len < 0)
+			return len;
+		if (cr != 4)
+			return -EINVAL;
+		rip = advance(r, mode, len);
+	}
+	val = vcpu->gpr[gpr & 15];
+	if (mode != HV_MODE_64)
+		val = (u32)val;
+	if (!hv_cr4_write_ok(vcpu->vm, r, val)) {
+		hv_vcpu_queue_exception(vcpu, X86_TRAP_GP, true, 0);
+		return 0;
+	}
+	hv_backend->set_cr4(vcpu, val);
+	vcpu->rip = rip;
 	return 0;
 }
 
@@ -251,9 +317,7 @@ static void commit(struct hv_vcpu *vcpu, struct hv_regs *r,
 	if (rflags != r->rflags)
 		hv_be_set_rflags(vcpu, rflags);
 	if (!more)
-		vcpu->rip = mode == HV_MODE_64 ? r->rip + insn->len :
-			    (r->rip + insn->len) &
-			    (mode == HV_MODE_32 ? 0xffffffffULL : 0xffffULL);
+		vcpu->rip = advance(r, mode, insn->len);
 }
 
 static int cannot_emulate(struct hv_vcpu *vcpu, const u8 *bytes,
@@ -350,6 +414,117 @@ static int emulate_string(struct hv_vcpu *vcpu, const struct hv_exit *exit,
 	return 0;
 }
 
+/* Page-fault error code bits (SDM Vol. 3A, 4.7). */
+#define PF_P	BIT(0)
+#define PF_W	BIT(1)
+#define PF_U	BIT(2)
+#define PF_RSVD	BIT(3)
+#define PF_I	BIT(4)
+
+/*
+ * The linear address a faulting page walk translated, and whether the
+ * instruction meant to write there (#PF's W bit). The CPU reports the
+ * address on VMX; the access type of a walk is the walk's own (reads, or
+ * writes of accessed and dirty bits), so the instruction is decoded for
+ * it. A MOVS walk on a CPU that reports no address is taken for its
+ * source, which the CPU reads first. Without a decodable instruction a
+ * reported address is taken for a read.
+ */
+static int walk_access(struct hv_vcpu *vcpu, const struct hv_exit *exit,
+		       u64 *la, bool *write)
+{
+	struct hv_regs *r = vcpu->scratch;
+	enum hv_cpu_mode mode;
+	struct hv_insn insn;
+	u8 bytes[HV_INSN_MAX_LEN];
+	u64 mask, src, dst;
+	int err;
+
+	hv_backend->get_regs(vcpu, r);
+	memcpy(r->gpr, vcpu->gpr, sizeof(r->gpr));
+	r->rip = vcpu->rip;
+	mode = cpu_mode(r);
+	*la = exit->npf.la;
+	*write = false;
+	if (exit->npf.fetch) {
+		if (!exit->npf.la_valid)
+			*la = linear(r, mode, HV_SEG_CS, r->rip);
+		return 0;
+	}
+	err = hv_decode(bytes, fetch(vcpu, r, mode, bytes), mode, &insn);
+	if (err)
+		return exit->npf.la_valid ? 0 : err;
+	mask = hv_mask(insn.addr_size);
+	switch (insn.op) {
+	case HV_OP_MOVS:
+	case HV_OP_STOS:
+	case HV_OP_LODS:
+	case HV_OP_INS:
+	case HV_OP_OUTS:
+		src = linear(r, mode, insn.seg, r->gpr[HV_RSI] & mask);
+		dst = linear(r, mode, HV_SEG_ES, r->gpr[HV_RDI] & mask);
+		*write = exit->npf.la_valid ?
+			 (*la >> PAGE_SHIFT) == (dst >> PAGE_SHIFT) &&
+			 insn.op != HV_OP_LODS && insn.op != HV_OP_OUTS :
+			 insn.op == HV_OP_STOS || insn.op == HV_OP_INS;
+		if (!exit->npf.la_valid)
+			*la = *write ? dst : src;
+		return 0;
+	default:
+		*write = hv_insn_access(&insn) & HV_ACCESS_WRITE;
+		if (!exit->npf.la_valid)
+			*la = linear(r, mode, insn.seg,
+				     hv_insn_ea(&insn, r->gpr,
+						advance(r, mode, insn.len)));
+		return 0;
+	}
+}
+
+/**
+ * hv_emulate_walk_fault() - the CPU's own walk of the guest's page tables
+ *	read memory no slot backs
+ * @vcpu: the vCPU (its own thread)
+ * @exit: the nested page fault, with @exit->npf.walk set
+ *
+ * The guest's paging structures are not in RAM. Reads where nothing
+ * decodes the address return all ones on a PC, so the entry the CPU reads
+ * is present with reserved bits set: the access raises #PF with P and
+ * RSVD in its error code (SDM Vol. 3A, 4.7), at the linear address being
+ * translated. The owner is not asked: a page-table read is not the
+ * instruction's access. Only the 4-level and PAE formats have reserved
+ * bits in every entry; a 32-bit walk gets the same error code.
+ *
+ * Return: 0 (#PF queued); -ENODATA or -EOPNOTSUPP (the VM crashed) if the
+ * linear address cannot be found: the CPU did not report it and the
+ * instruction is not one hv decodes.
+ */
+int hv_emulate_walk_fault(struct hv_vcpu *vcpu, const struct hv_exit *exit)
+{
+	struct hv_regs *r = vcpu->scratch;
+	u32 error = PF_P | PF_RSVD;
+	bool write;
+	u64 la;
+	int err;
+
+	err = walk_access(vcpu, exit, &la, &write);
+	if (err) {
+		hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
+			    "vcpu %u: the guest's page tables at gpa %#llx are not in RAM, and the access at rip %#llx cannot be decoded",
+			    vcpu->id, exit->npf.gpa, vcpu->rip);
+		return err;
+	}
+	if (write)
+		error |= PF_W;
+	if (exit->npf.fetch)
+		error |= PF_I;
+	/* The CPL is CS.RPL (SDM Vol. 3A, 5.5); real mode has no paging. */
+	if ((r->cs.selector & 3) == 3)
+		error |= PF_U;
+	hv_backend->set_cr2(vcpu, la);
+	hv_vcpu_queue_exception(vcpu, X86_TRAP_PF, true, error);
+	return 0;
+}
+
 /**
  * hv_emulate_mmio() - emulate an access to guest memory no slot backs
  * @vcpu: the vCPU (its own thread, preemption on)
@@ -369,7 +544,6 @@ int hv_emulate_mmio(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 	enum hv_cpu_mode mode;
 	struct hv_insn insn;
 	u64 in = 0, out = 0, rflags;
-	bool error = false;
 	unsigned int access;
 	int err;
 
@@ -382,20 +556,21 @@ int hv_emulate_mmio(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 	if (insn.op == HV_OP_INS || insn.op == HV_OP_OUTS)
 		return cannot_emulate(vcpu, (u8 *)"", 0, -EOPNOTSUPP);
 
+	/*
+	 * A write to a read-only slot faults too: its read (of a
+	 * read-modify-write) comes from RAM, only the write goes to the
+	 * owner, as a ROM that ignores or decodes writes would behave.
+	 */
 	rflags = r->rflags;
 	access = hv_insn_access(&insn);
 	if (access & HV_ACCESS_READ) {
-		err = hv_vcpu_exit_to_owner(vcpu, HV_EXIT_REASON_MMIO,
-					    HV_DIR_READ, exit->npf.gpa,
-					    insn.mem_size, 0, &in, &error);
+		err = access_gpa(vcpu, exit->npf.gpa, insn.mem_size, false, &in);
 		if (err)
 			return err;
 	}
 	hv_insn_exec(&insn, r->gpr, &rflags, in, &out);
 	if (access & HV_ACCESS_WRITE) {
-		err = hv_vcpu_exit_to_owner(vcpu, HV_EXIT_REASON_MMIO,
-					    HV_DIR_WRITE, exit->npf.gpa,
-					    insn.mem_size, out, &in, &error);
+		err = access_gpa(vcpu, exit->npf.gpa, insn.mem_size, true, &out);
 		if (err)
 			return err;
 	}

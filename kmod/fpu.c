@@ -11,9 +11,15 @@
  * values left in those registers can neither leak into nor be changed by
  * the guest. The state is saved with XSAVE where the CPU has it (FXSAVE
  * otherwise) into a page-sized, 64-byte aligned area.
+ *
+ * The image comes from the owner (vcpu-set-regs), so it is checked as the
+ * restoring instruction would check it (hv_fpu_check()), and restored
+ * with an exception-table entry all the same: no image can fault the
+ * host (the guest only ever sees #GP from LDMXCSR, never its own XRSTOR).
  */
 #include <linux/gfp.h>
 #include <linux/string.h>
+#include <asm/asm.h>
 #include <asm/cpufeature.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
@@ -24,6 +30,11 @@
 
 #define XFEATURES_GUEST	(XFEATURE_MASK_FP | XFEATURE_MASK_SSE)
 #define XSTATE_BV_OFF	512
+#define MXCSR_OFF	24
+#define MXCSR_MASK_OFF	28
+
+/* The MXCSR bits this CPU lets software set (SDM Vol. 1, 11.6.6). */
+static u32 mxcsr_mask __ro_after_init = 0xffbf;
 
 static void xsave(void *area, u64 mask)
 {
@@ -33,13 +44,20 @@ static void xsave(void *area, u64 mask)
 		     : "memory");
 }
 
-static void xrstor(void *area, u64 mask)
+/* A fault skips the store of @ok: the exception table resumes at 2. */
+static int xrstor(void *area, u64 mask)
 {
-	asm volatile("xrstor64 %0"
-		     :
-		     : "m" (*(u8 (*)[576])area),
+	u8 ok = 0;
+
+	asm volatile("1: xrstor64 %[area]\n\t"
+		     "movb $1, %[ok]\n"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [ok] "+qm" (ok)
+		     : [area] "m" (*(u8 (*)[576])area),
 		       "a" ((u32)mask), "d" ((u32)(mask >> 32))
 		     : "memory");
+	return ok ? 0 : -EFAULT;
 }
 
 static void fxsave(void *area)
@@ -47,9 +65,72 @@ static void fxsave(void *area)
 	asm volatile("fxsaveq %0" : "=m" (*(u8 (*)[512])area) : : "memory");
 }
 
-static void fxrstor(void *area)
+static int fxrstor(void *area)
 {
-	asm volatile("fxrstorq %0" : : "m" (*(u8 (*)[512])area) : "memory");
+	u8 ok = 0;
+
+	asm volatile("1: fxrstorq %[area]\n\t"
+		     "movb $1, %[ok]\n"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [ok] "+qm" (ok)
+		     : [area] "m" (*(u8 (*)[512])area)
+		     : "memory");
+	return ok ? 0 : -EFAULT;
+}
+
+/**
+ * hv_fpu_init() - learn which MXCSR bits the CPU accepts
+ *
+ * FXSAVE stores MXCSR_MASK; 0 there means the default mask 0xffbf (SDM
+ * Vol. 1, 11.6.6).
+ *
+ * Context: module init, may sleep.
+ */
+void __init hv_fpu_init(void)
+{
+	u8 *area = (u8 *)get_zeroed_page(GFP_KERNEL);
+	u32 mask;
+
+	if (!area)
+		return;		/* the default mask is the narrowest */
+	kernel_fpu_begin();
+	fxsave(area);
+	kernel_fpu_end();
+	mask = *(u32 *)(area + MXCSR_MASK_OFF);
+	if (mask)
+		mxcsr_mask = mask;
+	free_page((unsigned long)area);
+}
+
+/**
+ * hv_fpu_check() - whether an FXSAVE image may be loaded
+ * @fxsave_img: 512 bytes, as vcpu-set-regs carries them
+ *
+ * FXRSTOR and XRSTOR raise #GP for an MXCSR with a bit set that
+ * MXCSR_MASK clears (SDM Vol. 1, 10.5.1.2 and 13.8.1); every other field
+ * of the legacy area is loaded as it is, and the XSAVE header that XRSTOR
+ * also checks is hv's own.
+ *
+ * Return: NULL, or a sentence naming the bad value.
+ */
+const char *hv_fpu_check(const u8 *fxsave_img)
+{
+	if (*(const u32 *)(fxsave_img + MXCSR_OFF) & ~mxcsr_mask)
+		return "fpu image: mxcsr has bits set that this CPU reserves (mxcsr_mask)";
+	return NULL;
+}
+
+static void init_image(u8 *area)
+{
+	/*
+	 * XSTATE_BV = 0 means every component is in its initial state; for
+	 * FXRSTOR the image itself must hold it: FCW 0x37f, MXCSR 0x1f80
+	 * (SDM Vol. 1, Table 13-1).
+	 */
+	memset(area, 0, 512 + 64);
+	*(u16 *)area = 0x37f;
+	*(u32 *)(area + MXCSR_OFF) = 0x1f80;
 }
 
 /**
@@ -64,13 +145,7 @@ int hv_fpu_alloc(struct hv_vcpu *vcpu)
 
 	if (!area)
 		return -ENOMEM;
-	/*
-	 * XSTATE_BV = 0 means every component is in its initial state; for
-	 * FXRSTOR the image itself must hold it: FCW 0x37f, MXCSR 0x1f80
-	 * (SDM Vol. 1, Table 13-1).
-	 */
-	*(u16 *)area = 0x37f;
-	*(u32 *)(area + 24) = 0x1f80;
+	init_image(area);
 	vcpu->fpu = area;
 	return 0;
 }
@@ -85,21 +160,39 @@ void hv_fpu_free(struct hv_vcpu *vcpu)
 	vcpu->fpu = NULL;
 }
 
+static int restore(void *area)
+{
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		return xrstor(area, XFEATURES_GUEST);
+	return fxrstor(area);
+}
+
 /**
  * hv_fpu_enter() - load the guest's FPU state; preemption goes off
  * @vcpu: the vCPU (its own thread)
+ *
+ * An image the CPU refuses (hv_fpu_check() makes that impossible) is
+ * replaced by the initial state, and reported; hv_fpu_leave() must
+ * follow either way.
+ *
+ * Return: 0, or -EFAULT if the image could not be loaded.
  */
-void hv_fpu_enter(struct hv_vcpu *vcpu)
+int hv_fpu_enter(struct hv_vcpu *vcpu)
 {
+	int err;
+
 	kernel_fpu_begin();
 	if (boot_cpu_has(X86_FEATURE_XSAVE)) {
 		vcpu->host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 		if (vcpu->host_xcr0 != XFEATURES_GUEST)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, XFEATURES_GUEST);
-		xrstor(vcpu->fpu, XFEATURES_GUEST);
-	} else {
-		fxrstor(vcpu->fpu);
 	}
+	err = restore(vcpu->fpu);
+	if (unlikely(err)) {
+		init_image(vcpu->fpu);
+		restore(vcpu->fpu);
+	}
+	return err;
 }
 
 /**

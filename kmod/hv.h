@@ -67,6 +67,15 @@ enum hv_gpr {
 	HV_NR_GPRS,
 };
 
+/* Debug-register bits both backends use (SDM Vol. 3B, 18.2). */
+#define HV_DR6_BD	BIT(13)		/* debug-register access detected */
+#define HV_DR6_BS	BIT(14)		/* single step */
+#define HV_DR7_GD	BIT(13)		/* general detect */
+#define HV_DR7_ENABLES	0xff		/* L0-L3, G0-G3 */
+#define HV_DR7_FIXED	0x400		/* bit 10 reads as 1 */
+
+#define HV_GPR_UNKNOWN	0xff
+
 /* Segment access rights, VMX layout (SDM Vol. 3C, 25.4.1). */
 #define HV_AR_TYPE_MASK		0xf
 #define HV_AR_S			BIT(4)
@@ -187,6 +196,9 @@ struct hv_regs {
  * @HV_EXIT_HLT: HLT
  * @HV_EXIT_IO: IN/OUT/INS/OUTS, see &hv_exit.io
  * @HV_EXIT_NPF: a nested page fault, see &hv_exit.npf
+ * @HV_EXIT_CR4_WRITE: MOV to CR4, see &hv_exit.cr
+ * @HV_EXIT_INVD: INVD or WBINVD, which hv skips (the host's caches are
+ *	not the guest's to drop or write back)
  * @HV_EXIT_SHUTDOWN: triple fault
  * @HV_EXIT_INVALID_STATE: the entry failed on the guest's state
  * @HV_EXIT_UNHANDLED: an exit the backend cannot handle; the VM crashes
@@ -199,6 +211,8 @@ enum hv_exit_kind {
 	HV_EXIT_HLT,
 	HV_EXIT_IO,
 	HV_EXIT_NPF,
+	HV_EXIT_CR4_WRITE,
+	HV_EXIT_INVD,
 	HV_EXIT_SHUTDOWN,
 	HV_EXIT_INVALID_STATE,
 	HV_EXIT_UNHANDLED,
@@ -208,16 +222,23 @@ enum hv_exit_kind {
  * struct hv_exit - one exit, translated out of VMCS/VMCB terms
  * @kind: enum hv_exit_kind
  * @hw_reason: the hardware exit code, for crash reasons and logs
- * @next_rip: RIP after the exiting instruction (CPUID, MSR, HLT, I/O),
+ * @next_rip: RIP after the exiting instruction (CPUID, MSR, HLT, I/O, INVD),
  *	if @next_rip_known
  * @next_rip_known: the hardware reported @next_rip; else the core finds
  *	it by decoding (hv_exit_next_rip())
  * @io: port I/O: @io.port, access size in bytes @io.size, @io.in for IN
  *	or INS, @io.string for INS/OUTS, @io.rep for a REP prefix
  * @npf: nested page fault at @npf.gpa; @npf.write for a write access,
- *	@npf.present if the entry was present (a permission fault);
+ *	@npf.fetch for an instruction fetch, @npf.present if the entry was
+ *	present (a permission fault); @npf.walk if the access was the CPU's
+ *	own read of a guest paging structure, not the instruction's;
+ *	@npf.la the guest linear address being translated, if @npf.la_valid;
  *	@npf.insn/@npf.insn_len the instruction bytes if the hardware
  *	supplied them (decode assists), else @npf.insn_len is 0
+ * @cr: MOV to a control register: @cr.gpr the source register (enum
+ *	hv_gpr), or HV_GPR_UNKNOWN if the hardware did not say
+ * @vectoring: the exit interrupted the delivery of an event (which the
+ *	backend put back in vcpu->event)
  * @detail: backend-specific detail for the crash reason
  */
 struct hv_exit {
@@ -235,12 +256,20 @@ struct hv_exit {
 		} io;
 		struct {
 			u64 gpa;
+			u64 la;
 			bool write;
+			bool fetch;
 			bool present;
+			bool walk;
+			bool la_valid;
 			u8 insn_len;
 			u8 insn[15];
 		} npf;
+		struct {
+			u8 gpr;
+		} cr;
 	};
+	bool vectoring;
 	u64 detail;
 };
 
@@ -371,6 +400,7 @@ enum hv_stat {
  * @next_slot: id of the next slot
  * @npt: nested page tables
  * @cpuid: the CPUID table (RCU)
+ * @cr4_allowed: the CR4 bits @cpuid offers (hv_cpuid_cr4_allowed())
  * @unknown_msr: enum hv_msr_policy
  * @tsc_offset: guest TSC = host TSC + tsc_offset
  * @run_lock: orders parking against state changes (see vcpu.c)
@@ -398,6 +428,7 @@ struct hv_vm {
 	u32 next_slot;
 	struct hv_npt npt;
 	struct hv_cpuid_table __rcu *cpuid;
+	u64 cr4_allowed;
 	enum hv_msr_policy unknown_msr;
 	s64 tsc_offset;
 	spinlock_t run_lock;	/* state and quiesce against vCPU parking */
@@ -426,6 +457,7 @@ struct hv_vm {
  * @rip: RIP while not in guest mode
  * @event: event to inject at the next entry
  * @halted: activity state HLT
+ * @triple_fault: an exception merged into a shutdown (hv_vcpu_queue_exception())
  * @cpu: host CPU it last ran on, -1 before the first run
  * @mode: HV_IN_GUEST while the guest may run (for kicks)
  * @requests: HV_REQ_* bits
@@ -453,6 +485,7 @@ struct hv_vcpu {
 	u64 rip;
 	struct hv_event event;
 	bool halted;
+	bool triple_fault;
 	int cpu;
 	atomic_t mode;
 	unsigned long requests;
@@ -515,7 +548,8 @@ void hv_l1d_flush_set_mode(enum hv_l1d_flush_mode mode);
 int hv_nl_init(void);
 void hv_nl_exit(void);
 int hv_nl_send_exit(struct hv_vcpu *vcpu, struct sk_buff *skb);
-void hv_nl_notice(struct hv_vm *vm, enum hv_notice event, const char *reason);
+void hv_nl_notice(struct hv_vm *vm, enum hv_notice event, const char *reason,
+		  gfp_t gfp);
 struct sk_buff *hv_nl_exit_msg(struct hv_vcpu *vcpu, u32 reason, u32 dir,
 			       u64 addr, u32 size, u64 data);
 
@@ -525,6 +559,8 @@ int hv_cpus_read_agree(const char *what, smp_call_func_t read, size_t size,
 /* EFER bits a guest may set: SYSCALL, long mode, NX. */
 #define HV_EFER_ALLOWED	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
 bool hv_pat_valid(u64 pat);
+bool hv_canonical(u64 la);
+bool hv_cr4_write_ok(struct hv_vm *vm, const struct hv_regs *r, u64 cr4);
 const char *hv_regs_check(const struct hv_regs *r);
 
 /* virt.c */
@@ -545,6 +581,7 @@ int hv_vm_start(struct hv_vm *vm, const char **why);
 int hv_vm_pause(struct hv_vm *vm, const char **why);
 void hv_vm_crash(struct hv_vm *vm, enum hv_vm_state state, const char *fmt,
 		 ...) __printf(3, 4);
+void hv_vm_bug(struct hv_vm *vm, const char *reason);
 int hv_vm_quiesce(struct hv_vm *vm);
 void hv_vm_unquiesce(struct hv_vm *vm);
 void hv_vm_release_owner(u32 portid, struct net *net);
@@ -611,6 +648,7 @@ void hv_npt_cache_free(struct hv_vcpu *vcpu);
 /* cpuid.c */
 struct hv_cpuid_table *hv_cpuid_default(void);
 int hv_cpuid_set(struct hv_vm *vm, struct hv_cpuid_table *table);
+u64 hv_cpuid_cr4_allowed(const struct hv_cpuid_table *t);
 void hv_cpuid_emulate(struct hv_vcpu *vcpu);
 
 /* msr.c */
@@ -623,9 +661,11 @@ u64 *hv_regs_msr(struct hv_regs *regs, u32 index);
 int hv_msr_exit(struct hv_vcpu *vcpu, bool write);
 
 /* fpu.c */
+void hv_fpu_init(void);
+const char *hv_fpu_check(const u8 *fxsave_img);
 int hv_fpu_alloc(struct hv_vcpu *vcpu);
 void hv_fpu_free(struct hv_vcpu *vcpu);
-void hv_fpu_enter(struct hv_vcpu *vcpu);
+int hv_fpu_enter(struct hv_vcpu *vcpu);
 void hv_fpu_leave(struct hv_vcpu *vcpu);
 void hv_fpu_get(struct hv_vcpu *vcpu, u8 *fxsave);
 void hv_fpu_set(struct hv_vcpu *vcpu, const u8 *fxsave);
@@ -635,5 +675,7 @@ int hv_exit_next_rip(struct hv_vcpu *vcpu, const struct hv_exit *exit,
 		     u64 *rip);
 int hv_emulate_mmio(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 int hv_emulate_string_io(struct hv_vcpu *vcpu, const struct hv_exit *exit);
+int hv_emulate_cr4_write(struct hv_vcpu *vcpu, const struct hv_exit *exit);
+int hv_emulate_walk_fault(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 
 #endif /* HV_H */

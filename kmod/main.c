@@ -102,6 +102,7 @@ static int __init hv_init(void)
 	err = hv_mitigation_init();
 	if (err)
 		return err;
+	hv_fpu_init();
 
 	if (hv_backend->setup) {
 		err = hv_backend->setup();

@@ -387,17 +387,19 @@ int hv_nl_send_exit(struct hv_vcpu *vcpu, struct sk_buff *skb)
  * @vm: the VM
  * @event: HV_NOTICE_*
  * @reason: for crashes, or NULL
+ * @gfp: GFP_KERNEL, or GFP_ATOMIC where sleeping is not allowed
  *
  * Notices may be dropped (multicast): nothing that must arrive is sent so.
  *
- * Context: process context.
+ * Context: any; process context for GFP_KERNEL.
  */
-void hv_nl_notice(struct hv_vm *vm, enum hv_notice event, const char *reason)
+void hv_nl_notice(struct hv_vm *vm, enum hv_notice event, const char *reason,
+		  gfp_t gfp)
 {
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	skb = genlmsg_new(NLMSG_GOODSIZE, gfp);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &hv_nl_family, 0, HV_CMD_NOTICE);
@@ -410,8 +412,7 @@ void hv_nl_notice(struct hv_vm *vm, enum hv_notice event, const char *reason)
 		return;
 	}
 	genlmsg_end(skb, hdr);
-	genlmsg_multicast_netns(&hv_nl_family, vm->owner_net, skb, 0, 0,
-				GFP_KERNEL);
+	genlmsg_multicast_netns(&hv_nl_family, vm->owner_net, skb, 0, 0, gfp);
 }
 
 static int hv_nl_release(struct notifier_block *nb, unsigned long event,

@@ -34,6 +34,7 @@
 enum fast_result {
 	FAST_BREAK,	/* a request or need_resched(): look outside */
 	FAST_SLOW,	/* the exit needs the slow path */
+	FAST_FPU,	/* the guest's FPU image could not be loaded */
 };
 
 enum exit_result {
@@ -102,17 +103,50 @@ void hv_vcpu_kick(struct hv_vcpu *vcpu, int req)
 	wake_up(&vcpu->wq);
 }
 
+/* Exception classes for double faults (SDM Vol. 3A, Table 6-4). */
+static bool contributory(u8 vector)
+{
+	return vector == X86_TRAP_DE || (vector >= X86_TRAP_TS &&
+					 vector <= X86_TRAP_GP);
+}
+
 /**
  * hv_vcpu_queue_exception() - inject an exception at the next entry
  * @vcpu: the vCPU, outside guest mode (its own thread)
  * @vector: the exception vector
  * @has_error: it pushes an error code
  * @error_code: the error code
+ *
+ * An exception pending already is merged with the new one as the CPU
+ * merges an exception raised while delivering another (SDM Vol. 3A, 6.15,
+ * Table 6-5): contributory after contributory, or contributory or #PF
+ * after #PF, make a double fault; either after a double fault shuts the
+ * guest down (vcpu->triple_fault, a triple fault exit). Otherwise the two
+ * are handled serially: the new one is delivered, and the instruction that
+ * raised the first raises it again.
+ *
+ * Context: any; does not sleep.
  */
 void hv_vcpu_queue_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
 			     u32 error_code)
 {
-	vcpu->event = (struct hv_event) {
+	struct hv_event *e = &vcpu->event;
+
+	if (e->valid && e->type == HV_EVENT_TYPE_EXCEPTION &&
+	    (contributory(vector) || vector == X86_TRAP_PF)) {
+		if (e->vector == X86_TRAP_DF) {
+			e->valid = false;
+			vcpu->triple_fault = true;
+			return;
+		}
+		if (e->vector == X86_TRAP_PF || (contributory(e->vector) &&
+						 contributory(vector))) {
+			vector = X86_TRAP_DF;
+			has_error = true;
+			error_code = 0;
+		}
+	}
+	*e = (struct hv_event) {
 		.valid = true,
 		.type = HV_EVENT_TYPE_EXCEPTION,
 		.vector = vector,
@@ -328,6 +362,17 @@ static enum exit_result handle_fast(struct hv_vcpu *vcpu,
 		return EXIT_HANDLED;
 	case HV_EXIT_NPF:
 		return handle_npf_fast(vcpu, exit);
+	case HV_EXIT_CR4_WRITE:
+		if (hv_emulate_cr4_write(vcpu, exit))
+			return EXIT_SLOW;
+		vcpu->stats[HV_STAT_OTHER]++;
+		return EXIT_HANDLED;
+	case HV_EXIT_INVD:
+		if (hv_exit_next_rip(vcpu, exit, &rip))
+			return EXIT_SLOW;
+		vcpu->rip = rip;
+		vcpu->stats[HV_STAT_OTHER]++;
+		return EXIT_HANDLED;
 	default:
 		return EXIT_SLOW;
 	}
@@ -341,12 +386,21 @@ static enum fast_result run_fast(struct hv_vcpu *vcpu, struct hv_exit *exit)
 {
 	enum fast_result ret;
 
-	hv_fpu_enter(vcpu);
+	if (unlikely(hv_fpu_enter(vcpu))) {
+		hv_fpu_leave(vcpu);
+		return FAST_FPU;
+	}
 	vcpu->cpu = smp_processor_id();
 	hv_backend->vcpu_load(vcpu, vcpu->cpu);
 	for (;;) {
 		if (need_resched()) {
 			ret = FAST_BREAK;
+			break;
+		}
+		if (unlikely(vcpu->triple_fault)) {
+			vcpu->triple_fault = false;
+			exit->kind = HV_EXIT_SHUTDOWN;
+			ret = FAST_SLOW;
 			break;
 		}
 		local_irq_disable();
@@ -480,8 +534,15 @@ static int handle_msr_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 	return 0;
 }
 
-/* Whether a nested page fault is on RAM the guest may access so. */
-static bool npf_is_ram(struct hv_vm *vm, const struct hv_exit *exit)
+enum npf_kind {
+	NPF_RAM,	/* RAM the guest may access so: map it */
+	NPF_MMIO,	/* the instruction's access: the owner's device */
+	NPF_WALK,	/* the CPU's page walk, into memory no slot backs */
+	NPF_WALK_ROM,	/* the CPU's page walk, setting A/D bits in a ROM */
+	NPF_DELIVERY,	/* delivering an event, outside RAM */
+};
+
+static enum npf_kind npf_kind(struct hv_vm *vm, const struct hv_exit *exit)
 {
 	struct page *page;
 	u32 flags = 0;
@@ -489,7 +550,14 @@ static bool npf_is_ram(struct hv_vm *vm, const struct hv_exit *exit)
 	rcu_read_lock();
 	page = hv_gpa_to_page(vm, exit->npf.gpa, &flags);
 	rcu_read_unlock();
-	return page && !(exit->npf.write && (flags & HV_MEM_FLAGS_READONLY));
+	if (page && !(exit->npf.write && (flags & HV_MEM_FLAGS_READONLY)))
+		return NPF_RAM;
+	if (exit->npf.walk)
+		return page ? NPF_WALK_ROM : NPF_WALK;
+	/* Pushing a frame or reading a gate is no instruction to emulate. */
+	if (exit->vectoring)
+		return NPF_DELIVERY;
+	return NPF_MMIO;
 }
 
 static bool event_pending(struct hv_vcpu *vcpu)
@@ -509,10 +577,27 @@ static int handle_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 
 	switch (exit->kind) {
 	case HV_EXIT_NPF:
-		if (npf_is_ram(vm, exit))
+		switch (npf_kind(vm, exit)) {
+		case NPF_RAM:
 			return 0;	/* only the table cache was empty */
-		vcpu->stats[HV_STAT_MMIO]++;
-		err = hv_emulate_mmio(vcpu, exit);
+		case NPF_WALK:
+			err = hv_emulate_walk_fault(vcpu, exit);
+			break;
+		case NPF_WALK_ROM:
+			hv_vm_crash(vm, HV_VM_STATE_CRASHED,
+				    "vcpu %u: the guest's page tables at gpa %#llx are in a read-only slot, where the CPU cannot set their accessed and dirty bits",
+				    vcpu->id, exit->npf.gpa);
+			return 1;
+		case NPF_DELIVERY:
+			hv_vm_crash(vm, HV_VM_STATE_CRASHED,
+				    "vcpu %u: delivering an event touched gpa %#llx, which is not RAM, at rip %#llx",
+				    vcpu->id, exit->npf.gpa, vcpu->rip);
+			return 1;
+		default:
+			vcpu->stats[HV_STAT_MMIO]++;
+			err = hv_emulate_mmio(vcpu, exit);
+			break;
+		}
 		break;
 	case HV_EXIT_IO:
 		err = handle_io(vcpu, exit);
@@ -530,6 +615,17 @@ static int handle_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 			vcpu->stats[HV_STAT_CPUID]++;
 		}
 		break;
+	case HV_EXIT_INVD:
+		err = next_rip(vcpu, exit, &rip);
+		if (!err)
+			vcpu->rip = rip;
+		break;
+	case HV_EXIT_CR4_WRITE:
+		/* Only here when handle_fast() could not decode it. */
+		hv_vm_crash(vm, HV_VM_STATE_CRASHED,
+			    "vcpu %u cannot decode the MOV to CR4 at rip %#llx",
+			    vcpu->id, vcpu->rip);
+		return 1;
 	case HV_EXIT_HLT:
 		vcpu->stats[HV_STAT_HLT]++;
 		if (next_rip(vcpu, exit, &rip))
@@ -573,6 +669,7 @@ static int handle_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 
 static void vcpu_run(struct hv_vcpu *vcpu)
 {
+	enum fast_result res;
 	struct hv_exit exit;
 
 	for (;;) {
@@ -581,7 +678,16 @@ static void vcpu_run(struct hv_vcpu *vcpu)
 				    "out of memory for nested page tables");
 			return;
 		}
-		if (run_fast(vcpu, &exit) == FAST_BREAK) {
+		res = run_fast(vcpu, &exit);
+		if (unlikely(res == FAST_FPU)) {
+			/* hv_fpu_check() lets no such image in. */
+			WARN_ON_ONCE(1);
+			hv_vm_crash(vcpu->vm, HV_VM_STATE_DEAD,
+				    "vcpu %u: the CPU refused the guest's FPU state",
+				    vcpu->id);
+			return;
+		}
+		if (res == FAST_BREAK) {
 			cond_resched();
 			if (test_bit(HV_REQ_PARK, &vcpu->requests) ||
 			    !vcpu_can_run(vcpu))
@@ -825,6 +931,10 @@ int hv_vcpu_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *regs,
 	if (regs->event.valid && regs->event.type == HV_EVENT_TYPE_EXCEPTION &&
 	    regs->event.vector >= 32) {
 		*why = "an exception's vector must be below 32";
+		return -EINVAL;
+	}
+	if (regs->cr4 & ~READ_ONCE(vcpu->vm->cr4_allowed)) {
+		*why = "cr4 has bits set the VM's CPUID does not offer";
 		return -EINVAL;
 	}
 	err = hv_backend->set_regs(vcpu, regs, why);

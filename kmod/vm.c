@@ -228,6 +228,7 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 		goto err_free;
 	}
 	RCU_INIT_POINTER(vm->cpuid, cpuid);
+	vm->cr4_allowed = hv_cpuid_cr4_allowed(cpuid);
 	cpuid = NULL;
 	/* The guest's TSC starts at 0 when the VM is created. */
 	vm->tsc_offset = -(s64)rdtsc();
@@ -278,7 +279,7 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 	kref_get(&vm->ref);
 	mutex_unlock(&vms_lock);
 
-	hv_nl_notice(vm, HV_NOTICE_CREATED, NULL);
+	hv_nl_notice(vm, HV_NOTICE_CREATED, NULL, GFP_KERNEL);
 	*out = vm;
 	return 0;
 
@@ -326,7 +327,7 @@ static void vm_teardown(struct hv_vm *vm)
 	RCU_INIT_POINTER(vm->cpuid, NULL);
 	hv_virt_put();
 
-	hv_nl_notice(vm, HV_NOTICE_DESTROYED, NULL);
+	hv_nl_notice(vm, HV_NOTICE_DESTROYED, NULL, GFP_KERNEL);
 	put_net(vm->owner_net);
 	atomic_dec(&hv_acct.vms);
 	hv_vm_put(vm);
@@ -460,7 +461,7 @@ int hv_vm_start(struct hv_vm *vm, const char **why)
 	if (err)
 		return err;
 	wake_all(vm);
-	hv_nl_notice(vm, HV_NOTICE_STARTED, NULL);
+	hv_nl_notice(vm, HV_NOTICE_STARTED, NULL, GFP_KERNEL);
 	return 0;
 }
 
@@ -493,7 +494,7 @@ int hv_vm_pause(struct hv_vm *vm, const char **why)
 		*why = "a vcpu did not stop within 5 seconds";
 		return err;
 	}
-	hv_nl_notice(vm, HV_NOTICE_PAUSED, NULL);
+	hv_nl_notice(vm, HV_NOTICE_PAUSED, NULL, GFP_KERNEL);
 	return 0;
 }
 
@@ -525,28 +526,11 @@ void hv_vm_unquiesce(struct hv_vm *vm)
 	wake_all(vm);
 }
 
-/**
- * hv_vm_crash() - stop a VM for good because of its guest (or of hv)
- * @vm: the VM
- * @state: HV_VM_STATE_CRASHED (the guest's doing) or _DEAD (hv's)
- * @fmt: the reason
- *
- * The vCPUs park; the owner gets a crashed notice with the reason. Only
- * the first reason is kept.
- *
- * Context: process context (a vCPU thread or a handler), may sleep.
- */
-void hv_vm_crash(struct hv_vm *vm, enum hv_vm_state state, const char *fmt,
-		 ...)
+static void vm_stop(struct hv_vm *vm, enum hv_vm_state state,
+		    const char *reason, gfp_t gfp)
 {
-	char reason[HV_CRASH_REASON_LEN];
 	bool first = false;
-	va_list ap;
 	u32 i;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
 
 	spin_lock(&vm->run_lock);
 	if (vm->state != HV_VM_STATE_CRASHED && vm->state != HV_VM_STATE_DEAD) {
@@ -564,7 +548,45 @@ void hv_vm_crash(struct hv_vm *vm, enum hv_vm_state state, const char *fmt,
 	/* vm->nr_vcpus only grows, and vcpus[] entries are set before it. */
 	for (i = 0; i < READ_ONCE(vm->nr_vcpus); i++)
 		hv_vcpu_kick(vm->vcpus[i], HV_REQ_PARK);
-	hv_nl_notice(vm, HV_NOTICE_CRASHED, reason);
+	hv_nl_notice(vm, HV_NOTICE_CRASHED, reason, gfp);
+}
+
+/**
+ * hv_vm_crash() - stop a VM for good because of its guest (or of hv)
+ * @vm: the VM
+ * @state: HV_VM_STATE_CRASHED (the guest's doing) or _DEAD (hv's)
+ * @fmt: the reason
+ *
+ * The vCPUs park; the owner gets a crashed notice with the reason. Only
+ * the first reason is kept.
+ *
+ * Context: process context (a vCPU thread or a handler), may sleep.
+ */
+void hv_vm_crash(struct hv_vm *vm, enum hv_vm_state state, const char *fmt,
+		 ...)
+{
+	char reason[HV_CRASH_REASON_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	vm_stop(vm, state, reason, GFP_KERNEL);
+}
+
+/**
+ * hv_vm_bug() - mark a VM dead after hv found its own invariants broken
+ * @vm: the VM
+ * @reason: why, a sentence
+ *
+ * KVM_BUG_ON()'s counterpart: the caller has WARNed once; the VM stops
+ * for good and its owner learns why. Nothing here sleeps.
+ *
+ * Context: any.
+ */
+void hv_vm_bug(struct hv_vm *vm, const char *reason)
+{
+	vm_stop(vm, HV_VM_STATE_DEAD, reason, GFP_ATOMIC);
 }
 
 /**

@@ -72,7 +72,7 @@ int hv_cpus_read_agree(const char *what, smp_call_func_t read, size_t size,
 			 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
 			 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
 			 X86_CR4_FSGSBASE | X86_CR4_PCIDE | X86_CR4_SMEP | \
-			 X86_CR4_SMAP)
+			 X86_CR4_SMAP | X86_CR4_UMIP)
 
 /**
  * hv_pat_valid() - whether a PAT value holds only defined memory types
@@ -91,6 +91,96 @@ bool hv_pat_valid(u64 pat)
 		if (type > 7 || type == 2 || type == 3)
 			return false;
 	}
+	return true;
+}
+
+/**
+ * hv_canonical() - whether an address is canonical with 48-bit linear
+ *	addresses (hv offers no 5-level paging)
+ * @la: the address
+ *
+ * Return: true if bits 63:47 are all equal.
+ */
+bool hv_canonical(u64 la)
+{
+	return (u64)(((s64)la << 16) >> 16) == la;
+}
+
+/*
+ * The MSRs of the record as WRMSR checks them (SDM Vol. 4, Table 2-2;
+ * APM Vol. 2, 6.1.1 and 6.1.2): addresses must be canonical, IA32_FMASK
+ * has 32 bits. VMX loads the SYSCALL MSRs with WRMSR itself, so a value
+ * WRMSR refuses would leave the host's in place (and hand it back to the
+ * owner). SYSENTER_CS fits the VMCS's 32-bit field.
+ */
+static const char *msrs_check(const struct hv_regs *r)
+{
+	if (!hv_canonical(r->lstar) || !hv_canonical(r->cstar))
+		return "lstar and cstar must be canonical addresses";
+	if (!hv_canonical(r->kernel_gs_base))
+		return "kernel_gs_base must be a canonical address";
+	if (!hv_canonical(r->sysenter_esp) || !hv_canonical(r->sysenter_eip))
+		return "sysenter_esp and sysenter_eip must be canonical addresses";
+	if (r->sysenter_cs >> 32)
+		return "sysenter_cs must fit in 32 bits";
+	if (r->sfmask >> 32)
+		return "sfmask (IA32_FMASK) must fit in 32 bits";
+	if (!hv_pat_valid(r->pat))
+		return "pat holds a reserved memory type";
+	return NULL;
+}
+
+static bool usable(const struct hv_segment *s)
+{
+	return !(s->ar & HV_AR_UNUSABLE);
+}
+
+/*
+ * Base addresses VM entry checks (SDM Vol. 3C, 27.3.1.2 and 27.3.1.3):
+ * FS, GS, TR, GDTR, IDTR and a usable LDTR canonical; usable CS, SS, DS
+ * and ES within 32 bits.
+ */
+static const char *bases_check(const struct hv_regs *r)
+{
+	const struct hv_segment *const low[] = { &r->cs, &r->ss, &r->ds, &r->es };
+	unsigned int i;
+
+	if (!hv_canonical(r->fs.base) || !hv_canonical(r->gs.base))
+		return "fs and gs bases must be canonical addresses";
+	if (!hv_canonical(r->tr.base) ||
+	    (usable(&r->ldtr) && !hv_canonical(r->ldtr.base)))
+		return "tr and ldtr bases must be canonical addresses";
+	if (!hv_canonical(r->gdtr.base) || !hv_canonical(r->idtr.base))
+		return "gdtr and idtr bases must be canonical addresses";
+	for (i = 0; i < ARRAY_SIZE(low); i++)
+		if (usable(low[i]) && low[i]->base >> 32)
+			return "cs, ss, ds and es bases must fit in 32 bits";
+	return NULL;
+}
+
+/**
+ * hv_cr4_write_ok() - whether MOV to CR4 succeeds or raises #GP
+ * @vm: the VM, whose CPUID decides which bits exist
+ * @r: the guest's CR3, CR4 and EFER before the write
+ * @cr4: the value written
+ *
+ * SDM Vol. 3A, 2.5 and 4.10.1, and Vol. 2B, MOV: a bit the VM's CPUID does
+ * not offer is reserved; PAE cannot be cleared in IA-32e mode; PCIDE can
+ * be set only in IA-32e mode and with CR3[11:0] clear.
+ *
+ * Return: true if the CPU would load @cr4.
+ */
+bool hv_cr4_write_ok(struct hv_vm *vm, const struct hv_regs *r, u64 cr4)
+{
+	bool lma = r->efer & EFER_LMA;
+
+	if (cr4 & ~READ_ONCE(vm->cr4_allowed))
+		return false;
+	if (lma && !(cr4 & X86_CR4_PAE))
+		return false;
+	if ((cr4 & X86_CR4_PCIDE) && !(r->cr4 & X86_CR4_PCIDE) &&
+	    (!lma || (r->cr3 & 0xfff)))
+		return false;
 	return true;
 }
 
@@ -126,9 +216,7 @@ const char *hv_regs_check(const struct hv_regs *r)
 		return "efer.lma must equal efer.lme && cr0.pg";
 	if ((r->efer & EFER_LMA) && (r->cs.ar & HV_AR_L) && (r->cs.ar & HV_AR_DB))
 		return "cs.l and cs.db cannot both be set in long mode";
-	if (!hv_pat_valid(r->pat))
-		return "pat holds a reserved memory type";
 	if (r->cr8 > 15)
 		return "cr8 is a 4-bit priority";
-	return NULL;
+	return msrs_check(r) ?: bases_check(r) ?: hv_fpu_check(r->fpu);
 }

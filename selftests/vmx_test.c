@@ -6,6 +6,8 @@
  * data into L1D, never after a CPUID handled in the kernel. EPT is
  * invalidated once per VM, host CPU and generation, not once per vCPU, and
  * the INVVPID a vCPU new to a CPU needs is skipped when that INVEPT runs.
+ * A MOV to CR0 hv refuses in real mode raises #GP without an error code
+ * (SVM leaves that check to the CPU, which QEMU's TCG does not make).
  */
 #include <errno.h>
 #include <sched.h>
@@ -25,6 +27,13 @@ GUEST_CODE(cpuid_loop, ".code64",
 	"cpuid\n"
 	"dec %r8d\n"
 	"jnz 1b\n"
+	"hlt\n");
+
+/* NW without CD, and NE set so that the write exits (CR0.NE is masked). */
+GUEST_CODE(rm_cr0nw, ".code16",
+	"mov %cr0, %eax\n"
+	"or $0x20000020, %eax\n"
+	"mov %eax, %cr0\n"
 	"hlt\n");
 
 /* A VM of @n vCPUs, all on host CPU 0, each through the loop to HLT. */
@@ -159,6 +168,25 @@ TEST_F(vmx, invept_once_per_cpu_not_per_vcpu)
 	EXPECT_EQ(2, st.invept);
 	EXPECT_EQ(3, st.invvpid);
 	EXPECT_EQ(1, st.invvpid_saved);
+	tvm_destroy(&vm);
+}
+
+/* Once: "invalid guest state (entry failure 0x0, detail 0x7)". */
+TEST(real_mode_cr0_nw_gp)
+{
+	struct hv_vm_info info;
+	struct hv_event ev;
+	struct tvm vm;
+
+	ASSERT_EQ(0, tvm_create(&vm, MIB, 1));
+	tvm_load(&vm, 0x1000, rm_cr0nw_start, rm_cr0nw_end);
+	ASSERT_EQ(0, tvm_set_mode(&vm, 0, MODE_REAL, 0x1000));
+	ASSERT_EQ(0, tvm_use_idt(&vm, 0, MODE_REAL));
+	ASSERT_EQ(0, tvm_next_exit(&vm, &ev, 10000));
+	EXPECT_EQ(TEST_EXC_PORT, ev.port);
+	EXPECT_EQ(13, ev.data);
+	ASSERT_EQ(0, hv_vm_get(vm.h, vm.id, NULL, &info));
+	EXPECT_EQ(HV_VM_STATE_RUNNING, info.state);
 	tvm_destroy(&vm);
 }
 

@@ -29,9 +29,8 @@
 #define NPF_PRESENT	BIT_ULL(0)
 #define NPF_WRITE	BIT_ULL(1)
 #define NPF_RSVD	BIT_ULL(3)
-
-/* DR7 bit 10 reads as 1 (SDM Vol. 3B, 18.2.4). */
-#define DR7_FIXED	0x400
+#define NPF_FETCH	BIT_ULL(4)
+#define NPF_WALK	BIT_ULL(33)	/* a guest page-table access */
 
 /* Segment attributes in the VMCB's packed layout (APM Vol. 2, 15.5.1). */
 #define ATTR_P		BIT(7)
@@ -147,10 +146,15 @@ static void init_vmcb(struct svm_vcpu *s)
 		INTERCEPT_SKINIT, INTERCEPT_RDTSCP, INTERCEPT_MONITOR,
 		INTERCEPT_MWAIT, INTERCEPT_MWAIT_COND, INTERCEPT_XSETBV,
 		INTERCEPT_RDPRU,
+		/* The PMU is hidden, as on VMX: RDPMC raises #GP. */
+		INTERCEPT_RDPMC,
+		/* CR4 bits the VM's CPUID does not offer raise #GP. */
+		INTERCEPT_CR4_WRITE,
 		/*
-		 * #AC can recur forever in microcode without an exit
-		 * (CVE-2015-5307): intercept and reflect it.
+		 * #AC and #DB can recur forever in microcode without an exit
+		 * (CVE-2015-5307, CVE-2015-8104): intercept and reflect them.
 		 */
+		INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_DB,
 		INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_AC,
 	};
 	struct vmcb_seg *data[] = { &v->ds, &v->es, &v->fs, &v->gs, &v->ss };
@@ -187,11 +191,12 @@ static void init_vmcb(struct svm_vcpu *s)
 	v->cr0 = X86_CR0_CD | X86_CR0_NW | X86_CR0_ET;
 	v->efer = EFER_SVME;		/* required while in guest mode */
 	v->dr6 = DR6_RESERVED;
-	v->dr7 = DR7_FIXED;
+	v->dr7 = HV_DR7_FIXED;
 	v->rflags = X86_EFLAGS_FIXED;
 	v->rip = 0xfff0;
 	v->g_pat = 0x0007040600070406ULL;	/* the power-on PAT */
 	s->vcpu.rip = 0xfff0;
+	s->exit_rip = 0xfff0;
 	s->vcpu.gpr[HV_RDX] = cpuid_eax(1);	/* family, model, stepping */
 	s->asid_cpu = -1;
 	s->dirty = VMCB_CLEAN_ALL;
@@ -277,11 +282,18 @@ static void svm_vcpu_load(struct hv_vcpu *vcpu, int cpu)
 	/* The host state VMLOAD restores after every exit (vmenter.S). */
 	asm volatile("vmsave %0" : : "a" (sd->host_save_pa) : "memory");
 
-	/* VMRUN does not switch DR0-DR3 (APM Vol. 2, 15.5.1). */
+	/*
+	 * VMRUN does not switch DR0-DR3 (APM Vol. 2, 15.5.1), and #VMEXIT
+	 * leaves DR7 with every breakpoint disabled (15.6). The host's
+	 * breakpoints must not watch the guest's addresses meanwhile.
+	 */
 	get_debugreg(s->host_dr[0], 0);
 	get_debugreg(s->host_dr[1], 1);
 	get_debugreg(s->host_dr[2], 2);
 	get_debugreg(s->host_dr[3], 3);
+	get_debugreg(s->host_dr7, 7);
+	if (s->host_dr7 & HV_DR7_ENABLES)
+		set_debugreg(HV_DR7_FIXED, 7);
 	set_debugreg(s->dr[0], 0);
 	set_debugreg(s->dr[1], 1);
 	set_debugreg(s->dr[2], 2);
@@ -300,6 +312,8 @@ static void svm_vcpu_put(struct hv_vcpu *vcpu)
 	set_debugreg(s->host_dr[1], 1);
 	set_debugreg(s->host_dr[2], 2);
 	set_debugreg(s->host_dr[3], 3);
+	if (s->host_dr7 != HV_DR7_FIXED)
+		set_debugreg(s->host_dr7, 7);
 }
 
 static void request_irq_window(struct svm_vcpu *s)
@@ -328,20 +342,29 @@ static void inject_event(struct svm_vcpu *s)
 		request_irq_window(s);
 		return;
 	}
+	/*
+	 * Real mode pushes no error codes (APM Vol. 2, 8.2 and 15.20: an
+	 * EVENTINJ error code is pushed as given).
+	 */
+	if (e->has_error && !(vmcb->save.cr0 & X86_CR0_PE))
+		e->has_error = false;
 	vmcb->control.event_inj = EVTINJ(e->type, e->vector) |
 				  (e->has_error ? SVM_EVTINJ_VALID_ERR : 0);
 	vmcb->control.event_inj_err = e->error_code;
 	e->valid = false;
 }
 
-/* An event whose delivery the exit interrupted is injected again. */
-static void requeue_event(struct svm_vcpu *s)
+/*
+ * An event whose delivery the exit interrupted is injected again.
+ * Return: whether delivery was interrupted.
+ */
+static bool requeue_event(struct svm_vcpu *s)
 {
 	u32 info = s->vmcb->control.exit_int_info;
 
 	s->vmcb->control.event_inj = 0;
 	if (!(info & SVM_EXITINTINFO_VALID))
-		return;
+		return false;
 	s->vcpu.event = (struct hv_event) {
 		.valid = true,
 		.type = (info & SVM_EXITINTINFO_TYPE_MASK) >> 8,
@@ -349,6 +372,7 @@ static void requeue_event(struct svm_vcpu *s)
 		.has_error = info & SVM_EXITINTINFO_VALID_ERR,
 		.error_code = s->vmcb->control.exit_int_info_err,
 	};
+	return true;
 }
 
 /* ---- exits ------------------------------------------------------------------ */
@@ -425,7 +449,10 @@ static void exit_npf(struct svm_vcpu *s, struct hv_exit *exit)
 	exit->kind = HV_EXIT_NPF;
 	exit->npf.gpa = c->exit_info_2;
 	exit->npf.write = err & NPF_WRITE;
+	exit->npf.fetch = err & NPF_FETCH;
 	exit->npf.present = err & NPF_PRESENT;
+	exit->npf.walk = err & NPF_WALK;
+	exit->npf.la_valid = false;
 	exit->npf.insn_len = 0;
 	if (err & NPF_RSVD) {
 		/* hv never sets reserved bits in its tables. */
@@ -453,8 +480,64 @@ static void exit_ud(struct svm_vcpu *s, struct hv_exit *exit)
 
 static void exit_invd(struct svm_vcpu *s, struct hv_exit *exit)
 {
-	/* INVD would drop dirty lines of the host: do nothing instead. */
-	s->vcpu.rip += 2;	/* 0f 08 */
+	exit->kind = HV_EXIT_INVD;
+	next_rip(s, exit);
+}
+
+/* With decode assists, EXITINFO1 names the source (APM Vol. 2, 15.8.1). */
+static void exit_cr4_write(struct svm_vcpu *s, struct hv_exit *exit)
+{
+	u64 info = s->vmcb->control.exit_info_1;
+
+	exit->kind = HV_EXIT_CR4_WRITE;
+	exit->cr.gpr = has(HV_CAP_DECODE_ASSISTS) && (info & BIT_ULL(63)) ?
+		       info & 15 : HV_GPR_UNKNOWN;
+	next_rip(s, exit);
+}
+
+/* Translations MOV to CR4 invalidates when these change (4.10.4.1). */
+#define CR4_TLB_BITS	(X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE | \
+			 X86_CR4_PCIDE | X86_CR4_SMEP | X86_CR4_SMAP)
+
+static void svm_set_cr4(struct hv_vcpu *vcpu, u64 cr4)
+{
+	struct svm_vcpu *s = to_svm(vcpu);
+	u64 old = s->vmcb->save.cr4;
+
+	s->vmcb->save.cr4 = cr4;
+	s->dirty |= VMCB_CLEAN_CR;
+	if ((old ^ cr4) & CR4_TLB_BITS)
+		svm_flush_tlb(vcpu);
+}
+
+static void svm_set_cr2(struct hv_vcpu *vcpu, u64 cr2)
+{
+	struct svm_vcpu *s = to_svm(vcpu);
+
+	s->vmcb->save.cr2 = cr2;
+	s->dirty |= VMCB_CLEAN_CR2;
+}
+
+static void exit_gp(struct svm_vcpu *s, struct hv_exit *exit)
+{
+	hv_vcpu_queue_exception(&s->vcpu, X86_TRAP_GP, true, 0);
+	exit->kind = HV_EXIT_NONE;
+}
+
+/*
+ * A #DB of the guest's own. The CPU has updated DR6 in the VMCB already
+ * (the intercept is checked on delivery, APM Vol. 2, 15.12); DR7.GD is
+ * cleared as on entry to the handler (SDM Vol. 3B, 18.2.4).
+ */
+static void exit_db(struct svm_vcpu *s, struct hv_exit *exit)
+{
+	struct vmcb_save_area *v = &s->vmcb->save;
+
+	if (v->dr7 & HV_DR7_GD) {
+		v->dr7 &= ~HV_DR7_GD;
+		s->dirty |= VMCB_CLEAN_DR;
+	}
+	hv_vcpu_queue_exception(&s->vcpu, X86_TRAP_DB, false, 0);
 	exit->kind = HV_EXIT_NONE;
 }
 
@@ -466,12 +549,15 @@ static void exit_ac(struct svm_vcpu *s, struct hv_exit *exit)
 }
 
 static const svm_exit_fn exit_handlers[] = {
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB]	= exit_db,
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC]	= exit_ac,
 	[SVM_EXIT_INTR]				= exit_none,
 	[SVM_EXIT_NMI]				= exit_none,
 	[SVM_EXIT_SMI]				= exit_none,
 	[SVM_EXIT_VINTR]			= exit_vintr,
 	[SVM_EXIT_CPUID]			= exit_cpuid,
+	[SVM_EXIT_WRITE_CR4]			= exit_cr4_write,
+	[SVM_EXIT_RDPMC]			= exit_gp,
 	[SVM_EXIT_INVD]				= exit_invd,
 	[SVM_EXIT_HLT]				= exit_hlt,
 	[SVM_EXIT_INVLPGA]			= exit_ud,
@@ -513,6 +599,23 @@ static void translate_exit(struct svm_vcpu *s, struct hv_exit *exit)
 	}
 }
 
+/*
+ * hv finished an instruction for the guest: the STI or MOV SS shadow it
+ * sat in ends, and with RFLAGS.TF set its single-step trap is due (SDM
+ * Vol. 3B, 18.3.1.4), with DR6.BS set as the CPU sets it.
+ */
+static void instruction_done(struct svm_vcpu *s)
+{
+	struct vmcb *vmcb = s->vmcb;
+
+	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	if (vmcb->save.rflags & X86_EFLAGS_TF) {
+		vmcb->save.dr6 = (vmcb->save.dr6 & ~DR_TRAP_BITS) | HV_DR6_BS;
+		s->dirty |= VMCB_CLEAN_DR;
+		hv_vcpu_queue_exception(&s->vcpu, X86_TRAP_DB, false, 0);
+	}
+}
+
 static void svm_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 {
 	struct svm_cpu *sd = this_cpu_ptr(&svm_cpus);
@@ -522,6 +625,8 @@ static void svm_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 
 	if (s->asid_cpu != cpu || s->asid_gen != sd->asid_gen)
 		new_asid(s, sd, cpu);
+	if (vcpu->rip != s->exit_rip)
+		instruction_done(s);
 	inject_event(s);
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rax = vcpu->gpr[HV_RAX];
@@ -545,10 +650,11 @@ static void svm_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	asm volatile("stgi" ::: "memory");
 
 	vcpu->rip = vmcb->save.rip;
+	s->exit_rip = vcpu->rip;
 	vcpu->gpr[HV_RAX] = vmcb->save.rax;
 	vcpu->gpr[HV_RSP] = vmcb->save.rsp;
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
-	requeue_event(s);
+	exit->vectoring = requeue_event(s);
 	translate_exit(s, exit);
 }
 
@@ -617,6 +723,8 @@ static int svm_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *r,
 	*why = hv_regs_check(r);
 	if (*why)
 		return -EINVAL;
+	/* A new RIP, not one hv moved past an instruction. */
+	s->exit_rip = r->rip;
 	v->rflags = r->rflags | X86_EFLAGS_FIXED;
 	v->cr0 = r->cr0;
 	v->cr2 = r->cr2;
@@ -794,5 +902,7 @@ const struct hv_backend_ops hv_svm_ops = {
 	.set_rflags	= svm_set_rflags,
 	.get_msr	= svm_get_msr,
 	.set_msr	= svm_set_msr,
+	.set_cr4	= svm_set_cr4,
+	.set_cr2	= svm_set_cr2,
 	.flush_tlb	= svm_flush_tlb,
 };

@@ -37,8 +37,11 @@
  * @asid_cpu: the CPU whose ASID space @asid is from, -1 for none
  * @dirty: VMCB_CLEAN_* groups changed since the last VMRUN
  * @vintr: an interrupt window is requested (V_IRQ + VINTR intercept)
+ * @exit_rip: the guest's RIP at the last exit (or set by vcpu-set-regs):
+ *	a different RIP at entry means hv finished an instruction
  * @dr: guest DR0-DR3, which VMRUN does not switch
  * @host_dr: the host's DR0-DR3 while the guest's are loaded
+ * @host_dr7: the host's DR7, which #VMEXIT does not restore
  */
 struct svm_vcpu {
 	struct hv_vcpu vcpu;
@@ -49,8 +52,10 @@ struct svm_vcpu {
 	int asid_cpu;
 	u32 dirty;
 	bool vintr;
+	u64 exit_rip;
 	unsigned long dr[4];
 	unsigned long host_dr[4];
+	unsigned long host_dr7;
 };
 
 /**

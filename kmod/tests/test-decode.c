@@ -1289,9 +1289,48 @@ static void lengths_of_known_opcodes(void **state)
 	}
 }
 
+static void mov_to_cr(void **state)
+{
+	static const struct {
+		u8 bytes[16];
+		unsigned int avail;
+		enum hv_cpu_mode mode;
+		int len;
+		u8 cr, gpr;
+	} rows[] = {
+		{ { 0x0f, 0x22, 0xe0 }, 3, HV_MODE_64, 3, 4, 0 },	/* rax */
+		{ { 0x0f, 0x22, 0xe3 }, 3, HV_MODE_32, 3, 4, 3 },	/* ebx */
+		{ { 0x41, 0x0f, 0x22, 0xe7 }, 4, HV_MODE_64, 4, 4, 15 },
+		{ { 0x44, 0x0f, 0x22, 0xc1 }, 4, HV_MODE_64, 4, 8, 1 },
+		/* The mod field is ignored: still a register. */
+		{ { 0x0f, 0x22, 0x22 }, 3, HV_MODE_64, 3, 4, 2 },
+		/* A REX before a legacy prefix does not count. */
+		{ { 0x41, 0x66, 0x0f, 0x22, 0xe7 }, 5, HV_MODE_64, 5, 4, 7 },
+		/* REX is INC outside 64-bit mode. */
+		{ { 0x41, 0x0f, 0x22, 0xe7 }, 4, HV_MODE_32, -EINVAL, 0, 0 },
+		{ { 0x0f, 0x20, 0xe0 }, 3, HV_MODE_64, -EINVAL, 0, 0 }, /* from CR */
+		{ { 0x0f, 0x22 }, 2, HV_MODE_64, -ENODATA, 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		u8 cr = 0xff, gpr = 0xff;
+		int got = hv_decode_mov_to_cr(rows[i].bytes, rows[i].avail,
+					      rows[i].mode, &cr, &gpr);
+
+		if (got != rows[i].len)
+			fail_msg("row %zu: length %d, want %d", i, got,
+				 rows[i].len);
+		if (got > 0 && (cr != rows[i].cr || gpr != rows[i].gpr))
+			fail_msg("row %zu: cr%u from r%u, want cr%u from r%u",
+				 i, cr, gpr, rows[i].cr, rows[i].gpr);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(mov_to_cr),
 		cmocka_unit_test(decode_table_matches_the_sdm),
 		cmocka_unit_test(errors_have_exact_codes),
 		cmocka_unit_test(effective_addresses),

@@ -32,9 +32,6 @@
 
 #include "vmx.h"
 
-/* DR7 bit 10 reads as 1 (SDM Vol. 3B, 18.2.4). */
-#define DR7_FIXED	0x400
-
 /* Not named by the kernel's headers (SDM Vol. 3C, Appendix C). */
 #define EXIT_REASON_GETSEC	11
 
@@ -150,8 +147,9 @@ static bool vmcs_borrow(struct vmx_vcpu *v)
 	if (READ_ONCE(v->current_cpu) >= 0)
 		return false;
 	preempt_disable();
-	if (!vmcs_load(v->vmcs_pa))
-		WARN_ON_ONCE(1);
+	/* Only with VMX off here: VMREADs then read 0, VMWRITEs do nothing. */
+	if (WARN_ON_ONCE(!vmcs_load(v->vmcs_pa)))
+		hv_vm_bug(v->vcpu.vm, "vmx: the vcpu's VMCS cannot be made current");
 	return true;
 }
 
@@ -213,7 +211,7 @@ static void init_guest_state(struct vmx_vcpu *v)
 	vmcs_write(GUEST_CR0, cr0 | vmx_config.cr0_fixed0);
 	vmcs_write(CR4_READ_SHADOW, 0);
 	vmcs_write(GUEST_CR4, vmx_config.cr4_fixed0);
-	vmcs_write(GUEST_DR7, DR7_FIXED);
+	vmcs_write(GUEST_DR7, HV_DR7_FIXED);
 	vmcs_write(GUEST_RFLAGS, X86_EFLAGS_FIXED);
 	vmcs_write(GUEST_RIP, 0xfff0);
 	vmcs_write(GUEST_IA32_PAT, 0x0007040600070406ULL);	/* power-on PAT */
@@ -234,10 +232,14 @@ static void init_vmcs(struct vmx_vcpu *v)
 	vmcs_write(VM_EXIT_CONTROLS, c->exit);
 	vmcs_write(VM_ENTRY_CONTROLS, c->entry);
 	/*
-	 * #AC can recur forever in microcode without an exit (CVE-2015-5307)
-	 * and #MC belongs to the host: intercept both.
+	 * #AC and #DB can recur forever in microcode without an exit
+	 * (CVE-2015-5307, CVE-2015-8104) and #MC belongs to the host:
+	 * intercept all three.
 	 */
-	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_AC) | BIT(X86_TRAP_MC));
+	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
+		   BIT(X86_TRAP_MC));
+	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write(MSR_BITMAP, page_to_phys(msr_bitmap));
 	vmcs_write(EPT_POINTER, to_vmx_vm(vm)->eptp);
 	if (v->pml) {
@@ -255,6 +257,7 @@ static void init_vmcs(struct vmx_vcpu *v)
 	/* Bits the CPU forces on (CR0.NE, CR4.VMXE) read as the guest set them. */
 	vmcs_write(CR0_GUEST_HOST_MASK, c->cr0_fixed0);
 	vmcs_write(CR4_GUEST_HOST_MASK, c->cr4_fixed0);
+	v->cr4_mask = c->cr4_fixed0;
 
 	/* Host state that is the same on every CPU (SDM Vol. 3C, 25.5). */
 	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
@@ -337,6 +340,31 @@ static void vmx_vcpu_free(struct hv_vcpu *vcpu)
 
 /* ---- loading and running -------------------------------------------------- */
 
+/* A control register as the guest sees it, through its guest/host mask. */
+static u64 guest_cr(unsigned long field, unsigned long shadow, u64 mask)
+{
+	return (vmcs_read(field) & ~mask) | (vmcs_read(shadow) & mask);
+}
+
+/*
+ * The CR4 bits the guest owns: those its VM's CPUID offers and this CPU
+ * allows. Writes that touch any other bit exit and are checked
+ * (hv_emulate_cr4_write()). The read shadow holds the guest's view of the
+ * bits that change hands, so it is brought up to date first.
+ */
+static void update_cr4_mask(struct vmx_vcpu *v)
+{
+	u64 mask = ~(READ_ONCE(v->vcpu.vm->cr4_allowed) &
+		     vmx_config.cr4_fixed1) | vmx_config.cr4_fixed0;
+
+	if (mask == v->cr4_mask)
+		return;
+	vmcs_write(CR4_READ_SHADOW,
+		   guest_cr(GUEST_CR4, CR4_READ_SHADOW, v->cr4_mask));
+	vmcs_write(CR4_GUEST_HOST_MASK, mask);
+	v->cr4_mask = mask;
+}
+
 static const u32 guest_msr_index[VMX_NR_GUEST_MSRS] = {
 	[VMX_MSR_STAR] = MSR_STAR,
 	[VMX_MSR_LSTAR] = MSR_LSTAR,
@@ -382,13 +410,13 @@ static void vmx_vcpu_load(struct hv_vcpu *vcpu, int cpu)
 		indirect_branch_prediction_barrier();
 		vc->last = vcpu;
 	}
-	if (!vmcs_load(v->vmcs_pa)) {
-		/* Impossible unless VMX is off here: the entry reports it. */
-		WARN_ON_ONCE(1);
-	}
+	/* Impossible unless VMX is off here: the entry then fails too. */
+	if (WARN_ON_ONCE(!vmcs_load(v->vmcs_pa)))
+		hv_vm_bug(vcpu->vm, "vmx: the vcpu's VMCS cannot be loaded");
 	WRITE_ONCE(v->current_cpu, cpu);
 	v->launched = false;
 	write_host_state(cpu);
+	update_cr4_mask(v);
 
 	/* VMX switches neither the SYSCALL MSRs nor DR0-DR3 and DR6. */
 	for (i = 0; i < VMX_NR_GUEST_MSRS; i++) {
@@ -403,6 +431,9 @@ static void vmx_vcpu_load(struct hv_vcpu *vcpu, int cpu)
 	get_debugreg(v->host_dr[3], 3);
 	get_debugreg(v->host_dr[4], 6);
 	get_debugreg(v->host_dr[5], 7);
+	/* The host's breakpoints must not watch the guest's addresses. */
+	if (v->host_dr[5] & HV_DR7_ENABLES)
+		set_debugreg(HV_DR7_FIXED, 7);
 	set_debugreg(v->dr[0], 0);
 	set_debugreg(v->dr[1], 1);
 	set_debugreg(v->dr[2], 2);
@@ -438,7 +469,7 @@ static void vmx_vcpu_put(struct hv_vcpu *vcpu)
 	set_debugreg(v->host_dr[3], 3);
 	set_debugreg(v->host_dr[4], 6);
 	/* VM exit leaves DR7 at 0x400: the host's breakpoints come back. */
-	if (v->host_dr[5] != DR7_FIXED)
+	if (v->host_dr[5] != HV_DR7_FIXED)
 		set_debugreg(v->host_dr[5], 7);
 
 	v->last_cpu = v->current_cpu;
@@ -475,6 +506,11 @@ static void invalidate(struct vmx_vcpu *v, int cpu)
 		*flushed = gen;
 		v->vcpu.stats[HV_STAT_INVEPT]++;
 	}
+}
+
+static void vmx_set_cr2(struct hv_vcpu *vcpu, u64 cr2)
+{
+	to_vmx(vcpu)->cr2 = cr2;
 }
 
 static void vmx_flush_tlb(struct hv_vcpu *vcpu)
@@ -569,6 +605,12 @@ static void inject_event(struct vmx_vcpu *v)
 		}
 		return;
 	}
+	/*
+	 * Real mode pushes no error codes, and VM entry refuses to deliver
+	 * one there (SDM Vol. 3C, 27.2.1.3).
+	 */
+	if (e->has_error && !(vmcs_read(GUEST_CR0) & X86_CR0_PE))
+		e->has_error = false;
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO(e->type, e->vector) |
 		   (e->has_error ? INTR_INFO_DELIVER_CODE_MASK : 0));
 	if (e->has_error)
@@ -579,18 +621,21 @@ static void inject_event(struct vmx_vcpu *v)
 	e->valid = false;
 }
 
-/* An event whose delivery the exit interrupted is injected again. */
-static void requeue_event(struct vmx_vcpu *v)
+/*
+ * An event whose delivery the exit interrupted is injected again.
+ * Return: whether delivery was interrupted.
+ */
+static bool requeue_event(struct vmx_vcpu *v)
 {
 	u32 info = vmcs_read(IDT_VECTORING_INFO_FIELD);
 	u32 type;
 
 	if (!(info & VECTORING_INFO_VALID_MASK))
-		return;
+		return false;
 	type = (info & VECTORING_INFO_TYPE_MASK) >> 8;
 	/* Software exceptions (INT3, INTO) re-execute their instruction. */
 	if (type == 5 || type == 6)
-		return;
+		return true;
 	v->soft_len = type == HV_EVENT_TYPE_SOFT_INTR ?
 		      vmcs_read(VM_EXIT_INSTRUCTION_LEN) : 0;
 	v->vcpu.event = (struct hv_event) {
@@ -600,6 +645,7 @@ static void requeue_event(struct vmx_vcpu *v)
 		.has_error = info & VECTORING_INFO_DELIVER_CODE_MASK,
 		.error_code = vmcs_read(IDT_VECTORING_ERROR_CODE),
 	};
+	return true;
 }
 
 /* ---- exits -------------------------------------------------------------------- */
@@ -630,6 +676,38 @@ static void call_host_handler(unsigned int vector)
 	__hv_vmx_do_interrupt(gate_offset(idt + vector));
 }
 
+/*
+ * A #DB of the guest's own: VM exits for #DB leave DR6 and DR7 alone (SDM
+ * Vol. 3C, 27.1) and report the DR6 bits in the exit qualification
+ * (28.2.1), so DR6 is updated as delivery would (B0-B3 replaced, BD, BS
+ * and BT set, RTM active low; bit 12 is not DR6's), DR7.GD cleared as on
+ * entry to the handler (Vol. 3B, 18.2.4), and the #DB reflected. INT1
+ * exits as an instruction, before it runs: it is stepped over. A single
+ * step pending across STI or MOV SS blocking must stay pending, as VM
+ * entry checks (27.3.1.5).
+ */
+static void reflect_db(struct vmx_vcpu *v, u32 info)
+{
+	u64 payload = vmcs_read(EXIT_QUALIFICATION), dr7;
+	unsigned long dr6;
+
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXCEPTION)
+		skip_insn(v);
+	else if ((vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_TF) &&
+		 (vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
+		  (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)))
+		vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS,
+			   vmcs_read(GUEST_PENDING_DBG_EXCEPTIONS) | HV_DR6_BS);
+	get_debugreg(dr6, 6);
+	dr6 = ((dr6 & ~DR_TRAP_BITS) | DR6_RESERVED | payload) ^
+	      (payload & DR6_RESERVED);
+	set_debugreg(dr6 & ~BIT(12), 6);
+	dr7 = vmcs_read(GUEST_DR7);
+	if (dr7 & HV_DR7_GD)
+		vmcs_write(GUEST_DR7, dr7 & ~HV_DR7_GD);
+	hv_vcpu_queue_exception(&v->vcpu, X86_TRAP_DB, false, 0);
+}
+
 static void exit_exception_nmi(struct vmx_vcpu *v, struct hv_exit *exit)
 {
 	u32 info = vmcs_read(VM_EXIT_INTR_INFO);
@@ -643,6 +721,9 @@ static void exit_exception_nmi(struct vmx_vcpu *v, struct hv_exit *exit)
 		return;
 	}
 	switch (vector) {
+	case X86_TRAP_DB:
+		reflect_db(v, info);
+		return;
 	case X86_TRAP_MC:
 		/* A machine check belongs to the host's handler. */
 		asm volatile("int $0x12");
@@ -748,7 +829,12 @@ static void exit_ept_violation(struct vmx_vcpu *v, struct hv_exit *exit)
 	exit->kind = HV_EXIT_NPF;
 	exit->npf.gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
 	exit->npf.write = q & BIT(EPT_VIOLATION_ACC_WRITE_BIT);
+	exit->npf.fetch = q & BIT(EPT_VIOLATION_ACC_INSTR_BIT);
 	exit->npf.present = q & (7 << EPT_VIOLATION_RWX_SHIFT);
+	/* Bit 7: a linear address was translated; bit 8: the final one. */
+	exit->npf.la_valid = q & BIT(7);
+	exit->npf.la = exit->npf.la_valid ? vmcs_read(GUEST_LINEAR_ADDRESS) : 0;
+	exit->npf.walk = exit->npf.la_valid && !(q & BIT(8));
 	exit->npf.insn_len = 0;
 	restore_nmi_blocking(q);
 	/* The kernel touches host memory to map or emulate. */
@@ -775,19 +861,13 @@ static void exit_gp(struct vmx_vcpu *v, struct hv_exit *exit)
 	exit->kind = HV_EXIT_NONE;
 }
 
-static void exit_nop(struct vmx_vcpu *v, struct hv_exit *exit)
+static void exit_invd(struct vmx_vcpu *v, struct hv_exit *exit)
 {
-	/* INVD or WBINVD would drop or write back the host's caches. */
-	skip_insn(v);
-	exit->kind = HV_EXIT_NONE;
+	exit->kind = HV_EXIT_INVD;
+	next_rip(v, exit);
 }
 
 static void load_pdptrs(struct vmx_vcpu *v, u64 cr3);
-
-static u64 guest_cr(unsigned long field, unsigned long shadow, u64 mask)
-{
-	return (vmcs_read(field) & ~mask) | (vmcs_read(shadow) & mask);
-}
 
 static void set_ia32e(bool on)
 {
@@ -829,14 +909,26 @@ static bool guest_write_cr0(struct vmx_vcpu *v, u64 val)
 	return true;
 }
 
-/* MOV to CR4 that tried to set CR4.VMXE: VMX is hidden. */
-static bool guest_write_cr4(struct vmx_vcpu *v, u64 val)
+/* Translations MOV to CR4 invalidates when these change (4.10.4.1). */
+#define CR4_TLB_BITS	(X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE | \
+			 X86_CR4_PCIDE | X86_CR4_SMEP | X86_CR4_SMAP)
+
+static void vmx_set_cr4(struct hv_vcpu *vcpu, u64 cr4)
 {
-	if (val & ~vmx_config.cr4_fixed1 || val & X86_CR4_VMXE)
-		return false;
-	vmcs_write(CR4_READ_SHADOW, val);
-	vmcs_write(GUEST_CR4, val | vmx_config.cr4_fixed0);
-	return true;
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	u64 old = guest_cr(GUEST_CR4, CR4_READ_SHADOW, v->cr4_mask);
+	u64 cr0 = guest_cr(GUEST_CR0, CR0_READ_SHADOW, vmx_config.cr0_fixed0);
+
+	vmcs_write(CR4_READ_SHADOW, cr4);
+	vmcs_write(GUEST_CR4, cr4 | vmx_config.cr4_fixed0);
+	if (!((old ^ cr4) & CR4_TLB_BITS))
+		return;
+	if (v->vpid)
+		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, v->vpid);
+	/* PAE paging reloads its PDPTEs on such a write (4.4.1). */
+	if ((cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) &&
+	    !(vmcs_read(GUEST_IA32_EFER) & EFER_LMA))
+		load_pdptrs(v, vmcs_read(GUEST_CR3));
 }
 
 /* SDM Vol. 3C, Table 28-3: control-register access exit qualification. */
@@ -847,11 +939,15 @@ static void exit_cr(struct vmx_vcpu *v, struct hv_exit *exit)
 	u64 *gpr = &v->vcpu.gpr[reg];
 	bool ok = true;
 
+	if (type == 0 && cr == 4) {
+		exit->kind = HV_EXIT_CR4_WRITE;
+		exit->cr.gpr = reg;
+		next_rip(v, exit);
+		return;
+	}
 	exit->kind = HV_EXIT_NONE;
 	if (type == 0 && cr == 0)
 		ok = guest_write_cr0(v, *gpr);
-	else if (type == 0 && cr == 4)
-		ok = guest_write_cr4(v, *gpr);
 	else if (type == 0 && cr == 8 && !(*gpr >> 4))
 		v->cr8 = *gpr;
 	else if (type == 1 && cr == 8)
@@ -878,7 +974,7 @@ static const vmx_exit_fn exit_handlers[] = {
 	[EXIT_REASON_CPUID]			= exit_cpuid,
 	[EXIT_REASON_GETSEC]			= exit_ud,
 	[EXIT_REASON_HLT]			= exit_hlt,
-	[EXIT_REASON_INVD]			= exit_nop,
+	[EXIT_REASON_INVD]			= exit_invd,
 	[EXIT_REASON_RDPMC]			= exit_gp,
 	[EXIT_REASON_VMCALL]			= exit_ud,
 	[EXIT_REASON_VMCLEAR]			= exit_ud,
@@ -898,7 +994,7 @@ static const vmx_exit_fn exit_handlers[] = {
 	[EXIT_REASON_MONITOR_INSTRUCTION]	= exit_ud,
 	[EXIT_REASON_EPT_VIOLATION]		= exit_ept_violation,
 	[EXIT_REASON_INVEPT]			= exit_ud,
-	[EXIT_REASON_WBINVD]			= exit_nop,
+	[EXIT_REASON_WBINVD]			= exit_invd,
 	[EXIT_REASON_XSETBV]			= exit_ud,
 	[EXIT_REASON_PREEMPTION_TIMER]		= exit_preemption_timer,
 	[EXIT_REASON_INVVPID]			= exit_ud,
@@ -945,6 +1041,26 @@ static void pml_drain(struct vmx_vcpu *v)
 	vmcs_write(GUEST_PML_INDEX, PML_ENTRIES - 1);
 }
 
+/*
+ * hv finished an instruction for the guest: the STI or MOV SS shadow it
+ * sat in ends (SDM Vol. 3A, 6.8.3), and with RFLAGS.TF set its
+ * single-step trap is due (Vol. 3B, 18.3.1.4), which the CPU delivers
+ * after entry as a pending debug exception (Vol. 3C, 27.7.3).
+ */
+static void instruction_done(struct vmx_vcpu *v)
+{
+	u32 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+	vmcs_write(GUEST_RIP, v->vcpu.rip);
+	v->rip = v->vcpu.rip;
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   intr & ~(GUEST_INTR_STATE_STI |
+				    GUEST_INTR_STATE_MOV_SS));
+	if (vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_TF)
+		vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, HV_DR6_BS);
+}
+
 static void vmx_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 {
 	struct vmx_vcpu *v = to_vmx(vcpu);
@@ -952,9 +1068,9 @@ static void vmx_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	int failed;
 
 	invalidate(v, cpu);
-	inject_event(v);
 	if (vcpu->rip != v->rip)
-		vmcs_write(GUEST_RIP, vcpu->rip);
+		instruction_done(v);
+	inject_event(v);
 	if (vcpu->gpr[HV_RSP] != v->rsp)
 		vmcs_write(GUEST_RSP, vcpu->gpr[HV_RSP]);
 	/* CR2 is not part of the VMCS; the host does not fault in here. */
@@ -967,6 +1083,7 @@ static void vmx_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	v->cr2 = native_read_cr2();
 	if (failed) {
 		exit->kind = HV_EXIT_INVALID_STATE;
+		exit->vectoring = false;
 		exit->hw_reason = 0;
 		exit->next_rip_known = false;
 		exit->detail = vmcs_read(VM_INSTRUCTION_ERROR);
@@ -979,7 +1096,7 @@ static void vmx_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	vcpu->gpr[HV_RSP] = v->rsp;
 	if (v->pml)
 		pml_drain(v);
-	requeue_event(v);
+	exit->vectoring = requeue_event(v);
 	translate_exit(v, exit);
 }
 
@@ -998,12 +1115,12 @@ static void load_pdptrs(struct vmx_vcpu *v, u64 cr3)
 		vmcs_write(GUEST_PDPTR0 + 2 * i, pdpte[i]);
 }
 
-static void code_regs(struct hv_regs *r)
+static void code_regs(struct vmx_vcpu *v, struct hv_regs *r)
 {
 	r->rflags = vmcs_read(GUEST_RFLAGS);
 	r->cr0 = guest_cr(GUEST_CR0, CR0_READ_SHADOW, vmx_config.cr0_fixed0);
 	r->cr3 = vmcs_read(GUEST_CR3);
-	r->cr4 = guest_cr(GUEST_CR4, CR4_READ_SHADOW, vmx_config.cr4_fixed0);
+	r->cr4 = guest_cr(GUEST_CR4, CR4_READ_SHADOW, v->cr4_mask);
 	r->efer = vmcs_read(GUEST_IA32_EFER);
 	seg_get(SEG_CS, &r->cs);
 }
@@ -1013,7 +1130,7 @@ static void vmx_get_code_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
 	struct vmx_vcpu *v = to_vmx(vcpu);
 	bool borrowed = vmcs_borrow(v);
 
-	code_regs(r);
+	code_regs(v, r);
 	vmcs_unborrow(v, borrowed);
 }
 
@@ -1040,7 +1157,7 @@ static void vmx_get_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
 	struct vmx_vcpu *v = to_vmx(vcpu);
 	bool borrowed = vmcs_borrow(v);
 
-	code_regs(r);
+	code_regs(v, r);
 	r->gpr[HV_RSP] = vcpu->gpr[HV_RSP];
 	r->cr2 = v->cr2;
 	r->cr8 = v->cr8;
@@ -1086,6 +1203,10 @@ static int vmx_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *r,
 	if (*why)
 		return -EINVAL;
 	borrowed = vmcs_borrow(v);
+	/* A new RIP, not one hv moved past an instruction. */
+	vmcs_write(GUEST_RIP, r->rip);
+	v->rip = r->rip;
+	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write(GUEST_RFLAGS, r->rflags | X86_EFLAGS_FIXED);
 	vmcs_write(CR0_READ_SHADOW, r->cr0);
 	vmcs_write(GUEST_CR0, r->cr0 | vmx_config.cr0_fixed0);
@@ -1101,7 +1222,7 @@ static int vmx_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *r,
 	v->cr8 = r->cr8;
 	memcpy(v->dr, r->dr, sizeof(r->dr));
 	v->dr[4] = r->dr6 | DR6_RESERVED;
-	vmcs_write(GUEST_DR7, r->dr7 | DR7_FIXED);
+	vmcs_write(GUEST_DR7, r->dr7 | HV_DR7_FIXED);
 	seg_set(SEG_CS, &r->cs);
 	seg_set(SEG_DS, &r->ds);
 	seg_set(SEG_ES, &r->es);
@@ -1128,6 +1249,9 @@ static int vmx_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *r,
 	       ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
 	vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
 		   intr | (r->int_shadow ? GUEST_INTR_STATE_STI : 0));
+	/* The single step the shadow delays stays due (27.3.1.5). */
+	if (r->int_shadow && (r->rflags & X86_EFLAGS_TF))
+		vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, HV_DR6_BS);
 	vmcs_unborrow(v, borrowed);
 	return 0;
 }
@@ -1219,7 +1343,7 @@ static int vmx_set_msr(struct hv_vcpu *vcpu, u32 index, u64 value)
 	if (slot >= 0) {
 		/* WRMSR of a non-canonical address faults (SDM Vol. 4). */
 		if (slot != VMX_MSR_STAR && slot != VMX_MSR_SFMASK &&
-		    (s64)value != ((s64)value << 16) >> 16)
+		    !hv_canonical(value))
 			return -EINVAL;
 		set_guest_msr(v, slot, value);
 		return 0;
@@ -1305,5 +1429,7 @@ const struct hv_backend_ops hv_vmx_ops = {
 	.set_rflags	= vmx_set_rflags,
 	.get_msr	= vmx_get_msr,
 	.set_msr	= vmx_set_msr,
+	.set_cr4	= vmx_set_cr4,
+	.set_cr2	= vmx_set_cr2,
 	.flush_tlb	= vmx_flush_tlb,
 };

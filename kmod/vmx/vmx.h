@@ -39,6 +39,8 @@ enum vmx_guest_msr {
  * @rsp: GUEST_RSP likewise
  * @cr2: guest CR2, which VMX does not switch
  * @cr8: guest CR8; its accesses exit, as there is no APIC to shadow
+ * @cr4_mask: the CR4 guest/host mask in the VMCS: the bits whose writes
+ *	exit (update_cr4_mask())
  * @soft_len: instruction length of a software interrupt to reinject
  * @irq_window: interrupt-window exiting is on
  * @l1d_flush: host data may be in L1D since the last flush ("cond")
@@ -64,6 +66,7 @@ struct vmx_vcpu {
 	u64 rsp;
 	u64 cr2;
 	u64 cr8;
+	u64 cr4_mask;
 	u32 soft_len;
 	bool irq_window;
 	bool l1d_flush;
