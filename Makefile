@@ -70,7 +70,7 @@ VMRUN		= python3 selftests/vm/run.py --build $(B) --kver=$(KVER)
 
 .PHONY: all module userspace lib cli selftests unit unit-build deps demo \
 	check check-svm check-vmx check-host lint sparse checkpatch kernel-doc llvm \
-	spec initramfs vm-shell dkms-install dkms-uninstall dkms-check \
+	spec initramfs vm-shell fuzz dkms-install dkms-uninstall dkms-check \
 	install clean help $(addprefix check-,$(MACHINES))
 
 all: module userspace
@@ -85,6 +85,7 @@ help:
 	@echo "  make check-vmx      build, then the Bochs VMX machines"
 	@echo "  make check-MACHINE  one of: $(MACHINES)"
 	@echo "  make vm-shell MACHINE=name   boot a machine with a shell on the console"
+	@echo "  make fuzz MACHINE=name SECONDS=300 [SEED=s]   the guest and netlink fuzzers"
 	@echo "  make bench          hv vs kvm_amd exit costs in the SVM machine (-icount); BENCH_N= BENCH_REPS="
 	@echo "  make dkms-install   register, build and install hv through DKMS"
 	@echo "  make install        hvctl and its man page under PREFIX=$(PREFIX)"
@@ -226,6 +227,12 @@ check: deps
 
 vm-shell: module userspace
 	@$(VMRUN) --machine $(MACHINE) --mode shell
+
+# The two fuzzers alone, for as long as asked; SEED= replays a run.
+SECONDS		?= 300
+fuzz: module userspace
+	@$(VMRUN) --machine $(MACHINE) --tests guest_fuzz nl_fuzz \
+		--fuzz-seconds $(SECONDS) $(if $(SEED),--fuzz-seed $(SEED))
 
 include bench/bench.mk
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guest.h"
@@ -223,4 +224,34 @@ int tvm_run_to_hlt(struct tvm *vm, int timeout_ms)
 		return -EPROTO;
 	}
 	return 0;
+}
+
+/*
+ * Wait until the module's accounting is back to zero: no VM, vCPU, vCPU
+ * thread, pinned page or table page left (destruction after a socket
+ * closes finishes in the kernel's own time). Prints what is left if it
+ * is not by @timeout_ms.
+ */
+int tvm_accounting_settles(struct hv *h, int timeout_ms)
+{
+	struct timespec tick = { 0, 10000000 };
+	struct hv_stats st;
+	int err, waited;
+
+	for (waited = 0;; waited += 10) {
+		err = hv_get_stats(h, 0, &st);
+		if (err)
+			return err;
+		if (!st.vms && !st.vcpus && !st.threads && !st.pinned_pages &&
+		    !st.pt_pages)
+			return 0;
+		if (waited >= timeout_ms)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	fprintf(stderr, "left over: %u vms, %u vcpus, %u threads, %llu pinned pages, %llu table pages\n",
+		st.vms, st.vcpus, st.threads,
+		(unsigned long long)st.pinned_pages,
+		(unsigned long long)st.pt_pages);
+	return -EPROTO;
 }

@@ -76,5 +76,6 @@ int tvm_next_exit(struct tvm *vm, struct hv_event *ev, int timeout_ms);
 int tvm_complete(struct tvm *vm, const struct hv_event *ev, uint64_t data);
 int tvm_expect_report(struct tvm *vm, uint64_t *value, int timeout_ms);
 int tvm_run_to_hlt(struct tvm *vm, int timeout_ms);
+int tvm_accounting_settles(struct hv *h, int timeout_ms);
 
 #endif /* HV_TEST_GUEST_H */

@@ -17,6 +17,9 @@
 #   hvbench_n=N hvbench_reps=R hvbench_calib=I hvbench_dirty=MIB
 #                  the benchmark's sizes
 #   hvbench_kvm=M  the KVM module to compare with (kvm_amd, kvm_intel)
+#   hvfuzz_seconds=N hvfuzz_seed=S
+#                  how long each fuzzer runs and with what seed (they read
+#                  them from the environment; see selftests/lib/fuzz.h)
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /run
 /bin/busybox --install -s /bin
@@ -192,9 +195,11 @@ if [ "$load" = 1 ]; then
 	tap $? module_load
 fi
 
+# A fuzzer may be asked to run for longer than a test's usual limit.
+limit=$((300 + ${hvfuzz_seconds:-0}))
 for t in $tests; do
 	say "# selftest: $t"
-	(cd "$T" && run timeout 300 "./$t")
+	(cd "$T" && run timeout "$limit" "./$t")
 	tap $? "$t"
 done
 

@@ -139,8 +139,9 @@ def load_order(kver, names):
     return order
 
 
-# What the benchmark compares hv with: Debian's own KVM, for each backend.
-BENCH_MODULES = ("kvm_amd", "kvm_intel")
+# Debian's own KVM, for each backend: what the benchmark compares hv
+# with, and what the coexistence test runs beside it.
+KVM_MODULES = ("kvm_amd", "kvm_intel")
 BENCH_PROGRAMS = ("hv-bench", "kvm-bench", "bench-calib", "dirty-bench")
 
 
@@ -181,17 +182,17 @@ def build(out, kver, build_dir, module, bench_dir=None):
                 cpio.file("usr/lib/hv/selftests/" + name, f.read())
         elif os.access(src, os.X_OK) and os.path.isfile(src):
             programs.append((src, "usr/lib/hv/selftests/" + name))
+    done = set()
+    for kvm in KVM_MODULES:
+        order = load_order(kver, (kvm,))
+        for name in order:
+            if name not in done:
+                cpio.file("lib/modules/%s.ko" % name,
+                          read_module(kver, name))
+                done.add(name)
+        cpio.file("lib/modules/%s.order" % kvm,
+                  ("\n".join(order) + "\n").encode())
     if bench_dir:
-        done = set()
-        for kvm in BENCH_MODULES:
-            order = load_order(kver, (kvm,))
-            for name in order:
-                if name not in done:
-                    cpio.file("lib/modules/%s.ko" % name,
-                              read_module(kver, name))
-                    done.add(name)
-            cpio.file("lib/modules/%s.order" % kvm,
-                      ("\n".join(order) + "\n").encode())
         for name in BENCH_PROGRAMS:
             src = os.path.join(bench_dir, name)
             if not os.access(src, os.X_OK):

@@ -15,6 +15,7 @@ logs.
 """
 import argparse
 import os
+import re
 import select
 import subprocess
 import sys
@@ -181,11 +182,22 @@ def expected_tests(p, name):
     return tests
 
 
-def check(p, name, progress):
+# The fuzzers' last lines: their seed and counts, shown even on success.
+FUZZ_LINE = re.compile(r"^# ((?:guest|nl)_fuzz: seed \S+: .*)$", re.M)
+
+
+def check(p, name, progress, fuzz=None):
     d = workdir(p, name)
     m = machines.MACHINES[name]
-    emu, _, console, results = start(p, name, "check", d)
-    reason, rtext, ctext = watch(emu, name, console, results, m["timeout"],
+    extra, timeout = "", m["timeout"]
+    if fuzz:
+        extra = "hvfuzz_seconds=%d" % fuzz.seconds
+        if fuzz.seed is not None:
+            extra += " hvfuzz_seed=%#x" % fuzz.seed
+        # Two fuzzers, each for its time, and their start and checks.
+        timeout += 2 * (fuzz.seconds + 120)
+    emu, _, console, results = start(p, name, "check", d, extra=extra)
+    reason, rtext, ctext = watch(emu, name, console, results, timeout,
                                  progress)
     v = judge.judge(rtext, ctext, expected_tests(p, name),
                     m.get("allowed_skips", ()))
@@ -193,6 +205,7 @@ def check(p, name, progress):
         v.problems.insert(0, reason)
     boot = ("boot %.0f s, " % emu.booted) if emu.booted else ""
     report = [v.summary(name) + " (%stotal %.0f s)" % (boot, emu.elapsed())]
+    report += ["  " + line for line in FUZZ_LINE.findall(rtext)]
     if not v.ok:
         report += failure_report(name, v, rtext, ctext, console)
     return v.ok, report
@@ -321,6 +334,11 @@ def main():
     ap.add_argument("--tests", nargs="+", metavar="TEST",
                     help="run these selftests instead of the machine's "
                          "set (check mode)")
+    ap.add_argument("--fuzz-seconds", type=int,
+                    help="how long each fuzzer runs (check mode; default "
+                         "its own)")
+    ap.add_argument("--fuzz-seed", type=lambda v: int(v, 0),
+                    help="the fuzzers' seed, to replay a run (check mode)")
     ap.add_argument("--bench-n", type=int, default=50000,
                     help="iterations of each measured loop (bench mode)")
     ap.add_argument("--bench-reps", type=int, default=3,
@@ -361,6 +379,11 @@ def main():
     if a.mode == "shell":
         return 0 if shell(p, a.machine[0]) else 1
 
+    fuzz = None
+    if a.fuzz_seconds is not None or a.fuzz_seed is not None:
+        fuzz = argparse.Namespace(seconds=a.fuzz_seconds
+                                  if a.fuzz_seconds is not None else 20,
+                                  seed=a.fuzz_seed)
     sizes = argparse.Namespace(n=a.bench_n, reps=a.bench_reps,
                                calib=a.bench_calib,
                                dirty_mib=a.bench_dirty_mib)
@@ -378,7 +401,8 @@ def main():
                 if a.mode == "bench":
                     results[name] = bench(p, name, sizes)
                 else:
-                    results[name] = check(p, name, progress=True)
+                    results[name] = check(p, name, progress=True,
+                                          fuzz=fuzz)
             except (OSError, subprocess.SubprocessError) as e:
                 results[name] = (False, ["%s: FAILED: cannot run the "
                                          "machine: %s" % (name, e)])
