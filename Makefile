@@ -50,10 +50,11 @@ MODULE_SRC	:= $(wildcard kmod/*.c kmod/*.h kmod/vmx/*.c kmod/vmx/*.h \
 		   kmod/uapi/*.h) Kbuild
 
 # Unit tests: name -> sources compiled directly into the test.
-UNIT_TESTS	:= test-l1d-policy test-decode test-output test-hvctl-args \
+UNIT_TESTS	:= test-l1d-policy test-decode test-exception test-output test-hvctl-args \
 		   test-hvctl-cmds test-hvctl-parse test-libhv-parse
 test-l1d-policy_SRC	:= kmod/tests/test-l1d-policy.c kmod/l1d_policy.c
 test-decode_SRC		:= kmod/tests/test-decode.c kmod/decode.c
+test-exception_SRC	:= kmod/tests/test-exception.c kmod/exception.c
 test-output_SRC		:= cli/tests/test-output.c cli/output.c
 HVCTL_TEST_SRC		:= $(filter-out cli/hvctl.c,$(CLI_SRC)) cli/hvctl.c \
 			   cli/tests/fake-libhv.c lib/names.c lib/modes.c
@@ -138,7 +139,7 @@ selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted
 
 define unit_rule
 $(B)/unit/$(1): $$($(1)_SRC) $(CLI_HDR) lib/libhv.h kmod/uapi/hv.h kmod/l1d_policy.h \
-		kmod/decode.h cli/tests/fake-libhv.h cli/tests/run-hvctl.h
+		kmod/decode.h kmod/exception.h cli/tests/fake-libhv.h cli/tests/run-hvctl.h
 	@mkdir -p $(B)/unit
 	$(quiet) CCLD $$@
 	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \

@@ -29,6 +29,7 @@
 #include <asm/trapnr.h>
 
 #include "decode.h"
+#include "exception.h"
 #include "hv.h"
 
 enum fast_result {
@@ -103,13 +104,6 @@ void hv_vcpu_kick(struct hv_vcpu *vcpu, int req)
 	wake_up(&vcpu->wq);
 }
 
-/* Exception classes for double faults (SDM Vol. 3A, Table 6-4). */
-static bool contributory(u8 vector)
-{
-	return vector == X86_TRAP_DE || (vector >= X86_TRAP_TS &&
-					 vector <= X86_TRAP_GP);
-}
-
 /**
  * hv_vcpu_queue_exception() - inject an exception at the next entry
  * @vcpu: the vCPU, outside guest mode (its own thread)
@@ -118,12 +112,10 @@ static bool contributory(u8 vector)
  * @error_code: the error code
  *
  * An exception pending already is merged with the new one as the CPU
- * merges an exception raised while delivering another (SDM Vol. 3A, 6.15,
- * Table 6-5): contributory after contributory, or contributory or #PF
- * after #PF, make a double fault; either after a double fault shuts the
- * guest down (vcpu->triple_fault, a triple fault exit). Otherwise the two
- * are handled serially: the new one is delivered, and the instruction that
- * raised the first raises it again.
+ * merges an exception raised while delivering another
+ * (hv_exception_merge()): into a double fault, or a shutdown
+ * (vcpu->triple_fault, a triple fault exit). Otherwise the new one is
+ * delivered, and the instruction that raised the first raises it again.
  *
  * Context: any; does not sleep.
  */
@@ -131,25 +123,23 @@ void hv_vcpu_queue_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
 			     u32 error_code)
 {
 	struct hv_event *e = &vcpu->event;
+	int merged = vector;
 
-	if (e->valid && e->type == HV_EVENT_TYPE_EXCEPTION &&
-	    (contributory(vector) || vector == X86_TRAP_PF)) {
-		if (e->vector == X86_TRAP_DF) {
-			e->valid = false;
-			vcpu->triple_fault = true;
-			return;
-		}
-		if (e->vector == X86_TRAP_PF || (contributory(e->vector) &&
-						 contributory(vector))) {
-			vector = X86_TRAP_DF;
-			has_error = true;
-			error_code = 0;
-		}
+	if (e->valid && e->type == HV_EVENT_TYPE_EXCEPTION)
+		merged = hv_exception_merge(e->vector, vector);
+	if (merged == HV_TRIPLE_FAULT) {
+		e->valid = false;
+		vcpu->triple_fault = true;
+		return;
+	}
+	if (merged != vector) {
+		has_error = true;	/* #DF pushes 0 */
+		error_code = 0;
 	}
 	*e = (struct hv_event) {
 		.valid = true,
 		.type = HV_EVENT_TYPE_EXCEPTION,
-		.vector = vector,
+		.vector = merged,
 		.has_error = has_error,
 		.error_code = error_code,
 	};
