@@ -112,7 +112,7 @@ userspace: lib cli selftests unit-build
 lib: $(B)/libhv.a
 cli: $(B)/hvctl
 
-$(B)/lib/%.o: lib/%.c lib/libhv.h kmod/uapi/hv.h
+$(B)/lib/%.o: lib/%.c lib/libhv.h kmod/uapi/hv.h kmod/regs_attrs.h
 	@mkdir -p $(B)/lib
 	$(quiet) CC $<
 	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<

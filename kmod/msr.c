@@ -5,16 +5,28 @@
  * other MSR raises #GP in the guest or goes to the owner, by the VM's
  * policy (vm-set unknown-msr).
  */
+#include <linux/stddef.h>
 #include <asm/msr-index.h>
 #include <asm/trapnr.h>
 
 #include "hv.h"
 
 /* The MSRs of the architectural record (regs msr attributes). */
+static const struct {
+	u32 index;
+	u16 offset;
+} kept[] = {
+#define HV_REGS_SCALAR(attr, field)
+#define HV_REGS_SEGMENT(attr, field)
+#define HV_REGS_MSR(index, field) { index, offsetof(struct hv_regs, field) },
+#include "regs_attrs.h"
+};
+
 const u32 hv_msrs_kept[] = {
-	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_KERNEL_GS_BASE,
-	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
-	MSR_IA32_CR_PAT, MSR_IA32_TSC,
+#define HV_REGS_SCALAR(attr, field)
+#define HV_REGS_SEGMENT(attr, field)
+#define HV_REGS_MSR(index, field) index,
+#include "regs_attrs.h"
 };
 
 const unsigned int hv_nr_msrs_kept = ARRAY_SIZE(hv_msrs_kept);
@@ -28,30 +40,12 @@ const unsigned int hv_nr_msrs_kept = ARRAY_SIZE(hv_msrs_kept);
  */
 u64 *hv_regs_msr(struct hv_regs *regs, u32 index)
 {
-	switch (index) {
-	case MSR_STAR:
-		return &regs->star;
-	case MSR_LSTAR:
-		return &regs->lstar;
-	case MSR_CSTAR:
-		return &regs->cstar;
-	case MSR_SYSCALL_MASK:
-		return &regs->sfmask;
-	case MSR_KERNEL_GS_BASE:
-		return &regs->kernel_gs_base;
-	case MSR_IA32_SYSENTER_CS:
-		return &regs->sysenter_cs;
-	case MSR_IA32_SYSENTER_ESP:
-		return &regs->sysenter_esp;
-	case MSR_IA32_SYSENTER_EIP:
-		return &regs->sysenter_eip;
-	case MSR_IA32_CR_PAT:
-		return &regs->pat;
-	case MSR_IA32_TSC:
-		return &regs->tsc;
-	default:
-		return NULL;
-	}
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kept); i++)
+		if (kept[i].index == index)
+			return (u64 *)((u8 *)regs + kept[i].offset);
+	return NULL;
 }
 
 /**

@@ -72,50 +72,20 @@ static const struct {
 	u8 attr;
 	u16 offset;
 } scalars[] = {
-	{ HV_A_REGS_RAX, offsetof(struct hv_regs, gpr[HV_RAX]) },
-	{ HV_A_REGS_RBX, offsetof(struct hv_regs, gpr[HV_RBX]) },
-	{ HV_A_REGS_RCX, offsetof(struct hv_regs, gpr[HV_RCX]) },
-	{ HV_A_REGS_RDX, offsetof(struct hv_regs, gpr[HV_RDX]) },
-	{ HV_A_REGS_RSI, offsetof(struct hv_regs, gpr[HV_RSI]) },
-	{ HV_A_REGS_RDI, offsetof(struct hv_regs, gpr[HV_RDI]) },
-	{ HV_A_REGS_RSP, offsetof(struct hv_regs, gpr[HV_RSP]) },
-	{ HV_A_REGS_RBP, offsetof(struct hv_regs, gpr[HV_RBP]) },
-	{ HV_A_REGS_R8, offsetof(struct hv_regs, gpr[HV_R8]) },
-	{ HV_A_REGS_R9, offsetof(struct hv_regs, gpr[HV_R9]) },
-	{ HV_A_REGS_R10, offsetof(struct hv_regs, gpr[HV_R10]) },
-	{ HV_A_REGS_R11, offsetof(struct hv_regs, gpr[HV_R11]) },
-	{ HV_A_REGS_R12, offsetof(struct hv_regs, gpr[HV_R12]) },
-	{ HV_A_REGS_R13, offsetof(struct hv_regs, gpr[HV_R13]) },
-	{ HV_A_REGS_R14, offsetof(struct hv_regs, gpr[HV_R14]) },
-	{ HV_A_REGS_R15, offsetof(struct hv_regs, gpr[HV_R15]) },
-	{ HV_A_REGS_RIP, offsetof(struct hv_regs, rip) },
-	{ HV_A_REGS_RFLAGS, offsetof(struct hv_regs, rflags) },
-	{ HV_A_REGS_CR0, offsetof(struct hv_regs, cr0) },
-	{ HV_A_REGS_CR2, offsetof(struct hv_regs, cr2) },
-	{ HV_A_REGS_CR3, offsetof(struct hv_regs, cr3) },
-	{ HV_A_REGS_CR4, offsetof(struct hv_regs, cr4) },
-	{ HV_A_REGS_CR8, offsetof(struct hv_regs, cr8) },
-	{ HV_A_REGS_EFER, offsetof(struct hv_regs, efer) },
-	{ HV_A_REGS_DR0, offsetof(struct hv_regs, dr[0]) },
-	{ HV_A_REGS_DR1, offsetof(struct hv_regs, dr[1]) },
-	{ HV_A_REGS_DR2, offsetof(struct hv_regs, dr[2]) },
-	{ HV_A_REGS_DR3, offsetof(struct hv_regs, dr[3]) },
-	{ HV_A_REGS_DR6, offsetof(struct hv_regs, dr6) },
-	{ HV_A_REGS_DR7, offsetof(struct hv_regs, dr7) },
+#define HV_REGS_SCALAR(attr, field) { attr, offsetof(struct hv_regs, field) },
+#define HV_REGS_SEGMENT(attr, field)
+#define HV_REGS_MSR(index, field)
+#include "regs_attrs.h"
 };
 
 static const struct {
 	u8 attr;
 	u16 offset;
 } segments[] = {
-	{ HV_A_REGS_CS, offsetof(struct hv_regs, cs) },
-	{ HV_A_REGS_DS, offsetof(struct hv_regs, ds) },
-	{ HV_A_REGS_ES, offsetof(struct hv_regs, es) },
-	{ HV_A_REGS_FS, offsetof(struct hv_regs, fs) },
-	{ HV_A_REGS_GS, offsetof(struct hv_regs, gs) },
-	{ HV_A_REGS_SS, offsetof(struct hv_regs, ss) },
-	{ HV_A_REGS_TR, offsetof(struct hv_regs, tr) },
-	{ HV_A_REGS_LDTR, offsetof(struct hv_regs, ldtr) },
+#define HV_REGS_SCALAR(attr, field)
+#define HV_REGS_SEGMENT(attr, field) { attr, offsetof(struct hv_regs, field) },
+#define HV_REGS_MSR(index, field)
+#include "regs_attrs.h"
 };
 
 #define FIELD(regs, off, type) ((type *)((u8 *)(regs) + (off)))

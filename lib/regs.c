@@ -11,71 +11,27 @@
 
 #include "libhv.h"
 
+/* Attribute (or MSR index) -> offset in struct hv_regs. */
+#define ROW(key, field) { key, offsetof(struct hv_regs, field) },
+
 static const struct {
-	int attr;
+	uint32_t key;
 	size_t offset;
 } scalars[] = {
-	{ HV_A_REGS_RAX, offsetof(struct hv_regs, gpr[HV_RAX]) },
-	{ HV_A_REGS_RBX, offsetof(struct hv_regs, gpr[HV_RBX]) },
-	{ HV_A_REGS_RCX, offsetof(struct hv_regs, gpr[HV_RCX]) },
-	{ HV_A_REGS_RDX, offsetof(struct hv_regs, gpr[HV_RDX]) },
-	{ HV_A_REGS_RSI, offsetof(struct hv_regs, gpr[HV_RSI]) },
-	{ HV_A_REGS_RDI, offsetof(struct hv_regs, gpr[HV_RDI]) },
-	{ HV_A_REGS_RSP, offsetof(struct hv_regs, gpr[HV_RSP]) },
-	{ HV_A_REGS_RBP, offsetof(struct hv_regs, gpr[HV_RBP]) },
-	{ HV_A_REGS_R8, offsetof(struct hv_regs, gpr[HV_R8]) },
-	{ HV_A_REGS_R9, offsetof(struct hv_regs, gpr[HV_R9]) },
-	{ HV_A_REGS_R10, offsetof(struct hv_regs, gpr[HV_R10]) },
-	{ HV_A_REGS_R11, offsetof(struct hv_regs, gpr[HV_R11]) },
-	{ HV_A_REGS_R12, offsetof(struct hv_regs, gpr[HV_R12]) },
-	{ HV_A_REGS_R13, offsetof(struct hv_regs, gpr[HV_R13]) },
-	{ HV_A_REGS_R14, offsetof(struct hv_regs, gpr[HV_R14]) },
-	{ HV_A_REGS_R15, offsetof(struct hv_regs, gpr[HV_R15]) },
-	{ HV_A_REGS_RIP, offsetof(struct hv_regs, rip) },
-	{ HV_A_REGS_RFLAGS, offsetof(struct hv_regs, rflags) },
-	{ HV_A_REGS_CR0, offsetof(struct hv_regs, cr0) },
-	{ HV_A_REGS_CR2, offsetof(struct hv_regs, cr2) },
-	{ HV_A_REGS_CR3, offsetof(struct hv_regs, cr3) },
-	{ HV_A_REGS_CR4, offsetof(struct hv_regs, cr4) },
-	{ HV_A_REGS_CR8, offsetof(struct hv_regs, cr8) },
-	{ HV_A_REGS_EFER, offsetof(struct hv_regs, efer) },
-	{ HV_A_REGS_DR0, offsetof(struct hv_regs, dr[0]) },
-	{ HV_A_REGS_DR1, offsetof(struct hv_regs, dr[1]) },
-	{ HV_A_REGS_DR2, offsetof(struct hv_regs, dr[2]) },
-	{ HV_A_REGS_DR3, offsetof(struct hv_regs, dr[3]) },
-	{ HV_A_REGS_DR6, offsetof(struct hv_regs, dr6) },
-	{ HV_A_REGS_DR7, offsetof(struct hv_regs, dr7) },
-};
-
-static const struct {
-	int attr;
-	size_t offset;
-} segments[] = {
-	{ HV_A_REGS_CS, offsetof(struct hv_regs, cs) },
-	{ HV_A_REGS_DS, offsetof(struct hv_regs, ds) },
-	{ HV_A_REGS_ES, offsetof(struct hv_regs, es) },
-	{ HV_A_REGS_FS, offsetof(struct hv_regs, fs) },
-	{ HV_A_REGS_GS, offsetof(struct hv_regs, gs) },
-	{ HV_A_REGS_SS, offsetof(struct hv_regs, ss) },
-	{ HV_A_REGS_TR, offsetof(struct hv_regs, tr) },
-	{ HV_A_REGS_LDTR, offsetof(struct hv_regs, ldtr) },
-};
-
-/* MSR index -> field, for the MSRs the record carries. */
-static const struct {
-	uint32_t index;
-	size_t offset;
-} msrs[] = {
-	{ 0xc0000081, offsetof(struct hv_regs, star) },
-	{ 0xc0000082, offsetof(struct hv_regs, lstar) },
-	{ 0xc0000083, offsetof(struct hv_regs, cstar) },
-	{ 0xc0000084, offsetof(struct hv_regs, sfmask) },
-	{ 0xc0000102, offsetof(struct hv_regs, kernel_gs_base) },
-	{ 0x174, offsetof(struct hv_regs, sysenter_cs) },
-	{ 0x175, offsetof(struct hv_regs, sysenter_esp) },
-	{ 0x176, offsetof(struct hv_regs, sysenter_eip) },
-	{ 0x277, offsetof(struct hv_regs, pat) },
-	{ 0x10, offsetof(struct hv_regs, tsc) },
+#define HV_REGS_SCALAR ROW
+#define HV_REGS_SEGMENT(attr, field)
+#define HV_REGS_MSR(index, field)
+#include "../kmod/regs_attrs.h"
+}, segments[] = {
+#define HV_REGS_SCALAR(attr, field)
+#define HV_REGS_SEGMENT ROW
+#define HV_REGS_MSR(index, field)
+#include "../kmod/regs_attrs.h"
+}, msrs[] = {
+#define HV_REGS_SCALAR(attr, field)
+#define HV_REGS_SEGMENT(attr, field)
+#define HV_REGS_MSR ROW
+#include "../kmod/regs_attrs.h"
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -121,11 +77,11 @@ int hv_regs_put(struct nl_msg *msg, const struct hv_regs *regs)
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < N(scalars); i++)
-		if (nla_put_u64(msg, scalars[i].attr,
+		if (nla_put_u64(msg, scalars[i].key,
 				*CAT(regs, scalars[i].offset, uint64_t)))
 			return -EMSGSIZE;
 	for (i = 0; i < N(segments); i++)
-		if (put_seg(msg, segments[i].attr,
+		if (put_seg(msg, segments[i].key,
 			    CAT(regs, segments[i].offset, struct hv_seg)))
 			return -EMSGSIZE;
 	if (put_dt(msg, HV_A_REGS_GDTR, regs->gdtr.base, regs->gdtr.limit) ||
@@ -133,7 +89,7 @@ int hv_regs_put(struct nl_msg *msg, const struct hv_regs *regs)
 		return -EMSGSIZE;
 	for (i = 0; i < N(msrs); i++) {
 		n = nla_nest_start(msg, HV_A_REGS_MSR);
-		if (!n || nla_put_u32(msg, HV_A_MSR_INDEX, msrs[i].index) ||
+		if (!n || nla_put_u32(msg, HV_A_MSR_INDEX, msrs[i].key) ||
 		    nla_put_u64(msg, HV_A_MSR_VALUE,
 				*CAT(regs, msrs[i].offset, uint64_t)))
 			return -EMSGSIZE;
@@ -205,12 +161,12 @@ int hv_regs_parse(struct nlattr *nest, struct hv_regs *regs)
 	if (nla_parse_nested(tb, HV_A_REGS_MAX, nest, NULL) < 0)
 		return -EINVAL;
 	for (i = 0; i < N(scalars); i++)
-		if (tb[scalars[i].attr])
+		if (tb[scalars[i].key])
 			*AT(regs, scalars[i].offset, uint64_t) =
-				nla_get_u64(tb[scalars[i].attr]);
+				nla_get_u64(tb[scalars[i].key]);
 	for (i = 0; i < N(segments); i++)
-		if (tb[segments[i].attr])
-			get_seg(tb[segments[i].attr],
+		if (tb[segments[i].key])
+			get_seg(tb[segments[i].key],
 				AT(regs, segments[i].offset, struct hv_seg));
 	if (tb[HV_A_REGS_GDTR])
 		get_dt(tb[HV_A_REGS_GDTR], &regs->gdtr.base, &regs->gdtr.limit);
@@ -224,7 +180,7 @@ int hv_regs_parse(struct nlattr *nest, struct hv_regs *regs)
 		    !m[HV_A_MSR_INDEX] || !m[HV_A_MSR_VALUE])
 			continue;
 		for (i = 0; i < N(msrs); i++)
-			if (msrs[i].index == nla_get_u32(m[HV_A_MSR_INDEX]))
+			if (msrs[i].key == nla_get_u32(m[HV_A_MSR_INDEX]))
 				*AT(regs, msrs[i].offset, uint64_t) =
 					nla_get_u64(m[HV_A_MSR_VALUE]);
 	}
