@@ -561,6 +561,7 @@ int hv_cpus_read_agree(const char *what, smp_call_func_t read, size_t size,
 bool hv_pat_valid(u64 pat);
 bool hv_canonical(u64 la);
 bool hv_cr4_write_ok(struct hv_vm *vm, const struct hv_regs *r, u64 cr4);
+bool hv_efer_write(u64 old, u64 cr0, u64 value, u64 *efer);
 const char *hv_regs_check(const struct hv_regs *r);
 
 /* virt.c */

@@ -159,6 +159,28 @@ static const char *bases_check(const struct hv_regs *r)
 }
 
 /**
+ * hv_efer_write() - the EFER a guest's WRMSR leaves, if the CPU takes it
+ * @old: EFER before, as the guest sees it
+ * @cr0: the guest's CR0
+ * @value: the value written
+ * @efer: receives the new EFER
+ *
+ * Bits hv does not offer are reserved; LME cannot change while paging is
+ * on (SDM Vol. 3A, 10.8.5); LMA is the CPU's to set, not the write's.
+ *
+ * Return: true, or false if WRMSR raises #GP.
+ */
+bool hv_efer_write(u64 old, u64 cr0, u64 value, u64 *efer)
+{
+	if (value & ~HV_EFER_ALLOWED)
+		return false;
+	if ((cr0 & X86_CR0_PG) && ((value ^ old) & EFER_LME))
+		return false;
+	*efer = (value & ~EFER_LMA) | (old & EFER_LMA);
+	return true;
+}
+
+/**
  * hv_cr4_write_ok() - whether MOV to CR4 succeeds or raises #GP
  * @vm: the VM, whose CPUID decides which bits exist
  * @r: the guest's CR3, CR4 and EFER before the write

@@ -829,14 +829,9 @@ static int svm_set_msr(struct hv_vcpu *vcpu, u32 index, u64 value)
 
 	switch (index) {
 	case MSR_EFER:
-		if (value & ~HV_EFER_ALLOWED)
+		if (!hv_efer_write(v->efer & ~EFER_SVME, v->cr0, value, &value))
 			return -EINVAL;
-		/* SDM Vol. 3A, 10.8.5: LME cannot change while paging is on. */
-		if ((v->cr0 & X86_CR0_PG) &&
-		    ((value ^ v->efer) & EFER_LME))
-			return -EINVAL;
-		/* LMA is the CPU's to set. */
-		v->efer = (value & ~EFER_LMA) | (v->efer & EFER_LMA) | EFER_SVME;
+		v->efer = value | EFER_SVME;
 		s->dirty |= VMCB_CLEAN_CR;
 		return 0;
 	case MSR_IA32_CR_PAT:

@@ -1356,17 +1356,11 @@ static int vmx_set_msr(struct hv_vcpu *vcpu, u32 index, u64 value)
 	borrowed = vmcs_borrow(v);
 	switch (index) {
 	case MSR_EFER:
-		efer = vmcs_read(GUEST_IA32_EFER);
-		/* SDM Vol. 3A, 10.8.5: LME cannot change while paging is on. */
-		if ((value & ~HV_EFER_ALLOWED) ||
-		    ((guest_cr(GUEST_CR0, CR0_READ_SHADOW, 0) & X86_CR0_PG) &&
-		     ((value ^ efer) & EFER_LME))) {
+		if (hv_efer_write(vmcs_read(GUEST_IA32_EFER),
+				  vmcs_read(GUEST_CR0), value, &efer))
+			vmcs_write(GUEST_IA32_EFER, efer);
+		else
 			err = -EINVAL;
-			break;
-		}
-		/* LMA is the CPU's to set. */
-		vmcs_write(GUEST_IA32_EFER, (value & ~EFER_LMA) |
-			   (efer & EFER_LMA));
 		break;
 	case MSR_IA32_TSC:
 		vmcs_write(TSC_OFFSET, value - rdtsc());
