@@ -12,7 +12,9 @@
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
+#include <linux/kobject.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -234,6 +236,31 @@ void svm_unsetup(void)
 		__free_pages(msrpm_pages, get_order(2 * PAGE_SIZE));
 	iopm_pages = NULL;
 	msrpm_pages = NULL;
+}
+
+#define SVM_WHY_KVM \
+	"kvm_amd has SVM switched on: stop its VMs or unload it (from 6.12, boot with kvm.enable_virt_at_load=0)"
+#define SVM_WHY_OTHER \
+	"another hypervisor (VirtualBox, VMware) has SVM switched on: stop its VMs first"
+
+/**
+ * svm_busy_reason() - &hv_backend_ops.busy_reason for SVM
+ *
+ * kvm_amd switches SVM on while it has VMs (in 6.1; from 6.12 at load
+ * unless kvm.enable_virt_at_load=0): its directory beside ours in
+ * /sys/module says it is there.
+ *
+ * Return: who probably holds SVM, and what to do about it.
+ */
+const char *svm_busy_reason(void)
+{
+	struct kobject *kvm = kset_find_obj(THIS_MODULE->mkobj.kobj.kset,
+					    "kvm_amd");
+
+	if (!kvm)
+		return SVM_WHY_OTHER;
+	kobject_put(kvm);
+	return SVM_WHY_KVM;
 }
 
 /**

@@ -884,6 +884,7 @@ const struct hv_backend_ops hv_svm_ops = {
 	.unsetup	= svm_unsetup,
 	.hw_enable	= svm_hw_enable,
 	.hw_disable	= svm_hw_disable,
+	.busy_reason	= svm_busy_reason,
 	.vm_init	= svm_vm_init,
 	.vcpu_create	= svm_vcpu_create,
 	.vcpu_free	= svm_vcpu_free,

@@ -96,6 +96,7 @@ extern u32 svm_nasid;
 int svm_probe(struct hv_caps *caps, const char **why);
 int svm_setup(void);
 void svm_unsetup(void);
+const char *svm_busy_reason(void);
 int svm_hw_enable(void);
 void svm_hw_disable(void);
 
