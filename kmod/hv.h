@@ -20,6 +20,7 @@
 #include "backend.h"
 #include "uapi/hv.h"
 
+struct kmem_cache;
 struct net;
 struct sk_buff;
 
@@ -505,6 +506,13 @@ struct hv_vcpu {
 	int pt_cache_count;
 	u64 stats[HV_NR_STATS];
 };
+
+/* cache.c */
+extern struct kmem_cache *hv_vm_cache;
+extern struct kmem_cache *hv_vcpu_cache;
+extern struct kmem_cache *hv_regs_cache;
+int hv_cache_init(void);
+void hv_cache_exit(void);
 
 /* mitigation.c */
 int hv_mitigation_init(void);

@@ -104,10 +104,14 @@ static int __init hv_init(void)
 		return err;
 	hv_fpu_init();
 
+	err = hv_cache_init();
+	if (err)
+		return err;
+
 	if (hv_backend->setup) {
 		err = hv_backend->setup();
 		if (err)
-			return err;
+			goto err_cache;
 	}
 
 	err = hv_nl_init();
@@ -123,6 +127,8 @@ static int __init hv_init(void)
 err_unsetup:
 	if (hv_backend->unsetup)
 		hv_backend->unsetup();
+err_cache:
+	hv_cache_exit();
 	return err;
 }
 
@@ -133,6 +139,7 @@ static void __exit hv_exit(void)
 	hv_nl_exit();
 	if (hv_backend->unsetup)
 		hv_backend->unsetup();
+	hv_cache_exit();
 }
 
 module_init(hv_init);

@@ -488,7 +488,7 @@ int hv_nl_vcpu_get_regs_doit(struct sk_buff *skb, struct genl_info *info)
 	struct hv_vm *vm;
 	int err;
 
-	regs = kmalloc(sizeof(*regs), GFP_KERNEL);
+	regs = kmem_cache_alloc(hv_regs_cache, GFP_KERNEL_ACCOUNT);
 	if (!regs)
 		return hv_nl_fail(info, -ENOMEM, NULL);
 	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
@@ -501,7 +501,7 @@ int hv_nl_vcpu_get_regs_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	hv_nl_vm_unlock(vm);
 out:
-	kfree(regs);
+	kmem_cache_free(hv_regs_cache, regs);
 	return err;
 }
 
@@ -523,7 +523,7 @@ int hv_nl_vcpu_set_regs_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (!hv_nl_require(info, HV_A_VCPU_REGS, "regs are required"))
 		return -EINVAL;
-	regs = kmalloc(sizeof(*regs), GFP_KERNEL);
+	regs = kmem_cache_alloc(hv_regs_cache, GFP_KERNEL_ACCOUNT);
 	if (!regs)
 		return hv_nl_fail(info, -ENOMEM, NULL);
 	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
@@ -542,7 +542,7 @@ int hv_nl_vcpu_set_regs_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	hv_nl_vm_unlock(vm);
 out:
-	kfree(regs);
+	kmem_cache_free(hv_regs_cache, regs);
 	return err;
 }
 

@@ -744,7 +744,7 @@ int hv_vcpu_create(struct hv_vm *vm, u32 id, struct hv_vcpu **out,
 		return -EINVAL;
 	}
 
-	vcpu = kzalloc(hv_backend->vcpu_size, GFP_KERNEL_ACCOUNT);
+	vcpu = kmem_cache_zalloc(hv_vcpu_cache, GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
 		return -ENOMEM;
 	vcpu->vm = vm;
@@ -755,7 +755,7 @@ int hv_vcpu_create(struct hv_vm *vm, u32 id, struct hv_vcpu **out,
 	init_waitqueue_head(&vcpu->wq);
 	spin_lock_init(&vcpu->exit_lock);
 
-	vcpu->scratch = kmalloc(sizeof(*vcpu->scratch), GFP_KERNEL_ACCOUNT);
+	vcpu->scratch = kmem_cache_alloc(hv_regs_cache, GFP_KERNEL_ACCOUNT);
 	if (!vcpu->scratch) {
 		err = -ENOMEM;
 		goto err_free;
@@ -796,8 +796,9 @@ err_backend:
 err_fpu:
 	hv_fpu_free(vcpu);
 err_free:
-	kfree(vcpu->scratch);
-	kfree(vcpu);
+	if (vcpu->scratch)
+		kmem_cache_free(hv_regs_cache, vcpu->scratch);
+	kmem_cache_free(hv_vcpu_cache, vcpu);
 	return err;
 }
 
@@ -824,11 +825,11 @@ void hv_vcpu_stop(struct hv_vcpu *vcpu)
 void hv_vcpu_free(struct hv_vcpu *vcpu)
 {
 	hv_backend->vcpu_free(vcpu);
-	kfree(vcpu->scratch);
+	kmem_cache_free(hv_regs_cache, vcpu->scratch);
 	hv_npt_cache_free(vcpu);
 	hv_fpu_free(vcpu);
 	atomic_dec(&hv_acct.vcpus);
-	kfree(vcpu);
+	kmem_cache_free(hv_vcpu_cache, vcpu);
 }
 
 /**

@@ -45,7 +45,7 @@ static void vm_release(struct kref *ref)
 	struct hv_vm *vm = container_of(ref, struct hv_vm, ref);
 
 	kfree(vm->vcpus);
-	kfree(vm);
+	kmem_cache_free(hv_vm_cache, vm);
 }
 
 /**
@@ -207,7 +207,7 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 		return -EINVAL;
 	}
 
-	vm = kzalloc(hv_backend->vm_size, GFP_KERNEL_ACCOUNT);
+	vm = kmem_cache_zalloc(hv_vm_cache, GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return -ENOMEM;
 	kref_init(&vm->ref);
@@ -295,7 +295,7 @@ err_free:
 	kfree(rcu_dereference_protected(vm->cpuid, 1));
 	kfree(cpuid);
 	kfree(vm->vcpus);
-	kfree(vm);
+	kmem_cache_free(hv_vm_cache, vm);
 	return err;
 }
 

@@ -151,11 +151,15 @@ def cmdline(mode, machine, extra=""):
     words = ["console=ttyS0,115200",
              "quiet" if mode == "demo" else "loglevel=5", "panic=-1",
              "hvmode=%s" % mode, "hvset=%s" % m["set"],
-             "hvload=%d" % (1 if m["load"] else 0)]
+             "hvload=%d" % (1 if m["load"] else 0),
+             # hv's caches under their own names in /proc/slabinfo.
+             "slab_nomerge"]
     if m["emulator"] == "bochs":
         # Newer Bochs models report CPUID 0x15/0x16 and Linux would then
         # believe in a GHz TSC; this pins it to the emulated rate.
         words.append("tsc_early_khz=%d" % (BOCHS_IPS // 1000))
+        # A churn round costs Bochs about 0.3 s (selftests/churn_test.c).
+        words.append("hvchurn_rounds=150")
     if "append" in m:
         words.append(m["append"])
     if extra:
