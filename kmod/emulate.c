@@ -122,6 +122,43 @@ static u64 linear(const struct hv_regs *r, enum hv_cpu_mode mode, u8 seg,
 	return (base + offset) & 0xffffffffULL;
 }
 
+/**
+ * hv_linear_copy() - copy to or from guest memory at a linear address
+ * @vcpu: the vCPU whose paging translates
+ * @r: its CR0, CR3, CR4 and EFER
+ * @la: the linear address
+ * @buf: the host buffer
+ * @len: bytes
+ * @write: copy @buf to the guest, else from it
+ *
+ * For the structures the CPU itself reads and writes (descriptor tables,
+ * task-state segments): RAM only, page by page, without access checks.
+ *
+ * Context: any; does not sleep.
+ * Return: 0, or -EFAULT if part of the range is not mapped to RAM.
+ */
+int hv_linear_copy(struct hv_vcpu *vcpu, const struct hv_regs *r, u64 la,
+		   void *buf, size_t len, bool write)
+{
+	u8 *p = buf;
+	u64 gpa;
+
+	while (len) {
+		size_t n = min_t(size_t, len, PAGE_SIZE - offset_in_page(la));
+		int err = translate(vcpu->vm, r, la, &gpa);
+
+		if (!err)
+			err = write ? hv_guest_write(vcpu->vm, gpa, p, n) :
+				      hv_guest_read(vcpu->vm, gpa, p, n);
+		if (err)
+			return -EFAULT;
+		la = (la + n) & 0xffffffffULL;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
 /* RIP after an instruction of @len bytes, wrapped as the mode wraps it. */
 static u64 advance(const struct hv_regs *r, enum hv_cpu_mode mode,
 		   unsigned int len)

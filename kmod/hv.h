@@ -77,6 +77,12 @@ enum hv_gpr {
 
 #define HV_GPR_UNKNOWN	0xff
 
+/* What caused a task switch (the VMX exit qualification's encoding). */
+#define HV_TASK_CALL	0
+#define HV_TASK_IRET	1
+#define HV_TASK_JMP	2
+#define HV_TASK_GATE	3
+
 /* Segment access rights, VMX layout (SDM Vol. 3C, 25.4.1). */
 #define HV_AR_TYPE_MASK		0xf
 #define HV_AR_S			BIT(4)
@@ -198,6 +204,7 @@ struct hv_regs {
  * @HV_EXIT_IO: IN/OUT/INS/OUTS, see &hv_exit.io
  * @HV_EXIT_NPF: a nested page fault, see &hv_exit.npf
  * @HV_EXIT_CR4_WRITE: MOV to CR4, see &hv_exit.cr
+ * @HV_EXIT_TASK_SWITCH: a hardware task switch, see &hv_exit.task
  * @HV_EXIT_INVD: INVD or WBINVD, which hv skips (the host's caches are
  *	not the guest's to drop or write back)
  * @HV_EXIT_SHUTDOWN: triple fault
@@ -213,6 +220,7 @@ enum hv_exit_kind {
 	HV_EXIT_IO,
 	HV_EXIT_NPF,
 	HV_EXIT_CR4_WRITE,
+	HV_EXIT_TASK_SWITCH,
 	HV_EXIT_INVD,
 	HV_EXIT_SHUTDOWN,
 	HV_EXIT_INVALID_STATE,
@@ -236,6 +244,9 @@ enum hv_exit_kind {
  *	@npf.la the guest linear address being translated, if @npf.la_valid;
  *	@npf.insn/@npf.insn_len the instruction bytes if the hardware
  *	supplied them (decode assists), else @npf.insn_len is 0
+ * @task: a task switch to the TSS @task.selector, caused by @task.source
+ *	(HV_TASK_*), pushing @task.error_code if @task.has_error; the old
+ *	task resumes at @next_rip
  * @cr: MOV to a control register: @cr.gpr the source register (enum
  *	hv_gpr), or HV_GPR_UNKNOWN if the hardware did not say
  * @vectoring: the exit interrupted the delivery of an event (which the
@@ -269,6 +280,12 @@ struct hv_exit {
 		struct {
 			u8 gpr;
 		} cr;
+		struct {
+			u16 selector;
+			u8 source;
+			bool has_error;
+			u32 error_code;
+		} task;
 	};
 	bool vectoring;
 	u64 detail;
@@ -686,5 +703,10 @@ int hv_emulate_mmio(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 int hv_emulate_string_io(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 int hv_emulate_cr4_write(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 int hv_emulate_walk_fault(struct hv_vcpu *vcpu, const struct hv_exit *exit);
+int hv_linear_copy(struct hv_vcpu *vcpu, const struct hv_regs *r, u64 la,
+		   void *buf, size_t len, bool write);
+
+/* task.c */
+int hv_task_switch(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 
 #endif /* HV_H */

@@ -610,6 +610,9 @@ static int handle_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 		if (!err)
 			vcpu->rip = rip;
 		break;
+	case HV_EXIT_TASK_SWITCH:
+		err = hv_task_switch(vcpu, exit);
+		break;
 	case HV_EXIT_CR4_WRITE:
 		/* Only here when handle_fast() could not decode it. */
 		hv_vm_crash(vm, HV_VM_STATE_CRASHED,

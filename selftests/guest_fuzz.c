@@ -5,7 +5,8 @@
  * from snippets: port I/O of every width (string forms with REP
  * included), MMIO loads, stores and read-modify-writes, RDMSR and WRMSR
  * over the architectural ranges, junk written to control and debug
- * registers and loaded into the descriptor-table registers, INT n,
+ * registers and loaded into the descriptor-table registers, INT n, task
+ * switches to a junk TSS (protected mode),
  * instructions hv hides or emulates, self-modifying code, and (on Bochs)
  * raw random bytes. Some iterations start from a register record with
  * junk in it (which vcpu-set-regs may refuse, with a reason). Exits are
@@ -38,6 +39,8 @@
 #define MEM_SIZE	0x80000		/* 512 KiB; 0xa0000 up is MMIO */
 #define DATA_GPA	0x30000
 #define DT_GPA		0x40000
+#define TSS_GPA		0x50000
+#define GDT_TSS_SEL	0x18
 #define CODE_MAX	2048
 #define EXITS_MAX	48
 
@@ -391,6 +394,30 @@ static void snip_smc(struct gen *g)
 		bytes(g, (const uint8_t[]){ 0x31, 0xc0, 0x8e, 0xd8 }, 4);
 }
 
+/*
+ * A JMP, CALL or IRET (with NT set first) to the TSS at GDT_TSS_SEL,
+ * whose descriptor and contents are junk (protected mode, not under TCG).
+ */
+static void snip_task(struct gen *g)
+{
+	switch (fuzz_below(g->rng, 3)) {
+	case 0:
+		b(g, 0xea);	/* ljmp $sel, $0 */
+		break;
+	case 1:
+		b(g, 0x9a);	/* lcall $sel, $0 */
+		break;
+	default:
+		/* pushf; orl $NT, (%esp); popf; iret */
+		bytes(g, (const uint8_t[]){ 0x9c, 0x81, 0x0c, 0x24, 0x00, 0x40,
+					    0x00, 0x00, 0x9d, 0xcf }, 10);
+		return;
+	}
+	imm32(g, 0);
+	b(g, GDT_TSS_SEL);
+	b(g, 0);
+}
+
 static void snip_raw(struct gen *g)
 {
 	unsigned int n = 1 + fuzz_below(g->rng, 8);
@@ -438,12 +465,39 @@ static void generate(struct gen *g)
 		case 10:
 			snip_dr(g);
 			break;
-		default:
-			snip_raw(g);
+		case 11:
+			if (g->mode == MODE_PROT32 && fuzz_one_in(g->rng, 2))
+				snip_task(g);
+			else
+				snip_raw(g);
 			break;
 		}
 	}
 	b(g, 0xf4);
+}
+
+/*
+ * A TSS descriptor for snip_task(), sometimes not quite right: type,
+ * limit and presence at random, base at TSS_GPA (SDM Vol. 3A, 7.2.2).
+ */
+static int add_tss(struct tvm *vm, uint32_t vcpu, uint64_t *rng)
+{
+	static const uint8_t types[] = { 0x9, 0xb, 0x1, 0x3, 0x2, 0x5 };
+	uint64_t d = (fuzz_one_in(rng, 4) ? fuzz_below(rng, 0x80) : 0x67) |
+		     (uint64_t)TSS_GPA << 16 |
+		     (uint64_t)types[fuzz_below(rng, 6)] << 40 |
+		     (uint64_t)!fuzz_one_in(rng, 8) << 47;
+	struct hv_regs r;
+	int err;
+
+	memcpy(vm->mem + GDT_GPA + GDT_TSS_SEL, &d, 8);
+	err = hv_vcpu_get_regs(vm->h, vm->id, vcpu, &r);
+	if (err)
+		return err;
+	r.gdtr.limit = GDT_TSS_SEL + 7;
+	/* A TR whose TSS can take the old task's state. */
+	r.tr.limit = 0x67;
+	return hv_vcpu_set_regs(vm->h, vm->id, vcpu, &r);
 }
 
 /* Junk in the record: the kernel must refuse what hardware would. */
@@ -587,8 +641,12 @@ static int iteration(uint64_t seed, struct counts *c)
 	for (i = 0; i < 64; i++)
 		vm.mem[DT_GPA + i] = g.quirks && i >= 6 ? 0 : fuzz_mix(&rng);
 	memcpy(vm.mem + CODE_GPA, g.code, g.n);
+	for (i = 0; i < 0x80; i++)
+		vm.mem[TSS_GPA + i] = fuzz_mix(&rng);
 	for (i = 0; i < nr && !err; i++) {
 		err = tvm_set_mode(&vm, i, g.mode, CODE_GPA);
+		if (!err && g.mode == MODE_PROT32 && !g.quirks)
+			err = add_tss(&vm, i, &rng);
 		if (!err && fuzz_one_in(&rng, 2))
 			err = tvm_use_idt(&vm, i, g.mode);
 		if (!err && fuzz_one_in(&rng, 4)) {

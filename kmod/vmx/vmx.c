@@ -861,6 +861,39 @@ static void exit_gp(struct vmx_vcpu *v, struct hv_exit *exit)
 	exit->kind = HV_EXIT_NONE;
 }
 
+/*
+ * SDM Vol. 3C, Table 28-2: the new TSS's selector and what caused the
+ * switch. An event that switched through a task gate is delivered by the
+ * switch itself: requeue_event() must not deliver it again. An
+ * instruction that switched (CALL, JMP, IRET, INT n) is stepped over in
+ * the old task's saved EIP; an exception or interrupt is not.
+ */
+static void exit_task_switch(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	u64 q = vmcs_read(EXIT_QUALIFICATION);
+	u32 info = vmcs_read(IDT_VECTORING_INFO_FIELD);
+	u32 type = (info & VECTORING_INFO_TYPE_MASK) >> 8;
+	struct hv_event *e = &v->vcpu.event;
+	bool step = true;
+
+	exit->kind = HV_EXIT_TASK_SWITCH;
+	exit->task.selector = q;
+	exit->task.source = (q >> 30) & 3;
+	exit->task.has_error = false;
+	if (exit->task.source == HV_TASK_GATE &&
+	    (info & VECTORING_INFO_VALID_MASK)) {
+		step = type >= HV_EVENT_TYPE_SOFT_INTR;
+		if (type == HV_EVENT_TYPE_EXCEPTION && e->valid) {
+			exit->task.has_error = e->has_error;
+			exit->task.error_code = e->error_code;
+		}
+		e->valid = false;
+	}
+	exit->next_rip = v->vcpu.rip +
+			 (step ? vmcs_read(VM_EXIT_INSTRUCTION_LEN) : 0);
+	exit->next_rip_known = true;
+}
+
 static void exit_invd(struct vmx_vcpu *v, struct hv_exit *exit)
 {
 	exit->kind = HV_EXIT_INVD;
@@ -970,6 +1003,7 @@ static const vmx_exit_fn exit_handlers[] = {
 	[EXIT_REASON_EXCEPTION_NMI]		= exit_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= exit_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT]		= exit_shutdown,
+	[EXIT_REASON_TASK_SWITCH]		= exit_task_switch,
 	[EXIT_REASON_INTERRUPT_WINDOW]		= exit_irq_window,
 	[EXIT_REASON_CPUID]			= exit_cpuid,
 	[EXIT_REASON_GETSEC]			= exit_ud,
