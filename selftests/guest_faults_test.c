@@ -3,7 +3,8 @@
  * What a hostile guest found, each answered as the hardware would answer
  * it: real-mode exceptions carry no error code (VM entry once refused
  * them), CR4 bits the VM's CPUID hides raise #GP, a read-modify-write of
- * a read-only slot reads RAM and writes to the owner, a page walk into
+ * a read-only slot reads RAM and writes to the owner, a prefixed INVD is
+ * stepped over whole, a page walk into
  * memory no slot backs raises #PF instead of asking the owner, and
  * single steps trap after instructions hv completes.
  */
@@ -67,6 +68,19 @@ GUEST_CODE(gp_skip, ".code64",
 	"add $8, %rsp\n"			/* the error code */
 	"addq $3, (%rsp)\n"
 	"iretq\n");
+
+/* INVD and WBINVD with prefixes: stepped over whole (once: 2 bytes). */
+GUEST_CODE(invd_prefixed, ".code64",
+	".byte 0x2e, 0x0f, 0x08\n"		/* cs invd */
+	"mov $0x1234, %eax\n"
+	G_REPORT
+	".byte 0x3e, 0x66, 0x0f, 0x08\n"	/* ds, opsize invd */
+	"mov $0x5678, %eax\n"
+	G_REPORT
+	".byte 0xf3, 0x0f, 0x09\n"		/* rep wbinvd */
+	"mov $0x9abc, %eax\n"
+	G_REPORT
+	"hlt\n");
 
 /* add %al, (%rbx) on a read-only slot holding 0x5a, at 2 GiB. */
 GUEST_CODE(rmw_rom, ".code64",
@@ -235,6 +249,21 @@ TEST_F(gf, cr4_bits_the_cpuid_hides_gp)
 	EXPECT_EQ(-EINVAL, hv_vcpu_set_regs(self->vm.h, self->vm.id, 0, &r));
 	EXPECT_STREQ("cr4 has bits set the VM's CPUID does not offer",
 		     hv_errmsg(self->vm.h));
+}
+
+TEST_F(gf, prefixed_invd_resumes_after_it)
+{
+	uint64_t v;
+
+	tvm_load(&self->vm, CODE_GPA, invd_prefixed_start, invd_prefixed_end);
+	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_LONG64, CODE_GPA));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &v, 10000));
+	EXPECT_EQ(0x1234, v);
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &v, 10000));
+	EXPECT_EQ(0x5678, v);
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &v, 10000));
+	EXPECT_EQ(0x9abc, v);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 }
 
 /* Once: the owner was asked for the value, and its answer was added to. */
