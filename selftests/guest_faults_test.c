@@ -163,17 +163,6 @@ FIXTURE_TEARDOWN(gf)
 	tvm_destroy(&self->vm);
 }
 
-/* A long-mode IDT gate for @vector to @handler (SDM Vol. 3A, 6.14.1). */
-static void set_gate64(struct tvm *vm, unsigned int vector, uint64_t handler)
-{
-	uint64_t lo = (handler & 0xffff) | ((uint64_t)SEL_CODE << 16) |
-		      (0x8eULL << 40) | ((handler >> 16) & 0xffff) << 48;
-	uint64_t hi = handler >> 32;
-
-	memcpy(vm->mem + IDT_GPA + vector * 16, &lo, 8);
-	memcpy(vm->mem + IDT_GPA + vector * 16 + 8, &hi, 8);
-}
-
 /* The next exit is the exception stubs' report of @vector. */
 static void expect_exception(struct __test_metadata *_metadata, struct tvm *vm,
 			     uint32_t vector)
@@ -226,7 +215,7 @@ TEST_F(gf, cr4_bits_the_cpuid_hides_gp)
 	tvm_load(&self->vm, HANDLER_GPA, gp_skip_start, gp_skip_end);
 	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_LONG64, CODE_GPA));
 	ASSERT_EQ(0, tvm_use_idt(&self->vm, 0, MODE_LONG64));
-	set_gate64(&self->vm, 13, HANDLER_GPA);
+	tvm_set_gate(&self->vm, MODE_LONG64, 13, HANDLER_GPA);
 	ASSERT_EQ(0, hv_vm_set_cpuid(self->vm.h, self->vm.id, cpuid, 2));
 	ASSERT_EQ(0, hv_vcpu_get_regs(self->vm.h, self->vm.id, 0, &r));
 	cr4 = r.cr4;
@@ -305,7 +294,7 @@ TEST_F(gf, walk_into_unbacked_page_tables_faults)
 	tvm_load(&self->vm, HANDLER_GPA, pf_report_start, pf_report_end);
 	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_LONG64, CODE_GPA));
 	ASSERT_EQ(0, tvm_use_idt(&self->vm, 0, MODE_LONG64));
-	set_gate64(&self->vm, 14, HANDLER_GPA);
+	tvm_set_gate(&self->vm, MODE_LONG64, 14, HANDLER_GPA);
 	memcpy(self->vm.mem + PML4_GPA + 8, &pml4e, 8);
 
 	/* P and RSVD: the entry read as all ones; a read, at CPL 0. */
@@ -347,7 +336,7 @@ TEST_F(gf, single_step_traps_after_emulated_instructions)
 	tvm_load(&self->vm, HANDLER_GPA, db_report_start, db_report_end);
 	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_LONG64, CODE_GPA));
 	ASSERT_EQ(0, tvm_use_idt(&self->vm, 0, MODE_LONG64));
-	set_gate64(&self->vm, 1, HANDLER_GPA);
+	tvm_set_gate(&self->vm, MODE_LONG64, 1, HANDLER_GPA);
 
 	expect_step(_metadata, &self->vm, stepped_cpuid);	/* nop */
 	expect_step(_metadata, &self->vm,

@@ -92,8 +92,6 @@ TEST(jmp_call_iret_and_a_busy_tss)
 {
 	uint64_t d[3] = { tss_desc(TSS_A, 11), tss_desc(TSS_B, 9),
 			  tss_desc(TSS_C, 9) };
-	uint64_t gate = (HANDLER_GPA & 0xffff) | ((uint64_t)SEL_CODE << 16) |
-			(0x8eULL << 40) | ((uint64_t)(HANDLER_GPA >> 16) << 48);
 	struct hv_event ev;
 	struct hv_regs r;
 	struct tvm vm;
@@ -104,7 +102,7 @@ TEST(jmp_call_iret_and_a_busy_tss)
 	tvm_load(&vm, HANDLER_GPA, gp_code_start, gp_code_end);
 	ASSERT_EQ(0, tvm_set_mode(&vm, 0, MODE_PROT32, CODE_GPA));
 	ASSERT_EQ(0, tvm_use_idt(&vm, 0, MODE_PROT32));
-	memcpy(vm.mem + IDT_GPA + 13 * 8, &gate, 8);
+	tvm_set_gate(&vm, MODE_PROT32, 13, HANDLER_GPA);
 	memcpy(vm.mem + GDT_GPA + SEL_A, d, sizeof(d));
 	tss(&vm, TSS_B, at(task_b), 0x30000);
 	tss(&vm, TSS_C, at(task_c), 0x31000);

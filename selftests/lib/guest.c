@@ -104,6 +104,28 @@ int tvm_set_mode(struct tvm *vm, uint32_t vcpu, enum guest_mode mode,
 }
 
 /*
+ * Point IDT vector @v at @handler in the code segment SEL_CODE: a 64-bit
+ * or a 32-bit interrupt gate (SDM Vol. 3A, 6.14.1 and 6.11), or an IVT
+ * entry in real mode (20.1.4).
+ */
+void tvm_set_gate(struct tvm *vm, enum guest_mode mode, uint32_t v,
+		  uint64_t handler)
+{
+	uint64_t lo = (handler & 0xffff) | ((uint64_t)SEL_CODE << 16) |
+		      (0x8eULL << 40) | ((handler >> 16) & 0xffff) << 48;
+
+	if (mode == MODE_REAL) {
+		*(uint16_t *)(vm->mem + v * 4) = handler;
+		*(uint16_t *)(vm->mem + v * 4 + 2) = 0;
+	} else if (mode == MODE_LONG64) {
+		put64(vm, IDT_GPA + v * 16, lo);
+		put64(vm, IDT_GPA + v * 16 + 8, handler >> 32);
+	} else {
+		put64(vm, IDT_GPA + v * 8, lo);
+	}
+}
+
+/*
  * An IDT whose every vector runs a stub that reports the vector on
  * TEST_EXC_PORT and halts. The vCPU's IDTR is set by the caller.
  */
@@ -126,25 +148,11 @@ void tvm_build_idt(struct tvm *vm, enum guest_mode mode)
 		if (mode == MODE_REAL) {
 			memcpy(p, stub16, sizeof(stub16));
 			memcpy(p + 2, &v, 4);
-			/* IVT at 0: offset, segment (SDM Vol. 3A, 20.1.4). */
-			*(uint16_t *)(vm->mem + v * 4) = stub;
-			*(uint16_t *)(vm->mem + v * 4 + 2) = 0;
-			continue;
-		}
-		memcpy(p, stub32, sizeof(stub32));
-		memcpy(p + 1, &v, 4);
-		if (mode == MODE_LONG64) {
-			uint64_t lo = (stub & 0xffff) | ((uint64_t)SEL_CODE << 16) |
-				      (0x8eULL << 40) |
-				      ((stub >> 16) & 0xffff) << 48;
-
-			put64(vm, IDT_GPA + v * 16, lo);
-			put64(vm, IDT_GPA + v * 16 + 8, stub >> 32);
 		} else {
-			put64(vm, IDT_GPA + v * 8,
-			      (stub & 0xffff) | ((uint64_t)SEL_CODE << 16) |
-			      (0x8eULL << 40) | ((stub >> 16) & 0xffff) << 48);
+			memcpy(p, stub32, sizeof(stub32));
+			memcpy(p + 1, &v, 4);
 		}
+		tvm_set_gate(vm, mode, v, stub);
 	}
 }
 

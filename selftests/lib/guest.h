@@ -70,6 +70,8 @@ void tvm_load(struct tvm *vm, uint64_t gpa, const void *start,
 	      const void *end);
 int tvm_set_mode(struct tvm *vm, uint32_t vcpu, enum guest_mode mode,
 		 uint64_t entry);
+void tvm_set_gate(struct tvm *vm, enum guest_mode mode, uint32_t v,
+		  uint64_t handler);
 void tvm_build_idt(struct tvm *vm, enum guest_mode mode);
 int tvm_use_idt(struct tvm *vm, uint32_t vcpu, enum guest_mode mode);
 int tvm_next_exit(struct tvm *vm, struct hv_event *ev, int timeout_ms);
