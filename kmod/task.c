@@ -32,6 +32,8 @@ struct tss32 {
 } __packed;
 
 #define TSS32_MIN_LIMIT	0x67
+/* CF, PF, AF, ZF, SF, TF, IF, DF, OF, IOPL, NT, RF, VM, AC, VIF, VIP, ID. */
+#define EFLAGS_DEFINED	0x3f7fd5
 #define TSS_BUSY	BIT_ULL(41)	/* type 9 available, 11 busy */
 #define DESC_ACCESSED	BIT_ULL(40)
 #define DESC_S		BIT_ULL(44)
@@ -252,7 +254,9 @@ static void load_new(struct hv_regs *r, const struct tss32 *t, u16 sel,
 		     u64 d, bool nested)
 {
 	r->rip = t->eip;
-	r->rflags = t->eflags | X86_EFLAGS_FIXED | (nested ? X86_EFLAGS_NT : 0);
+	/* Reserved EFLAGS bits load as the CPU keeps them: 0, and bit 1 set. */
+	r->rflags = (t->eflags & EFLAGS_DEFINED) | X86_EFLAGS_FIXED |
+		    (nested ? X86_EFLAGS_NT : 0);
 	r->gpr[HV_RAX] = t->eax;
 	r->gpr[HV_RCX] = t->ecx;
 	r->gpr[HV_RDX] = t->edx;

@@ -6,7 +6,8 @@
  * TSS refused with #GP(selector). The old tasks' saved EIPs, the back link
  * and every busy flag are checked in guest memory afterwards. VMX exits on
  * every switch and hv performs it; once that crashed the VM ("exit 0x9
- * hv does not handle"). SVM's CPU does them itself.
+ * hv does not handle"), and the fuzzer later found that reserved EFLAGS
+ * bits in a TSS failed the next VM entry. SVM's CPU does them itself.
  */
 #include <string.h>
 
@@ -106,6 +107,8 @@ TEST(jmp_call_iret_and_a_busy_tss)
 	memcpy(vm.mem + GDT_GPA + SEL_A, d, sizeof(d));
 	tss(&vm, TSS_B, at(task_b), 0x30000);
 	tss(&vm, TSS_C, at(task_c), 0x31000);
+	/* Reserved EFLAGS bits (3, 5, 15, 22-31) load as 0. */
+	memcpy(vm.mem + TSS_C + 0x24, &(uint32_t){ 0xffc0802a }, 4);
 	ASSERT_EQ(0, hv_vcpu_get_regs(vm.h, vm.id, 0, &r));
 	r.gdtr.limit = SEL_C + 7;
 	r.tr = (struct hv_seg){ .selector = SEL_A, .base = TSS_A,
