@@ -40,3 +40,24 @@ int hv_exception_merge(u8 first, u8 second)
 		return HV_VECTOR_DF;
 	return second;
 }
+
+/**
+ * hv_exception_is_fault() - whether an exception is a fault
+ * @vector: the exception
+ *
+ * A fault reports the instruction that raised it, which runs again
+ * after the handler; the RFLAGS image its delivery pushes has RF set, so
+ * that an instruction breakpoint there does not fire again (SDM Vol. 3B,
+ * 18.3.1.1). #DB is a fault or a trap, and is pushed without RF either
+ * way; #BP and #OF are traps, #DF and #MC aborts (Vol. 3A, Table 6-1).
+ *
+ * Return: true for a fault other than #DB.
+ */
+bool hv_exception_is_fault(u8 vector)
+{
+	switch (vector) {
+	case 1: case 2: case 3: case 4: case HV_VECTOR_DF: case 18:
+		return false;
+	}
+	return true;
+}

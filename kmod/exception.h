@@ -17,5 +17,6 @@
 #define HV_TRIPLE_FAULT		(-1)
 
 int hv_exception_merge(u8 first, u8 second);
+bool hv_exception_is_fault(u8 vector);
 
 #endif /* HV_EXCEPTION_H */

@@ -8,6 +8,12 @@
  * every round exits to the kernel, so the vCPU thread keeps counting
  * exits, the host keeps running, and the VM pauses like any other; no
  * exit reaches the owner.
+ *
+ * A fault hv raises pushes RFLAGS with RF set, as the CPU's own faults do,
+ * so that the instruction it restarts does not trip its own instruction
+ * breakpoint again. This runs here too: QEMU 7.2's TCG leaves a
+ * breakpoint a guest enabled with MOV to DR7 armed after #VMEXIT, where
+ * it then fires in whatever runs at that address next.
  */
 #include <string.h>
 #include <time.h>
@@ -19,6 +25,7 @@
 #define MIB		(1 << 20)
 #define ROUNDS		20000
 #define IST1_TOP	0x9e000
+#define HANDLER_GPA	0x12000
 
 /* The write that hits the breakpoint on the #DB stack's first slot. */
 GUEST_CODE(db_storm, ".code64", "movl $1, 0x9dff8\n hlt\n");
@@ -136,6 +143,63 @@ TEST_F_TIMEOUT(storm, ac_on_its_own_stack, 150)
 	ASSERT_EQ(0, hv_vcpu_get_regs(self->vm.h, self->vm.id, 0, &r));
 	EXPECT_EQ(CODE_GPA, r.rip);
 	EXPECT_EQ(0x7001, r.gpr[HV_RSP]);
+}
+
+/*
+ * The #GP hv raises for an RDMSR of an unknown MSR is a fault: the RFLAGS
+ * it pushes has RF set (SDM Vol. 3B, 18.3.1.1). Its handler fixes ECX and
+ * puts an instruction breakpoint on the RDMSR, which RF lets run once
+ * without a #DB; without RF the #DB handler reports first.
+ */
+GUEST_CODE(rf_main, ".code64",
+	"mov $0x12345, %ecx\n"
+	".globl rf_rdmsr\n"
+	"rf_rdmsr: rdmsr\n"
+	G_REPORT
+	"hlt\n");
+
+extern const unsigned char rf_rdmsr[];
+
+GUEST_CODE(rf_db, ".code64",
+	"push %rax\n push %rdx\n"
+	"mov $1, %eax\n mov $0x1001, %dx\n out %eax, (%dx)\n"
+	"orq $0x10000, 32(%rsp)\n"		/* RF in the pushed RFLAGS */
+	"pop %rdx\n pop %rax\n"
+	"iretq\n");
+
+GUEST_CODE(rf_gp, ".code64",
+	"push %rax\n push %rdx\n"
+	"mov $13, %eax\n mov $0x1001, %dx\n out %eax, (%dx)\n"
+	"mov $0x401, %eax\n mov %rax, %db7\n"	/* L0, execution */
+	"pop %rdx\n pop %rax\n"
+	"add $8, %rsp\n"			/* the error code */
+	"mov $0x277, %ecx\n"			/* PAT: the RDMSR works now */
+	"iretq\n");
+
+TEST_F(storm, faults_hv_raises_push_rf)
+{
+	struct hv_event ev;
+	struct hv_regs r;
+	uint64_t v;
+
+	tvm_load(&self->vm, CODE_GPA, rf_main_start, rf_main_end);
+	tvm_load(&self->vm, HANDLER_GPA, rf_db_start, rf_db_end);
+	tvm_load(&self->vm, HANDLER_GPA + 0x100, rf_gp_start, rf_gp_end);
+	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_LONG64, CODE_GPA));
+	ASSERT_EQ(0, tvm_use_idt(&self->vm, 0, MODE_LONG64));
+	tvm_set_gate(&self->vm, MODE_LONG64, 1, HANDLER_GPA);
+	tvm_set_gate(&self->vm, MODE_LONG64, 13, HANDLER_GPA + 0x100);
+	ASSERT_EQ(0, hv_vcpu_get_regs(self->vm.h, self->vm.id, 0, &r));
+	r.dr[0] = CODE_GPA + (rf_rdmsr - rf_main_start);
+	ASSERT_EQ(0, hv_vcpu_set_regs(self->vm.h, self->vm.id, 0, &r));
+
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &ev, 10000));
+	EXPECT_EQ(TEST_EXC_PORT, ev.port);
+	EXPECT_EQ(13, ev.data);
+	ASSERT_EQ(0, tvm_complete(&self->vm, &ev, 0));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &v, 10000));
+	EXPECT_EQ(0x00070406, v);		/* PAT's low half at power-on */
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 }
 
 HV_TEST_HARNESS_MAIN

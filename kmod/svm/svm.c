@@ -20,6 +20,7 @@
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 
+#include "exception.h"
 #include "svm.h"
 
 /* APM Vol. 2, 15.20: EVENTINJ types. */
@@ -348,6 +349,8 @@ static void inject_event(struct svm_vcpu *s)
 	 */
 	if (e->has_error && !(vmcb->save.cr0 & X86_CR0_PE))
 		e->has_error = false;
+	if (e->type == HV_EVENT_TYPE_EXCEPTION && hv_exception_is_fault(e->vector))
+		vmcb->save.rflags |= X86_EFLAGS_RF;
 	vmcb->control.event_inj = EVTINJ(e->type, e->vector) |
 				  (e->has_error ? SVM_EVTINJ_VALID_ERR : 0);
 	vmcb->control.event_inj_err = e->error_code;
@@ -601,14 +604,16 @@ static void translate_exit(struct svm_vcpu *s, struct hv_exit *exit)
 
 /*
  * hv finished an instruction for the guest: the STI or MOV SS shadow it
- * sat in ends, and with RFLAGS.TF set its single-step trap is due (SDM
- * Vol. 3B, 18.3.1.4), with DR6.BS set as the CPU sets it.
+ * sat in ends, RF clears (SDM Vol. 3B, 18.3.1.1), and with RFLAGS.TF set
+ * its single-step trap is due (18.3.1.4), with DR6.BS set as the CPU
+ * sets it.
  */
 static void instruction_done(struct svm_vcpu *s)
 {
 	struct vmcb *vmcb = s->vmcb;
 
 	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	vmcb->save.rflags &= ~X86_EFLAGS_RF;
 	if (vmcb->save.rflags & X86_EFLAGS_TF) {
 		vmcb->save.dr6 = (vmcb->save.dr6 & ~DR_TRAP_BITS) | HV_DR6_BS;
 		s->dirty |= VMCB_CLEAN_DR;

@@ -2,7 +2,7 @@
 /*
  * Unit test of exception merging (kmod/exception.c, compiled in as is):
  * every pair of exception vectors against SDM Vol. 3A, Table 6-5, written
- * out here by class.
+ * out here by class, and which exceptions are faults (Table 6-1).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -62,9 +62,27 @@ static void named_cases(void **state)
 	assert_int_equal(1, hv_exception_merge(1, 1));		/* #DB #DB */
 }
 
+static void faults_push_rf(void **state)
+{
+	static const unsigned char not_faults[] = { 1, 2, 3, 4, 8, 18 };
+	unsigned int v, i;
+	bool fault;
+
+	for (v = 0; v < 32; v++) {
+		fault = true;
+		for (i = 0; i < sizeof(not_faults); i++)
+			if (not_faults[i] == v)
+				fault = false;
+		if (hv_exception_is_fault(v) != fault)
+			fail_msg("vector %u: fault %d, want %d", v,
+				 hv_exception_is_fault(v), fault);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(faults_push_rf),
 		cmocka_unit_test(every_pair_follows_table_6_5),
 		cmocka_unit_test(named_cases),
 	};

@@ -30,6 +30,7 @@
 #include <asm/trapnr.h>
 #include <asm/vmx.h>
 
+#include "exception.h"
 #include "vmx.h"
 
 /* Not named by the kernel's headers (SDM Vol. 3C, Appendix C). */
@@ -611,6 +612,8 @@ static void inject_event(struct vmx_vcpu *v)
 	 */
 	if (e->has_error && !(vmcs_read(GUEST_CR0) & X86_CR0_PE))
 		e->has_error = false;
+	if (e->type == HV_EVENT_TYPE_EXCEPTION && hv_exception_is_fault(e->vector))
+		vmcs_write(GUEST_RFLAGS, vmcs_read(GUEST_RFLAGS) | X86_EFLAGS_RF);
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO(e->type, e->vector) |
 		   (e->has_error ? INTR_INFO_DELIVER_CODE_MASK : 0));
 	if (e->has_error)
@@ -1077,13 +1080,15 @@ static void pml_drain(struct vmx_vcpu *v)
 
 /*
  * hv finished an instruction for the guest: the STI or MOV SS shadow it
- * sat in ends (SDM Vol. 3A, 6.8.3), and with RFLAGS.TF set its
- * single-step trap is due (Vol. 3B, 18.3.1.4), which the CPU delivers
- * after entry as a pending debug exception (Vol. 3C, 27.7.3).
+ * sat in ends (SDM Vol. 3A, 6.8.3), RF clears as after any instruction
+ * that completes (Vol. 3B, 18.3.1.1), and with RFLAGS.TF set its
+ * single-step trap is due (18.3.1.4), which the CPU delivers after entry
+ * as a pending debug exception (Vol. 3C, 27.7.3).
  */
 static void instruction_done(struct vmx_vcpu *v)
 {
 	u32 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+	u64 rflags;
 
 	vmcs_write(GUEST_RIP, v->vcpu.rip);
 	v->rip = v->vcpu.rip;
@@ -1091,7 +1096,10 @@ static void instruction_done(struct vmx_vcpu *v)
 		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
 			   intr & ~(GUEST_INTR_STATE_STI |
 				    GUEST_INTR_STATE_MOV_SS));
-	if (vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_TF)
+	rflags = vmcs_read(GUEST_RFLAGS);
+	if (rflags & X86_EFLAGS_RF)
+		vmcs_write(GUEST_RFLAGS, rflags & ~X86_EFLAGS_RF);
+	if (rflags & X86_EFLAGS_TF)
 		vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, HV_DR6_BS);
 }
 
