@@ -86,7 +86,7 @@ help:
 	@echo "  make check-vmx      build, then the Bochs VMX machines"
 	@echo "  make check-MACHINE  one of: $(MACHINES)"
 	@echo "  make vm-shell MACHINE=name   boot a machine with a shell on the console"
-	@echo "  make fuzz MACHINE=name SECONDS=300 [SEED=s]   the guest and netlink fuzzers"
+	@echo "  make fuzz MACHINE=name SECONDS=300 [SEED=s [ITER=i]]   the guest and netlink fuzzers"
 	@echo "  make bench          hv vs kvm_amd exit costs in the SVM machine (-icount); BENCH_N= BENCH_REPS="
 	@echo "  make dkms-install   register, build and install hv through DKMS"
 	@echo "  make install        hvctl and its man page under PREFIX=$(PREFIX)"
@@ -229,11 +229,13 @@ check: deps
 vm-shell: module userspace
 	@$(VMRUN) --machine $(MACHINE) --mode shell
 
-# The two fuzzers alone, for as long as asked; SEED= replays a run.
+# The two fuzzers alone, for as long as asked; SEED= replays a run, and
+# with ITER= one iteration of it.
 SECONDS		?= 300
 fuzz: module userspace
 	@$(VMRUN) --machine $(MACHINE) --tests guest_fuzz nl_fuzz \
-		--fuzz-seconds $(SECONDS) $(if $(SEED),--fuzz-seed $(SEED))
+		--fuzz-seconds $(SECONDS) $(if $(SEED),--fuzz-seed $(SEED)) \
+		$(if $(ITER),--fuzz-iter $(ITER))
 
 include bench/bench.mk
 

@@ -17,9 +17,10 @@
 #   hvbench_n=N hvbench_reps=R hvbench_calib=I hvbench_dirty=MIB
 #                  the benchmark's sizes
 #   hvbench_kvm=M  the KVM module to compare with (kvm_amd, kvm_intel)
-#   hvfuzz_seconds=N hvfuzz_seed=S
-#                  how long each fuzzer runs and with what seed (they read
-#                  them from the environment; see selftests/lib/fuzz.h)
+#   hvfuzz_seconds=N hvfuzz_seed=S hvfuzz_iter=I
+#                  how long each fuzzer runs, with what seed, and the
+#                  one iteration to replay (they read them from the
+#                  environment; see selftests/lib/fuzz.h)
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /run
 /bin/busybox --install -s /bin

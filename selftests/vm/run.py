@@ -194,6 +194,8 @@ def check(p, name, progress, fuzz=None):
         extra = "hvfuzz_seconds=%d" % fuzz.seconds
         if fuzz.seed is not None:
             extra += " hvfuzz_seed=%#x" % fuzz.seed
+        if fuzz.iter is not None:
+            extra += " hvfuzz_iter=%d" % fuzz.iter
         # Two fuzzers, each for its time, and their start and checks.
         timeout += 2 * (fuzz.seconds + 120)
     emu, _, console, results = start(p, name, "check", d, extra=extra)
@@ -339,6 +341,9 @@ def main():
                          "its own)")
     ap.add_argument("--fuzz-seed", type=lambda v: int(v, 0),
                     help="the fuzzers' seed, to replay a run (check mode)")
+    ap.add_argument("--fuzz-iter", type=int,
+                    help="replay this iteration of --fuzz-seed only "
+                         "(check mode)")
     ap.add_argument("--bench-n", type=int, default=50000,
                     help="iterations of each measured loop (bench mode)")
     ap.add_argument("--bench-reps", type=int, default=3,
@@ -380,10 +385,11 @@ def main():
         return 0 if shell(p, a.machine[0]) else 1
 
     fuzz = None
-    if a.fuzz_seconds is not None or a.fuzz_seed is not None:
+    if (a.fuzz_seconds is not None or a.fuzz_seed is not None or
+            a.fuzz_iter is not None):
         fuzz = argparse.Namespace(seconds=a.fuzz_seconds
                                   if a.fuzz_seconds is not None else 20,
-                                  seed=a.fuzz_seed)
+                                  seed=a.fuzz_seed, iter=a.fuzz_iter)
     sizes = argparse.Namespace(n=a.bench_n, reps=a.bench_reps,
                                calib=a.bench_calib,
                                dirty_mib=a.bench_dirty_mib)
