@@ -35,7 +35,7 @@ NL_LIBS		= $(eval NL_LIBS := \
 		  $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null))$(NL_LIBS)
 USER_CFLAGS	= $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror \
 		   -Wno-unused-parameter -D_GNU_SOURCE \
-		   -Ikmod/uapi -Ilib $(NL_CFLAGS)
+		   -Ikmod -Ilib $(NL_CFLAGS)
 VERSION_CFLAGS	:= -DHV_VERSION='"$(HV_VERSION)"'
 SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -45,9 +45,10 @@ CLI_SRC		:= cli/hvctl.c cli/cmd-info.c cli/cmd-vm.c cli/cmd-vcpu.c \
 		   cli/cmd-mem.c cli/cmd-run.c cli/cmd-batch.c cli/parse.c \
 		   cli/output.c
 CLI_HDR		:= cli/hvctl.h cli/output.h cli/parse.h
-MODULE_SRC	:= $(wildcard kmod/*.c kmod/*.h kmod/vmx/*.c kmod/vmx/*.h \
-		   kmod/vmx/*.S kmod/svm/*.c kmod/svm/*.h kmod/svm/*.S \
-		   kmod/uapi/*.h) Kbuild
+# The module's directories: the core, its subsystems, the two backends.
+KMOD_DIRS	:= kmod kmod/mm kmod/nl kmod/vmx kmod/svm
+MODULE_SRC	:= $(wildcard $(foreach d,$(KMOD_DIRS),$(d)/*.c $(d)/*.h \
+		   $(d)/*.S) kmod/uapi/*.h) Kbuild
 
 # Unit tests: name -> sources compiled directly into the test.
 UNIT_TESTS	:= test-l1d-policy test-decode test-exception test-output test-hvctl-args \
@@ -163,8 +164,8 @@ unit: unit-build
 # ---- lint ----------------------------------------------------------------
 
 CODESPELL	:= /usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
-KMOD_C		:= $(wildcard kmod/*.c kmod/vmx/*.c kmod/svm/*.c)
-KMOD_H		:= $(wildcard kmod/*.h kmod/vmx/*.h kmod/svm/*.h kmod/uapi/*.h)
+KMOD_C		:= $(wildcard $(addsuffix /*.c,$(KMOD_DIRS)))
+KMOD_H		:= $(wildcard $(addsuffix /*.h,$(KMOD_DIRS)) kmod/uapi/*.h)
 
 lint: sparse checkpatch kernel-doc llvm
 
@@ -198,7 +199,7 @@ kernel-doc:
 
 spec:
 	@python3 tests/check-spec.py kmod/hv.yaml kmod/uapi/hv.h lib/names.c \
-		kmod/main.c kmod/netlink.c
+		kmod/main.c kmod/nl/family.c
 
 # ---- test machines -------------------------------------------------------
 

@@ -94,10 +94,10 @@ struct hv_npt_format {
  *	Returns 0 if usable; -ENODEV if the CPU lacks the extension or cannot
  *	run hv with it; -ENOMEM if memory for the per-CPU comparison could not
  *	be allocated.
- * @setup: allocate module-wide state after a successful probe (per-CPU
- *	areas, permission bitmaps). Process context, may sleep, no locks.
- *	Returns 0 or -ENOMEM.
- * @unsetup: free what @setup allocated; called at module exit, after
+ * @setup: optional; allocate module-wide state after a successful probe
+ *	(per-CPU areas, permission bitmaps). Process context, may sleep, no
+ *	locks. Returns 0 or -ENOMEM.
+ * @unsetup: optional; free what @setup allocated; called at module exit, after
  *	@hw_disable ran on every CPU. Process context.
  * @hw_enable: switch virtualization on for the calling CPU. Called from
  *	the CPU-hotplug online callback of the CPU itself (may sleep, but
@@ -203,6 +203,11 @@ extern const struct hv_backend_ops hv_vmx_ops;
 extern const struct hv_backend_ops hv_svm_ops;
 extern const struct hv_backend_ops *hv_backend;
 
+/*
+ * The core calls the backend only through these wrappers, which also
+ * stand in for the optional members a backend leaves NULL.
+ */
+
 /**
  * hv_be_probe() - ask a candidate backend whether it can run on this host
  * @ops: the candidate
@@ -218,6 +223,113 @@ static inline int hv_be_probe(const struct hv_backend_ops *ops,
 }
 
 /**
+ * hv_be_setup() - allocate the backend's module-wide state
+ *
+ * Return: as &hv_backend_ops.setup; 0 if the backend needs none.
+ */
+static inline int hv_be_setup(void)
+{
+	return hv_backend->setup ? hv_backend->setup() : 0;
+}
+
+/**
+ * hv_be_unsetup() - free what hv_be_setup() allocated
+ */
+static inline void hv_be_unsetup(void)
+{
+	if (hv_backend->unsetup)
+		hv_backend->unsetup();
+}
+
+/**
+ * hv_be_hw_enable() - switch virtualization on for the calling CPU
+ *
+ * Return: as &hv_backend_ops.hw_enable.
+ */
+static inline int hv_be_hw_enable(void)
+{
+	return hv_backend->hw_enable();
+}
+
+/**
+ * hv_be_busy_reason() - who likely owns the extension after an -EBUSY
+ *
+ * Return: a static sentence, or NULL if the backend cannot tell.
+ */
+static inline const char *hv_be_busy_reason(void)
+{
+	return hv_backend->busy_reason ? hv_backend->busy_reason() : NULL;
+}
+
+/**
+ * hv_be_hw_disable() - switch virtualization off for the calling CPU
+ */
+static inline void hv_be_hw_disable(void)
+{
+	hv_backend->hw_disable();
+}
+
+/**
+ * hv_be_vm_init() - set up the backend's part of a new VM
+ * @vm: the VM
+ *
+ * Return: as &hv_backend_ops.vm_init.
+ */
+static inline int hv_be_vm_init(struct hv_vm *vm)
+{
+	return hv_backend->vm_init(vm);
+}
+
+/**
+ * hv_be_vm_destroy() - free the backend's part of a VM
+ * @vm: the VM
+ */
+static inline void hv_be_vm_destroy(struct hv_vm *vm)
+{
+	if (hv_backend->vm_destroy)
+		hv_backend->vm_destroy(vm);
+}
+
+/**
+ * hv_be_vcpu_create() - set up the backend's part of a new vCPU
+ * @vcpu: the vCPU
+ *
+ * Return: as &hv_backend_ops.vcpu_create.
+ */
+static inline int hv_be_vcpu_create(struct hv_vcpu *vcpu)
+{
+	return hv_backend->vcpu_create(vcpu);
+}
+
+/**
+ * hv_be_vcpu_free() - free the backend's part of a vCPU
+ * @vcpu: the vCPU
+ */
+static inline void hv_be_vcpu_free(struct hv_vcpu *vcpu)
+{
+	hv_backend->vcpu_free(vcpu);
+}
+
+/**
+ * hv_be_vcpu_load() - the vCPU is about to run on this CPU
+ * @vcpu: the vCPU
+ * @cpu: this CPU
+ */
+static inline void hv_be_vcpu_load(struct hv_vcpu *vcpu, int cpu)
+{
+	hv_backend->vcpu_load(vcpu, cpu);
+}
+
+/**
+ * hv_be_vcpu_put() - the vCPU stops running on this CPU
+ * @vcpu: the vCPU
+ */
+static inline void hv_be_vcpu_put(struct hv_vcpu *vcpu)
+{
+	hv_backend->vcpu_put(vcpu);
+}
+
+/**
  * hv_be_vcpu_run() - enter the guest once
  * @vcpu: the vCPU, loaded on this CPU, interrupts off
  * @exit: receives the exit
@@ -225,6 +337,45 @@ static inline int hv_be_probe(const struct hv_backend_ops *ops,
 static inline void hv_be_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 {
 	hv_backend->vcpu_run(vcpu, exit);
+}
+
+/**
+ * hv_be_get_regs() - read a vCPU's whole architectural state
+ * @vcpu: the vCPU, not running
+ * @regs: filled
+ */
+static inline void hv_be_get_regs(struct hv_vcpu *vcpu, struct hv_regs *regs)
+{
+	hv_backend->get_regs(vcpu, regs);
+}
+
+/**
+ * hv_be_get_code_regs() - read what locating guest code needs
+ * @vcpu: the vCPU, not running
+ * @regs: RFLAGS, CR0, CR3, CR4, EFER and CS are filled (everything, with
+ *	a backend that has no cheaper way)
+ */
+static inline void hv_be_get_code_regs(struct hv_vcpu *vcpu,
+				       struct hv_regs *regs)
+{
+	if (hv_backend->get_code_regs)
+		hv_backend->get_code_regs(vcpu, regs);
+	else
+		hv_backend->get_regs(vcpu, regs);
+}
+
+/**
+ * hv_be_set_regs() - load a vCPU's whole architectural state
+ * @vcpu: the vCPU, not running
+ * @regs: the state
+ * @why: set to the reason on failure
+ *
+ * Return: as &hv_backend_ops.set_regs.
+ */
+static inline int hv_be_set_regs(struct hv_vcpu *vcpu,
+				 const struct hv_regs *regs, const char **why)
+{
+	return hv_backend->set_regs(vcpu, regs, why);
 }
 
 /**
@@ -246,6 +397,61 @@ static inline u64 hv_be_get_rflags(struct hv_vcpu *vcpu)
 static inline void hv_be_set_rflags(struct hv_vcpu *vcpu, u64 rflags)
 {
 	hv_backend->set_rflags(vcpu, rflags);
+}
+
+/**
+ * hv_be_get_msr() - read an MSR the backend keeps for the guest
+ * @vcpu: the vCPU (its thread, outside the guest)
+ * @index: the MSR
+ * @value: receives its value
+ *
+ * Return: as &hv_backend_ops.get_msr.
+ */
+static inline int hv_be_get_msr(struct hv_vcpu *vcpu, u32 index, u64 *value)
+{
+	return hv_backend->get_msr(vcpu, index, value);
+}
+
+/**
+ * hv_be_set_msr() - write an MSR the backend keeps for the guest
+ * @vcpu: the vCPU (its thread, outside the guest)
+ * @index: the MSR
+ * @value: the value
+ *
+ * Return: as &hv_backend_ops.set_msr.
+ */
+static inline int hv_be_set_msr(struct hv_vcpu *vcpu, u32 index, u64 value)
+{
+	return hv_backend->set_msr(vcpu, index, value);
+}
+
+/**
+ * hv_be_set_cr4() - load a CR4 value the guest wrote and the core checked
+ * @vcpu: the vCPU (loaded, preemption off)
+ * @cr4: the value
+ */
+static inline void hv_be_set_cr4(struct hv_vcpu *vcpu, u64 cr4)
+{
+	hv_backend->set_cr4(vcpu, cr4);
+}
+
+/**
+ * hv_be_set_cr2() - load CR2 for a page fault the core injects
+ * @vcpu: the vCPU (its thread, outside the guest)
+ * @cr2: the faulting address
+ */
+static inline void hv_be_set_cr2(struct hv_vcpu *vcpu, u64 cr2)
+{
+	hv_backend->set_cr2(vcpu, cr2);
+}
+
+/**
+ * hv_be_flush_tlb() - drop the guest's cached translations at the next entry
+ * @vcpu: the vCPU (its thread, outside the guest, preemption off)
+ */
+static inline void hv_be_flush_tlb(struct hv_vcpu *vcpu)
+{
+	hv_backend->flush_tlb(vcpu);
 }
 
 #endif /* HV_BACKEND_H */

@@ -7,7 +7,7 @@
  */
 #include <linux/slab.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 struct kmem_cache *hv_vm_cache __ro_after_init;
 struct kmem_cache *hv_vcpu_cache __ro_after_init;

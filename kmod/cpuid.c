@@ -13,7 +13,7 @@
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 #define HV_CPUID_SIGNATURE	0x40000000
 

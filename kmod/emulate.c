@@ -15,7 +15,7 @@
 #include <asm/trapnr.h>
 
 #include "decode.h"
-#include "hv.h"
+#include "hv_host.h"
 
 #define PTE_P		BIT_ULL(0)
 #define PTE_PS		BIT_ULL(7)
@@ -33,7 +33,7 @@ static enum hv_cpu_mode cpu_mode(const struct hv_regs *r)
 static int read_pte(struct hv_vm *vm, u64 gpa, unsigned int size, u64 *pte)
 {
 	*pte = 0;
-	return hv_guest_read(vm, gpa, pte, size);
+	return hv_mem_read(vm, gpa, pte, size);
 }
 
 /*
@@ -148,8 +148,8 @@ int hv_linear_copy(struct hv_vcpu *vcpu, const struct hv_regs *r, u64 la,
 		int err = translate(vcpu->vm, r, la, &gpa);
 
 		if (!err)
-			err = write ? hv_guest_write(vcpu->vm, gpa, p, n) :
-				      hv_guest_read(vcpu->vm, gpa, p, n);
+			err = write ? hv_mem_write(vcpu->vm, gpa, p, n) :
+				      hv_mem_read(vcpu->vm, gpa, p, n);
 		if (err)
 			return -EFAULT;
 		la = (la + n) & 0xffffffffULL;
@@ -170,10 +170,7 @@ static u64 advance(const struct hv_regs *r, enum hv_cpu_mode mode,
 
 static void code_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
 {
-	if (hv_backend->get_code_regs)
-		hv_backend->get_code_regs(vcpu, r);
-	else
-		hv_backend->get_regs(vcpu, r);
+	hv_be_get_code_regs(vcpu, r);
 	r->rip = vcpu->rip;
 }
 
@@ -189,7 +186,7 @@ static unsigned int fetch(struct hv_vcpu *vcpu, const struct hv_regs *r,
 				       PAGE_SIZE - offset_in_page(la + got));
 
 		if (translate(vcpu->vm, r, la + got, &gpa) ||
-		    hv_guest_read(vcpu->vm, gpa, bytes + got, n))
+		    hv_mem_read(vcpu->vm, gpa, bytes + got, n))
 			break;
 		got += n;
 	}
@@ -304,7 +301,7 @@ int hv_emulate_cr4_write(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 		hv_vcpu_queue_exception(vcpu, X86_TRAP_GP, true, 0);
 		return 0;
 	}
-	hv_backend->set_cr4(vcpu, val);
+	hv_be_set_cr4(vcpu, val);
 	vcpu->rip = rip;
 	return 0;
 }
@@ -319,18 +316,18 @@ static int access_gpa(struct hv_vcpu *vcpu, u64 gpa, unsigned int size,
 	int err;
 
 	rcu_read_lock();
-	page = hv_gpa_to_page(vcpu->vm, gpa, &flags);
+	page = hv_mem_gpa_page(vcpu->vm, gpa, &flags);
 	rcu_read_unlock();
 	if (page && (!write || !(flags & HV_MEM_FLAGS_READONLY))) {
 		if (write)
-			return hv_guest_write(vcpu->vm, gpa, val, size);
+			return hv_mem_write(vcpu->vm, gpa, val, size);
 		*val = 0;
-		return hv_guest_read(vcpu->vm, gpa, val, size);
+		return hv_mem_read(vcpu->vm, gpa, val, size);
 	}
-	err = hv_vcpu_exit_to_owner(vcpu, HV_EXIT_REASON_MMIO,
-				    write ? HV_DIR_WRITE : HV_DIR_READ, gpa,
-				    size, write ? *val & hv_mask(size) : 0,
-				    write ? &(u64){ 0 } : val, &error);
+	err = hv_uexit_call(vcpu, HV_EXIT_REASON_MMIO,
+			    write ? HV_DIR_WRITE : HV_DIR_READ, gpa, size,
+			    write ? *val & hv_mask(size) : 0,
+			    write ? &(u64){ 0 } : val, &error);
 	if (!err && !write)
 		*val &= hv_mask(size);
 	return err;
@@ -376,7 +373,7 @@ static int prepare(struct hv_vcpu *vcpu, const struct hv_exit *exit,
 	unsigned int len;
 	int err;
 
-	hv_backend->get_regs(vcpu, r);
+	hv_be_get_regs(vcpu, r);
 	memcpy(r->gpr, vcpu->gpr, sizeof(r->gpr));
 	r->rip = vcpu->rip;
 	*mode = cpu_mode(r);
@@ -411,15 +408,14 @@ static int emulate_string(struct hv_vcpu *vcpu, const struct hv_exit *exit,
 	case HV_OP_OUTS:
 		err = linear_access(vcpu, r, src, insn->size, false, &val);
 		if (!err)
-			err = hv_vcpu_exit_to_owner(vcpu, HV_EXIT_REASON_IO,
-						    HV_DIR_WRITE,
-						    exit->io.port, insn->size,
-						    val, &val, &error);
+			err = hv_uexit_call(vcpu, HV_EXIT_REASON_IO,
+					    HV_DIR_WRITE, exit->io.port,
+					    insn->size, val, &val, &error);
 		break;
 	case HV_OP_INS:
-		err = hv_vcpu_exit_to_owner(vcpu, HV_EXIT_REASON_IO,
-					    HV_DIR_READ, exit->io.port,
-					    insn->size, 0, &val, &error);
+		err = hv_uexit_call(vcpu, HV_EXIT_REASON_IO, HV_DIR_READ,
+				    exit->io.port, insn->size, 0, &val,
+				    &error);
 		val &= hv_mask(insn->size);
 		if (!err)
 			err = linear_access(vcpu, r, dst, insn->size, true, &val);
@@ -477,7 +473,7 @@ static int walk_access(struct hv_vcpu *vcpu, const struct hv_exit *exit,
 	u64 mask, src, dst;
 	int err;
 
-	hv_backend->get_regs(vcpu, r);
+	hv_be_get_regs(vcpu, r);
 	memcpy(r->gpr, vcpu->gpr, sizeof(r->gpr));
 	r->rip = vcpu->rip;
 	mode = cpu_mode(r);
@@ -557,7 +553,7 @@ int hv_emulate_walk_fault(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 	/* The CPL is CS.RPL (SDM Vol. 3A, 5.5); real mode has no paging. */
 	if ((r->cs.selector & 3) == 3)
 		error |= PF_U;
-	hv_backend->set_cr2(vcpu, la);
+	hv_be_set_cr2(vcpu, la);
 	hv_vcpu_queue_exception(vcpu, X86_TRAP_PF, true, error);
 	return 0;
 }

@@ -26,7 +26,7 @@
 #include <asm/fpu/xcr.h>
 #include <asm/special_insns.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 #define XFEATURES_GUEST	(XFEATURE_MASK_FP | XFEATURE_MASK_SSE)
 #define XSTATE_BV_OFF	512

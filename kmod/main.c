@@ -11,7 +11,7 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
-#include "hv.h"
+#include "hv_host.h"
 #include "l1d_policy.h"
 
 const struct hv_backend_ops *hv_backend __ro_after_init;
@@ -108,11 +108,9 @@ static int __init hv_init(void)
 	if (err)
 		return err;
 
-	if (hv_backend->setup) {
-		err = hv_backend->setup();
-		if (err)
-			goto err_cache;
-	}
+	err = hv_be_setup();
+	if (err)
+		goto err_cache;
 
 	err = hv_nl_init();
 	if (err) {
@@ -125,8 +123,7 @@ static int __init hv_init(void)
 	return 0;
 
 err_unsetup:
-	if (hv_backend->unsetup)
-		hv_backend->unsetup();
+	hv_be_unsetup();
 err_cache:
 	hv_cache_exit();
 	return err;
@@ -137,8 +134,7 @@ static void __exit hv_exit(void)
 	/* VMs hold module references: none can exist here. */
 	hv_vm_destroy_all();
 	hv_nl_exit();
-	if (hv_backend->unsetup)
-		hv_backend->unsetup();
+	hv_be_unsetup();
 	hv_cache_exit();
 }
 

@@ -14,7 +14,8 @@
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 
-#include "hv.h"
+#include "compat.h"
+#include "hv_host.h"
 #include "l1d_policy.h"
 
 static int l1d_flush_mode = HV_L1D_FLUSH_MODE_AUTO;
@@ -153,7 +154,7 @@ void hv_mitigation_get(enum hv_backend backend,
 		m |= HV_MITIGATION_BHB_CLEAR;
 	if (boot_cpu_has(X86_FEATURE_IBPB_ON_VMEXIT))
 		m |= HV_MITIGATION_IBPB_ON_EXIT;
-	if (boot_cpu_has(X86_FEATURE_IBPB_EXIT_TO_USER))
+	if (hv_vmscape_active())
 		m |= HV_MITIGATION_IBPB_EXIT_TO_USER;
 	state->mitigations = m;
 }

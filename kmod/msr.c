@@ -9,7 +9,7 @@
 #include <asm/msr-index.h>
 #include <asm/trapnr.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 /* The MSRs of the architectural record (regs msr attributes). */
 static const struct {
@@ -52,15 +52,16 @@ u64 *hv_regs_msr(struct hv_regs *regs, u32 index)
  * hv_msr_exit() - handle RDMSR or WRMSR in the kernel if possible
  * @vcpu: the vCPU; RCX holds the index, EDX:EAX the value to write
  * @write: WRMSR
+ * @rip: the RIP after the instruction
  *
- * A handled access updates RAX/RDX, or queues #GP(0) for a value the CPU
- * would refuse or an unknown MSR under the #GP policy.
+ * A handled access updates RAX/RDX and moves RIP to @rip, or queues #GP(0)
+ * for a value the CPU would refuse or an unknown MSR under the #GP policy.
  *
  * Context: vCPU thread, preemption off.
- * Return: HV_MSR_DONE (the caller advances RIP), HV_MSR_FAULT (#GP queued,
- * RIP stays) or HV_MSR_OWNER (the access must go to the owner).
+ * Return: HV_EXIT_RESUME if handled (done or #GP queued); HV_EXIT_SLOW if
+ * the access must go to the owner (nothing was changed).
  */
-int hv_msr_exit(struct hv_vcpu *vcpu, bool write)
+enum hv_exit_ret hv_msr_exit(struct hv_vcpu *vcpu, bool write, u64 rip)
 {
 	u32 index = vcpu->gpr[HV_RCX];
 	u64 value;
@@ -68,9 +69,9 @@ int hv_msr_exit(struct hv_vcpu *vcpu, bool write)
 
 	if (write) {
 		value = (vcpu->gpr[HV_RDX] << 32) | (u32)vcpu->gpr[HV_RAX];
-		err = hv_backend->set_msr(vcpu, index, value);
+		err = hv_be_set_msr(vcpu, index, value);
 	} else {
-		err = hv_backend->get_msr(vcpu, index, &value);
+		err = hv_be_get_msr(vcpu, index, &value);
 		if (!err) {
 			vcpu->gpr[HV_RAX] = (u32)value;
 			vcpu->gpr[HV_RDX] = value >> 32;
@@ -78,10 +79,10 @@ int hv_msr_exit(struct hv_vcpu *vcpu, bool write)
 	}
 	if (err == -ENOENT &&
 	    READ_ONCE(vcpu->vm->unknown_msr) == HV_MSR_POLICY_EXIT)
-		return HV_MSR_OWNER;
-	if (err) {
+		return HV_EXIT_SLOW;
+	if (err)
 		hv_vcpu_queue_exception(vcpu, X86_TRAP_GP, true, 0);
-		return HV_MSR_FAULT;
-	}
-	return HV_MSR_DONE;
+	else
+		vcpu->rip = rip;
+	return HV_EXIT_RESUME;
 }

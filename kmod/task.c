@@ -21,7 +21,7 @@
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 /* The 32-bit TSS (SDM Vol. 3A, Figure 7-2). */
 struct tss32 {
@@ -329,7 +329,7 @@ int hv_task_switch(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 	u32 cpl, eflags;
 	int err;
 
-	hv_backend->get_regs(vcpu, r);
+	hv_be_get_regs(vcpu, r);
 	tsc_at = rdtsc();
 	memcpy(r->gpr, vcpu->gpr, sizeof(r->gpr));
 	r->rip = vcpu->rip;
@@ -407,7 +407,7 @@ int hv_task_switch(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 		return cannot(vcpu, sel, "the new task's stack is not in RAM");
 	r->tsc += rdtsc() - tsc_at;
 	why = NULL;
-	if (hv_backend->set_regs(vcpu, r, &why)) {
+	if (hv_be_set_regs(vcpu, r, &why)) {
 		hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
 			    "vcpu %u: task switch to TSS selector %#x: the new task's state is one hv refuses: %s",
 			    vcpu->id, sel, why);

@@ -19,7 +19,7 @@
 #include <linux/percpu.h>
 #include <linux/syscore_ops.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 static DEFINE_MUTEX(virt_lock);
 static unsigned int virt_users;
@@ -31,15 +31,15 @@ static const char virt_busy[] =
 
 static int virt_cpu_online(unsigned int cpu)
 {
-	int err = hv_backend->hw_enable();
+	int err = hv_be_hw_enable();
 
 	if (err) {
 		pr_err("cannot enable %s on CPU %u: %pe\n", hv_backend->name, cpu,
 		       ERR_PTR(err));
-		virt_why = err == -EBUSY && hv_backend->busy_reason ?
-			   hv_backend->busy_reason() :
-			   err == -EBUSY ? virt_busy :
-			   "the CPU refused to switch virtualization on";
+		if (err != -EBUSY)
+			virt_why = "the CPU refused to switch virtualization on";
+		else
+			virt_why = hv_be_busy_reason() ?: virt_busy;
 		return err;
 	}
 	this_cpu_write(virt_on, true);
@@ -49,7 +49,7 @@ static int virt_cpu_online(unsigned int cpu)
 static int virt_cpu_offline(unsigned int cpu)
 {
 	if (this_cpu_read(virt_on)) {
-		hv_backend->hw_disable();
+		hv_be_hw_disable();
 		this_cpu_write(virt_on, false);
 	}
 	return 0;
@@ -58,7 +58,7 @@ static int virt_cpu_offline(unsigned int cpu)
 static int virt_suspend(void)
 {
 	if (virt_users && this_cpu_read(virt_on)) {
-		hv_backend->hw_disable();
+		hv_be_hw_disable();
 		this_cpu_write(virt_on, false);
 	}
 	return 0;
@@ -67,7 +67,7 @@ static int virt_suspend(void)
 static void virt_resume(void)
 {
 	if (virt_users && !this_cpu_read(virt_on) &&
-	    !hv_backend->hw_enable())
+	    !hv_be_hw_enable())
 		this_cpu_write(virt_on, true);
 }
 

@@ -19,7 +19,7 @@
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 unsigned int hv_max_vms = 64;
 module_param_named(max_vms, hv_max_vms, uint, 0644);
@@ -163,6 +163,22 @@ static bool name_taken(const char *name)
 }
 
 /**
+ * hv_vm_notify() - tell listeners about a change in a VM's life: the one
+ * place life-cycle notices leave the core
+ * @vm: the VM
+ * @event: HV_NOTICE_*
+ * @reason: for crashes, or NULL
+ * @gfp: GFP_KERNEL, or GFP_ATOMIC where sleeping is not allowed
+ *
+ * Context: any; process context for GFP_KERNEL.
+ */
+void hv_vm_notify(struct hv_vm *vm, enum hv_notice event, const char *reason,
+		  gfp_t gfp)
+{
+	hv_nl_notice(vm, event, reason, gfp);
+}
+
+/**
  * hv_vm_create() - create a VM owned by a netlink socket
  * @name: its name, or "" for "vm<id>"
  * @max_vcpus: vCPU limit, 0 for the module's
@@ -190,10 +206,6 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 	struct hv_vm *vm;
 	int id, err;
 
-	if (!hv_backend->vcpu_run) {
-		*why = "the backend cannot run VMs yet";
-		return -EOPNOTSUPP;
-	}
 	if (*name && !valid_name(name)) {
 		*why = "name: letters, digits, '-', '_', '.'; alphanumeric first; not only digits";
 		return -EINVAL;
@@ -266,7 +278,7 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 	err = hv_npt_init(vm);
 	if (err)
 		goto err_virt;
-	err = hv_backend->vm_init(vm);
+	err = hv_be_vm_init(vm);
 	if (err)
 		goto err_npt;
 
@@ -279,7 +291,7 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 	kref_get(&vm->ref);
 	mutex_unlock(&vms_lock);
 
-	hv_nl_notice(vm, HV_NOTICE_CREATED, NULL, GFP_KERNEL);
+	hv_vm_notify(vm, HV_NOTICE_CREATED, NULL, GFP_KERNEL);
 	*out = vm;
 	return 0;
 
@@ -320,14 +332,13 @@ static void vm_teardown(struct hv_vm *vm)
 		hv_vcpu_free(vm->vcpus[i]);
 
 	hv_mem_free_all(vm);
-	if (hv_backend->vm_destroy)
-		hv_backend->vm_destroy(vm);
+	hv_be_vm_destroy(vm);
 	hv_npt_free(vm);
 	kfree(rcu_dereference_protected(vm->cpuid, 1));
 	RCU_INIT_POINTER(vm->cpuid, NULL);
 	hv_virt_put();
 
-	hv_nl_notice(vm, HV_NOTICE_DESTROYED, NULL, GFP_KERNEL);
+	hv_vm_notify(vm, HV_NOTICE_DESTROYED, NULL, GFP_KERNEL);
 	put_net(vm->owner_net);
 	atomic_dec(&hv_acct.vms);
 	hv_vm_put(vm);
@@ -461,7 +472,7 @@ int hv_vm_start(struct hv_vm *vm, const char **why)
 	if (err)
 		return err;
 	wake_all(vm);
-	hv_nl_notice(vm, HV_NOTICE_STARTED, NULL, GFP_KERNEL);
+	hv_vm_notify(vm, HV_NOTICE_STARTED, NULL, GFP_KERNEL);
 	return 0;
 }
 
@@ -494,7 +505,7 @@ int hv_vm_pause(struct hv_vm *vm, const char **why)
 		*why = "a vcpu did not stop within 5 seconds";
 		return err;
 	}
-	hv_nl_notice(vm, HV_NOTICE_PAUSED, NULL, GFP_KERNEL);
+	hv_vm_notify(vm, HV_NOTICE_PAUSED, NULL, GFP_KERNEL);
 	return 0;
 }
 
@@ -548,7 +559,7 @@ static void vm_stop(struct hv_vm *vm, enum hv_vm_state state,
 	/* vm->nr_vcpus only grows, and vcpus[] entries are set before it. */
 	for (i = 0; i < READ_ONCE(vm->nr_vcpus); i++)
 		hv_vcpu_kick(vm->vcpus[i], HV_REQ_PARK);
-	hv_nl_notice(vm, HV_NOTICE_CRASHED, reason, gfp);
+	hv_vm_notify(vm, HV_NOTICE_CRASHED, reason, gfp);
 }
 
 /**

@@ -15,7 +15,7 @@
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 /**
  * hv_cpus_read_agree() - read a record on every online CPU and compare

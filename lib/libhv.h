@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hv.h"
+#include "uapi/hv.h"
 
 struct hv;
 struct nl_msg;

@@ -21,17 +21,17 @@ static const struct {
 #define HV_REGS_SCALAR ROW
 #define HV_REGS_SEGMENT(attr, field)
 #define HV_REGS_MSR(index, field)
-#include "../kmod/regs_attrs.h"
+#include "regs_attrs.h"
 }, segments[] = {
 #define HV_REGS_SCALAR(attr, field)
 #define HV_REGS_SEGMENT ROW
 #define HV_REGS_MSR(index, field)
-#include "../kmod/regs_attrs.h"
+#include "regs_attrs.h"
 }, msrs[] = {
 #define HV_REGS_SCALAR(attr, field)
 #define HV_REGS_SEGMENT(attr, field)
 #define HV_REGS_MSR ROW
-#include "../kmod/regs_attrs.h"
+#include "regs_attrs.h"
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

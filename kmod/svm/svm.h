@@ -9,7 +9,7 @@
 #include <linux/types.h>
 #include <asm/svm.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 /*
  * VMCB clean bits (AMD APM Vol. 2, 15.15.3): groups of VMCB fields the CPU

@@ -1151,7 +1151,7 @@ static void load_pdptrs(struct vmx_vcpu *v, u64 cr3)
 	int i;
 
 	/* Unreadable PDPTEs load as not present: the guest faults on use. */
-	if (hv_guest_read(v->vcpu.vm, cr3 & ~0x1fULL, pdpte, sizeof(pdpte)))
+	if (hv_mem_read(v->vcpu.vm, cr3 & ~0x1fULL, pdpte, sizeof(pdpte)))
 		memset(pdpte, 0, sizeof(pdpte));
 	for (i = 0; i < 4; i++)
 		vmcs_write(GUEST_PDPTR0 + 2 * i, pdpte[i]);

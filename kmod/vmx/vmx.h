@@ -11,7 +11,7 @@
 #include <asm/asm.h>
 #include <asm/vmx.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 /* The guest's SYSCALL MSRs, which VMX does not switch (vmx_vcpu_load()). */
 enum vmx_guest_msr {

@@ -17,7 +17,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 #define PIN_BATCH 4096
 
@@ -262,7 +262,7 @@ void hv_mem_free_all(struct hv_vm *vm)
 }
 
 /**
- * hv_gpa_to_slot() - the slot covering a guest-physical address
+ * hv_mem_find_slot() - the slot covering a guest-physical address
  * @vm: the VM
  * @gpa: the address
  *
@@ -270,13 +270,13 @@ void hv_mem_free_all(struct hv_vm *vm)
  * side ends.
  * Return: the slot, or NULL if none covers @gpa.
  */
-struct hv_memslot *hv_gpa_to_slot(struct hv_vm *vm, u64 gpa)
+struct hv_memslot *hv_mem_find_slot(struct hv_vm *vm, u64 gpa)
 {
 	return find_slot(rcu_dereference(vm->slots), gpa);
 }
 
 /**
- * hv_gpa_to_page() - the page backing a guest-physical address
+ * hv_mem_gpa_page() - the page backing a guest-physical address
  * @vm: the VM
  * @gpa: the address
  * @flags: receives the slot's HV_MEM_FLAGS_*, may be NULL
@@ -285,7 +285,7 @@ struct hv_memslot *hv_gpa_to_slot(struct hv_vm *vm, u64 gpa)
  * side ends.
  * Return: the page, or NULL if no slot covers @gpa.
  */
-struct page *hv_gpa_to_page(struct hv_vm *vm, u64 gpa, u32 *flags)
+struct page *hv_mem_gpa_page(struct hv_vm *vm, u64 gpa, u32 *flags)
 {
 	struct hv_memslot *s = find_slot(rcu_dereference(vm->slots), gpa);
 
@@ -297,18 +297,18 @@ struct page *hv_gpa_to_page(struct hv_vm *vm, u64 gpa, u32 *flags)
 }
 
 /**
- * hv_gpa_is_ram() - whether a slot covers a guest-physical address
+ * hv_mem_is_ram() - whether a slot covers a guest-physical address
  * @vm: the VM
  * @gpa: the address
  *
  * Return: true if it does.
  */
-bool hv_gpa_is_ram(struct hv_vm *vm, u64 gpa)
+bool hv_mem_is_ram(struct hv_vm *vm, u64 gpa)
 {
 	bool ram;
 
 	rcu_read_lock();
-	ram = hv_gpa_to_page(vm, gpa, NULL);
+	ram = hv_mem_gpa_page(vm, gpa, NULL);
 	rcu_read_unlock();
 	return ram;
 }
@@ -347,7 +347,7 @@ static int guest_copy(struct hv_vm *vm, u64 gpa, void *buf, size_t len,
 }
 
 /**
- * hv_guest_read() - copy from guest-physical memory
+ * hv_mem_read() - copy from guest-physical memory
  * @vm: the VM
  * @gpa: where
  * @buf: into
@@ -357,13 +357,13 @@ static int guest_copy(struct hv_vm *vm, u64 gpa, void *buf, size_t len,
  * Return: 0, or -EFAULT if part of the range has no slot (the part before
  * it is copied).
  */
-int hv_guest_read(struct hv_vm *vm, u64 gpa, void *buf, size_t len)
+int hv_mem_read(struct hv_vm *vm, u64 gpa, void *buf, size_t len)
 {
 	return guest_copy(vm, gpa, buf, len, false);
 }
 
 /**
- * hv_guest_write() - copy into guest-physical memory
+ * hv_mem_write() - copy into guest-physical memory
  * @vm: the VM
  * @gpa: where
  * @buf: from
@@ -374,7 +374,7 @@ int hv_guest_read(struct hv_vm *vm, u64 gpa, void *buf, size_t len)
  * Context: any context that may take rcu_read_lock().
  * Return: 0, or -EFAULT if part of the range has no slot.
  */
-int hv_guest_write(struct hv_vm *vm, u64 gpa, const void *buf, size_t len)
+int hv_mem_write(struct hv_vm *vm, u64 gpa, const void *buf, size_t len)
 {
 	return guest_copy(vm, gpa, (void *)buf, len, true);
 }

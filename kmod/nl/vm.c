@@ -5,42 +5,7 @@
  */
 #include <linux/slab.h>
 
-#include "nl.h"
-
-#define NAME_POLICY { .type = NLA_NUL_STRING, .len = HV_VM_NAME_LEN - 1 }
-
-static const struct nla_policy cpuid_policy[HV_A_CPUID_MAX + 1] = {
-	[HV_A_CPUID_FUNCTION] = { .type = NLA_U32 },
-	[HV_A_CPUID_INDEX] = { .type = NLA_U32 },
-	[HV_A_CPUID_FLAGS] = NLA_POLICY_MAX(NLA_U32,
-					    HV_CPUID_FLAGS_SIGNIFICANT_INDEX),
-	[HV_A_CPUID_EAX] = { .type = NLA_U32 },
-	[HV_A_CPUID_EBX] = { .type = NLA_U32 },
-	[HV_A_CPUID_ECX] = { .type = NLA_U32 },
-	[HV_A_CPUID_EDX] = { .type = NLA_U32 },
-};
-
-const struct nla_policy hv_vm_new_policy[HV_A_VM_MAX + 1] = {
-	[HV_A_VM_NAME] = NAME_POLICY,
-	[HV_A_VM_MAX_VCPUS] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_VM_MAX_MEM] = NLA_POLICY_MIN(NLA_U64, PAGE_SIZE),
-	[HV_A_VM_UNKNOWN_MSR] = NLA_POLICY_MAX(NLA_U32, HV_MSR_POLICY_EXIT),
-};
-
-const struct nla_policy hv_vm_id_policy[HV_A_VM_MAX + 1] = {
-	[HV_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-};
-
-const struct nla_policy hv_vm_get_policy[HV_A_VM_MAX + 1] = {
-	[HV_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_VM_NAME] = NAME_POLICY,
-};
-
-const struct nla_policy hv_vm_set_policy[HV_A_VM_MAX + 1] = {
-	[HV_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_VM_UNKNOWN_MSR] = NLA_POLICY_MAX(NLA_U32, HV_MSR_POLICY_EXIT),
-	[HV_A_VM_CPUID] = NLA_POLICY_NESTED(cpuid_policy),
-};
+#include "nl/nl.h"
 
 static int fill_vm(struct sk_buff *skb, struct hv_vm *vm)
 {
@@ -228,7 +193,7 @@ static int parse_cpuid(struct genl_info *info, struct hv_cpuid_table **out)
 
 		if (nla_type(a) != HV_A_VM_CPUID)
 			continue;
-		err = nla_parse_nested(tb, HV_A_CPUID_MAX, a, cpuid_policy,
+		err = nla_parse_nested(tb, HV_A_CPUID_MAX, a, hv_cpuid_nl_policy,
 				       info->extack);
 		if (err)
 			goto err_free;

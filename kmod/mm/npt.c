@@ -20,7 +20,7 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 #define NPT_LEVELS	4
 #define NPT_ENTRIES	512

@@ -1,34 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the netlink files share: the family, the per-operation policies,
- * the handlers, and helpers that look objects up with the checks every
- * handler needs (existence, ownership) and report failures in extack.
+ * What the files of the family share (kmod/nl/): the family, the policies
+ * of the nested attribute sets, the handlers, and the lookup helpers
+ * (lookup.c) that check existence and ownership and report failures in
+ * extack. The core calls into the family only through hv_host.h.
  */
 #ifndef HV_NL_H
 #define HV_NL_H
 
 #include <net/genetlink.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 extern struct genl_family hv_nl_family;
 
-/* Policies, one per operation (YNL style): unlisted attributes are refused. */
-extern const struct nla_policy hv_vm_new_policy[HV_A_VM_MAX + 1];
-extern const struct nla_policy hv_vm_id_policy[HV_A_VM_MAX + 1];
-extern const struct nla_policy hv_vm_get_policy[HV_A_VM_MAX + 1];
-extern const struct nla_policy hv_vm_set_policy[HV_A_VM_MAX + 1];
-extern const struct nla_policy hv_vcpu_id_policy[HV_A_VCPU_MAX + 1];
-extern const struct nla_policy hv_vcpu_set_regs_policy[HV_A_VCPU_MAX + 1];
-extern const struct nla_policy hv_vcpu_complete_policy[HV_A_VCPU_MAX + 1];
-extern const struct nla_policy hv_mem_map_policy[HV_A_MEM_MAX + 1];
-extern const struct nla_policy hv_mem_unmap_policy[HV_A_MEM_MAX + 1];
-extern const struct nla_policy hv_mem_get_policy[HV_A_MEM_MAX + 1];
-extern const struct nla_policy hv_mem_read_policy[HV_A_MEM_MAX + 1];
-extern const struct nla_policy hv_mem_write_policy[HV_A_MEM_MAX + 1];
-extern const struct nla_policy hv_mem_set_policy[HV_A_MEM_MAX + 1];
-extern const struct nla_policy hv_mem_log_policy[HV_A_MEM_MAX + 1];
+/* The nested attribute sets' policies (family.c), for their parsers. */
+extern const struct nla_policy hv_cpuid_nl_policy[HV_A_CPUID_MAX + 1];
+extern const struct nla_policy hv_segment_nl_policy[HV_A_SEGMENT_MAX + 1];
+extern const struct nla_policy hv_dtable_nl_policy[HV_A_DTABLE_MAX + 1];
+extern const struct nla_policy hv_msr_nl_policy[HV_A_MSR_MAX + 1];
+extern const struct nla_policy hv_event_nl_policy[HV_A_EVENT_MAX + 1];
+extern const struct nla_policy hv_regs_nl_policy[HV_A_REGS_MAX + 1];
 
+/* events.c */
+extern struct notifier_block hv_nl_release_nb;
+
+/* The handlers, one file per object. */
+int hv_nl_get_info_doit(struct sk_buff *skb, struct genl_info *info);
+int hv_nl_set_info_doit(struct sk_buff *skb, struct genl_info *info);
+int hv_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_vm_new_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_vm_del_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_vm_get_doit(struct sk_buff *skb, struct genl_info *info);
@@ -51,6 +51,7 @@ int hv_nl_mem_write_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_mem_set_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_mem_log_doit(struct sk_buff *skb, struct genl_info *info);
 
+/* lookup.c */
 bool hv_nl_require(struct genl_info *info, int attr, const char *msg);
 struct hv_vm *hv_nl_vm_lock(struct genl_info *info, int attr, bool owner,
 			    int *err);

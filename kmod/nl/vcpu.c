@@ -6,66 +6,7 @@
  */
 #include <linux/slab.h>
 
-#include "nl.h"
-
-static const struct nla_policy segment_policy[HV_A_SEGMENT_MAX + 1] = {
-	[HV_A_SEGMENT_SELECTOR] = { .type = NLA_U16 },
-	[HV_A_SEGMENT_BASE] = { .type = NLA_U64 },
-	[HV_A_SEGMENT_LIMIT] = { .type = NLA_U32 },
-	[HV_A_SEGMENT_AR] = NLA_POLICY_MASK(NLA_U32, 0x1f0ff),
-};
-
-static const struct nla_policy dtable_policy[HV_A_DTABLE_MAX + 1] = {
-	[HV_A_DTABLE_BASE] = { .type = NLA_U64 },
-	[HV_A_DTABLE_LIMIT] = NLA_POLICY_MASK(NLA_U32, 0xffff),
-};
-
-static const struct nla_policy msr_policy[HV_A_MSR_MAX + 1] = {
-	[HV_A_MSR_INDEX] = { .type = NLA_U32 },
-	[HV_A_MSR_VALUE] = { .type = NLA_U64 },
-};
-
-static const struct nla_policy event_policy[HV_A_EVENT_MAX + 1] = {
-	[HV_A_EVENT_TYPE] = NLA_POLICY_MAX(NLA_U32, HV_EVENT_TYPE_SOFT_INTR),
-	[HV_A_EVENT_VECTOR] = { .type = NLA_U8 },
-	[HV_A_EVENT_ERROR_CODE] = { .type = NLA_U32 },
-};
-
-#define U64 { .type = NLA_U64 }
-#define SEG NLA_POLICY_NESTED(segment_policy)
-#define DT NLA_POLICY_NESTED(dtable_policy)
-
-static const struct nla_policy regs_policy[HV_A_REGS_MAX + 1] = {
-	[HV_A_REGS_RAX ... HV_A_REGS_DR7] = U64,
-	[HV_A_REGS_CS ... HV_A_REGS_LDTR] = SEG,
-	[HV_A_REGS_GDTR] = DT,
-	[HV_A_REGS_IDTR] = DT,
-	[HV_A_REGS_MSR] = NLA_POLICY_NESTED(msr_policy),
-	[HV_A_REGS_EVENT] = NLA_POLICY_NESTED(event_policy),
-	[HV_A_REGS_INT_SHADOW] = NLA_POLICY_MAX(NLA_U32, 1),
-	[HV_A_REGS_ACTIVITY] = NLA_POLICY_MAX(NLA_U32, HV_ACTIVITY_HALTED),
-	[HV_A_REGS_FPU] = NLA_POLICY_EXACT_LEN(512),
-	[HV_A_REGS_NO_EVENT] = { .type = NLA_FLAG },
-};
-
-const struct nla_policy hv_vcpu_id_policy[HV_A_VCPU_MAX + 1] = {
-	[HV_A_VCPU_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_VCPU_ID] = { .type = NLA_U32 },
-};
-
-const struct nla_policy hv_vcpu_set_regs_policy[HV_A_VCPU_MAX + 1] = {
-	[HV_A_VCPU_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_VCPU_ID] = { .type = NLA_U32 },
-	[HV_A_VCPU_REGS] = NLA_POLICY_NESTED(regs_policy),
-};
-
-const struct nla_policy hv_vcpu_complete_policy[HV_A_VCPU_MAX + 1] = {
-	[HV_A_VCPU_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_VCPU_ID] = { .type = NLA_U32 },
-	[HV_A_VCPU_SEQ] = { .type = NLA_U64 },
-	[HV_A_VCPU_DATA] = { .type = NLA_U64 },
-	[HV_A_VCPU_ERROR] = { .type = NLA_FLAG },
-};
+#include "nl/nl.h"
 
 /* Scalar registers: attribute -> offset in struct hv_regs. */
 static const struct {
@@ -171,7 +112,7 @@ static int parse_segment(const struct nlattr *a, struct hv_segment *s,
 	struct nlattr *tb[HV_A_SEGMENT_MAX + 1];
 	int err;
 
-	err = nla_parse_nested(tb, HV_A_SEGMENT_MAX, a, segment_policy, extack);
+	err = nla_parse_nested(tb, HV_A_SEGMENT_MAX, a, hv_segment_nl_policy, extack);
 	if (err)
 		return err;
 	if (tb[HV_A_SEGMENT_SELECTOR])
@@ -193,7 +134,7 @@ static int parse_dtable(const struct nlattr *a, struct hv_dtable *d,
 
 	if (!a)
 		return 0;	/* absent: unchanged */
-	err = nla_parse_nested(tb, HV_A_DTABLE_MAX, a, dtable_policy, extack);
+	err = nla_parse_nested(tb, HV_A_DTABLE_MAX, a, hv_dtable_nl_policy, extack);
 	if (err)
 		return err;
 	if (tb[HV_A_DTABLE_BASE])
@@ -210,7 +151,7 @@ static int parse_msr(const struct nlattr *a, struct hv_regs *regs,
 	u64 *field;
 	int err;
 
-	err = nla_parse_nested(tb, HV_A_MSR_MAX, a, msr_policy, extack);
+	err = nla_parse_nested(tb, HV_A_MSR_MAX, a, hv_msr_nl_policy, extack);
 	if (err)
 		return err;
 	if (!tb[HV_A_MSR_INDEX] || !tb[HV_A_MSR_VALUE]) {
@@ -236,7 +177,7 @@ static int parse_event(const struct nlattr *a, struct hv_event *e,
 
 	if (!a)
 		return 0;	/* absent: unchanged */
-	err = nla_parse_nested(tb, HV_A_EVENT_MAX, a, event_policy, extack);
+	err = nla_parse_nested(tb, HV_A_EVENT_MAX, a, hv_event_nl_policy, extack);
 	if (err)
 		return err;
 	if (!tb[HV_A_EVENT_TYPE] || !tb[HV_A_EVENT_VECTOR]) {
@@ -267,7 +208,7 @@ static int parse_regs(const struct nlattr *nest, struct hv_regs *regs,
 	unsigned int i;
 	int rem, err;
 
-	err = nla_parse_nested(tb, HV_A_REGS_MAX, nest, regs_policy, extack);
+	err = nla_parse_nested(tb, HV_A_REGS_MAX, nest, hv_regs_nl_policy, extack);
 	if (err)
 		return err;
 	for (i = 0; i < ARRAY_SIZE(scalars); i++)
@@ -465,7 +406,7 @@ static struct hv_vcpu *stopped_vcpu(struct genl_info *info, struct hv_vm *vm,
 		NL_SET_ERR_MSG(info->extack, "the VM is running; pause it first");
 		return NULL;
 	}
-	if (!hv_vcpu_settle(vcpu)) {
+	if (!hv_uexit_settle(vcpu)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "the vcpu waits for an exit completion");
 		return NULL;
@@ -555,7 +496,6 @@ out:
  */
 int hv_nl_vcpu_complete_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	const char *why = NULL;
 	struct hv_vcpu *vcpu;
 	struct hv_vm *vm;
 	u64 data;
@@ -573,10 +513,9 @@ int hv_nl_vcpu_complete_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	data = info->attrs[HV_A_VCPU_DATA] ?
 	       nla_get_u64(info->attrs[HV_A_VCPU_DATA]) : 0;
-	err = hv_vcpu_complete(vcpu, nla_get_u64(info->attrs[HV_A_VCPU_SEQ]),
-			       data, nla_get_flag(info->attrs[HV_A_VCPU_ERROR]),
-			       &why);
-	hv_nl_fail(info, err, why);
+	err = hv_uexit_complete(vcpu, nla_get_u64(info->attrs[HV_A_VCPU_SEQ]),
+				data, nla_get_flag(info->attrs[HV_A_VCPU_ERROR]),
+				info->extack);
 out:
 	hv_nl_vm_unlock(vm);
 	return err;

@@ -4,8 +4,8 @@
  * vCPUs, guest memory slots, nested page tables, the architectural vCPU
  * record, exits, and module-wide state (backend, capabilities, accounting).
  */
-#ifndef HV_H
-#define HV_H
+#ifndef HV_HOST_H
+#define HV_HOST_H
 
 #include <linux/atomic.h>
 #include <linux/kref.h>
@@ -18,6 +18,8 @@
 #include <linux/wait.h>
 
 #include "backend.h"
+#include "mm/mm.h"
+#include "uexit.h"
 #include "uapi/hv.h"
 
 struct kmem_cache;
@@ -210,6 +212,7 @@ struct hv_regs {
  * @HV_EXIT_SHUTDOWN: triple fault
  * @HV_EXIT_INVALID_STATE: the entry failed on the guest's state
  * @HV_EXIT_UNHANDLED: an exit the backend cannot handle; the VM crashes
+ * @HV_NR_EXIT_KINDS: the number of kinds
  */
 enum hv_exit_kind {
 	HV_EXIT_NONE,
@@ -225,6 +228,20 @@ enum hv_exit_kind {
 	HV_EXIT_SHUTDOWN,
 	HV_EXIT_INVALID_STATE,
 	HV_EXIT_UNHANDLED,
+	HV_NR_EXIT_KINDS,
+};
+
+/**
+ * enum hv_exit_ret - what an exit handler tells the run loop; the contract
+ * is documented above hv_exit_handlers[] in exit.c
+ * @HV_EXIT_RESUME: handled; enter the guest again
+ * @HV_EXIT_SLOW: (fast handlers) finish it in the slow handler
+ * @HV_EXIT_PARK: (slow handlers) leave the run loop and park
+ */
+enum hv_exit_ret {
+	HV_EXIT_RESUME,
+	HV_EXIT_SLOW,
+	HV_EXIT_PARK,
 };
 
 /**
@@ -289,66 +306,6 @@ struct hv_exit {
 	};
 	bool vectoring;
 	u64 detail;
-};
-
-/**
- * struct hv_memslot - guest memory: owner pages pinned at a guest address
- * @id: the slot's id in its VM
- * @gpa: first guest-physical address, page-aligned
- * @npages: number of pages
- * @uaddr: where the owner mapped them
- * @flags: HV_MEM_FLAGS_*; DIRTY_LOG changes under the VM's lock while
- *	vCPUs read it
- * @pages: the pinned pages
- * @written: pages hv itself wrote for the guest (emulation, mem-write)
- *	while the slot logs, which no nested-table bit records; allocated
- *	when logging is first enabled
- */
-struct hv_memslot {
-	u32 id;
-	u64 gpa;
-	u64 npages;
-	u64 uaddr;
-	u32 flags;
-	struct page **pages;
-	unsigned long *written;
-};
-
-/**
- * struct hv_memslots - an immutable set of slots, sorted by address
- * @rcu: for freeing after readers are done
- * @count: number of slots
- * @slot: the slots
- */
-struct hv_memslots {
-	struct rcu_head rcu;
-	u32 count;
-	struct hv_memslot *slot[];
-};
-
-/**
- * struct hv_npt - a VM's nested page tables (NPT or EPT)
- * @lock: serializes changes (vCPU threads map on faults concurrently)
- * @root: the top-level table page
- * @root_pa: its physical address, for the VMCB or EPTP
- * @pages: table pages in use
- * @gen: generation, moved on by every zap or flush; backends that
- *	invalidate per VM and CPU compare it with what each CPU last
- *	invalidated
- * @hw_ad: leaves record accesses in the hardware's A/D bits, not in
- *	emulated ones (fixed when the VM is created)
- * @write_log: with @hw_ad, the CPU also logs the pages whose dirty bit it
- *	sets (hv_npt_format.log_method), so get-and-clear reads the log
- *	instead of scanning the leaves (fixed when the VM is created)
- */
-struct hv_npt {
-	spinlock_t lock;	/* the tables, while vCPUs fault in parallel */
-	struct page *root;
-	phys_addr_t root_pa;
-	u64 pages;
-	u64 gen;
-	bool hw_ad;
-	bool write_log;
 };
 
 /**
@@ -482,12 +439,7 @@ struct hv_vm {
  * @wq: the thread sleeps here (parked, halted, waiting for the owner)
  * @state: enum hv_vcpu_state, for reports
  * @parked: the thread is parked (outside the guest, not running it)
- * @exit_lock: protects the owner-exit fields below
- * @exit_seq: sequence number of the last exit sent to the owner
- * @exit_pending: an exit waits for vcpu-complete
- * @exit_done: vcpu-complete arrived
- * @exit_data: its data
- * @exit_error: its error flag
+ * @uexit: the exchange of exits with the owner (uexit.c)
  * @scratch: an architectural record for the emulator (emulate.c)
  * @fpu: guest FPU state (XSAVE or FXSAVE area)
  * @host_xcr0: the host's XCR0 while the guest's is loaded
@@ -510,12 +462,7 @@ struct hv_vcpu {
 	wait_queue_head_t wq;
 	int state;
 	bool parked;
-	spinlock_t exit_lock;	/* the exit_* fields: vCPU against owner */
-	u64 exit_seq;
-	bool exit_pending;
-	bool exit_done;
-	u64 exit_data;
-	bool exit_error;
+	struct hv_uexit_state uexit;
 	struct hv_regs *scratch;
 	void *fpu;
 	u64 host_xcr0;
@@ -569,14 +516,11 @@ struct hv_l1d_flush_now {
 void hv_l1d_flush_now(struct hv_l1d_flush_now *f);
 void hv_l1d_flush_set_mode(enum hv_l1d_flush_mode mode);
 
-/* netlink.c */
+/* nl/ */
 int hv_nl_init(void);
 void hv_nl_exit(void);
-int hv_nl_send_exit(struct hv_vcpu *vcpu, struct sk_buff *skb);
 void hv_nl_notice(struct hv_vm *vm, enum hv_notice event, const char *reason,
 		  gfp_t gfp);
-struct sk_buff *hv_nl_exit_msg(struct hv_vcpu *vcpu, u32 reason, u32 dir,
-			       u64 addr, u32 size, u64 data);
 
 /* x86.c */
 int hv_cpus_read_agree(const char *what, smp_call_func_t read, size_t size,
@@ -613,63 +557,30 @@ void hv_vm_unquiesce(struct hv_vm *vm);
 void hv_vm_release_owner(u32 portid, struct net *net);
 void hv_vm_destroy_all(void);
 void hv_vm_stats(struct hv_vm *vm, u64 *stats);
+void hv_vm_notify(struct hv_vm *vm, enum hv_notice event, const char *reason,
+		  gfp_t gfp);
 
 /* vcpu.c */
 int hv_vcpu_create(struct hv_vm *vm, u32 id, struct hv_vcpu **out,
 		   const char **why);
 void hv_vcpu_stop(struct hv_vcpu *vcpu);
 void hv_vcpu_free(struct hv_vcpu *vcpu);
-void hv_vcpu_kick(struct hv_vcpu *vcpu, int req);
-int hv_vcpu_complete(struct hv_vcpu *vcpu, u64 seq, u64 data, bool error,
-		     const char **why);
 bool hv_vcpu_stopped(struct hv_vcpu *vcpu);
-bool hv_vcpu_settle(struct hv_vcpu *vcpu);
-bool hv_vcpu_parked(struct hv_vcpu *vcpu);
 void hv_vcpu_get_regs(struct hv_vcpu *vcpu, struct hv_regs *regs);
 int hv_vcpu_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *regs,
 		     const char **why);
-int hv_vcpu_exit_to_owner(struct hv_vcpu *vcpu, u32 reason, u32 dir,
-			  u64 addr, u32 size, u64 data, u64 *result,
-			  bool *error);
 void hv_vcpu_queue_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
 			     u32 error_code);
 
-/* mem.c */
-int hv_mem_map(struct hv_vm *vm, u64 gpa, u64 size, u64 uaddr, u32 flags,
-	       struct hv_memslot *out, const char **why);
-int hv_mem_unmap(struct hv_vm *vm, u32 slot, const char **why);
-struct hv_memslot *hv_mem_slot(struct hv_vm *vm, u32 slot);
-void hv_mem_free_all(struct hv_vm *vm);
-struct hv_memslot *hv_gpa_to_slot(struct hv_vm *vm, u64 gpa);
-struct page *hv_gpa_to_page(struct hv_vm *vm, u64 gpa, u32 *flags);
-int hv_guest_read(struct hv_vm *vm, u64 gpa, void *buf, size_t len);
-int hv_guest_write(struct hv_vm *vm, u64 gpa, const void *buf, size_t len);
-bool hv_gpa_is_ram(struct hv_vm *vm, u64 gpa);
+/* run.c */
+int hv_vcpu_thread(void *arg);
+void hv_vcpu_kick(struct hv_vcpu *vcpu, int req);
+void hv_vcpu_mark_parked(struct hv_vcpu *vcpu, bool parked, int state);
+bool hv_vcpu_parked(struct hv_vcpu *vcpu);
 
-/* npt.c */
-int hv_npt_init(struct hv_vm *vm);
-void hv_npt_free(struct hv_vm *vm);
-int hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
-	       bool writable, bool write, bool log);
-void hv_npt_walk(struct hv_vm *vm, u64 gpa, u64 npages,
-		 void (*fn)(u64 *leaf, u64 index, void *arg), void *arg);
-void hv_npt_flush(struct hv_vm *vm);
-void hv_npt_zap(struct hv_vm *vm, u64 gpa, u64 npages);
-
-/* dirty.c */
-extern bool hv_dirty_emulate;
-extern bool hv_dirty_pml;
-bool hv_dirty_hw_ad(void);
-bool hv_dirty_write_log(void);
-const char *hv_dirty_method(bool hw_ad, bool write_log);
-const char *hv_dirty_reason(void);
-int hv_dirty_set_log(struct hv_vm *vm, struct hv_memslot *s, bool on);
-int hv_dirty_get(struct hv_vm *vm, struct hv_memslot *s, bool accessed,
-		 bool clear, u64 first, u32 npages, unsigned long *bitmap);
-void hv_dirty_mark(struct hv_memslot *s, u64 gpa);
-void hv_dirty_log_gpas(struct hv_vm *vm, const u64 *gpa, unsigned int n);
-int hv_npt_cache_fill(struct hv_vcpu *vcpu);
-void hv_npt_cache_free(struct hv_vcpu *vcpu);
+/* exit.c */
+enum hv_exit_ret hv_exit_fast(struct hv_vcpu *vcpu, const struct hv_exit *exit);
+enum hv_exit_ret hv_exit_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 
 /* cpuid.c */
 struct hv_cpuid_table *hv_cpuid_default(void);
@@ -681,10 +592,7 @@ void hv_cpuid_emulate(struct hv_vcpu *vcpu);
 extern const u32 hv_msrs_kept[];
 extern const unsigned int hv_nr_msrs_kept;
 u64 *hv_regs_msr(struct hv_regs *regs, u32 index);
-#define HV_MSR_DONE	0
-#define HV_MSR_FAULT	1
-#define HV_MSR_OWNER	2
-int hv_msr_exit(struct hv_vcpu *vcpu, bool write);
+enum hv_exit_ret hv_msr_exit(struct hv_vcpu *vcpu, bool write, u64 rip);
 
 /* fpu.c */
 void hv_fpu_init(void);
@@ -709,4 +617,4 @@ int hv_linear_copy(struct hv_vcpu *vcpu, const struct hv_regs *r, u64 la,
 /* task.c */
 int hv_task_switch(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 
-#endif /* HV_H */
+#endif /* HV_HOST_H */

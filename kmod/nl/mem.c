@@ -9,68 +9,7 @@
 #include <linux/bitmap.h>
 #include <linux/slab.h>
 
-#include "nl.h"
-
-const struct nla_policy hv_mem_map_policy[HV_A_MEM_MAX + 1] = {
-	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_MEM_GPA] = { .type = NLA_U64 },
-	[HV_A_MEM_SIZE] = NLA_POLICY_MIN(NLA_U64, PAGE_SIZE),
-	[HV_A_MEM_UADDR] = { .type = NLA_U64 },
-	[HV_A_MEM_FLAGS] = NLA_POLICY_MASK(NLA_U32, HV_MEM_FLAGS_READONLY |
-					   HV_MEM_FLAGS_DIRTY_LOG),
-};
-
-const struct nla_policy hv_mem_set_policy[HV_A_MEM_MAX + 1] = {
-	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_MEM_SLOT] = { .type = NLA_U32 },
-	[HV_A_MEM_FLAGS] = NLA_POLICY_MASK(NLA_U32, HV_MEM_FLAGS_READONLY |
-					   HV_MEM_FLAGS_DIRTY_LOG),
-};
-
-static struct netlink_range_validation log_npages_range = {
-	.min = 1,
-	.max = HV_LOG_CHUNK,
-};
-
-const struct nla_policy hv_mem_log_policy[HV_A_MEM_MAX + 1] = {
-	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_MEM_SLOT] = { .type = NLA_U32 },
-	[HV_A_MEM_FIRST] = { .type = NLA_U64 },
-	[HV_A_MEM_NPAGES] = NLA_POLICY_FULL_RANGE(NLA_U32, &log_npages_range),
-	[HV_A_MEM_ACCESSED] = NLA_POLICY_MAX(NLA_U8, 1),
-	[HV_A_MEM_PEEK] = NLA_POLICY_MAX(NLA_U8, 1),
-};
-
-const struct nla_policy hv_mem_unmap_policy[HV_A_MEM_MAX + 1] = {
-	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_MEM_SLOT] = { .type = NLA_U32 },
-};
-
-const struct nla_policy hv_mem_get_policy[HV_A_MEM_MAX + 1] = {
-	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_MEM_SLOT] = { .type = NLA_U32 },
-};
-
-/*
- * NLA_POLICY_RANGE() bounds are s16 in 6.1: 32768 needs a range struct
- * (not const: the 6.1 policy field is a plain pointer).
- */
-static struct netlink_range_validation mem_len_range = {
-	.min = 1,
-	.max = HV_IO_CHUNK,
-};
-
-const struct nla_policy hv_mem_read_policy[HV_A_MEM_MAX + 1] = {
-	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_MEM_GPA] = { .type = NLA_U64 },
-	[HV_A_MEM_LEN] = NLA_POLICY_FULL_RANGE(NLA_U32, &mem_len_range),
-};
-
-const struct nla_policy hv_mem_write_policy[HV_A_MEM_MAX + 1] = {
-	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[HV_A_MEM_GPA] = { .type = NLA_U64 },
-	[HV_A_MEM_DATA] = { .type = NLA_BINARY, .len = HV_IO_CHUNK },
-};
+#include "nl/nl.h"
 
 static int fill_slot(struct sk_buff *skb, u32 vm_id,
 		     const struct hv_memslot *s)
@@ -289,7 +228,7 @@ int hv_nl_mem_read_doit(struct sk_buff *skb, struct genl_info *info)
 		err = hv_nl_fail(info, -EMSGSIZE, "reply does not fit");
 		goto out;
 	}
-	if (gpa + len < gpa || hv_guest_read(vm, gpa, nla_data(data), len)) {
+	if (gpa + len < gpa || hv_mem_read(vm, gpa, nla_data(data), len)) {
 		nlmsg_free(msg);
 		err = bad_range(info, gpa);
 		goto out;
@@ -308,7 +247,7 @@ static bool range_is_ram(struct hv_vm *vm, u64 gpa, u32 len)
 	if (end < gpa)
 		return false;
 	for (gpa &= PAGE_MASK; gpa < end; gpa += PAGE_SIZE)
-		if (!hv_gpa_is_ram(vm, gpa))
+		if (!hv_mem_is_ram(vm, gpa))
 			return false;
 	return true;
 }
@@ -338,7 +277,7 @@ int hv_nl_mem_write_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!range_is_ram(vm, gpa, nla_len(data)))
 		err = bad_range(info, gpa);
 	else
-		err = hv_guest_write(vm, gpa, nla_data(data), nla_len(data));
+		err = hv_mem_write(vm, gpa, nla_data(data), nla_len(data));
 	hv_nl_vm_unlock(vm);
 	return err;
 }

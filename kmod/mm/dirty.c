@@ -34,7 +34,7 @@
 #include <linux/moduleparam.h>
 #include <linux/smp.h>
 
-#include "hv.h"
+#include "hv_host.h"
 
 bool hv_dirty_emulate;
 module_param_named(dirty_emulate, hv_dirty_emulate, bool, 0644);
@@ -353,7 +353,7 @@ void hv_dirty_log_gpas(struct hv_vm *vm, const u64 *gpa, unsigned int n)
 
 	rcu_read_lock();
 	for (i = 0; i < n; i++) {
-		s = hv_gpa_to_slot(vm, gpa[i]);
+		s = hv_mem_find_slot(vm, gpa[i]);
 		if (s)
 			hv_dirty_mark(s, gpa[i]);
 	}

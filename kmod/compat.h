@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What hv does differently because it builds against Linux 6.1 (Debian 12's
+ * kernel, with Debian's backports). Every such workaround lives here, so
+ * that moving to a newer kernel is one file to revisit. The VMX backend's
+ * use of the single 6.1 emergency-VMXOFF callback slot is the one exception:
+ * it is backend-private and documented in vmx/cpu.c.
+ */
+#ifndef HV_COMPAT_H
+#define HV_COMPAT_H
+
+#include <linux/netlink.h>
+#include <linux/percpu.h>
+#include <asm/cpufeature.h>
+#include <asm/nospec-branch.h>
+
+/**
+ * hv_extack_msg() - set an extack message that is not a string literal
+ * @extack: the request's extack, or NULL
+ * @msg: a static string (extack keeps the pointer)
+ *
+ * NL_SET_ERR_MSG() in 6.1 accepts string literals only; the reasons lower
+ * layers give are static strings too, which is all extack needs.
+ */
+static inline void hv_extack_msg(struct netlink_ext_ack *extack,
+				 const char *msg)
+{
+	if (extack)
+		extack->_msg = msg;
+}
+
+/*
+ * NLA_POLICY_RANGE() bounds are s16 in 6.1: a bound above 32767 needs a
+ * struct netlink_range_validation, which is not const there (the policy's
+ * range pointer is a plain pointer). Define such ranges with this.
+ */
+#define HV_NL_RANGE(name, lo, hi)					\
+	static struct netlink_range_validation name = {			\
+		.min = (lo),						\
+		.max = (hi),						\
+	}
+
+/**
+ * hv_vmscape_active() - whether the host flushes branch predictions before
+ * returning to user space after a guest ran (the VMSCAPE mitigation)
+ *
+ * X86_FEATURE_IBPB_EXIT_TO_USER is a Debian backport to 6.1; a 6.1 build
+ * without it has no such mitigation.
+ *
+ * Return: true if the mitigation is on.
+ */
+static inline bool hv_vmscape_active(void)
+{
+#ifdef X86_FEATURE_IBPB_EXIT_TO_USER
+	return boot_cpu_has(X86_FEATURE_IBPB_EXIT_TO_USER);
+#else
+	return false;
+#endif
+}
+
+/**
+ * hv_vmscape_exit() - note a VM exit for the VMSCAPE mitigation: the next
+ * return to user space on this CPU flushes indirect branch predictions
+ *
+ * Context: the vCPU thread, preemption off.
+ */
+static inline void hv_vmscape_exit(void)
+{
+#ifdef X86_FEATURE_IBPB_EXIT_TO_USER
+	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
+		this_cpu_write(x86_ibpb_exit_to_user, true);
+#endif
+}
+
+#endif /* HV_COMPAT_H */

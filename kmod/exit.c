@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the core does with each kind of exit (struct hv_exit, translated
+ * out of VMCS/VMCB terms by the backend): one table, hv_exit_handlers[].
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/indirect_call_wrapper.h>
+#include <linux/rcupdate.h>
+#include <asm/trapnr.h>
+
+#include "decode.h"
+#include "hv_host.h"
+
+static enum hv_exit_ret intr_fast(struct hv_vcpu *vcpu,
+				  const struct hv_exit *exit)
+{
+	vcpu->stats[HV_STAT_INTR]++;
+	return HV_EXIT_RESUME;
+}
+
+static enum hv_exit_ret cpuid_fast(struct hv_vcpu *vcpu,
+				   const struct hv_exit *exit)
+{
+	u64 rip;
+
+	/* The slow handler reports an instruction it cannot measure. */
+	if (hv_exit_next_rip(vcpu, exit, &rip))
+		return HV_EXIT_SLOW;
+	hv_cpuid_emulate(vcpu);
+	vcpu->rip = rip;
+	vcpu->stats[HV_STAT_CPUID]++;
+	return HV_EXIT_RESUME;
+}
+
+static enum hv_exit_ret msr_fast(struct hv_vcpu *vcpu,
+				 const struct hv_exit *exit)
+{
+	enum hv_exit_ret ret;
+	u64 rip;
+
+	if (hv_exit_next_rip(vcpu, exit, &rip))
+		return HV_EXIT_SLOW;
+	ret = hv_msr_exit(vcpu, exit->kind == HV_EXIT_WRMSR, rip);
+	if (ret == HV_EXIT_RESUME)
+		vcpu->stats[HV_STAT_MSR]++;
+	return ret;
+}
+
+static enum hv_exit_ret npf_fast(struct hv_vcpu *vcpu,
+				 const struct hv_exit *exit)
+{
+	struct page *page;
+	u32 flags = 0;
+	int err;
+
+	rcu_read_lock();
+	page = hv_mem_gpa_page(vcpu->vm, exit->npf.gpa, &flags);
+	if (!page || (exit->npf.write && (flags & HV_MEM_FLAGS_READONLY))) {
+		rcu_read_unlock();
+		return HV_EXIT_SLOW;	/* MMIO */
+	}
+	err = hv_npt_map(vcpu, exit->npf.gpa, page,
+			 !(flags & HV_MEM_FLAGS_READONLY), exit->npf.write,
+			 flags & HV_MEM_FLAGS_DIRTY_LOG);
+	rcu_read_unlock();
+	if (err)
+		return HV_EXIT_SLOW;	/* table cache empty: refill, refault */
+	vcpu->stats[HV_STAT_NPF]++;
+	return HV_EXIT_RESUME;
+}
+
+static enum hv_exit_ret cr4_fast(struct hv_vcpu *vcpu,
+				 const struct hv_exit *exit)
+{
+	if (hv_emulate_cr4_write(vcpu, exit))
+		return HV_EXIT_SLOW;
+	vcpu->stats[HV_STAT_OTHER]++;
+	return HV_EXIT_RESUME;
+}
+
+static enum hv_exit_ret invd_fast(struct hv_vcpu *vcpu,
+				  const struct hv_exit *exit)
+{
+	u64 rip;
+
+	if (hv_exit_next_rip(vcpu, exit, &rip))
+		return HV_EXIT_SLOW;
+	vcpu->rip = rip;
+	vcpu->stats[HV_STAT_OTHER]++;
+	return HV_EXIT_RESUME;
+}
+
+/*
+ * The end of a slow handler that called something returning an errno:
+ * -EINTR (the thread is being stopped) parks; any other failure crashes the
+ * VM, unless what failed crashed it already with a better reason.
+ */
+static enum hv_exit_ret slow_done(struct hv_vcpu *vcpu, int err)
+{
+	struct hv_vm *vm = vcpu->vm;
+
+	if (!err)
+		return HV_EXIT_RESUME;
+	if (err != -EINTR && READ_ONCE(vm->state) == HV_VM_STATE_RUNNING)
+		hv_vm_crash(vm, HV_VM_STATE_CRASHED,
+			    "vcpu %u: exit handling failed at rip %#llx: %pe",
+			    vcpu->id, vcpu->rip, ERR_PTR(err));
+	return HV_EXIT_PARK;
+}
+
+/*
+ * The RIP after the instruction that exited; a guest whose instruction
+ * cannot be measured (its code unmapped or rewritten meanwhile) is
+ * crashed.
+ */
+static int next_rip(struct hv_vcpu *vcpu, const struct hv_exit *exit,
+		    u64 *rip)
+{
+	int err = hv_exit_next_rip(vcpu, exit, rip);
+
+	if (err)
+		hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
+			    "vcpu %u cannot find the length of the instruction at rip %#llx: %s",
+			    vcpu->id, vcpu->rip,
+			    err == -ENODATA ? "cannot fetch it" :
+			    "the bytes there are not the instruction that exited");
+	return err;
+}
+
+/* Only here when cpuid_fast() could not measure the instruction. */
+static enum hv_exit_ret cpuid_slow(struct hv_vcpu *vcpu,
+				   const struct hv_exit *exit)
+{
+	u64 rip;
+
+	if (next_rip(vcpu, exit, &rip))
+		return HV_EXIT_PARK;
+	hv_cpuid_emulate(vcpu);
+	vcpu->rip = rip;
+	vcpu->stats[HV_STAT_CPUID]++;
+	return HV_EXIT_RESUME;
+}
+
+static int msr_owner(struct hv_vcpu *vcpu, const struct hv_exit *exit,
+		     u64 rip)
+{
+	bool write = exit->kind == HV_EXIT_WRMSR;
+	u64 value = (vcpu->gpr[HV_RDX] << 32) | (u32)vcpu->gpr[HV_RAX];
+	bool error = false;
+	u64 result = 0;
+	int err;
+
+	err = hv_uexit_call(vcpu, HV_EXIT_REASON_MSR,
+			    write ? HV_DIR_WRITE : HV_DIR_READ,
+			    (u32)vcpu->gpr[HV_RCX], 8, value, &result, &error);
+	if (err)
+		return err;
+	if (error) {
+		hv_vcpu_queue_exception(vcpu, X86_TRAP_GP, true, 0);
+		return 0;
+	}
+	if (!write) {
+		vcpu->gpr[HV_RAX] = (u32)result;
+		vcpu->gpr[HV_RDX] = result >> 32;
+	}
+	vcpu->rip = rip;
+	return 0;
+}
+
+/* An MSR access msr_fast() left: for the owner, or not measurable. */
+static enum hv_exit_ret msr_slow(struct hv_vcpu *vcpu,
+				 const struct hv_exit *exit)
+{
+	enum hv_exit_ret ret;
+	u64 rip;
+
+	if (next_rip(vcpu, exit, &rip))
+		return HV_EXIT_PARK;
+	/* Nothing was applied yet; the kernel's answer may be final. */
+	preempt_disable();
+	ret = hv_msr_exit(vcpu, exit->kind == HV_EXIT_WRMSR, rip);
+	preempt_enable();
+	if (ret == HV_EXIT_SLOW)
+		return slow_done(vcpu, msr_owner(vcpu, exit, rip));
+	vcpu->stats[HV_STAT_MSR]++;
+	return ret;
+}
+
+static enum hv_exit_ret io_slow(struct hv_vcpu *vcpu,
+				const struct hv_exit *exit)
+{
+	u64 mask = hv_mask(exit->io.size), val = 0;
+	bool error = false;
+	int err;
+
+	vcpu->stats[HV_STAT_IO]++;
+	if (exit->io.string)
+		return slow_done(vcpu, hv_emulate_string_io(vcpu, exit));
+	if (exit->io.in) {
+		err = hv_uexit_call(vcpu, HV_EXIT_REASON_IO, HV_DIR_READ,
+				    exit->io.port, exit->io.size, 0, &val,
+				    &error);
+		if (err)
+			return slow_done(vcpu, err);
+		/* IN to EAX zero-extends into RAX like any 32-bit write. */
+		if (exit->io.size == 4)
+			vcpu->gpr[HV_RAX] = (u32)val;
+		else
+			vcpu->gpr[HV_RAX] = (vcpu->gpr[HV_RAX] & ~mask) |
+					    (val & mask);
+	} else {
+		err = hv_uexit_call(vcpu, HV_EXIT_REASON_IO, HV_DIR_WRITE,
+				    exit->io.port, exit->io.size,
+				    vcpu->gpr[HV_RAX] & mask, &val, &error);
+		if (err)
+			return slow_done(vcpu, err);
+	}
+	vcpu->rip = exit->next_rip;
+	return HV_EXIT_RESUME;
+}
+
+static enum hv_exit_ret npf_slow(struct hv_vcpu *vcpu,
+				 const struct hv_exit *exit)
+{
+	struct hv_vm *vm = vcpu->vm;
+	struct page *page;
+	u32 flags = 0;
+
+	rcu_read_lock();
+	page = hv_mem_gpa_page(vm, exit->npf.gpa, &flags);
+	rcu_read_unlock();
+	/* RAM the guest may access so: only the table cache was empty. */
+	if (page && !(exit->npf.write && (flags & HV_MEM_FLAGS_READONLY)))
+		return HV_EXIT_RESUME;
+	/* The CPU's own page walk, into memory no slot backs. */
+	if (exit->npf.walk && !page)
+		return slow_done(vcpu, hv_emulate_walk_fault(vcpu, exit));
+	if (exit->npf.walk) {
+		hv_vm_crash(vm, HV_VM_STATE_CRASHED,
+			    "vcpu %u: the guest's page tables at gpa %#llx are in a read-only slot, where the CPU cannot set their accessed and dirty bits",
+			    vcpu->id, exit->npf.gpa);
+		return HV_EXIT_PARK;
+	}
+	/* Pushing a frame or reading a gate is no instruction to emulate. */
+	if (exit->vectoring) {
+		hv_vm_crash(vm, HV_VM_STATE_CRASHED,
+			    "vcpu %u: delivering an event touched gpa %#llx, which is not RAM, at rip %#llx",
+			    vcpu->id, exit->npf.gpa, vcpu->rip);
+		return HV_EXIT_PARK;
+	}
+	vcpu->stats[HV_STAT_MMIO]++;
+	return slow_done(vcpu, hv_emulate_mmio(vcpu, exit));
+}
+
+/* Only here when cr4_fast() could not decode the instruction. */
+static enum hv_exit_ret cr4_slow(struct hv_vcpu *vcpu,
+				 const struct hv_exit *exit)
+{
+	hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
+		    "vcpu %u cannot decode the MOV to CR4 at rip %#llx",
+		    vcpu->id, vcpu->rip);
+	return HV_EXIT_PARK;
+}
+
+static enum hv_exit_ret invd_slow(struct hv_vcpu *vcpu,
+				  const struct hv_exit *exit)
+{
+	u64 rip;
+
+	if (next_rip(vcpu, exit, &rip))
+		return HV_EXIT_PARK;
+	vcpu->rip = rip;
+	return HV_EXIT_RESUME;
+}
+
+static enum hv_exit_ret task_slow(struct hv_vcpu *vcpu,
+				  const struct hv_exit *exit)
+{
+	return slow_done(vcpu, hv_task_switch(vcpu, exit));
+}
+
+static enum hv_exit_ret hlt_slow(struct hv_vcpu *vcpu,
+				 const struct hv_exit *exit)
+{
+	struct hv_uexit rec = { .reason = HV_EXIT_REASON_HLT };
+	u64 rip;
+
+	vcpu->stats[HV_STAT_HLT]++;
+	if (next_rip(vcpu, exit, &rip))
+		return HV_EXIT_PARK;
+	vcpu->rip = rip;
+	if (READ_ONCE(vcpu->event.valid))
+		return HV_EXIT_RESUME;
+	vcpu->halted = true;
+	/* A notice: the owner completes nothing, the park loop waits. */
+	rec.data = hv_be_get_rflags(vcpu);
+	hv_uexit_post(vcpu, &rec, false);
+	return HV_EXIT_PARK;
+}
+
+static enum hv_exit_ret shutdown_slow(struct hv_vcpu *vcpu,
+				      const struct hv_exit *exit)
+{
+	hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
+		    "triple fault (shutdown) on vcpu %u at rip %#llx",
+		    vcpu->id, vcpu->rip);
+	return HV_EXIT_PARK;
+}
+
+static enum hv_exit_ret invalid_state_slow(struct hv_vcpu *vcpu,
+					   const struct hv_exit *exit)
+{
+	hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
+		    "invalid guest state on vcpu %u (entry failure %#llx, detail %#llx)",
+		    vcpu->id, exit->hw_reason, exit->detail);
+	return HV_EXIT_PARK;
+}
+
+/**
+ * struct hv_exit_handler - what the core does with one kind of exit
+ * @fast: optional; runs in the fast loop right after the exit, with
+ *	preemption off and the guest FPU state loaded: it must not sleep.
+ *	Returns HV_EXIT_RESUME or HV_EXIT_SLOW.
+ * @slow: optional; runs where sleeping is allowed (after the fast handler
+ *	returned HV_EXIT_SLOW, or when there is none), preemption on, no
+ *	locks held. Returns HV_EXIT_RESUME or HV_EXIT_PARK.
+ */
+struct hv_exit_handler {
+	enum hv_exit_ret (*fast)(struct hv_vcpu *vcpu,
+				 const struct hv_exit *exit);
+	enum hv_exit_ret (*slow)(struct hv_vcpu *vcpu,
+				 const struct hv_exit *exit);
+};
+
+/*
+ * The exit handlers, by enum hv_exit_kind. Every handler returns an
+ * enum hv_exit_ret:
+ *
+ *   HV_EXIT_RESUME  the exit is handled (RIP advanced, or an exception
+ *                   queued): enter the guest again.
+ *   HV_EXIT_SLOW    (fast handlers only) the exit needs what the fast loop
+ *                   cannot do: sleep, ask the owner, take the slow path's
+ *                   time; the loop leaves the guest context and calls the
+ *                   kind's slow handler with the same struct hv_exit.
+ *   HV_EXIT_PARK    (slow handlers only) leave the run loop: the VM
+ *                   crashed, the vCPU halted, or its thread is stopping.
+ *                   The thread parks and runs again when its VM lets it.
+ *
+ * A kind with no fast handler always takes the slow path; a kind with no
+ * slow handler that gets there crashes the VM (the exit is one hv does
+ * not handle). Handlers count the exit in vcpu->stats.
+ */
+static const struct hv_exit_handler hv_exit_handlers[] = {
+	[HV_EXIT_NONE]		= { .fast = intr_fast },
+	[HV_EXIT_CPUID]		= { .fast = cpuid_fast, .slow = cpuid_slow },
+	[HV_EXIT_RDMSR]		= { .fast = msr_fast, .slow = msr_slow },
+	[HV_EXIT_WRMSR]		= { .fast = msr_fast, .slow = msr_slow },
+	[HV_EXIT_HLT]		= { .slow = hlt_slow },
+	[HV_EXIT_IO]		= { .slow = io_slow },
+	[HV_EXIT_NPF]		= { .fast = npf_fast, .slow = npf_slow },
+	[HV_EXIT_CR4_WRITE]	= { .fast = cr4_fast, .slow = cr4_slow },
+	[HV_EXIT_TASK_SWITCH]	= { .slow = task_slow },
+	[HV_EXIT_INVD]		= { .fast = invd_fast, .slow = invd_slow },
+	[HV_EXIT_SHUTDOWN]	= { .slow = shutdown_slow },
+	[HV_EXIT_INVALID_STATE]	= { .slow = invalid_state_slow },
+	[HV_EXIT_UNHANDLED]	= { },
+};
+
+static_assert(ARRAY_SIZE(hv_exit_handlers) == HV_NR_EXIT_KINDS);
+
+/**
+ * hv_exit_fast() - handle an exit in the fast loop if its kind can be
+ * @vcpu: the vCPU, preemption off, guest FPU state loaded
+ * @exit: the exit
+ *
+ * Return: HV_EXIT_RESUME or HV_EXIT_SLOW.
+ */
+enum hv_exit_ret hv_exit_fast(struct hv_vcpu *vcpu, const struct hv_exit *exit)
+{
+	const struct hv_exit_handler *h;
+
+	if (unlikely(exit->kind >= ARRAY_SIZE(hv_exit_handlers)))
+		return HV_EXIT_SLOW;
+	h = &hv_exit_handlers[exit->kind];
+	if (!h->fast)
+		return HV_EXIT_SLOW;
+	/* Direct calls for the frequent kinds: no retpoline on the hot path. */
+	return INDIRECT_CALL_4(h->fast, npf_fast, intr_fast, msr_fast,
+			       cpuid_fast, vcpu, exit);
+}
+
+/**
+ * hv_exit_slow() - handle an exit where sleeping is allowed
+ * @vcpu: the vCPU (its own thread, preemption on)
+ * @exit: the exit hv_exit_fast() left
+ *
+ * Return: HV_EXIT_RESUME or HV_EXIT_PARK.
+ */
+enum hv_exit_ret hv_exit_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit)
+{
+	const struct hv_exit_handler *h = NULL;
+
+	if (exit->kind < ARRAY_SIZE(hv_exit_handlers))
+		h = &hv_exit_handlers[exit->kind];
+	if (h && h->slow)
+		return h->slow(vcpu, exit);
+	vcpu->stats[HV_STAT_OTHER]++;
+	hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
+		    "vcpu %u: exit %#llx hv does not handle, at rip %#llx",
+		    vcpu->id, exit->hw_reason, vcpu->rip);
+	return HV_EXIT_PARK;
+}

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The threads that run vCPUs (DESIGN rule 1): one kernel thread per vCPU,
+ * hv/<vm>/<vcpu>, attached to the owner's cgroups. The thread parks while
+ * its VM does not run, enters the guest in a loop, handles the exits it can
+ * in the kernel without leaving the loop, and leaves it for anything that
+ * may sleep: HLT, an exit sent to the owner, emulation (exit.c).
+ *
+ * The fast loop runs with the guest FPU state loaded (preemption off) and
+ * breaks out on need_resched(), on a request, and on exits it cannot
+ * finish. Requests reach a vCPU through vcpu->requests and a kick: the
+ * kicker sets the bit, then sends an IPI if the vCPU is in guest mode; the
+ * vCPU publishes guest mode, then checks the bits with interrupts off, so
+ * a request is either seen before entry or its IPI forces an exit.
+ *
+ * Parking: a vCPU may run only while its VM is running and no memory-map
+ * change is in progress. Both conditions change under vm->run_lock, and a
+ * vCPU leaves its parked state only under that lock after checking them,
+ * so a writer that changed them and then sees every vCPU parked knows that
+ * none is in guest mode or will enter it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kthread.h>
+#include <linux/sched.h>
+
+#include "compat.h"
+#include "hv_host.h"
+
+enum run_result {
+	RUN_BREAK,	/* a request or need_resched(): look outside */
+	RUN_SLOW,	/* the exit needs its slow handler */
+	RUN_FPU,	/* the guest's FPU image could not be loaded */
+};
+
+static bool vcpu_can_run(struct hv_vcpu *vcpu)
+{
+	struct hv_vm *vm = vcpu->vm;
+
+	return READ_ONCE(vm->state) == HV_VM_STATE_RUNNING &&
+	       !READ_ONCE(vm->quiesce);
+}
+
+/*
+ * Wait, parked, until the VM lets this vCPU run and @ready (if any) holds.
+ * Return: 0, or -EINTR when the thread is being stopped.
+ */
+static int vcpu_park_until(struct hv_vcpu *vcpu,
+			   bool (*ready)(struct hv_vcpu *), int state)
+{
+	struct hv_vm *vm = vcpu->vm;
+
+	for (;;) {
+		spin_lock(&vm->run_lock);
+		if (vcpu_can_run(vcpu) && (!ready || ready(vcpu))) {
+			vcpu->parked = false;
+			clear_bit(HV_REQ_PARK, &vcpu->requests);
+			spin_unlock(&vm->run_lock);
+			WRITE_ONCE(vcpu->state, HV_VCPU_STATE_RUNNING);
+			return 0;
+		}
+		vcpu->parked = true;
+		spin_unlock(&vm->run_lock);
+		WRITE_ONCE(vcpu->state, state);
+		wake_up_all(&vm->park_wq);
+
+		/* Interruptible: long parks must not look like hung tasks. */
+		wait_event_interruptible(vcpu->wq, kthread_should_stop() ||
+					 (vcpu_can_run(vcpu) &&
+					  (!ready || ready(vcpu))));
+		if (kthread_should_stop())
+			return -EINTR;
+	}
+}
+
+/**
+ * hv_vcpu_kick() - make a vCPU look at a request soon
+ * @vcpu: the vCPU
+ * @req: HV_REQ_* bit to set
+ *
+ * Context: any; does not sleep.
+ */
+void hv_vcpu_kick(struct hv_vcpu *vcpu, int req)
+{
+	set_bit(req, &vcpu->requests);
+	/* Pairs with the barrier after the vCPU publishes guest mode. */
+	smp_mb__after_atomic();
+	if (atomic_read(&vcpu->mode) == HV_IN_GUEST) {
+		int cpu = READ_ONCE(vcpu->cpu);
+
+		if (cpu >= 0 && cpu != raw_smp_processor_id())
+			smp_send_reschedule(cpu);
+	}
+	wake_up(&vcpu->wq);
+}
+
+/**
+ * hv_vcpu_mark_parked() - count a vCPU as parked, or no longer, while it
+ * waits outside the park loop (for its owner, or to be stopped)
+ * @vcpu: the vCPU (its own thread)
+ * @parked: parked or not
+ * @state: the HV_VCPU_STATE_* to report meanwhile
+ *
+ * Context: process context; takes vm->run_lock.
+ */
+void hv_vcpu_mark_parked(struct hv_vcpu *vcpu, bool parked, int state)
+{
+	struct hv_vm *vm = vcpu->vm;
+
+	spin_lock(&vm->run_lock);
+	vcpu->parked = parked;
+	spin_unlock(&vm->run_lock);
+	WRITE_ONCE(vcpu->state, state);
+	if (parked)
+		wake_up_all(&vm->park_wq);
+}
+
+/**
+ * hv_vcpu_parked() - whether a vCPU is parked between instructions
+ * @vcpu: the vCPU; vm->run_lock held
+ *
+ * A vCPU whose exit the owner completed but that has not used the
+ * completion yet is about to run again, so it does not count.
+ *
+ * Return: true if it is parked and holds no unused completion.
+ */
+bool hv_vcpu_parked(struct hv_vcpu *vcpu)
+{
+	return vcpu->parked && !hv_uexit_unused(vcpu);
+}
+
+/*
+ * Enter the guest until an exit needs the slow path. The guest FPU state
+ * is live in the registers only in here (DESIGN rule 8).
+ */
+static enum run_result run_fast(struct hv_vcpu *vcpu, struct hv_exit *exit)
+{
+	enum run_result ret;
+
+	if (unlikely(hv_fpu_enter(vcpu))) {
+		hv_fpu_leave(vcpu);
+		return RUN_FPU;
+	}
+	vcpu->cpu = smp_processor_id();
+	hv_be_vcpu_load(vcpu, vcpu->cpu);
+	for (;;) {
+		if (need_resched()) {
+			ret = RUN_BREAK;
+			break;
+		}
+		if (unlikely(vcpu->triple_fault)) {
+			vcpu->triple_fault = false;
+			exit->kind = HV_EXIT_SHUTDOWN;
+			ret = RUN_SLOW;
+			break;
+		}
+		local_irq_disable();
+		if (test_and_clear_bit(HV_REQ_TLB_FLUSH, &vcpu->requests))
+			hv_be_flush_tlb(vcpu);
+		atomic_set(&vcpu->mode, HV_IN_GUEST);
+		/* Pairs with hv_vcpu_kick(): see the comment at the top. */
+		smp_mb__after_atomic();
+		if (READ_ONCE(vcpu->requests)) {
+			atomic_set(&vcpu->mode, HV_OUTSIDE_GUEST);
+			local_irq_enable();
+			ret = RUN_BREAK;
+			break;
+		}
+		hv_be_vcpu_run(vcpu, exit);
+		atomic_set(&vcpu->mode, HV_OUTSIDE_GUEST);
+		local_irq_enable();
+
+		hv_vmscape_exit();
+		vcpu->stats[HV_STAT_EXITS]++;
+		if (hv_exit_fast(vcpu, exit) != HV_EXIT_RESUME) {
+			ret = RUN_SLOW;
+			break;
+		}
+	}
+	hv_be_vcpu_put(vcpu);
+	hv_fpu_leave(vcpu);
+	return ret;
+}
+
+static void vcpu_run(struct hv_vcpu *vcpu)
+{
+	enum run_result res;
+	struct hv_exit exit;
+
+	for (;;) {
+		if (hv_npt_cache_fill(vcpu)) {
+			hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
+				    "out of memory for nested page tables");
+			return;
+		}
+		res = run_fast(vcpu, &exit);
+		if (unlikely(res == RUN_FPU)) {
+			/* hv_fpu_check() lets no such image in. */
+			WARN_ON_ONCE(1);
+			hv_vm_crash(vcpu->vm, HV_VM_STATE_DEAD,
+				    "vcpu %u: the CPU refused the guest's FPU state",
+				    vcpu->id);
+			return;
+		}
+		if (res == RUN_BREAK) {
+			cond_resched();
+			if (test_bit(HV_REQ_PARK, &vcpu->requests) ||
+			    !vcpu_can_run(vcpu))
+				return;
+			continue;
+		}
+		if (hv_exit_slow(vcpu, &exit) == HV_EXIT_PARK)
+			return;
+	}
+}
+
+static bool halt_ready(struct hv_vcpu *vcpu)
+{
+	return !vcpu->halted || READ_ONCE(vcpu->event.valid);
+}
+
+/**
+ * hv_vcpu_thread() - the body of a vCPU's thread
+ * @arg: the vCPU
+ *
+ * Return: 0, when the thread is stopped (hv_vcpu_stop()).
+ */
+int hv_vcpu_thread(void *arg)
+{
+	struct hv_vcpu *vcpu = arg;
+
+	while (!kthread_should_stop()) {
+		if (vcpu_park_until(vcpu, halt_ready, vcpu->halted ?
+				    HV_VCPU_STATE_HALTED :
+				    HV_VCPU_STATE_STOPPED))
+			break;
+		vcpu->halted = false;
+		vcpu_run(vcpu);
+	}
+	/* Stopped: count as parked so that nothing waits for us. */
+	hv_vcpu_mark_parked(vcpu, true, HV_VCPU_STATE_STOPPED);
+	return 0;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Exits the VM's owner answers (port I/O, MMIO, MSRs hv leaves to it, HLT
+ * notices): one record, one per-vCPU state machine, and a transport that
+ * carries records to the owner. The run loop and the emulator post an exit
+ * and wait for its completion; the owner's completion arrives through
+ * hv_uexit_complete(); the transport (netlink unicast today, DESIGN rule 2)
+ * is an ops table the core never looks behind.
+ */
+#ifndef HV_UEXIT_H
+#define HV_UEXIT_H
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct hv_vcpu;
+struct netlink_ext_ack;
+
+/**
+ * struct hv_uexit - one exit for the owner
+ * @seq: the vCPU's sequence number of this exit (set by hv_uexit_post())
+ * @rip: RIP of the instruction that exited (set by hv_uexit_post())
+ * @reason: HV_EXIT_REASON_*
+ * @dir: HV_DIR_* (io, mmio, msr)
+ * @addr: port (io), guest-physical address (mmio) or MSR index (msr)
+ * @size: access size in bytes (io, mmio, msr)
+ * @data: the value written (writes), RFLAGS (hlt)
+ */
+struct hv_uexit {
+	u64 seq;
+	u64 rip;
+	u32 reason;
+	u32 dir;
+	u64 addr;
+	u32 size;
+	u64 data;
+};
+
+/**
+ * struct hv_uexit_ops - a transport of exits to the owner
+ * @name: short name for logs and reports ("netlink")
+ * @post: deliver @rec to the VM's owner. The vCPU thread, process
+ *	context, may sleep briefly (GFP_KERNEL), no locks held. Returns 0;
+ *	-EAGAIN if the owner's queue is full (the core waits and posts
+ *	again); -ENOMEM; any other errno when the owner is gone (its socket
+ *	release destroys the VM).
+ * @cancel: optional; the vCPU stops and will not wait for the exit it
+ *	posted last. Process context, may sleep; the vCPU thread is gone.
+ */
+struct hv_uexit_ops {
+	const char *name;
+	int (*post)(struct hv_vcpu *vcpu, const struct hv_uexit *rec);
+	void (*cancel)(struct hv_vcpu *vcpu);
+};
+
+/**
+ * struct hv_uexit_state - a vCPU's side of the exchange with its owner
+ * @lock: protects the fields below: the vCPU thread against the owner
+ * @ops: the transport
+ * @seq: sequence number of the last exit posted
+ * @pending: an exit waits for its completion
+ * @done: its completion arrived
+ * @data: the completion's data
+ * @error: the completion's error flag
+ */
+struct hv_uexit_state {
+	spinlock_t lock;	/* the owner's completion against the vCPU */
+	const struct hv_uexit_ops *ops;
+	u64 seq;
+	bool pending;
+	bool done;
+	u64 data;
+	bool error;
+};
+
+extern const struct hv_uexit_ops hv_nl_uexit_ops;
+
+void hv_uexit_init(struct hv_vcpu *vcpu);
+int hv_uexit_post(struct hv_vcpu *vcpu, struct hv_uexit *rec, bool wait);
+int hv_uexit_wait(struct hv_vcpu *vcpu, u64 *data, bool *error);
+int hv_uexit_call(struct hv_vcpu *vcpu, u32 reason, u32 dir, u64 addr,
+		  u32 size, u64 data, u64 *result, bool *error);
+int hv_uexit_complete(struct hv_vcpu *vcpu, u64 seq, u64 data, bool error,
+		      struct netlink_ext_ack *extack);
+void hv_uexit_cancel(struct hv_vcpu *vcpu);
+bool hv_uexit_idle(struct hv_vcpu *vcpu);
+bool hv_uexit_unused(struct hv_vcpu *vcpu);
+bool hv_uexit_settle(struct hv_vcpu *vcpu);
+
+#endif /* HV_UEXIT_H */
