@@ -514,6 +514,9 @@ struct hv_l1d_flush_now {
 };
 
 void hv_l1d_flush_now(struct hv_l1d_flush_now *f);
+void hv_ibpb_vcpu_switch(struct hv_vcpu *vcpu);
+void hv_ibpb_forget(struct hv_vcpu *vcpu);
+void hv_ibpb_cpu_reset(void);
 void hv_l1d_flush_set_mode(enum hv_l1d_flush_mode mode);
 
 /* nl/ */
@@ -532,6 +535,9 @@ bool hv_canonical(u64 la);
 bool hv_cr4_write_ok(struct hv_vm *vm, const struct hv_regs *r, u64 cr4);
 bool hv_efer_write(u64 old, u64 cr0, u64 value, u64 *efer);
 const char *hv_regs_check(const struct hv_regs *r);
+/* IA32_PAT at power-up: WB, WT, UC-, UC, twice (SDM Vol. 3A, 13.12.4). */
+#define HV_PAT_POWER_UP	0x0007040600070406ULL
+void hv_regs_reset(struct hv_regs *r, bool init, u32 signature);
 
 /* virt.c */
 int hv_virt_get(const char **why);
@@ -591,6 +597,8 @@ void hv_cpuid_emulate(struct hv_vcpu *vcpu);
 /* msr.c */
 extern const u32 hv_msrs_kept[];
 extern const unsigned int hv_nr_msrs_kept;
+extern const u32 hv_msrs_passthrough[];
+extern const unsigned int hv_nr_msrs_passthrough;
 u64 *hv_regs_msr(struct hv_regs *regs, u32 index);
 enum hv_exit_ret hv_msr_exit(struct hv_vcpu *vcpu, bool write, u64 rip);
 

@@ -11,8 +11,10 @@
 #include <linux/moduleparam.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/percpu.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 
 #include "compat.h"
 #include "hv_host.h"
@@ -158,3 +160,53 @@ void hv_mitigation_get(enum hv_backend backend,
 		m |= HV_MITIGATION_IBPB_EXIT_TO_USER;
 	state->mitigations = m;
 }
+
+/* The vCPU that last ran on each CPU, for the IBPB on switch. */
+static DEFINE_PER_CPU(struct hv_vcpu *, last_vcpu);
+
+/**
+ * hv_ibpb_vcpu_switch() - keep a vCPU from using the branch predictions
+ * another left on this CPU
+ * @vcpu: the vCPU about to run here
+ *
+ * Issues an IBPB when the last vCPU to run on this CPU was another
+ * (X86_FEATURE_USE_IBPB; a no-op without it), as KVM does on a vCPU
+ * switch.
+ *
+ * Context: preemption off.
+ */
+void hv_ibpb_vcpu_switch(struct hv_vcpu *vcpu)
+{
+	if (this_cpu_read(last_vcpu) != vcpu) {
+		indirect_branch_prediction_barrier();
+		this_cpu_write(last_vcpu, vcpu);
+	}
+}
+
+/**
+ * hv_ibpb_forget() - forget a vCPU that is being freed
+ * @vcpu: the vCPU
+ *
+ * A vCPU allocated later at the same address must still get the IBPB.
+ */
+void hv_ibpb_forget(struct hv_vcpu *vcpu)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		cmpxchg(per_cpu_ptr(&last_vcpu, cpu), vcpu, NULL);
+}
+
+/**
+ * hv_ibpb_cpu_reset() - forget which vCPU last ran on this CPU
+ *
+ * Called when virtualization is switched on here: whatever ran before is
+ * treated as another vCPU.
+ *
+ * Context: preemption off, or pinned to the CPU (hotplug callback).
+ */
+void hv_ibpb_cpu_reset(void)
+{
+	this_cpu_write(last_vcpu, NULL);
+}
+

@@ -31,6 +31,19 @@ const u32 hv_msrs_kept[] = {
 
 const unsigned int hv_nr_msrs_kept = ARRAY_SIZE(hv_msrs_kept);
 
+/*
+ * MSRs the guest reads and writes without exits, on both backends: their
+ * guest values live in the VMCS or VMCB (or are switched at load and put),
+ * so the backend's permission bitmap lets them through.
+ */
+const u32 hv_msrs_passthrough[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
+	MSR_CSTAR, MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS,
+	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+};
+
+const unsigned int hv_nr_msrs_passthrough = ARRAY_SIZE(hv_msrs_passthrough);
+
 /**
  * hv_regs_msr() - where an MSR lives in the architectural record
  * @regs: the record

@@ -142,6 +142,7 @@ static enum run_result run_fast(struct hv_vcpu *vcpu, struct hv_exit *exit)
 		return RUN_FPU;
 	}
 	vcpu->cpu = smp_processor_id();
+	hv_ibpb_vcpu_switch(vcpu);
 	hv_be_vcpu_load(vcpu, vcpu->cpu);
 	for (;;) {
 		if (need_resched()) {

@@ -54,6 +54,23 @@ void hv_vcpu_queue_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
 	};
 }
 
+/* Load the RESET state, built by the core, through the backend. */
+static int vcpu_reset(struct hv_vcpu *vcpu, const char **why)
+{
+	struct hv_regs *r = vcpu->scratch;
+	int err;
+
+	hv_regs_reset(r, false, cpuid_eax(1));
+	r->tsc = rdtsc() + vcpu->vm->tsc_offset;
+	err = hv_be_set_regs(vcpu, r, why);
+	/* hv_regs_reset() builds nothing set_regs refuses. */
+	if (WARN_ON_ONCE(err))
+		return err;
+	memcpy(vcpu->gpr, r->gpr, sizeof(vcpu->gpr));
+	vcpu->rip = r->rip;
+	return 0;
+}
+
 /**
  * hv_vcpu_create() - add a vCPU and its thread to a VM
  * @vm: the VM; vm->lock held
@@ -106,6 +123,9 @@ int hv_vcpu_create(struct hv_vm *vm, u32 id, struct hv_vcpu **out,
 	err = hv_be_vcpu_create(vcpu);
 	if (err)
 		goto err_fpu;
+	err = vcpu_reset(vcpu, why);
+	if (err)
+		goto err_backend;
 
 	vcpu->thread = kthread_create_on_node(hv_vcpu_thread, vcpu, NUMA_NO_NODE,
 					      "hv/%u/%u", vm->id, id);
@@ -165,6 +185,7 @@ void hv_vcpu_stop(struct hv_vcpu *vcpu)
  */
 void hv_vcpu_free(struct hv_vcpu *vcpu)
 {
+	hv_ibpb_forget(vcpu);
 	hv_be_vcpu_free(vcpu);
 	kmem_cache_free(hv_regs_cache, vcpu->scratch);
 	hv_npt_cache_free(vcpu);

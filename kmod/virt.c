@@ -29,9 +29,19 @@ static const char *virt_why;
 static const char virt_busy[] =
 	"another hypervisor (KVM, VirtualBox) has virtualization switched on: stop its VMs first";
 
-static int virt_cpu_online(unsigned int cpu)
+/* Switch virtualization on here; what ran before counts as another vCPU. */
+static int cpu_enable(void)
 {
 	int err = hv_be_hw_enable();
+
+	if (!err)
+		hv_ibpb_cpu_reset();
+	return err;
+}
+
+static int virt_cpu_online(unsigned int cpu)
+{
+	int err = cpu_enable();
 
 	if (err) {
 		pr_err("cannot enable %s on CPU %u: %pe\n", hv_backend->name, cpu,
@@ -67,7 +77,7 @@ static int virt_suspend(void)
 static void virt_resume(void)
 {
 	if (virt_users && !this_cpu_read(virt_on) &&
-	    !hv_be_hw_enable())
+	    !cpu_enable())
 		this_cpu_write(virt_on, true);
 }
 

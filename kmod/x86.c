@@ -12,6 +12,7 @@
 #include <linux/smp.h>
 #include <linux/string.h>
 
+#include <asm/debugreg.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
@@ -242,3 +243,67 @@ const char *hv_regs_check(const struct hv_regs *r)
 		return "cr8 is a 4-bit priority";
 	return msrs_check(r) ?: bases_check(r) ?: hv_fpu_check(r->fpu);
 }
+
+/* Segment access rights after RESET and INIT (SDM Vol. 3A, Table 10-1). */
+#define AR_RESET_CODE	0x9b	/* present, code, read, accessed */
+#define AR_RESET_DATA	0x93	/* present, data, write, accessed */
+#define AR_RESET_LDT	0x82	/* present, LDT */
+#define AR_RESET_TSS	0x8b	/* present, busy TSS */
+
+/**
+ * hv_regs_reset() - the architectural state after RESET or INIT
+ * @r: the record; for INIT, the vCPU's state before it
+ * @init: INIT rather than RESET
+ * @signature: the processor signature RESET and INIT leave in EDX
+ *	(CPUID.1:EAX)
+ *
+ * Real mode at F000:FFF0 (SDM Vol. 3A, 10.1 and Table 10-1; APM Vol. 2,
+ * 14.1.3). INIT leaves CR0.CD/NW, the x87/SSE state, PAT, the SYSCALL and
+ * SYSENTER MSRs and the TSC as they were; RESET sets them to their
+ * power-up values (the x87/SSE image is the caller's: fpu.c owns its
+ * power-up form). The backends load the result through set_regs and keep
+ * only their private state (controls, intercepts) themselves.
+ */
+void hv_regs_reset(struct hv_regs *r, bool init, u32 signature)
+{
+	const struct hv_segment data = { .limit = 0xffff, .ar = AR_RESET_DATA };
+	u64 cr0 = X86_CR0_CD | X86_CR0_NW;
+	struct hv_regs old;
+
+	if (init) {
+		old = *r;
+		cr0 = old.cr0 & (X86_CR0_CD | X86_CR0_NW);
+	}
+	memset(r, 0, offsetof(struct hv_regs, fpu));
+	r->gpr[HV_RDX] = signature;
+	r->rip = 0xfff0;
+	r->rflags = X86_EFLAGS_FIXED;
+	r->cr0 = cr0 | X86_CR0_ET;
+	r->dr6 = DR6_RESERVED;
+	r->dr7 = HV_DR7_FIXED;
+	r->cs = (struct hv_segment){ .selector = 0xf000, .base = 0xffff0000,
+				     .limit = 0xffff, .ar = AR_RESET_CODE };
+	r->ds = data;
+	r->es = data;
+	r->fs = data;
+	r->gs = data;
+	r->ss = data;
+	r->ldtr = (struct hv_segment){ .limit = 0xffff, .ar = AR_RESET_LDT };
+	r->tr = (struct hv_segment){ .limit = 0xffff, .ar = AR_RESET_TSS };
+	r->gdtr.limit = 0xffff;
+	r->idtr.limit = 0xffff;
+	r->pat = HV_PAT_POWER_UP;
+	if (!init)
+		return;
+	r->pat = old.pat;
+	r->star = old.star;
+	r->lstar = old.lstar;
+	r->cstar = old.cstar;
+	r->sfmask = old.sfmask;
+	r->kernel_gs_base = old.kernel_gs_base;
+	r->sysenter_cs = old.sysenter_cs;
+	r->sysenter_esp = old.sysenter_esp;
+	r->sysenter_eip = old.sysenter_eip;
+	r->tsc = old.tsc;
+}
+

@@ -140,16 +140,6 @@ static struct page *msrpm_pages, *iopm_pages;
 phys_addr_t svm_msrpm_pa, svm_iopm_pa;
 u32 svm_nasid;
 
-/*
- * MSRs the guest reads and writes without exits: their guest values live
- * in the VMCB and VMRUN/VMLOAD/VMSAVE switch them.
- */
-static const u32 passthrough_msrs[] = {
-	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
-	MSR_CSTAR, MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS,
-	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
-};
-
 /* APM Vol. 2, 15.11: two bits (read, write) per MSR in three ranges. */
 static void msrpm_allow(u8 *map, u32 msr)
 {
@@ -192,8 +182,9 @@ int svm_setup(void)
 		goto err;
 	memset(page_address(iopm_pages), 0xff, PAGE_SIZE << get_order(3 * PAGE_SIZE));
 	memset(page_address(msrpm_pages), 0xff, PAGE_SIZE << get_order(2 * PAGE_SIZE));
-	for (i = 0; i < ARRAY_SIZE(passthrough_msrs); i++)
-		msrpm_allow(page_address(msrpm_pages), passthrough_msrs[i]);
+	/* Their guest values live in the VMCB; VMRUN/VMLOAD/VMSAVE switch them. */
+	for (i = 0; i < hv_nr_msrs_passthrough; i++)
+		msrpm_allow(page_address(msrpm_pages), hv_msrs_passthrough[i]);
 	svm_iopm_pa = __sme_set(page_to_phys(iopm_pages));
 	svm_msrpm_pa = __sme_set(page_to_phys(msrpm_pages));
 
@@ -281,7 +272,6 @@ int svm_hw_enable(void)
 	/* A new ASID generation: whatever ran here before is forgotten. */
 	sd->asid_gen++;
 	sd->next_asid = sd->max_asid + 1;
-	sd->last = NULL;
 	return 0;
 }
 

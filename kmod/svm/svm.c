@@ -158,7 +158,6 @@ static void init_vmcb(struct svm_vcpu *s)
 		INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_DB,
 		INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_AC,
 	};
-	struct vmcb_seg *data[] = { &v->ds, &v->es, &v->fs, &v->gs, &v->ss };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
@@ -171,34 +170,8 @@ static void init_vmcb(struct svm_vcpu *s)
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = __sme_set(vm->npt.root_pa);
 
-	/*
-	 * The state after RESET/INIT (SDM Vol. 3A, 10.1.1; APM Vol. 2,
-	 * 14.1.3): real mode at F000:FFF0, caches disabled by CR0.CD/NW.
-	 */
-	v->cs.selector = 0xf000;
-	v->cs.base = 0xffff0000;
-	v->cs.limit = 0xffff;
-	v->cs.attrib = 0x9b;		/* present, code, read, accessed */
-	for (i = 0; i < ARRAY_SIZE(data); i++) {
-		data[i]->limit = 0xffff;
-		data[i]->attrib = 0x93;	/* present, data, write, accessed */
-	}
-	v->gdtr.limit = 0xffff;
-	v->idtr.limit = 0xffff;
-	v->ldtr.limit = 0xffff;
-	v->ldtr.attrib = 0x82;		/* present, LDT */
-	v->tr.limit = 0xffff;
-	v->tr.attrib = 0x83;		/* present, busy 16-bit TSS */
-	v->cr0 = X86_CR0_CD | X86_CR0_NW | X86_CR0_ET;
+	/* The architectural state is the core's: hv_regs_reset(). */
 	v->efer = EFER_SVME;		/* required while in guest mode */
-	v->dr6 = DR6_RESERVED;
-	v->dr7 = HV_DR7_FIXED;
-	v->rflags = X86_EFLAGS_FIXED;
-	v->rip = 0xfff0;
-	v->g_pat = 0x0007040600070406ULL;	/* the power-on PAT */
-	s->vcpu.rip = 0xfff0;
-	s->exit_rip = 0xfff0;
-	s->vcpu.gpr[HV_RDX] = cpuid_eax(1);	/* family, model, stepping */
 	s->asid_cpu = -1;
 	s->dirty = VMCB_CLEAN_ALL;
 }
@@ -224,14 +197,7 @@ static int svm_vcpu_create(struct hv_vcpu *vcpu)
 static void svm_vcpu_free(struct hv_vcpu *vcpu)
 {
 	struct svm_vcpu *s = to_svm(vcpu);
-	int cpu;
 
-	/*
-	 * A vCPU allocated later at the same address must still get the
-	 * IBPB of svm_vcpu_load() on these CPUs.
-	 */
-	for_each_possible_cpu(cpu)
-		cmpxchg(&per_cpu(svm_cpus, cpu).last, vcpu, NULL);
 	free_page((unsigned long)s->vmcb);
 	s->vmcb = NULL;
 }
@@ -272,11 +238,6 @@ static void svm_vcpu_load(struct hv_vcpu *vcpu, int cpu)
 	struct svm_cpu *sd = this_cpu_ptr(&svm_cpus);
 	struct svm_vcpu *s = to_svm(vcpu);
 
-	/* A different vCPU must not use branch predictions of the last one. */
-	if (sd->last != vcpu) {
-		indirect_branch_prediction_barrier();
-		sd->last = vcpu;
-	}
 	if (s->asid_cpu != cpu)
 		s->dirty = VMCB_CLEAN_ALL;	/* another CPU's cached VMCB */
 

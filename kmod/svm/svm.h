@@ -77,7 +77,6 @@ static inline struct svm_vcpu *to_svm(struct hv_vcpu *vcpu)
  * @next_asid: next ASID to hand out
  * @max_asid: highest ASID
  * @asid_gen: generation; bumped (with a flush of all ASIDs) on wrap
- * @last: the vCPU that last ran here, for the IBPB on switch
  */
 struct svm_cpu {
 	struct page *hsave;
@@ -86,7 +85,6 @@ struct svm_cpu {
 	u32 next_asid;
 	u32 max_asid;
 	u64 asid_gen;
-	struct hv_vcpu *last;
 };
 
 DECLARE_PER_CPU(struct svm_cpu, svm_cpus);

@@ -564,7 +564,6 @@ int vmx_hw_enable(void)
 		cr4_clear_bits(X86_CR4_VMXE);
 		return -EIO;
 	}
-	vc->last = NULL;
 	WRITE_ONCE(vc->on, true);
 	/* Whatever a previous VMX user left tagged on this CPU is stale. */
 	vmx_invept(VMX_EPT_EXTENT_GLOBAL, 0);

@@ -90,17 +90,6 @@ static struct hv_npt_format vmx_ept = {
 
 static struct page *msr_bitmap;
 
-/*
- * MSRs the guest reads and writes without exits: the VMCS switches the
- * segment bases and SYSENTER MSRs; the SYSCALL MSRs are switched at load
- * and put.
- */
-static const u32 passthrough_msrs[] = {
-	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
-	MSR_CSTAR, MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS,
-	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
-};
-
 /* Read bitmaps at 0 (low MSRs) and 1024 (high), write bitmaps 2048 up. */
 static void msr_allow(u8 *map, u32 msr)
 {
@@ -119,8 +108,12 @@ static int vmx_setup_all(void)
 	if (!msr_bitmap)
 		return -ENOMEM;
 	memset(page_address(msr_bitmap), 0xff, PAGE_SIZE);
-	for (i = 0; i < ARRAY_SIZE(passthrough_msrs); i++)
-		msr_allow(page_address(msr_bitmap), passthrough_msrs[i]);
+	/*
+	 * The VMCS switches the segment bases and SYSENTER MSRs; the SYSCALL
+	 * MSRs are switched at load and put.
+	 */
+	for (i = 0; i < hv_nr_msrs_passthrough; i++)
+		msr_allow(page_address(msr_bitmap), hv_msrs_passthrough[i]);
 	err = vmx_setup();
 	if (err) {
 		__free_page(msr_bitmap);
@@ -184,44 +177,6 @@ static void seg_set(enum vmx_seg n, const struct hv_segment *s)
 	vmcs_write(GUEST_ES_AR_BYTES + 2 * n, s->ar);
 }
 
-/* The state after RESET/INIT (SDM Vol. 3A, 10.1.1), with the VMX AR layout. */
-static void init_guest_state(struct vmx_vcpu *v)
-{
-	static const struct hv_segment data = {
-		.limit = 0xffff, .ar = 0x93,	/* present, data, write, accessed */
-	};
-	static const struct hv_segment code = {
-		.selector = 0xf000, .base = 0xffff0000, .limit = 0xffff,
-		.ar = 0x9b,			/* present, code, read, accessed */
-	};
-	static const struct hv_segment ldtr = { .limit = 0xffff, .ar = 0x82 };
-	static const struct hv_segment tr = { .limit = 0xffff, .ar = 0x8b };
-	u64 cr0 = X86_CR0_CD | X86_CR0_NW | X86_CR0_ET;
-
-	seg_set(SEG_CS, &code);
-	seg_set(SEG_DS, &data);
-	seg_set(SEG_ES, &data);
-	seg_set(SEG_FS, &data);
-	seg_set(SEG_GS, &data);
-	seg_set(SEG_SS, &data);
-	seg_set(SEG_LDTR, &ldtr);
-	seg_set(SEG_TR, &tr);
-	vmcs_write(GUEST_GDTR_LIMIT, 0xffff);
-	vmcs_write(GUEST_IDTR_LIMIT, 0xffff);
-	vmcs_write(CR0_READ_SHADOW, cr0);
-	vmcs_write(GUEST_CR0, cr0 | vmx_config.cr0_fixed0);
-	vmcs_write(CR4_READ_SHADOW, 0);
-	vmcs_write(GUEST_CR4, vmx_config.cr4_fixed0);
-	vmcs_write(GUEST_DR7, HV_DR7_FIXED);
-	vmcs_write(GUEST_RFLAGS, X86_EFLAGS_FIXED);
-	vmcs_write(GUEST_RIP, 0xfff0);
-	vmcs_write(GUEST_IA32_PAT, 0x0007040600070406ULL);	/* power-on PAT */
-	v->rip = 0xfff0;
-	v->vcpu.rip = 0xfff0;
-	v->vcpu.gpr[HV_RDX] = cpuid_eax(1);	/* family, model, stepping */
-	v->dr[4] = DR6_RESERVED;
-}
-
 static void init_vmcs(struct vmx_vcpu *v)
 {
 	struct vmx_config *c = &vmx_config;
@@ -270,8 +225,7 @@ static void init_vmcs(struct vmx_vcpu *v)
 	vmcs_write(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
 	vmcs_write(HOST_IA32_SYSENTER_CS, __KERNEL_CS);
 	vmcs_write(HOST_IA32_SYSENTER_EIP, 0);
-
-	init_guest_state(v);
+	/* The architectural state is the core's: hv_regs_reset(). */
 }
 
 static int vmx_vm_init(struct hv_vm *vm)
@@ -327,11 +281,7 @@ static int vmx_vcpu_create(struct hv_vcpu *vcpu)
 static void vmx_vcpu_free(struct hv_vcpu *vcpu)
 {
 	struct vmx_vcpu *v = to_vmx(vcpu);
-	int cpu;
 
-	/* A vCPU allocated later at this address must still get the IBPB. */
-	for_each_possible_cpu(cpu)
-		cmpxchg(&per_cpu(vmx_cpus, cpu).last, vcpu, NULL);
 	vmx_vpid_free(v->vpid);
 	free_page((unsigned long)v->vmcs);
 	v->vmcs = NULL;
@@ -402,15 +352,9 @@ static void write_host_state(int cpu)
 
 static void vmx_vcpu_load(struct hv_vcpu *vcpu, int cpu)
 {
-	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpus);
 	struct vmx_vcpu *v = to_vmx(vcpu);
 	unsigned int i;
 
-	/* A different vCPU must not use branch predictions of the last one. */
-	if (vc->last != vcpu) {
-		indirect_branch_prediction_barrier();
-		vc->last = vcpu;
-	}
 	/* Impossible unless VMX is off here: the entry then fails too. */
 	if (WARN_ON_ONCE(!vmcs_load(v->vmcs_pa)))
 		hv_vm_bug(vcpu->vm, "vmx: the vcpu's VMCS cannot be loaded");

@@ -149,13 +149,11 @@ extern struct vmx_config vmx_config;
  * @vmxon: the VMXON region
  * @vmxon_pa: its physical address
  * @on: VMXON succeeded and VMXOFF has not run
- * @last: the vCPU that last ran here, for the IBPB on switch
  */
 struct vmx_cpu {
 	void *vmxon;
 	phys_addr_t vmxon_pa;
 	bool on;
-	struct hv_vcpu *last;
 };
 
 DECLARE_PER_CPU(struct vmx_cpu, vmx_cpus);
