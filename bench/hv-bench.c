@@ -40,7 +40,7 @@ static int start(struct tvm *vm, const struct bench_case *c, uint32_t n)
 	return err;
 }
 
-static int handle(struct tvm *vm, const struct hv_event *ev,
+static int handle(struct tvm *vm, const struct hv_message *ev,
 		  struct bench_run *run, const char *name)
 {
 	int err;
@@ -94,7 +94,7 @@ static int check_cpuid_exits(struct tvm *vm, const struct bench_case *c,
 static int run_case(const struct bench_case *c, unsigned int rep, uint32_t n)
 {
 	struct bench_run run = { 0 };
-	struct hv_event ev;
+	struct hv_message ev;
 	struct tvm vm;
 	int err;
 

@@ -74,7 +74,7 @@ static uint64_t mask(unsigned int size)
 }
 
 /* One exit, as a line of text or an object of the "exits" array. */
-static void print_exit(struct out *o, const struct hv_event *ev,
+static void print_exit(struct out *o, const struct hv_message *ev,
 		       uint64_t value)
 {
 	const char *dir = ev->dir == HV_DIR_WRITE ? "write" : "read";
@@ -144,7 +144,7 @@ static const char *const stop_names[] = {
  * would otherwise race its own pause request, see hv_vcpu_parked()).
  */
 static enum stop answer(struct hvctl *c, const struct hvctl_run_opts *ro,
-			const struct hv_event *ev, uint64_t exits,
+			const struct hv_message *ev, uint64_t exits,
 			uint64_t *value, int *err)
 {
 	bool write = ev->dir == HV_DIR_WRITE;
@@ -190,10 +190,10 @@ int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	uint64_t exits = 0, value = 0, port_value = 0;
 	enum stop stop = STOP_NONE;
-	char crash[sizeof(((struct hv_event *)0)->reason_text)] = "";
+	char crash[sizeof(((struct hv_message *)0)->reason_text)] = "";
 	char why[256];
 	uint8_t *halted;
-	struct hv_event ev;
+	struct hv_message ev;
 	uint32_t nr_halted = 0;
 	struct out o;
 	int err;
@@ -228,7 +228,7 @@ int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 			break;
 		}
 		/* A bounded wait, to notice an interrupt. */
-		err = hv_next_event(c->h, &ev, 200);
+		err = hv_next_message(c->h, &ev, 200);
 		if (err == -ETIMEDOUT) {
 			err = 0;
 			continue;

@@ -141,7 +141,7 @@ static int decode_modrm(struct cursor *c, struct hv_insn *insn, u8 rex,
 			return -ENODATA;
 		insn->ea_disp = (s64)sext(disp, 4);
 		/* SDM Vol. 2, 2.2.1.6: RIP-relative only in 64-bit mode. */
-		insn->ea_rip = mode == HV_MODE_64;
+		insn->ea_rip = mode == HV_CPU_MODE_64;
 		return 0;
 	}
 	if (rm != 4)
@@ -215,7 +215,7 @@ int hv_insn_len_of(const u8 *bytes, unsigned int avail, enum hv_cpu_mode mode,
 
 	while (i < avail && i < HV_INSN_MAX_LEN &&
 	       (legacy_prefix(bytes[i]) ||
-		(mode == HV_MODE_64 && (bytes[i] & 0xf0) == 0x40)))
+		(mode == HV_CPU_MODE_64 && (bytes[i] & 0xf0) == 0x40)))
 		i++;
 	if (i + oplen > HV_INSN_MAX_LEN)
 		return -EINVAL;
@@ -253,7 +253,7 @@ int hv_decode_mov_to_cr(const u8 *bytes, unsigned int avail,
 	for (; i < avail && i < HV_INSN_MAX_LEN; i++) {
 		if (legacy_prefix(bytes[i]))
 			rex = 0;
-		else if (mode == HV_MODE_64 && (bytes[i] & 0xf0) == 0x40)
+		else if (mode == HV_CPU_MODE_64 && (bytes[i] & 0xf0) == 0x40)
 			rex = bytes[i];
 		else
 			break;
@@ -337,7 +337,7 @@ int hv_decode(const u8 *bytes, unsigned int avail, enum hv_cpu_mode mode,
 			continue;
 		}
 		/* SDM Vol. 2, 2.2.1: a REX prefix counts only right before the opcode. */
-		if (mode == HV_MODE_64 && (b & 0xf0) == 0x40) {
+		if (mode == HV_CPU_MODE_64 && (b & 0xf0) == 0x40) {
 			rex = b;
 			continue;
 		}
@@ -345,11 +345,11 @@ int hv_decode(const u8 *bytes, unsigned int avail, enum hv_cpu_mode mode,
 	}
 
 	switch (mode) {
-	case HV_MODE_64:
+	case HV_CPU_MODE_64:
 		insn->size = rex & REX_W ? 8 : opsize_prefix ? 2 : 4;
 		insn->addr_size = addr_prefix ? 4 : 8;
 		break;
-	case HV_MODE_32:
+	case HV_CPU_MODE_32:
 		insn->size = opsize_prefix ? 2 : 4;
 		insn->addr_size = addr_prefix ? 2 : 4;
 		break;
@@ -405,7 +405,7 @@ int hv_decode(const u8 *bytes, unsigned int avail, enum hv_cpu_mode mode,
 		insn->mem_size = op2 & 1 ? 2 : 1;
 		break;
 	case 0x63:
-		if (mode != HV_MODE_64)
+		if (mode != HV_CPU_MODE_64)
 			return -EOPNOTSUPP;	/* ARPL */
 		insn->op = HV_OP_MOVSX;
 		/* MOVSXD r16, r/m16; r32, r/m32; r64, r/m32. */

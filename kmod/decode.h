@@ -20,9 +20,9 @@
 
 /* CPU modes, as far as decoding cares. */
 enum hv_cpu_mode {
-	HV_MODE_16,	/* real mode, VM86, 16-bit protected mode */
-	HV_MODE_32,	/* 32-bit protected or compatibility mode */
-	HV_MODE_64,	/* 64-bit mode */
+	HV_CPU_MODE_16,	/* real mode, VM86, 16-bit protected mode */
+	HV_CPU_MODE_32,	/* 32-bit protected or compatibility mode */
+	HV_CPU_MODE_64,	/* 64-bit mode */
 };
 
 enum hv_op {

@@ -24,10 +24,10 @@
 static enum hv_cpu_mode cpu_mode(const struct hv_regs *r)
 {
 	if (!(r->cr0 & X86_CR0_PE) || (r->rflags & X86_EFLAGS_VM))
-		return HV_MODE_16;
+		return HV_CPU_MODE_16;
 	if ((r->efer & EFER_LMA) && (r->cs.ar & HV_AR_L))
-		return HV_MODE_64;
-	return r->cs.ar & HV_AR_DB ? HV_MODE_32 : HV_MODE_16;
+		return HV_CPU_MODE_64;
+	return r->cs.ar & HV_AR_DB ? HV_CPU_MODE_32 : HV_CPU_MODE_16;
 }
 
 static int read_pte(struct hv_vm *vm, u64 gpa, unsigned int size, u64 *pte)
@@ -117,7 +117,7 @@ static u64 linear(const struct hv_regs *r, enum hv_cpu_mode mode, u8 seg,
 	u64 base = segment(r, seg)->base;
 
 	/* SDM Vol. 3A, 3.4.4: in 64-bit mode only FS and GS have a base. */
-	if (mode == HV_MODE_64)
+	if (mode == HV_CPU_MODE_64)
 		return (seg == HV_SEG_FS || seg == HV_SEG_GS ? base : 0) + offset;
 	return (base + offset) & 0xffffffffULL;
 }
@@ -163,9 +163,9 @@ int hv_linear_copy(struct hv_vcpu *vcpu, const struct hv_regs *r, u64 la,
 static u64 advance(const struct hv_regs *r, enum hv_cpu_mode mode,
 		   unsigned int len)
 {
-	if (mode == HV_MODE_64)
+	if (mode == HV_CPU_MODE_64)
 		return r->rip + len;
-	return (r->rip + len) & (mode == HV_MODE_32 ? 0xffffffffULL : 0xffffULL);
+	return (r->rip + len) & (mode == HV_CPU_MODE_32 ? 0xffffffffULL : 0xffffULL);
 }
 
 static void code_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
@@ -295,7 +295,7 @@ int hv_emulate_cr4_write(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 		rip = advance(r, mode, len);
 	}
 	val = vcpu->gpr[gpr & 15];
-	if (mode != HV_MODE_64)
+	if (mode != HV_CPU_MODE_64)
 		val = (u32)val;
 	if (!hv_cr4_write_ok(vcpu->vm, r, val)) {
 		hv_vcpu_queue_exception(vcpu, X86_TRAP_GP, true, 0);

@@ -292,7 +292,7 @@ static enum hv_exit_ret hlt_slow(struct hv_vcpu *vcpu,
 	vcpu->rip = rip;
 	if (READ_ONCE(vcpu->event.valid))
 		return HV_EXIT_RESUME;
-	vcpu->halted = true;
+	vcpu->activity = HV_ACTIVITY_HALTED;
 	/* A notice: the owner completes nothing, the park loop waits. */
 	rec.data = hv_be_get_rflags(vcpu);
 	hv_uexit_post(vcpu, &rec, false);

@@ -176,7 +176,7 @@ struct hv_event {
  * @tsc: the guest's time-stamp counter
  * @event: the event pending injection
  * @int_shadow: interrupts blocked for one instruction (STI, MOV SS)
- * @halted: activity state is HLT
+ * @activity: HV_ACTIVITY_* (active, or halted by HLT)
  * @fpu: x87/SSE state, FXSAVE format
  */
 struct hv_regs {
@@ -192,7 +192,7 @@ struct hv_regs {
 	u64 pat, tsc;
 	struct hv_event event;
 	bool int_shadow;
-	bool halted;
+	u32 activity;
 	u8 fpu[512] __aligned(16);
 };
 
@@ -431,7 +431,7 @@ struct hv_vm {
  * @gpr: general-purpose registers while not in guest mode
  * @rip: RIP while not in guest mode
  * @event: event to inject at the next entry
- * @halted: activity state HLT
+ * @activity: HV_ACTIVITY_* (active, or halted by HLT)
  * @triple_fault: an exception merged into a shutdown (hv_vcpu_queue_exception())
  * @cpu: host CPU it last ran on, -1 before the first run
  * @mode: HV_IN_GUEST while the guest may run (for kicks)
@@ -454,7 +454,7 @@ struct hv_vcpu {
 	u64 gpr[HV_NR_GPRS];
 	u64 rip;
 	struct hv_event event;
-	bool halted;
+	u32 activity;
 	bool triple_fault;
 	int cpu;
 	atomic_t mode;

@@ -16,15 +16,11 @@ static const struct {
 	u32 index;
 	u16 offset;
 } kept[] = {
-#define HV_REGS_SCALAR(attr, field)
-#define HV_REGS_SEGMENT(attr, field)
 #define HV_REGS_MSR(index, field) { index, offsetof(struct hv_regs, field) },
 #include "regs_attrs.h"
 };
 
 const u32 hv_msrs_kept[] = {
-#define HV_REGS_SCALAR(attr, field)
-#define HV_REGS_SEGMENT(attr, field)
 #define HV_REGS_MSR(index, field) index,
 #include "regs_attrs.h"
 };

@@ -1,21 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The register attribute set of vcpu-get-regs and vcpu-set-regs, written
- * once for the kernel (nl-vcpu.c, msr.c) and libhv (lib/regs.c): each
+ * once for the kernel (nl/vcpu.c, msr.c) and libhv (lib/regs.c): each
  * attribute or MSR with the field of struct hv_regs that carries it. Both
- * sides name the fields alike.
+ * sides name the fields and their types alike (struct hv_segment,
+ * struct hv_dtable).
  *
  * Included, without a guard, inside an array initializer, after defining
- * the three macros below for the rows it wants (and as empty for the
- * others); it undefines them at the end. Dependency-free: the includer
- * has the HV_A_REGS_* values (uapi/hv.h) and its struct hv_regs.
+ * the macros below for the rows it wants; the others default to nothing,
+ * and all are undefined at the end. Dependency-free: the includer has the
+ * HV_A_REGS_* values (uapi/hv.h) and its struct hv_regs.
  *
  *   HV_REGS_SCALAR(attribute, field)	64-bit registers
  *   HV_REGS_SEGMENT(attribute, field)	segment registers
+ *   HV_REGS_DTABLE(attribute, field)	descriptor-table registers
  *   HV_REGS_MSR(index, field)		the MSRs the record keeps: STAR,
  *					LSTAR, CSTAR, FMASK, KERNEL_GS_BASE,
  *					SYSENTER_CS/ESP/EIP, PAT, TSC
  */
+#ifndef HV_REGS_SCALAR
+#define HV_REGS_SCALAR(attribute, field)
+#endif
+#ifndef HV_REGS_SEGMENT
+#define HV_REGS_SEGMENT(attribute, field)
+#endif
+#ifndef HV_REGS_DTABLE
+#define HV_REGS_DTABLE(attribute, field)
+#endif
+#ifndef HV_REGS_MSR
+#define HV_REGS_MSR(index, field)
+#endif
+
 HV_REGS_SCALAR(HV_A_REGS_RAX, gpr[HV_RAX])
 HV_REGS_SCALAR(HV_A_REGS_RBX, gpr[HV_RBX])
 HV_REGS_SCALAR(HV_A_REGS_RCX, gpr[HV_RCX])
@@ -54,6 +69,8 @@ HV_REGS_SEGMENT(HV_A_REGS_GS, gs)
 HV_REGS_SEGMENT(HV_A_REGS_SS, ss)
 HV_REGS_SEGMENT(HV_A_REGS_TR, tr)
 HV_REGS_SEGMENT(HV_A_REGS_LDTR, ldtr)
+HV_REGS_DTABLE(HV_A_REGS_GDTR, gdtr)
+HV_REGS_DTABLE(HV_A_REGS_IDTR, idtr)
 HV_REGS_MSR(0xc0000081, star)
 HV_REGS_MSR(0xc0000082, lstar)
 HV_REGS_MSR(0xc0000083, cstar)
@@ -67,4 +84,5 @@ HV_REGS_MSR(0x00000010, tsc)
 
 #undef HV_REGS_SCALAR
 #undef HV_REGS_SEGMENT
+#undef HV_REGS_DTABLE
 #undef HV_REGS_MSR

@@ -217,7 +217,8 @@ static void vcpu_run(struct hv_vcpu *vcpu)
 
 static bool halt_ready(struct hv_vcpu *vcpu)
 {
-	return !vcpu->halted || READ_ONCE(vcpu->event.valid);
+	return vcpu->activity != HV_ACTIVITY_HALTED ||
+	       READ_ONCE(vcpu->event.valid);
 }
 
 /**
@@ -231,11 +232,11 @@ int hv_vcpu_thread(void *arg)
 	struct hv_vcpu *vcpu = arg;
 
 	while (!kthread_should_stop()) {
-		if (vcpu_park_until(vcpu, halt_ready, vcpu->halted ?
+		if (vcpu_park_until(vcpu, halt_ready, vcpu->activity == HV_ACTIVITY_HALTED ?
 				    HV_VCPU_STATE_HALTED :
 				    HV_VCPU_STATE_STOPPED))
 			break;
-		vcpu->halted = false;
+		vcpu->activity = HV_ACTIVITY_ACTIVE;
 		vcpu_run(vcpu);
 	}
 	/* Stopped: count as parked so that nothing waits for us. */

@@ -222,7 +222,7 @@ void hv_vcpu_get_regs(struct hv_vcpu *vcpu, struct hv_regs *regs)
 	memcpy(regs->gpr, vcpu->gpr, sizeof(regs->gpr));
 	regs->rip = vcpu->rip;
 	regs->event = vcpu->event;
-	regs->halted = vcpu->halted;
+	regs->activity = vcpu->activity;
 	hv_fpu_get(vcpu, regs->fpu);
 }
 
@@ -254,7 +254,7 @@ int hv_vcpu_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *regs,
 	memcpy(vcpu->gpr, regs->gpr, sizeof(vcpu->gpr));
 	vcpu->rip = regs->rip;
 	vcpu->event = regs->event;
-	vcpu->halted = regs->halted;
+	vcpu->activity = regs->activity;
 	hv_fpu_set(vcpu, regs->fpu);
 	return 0;
 }

@@ -142,7 +142,7 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-/* Messages the kernel sends on its own (seq 0) wait for hv_next_event(). */
+/* Messages the kernel sends on its own (seq 0) wait for hv_next_message(). */
 static int queue_event(struct hv *h, struct nlmsghdr *nlh)
 {
 	struct queued *q = malloc(sizeof(*q) + nlh->nlmsg_len);
@@ -307,10 +307,10 @@ void hv_close(struct hv *h)
  * hv_fd() - the connection's socket, for poll()
  * @h: the connection
  *
- * Readable when an event may be waiting; hv_next_event() may still find
+ * Readable when an event may be waiting; hv_next_message() may still find
  * none (a reply to an earlier request, say). Events that arrive while a
  * request waits for its reply are queued in the connection and do not
- * make the socket readable: take them with hv_next_event(@h, ev, 0) until
+ * make the socket readable: take them with hv_next_message(@h, ev, 0) until
  * it returns -ETIMEDOUT before polling.
  *
  * Return: the file descriptor.
@@ -598,13 +598,13 @@ int hv_subscribe_notices(struct hv *h)
 }
 
 /**
- * hv_event_parse() - parse an exit or notice message
+ * hv_message_parse() - parse an exit or notice message
  * @nlh: the message
  * @ev: filled
  *
  * Return: 0; -EINVAL if it is malformed; -ENOMSG if it is neither.
  */
-int hv_event_parse(struct nlmsghdr *nlh, struct hv_event *ev)
+int hv_message_parse(struct nlmsghdr *nlh, struct hv_message *ev)
 {
 	static struct nla_policy exit_policy[HV_A_EXIT_MAX + 1] = {
 		[HV_A_EXIT_VM_ID] = { .type = NLA_U32 },
@@ -677,14 +677,14 @@ int hv_event_parse(struct nlmsghdr *nlh, struct hv_event *ev)
 }
 
 /**
- * hv_next_event() - the next exit or notice, waiting up to a limit
+ * hv_next_message() - the next exit or notice, waiting up to a limit
  * @h: the connection
  * @ev: filled
  * @timeout_ms: how long to wait; negative waits for ever, 0 only looks
  *
  * Return: 0; -ETIMEDOUT if none came in time; another negative errno.
  */
-int hv_next_event(struct hv *h, struct hv_event *ev, int timeout_ms)
+int hv_next_message(struct hv *h, struct hv_message *ev, int timeout_ms)
 {
 	struct request rq = { .h = h };
 	struct queued *q;
@@ -715,7 +715,7 @@ int hv_next_event(struct hv *h, struct hv_event *ev, int timeout_ms)
 	h->head = q->next;
 	if (!h->head)
 		h->tail = NULL;
-	err = hv_event_parse((struct nlmsghdr *)q->msg, ev);
+	err = hv_message_parse((struct nlmsghdr *)q->msg, ev);
 	free(q);
 	return err;
 }

@@ -130,17 +130,27 @@ enum {
 #define HV_AR_UNUSABLE	(1u << 16)
 
 /**
- * struct hv_seg - a segment register with its hidden part
+ * struct hv_segment - a segment register with its hidden part
  * @selector: selector
  * @base: base
  * @limit: limit in bytes
  * @ar: access rights, VMX layout (HV_AR_*)
  */
-struct hv_seg {
+struct hv_segment {
 	uint16_t selector;
 	uint64_t base;
 	uint32_t limit;
 	uint32_t ar;
+};
+
+/**
+ * struct hv_dtable - GDTR or IDTR
+ * @base: base address
+ * @limit: limit
+ */
+struct hv_dtable {
+	uint64_t base;
+	uint32_t limit;
 };
 
 /**
@@ -153,11 +163,8 @@ struct hv_regs {
 	uint64_t rip, rflags;
 	uint64_t cr0, cr2, cr3, cr4, cr8, efer;
 	uint64_t dr[4], dr6, dr7;
-	struct hv_seg cs, ds, es, fs, gs, ss, tr, ldtr;
-	struct {
-		uint64_t base;
-		uint32_t limit;
-	} gdtr, idtr;
+	struct hv_segment cs, ds, es, fs, gs, ss, tr, ldtr;
+	struct hv_dtable gdtr, idtr;
 	uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip, pat, tsc;
 	struct {
@@ -240,11 +247,12 @@ struct hv_stats {
 	uint64_t pml_full;
 };
 
-enum { HV_STAT_TOTAL, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,
+enum { HV_STAT_EXITS, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,
        HV_STAT_INTR, HV_STAT_IO, HV_STAT_MMIO, HV_STAT_OTHER };
 
 /**
- * struct hv_event - an exit or a notice received from the family
+ * struct hv_message - an exit or a notice received from the family (a
+ * message; not the event a vCPU has pending, which is struct hv_regs.event)
  * @cmd: HV_CMD_EXIT or HV_CMD_NOTICE
  * @vm: the VM
  * @vcpu: the vCPU (exits)
@@ -262,7 +270,7 @@ enum { HV_STAT_TOTAL, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,
  * @name: the VM's name (notices)
  * @reason_text: why (crash notices)
  */
-struct hv_event {
+struct hv_message {
 	uint8_t cmd;
 	uint32_t vm;
 	uint32_t vcpu;
@@ -333,13 +341,13 @@ int hv_get_stats(struct hv *h, uint32_t vm, struct hv_stats *out);
 
 /* Events: exits (owner socket) and notices (after hv_subscribe_notices). */
 int hv_subscribe_notices(struct hv *h);
-int hv_next_event(struct hv *h, struct hv_event *ev, int timeout_ms);
+int hv_next_message(struct hv *h, struct hv_message *ev, int timeout_ms);
 
 /* Reply parsers, exposed for tests. */
 int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info);
 int hv_regs_parse(struct nlattr *nest, struct hv_regs *regs);
 int hv_regs_put(struct nl_msg *msg, const struct hv_regs *regs);
-int hv_event_parse(struct nlmsghdr *nlh, struct hv_event *ev);
+int hv_message_parse(struct nlmsghdr *nlh, struct hv_message *ev);
 
 /* Low level, for selftests that craft requests. */
 struct nl_msg *hv_msg_new(struct hv *h, uint8_t cmd, int flags);

@@ -42,7 +42,7 @@ static void put64(uint8_t *mem, uint64_t gpa, uint64_t v)
 	memcpy(mem + gpa, &v, sizeof(v));
 }
 
-static void seg(struct hv_seg *s, uint16_t sel, uint64_t base,
+static void seg(struct hv_segment *s, uint16_t sel, uint64_t base,
 		uint32_t limit, uint32_t ar)
 {
 	s->selector = sel;

@@ -19,17 +19,14 @@ static const struct {
 	size_t offset;
 } scalars[] = {
 #define HV_REGS_SCALAR ROW
-#define HV_REGS_SEGMENT(attr, field)
-#define HV_REGS_MSR(index, field)
 #include "regs_attrs.h"
 }, segments[] = {
-#define HV_REGS_SCALAR(attr, field)
 #define HV_REGS_SEGMENT ROW
-#define HV_REGS_MSR(index, field)
+#include "regs_attrs.h"
+}, dtables[] = {
+#define HV_REGS_DTABLE ROW
 #include "regs_attrs.h"
 }, msrs[] = {
-#define HV_REGS_SCALAR(attr, field)
-#define HV_REGS_SEGMENT(attr, field)
 #define HV_REGS_MSR ROW
 #include "regs_attrs.h"
 };
@@ -38,7 +35,7 @@ static const struct {
 #define AT(r, off, type) ((type *)((char *)(r) + (off)))
 #define CAT(r, off, type) ((const type *)((const char *)(r) + (off)))
 
-static int put_seg(struct nl_msg *msg, int attr, const struct hv_seg *s)
+static int put_segment(struct nl_msg *msg, int attr, const struct hv_segment *s)
 {
 	struct nlattr *n = nla_nest_start(msg, attr);
 
@@ -51,12 +48,12 @@ static int put_seg(struct nl_msg *msg, int attr, const struct hv_seg *s)
 	return 0;
 }
 
-static int put_dt(struct nl_msg *msg, int attr, uint64_t base, uint32_t limit)
+static int put_dtable(struct nl_msg *msg, int attr, const struct hv_dtable *d)
 {
 	struct nlattr *n = nla_nest_start(msg, attr);
 
-	if (!n || nla_put_u64(msg, HV_A_DTABLE_BASE, base) ||
-	    nla_put_u32(msg, HV_A_DTABLE_LIMIT, limit))
+	if (!n || nla_put_u64(msg, HV_A_DTABLE_BASE, d->base) ||
+	    nla_put_u32(msg, HV_A_DTABLE_LIMIT, d->limit))
 		return -EMSGSIZE;
 	nla_nest_end(msg, n);
 	return 0;
@@ -81,12 +78,13 @@ int hv_regs_put(struct nl_msg *msg, const struct hv_regs *regs)
 				*CAT(regs, scalars[i].offset, uint64_t)))
 			return -EMSGSIZE;
 	for (i = 0; i < N(segments); i++)
-		if (put_seg(msg, segments[i].key,
-			    CAT(regs, segments[i].offset, struct hv_seg)))
+		if (put_segment(msg, segments[i].key,
+			    CAT(regs, segments[i].offset, struct hv_segment)))
 			return -EMSGSIZE;
-	if (put_dt(msg, HV_A_REGS_GDTR, regs->gdtr.base, regs->gdtr.limit) ||
-	    put_dt(msg, HV_A_REGS_IDTR, regs->idtr.base, regs->idtr.limit))
-		return -EMSGSIZE;
+	for (i = 0; i < N(dtables); i++)
+		if (put_dtable(msg, dtables[i].key,
+			       CAT(regs, dtables[i].offset, struct hv_dtable)))
+			return -EMSGSIZE;
 	for (i = 0; i < N(msrs); i++) {
 		n = nla_nest_start(msg, HV_A_REGS_MSR);
 		if (!n || nla_put_u32(msg, HV_A_MSR_INDEX, msrs[i].key) ||
@@ -115,7 +113,7 @@ int hv_regs_put(struct nl_msg *msg, const struct hv_regs *regs)
 	return 0;
 }
 
-static void get_seg(struct nlattr *a, struct hv_seg *s)
+static void get_segment(struct nlattr *a, struct hv_segment *s)
 {
 	struct nlattr *tb[HV_A_SEGMENT_MAX + 1];
 
@@ -132,16 +130,16 @@ static void get_seg(struct nlattr *a, struct hv_seg *s)
 		s->ar = nla_get_u32(tb[HV_A_SEGMENT_AR]);
 }
 
-static void get_dt(struct nlattr *a, uint64_t *base, uint32_t *limit)
+static void get_dtable(struct nlattr *a, struct hv_dtable *d)
 {
 	struct nlattr *tb[HV_A_DTABLE_MAX + 1];
 
 	if (nla_parse_nested(tb, HV_A_DTABLE_MAX, a, NULL) < 0)
 		return;
 	if (tb[HV_A_DTABLE_BASE])
-		*base = nla_get_u64(tb[HV_A_DTABLE_BASE]);
+		d->base = nla_get_u64(tb[HV_A_DTABLE_BASE]);
 	if (tb[HV_A_DTABLE_LIMIT])
-		*limit = nla_get_u32(tb[HV_A_DTABLE_LIMIT]);
+		d->limit = nla_get_u32(tb[HV_A_DTABLE_LIMIT]);
 }
 
 /**
@@ -166,12 +164,12 @@ int hv_regs_parse(struct nlattr *nest, struct hv_regs *regs)
 				nla_get_u64(tb[scalars[i].key]);
 	for (i = 0; i < N(segments); i++)
 		if (tb[segments[i].key])
-			get_seg(tb[segments[i].key],
-				AT(regs, segments[i].offset, struct hv_seg));
-	if (tb[HV_A_REGS_GDTR])
-		get_dt(tb[HV_A_REGS_GDTR], &regs->gdtr.base, &regs->gdtr.limit);
-	if (tb[HV_A_REGS_IDTR])
-		get_dt(tb[HV_A_REGS_IDTR], &regs->idtr.base, &regs->idtr.limit);
+			get_segment(tb[segments[i].key],
+				AT(regs, segments[i].offset, struct hv_segment));
+	for (i = 0; i < N(dtables); i++)
+		if (tb[dtables[i].key])
+			get_dtable(tb[dtables[i].key],
+				   AT(regs, dtables[i].offset, struct hv_dtable));
 	nla_for_each_nested(a, nest, rem) {
 		struct nlattr *m[HV_A_MSR_MAX + 1];
 

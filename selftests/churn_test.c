@@ -97,7 +97,7 @@ static int hv_threads(void)
 static int one_round(unsigned int i, uint8_t *extra)
 {
 	unsigned int halted = 0, reported = 0;
-	struct hv_event ev;
+	struct hv_message ev;
 	struct hv_log log;
 	uint32_t slot;
 	struct tvm vm;

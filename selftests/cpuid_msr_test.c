@@ -128,7 +128,7 @@ GUEST_CODE(prefixed16, ".code16",
 
 FIXTURE(cm) {
 	struct tvm vm;
-	struct hv_event ev;
+	struct hv_message ev;
 };
 
 FIXTURE_SETUP(cm)

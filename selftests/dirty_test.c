@@ -84,7 +84,7 @@ FIXTURE(dirty) {
 	uint8_t *a, *b;
 	uint32_t slot_a, slot_b;
 	const char *method;
-	struct hv_event pending;
+	struct hv_message pending;
 	int has_pending;
 };
 
@@ -165,7 +165,7 @@ FIXTURE_TEARDOWN(dirty)
 static int run_round(struct __test_metadata *_metadata,
 		     FIXTURE_DATA(dirty) *self, const uint64_t *table, int n)
 {
-	struct hv_event ev;
+	struct hv_message ev;
 	int err;
 
 	memcpy(self->vm.mem + TABLE_GPA, table, n * sizeof(*table));

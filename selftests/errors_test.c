@@ -174,7 +174,7 @@ TEST_F(err, memory_maps)
 TEST_F(err, states_and_completions)
 {
 	struct hv_regs r;
-	struct hv_event ev;
+	struct hv_message ev;
 
 	EXPECT_ERR(-EINVAL, "the VM is not running",
 		   hv_vm_pause(self->vm.h, self->vm.id));

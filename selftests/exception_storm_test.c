@@ -63,7 +63,7 @@ static void storm_then_pause(struct __test_metadata *_metadata, struct tvm *vm)
 {
 	uint64_t deadline = now_ms() + 120000;
 	struct hv_vcpu_info vi = { 0 };
-	struct hv_event ev;
+	struct hv_message ev;
 	struct timespec tick = { 0, 10000000 };
 
 	ASSERT_EQ(0, hv_vm_start(vm->h, vm->id));
@@ -79,7 +79,7 @@ static void storm_then_pause(struct __test_metadata *_metadata, struct tvm *vm)
 	ASSERT_EQ(0, hv_vm_pause(vm->h, vm->id));
 	ASSERT_EQ(0, hv_vcpu_get(vm->h, vm->id, 0, &vi));
 	EXPECT_EQ(HV_VCPU_STATE_STOPPED, vi.state);
-	EXPECT_EQ(-ETIMEDOUT, hv_next_event(vm->h, &ev, 0));
+	EXPECT_EQ(-ETIMEDOUT, hv_next_message(vm->h, &ev, 0));
 }
 
 TEST_F_TIMEOUT(storm, db_on_its_own_stack, 150)
@@ -178,7 +178,7 @@ GUEST_CODE(rf_gp, ".code64",
 
 TEST_F(storm, faults_hv_raises_push_rf)
 {
-	struct hv_event ev;
+	struct hv_message ev;
 	struct hv_regs r;
 	uint64_t v;
 

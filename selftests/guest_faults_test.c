@@ -150,7 +150,7 @@ GUEST_CODE(db_report, ".code64",
 
 FIXTURE(gf) {
 	struct tvm vm;
-	struct hv_event ev;
+	struct hv_message ev;
 };
 
 FIXTURE_SETUP(gf)
@@ -167,7 +167,7 @@ FIXTURE_TEARDOWN(gf)
 static void expect_exception(struct __test_metadata *_metadata, struct tvm *vm,
 			     uint32_t vector)
 {
-	struct hv_event ev;
+	struct hv_message ev;
 
 	ASSERT_EQ(0, tvm_next_exit(vm, &ev, 10000));
 	EXPECT_EQ(HV_EXIT_REASON_IO, ev.reason);
@@ -316,7 +316,7 @@ TEST_F(gf, walk_into_unbacked_page_tables_faults)
 static void expect_step(struct __test_metadata *_metadata, struct tvm *vm,
 			const unsigned char *after)
 {
-	struct hv_event ev;
+	struct hv_message ev;
 
 	ASSERT_EQ(0, tvm_next_exit(vm, &ev, 10000));
 	EXPECT_EQ(TEST_EXC_PORT, ev.port);

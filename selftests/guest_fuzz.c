@@ -623,7 +623,7 @@ static int iteration(uint64_t seed, struct counts *c)
 	uint32_t nr = fuzz_one_in(&rng, 8) ? 2 : 1, halted = 0, i;
 	unsigned int exits = 0, vanish_at = ~0u;
 	struct hv_vm_info info;
-	struct hv_event ev;
+	struct hv_message ev;
 	bool junk = false;
 	struct tvm vm;
 	int err;
@@ -668,7 +668,7 @@ static int iteration(uint64_t seed, struct counts *c)
 
 	deadline = fuzz_now_ms() + 2000;
 	while (halted < nr && exits < EXITS_MAX && fuzz_now_ms() < deadline) {
-		err = hv_next_event(vm.h, &ev, 100);
+		err = hv_next_message(vm.h, &ev, 100);
 		if (err == -ETIMEDOUT) {
 			err = hv_vm_get(vm.h, vm.id, NULL, &info);
 			if (err || info.state != HV_VM_STATE_RUNNING)

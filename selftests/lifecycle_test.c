@@ -51,7 +51,7 @@ extern const unsigned char spin_loop[], spin_loop_end[];
 
 FIXTURE(life) {
 	struct tvm vm;
-	struct hv_event ev;
+	struct hv_message ev;
 };
 
 FIXTURE_SETUP(life)
@@ -94,7 +94,7 @@ TEST_F(life, hlt_blocks_and_tells_the_owner_then_nmi_wakes)
 
 	/* Resumed without an event: it stays halted. */
 	ASSERT_EQ(0, hv_vm_start(self->vm.h, self->vm.id));
-	EXPECT_EQ(-ETIMEDOUT, hv_next_event(self->vm.h, &self->ev, 300));
+	EXPECT_EQ(-ETIMEDOUT, hv_next_message(self->vm.h, &self->ev, 300));
 	ASSERT_EQ(0, hv_vm_pause(self->vm.h, self->vm.id));
 
 	/* An NMI is not masked by IF: the handler runs and reports 2. */
@@ -183,7 +183,7 @@ TEST_F(life, triple_fault_crashes_the_vm_with_a_notice)
 	ASSERT_EQ(0, hv_vm_start(self->vm.h, self->vm.id));
 	self->vm.started = 1;
 	for (;;) {
-		ASSERT_EQ(0, hv_next_event(watch, &self->ev, 10000));
+		ASSERT_EQ(0, hv_next_message(watch, &self->ev, 10000));
 		if (self->ev.vm == self->vm.id &&
 		    self->ev.notice == HV_NOTICE_CRASHED)
 			break;
@@ -217,7 +217,7 @@ TEST_F(life, unemulatable_mmio_crashes_the_vm_with_the_reason)
 	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_LONG64, CODE_GPA));
 	ASSERT_EQ(0, hv_vm_start(self->vm.h, self->vm.id));
 	for (;;) {
-		ASSERT_EQ(0, hv_next_event(watch, &self->ev, 10000));
+		ASSERT_EQ(0, hv_next_message(watch, &self->ev, 10000));
 		if (self->ev.vm == self->vm.id &&
 		    self->ev.notice == HV_NOTICE_CRASHED)
 			break;

@@ -138,7 +138,7 @@ TEST_F(mem, ranges_beyond_the_slots_fail_and_change_nothing)
 
 TEST_F(mem, unmapped_range_is_gone_for_the_family_and_the_guest)
 {
-	struct hv_event ev;
+	struct hv_message ev;
 	uint8_t b;
 
 	*(uint32_t *)(self->second + MIB / 2) = 0x600df00d;
@@ -161,7 +161,7 @@ TEST_F(mem, unmapped_range_is_gone_for_the_family_and_the_guest)
 
 TEST_F(mem, unmap_zaps_mappings_the_guest_already_used)
 {
-	struct hv_event ev;
+	struct hv_message ev;
 	uint64_t v;
 
 	*(uint32_t *)(self->second + MIB / 2) = 0x600df00d;

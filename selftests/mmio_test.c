@@ -116,7 +116,7 @@ GUEST_CODE(mmio_real, ".code16",
 
 FIXTURE(mmio) {
 	struct tvm vm;
-	struct hv_event ev;
+	struct hv_message ev;
 };
 
 FIXTURE_SETUP(mmio)
@@ -131,7 +131,7 @@ FIXTURE_TEARDOWN(mmio)
 }
 
 static void expect_mmio(struct __test_metadata *_metadata, struct tvm *vm,
-			struct hv_event *ev, uint32_t dir, uint64_t gpa,
+			struct hv_message *ev, uint32_t dir, uint64_t gpa,
 			uint8_t size, uint64_t data, uint64_t answer)
 {
 	ASSERT_EQ(0, tvm_next_exit(vm, ev, 10000));

@@ -48,7 +48,7 @@ struct progress {
 	uint32_t next;		/* next expected round; ROUNDS then HLT */
 	uint64_t seq;		/* last exit sequence number seen */
 	int halted;
-	struct hv_event held;	/* first exit, held until all four exited */
+	struct hv_message held;	/* first exit, held until all four exited */
 };
 
 FIXTURE(multi) {
@@ -106,7 +106,7 @@ static void dump_vcpus(struct tvm *vms)
 
 /* Check one exit against what its vCPU must send next; 0 if it fits. */
 static int check_exit(struct __test_metadata *_metadata, struct tvm *vm,
-		      int vmi, struct progress *pv, const struct hv_event *ev)
+		      int vmi, struct progress *pv, const struct hv_message *ev)
 {
 	struct progress *p;
 
@@ -141,7 +141,7 @@ TEST_F(multi, two_vms_two_vcpus_each_exact_sequences)
 {
 	struct pollfd pfd[NR_VMS];
 	struct hv_vcpu_info vi;
-	struct hv_event ev;
+	struct hv_message ev;
 	struct hv_stats st;
 	int i, j, held = 0, halted = 0;
 
@@ -160,7 +160,7 @@ TEST_F(multi, two_vms_two_vcpus_each_exact_sequences)
 		int got = 0;
 
 		for (i = 0; i < NR_VMS; i++) {
-			if (hv_next_event(self->vm[i].h, &ev, 0))
+			if (hv_next_message(self->vm[i].h, &ev, 0))
 				continue;
 			got = 1;
 			ASSERT_EQ(0, check_exit(_metadata, &self->vm[i], i,
@@ -192,7 +192,7 @@ TEST_F(multi, two_vms_two_vcpus_each_exact_sequences)
 		int got = 0;
 
 		for (i = 0; i < NR_VMS; i++) {
-			if (hv_next_event(self->vm[i].h, &ev, 0))
+			if (hv_next_message(self->vm[i].h, &ev, 0))
 				continue;
 			got = 1;
 			ASSERT_EQ(0, check_exit(_metadata, &self->vm[i], i,
@@ -224,7 +224,7 @@ TEST_F(multi, two_vms_two_vcpus_each_exact_sequences)
 	}
 	/* Nothing else is queued for either owner. */
 	for (i = 0; i < NR_VMS; i++)
-		EXPECT_EQ(-ETIMEDOUT, hv_next_event(self->vm[i].h, &ev, 0));
+		EXPECT_EQ(-ETIMEDOUT, hv_next_message(self->vm[i].h, &ev, 0));
 }
 
 HV_TEST_HARNESS_MAIN

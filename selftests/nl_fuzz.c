@@ -167,9 +167,9 @@ static int broken_message(uint64_t *rng, struct hv *h)
 /* Answer or ignore the exits that came in meanwhile. */
 static void drain(uint64_t *rng, struct sock *s)
 {
-	struct hv_event ev;
+	struct hv_message ev;
 
-	while (!hv_next_event(s->h, &ev, 0))
+	while (!hv_next_message(s->h, &ev, 0))
 		if (ev.cmd == HV_CMD_EXIT && fuzz_below(rng, 4))
 			hv_vcpu_complete(s->h, ev.vm, ev.vcpu, ev.seq,
 					 fuzz_value(rng), fuzz_one_in(rng, 8));

@@ -44,7 +44,7 @@ TEST(closing_the_owner_releases_everything)
 {
 	struct tvm a, b;
 	struct hv_stats st;
-	struct hv_event ev;
+	struct hv_message ev;
 	struct hv *watch;
 	int destroyed = 0;
 
@@ -70,7 +70,7 @@ TEST(closing_the_owner_releases_everything)
 	hv_close(b.h);
 	b.h = NULL;
 	while (destroyed < 2) {
-		ASSERT_EQ(0, hv_next_event(watch, &ev, 10000));
+		ASSERT_EQ(0, hv_next_message(watch, &ev, 10000));
 		if (ev.notice == HV_NOTICE_DESTROYED &&
 		    (ev.vm == a.id || ev.vm == b.id))
 			destroyed++;

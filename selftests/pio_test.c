@@ -70,7 +70,7 @@ GUEST_CODE(pio_string, ".code64",
 
 FIXTURE(pio) {
 	struct tvm vm;
-	struct hv_event ev;
+	struct hv_message ev;
 };
 
 FIXTURE_SETUP(pio)
@@ -85,7 +85,7 @@ FIXTURE_TEARDOWN(pio)
 
 /* Expect one port exit; answer it with @answer. */
 static void expect_io(struct __test_metadata *_metadata, struct tvm *vm,
-		      struct hv_event *ev, uint32_t dir, uint8_t size,
+		      struct hv_message *ev, uint32_t dir, uint8_t size,
 		      uint64_t data, uint64_t answer)
 {
 	ASSERT_EQ(0, tvm_next_exit(vm, ev, 10000));

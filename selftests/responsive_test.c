@@ -37,7 +37,7 @@ GUEST_CODE(resp, ".code64",
 FIXTURE(resp) {
 	struct tvm vm;
 	struct hv *reader;
-	struct hv_event held;
+	struct hv_message held;
 };
 
 FIXTURE_SETUP(resp)

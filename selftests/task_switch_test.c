@@ -93,7 +93,7 @@ TEST(jmp_call_iret_and_a_busy_tss)
 {
 	uint64_t d[3] = { tss_desc(TSS_A, 11), tss_desc(TSS_B, 9),
 			  tss_desc(TSS_C, 9) };
-	struct hv_event ev;
+	struct hv_message ev;
 	struct hv_regs r;
 	struct tvm vm;
 	uint64_t v;
@@ -111,7 +111,7 @@ TEST(jmp_call_iret_and_a_busy_tss)
 	memcpy(vm.mem + TSS_C + 0x24, &(uint32_t){ 0xffc0802a }, 4);
 	ASSERT_EQ(0, hv_vcpu_get_regs(vm.h, vm.id, 0, &r));
 	r.gdtr.limit = SEL_C + 7;
-	r.tr = (struct hv_seg){ .selector = SEL_A, .base = TSS_A,
+	r.tr = (struct hv_segment){ .selector = SEL_A, .base = TSS_A,
 				.limit = 0x67, .ar = 0x8b };
 	r.gpr[HV_RAX] = 0x1111;
 	ASSERT_EQ(0, hv_vcpu_set_regs(vm.h, vm.id, 0, &r));

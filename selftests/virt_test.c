@@ -78,7 +78,7 @@ static int runs(struct tvm *vm)
 {
 	uint64_t last[2] = { 0, 0 };
 	int seen[2] = { 0, 0 }, i;
-	struct hv_event ev;
+	struct hv_message ev;
 
 	for (i = 0; i < 40 && (seen[0] < 2 || seen[1] < 2); i++) {
 		if (tvm_next_exit(vm, &ev, 10000) || ev.port != TEST_PORT ||

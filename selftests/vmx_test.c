@@ -106,7 +106,7 @@ TEST_F(vmx, l1d_flush_follows_the_mode)
 		ASSERT_EQ(0, run_loop(&vm, 1, &st));
 		tvm_destroy(&vm);
 
-		exits = st.exits[HV_STAT_TOTAL];
+		exits = st.exits[HV_STAT_EXITS];
 		ASSERT_LE(LOOPS + 1, exits);
 		/* Bochs has no IA32_FLUSH_CMD: the method is what get-info says. */
 		by_method = info.l1d_flush_method == HV_L1D_FLUSH_METHOD_MSR ?
@@ -175,7 +175,7 @@ TEST_F(vmx, invept_once_per_cpu_not_per_vcpu)
 TEST(real_mode_cr0_nw_gp)
 {
 	struct hv_vm_info info;
-	struct hv_event ev;
+	struct hv_message ev;
 	struct tvm vm;
 
 	ASSERT_EQ(0, tvm_create(&vm, MIB, 1));

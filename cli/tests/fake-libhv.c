@@ -64,10 +64,10 @@ struct hv_vm_info *fake_add_vm(uint32_t id, const char *name)
 }
 
 /**
- * fake_add_event() - script an event hv_next_event() returns
+ * fake_add_event() - script an event hv_next_message() returns
  * @ev: the event
  */
-void fake_add_event(const struct hv_event *ev)
+void fake_add_event(const struct hv_message *ev)
 {
 	fake.events[fake.nr_events++] = *ev;
 }
@@ -422,7 +422,7 @@ int hv_subscribe_notices(struct hv *h)
 	return err;
 }
 
-int hv_next_event(struct hv *h, struct hv_event *ev, int timeout_ms)
+int hv_next_message(struct hv *h, struct hv_message *ev, int timeout_ms)
 {
 	if (fake.next_event == fake.nr_events)
 		return refuse(-EIO, "fake: no more events");

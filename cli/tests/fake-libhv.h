@@ -40,7 +40,7 @@ struct fake {
 	struct hv_regs regs;	/* of every vCPU */
 	struct hv_stats stats;
 	uint8_t mem[FAKE_MEM];	/* guest memory from GPA 0 */
-	struct hv_event events[32];
+	struct hv_message events[32];
 	size_t nr_events;
 	size_t next_event;
 	struct fake_complete completes[32];
@@ -57,6 +57,6 @@ extern struct fake fake;
 
 void fake_reset(void);
 struct hv_vm_info *fake_add_vm(uint32_t id, const char *name);
-void fake_add_event(const struct hv_event *ev);
+void fake_add_event(const struct hv_message *ev);
 
 #endif /* HVCTL_FAKE_LIBHV_H */

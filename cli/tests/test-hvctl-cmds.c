@@ -40,7 +40,7 @@ static void two_vms(void)
 	fake.slots[0] = (struct hv_slot_info){ .vm = 3, .slot = 0, .gpa = 0,
 		.size = 0x10000 };
 	fake.nr_slots = 1;
-	fake.stats.exits[HV_STAT_TOTAL] = 12;
+	fake.stats.exits[HV_STAT_EXITS] = 12;
 	fake.stats.exits[HV_STAT_IO] = 5;
 	fake.stats.invept = 3;
 	fake.stats.invvpid = 1;
@@ -454,10 +454,10 @@ static void vcpu_state_puts_a_vcpu_in_long_mode(void **state)
 	free_run(&r);
 }
 
-static struct hv_event io(uint64_t seq, int write, uint16_t port,
+static struct hv_message io(uint64_t seq, int write, uint16_t port,
 			  uint8_t size, uint64_t data)
 {
-	return (struct hv_event){ .cmd = HV_CMD_EXIT, .vm = 3, .vcpu = 0,
+	return (struct hv_message){ .cmd = HV_CMD_EXIT, .vm = 3, .vcpu = 0,
 		.seq = seq, .reason = HV_EXIT_REASON_IO,
 		.dir = write ? HV_DIR_WRITE : HV_DIR_READ, .port = port,
 		.size = size, .data = data, .rip = 0x10000 + seq };
@@ -465,7 +465,7 @@ static struct hv_event io(uint64_t seq, int write, uint16_t port,
 
 static void vm_run_answers_and_stops_on_hlt(void **state)
 {
-	struct hv_event ev;
+	struct hv_message ev;
 	struct run r;
 
 	two_vms();
@@ -474,10 +474,10 @@ static void vm_run_answers_and_stops_on_hlt(void **state)
 	fake_add_event(&ev);
 	ev = io(2, 0, 0x60, 2, 0);
 	fake_add_event(&ev);
-	ev = (struct hv_event){ .cmd = HV_CMD_EXIT, .vm = 5, .reason =
+	ev = (struct hv_message){ .cmd = HV_CMD_EXIT, .vm = 5, .reason =
 		HV_EXIT_REASON_IO };		/* another VM's: not ours */
 	fake_add_event(&ev);
-	ev = (struct hv_event){ .cmd = HV_CMD_EXIT, .vm = 3, .seq = 3,
+	ev = (struct hv_message){ .cmd = HV_CMD_EXIT, .vm = 3, .seq = 3,
 		.reason = HV_EXIT_REASON_MMIO, .dir = HV_DIR_READ,
 		.gpa = 0xfee00030, .size = 4, .rip = 0x10003 };
 	fake_add_event(&ev);
@@ -486,7 +486,7 @@ static void vm_run_answers_and_stops_on_hlt(void **state)
 	ev.size = 8;
 	ev.data = 0x1122334455667788ULL;
 	fake_add_event(&ev);
-	ev = (struct hv_event){ .cmd = HV_CMD_EXIT, .vm = 3, .seq = 5,
+	ev = (struct hv_message){ .cmd = HV_CMD_EXIT, .vm = 3, .seq = 5,
 		.reason = HV_EXIT_REASON_HLT, .rip = 0x10005 };
 	fake_add_event(&ev);
 
@@ -515,7 +515,7 @@ static void vm_run_answers_and_stops_on_hlt(void **state)
 
 static void vm_run_exit_port_and_max_exits(void **state)
 {
-	struct hv_event ev;
+	struct hv_message ev;
 	struct run r;
 
 	two_vms();
@@ -548,7 +548,7 @@ static void vm_run_exit_port_and_max_exits(void **state)
 
 static void vm_run_reports_a_crash(void **state)
 {
-	struct hv_event ev = { .cmd = HV_CMD_NOTICE, .vm = 3,
+	struct hv_message ev = { .cmd = HV_CMD_NOTICE, .vm = 3,
 		.notice = HV_NOTICE_CRASHED };
 	struct run r;
 
@@ -586,7 +586,7 @@ static void run_loads_a_flat_binary(void **state)
 {
 	static const uint8_t code[] = { 0xf4 };
 	char path[] = "/tmp/hvctl-test-XXXXXX";
-	struct hv_event ev = { .cmd = HV_CMD_EXIT, .vm = 1, .seq = 1,
+	struct hv_message ev = { .cmd = HV_CMD_EXIT, .vm = 1, .seq = 1,
 		.reason = HV_EXIT_REASON_HLT, .rip = 0x7c01 };
 	struct run r;
 	int fd = mkstemp(path);

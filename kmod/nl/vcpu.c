@@ -14,8 +14,6 @@ static const struct {
 	u16 offset;
 } scalars[] = {
 #define HV_REGS_SCALAR(attr, field) { attr, offsetof(struct hv_regs, field) },
-#define HV_REGS_SEGMENT(attr, field)
-#define HV_REGS_MSR(index, field)
 #include "regs_attrs.h"
 };
 
@@ -23,9 +21,15 @@ static const struct {
 	u8 attr;
 	u16 offset;
 } segments[] = {
-#define HV_REGS_SCALAR(attr, field)
 #define HV_REGS_SEGMENT(attr, field) { attr, offsetof(struct hv_regs, field) },
-#define HV_REGS_MSR(index, field)
+#include "regs_attrs.h"
+};
+
+static const struct {
+	u8 attr;
+	u16 offset;
+} dtables[] = {
+#define HV_REGS_DTABLE(attr, field) { attr, offsetof(struct hv_regs, field) },
 #include "regs_attrs.h"
 };
 
@@ -75,9 +79,10 @@ static int put_regs(struct sk_buff *skb, struct hv_regs *regs)
 				FIELD(regs, segments[i].offset,
 				      struct hv_segment)))
 			return -EMSGSIZE;
-	if (put_dtable(skb, HV_A_REGS_GDTR, &regs->gdtr) ||
-	    put_dtable(skb, HV_A_REGS_IDTR, &regs->idtr))
-		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(dtables); i++)
+		if (put_dtable(skb, dtables[i].attr,
+			       FIELD(regs, dtables[i].offset, struct hv_dtable)))
+			return -EMSGSIZE;
 	for (i = 0; i < hv_nr_msrs_kept; i++) {
 		n = nla_nest_start(skb, HV_A_REGS_MSR);
 		if (!n || nla_put_u32(skb, HV_A_MSR_INDEX, hv_msrs_kept[i]) ||
@@ -98,8 +103,7 @@ static int put_regs(struct sk_buff *skb, struct hv_regs *regs)
 		nla_nest_end(skb, n);
 	}
 	if (nla_put_u32(skb, HV_A_REGS_INT_SHADOW, regs->int_shadow) ||
-	    nla_put_u32(skb, HV_A_REGS_ACTIVITY, regs->halted ?
-			HV_ACTIVITY_HALTED : HV_ACTIVITY_ACTIVE) ||
+	    nla_put_u32(skb, HV_A_REGS_ACTIVITY, regs->activity) ||
 	    nla_put(skb, HV_A_REGS_FPU, sizeof(regs->fpu), regs->fpu))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -224,11 +228,13 @@ static int parse_regs(const struct nlattr *nest, struct hv_regs *regs,
 		if (err)
 			return err;
 	}
-	err = parse_dtable(tb[HV_A_REGS_GDTR], &regs->gdtr, extack);
-	if (!err)
-		err = parse_dtable(tb[HV_A_REGS_IDTR], &regs->idtr, extack);
-	if (err)
-		return err;
+	for (i = 0; i < ARRAY_SIZE(dtables); i++) {
+		err = parse_dtable(tb[dtables[i].attr],
+				   FIELD(regs, dtables[i].offset,
+					 struct hv_dtable), extack);
+		if (err)
+			return err;
+	}
 	nla_for_each_nested(a, nest, rem) {
 		if (nla_type(a) != HV_A_REGS_MSR)
 			continue;
@@ -249,8 +255,7 @@ static int parse_regs(const struct nlattr *nest, struct hv_regs *regs,
 	if (tb[HV_A_REGS_INT_SHADOW])
 		regs->int_shadow = nla_get_u32(tb[HV_A_REGS_INT_SHADOW]);
 	if (tb[HV_A_REGS_ACTIVITY])
-		regs->halted = nla_get_u32(tb[HV_A_REGS_ACTIVITY]) ==
-			       HV_ACTIVITY_HALTED;
+		regs->activity = nla_get_u32(tb[HV_A_REGS_ACTIVITY]);
 	if (tb[HV_A_REGS_FPU])
 		memcpy(regs->fpu, nla_data(tb[HV_A_REGS_FPU]), sizeof(regs->fpu));
 	return 0;

@@ -24,9 +24,9 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
        R8, R9, R10, R11, R12, R13, R14, R15 };
 #define NO	HV_REG_NONE
 
-#define M16	HV_MODE_16
-#define M32	HV_MODE_32
-#define M64	HV_MODE_64
+#define M16	HV_CPU_MODE_16
+#define M32	HV_CPU_MODE_32
+#define M64	HV_CPU_MODE_64
 
 #define ES	HV_SEG_ES
 #define CS	HV_SEG_CS
@@ -1251,29 +1251,29 @@ static void lengths_of_known_opcodes(void **state)
 		unsigned int oplen;
 		int want;
 	} rows[] = {
-		{ { 0x0f, 0xa2 }, 2, HV_MODE_64, cpuid, 2, 2 },
-		{ { 0x66, 0x0f, 0xa2 }, 3, HV_MODE_64, cpuid, 2, 3 },
-		{ { 0x2e, 0x48, 0x0f, 0xa2 }, 4, HV_MODE_64, cpuid, 2, 4 },
-		{ { 0xf3, 0xf2, 0x67, 0x66, 0x0f, 0xa2 }, 6, HV_MODE_32, cpuid,
+		{ { 0x0f, 0xa2 }, 2, HV_CPU_MODE_64, cpuid, 2, 2 },
+		{ { 0x66, 0x0f, 0xa2 }, 3, HV_CPU_MODE_64, cpuid, 2, 3 },
+		{ { 0x2e, 0x48, 0x0f, 0xa2 }, 4, HV_CPU_MODE_64, cpuid, 2, 4 },
+		{ { 0xf3, 0xf2, 0x67, 0x66, 0x0f, 0xa2 }, 6, HV_CPU_MODE_32, cpuid,
 		  2, 6 },
-		{ { 0xf4 }, 1, HV_MODE_16, hlt, 1, 1 },
-		{ { 0x3e, 0xf4 }, 2, HV_MODE_16, hlt, 1, 2 },
+		{ { 0xf4 }, 1, HV_CPU_MODE_16, hlt, 1, 1 },
+		{ { 0x3e, 0xf4 }, 2, HV_CPU_MODE_16, hlt, 1, 2 },
 		/* REX is a prefix in 64-bit mode only (INC EAX elsewhere). */
-		{ { 0x40, 0xf4 }, 2, HV_MODE_64, hlt, 1, 2 },
-		{ { 0x40, 0xf4 }, 2, HV_MODE_32, hlt, 1, -EINVAL },
+		{ { 0x40, 0xf4 }, 2, HV_CPU_MODE_64, hlt, 1, 2 },
+		{ { 0x40, 0xf4 }, 2, HV_CPU_MODE_32, hlt, 1, -EINVAL },
 		/* Not the instruction that exited (rewritten meanwhile). */
-		{ { 0x66, 0x90 }, 2, HV_MODE_64, hlt, 1, -EINVAL },
-		{ { 0x0f, 0x32 }, 2, HV_MODE_64, cpuid, 2, -EINVAL },
+		{ { 0x66, 0x90 }, 2, HV_CPU_MODE_64, hlt, 1, -EINVAL },
+		{ { 0x0f, 0x32 }, 2, HV_CPU_MODE_64, cpuid, 2, -EINVAL },
 		/* Fetched too little. */
-		{ { 0x66, 0x0f }, 2, HV_MODE_64, cpuid, 2, -ENODATA },
-		{ { 0 }, 0, HV_MODE_64, hlt, 1, -ENODATA },
+		{ { 0x66, 0x0f }, 2, HV_CPU_MODE_64, cpuid, 2, -ENODATA },
+		{ { 0 }, 0, HV_CPU_MODE_64, hlt, 1, -ENODATA },
 		/* 14 prefixes and a 2-byte opcode exceed 15 bytes. */
 		{ { 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
-		    0x66, 0x66, 0x66, 0x66, 0x0f, 0xa2 }, 16, HV_MODE_64,
+		    0x66, 0x66, 0x66, 0x66, 0x0f, 0xa2 }, 16, HV_CPU_MODE_64,
 		  cpuid, 2, -EINVAL },
 		/* 13 prefixes and a 2-byte opcode are exactly 15. */
 		{ { 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
-		    0x66, 0x66, 0x66, 0x0f, 0xa2 }, 15, HV_MODE_64, cpuid, 2,
+		    0x66, 0x66, 0x66, 0x0f, 0xa2 }, 15, HV_CPU_MODE_64, cpuid, 2,
 		  15 },
 	};
 	size_t i;
@@ -1298,18 +1298,18 @@ static void mov_to_cr(void **state)
 		int len;
 		u8 cr, gpr;
 	} rows[] = {
-		{ { 0x0f, 0x22, 0xe0 }, 3, HV_MODE_64, 3, 4, 0 },	/* rax */
-		{ { 0x0f, 0x22, 0xe3 }, 3, HV_MODE_32, 3, 4, 3 },	/* ebx */
-		{ { 0x41, 0x0f, 0x22, 0xe7 }, 4, HV_MODE_64, 4, 4, 15 },
-		{ { 0x44, 0x0f, 0x22, 0xc1 }, 4, HV_MODE_64, 4, 8, 1 },
+		{ { 0x0f, 0x22, 0xe0 }, 3, HV_CPU_MODE_64, 3, 4, 0 },	/* rax */
+		{ { 0x0f, 0x22, 0xe3 }, 3, HV_CPU_MODE_32, 3, 4, 3 },	/* ebx */
+		{ { 0x41, 0x0f, 0x22, 0xe7 }, 4, HV_CPU_MODE_64, 4, 4, 15 },
+		{ { 0x44, 0x0f, 0x22, 0xc1 }, 4, HV_CPU_MODE_64, 4, 8, 1 },
 		/* The mod field is ignored: still a register. */
-		{ { 0x0f, 0x22, 0x22 }, 3, HV_MODE_64, 3, 4, 2 },
+		{ { 0x0f, 0x22, 0x22 }, 3, HV_CPU_MODE_64, 3, 4, 2 },
 		/* A REX before a legacy prefix does not count. */
-		{ { 0x41, 0x66, 0x0f, 0x22, 0xe7 }, 5, HV_MODE_64, 5, 4, 7 },
+		{ { 0x41, 0x66, 0x0f, 0x22, 0xe7 }, 5, HV_CPU_MODE_64, 5, 4, 7 },
 		/* REX is INC outside 64-bit mode. */
-		{ { 0x41, 0x0f, 0x22, 0xe7 }, 4, HV_MODE_32, -EINVAL, 0, 0 },
-		{ { 0x0f, 0x20, 0xe0 }, 3, HV_MODE_64, -EINVAL, 0, 0 }, /* from CR */
-		{ { 0x0f, 0x22 }, 2, HV_MODE_64, -ENODATA, 0, 0 },
+		{ { 0x41, 0x0f, 0x22, 0xe7 }, 4, HV_CPU_MODE_32, -EINVAL, 0, 0 },
+		{ { 0x0f, 0x20, 0xe0 }, 3, HV_CPU_MODE_64, -EINVAL, 0, 0 }, /* from CR */
+		{ { 0x0f, 0x22 }, 2, HV_CPU_MODE_64, -ENODATA, 0, 0 },
 	};
 	size_t i;
 

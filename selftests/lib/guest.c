@@ -172,7 +172,7 @@ int tvm_use_idt(struct tvm *vm, uint32_t vcpu, enum guest_mode mode)
 	return hv_vcpu_set_regs(vm->h, vm->id, vcpu, &r);
 }
 
-int tvm_next_exit(struct tvm *vm, struct hv_event *ev, int timeout_ms)
+int tvm_next_exit(struct tvm *vm, struct hv_message *ev, int timeout_ms)
 {
 	int err;
 
@@ -183,17 +183,17 @@ int tvm_next_exit(struct tvm *vm, struct hv_event *ev, int timeout_ms)
 		vm->started = 1;
 	}
 	do {
-		err = hv_next_event(vm->h, ev, timeout_ms);
+		err = hv_next_message(vm->h, ev, timeout_ms);
 	} while (!err && ev->cmd != HV_CMD_EXIT);
 	return err;
 }
 
-int tvm_complete(struct tvm *vm, const struct hv_event *ev, uint64_t data)
+int tvm_complete(struct tvm *vm, const struct hv_message *ev, uint64_t data)
 {
 	return hv_vcpu_complete(vm->h, ev->vm, ev->vcpu, ev->seq, data, 0);
 }
 
-static void describe(const struct hv_event *ev)
+static void describe(const struct hv_message *ev)
 {
 	fprintf(stderr, "exit: vcpu %u seq %llu reason %s dir %u port %#x gpa %#llx size %u data %#llx rip %#llx\n",
 		ev->vcpu, (unsigned long long)ev->seq,
@@ -205,7 +205,7 @@ static void describe(const struct hv_event *ev)
 /* The next exit must be a 4-byte report on TEST_PORT; it is completed. */
 int tvm_expect_report(struct tvm *vm, uint64_t *value, int timeout_ms)
 {
-	struct hv_event ev;
+	struct hv_message ev;
 	int err = tvm_next_exit(vm, &ev, timeout_ms);
 
 	if (err)
@@ -222,7 +222,7 @@ int tvm_expect_report(struct tvm *vm, uint64_t *value, int timeout_ms)
 /* The next exit must be a HLT. */
 int tvm_run_to_hlt(struct tvm *vm, int timeout_ms)
 {
-	struct hv_event ev;
+	struct hv_message ev;
 	int err = tvm_next_exit(vm, &ev, timeout_ms);
 
 	if (err)

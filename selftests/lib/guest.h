@@ -74,8 +74,8 @@ void tvm_set_gate(struct tvm *vm, enum guest_mode mode, uint32_t v,
 		  uint64_t handler);
 void tvm_build_idt(struct tvm *vm, enum guest_mode mode);
 int tvm_use_idt(struct tvm *vm, uint32_t vcpu, enum guest_mode mode);
-int tvm_next_exit(struct tvm *vm, struct hv_event *ev, int timeout_ms);
-int tvm_complete(struct tvm *vm, const struct hv_event *ev, uint64_t data);
+int tvm_next_exit(struct tvm *vm, struct hv_message *ev, int timeout_ms);
+int tvm_complete(struct tvm *vm, const struct hv_message *ev, uint64_t data);
 int tvm_expect_report(struct tvm *vm, uint64_t *value, int timeout_ms);
 int tvm_run_to_hlt(struct tvm *vm, int timeout_ms);
 int tvm_accounting_settles(struct hv *h, int timeout_ms);
