@@ -24,6 +24,7 @@
 
 struct kmem_cache;
 struct net;
+struct netlink_ext_ack;
 struct sk_buff;
 
 #ifndef HV_VERSION
@@ -546,15 +547,15 @@ void hv_virt_put(void);
 /* vm.c */
 int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 		 enum hv_msr_policy unknown_msr, u32 portid, struct net *net,
-		 struct hv_vm **out, const char **why);
+		 struct hv_vm **out, struct netlink_ext_ack *extack);
 void hv_vm_destroy(struct hv_vm *vm);
 struct hv_vm *hv_vm_get(u32 id);
 struct hv_vm *hv_vm_get_by_name(const char *name);
 struct hv_vm *hv_vm_get_next(u32 *id);
 void hv_vm_put(struct hv_vm *vm);
 bool hv_vm_owned_by(struct hv_vm *vm, u32 portid, struct net *net);
-int hv_vm_start(struct hv_vm *vm, const char **why);
-int hv_vm_pause(struct hv_vm *vm, const char **why);
+int hv_vm_start(struct hv_vm *vm, struct netlink_ext_ack *extack);
+int hv_vm_pause(struct hv_vm *vm, struct netlink_ext_ack *extack);
 void hv_vm_crash(struct hv_vm *vm, enum hv_vm_state state, const char *fmt,
 		 ...) __printf(3, 4);
 void hv_vm_bug(struct hv_vm *vm, const char *reason);
@@ -568,13 +569,13 @@ void hv_vm_notify(struct hv_vm *vm, enum hv_notice event, const char *reason,
 
 /* vcpu.c */
 int hv_vcpu_create(struct hv_vm *vm, u32 id, struct hv_vcpu **out,
-		   const char **why);
+		   struct netlink_ext_ack *extack);
 void hv_vcpu_stop(struct hv_vcpu *vcpu);
 void hv_vcpu_free(struct hv_vcpu *vcpu);
 bool hv_vcpu_stopped(struct hv_vcpu *vcpu);
 void hv_vcpu_get_regs(struct hv_vcpu *vcpu, struct hv_regs *regs);
 int hv_vcpu_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *regs,
-		     const char **why);
+		     struct netlink_ext_ack *extack);
 void hv_vcpu_queue_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
 			     u32 error_code);
 

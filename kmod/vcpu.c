@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 
 #include "exception.h"
+#include "compat.h"
 #include "hv_host.h"
 
 /**
@@ -55,14 +56,15 @@ void hv_vcpu_queue_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
 }
 
 /* Load the RESET state, built by the core, through the backend. */
-static int vcpu_reset(struct hv_vcpu *vcpu, const char **why)
+static int vcpu_reset(struct hv_vcpu *vcpu)
 {
 	struct hv_regs *r = vcpu->scratch;
+	const char *why;
 	int err;
 
 	hv_regs_reset(r, false, cpuid_eax(1));
 	r->tsc = rdtsc() + vcpu->vm->tsc_offset;
-	err = hv_be_set_regs(vcpu, r, why);
+	err = hv_be_set_regs(vcpu, r, &why);
 	/* hv_regs_reset() builds nothing set_regs refuses. */
 	if (WARN_ON_ONCE(err))
 		return err;
@@ -76,7 +78,7 @@ static int vcpu_reset(struct hv_vcpu *vcpu, const char **why)
  * @vm: the VM; vm->lock held
  * @id: the vCPU's index: the VM's number of vCPUs
  * @out: receives the vCPU
- * @why: set to the reason on failure
+ * @extack: names the problem on failure
  *
  * The thread is attached to the calling process's cgroups, so the owner's
  * resource control applies to it.
@@ -87,17 +89,18 @@ static int vcpu_reset(struct hv_vcpu *vcpu, const char **why)
  * attachment.
  */
 int hv_vcpu_create(struct hv_vm *vm, u32 id, struct hv_vcpu **out,
-		   const char **why)
+		   struct netlink_ext_ack *extack)
 {
 	struct hv_vcpu *vcpu;
 	int err;
 
 	if (vm->nr_vcpus >= vm->max_vcpus) {
-		*why = "the VM has its maximum number of vcpus";
+		NL_SET_ERR_MSG(extack, "the VM has its maximum number of vcpus");
 		return -ENOSPC;
 	}
 	if (id != vm->nr_vcpus) {
-		*why = "vcpu ids are given in order: id must be the VM's number of vcpus";
+		NL_SET_ERR_MSG(extack,
+			       "vcpu ids are given in order: id must be the VM's number of vcpus");
 		return -EINVAL;
 	}
 
@@ -123,7 +126,7 @@ int hv_vcpu_create(struct hv_vm *vm, u32 id, struct hv_vcpu **out,
 	err = hv_be_vcpu_create(vcpu);
 	if (err)
 		goto err_fpu;
-	err = vcpu_reset(vcpu, why);
+	err = vcpu_reset(vcpu);
 	if (err)
 		goto err_backend;
 
@@ -131,13 +134,13 @@ int hv_vcpu_create(struct hv_vm *vm, u32 id, struct hv_vcpu **out,
 					      "hv/%u/%u", vm->id, id);
 	if (IS_ERR(vcpu->thread)) {
 		err = PTR_ERR(vcpu->thread);
-		*why = "cannot create the vcpu thread";
+		NL_SET_ERR_MSG(extack, "cannot create the vcpu thread");
 		goto err_backend;
 	}
 	atomic_inc(&hv_acct.threads);
 	err = cgroup_attach_task_all(current, vcpu->thread);
 	if (err) {
-		*why = "cannot attach the vcpu thread to the owner's cgroups";
+		NL_SET_ERR_MSG(extack, "cannot attach the vcpu thread to the owner's cgroups");
 		kthread_stop(vcpu->thread);
 		atomic_dec(&hv_acct.threads);
 		goto err_backend;
@@ -230,25 +233,27 @@ void hv_vcpu_get_regs(struct hv_vcpu *vcpu, struct hv_regs *regs)
  * hv_vcpu_set_regs() - load the architectural state of a stopped vCPU
  * @vcpu: the vCPU (hv_vcpu_stopped())
  * @regs: the state
- * @why: set to the reason on failure
+ * @extack: names the problem on failure
  *
  * Return: 0, or -EINVAL for a state the hardware would refuse.
  */
 int hv_vcpu_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *regs,
-		     const char **why)
+		     struct netlink_ext_ack *extack)
 {
+	const char *why;
 	int err;
 
 	if (regs->event.valid && regs->event.type == HV_EVENT_TYPE_EXCEPTION &&
 	    regs->event.vector >= 32) {
-		*why = "an exception's vector must be below 32";
+		NL_SET_ERR_MSG(extack, "an exception's vector must be below 32");
 		return -EINVAL;
 	}
 	if (regs->cr4 & ~READ_ONCE(vcpu->vm->cr4_allowed)) {
-		*why = "cr4 has bits set the VM's CPUID does not offer";
+		NL_SET_ERR_MSG(extack, "cr4 has bits set the VM's CPUID does not offer");
 		return -EINVAL;
 	}
-	err = hv_be_set_regs(vcpu, regs, why);
+	err = hv_be_set_regs(vcpu, regs, &why);
+	hv_extack_msg(extack, why);
 	if (err)
 		return err;
 	memcpy(vcpu->gpr, regs->gpr, sizeof(vcpu->gpr));

@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 
+#include "compat.h"
 #include "hv_host.h"
 
 unsigned int hv_max_vms = 64;
@@ -187,7 +188,7 @@ void hv_vm_notify(struct hv_vm *vm, enum hv_notice event, const char *reason,
  * @portid: the owner socket's port id
  * @net: its network namespace
  * @out: receives the VM, with a reference for the caller
- * @why: set to the reason on failure
+ * @extack: names the problem on failure
  *
  * The first VM switches virtualization on, on every CPU.
  *
@@ -198,24 +199,26 @@ void hv_vm_notify(struct hv_vm *vm, enum hv_notice event, const char *reason,
  */
 int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 		 enum hv_msr_policy unknown_msr, u32 portid, struct net *net,
-		 struct hv_vm **out, const char **why)
+		 struct hv_vm **out, struct netlink_ext_ack *extack)
 {
 	u32 vcpu_limit = min_t(u32, hv_max_vcpus, HV_MAX_VCPUS_LIMIT);
 	u64 mem_limit = (u64)hv_max_mem_mib << 20;
 	struct hv_cpuid_table *cpuid;
+	const char *why = NULL;
 	struct hv_vm *vm;
 	int id, err;
 
 	if (*name && !valid_name(name)) {
-		*why = "name: letters, digits, '-', '_', '.'; alphanumeric first; not only digits";
+		NL_SET_ERR_MSG(extack,
+			       "name: letters, digits, '-', '_', '.'; alphanumeric first; not only digits");
 		return -EINVAL;
 	}
 	if (max_vcpus > vcpu_limit) {
-		*why = "max-vcpus is above the module's limit (max_vcpus)";
+		NL_SET_ERR_MSG(extack, "max-vcpus is above the module's limit (max_vcpus)");
 		return -EINVAL;
 	}
 	if (max_mem > mem_limit) {
-		*why = "max-mem is above the module's limit (max_mem_mib)";
+		NL_SET_ERR_MSG(extack, "max-mem is above the module's limit (max_mem_mib)");
 		return -EINVAL;
 	}
 
@@ -247,12 +250,12 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 
 	mutex_lock(&vms_lock);
 	if (nr_vms >= hv_max_vms) {
-		*why = "the module's limit of VMs is reached (max_vms)";
+		NL_SET_ERR_MSG(extack, "the module's limit of VMs is reached (max_vms)");
 		err = -ENOSPC;
 		goto err_unlock;
 	}
 	if (*name && name_taken(name)) {
-		*why = "a VM with this name exists";
+		NL_SET_ERR_MSG(extack, "a VM with this name exists");
 		err = -EEXIST;
 		goto err_unlock;
 	}
@@ -267,12 +270,13 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 	else
 		snprintf(vm->name, sizeof(vm->name), "vm%d", id);
 	if (name_taken(vm->name)) {
-		*why = "a VM with this name exists";
+		NL_SET_ERR_MSG(extack, "a VM with this name exists");
 		err = -EEXIST;
 		goto err_id;
 	}
 
-	err = hv_virt_get(why);
+	err = hv_virt_get(&why);
+	hv_extack_msg(extack, why);
 	if (err)
 		goto err_id;
 	err = hv_npt_init(vm);
@@ -446,23 +450,24 @@ static void wake_all(struct hv_vm *vm)
 /**
  * hv_vm_start() - start or resume a VM's vCPUs
  * @vm: the VM; vm->lock held
- * @why: set to the reason on failure
+ * @extack: names the problem on failure
  *
  * Return: 0; -EALREADY if it runs; -EINVAL if it crashed or died.
  */
-int hv_vm_start(struct hv_vm *vm, const char **why)
+int hv_vm_start(struct hv_vm *vm, struct netlink_ext_ack *extack)
 {
 	int err = 0;
 
 	spin_lock(&vm->run_lock);
 	switch (vm->state) {
 	case HV_VM_STATE_RUNNING:
-		*why = "the VM is running";
+		NL_SET_ERR_MSG(extack, "the VM is running");
 		err = -EALREADY;
 		break;
 	case HV_VM_STATE_CRASHED:
 	case HV_VM_STATE_DEAD:
-		*why = "the VM crashed; it can be inspected and destroyed, not run";
+		NL_SET_ERR_MSG(extack,
+			       "the VM crashed; it can be inspected and destroyed, not run");
 		err = -EINVAL;
 		break;
 	default:
@@ -479,7 +484,7 @@ int hv_vm_start(struct hv_vm *vm, const char **why)
 /**
  * hv_vm_pause() - park a VM's vCPUs
  * @vm: the VM; vm->lock held
- * @why: set to the reason on failure
+ * @extack: names the problem on failure
  *
  * Returns once no vCPU executes guest code; a vCPU waiting for its owner
  * counts as parked.
@@ -487,14 +492,14 @@ int hv_vm_start(struct hv_vm *vm, const char **why)
  * Return: 0; -EINVAL if the VM is not running; -ETIMEDOUT if a vCPU did
  * not park within 5 seconds (the VM stays paused).
  */
-int hv_vm_pause(struct hv_vm *vm, const char **why)
+int hv_vm_pause(struct hv_vm *vm, struct netlink_ext_ack *extack)
 {
 	int err;
 
 	spin_lock(&vm->run_lock);
 	if (vm->state != HV_VM_STATE_RUNNING) {
 		spin_unlock(&vm->run_lock);
-		*why = "the VM is not running";
+		NL_SET_ERR_MSG(extack, "the VM is not running");
 		return -EINVAL;
 	}
 	vm->state = HV_VM_STATE_PAUSED;
@@ -502,7 +507,7 @@ int hv_vm_pause(struct hv_vm *vm, const char **why)
 
 	err = wait_parked(vm);
 	if (err) {
-		*why = "a vcpu did not stop within 5 seconds";
+		NL_SET_ERR_MSG(extack, "a vcpu did not stop within 5 seconds");
 		return err;
 	}
 	hv_vm_notify(vm, HV_NOTICE_PAUSED, NULL, GFP_KERNEL);

@@ -14,6 +14,7 @@
 #include <linux/highmem.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/netlink.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 
@@ -85,7 +86,7 @@ static int publish(struct hv_vm *vm, struct hv_memslot *add, u32 remove_id)
  * @uaddr: address in the calling process, page-aligned
  * @flags: HV_MEM_FLAGS_*
  * @out: receives a copy of the new slot
- * @why: set to the reason on failure
+ * @extack: names the problem on failure
  *
  * Context: the owner's process context (netlink handler), may sleep.
  * Return: 0; -EINVAL for misaligned or out-of-range values; -EEXIST if
@@ -93,7 +94,7 @@ static int publish(struct hv_vm *vm, struct hv_memslot *add, u32 remove_id)
  * reached; -ENOMEM; -EFAULT if the owner's memory cannot be pinned.
  */
 int hv_mem_map(struct hv_vm *vm, u64 gpa, u64 size, u64 uaddr, u32 flags,
-	       struct hv_memslot *out, const char **why)
+	       struct hv_memslot *out, struct netlink_ext_ack *extack)
 {
 	struct hv_memslots *set = slots_locked(vm);
 	u64 limit = 1ULL << min_t(u8, boot_cpu_data.x86_phys_bits, 48);
@@ -103,23 +104,23 @@ int hv_mem_map(struct hv_vm *vm, u64 gpa, u64 size, u64 uaddr, u32 flags,
 	int err;
 
 	if (!PAGE_ALIGNED(gpa) || !PAGE_ALIGNED(size) || !PAGE_ALIGNED(uaddr)) {
-		*why = "gpa, size and uaddr must be page-aligned";
+		NL_SET_ERR_MSG(extack, "gpa, size and uaddr must be page-aligned");
 		return -EINVAL;
 	}
 	if (gpa + size < gpa || gpa + size > limit) {
-		*why = "range ends beyond the guest-physical address space";
+		NL_SET_ERR_MSG(extack, "range ends beyond the guest-physical address space");
 		return -EINVAL;
 	}
 	if (uaddr + size < uaddr || !access_ok((void __user *)uaddr, size)) {
-		*why = "uaddr range is not a user address range";
+		NL_SET_ERR_MSG(extack, "uaddr range is not a user address range");
 		return -EINVAL;
 	}
 	if (set && set->count >= HV_MAX_SLOTS) {
-		*why = "the VM has the maximum number of slots";
+		NL_SET_ERR_MSG(extack, "the VM has the maximum number of slots");
 		return -ENOSPC;
 	}
 	if (vm->mem_size + size > vm->max_mem) {
-		*why = "mapping would exceed the VM's memory limit";
+		NL_SET_ERR_MSG(extack, "mapping would exceed the VM's memory limit");
 		return -ENOSPC;
 	}
 	for (i = 0; set && i < set->count; i++) {
@@ -127,7 +128,7 @@ int hv_mem_map(struct hv_vm *vm, u64 gpa, u64 size, u64 uaddr, u32 flags,
 
 		if (gpa < o->gpa + (o->npages << PAGE_SHIFT) &&
 		    o->gpa < gpa + size) {
-			*why = "range overlaps an existing slot";
+			NL_SET_ERR_MSG(extack, "range overlaps an existing slot");
 			return -EEXIST;
 		}
 	}
@@ -149,7 +150,8 @@ int hv_mem_map(struct hv_vm *vm, u64 gpa, u64 size, u64 uaddr, u32 flags,
 
 		if (got <= 0) {
 			err = got ? (int)got : -EFAULT;
-			*why = "cannot pin the owner's memory (not mapped, or not writable?)";
+			NL_SET_ERR_MSG(extack,
+				       "cannot pin the owner's memory (not mapped, or not writable?)");
 			goto err_unpin;
 		}
 		done += got;
@@ -208,7 +210,7 @@ struct hv_memslot *hv_mem_slot(struct hv_vm *vm, u32 slot)
  * hv_mem_unmap() - unmap a slot and unpin its pages
  * @vm: the VM; vm->lock held
  * @slot: the slot's id
- * @why: set to the reason on failure
+ * @extack: names the problem on failure
  *
  * The vCPUs are parked while the nested mappings are zapped and the TLBs
  * flushed, so that no guest access reaches a page after it is unpinned.
@@ -217,18 +219,19 @@ struct hv_memslot *hv_mem_slot(struct hv_vm *vm, u32 slot)
  * Return: 0; -ENOENT for an unknown slot; -ETIMEDOUT if the vCPUs did not
  * park; -ENOMEM.
  */
-int hv_mem_unmap(struct hv_vm *vm, u32 slot, const char **why)
+int hv_mem_unmap(struct hv_vm *vm, u32 slot,
+		 struct netlink_ext_ack *extack)
 {
 	struct hv_memslot *s = hv_mem_slot(vm, slot);
 	int err;
 
 	if (!s) {
-		*why = "no such slot";
+		NL_SET_ERR_MSG(extack, "no such slot");
 		return -ENOENT;
 	}
 	err = hv_vm_quiesce(vm);
 	if (err) {
-		*why = "the VM's vCPUs did not stop";
+		NL_SET_ERR_MSG(extack, "the VM's vCPUs did not stop");
 		goto out;
 	}
 	err = publish(vm, NULL, slot);

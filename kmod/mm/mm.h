@@ -13,6 +13,7 @@
 
 struct hv_vm;
 struct hv_vcpu;
+struct netlink_ext_ack;
 struct page;
 
 /**
@@ -77,8 +78,9 @@ struct hv_npt {
 
 /* mem.c */
 int hv_mem_map(struct hv_vm *vm, u64 gpa, u64 size, u64 uaddr, u32 flags,
-	       struct hv_memslot *out, const char **why);
-int hv_mem_unmap(struct hv_vm *vm, u32 slot, const char **why);
+	       struct hv_memslot *out, struct netlink_ext_ack *extack);
+int hv_mem_unmap(struct hv_vm *vm, u32 slot,
+		 struct netlink_ext_ack *extack);
 struct hv_memslot *hv_mem_slot(struct hv_vm *vm, u32 slot);
 void hv_mem_free_all(struct hv_vm *vm);
 struct hv_memslot *hv_mem_find_slot(struct hv_vm *vm, u64 gpa);

@@ -31,7 +31,8 @@ bool hv_nl_require(struct genl_info *info, int attr, const char *msg)
  * hv_nl_fail() - report a failure with the reason a lower layer gave
  * @info: the request
  * @err: negative errno
- * @why: static reason, or NULL
+ * @why: static reason, or NULL (the core named it in extack already,
+ *	or it is out of memory)
  *
  * Return: @err.
  */
@@ -39,7 +40,7 @@ int hv_nl_fail(struct genl_info *info, int err, const char *why)
 {
 	if (why)
 		hv_extack_msg(info->extack, why);
-	else if (err == -ENOMEM)
+	else if (err == -ENOMEM && !info->extack->_msg)
 		NL_SET_ERR_MSG(info->extack, "out of memory");
 	return err;
 }

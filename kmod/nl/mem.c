@@ -37,7 +37,6 @@ static int fill_slot(struct sk_buff *skb, u32 vm_id,
 int hv_nl_mem_map_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
-	const char *why = NULL;
 	struct hv_memslot slot;
 	struct sk_buff *msg;
 	struct hv_vm *vm;
@@ -55,15 +54,15 @@ int hv_nl_mem_map_doit(struct sk_buff *skb, struct genl_info *info)
 			 nla_get_u64(a[HV_A_MEM_SIZE]),
 			 nla_get_u64(a[HV_A_MEM_UADDR]),
 			 a[HV_A_MEM_FLAGS] ? nla_get_u32(a[HV_A_MEM_FLAGS]) : 0,
-			 &slot, &why);
+			 &slot, info->extack);
 	if (err) {
-		hv_nl_fail(info, err, why);
+		hv_nl_fail(info, err, NULL);
 		goto out;
 	}
 	hdr = hv_nl_reply(info, &msg, HV_CMD_MEM_MAP, NLMSG_DEFAULT_SIZE);
 	if (!hdr) {
 		err = -ENOMEM;
-		hv_mem_unmap(vm, slot.id, &why);
+		hv_mem_unmap(vm, slot.id, NULL);
 		goto out;
 	}
 	fill_slot(msg, vm->id, &slot);
@@ -83,7 +82,6 @@ out:
  */
 int hv_nl_mem_unmap_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	const char *why = NULL;
 	struct hv_vm *vm;
 	int err;
 
@@ -92,12 +90,12 @@ int hv_nl_mem_unmap_doit(struct sk_buff *skb, struct genl_info *info)
 	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
 	if (!vm)
 		return err;
-	err = hv_mem_unmap(vm, nla_get_u32(info->attrs[HV_A_MEM_SLOT]), &why);
+	err = hv_mem_unmap(vm, nla_get_u32(info->attrs[HV_A_MEM_SLOT]), info->extack);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HV_A_MEM_SLOT],
 				    "no slot with this id in the VM");
 	else
-		hv_nl_fail(info, err, why);
+		hv_nl_fail(info, err, NULL);
 	hv_nl_vm_unlock(vm);
 	return err;
 }

@@ -319,7 +319,6 @@ static int reply_vcpu(struct genl_info *info, struct hv_vcpu *vcpu,
  */
 int hv_nl_vcpu_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	const char *why = NULL;
 	struct hv_vcpu *vcpu;
 	struct hv_vm *vm;
 	u32 id;
@@ -330,11 +329,11 @@ int hv_nl_vcpu_new_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	id = info->attrs[HV_A_VCPU_ID] ? nla_get_u32(info->attrs[HV_A_VCPU_ID]) :
 					 vm->nr_vcpus;
-	err = hv_vcpu_create(vm, id, &vcpu, &why);
+	err = hv_vcpu_create(vm, id, &vcpu, info->extack);
 	if (!err)
 		err = reply_vcpu(info, vcpu, NULL);
 	else
-		hv_nl_fail(info, err, why);
+		hv_nl_fail(info, err, NULL);
 	hv_nl_vm_unlock(vm);
 	return err;
 }
@@ -461,7 +460,6 @@ out:
  */
 int hv_nl_vcpu_set_regs_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	const char *why = NULL;
 	struct hv_regs *regs;
 	struct hv_vcpu *vcpu;
 	struct hv_vm *vm;
@@ -480,11 +478,8 @@ int hv_nl_vcpu_set_regs_doit(struct sk_buff *skb, struct genl_info *info)
 		hv_vcpu_get_regs(vcpu, regs);
 		err = parse_regs(info->attrs[HV_A_VCPU_REGS], regs,
 				 info->extack);
-		if (!err) {
-			/* Two statements: @why is set by the call. */
-			err = hv_vcpu_set_regs(vcpu, regs, &why);
-			err = hv_nl_fail(info, err, why);
-		}
+		if (!err)
+			err = hv_vcpu_set_regs(vcpu, regs, info->extack);
 	}
 	hv_nl_vm_unlock(vm);
 out:

@@ -54,7 +54,6 @@ static int reply_vm(struct genl_info *info, struct hv_vm *vm)
 int hv_nl_vm_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
-	const char *why = NULL;
 	struct hv_vm *vm;
 	int err;
 
@@ -64,9 +63,9 @@ int hv_nl_vm_new_doit(struct sk_buff *skb, struct genl_info *info)
 			   a[HV_A_VM_MAX_MEM] ? nla_get_u64(a[HV_A_VM_MAX_MEM]) : 0,
 			   a[HV_A_VM_UNKNOWN_MSR] ?
 			   nla_get_u32(a[HV_A_VM_UNKNOWN_MSR]) : HV_MSR_POLICY_GP,
-			   info->snd_portid, genl_info_net(info), &vm, &why);
+			   info->snd_portid, genl_info_net(info), &vm, info->extack);
 	if (err)
-		return hv_nl_fail(info, err, why);
+		return hv_nl_fail(info, err, NULL);
 
 	mutex_lock(&vm->lock);
 	err = reply_vm(info, vm);
@@ -264,16 +263,15 @@ int hv_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
  */
 int hv_nl_vm_start_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	const char *why = NULL;
 	struct hv_vm *vm;
 	int err;
 
 	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
 	if (!vm)
 		return err;
-	err = hv_vm_start(vm, &why);
+	err = hv_vm_start(vm, info->extack);
 	hv_nl_vm_unlock(vm);
-	return hv_nl_fail(info, err, why);
+	return hv_nl_fail(info, err, NULL);
 }
 
 /**
@@ -286,14 +284,13 @@ int hv_nl_vm_start_doit(struct sk_buff *skb, struct genl_info *info)
  */
 int hv_nl_vm_pause_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	const char *why = NULL;
 	struct hv_vm *vm;
 	int err;
 
 	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
 	if (!vm)
 		return err;
-	err = hv_vm_pause(vm, &why);
+	err = hv_vm_pause(vm, info->extack);
 	hv_nl_vm_unlock(vm);
-	return hv_nl_fail(info, err, why);
+	return hv_nl_fail(info, err, NULL);
 }
