@@ -41,7 +41,7 @@ SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIBHV_SRC	:= lib/libhv.c lib/objects.c lib/regs.c lib/names.c lib/modes.c
-CLI_SRC		:= cli/hvctl.c cli/cmd-info.c cli/cmd-vm.c cli/cmd-vcpu.c \
+CLI_SRC		:= cli/hvctl.c cli/args.c cli/cmd-info.c cli/cmd-vm.c cli/cmd-vcpu.c \
 		   cli/cmd-mem.c cli/cmd-run.c cli/cmd-batch.c cli/parse.c \
 		   cli/output.c
 CLI_HDR		:= cli/hvctl.h cli/output.h cli/parse.h
