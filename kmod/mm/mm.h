@@ -98,6 +98,8 @@ void hv_npt_walk(struct hv_vm *vm, u64 gpa, u64 npages,
 		 void (*fn)(u64 *leaf, u64 index, void *arg), void *arg);
 void hv_npt_flush(struct hv_vm *vm);
 void hv_npt_zap(struct hv_vm *vm, u64 gpa, u64 npages);
+int hv_npt_cache_fill(struct hv_vcpu *vcpu);
+void hv_npt_cache_free(struct hv_vcpu *vcpu);
 
 /* dirty.c */
 extern bool hv_dirty_emulate;
@@ -111,7 +113,5 @@ int hv_dirty_get(struct hv_vm *vm, struct hv_memslot *s, bool accessed,
 		 bool clear, u64 first, u32 npages, unsigned long *bitmap);
 void hv_dirty_mark(struct hv_memslot *s, u64 gpa);
 void hv_dirty_log_gpas(struct hv_vm *vm, const u64 *gpa, unsigned int n);
-int hv_npt_cache_fill(struct hv_vcpu *vcpu);
-void hv_npt_cache_free(struct hv_vcpu *vcpu);
 
 #endif /* HV_MM_H */
