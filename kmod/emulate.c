@@ -122,6 +122,33 @@ static u64 linear(const struct hv_regs *r, enum hv_cpu_mode mode, u8 seg,
 	return (base + offset) & 0xffffffffULL;
 }
 
+/*
+ * Copy between @buf and guest RAM at linear address @la, page by page,
+ * with @la wrapping at @wrap. Return: the bytes copied before the first
+ * page that is not mapped to RAM.
+ */
+static size_t copy_linear(struct hv_vcpu *vcpu, const struct hv_regs *r,
+			  u64 la, void *buf, size_t len, bool write, u64 wrap)
+{
+	size_t done = 0;
+	u64 gpa;
+
+	while (done < len) {
+		size_t n = min_t(size_t, len - done,
+				 PAGE_SIZE - offset_in_page(la));
+		int err = translate(vcpu->vm, r, la, &gpa);
+
+		if (!err)
+			err = write ? hv_mem_write(vcpu->vm, gpa, buf + done, n) :
+				      hv_mem_read(vcpu->vm, gpa, buf + done, n);
+		if (err)
+			break;
+		la = (la + n) & wrap;
+		done += n;
+	}
+	return done;
+}
+
 /**
  * hv_linear_copy() - copy to or from guest memory at a linear address
  * @vcpu: the vCPU whose paging translates
@@ -140,22 +167,9 @@ static u64 linear(const struct hv_regs *r, enum hv_cpu_mode mode, u8 seg,
 int hv_linear_copy(struct hv_vcpu *vcpu, const struct hv_regs *r, u64 la,
 		   void *buf, size_t len, bool write)
 {
-	u8 *p = buf;
-	u64 gpa;
-
-	while (len) {
-		size_t n = min_t(size_t, len, PAGE_SIZE - offset_in_page(la));
-		int err = translate(vcpu->vm, r, la, &gpa);
-
-		if (!err)
-			err = write ? hv_mem_write(vcpu->vm, gpa, p, n) :
-				      hv_mem_read(vcpu->vm, gpa, p, n);
-		if (err)
-			return -EFAULT;
-		la = (la + n) & 0xffffffffULL;
-		p += n;
-		len -= n;
-	}
+	/* Only 32-bit task switches come here: addresses wrap at 4 GiB. */
+	if (copy_linear(vcpu, r, la, buf, len, write, 0xffffffffULL) != len)
+		return -EFAULT;
 	return 0;
 }
 
@@ -178,19 +192,8 @@ static void code_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
 static unsigned int fetch(struct hv_vcpu *vcpu, const struct hv_regs *r,
 			  enum hv_cpu_mode mode, u8 *bytes)
 {
-	u64 la = linear(r, mode, HV_SEG_CS, r->rip), gpa;
-	unsigned int got = 0;
-
-	while (got < HV_INSN_MAX_LEN) {
-		unsigned int n = min_t(unsigned int, HV_INSN_MAX_LEN - got,
-				       PAGE_SIZE - offset_in_page(la + got));
-
-		if (translate(vcpu->vm, r, la + got, &gpa) ||
-		    hv_mem_read(vcpu->vm, gpa, bytes + got, n))
-			break;
-		got += n;
-	}
-	return got;
+	return copy_linear(vcpu, r, linear(r, mode, HV_SEG_CS, r->rip), bytes,
+			   HV_INSN_MAX_LEN, false, ~0ULL);
 }
 
 /**
