@@ -41,8 +41,8 @@ SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIBHV_SRC	:= lib/libhv.c lib/objects.c lib/regs.c lib/names.c lib/modes.c
-CLI_SRC		:= cli/hvctl.c cli/args.c cli/cmd-info.c cli/cmd-vm.c cli/cmd-vcpu.c \
-		   cli/cmd-mem.c cli/cmd-run.c cli/cmd-batch.c cli/parse.c \
+CLI_SRC		:= cli/hvctl.c cli/args.c cli/cmd_info.c cli/cmd_vm.c cli/cmd_vcpu.c \
+		   cli/cmd_mem.c cli/cmd_run.c cli/cmd_batch.c cli/parse.c \
 		   cli/output.c
 CLI_HDR		:= cli/hvctl.h cli/output.h cli/parse.h
 # The module's directories: the core, its subsystems, the two backends.
@@ -51,18 +51,18 @@ MODULE_SRC	:= $(wildcard $(foreach d,$(KMOD_DIRS),$(d)/*.c $(d)/*.h \
 		   $(d)/*.S) kmod/uapi/*.h) Kbuild
 
 # Unit tests: name -> sources compiled directly into the test.
-UNIT_TESTS	:= test-l1d-policy test-decode test-exception test-output test-hvctl-args \
-		   test-hvctl-cmds test-hvctl-parse test-libhv-parse
-test-l1d-policy_SRC	:= kmod/tests/test-l1d-policy.c kmod/l1d_policy.c
-test-decode_SRC		:= kmod/tests/test-decode.c kmod/decode.c
-test-exception_SRC	:= kmod/tests/test-exception.c kmod/exception.c
-test-output_SRC		:= cli/tests/test-output.c cli/output.c
+UNIT_TESTS	:= test_l1d_policy test_decode test_exception test_output test_hvctl_args \
+		   test_hvctl_cmds test_hvctl_parse test_libhv_parse
+test_l1d_policy_SRC	:= kmod/tests/test_l1d_policy.c kmod/l1d_policy.c
+test_decode_SRC		:= kmod/tests/test_decode.c kmod/decode.c
+test_exception_SRC	:= kmod/tests/test_exception.c kmod/exception.c
+test_output_SRC		:= cli/tests/test_output.c cli/output.c
 HVCTL_TEST_SRC		:= $(filter-out cli/hvctl.c,$(CLI_SRC)) cli/hvctl.c \
-			   cli/tests/fake-libhv.c lib/names.c lib/modes.c
-test-hvctl-args_SRC	:= cli/tests/test-hvctl-args.c $(HVCTL_TEST_SRC)
-test-hvctl-cmds_SRC	:= cli/tests/test-hvctl-cmds.c $(HVCTL_TEST_SRC)
-test-hvctl-parse_SRC	:= cli/tests/test-hvctl-parse.c cli/parse.c
-test-libhv-parse_SRC	:= lib/tests/test-libhv-parse.c $(LIBHV_SRC)
+			   cli/tests/fake_libhv.c lib/names.c lib/modes.c
+test_hvctl_args_SRC	:= cli/tests/test_hvctl_args.c $(HVCTL_TEST_SRC)
+test_hvctl_cmds_SRC	:= cli/tests/test_hvctl_cmds.c $(HVCTL_TEST_SRC)
+test_hvctl_parse_SRC	:= cli/tests/test_hvctl_parse.c cli/parse.c
+test_libhv_parse_SRC	:= lib/tests/test_libhv_parse.c $(LIBHV_SRC)
 
 MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-skylake bochs-noept
 SVM_MACHINES	:= qemu-svm
@@ -140,7 +140,7 @@ selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted
 
 define unit_rule
 $(B)/unit/$(1): $$($(1)_SRC) $(CLI_HDR) lib/libhv.h kmod/uapi/hv.h kmod/l1d_policy.h \
-		kmod/decode.h kmod/exception.h cli/tests/fake-libhv.h cli/tests/run-hvctl.h
+		kmod/decode.h kmod/exception.h cli/tests/fake_libhv.h cli/tests/run_hvctl.h
 	@mkdir -p $(B)/unit
 	$(quiet) CCLD $$@
 	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * hv's exit benchmark: what the guest (guest.S), the two runners
- * (hv-bench on libhv, kvm-bench on /dev/kvm) and the calibration agree on.
+ * (hv_bench on libhv, kvm_bench on /dev/kvm) and the calibration agree on.
  *
  * The runners time the guest from its start marker to its end marker and
  * print one line per sample on stdout:

@@ -23,8 +23,8 @@ BENCH_CALIB	?= 20000000
 BENCH_DIRTY_MIB	?= 1024
 BENCH_MACHINES	?= qemu-svm bochs-haswell bochs-skylake
 BENCH_DIR	:= $(B)/bench
-BENCH_PROGS	:= $(BENCH_DIR)/hv-bench $(BENCH_DIR)/kvm-bench \
-		   $(BENCH_DIR)/bench-calib $(BENCH_DIR)/dirty-bench
+BENCH_PROGS	:= $(BENCH_DIR)/hv_bench $(BENCH_DIR)/kvm_bench \
+		   $(BENCH_DIR)/bench-calib $(BENCH_DIR)/dirty_bench
 BENCH_CFLAGS	= $(USER_CFLAGS) -Ibench -Iselftests/lib
 BENCH_COMMON	:= bench/common.c $(BENCH_DIR)/guest.o
 
@@ -45,25 +45,25 @@ $(BENCH_DIR)/guest.o: bench/guest.S bench/bench.h
 	$(quiet) AS $@
 	$(Q)$(CC) -Ibench -c -o $@ $<
 
-$(BENCH_DIR)/hv-bench: bench/hv-bench.c selftests/lib/guest.c \
+$(BENCH_DIR)/hv_bench: bench/hv_bench.c selftests/lib/guest.c \
 		selftests/lib/guest.h $(BENCH_COMMON) bench/bench.h \
 		$(B)/libhv.a
 	$(quiet) CCLD $@
-	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/hv-bench.c \
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/hv_bench.c \
 		selftests/lib/guest.c $(BENCH_COMMON) $(B)/libhv.a $(NL_LIBS)
 
-$(BENCH_DIR)/kvm-bench: bench/kvm-bench.c $(BENCH_COMMON) bench/bench.h
+$(BENCH_DIR)/kvm_bench: bench/kvm_bench.c $(BENCH_COMMON) bench/bench.h
 	$(quiet) CCLD $@
-	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/kvm-bench.c $(BENCH_COMMON)
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/kvm_bench.c $(BENCH_COMMON)
 
 $(BENCH_DIR)/bench-calib: bench/calib.c $(BENCH_COMMON) bench/bench.h
 	$(quiet) CCLD $@
 	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/calib.c $(BENCH_COMMON)
 
-$(BENCH_DIR)/dirty-bench: bench/dirty-bench.c selftests/lib/guest.c \
+$(BENCH_DIR)/dirty_bench: bench/dirty_bench.c selftests/lib/guest.c \
 		selftests/lib/guest.h selftests/lib/test_util.c \
 		selftests/lib/test_util.h bench/bench.h $(B)/libhv.a
 	$(quiet) CCLD $@
-	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/dirty-bench.c \
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/dirty_bench.c \
 		selftests/lib/guest.c selftests/lib/test_util.c \
 		$(B)/libhv.a $(NL_LIBS)

@@ -6,8 +6,8 @@
 
 RESULTS_LOG is what MACHINE's benchmark boot sent back over its results
 port (selftests/vm/run.py --mode bench): "# bench: " lines from
-bench-calib, hv-bench, dirty-bench and kvm-bench (formats in bench/bench.h,
-bench/calib.c and bench/dirty-bench.c) among TAP and kernel-log lines.
+bench-calib, hv_bench, dirty_bench and kvm_bench (formats in bench/bench.h,
+bench/calib.c and bench/dirty_bench.c) among TAP and kernel-log lines.
 Each machine's figures are read from the clock machines.BENCH names for
 it, which counts emulated instructions: CLOCK_MONOTONIC under QEMU's
 -icount shift=0 (1 ns per instruction), the TSC under Bochs (1 tick per
@@ -37,7 +37,7 @@ CASES = {
     "cpuid": "CPUID exit handled in the kernel",
     "pio": "OUT exit answered by userspace",
 }
-# dirty-bench's variants; "scanned" only where the CPU keeps a log.
+# dirty_bench's variants; "scanned" only where the CPU keeps a log.
 DIRTY_VARIANTS = ("hardware", "scanned", "emulated")
 DIRTY_REQUIRED = ("hardware", "emulated")
 PREFIX = "# bench: "

@@ -2,7 +2,7 @@
 /*
  * hvctl: the command-line tool of hv. This file holds the command table,
  * dispatch and error reporting; argument parsing is beside it in args.c,
- * and each object's commands live in cmd-<object>.c.
+ * and each object's commands live in cmd_<object>.c.
  *
  *   hvctl [-j] [-p] <object> [<verb>] [args]
  */

@@ -2,7 +2,7 @@
 /*
  * How the CPU merges an exception raised while it delivers another (SDM
  * Vol. 3A, 6.15), as a pure function, so that the rule is unit-tested in
- * user space (kmod/tests/test-exception.c) exactly as the module runs it.
+ * user space (kmod/tests/test_exception.c) exactly as the module runs it.
  */
 #ifndef HV_EXCEPTION_H
 #define HV_EXCEPTION_H

@@ -2,7 +2,7 @@
 /*
  * The L1D-flush decision (CVE-2018-3646) as pure functions of the CPU's
  * facts and the configured mode, so that the rule is unit-tested in user
- * space (kmod/tests/test-l1d-policy.c) exactly as the module runs it.
+ * space (kmod/tests/test_l1d_policy.c) exactly as the module runs it.
  */
 #ifndef HV_L1D_POLICY_H
 #define HV_L1D_POLICY_H

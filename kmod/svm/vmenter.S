@@ -20,7 +20,7 @@
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
 
-#include "vmenter-gpr.h"
+#include "vmenter_gpr.h"
 
 	.text
 

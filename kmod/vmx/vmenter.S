@@ -18,7 +18,7 @@
 #include <asm/segment.h>
 #include <asm/unwind_hints.h>
 
-#include "vmenter-gpr.h"
+#include "vmenter_gpr.h"
 
 /* VMCS field encodings (SDM Vol. 3C, Appendix B). */
 #define VMCS_HOST_RSP	0x6c14

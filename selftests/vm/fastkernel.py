@@ -6,7 +6,7 @@ Debian's bzImage carries vmlinux XZ-compressed; under Bochs (about 100
 emulated MIPS) the decompressor alone takes most of a minute. This tool
 decompresses it on the host and writes a bzImage that any boot loader
 loads as usual: the original real-mode setup sectors with a patched header,
-then fastkernel-stub.S, then the flat image of vmlinux's loadable segments.
+then fastkernel_stub.S, then the flat image of vmlinux's loadable segments.
 
   fastkernel.py /boot/vmlinuz-<kver> OUT
 
@@ -78,7 +78,7 @@ def assemble_stub(load, img_len, mem_len, entry):
                         "--defsym", "MEM_LEN=%d" % mem_len,
                         "--defsym", "LOAD=%d" % load,
                         "--defsym", "ENTRY=%d" % entry,
-                        os.path.join(HERE, "fastkernel-stub.S")], check=True)
+                        os.path.join(HERE, "fastkernel_stub.S")], check=True)
         subprocess.run(["ld", "-m", "elf_x86_64", "-Ttext", "0",
                         "-e", "stub_start", "--oformat", "binary", "-o", raw, obj], check=True)
         with open(raw, "rb") as f:

@@ -162,15 +162,15 @@ if [ "$mode" = bench ]; then
 	tap $? module_load
 	bench_run calib "$B/bench-calib" "$bc" "$br"
 	tap $? bench_calibrate
-	bench_run hv "$B/hv-bench" "$bn" "$br"
+	bench_run hv "$B/hv_bench" "$bn" "$br"
 	tap $? bench_hv
-	bench_run dirty "$B/dirty-bench" "$bd" "$br"
+	bench_run dirty "$B/dirty_bench" "$bd" "$br"
 	tap $? bench_dirty
-	# hv-bench checked that hv has no VM left, and dirty-bench destroys
+	# hv_bench checked that hv has no VM left, and dirty_bench destroys
 	# its own: SVM or VMX is off again for KVM.
 	run load_kvm "$bk"
 	tap $? kvm_load
-	bench_run kvm "$B/kvm-bench" "$bn" "$br"
+	bench_run kvm "$B/kvm_bench" "$bn" "$br"
 	tap $? bench_kvm
 	tap_unload
 	# The figures only now: serial output during a run would be measured.

@@ -142,7 +142,7 @@ def load_order(kver, names):
 # Debian's own KVM, for each backend: what the benchmark compares hv
 # with, and what the coexistence test runs beside it.
 KVM_MODULES = ("kvm_amd", "kvm_intel")
-BENCH_PROGRAMS = ("hv-bench", "kvm-bench", "bench-calib", "dirty-bench")
+BENCH_PROGRAMS = ("hv_bench", "kvm_bench", "bench-calib", "dirty_bench")
 
 
 def build(out, kver, build_dir, module, bench_dir=None):

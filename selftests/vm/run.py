@@ -69,7 +69,7 @@ def prepare(p, names):
     say("vm: initramfs %s (%d KiB)" % (p.initrd, size // 1024))
     if any(machines.MACHINES[n]["emulator"] == "bochs" for n in names):
         inputs = [p.kernel, os.path.join(HERE, "fastkernel.py"),
-                  os.path.join(HERE, "fastkernel-stub.S")]
+                  os.path.join(HERE, "fastkernel_stub.S")]
         if (not os.path.exists(p.fast) or
                 any(os.path.getmtime(i) > os.path.getmtime(p.fast)
                     for i in inputs)):

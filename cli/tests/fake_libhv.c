@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The fake libhv of hvctl's unit tests (see fake-libhv.h).
+ * The fake libhv of hvctl's unit tests (see fake_libhv.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake-libhv.h"
+#include "fake_libhv.h"
 
 struct fake fake;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dirty-bench: the cost of one get-and-clear of hv's dirty log. A guest
+ * dirty_bench: the cost of one get-and-clear of hv's dirty log. A guest
  * writes every page of a MIB-MiB slot at 1 GiB (so that every leaf exists),
  * then, once per repetition, every 100th page. After each such round the
  * runner times a peek and then a get-and-clear of the whole slot, and
@@ -14,7 +14,7 @@
  *         rep=<r> peek_ns=<ns> peek_tsc=<ticks> clear_ns=<ns>
  *         clear_tsc=<ticks>
  *
- * Usage: dirty-bench MIB REPS
+ * Usage: dirty_bench MIB REPS
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -28,7 +28,7 @@
 #include "libhv.h"
 #include "test_util.h"
 
-#define PROG		"dirty-bench"
+#define PROG		"dirty_bench"
 #define DATA_GPA	0x40000000ULL
 #define END_GPA		0xf000		/* where the guest finds the end */
 #define STRIDE		100		/* every STRIDE-th page is written */

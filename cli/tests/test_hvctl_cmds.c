@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "fake-libhv.h"
-#include "run-hvctl.h"
+#include "fake_libhv.h"
+#include "run_hvctl.h"
 
 static int reset(void **state)
 {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hv-bench: the hv side of the exit benchmark. Runs each case of guest.S in
+ * hv_bench: the hv side of the exit benchmark. Runs each case of guest.S in
  * a fresh one-vCPU VM through libhv, as the selftests do: CPUID never
  * leaves the kernel; each OUT reaches us as an exit event on the owner
  * socket and is answered with vcpu-complete. Prints one sample line per
  * run (bench.h) and, at the end, checks that no hv VM is left, since
  * kvm_amd must find SVM off when it runs next.
  *
- * Usage: hv-bench N REPS
+ * Usage: hv_bench N REPS
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,7 +17,7 @@
 #include "bench.h"
 #include "guest.h"
 
-#define PROG		"hv-bench"
+#define PROG		"hv_bench"
 #define TIMEOUT_MS	120000
 
 static int start(struct tvm *vm, const struct bench_case *c, uint32_t n)

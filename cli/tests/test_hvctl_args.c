@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit test of hvctl's command line (cli/hvctl.c, cli/cmd-info.c) against
+ * Unit test of hvctl's command line (cli/hvctl.c, cli/cmd_info.c) against
  * a fake libhv: exit codes, the exact error format
  * "hvctl: <object> <verb>: <message>: <strerror>", and info's output.
  */
@@ -13,10 +13,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fake-libhv.h"
+#include "fake_libhv.h"
 #include "hvctl.h"
 
-#include "run-hvctl.h"
+#include "run_hvctl.h"
 
 static int reset(void **state)
 {

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm-bench: the KVM side of the exit benchmark, a minimal VMM on
+ * kvm_bench: the KVM side of the exit benchmark, a minimal VMM on
  * <linux/kvm.h>. Runs each case of guest.S in a fresh one-vCPU VM with
  * the CPUID table KVM supports (what a real VMM would set) and no
  * in-kernel irqchip, so CPUID is handled in kvm_amd and each OUT returns
- * from KVM_RUN as KVM_EXIT_IO. Prints the same sample lines as hv-bench.
+ * from KVM_RUN as KVM_EXIT_IO. Prints the same sample lines as hv_bench.
  *
- * Usage: kvm-bench N REPS
+ * Usage: kvm_bench N REPS
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 
 #include "bench.h"
 
-#define PROG	"kvm-bench"
+#define PROG	"kvm_bench"
 
 struct kvm_vm {
 	int vm, vcpu;
