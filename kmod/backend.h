@@ -113,9 +113,9 @@ struct hv_npt_format {
  *	emergency reboot/crash path with interrupts off, so it must not sleep
  *	or take locks, and must tolerate virtualization being off already.
  *
- * @vm_init: set up the backend's part of a new VM (the core has set up the
- *	nested page-table root in vm->npt). Process context, may sleep, VM
- *	not visible yet. Returns 0 or -ENOMEM.
+ * @vm_init: optional; set up the backend's part of a new VM (the core has
+ *	set up the nested page-table root in vm->npt). Process context, may
+ *	sleep, VM not visible yet. Returns 0 or -ENOMEM.
  * @vm_destroy: free the backend's part of a VM; all its vCPUs are freed.
  *	Optional. Process context.
  *
@@ -273,11 +273,11 @@ static inline void hv_be_hw_disable(void)
  * hv_be_vm_init() - set up the backend's part of a new VM
  * @vm: the VM
  *
- * Return: as &hv_backend_ops.vm_init.
+ * Return: as &hv_backend_ops.vm_init; 0 if the backend needs nothing.
  */
 static inline int hv_be_vm_init(struct hv_vm *vm)
 {
-	return hv_backend->vm_init(vm);
+	return hv_backend->vm_init ? hv_backend->vm_init(vm) : 0;
 }
 
 /**

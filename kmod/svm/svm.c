@@ -176,11 +176,6 @@ static void init_vmcb(struct svm_vcpu *s)
 	s->dirty = VMCB_CLEAN_ALL;
 }
 
-static int svm_vm_init(struct hv_vm *vm)
-{
-	return 0;
-}
-
 static int svm_vcpu_create(struct hv_vcpu *vcpu)
 {
 	struct svm_vcpu *s = to_svm(vcpu);
@@ -851,7 +846,6 @@ const struct hv_backend_ops hv_svm_ops = {
 	.hw_enable	= svm_hw_enable,
 	.hw_disable	= svm_hw_disable,
 	.busy_reason	= svm_busy_reason,
-	.vm_init	= svm_vm_init,
 	.vcpu_create	= svm_vcpu_create,
 	.vcpu_free	= svm_vcpu_free,
 	.vcpu_load	= svm_vcpu_load,
