@@ -156,7 +156,8 @@ struct hv_vm *hv_nl_vm_dump_lock(struct netlink_callback *cb,
  * hv_nl_reply() - start a reply message
  * @info: the request
  * @skb: receives the message
- * @cmd: HV_CMD_* of the reply
+ * @cmd: HV_CMD_* of the reply: the request's own, as YNL clients (the
+ *	kernel's ynl CLI) match a reply to its request by it
  * @size: payload estimate
  *
  * Return: the header for genlmsg_end(), or NULL (out of memory; extack is
@@ -221,7 +222,8 @@ static int hv_nl_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	hdr = hv_nl_reply(info, &msg, HV_CMD_GET_INFO, NLMSG_DEFAULT_SIZE);
+	/* set-info replies through here too, with its own command. */
+	hdr = hv_nl_reply(info, &msg, info->genlhdr->cmd, NLMSG_DEFAULT_SIZE);
 	if (!hdr)
 		return -ENOMEM;
 	if (fill_info(msg)) {
