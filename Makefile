@@ -127,8 +127,13 @@ $(B)/hvctl: $(CLI_SRC) $(CLI_HDR) $(B)/libhv.a
 	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) -o $@ $(CLI_SRC) \
 		$(B)/libhv.a $(NL_LIBS)
 
-$(KSRC)/.extracted:
+$(KSRC)/.extracted: scripts/kernel-src.sh
 	@scripts/kernel-src.sh $(KSRC)
+
+# The kernel's YNL tooling, from linux-source-6.12 (scripts/ynl-src.sh).
+YNL		:= $(B)/ynl
+$(YNL)/.extracted: scripts/ynl-src.sh
+	@scripts/ynl-src.sh $(YNL)
 
 selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted
 	$(Q)$(MAKE) --no-print-directory -C selftests Q=$(Q) OUTPUT=$(B)/selftests KSFT_INC=$(KSRC)/include \
