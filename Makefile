@@ -81,7 +81,7 @@ help:
 	@echo "  make module         hv.ko against KDIR=$(KDIR)"
 	@echo "  make unit           cmocka unit tests (ASan+UBSan)"
 	@echo "  make lint           sparse, checkpatch, kernel-doc on kmod/"
-	@echo "  make spec           check kmod/hv.yaml against kmod/uapi/hv.h"
+	@echo "  make spec           check kmod/hv.yaml against the code, with the kernel's YNL tools"
 	@echo "  make check-svm      build, then the QEMU SVM machine"
 	@echo "  make check-vmx      build, then the Bochs VMX machines"
 	@echo "  make check-MACHINE  one of: $(MACHINES)"
@@ -201,9 +201,15 @@ kernel-doc:
 	if [ -n "$$out" ]; then echo "$$out"; echo "kernel-doc: findings above"; exit 1; fi; \
 	echo "kernel-doc: clean"
 
-spec:
+# The netlink family's C: the ops table, the policies, and the header with
+# the constants the policies use.
+NL_SRC		:= kmod/netlink.c $(wildcard kmod/nl-*.c) kmod/hv.h
+
+spec: $(YNL)/.extracted
 	@python3 tests/check-spec.py kmod/hv.yaml kmod/uapi/hv.h lib/names.c \
-		kmod/main.c kmod/netlink.c
+		kmod/main.c $(NL_SRC)
+	@python3 tests/check-ynl.py $(YNL) kmod/hv.yaml kmod/uapi/hv.h \
+		$(filter-out kmod/netlink.c,$(NL_SRC)) kmod/netlink.c
 
 # ---- test machines -------------------------------------------------------
 
