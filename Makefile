@@ -135,7 +135,8 @@ YNL		:= $(B)/ynl
 $(YNL)/.extracted: scripts/ynl-src.sh
 	@scripts/ynl-src.sh $(YNL)
 
-selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted
+# The selftests' machines carry the ynl CLI (selftests/ynl_test.sh).
+selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted $(YNL)/.extracted
 	$(Q)$(MAKE) --no-print-directory -C selftests Q=$(Q) OUTPUT=$(B)/selftests KSFT_INC=$(KSRC)/include \
 		LIBHV=$(B)/libhv.a CFLAGS_EXTRA="$(USER_CFLAGS)" \
 		LDLIBS_EXTRA="$(NL_LIBS)"
