@@ -71,7 +71,7 @@ VMRUN		= python3 selftests/vm/run.py --build $(B) --kver=$(KVER)
 
 .PHONY: all module userspace lib cli selftests unit unit-build deps demo \
 	check check-svm check-vmx check-host lint sparse checkpatch kernel-doc llvm \
-	spec initramfs vm-shell fuzz dkms-install dkms-uninstall dkms-check \
+	spec spec-check initramfs vm-shell fuzz dkms-install dkms-uninstall dkms-check \
 	install clean help $(addprefix check-,$(MACHINES))
 
 all: module userspace
@@ -206,7 +206,12 @@ kernel-doc:
 # the constants the policies use.
 NL_SRC		:= kmod/netlink.c $(wildcard kmod/nl-*.c) kmod/hv.h
 
-spec: $(YNL)/.extracted
+# deps first: on a fresh machine the checks need python3-yaml,
+# python3-jsonschema and linux-source-6.12 (silent when installed).
+spec: deps
+	@$(MAKE) --no-print-directory spec-check
+
+spec-check: $(YNL)/.extracted
 	@python3 tests/check-spec.py kmod/hv.yaml kmod/uapi/hv.h lib/names.c \
 		kmod/main.c $(NL_SRC)
 	@python3 tests/check-ynl.py $(YNL) kmod/hv.yaml kmod/uapi/hv.h \
