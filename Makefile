@@ -72,7 +72,7 @@ VMRUN		= python3 selftests/vm/run.py --build $(B) --kver=$(KVER)
 
 .PHONY: all module userspace lib cli selftests unit unit-build deps demo \
 	check check-svm check-vmx check-host lint sparse checkpatch kernel-doc llvm \
-	spec initramfs vm-shell fuzz dkms-install dkms-uninstall dkms-check \
+	spec spec-check initramfs vm-shell fuzz dkms-install dkms-uninstall dkms-check \
 	install clean help $(addprefix check-,$(MACHINES))
 
 all: module userspace
@@ -82,7 +82,7 @@ help:
 	@echo "  make module         hv.ko against KDIR=$(KDIR)"
 	@echo "  make unit           cmocka unit tests (ASan+UBSan)"
 	@echo "  make lint           sparse, checkpatch, kernel-doc on kmod/"
-	@echo "  make spec           check kmod/hv.yaml against kmod/uapi/hv.h"
+	@echo "  make spec           check kmod/hv.yaml against the code, with the kernel's YNL tools"
 	@echo "  make check-svm      build, then the QEMU SVM machine"
 	@echo "  make check-vmx      build, then the Bochs VMX machines"
 	@echo "  make check-MACHINE  one of: $(MACHINES)"
@@ -128,10 +128,16 @@ $(B)/hvctl: $(CLI_SRC) $(CLI_HDR) $(B)/libhv.a
 	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) -o $@ $(CLI_SRC) \
 		$(B)/libhv.a $(NL_LIBS)
 
-$(KSRC)/.extracted:
+$(KSRC)/.extracted: scripts/kernel-src.sh
 	@scripts/kernel-src.sh $(KSRC)
 
-selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted
+# The kernel's YNL tooling, from linux-source-6.12 (scripts/ynl-src.sh).
+YNL		:= $(B)/ynl
+$(YNL)/.extracted: scripts/ynl-src.sh
+	@scripts/ynl-src.sh $(YNL)
+
+# The selftests' machines carry the ynl CLI (selftests/ynl_test.sh).
+selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted $(YNL)/.extracted
 	$(Q)$(MAKE) --no-print-directory -C selftests Q=$(Q) OUTPUT=$(B)/selftests KSFT_INC=$(KSRC)/include \
 		LIBHV=$(B)/libhv.a CFLAGS_EXTRA="$(USER_CFLAGS)" \
 		LDLIBS_EXTRA="$(NL_LIBS)"
@@ -197,9 +203,20 @@ kernel-doc:
 	if [ -n "$$out" ]; then echo "$$out"; echo "kernel-doc: findings above"; exit 1; fi; \
 	echo "kernel-doc: clean"
 
-spec:
+# The netlink family's C: the ops table, the policies, and the header with
+# the constants the policies use.
+NL_SRC		:= kmod/nl/family.c kmod/hv_host.h
+
+# deps first: on a fresh machine the checks need python3-yaml,
+# python3-jsonschema and linux-source-6.12 (silent when installed).
+spec: deps
+	@$(MAKE) --no-print-directory spec-check
+
+spec-check: $(YNL)/.extracted
 	@python3 tests/check-spec.py kmod/hv.yaml kmod/uapi/hv.h lib/names.c \
-		kmod/main.c kmod/nl/family.c
+		kmod/main.c $(NL_SRC)
+	@python3 tests/check-ynl.py $(YNL) kmod/hv.yaml kmod/uapi/hv.h \
+		$(NL_SRC)
 
 # ---- test machines -------------------------------------------------------
 

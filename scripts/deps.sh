@@ -5,8 +5,12 @@
 # Idempotent and silent when everything is there; needs root otherwise.
 set -eu
 
+# linux-source-6.12 and python3-jsonschema: the kernel's YNL tooling and
+# schemas, which check kmod/hv.yaml (make spec) and drive the family in the
+# SVM test machine (selftests/ynl_test.sh); 6.1's sources have neither.
 pkgs="make gcc libc6-dev binutils pkg-config python3 python3-yaml
-	linux-image-amd64 linux-headers-amd64 linux-source
+	python3-jsonschema
+	linux-image-amd64 linux-headers-amd64 linux-source linux-source-6.12
 	libnl-3-dev libnl-genl-3-dev libcmocka-dev
 	sparse codespell dkms kmod clang lld llvm
 	qemu-system-x86 bochs bochsbios vgabios bochs-term

@@ -4,16 +4,24 @@
 # Extract the few files hv takes from Debian's linux-source package at build
 # time, never committing them: the kselftest harness headers, checkpatch and
 # its data files. Usage: kernel-src.sh OUTDIR. Idempotent: does nothing when
-# OUTDIR is newer than the tarball.
+# OUTDIR holds this tarball's files already.
+#
+# The tarball is the one of the series hv builds against (scripts/kver.sh),
+# not the newest installed: make deps also installs linux-source-6.12 for
+# the YNL tooling (scripts/ynl-src.sh), whose harness headers and checkpatch
+# would change what the selftests compile and what lint reports.
 set -eu
 out=$1
-tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
-if [ -z "$tarball" ]; then
-	echo "kernel-src.sh: no /usr/src/linux-source-*.tar.xz: apt-get install linux-source-6.1 (or run make deps)" >&2
+kver=$(scripts/kver.sh)
+series=$(echo "$kver" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p')
+tarball=/usr/src/linux-source-$series.tar.xz
+if [ ! -f "$tarball" ]; then
+	echo "kernel-src.sh: no $tarball: apt-get install linux-source-$series (or run make deps)" >&2
 	exit 1
 fi
 stamp=$out/.extracted
-if [ -f "$stamp" ] && [ "$stamp" -nt "$tarball" ]; then
+if [ -f "$stamp" ] && [ "$stamp" -nt "$tarball" ] &&
+   [ "$(cat "$stamp")" = "$tarball" ]; then
 	exit 0
 fi
 top=$(basename "$tarball" .tar.xz)
@@ -30,4 +38,4 @@ cp "$tmp/$top/tools/testing/selftests/kselftest.h" \
 	"$tmp/$top/tools/testing/selftests/kselftest_harness.h" "$out/include/"
 cp "$tmp/$top/scripts/checkpatch.pl" "$tmp/$top/scripts/spelling.txt" \
 	"$tmp/$top/scripts/const_structs.checkpatch" "$out/scripts/"
-touch "$stamp"
+echo "$tarball" >"$stamp"

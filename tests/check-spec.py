@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Check that the YNL spec of the hv family and the code that speaks it agree.
 
-  check-spec.py kmod/hv.yaml kmod/uapi/hv.h lib/names.c kmod/main.c kmod/netlink.c
+  check-spec.py kmod/hv.yaml kmod/uapi/hv.h lib/names.c kmod/main.c \
+      kmod/nl/family.c [more .c files with policies] [kmod/hv_host.h ...]
 
 The uapi header is written by hand (the YNL generator is not in Linux
 6.1), so this applies the generator's naming rules
@@ -11,12 +12,21 @@ compares every enum, flag, attribute and command, name and value. It also
 checks the name tables of libhv and the kernel against the spec's entry
 names, the kernel's operation table against the spec's operations and
 their admin-perm flags, and that everything in the spec is documented.
+The policies of the C files given from family.c on (constants from the
+.h files given) must accept exactly the attributes each operation's
+request lists, each with the type and the bounds of the spec's checks
+(tests/policies.py); a dump, whose policy 6.1 shares with the do, may
+accept more.
 Exit status 0 if all agree; otherwise one line per disagreement.
 """
+import os
 import re
 import sys
 
 import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import policies  # noqa: E402
 
 errors = []
 
@@ -192,7 +202,7 @@ def check_ops(spec, netlink_c):
     text = strip_comments(netlink_c)
     m = re.search(r"genl_ops\s+\w+\[\]\s*=\s*\{(.*?)\n\};", text, re.S)
     if not m:
-        err("no genl_ops table in netlink.c")
+        err("no genl_ops table in the family's file")
         return
     kernel = {}
     for block in re.findall(r"\{(.*?)\}", m.group(1), re.S):
@@ -216,10 +226,51 @@ def check_ops(spec, netlink_c):
         err("kernel operation %s is not in the spec" % name)
 
 
+def check_bounds(spec, c_files, headers, uapi_dir):
+    """Every operation's policy against its request in the spec."""
+    fam = spec["name"]
+    pols = policies.read(c_files, uapi_dir, headers)
+    kops = {}
+    for path in c_files:
+        with open(path) as f:
+            text = f.read()
+        if re.search(r"genl_ops\s+\w+\[\]", text):
+            kops.update(policies.ops(text))
+    for op in spec["operations"]["list"]:
+        cmd = c_name(fam, "cmd", op["name"])
+        for mode in ("do", "dump"):
+            if mode not in op or (cmd, mode) not in kops:
+                continue    # check_ops() reports missing operations
+            names = op[mode].get("request", {}).get("attributes", [])
+            want = policies.spec_set(spec, op["attribute-set"], names)
+            pname = kops[(cmd, mode)]["policy"]
+            got = policies.normalize(pols, pname) if pname else {}
+            for e in policies.compare("%s %s (%s)" % (op["name"], mode,
+                                                       pname),
+                                      want, got, subset=mode == "dump"):
+                err(e)
+
+
+def check_comments(path):
+    """A plain one-line scalar is cut at ' #' (a comment) and split at a
+    comma in a flow mapping: such docs must be quoted."""
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            m = re.search(r"\bdoc: ([^\"'|>].*)$", line)
+            if not m:
+                continue
+            val = m.group(1)
+            if " #" in val or (line.lstrip().startswith("- {") and
+                               "," in val.rstrip(" }")):
+                err("%s:%d: quote this doc (YAML cuts or splits it)"
+                    % (path, n))
+
+
 def main():
-    if len(sys.argv) != 6:
+    if len(sys.argv) < 6:
         sys.exit(__doc__.strip())
-    paths = sys.argv[1:]
+    paths = sys.argv[1:6]
+    more = sys.argv[6:]
     with open(paths[0]) as f:
         spec = yaml.safe_load(f)
     text = []
@@ -239,13 +290,17 @@ def main():
     check_header(spec, header)
     check_names(spec, names_c, main_c)
     check_ops(spec, netlink_c)
+    check_comments(paths[0])
+    check_bounds(spec, [paths[4]] + [p for p in more if p.endswith(".c")],
+                 [p for p in more if p.endswith(".h")],
+                 os.path.dirname(paths[1]))
 
     for e in errors:
         print("check-spec: " + e)
     if errors:
         return 1
-    print("spec: %s agrees with the header, name tables and ops table"
-          % paths[0])
+    print("spec: %s agrees with the header, name tables, ops table and "
+          "policies" % paths[0])
     return 0
 
 

@@ -56,7 +56,8 @@ int hv_nl_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	hdr = hv_nl_reply(info, &msg, HV_CMD_GET_INFO, NLMSG_DEFAULT_SIZE);
+	/* set-info replies through here too, with its own command. */
+	hdr = hv_nl_reply(info, &msg, info->genlhdr->cmd, NLMSG_DEFAULT_SIZE);
 	if (!hdr)
 		return -ENOMEM;
 	if (fill_info(msg)) {

@@ -138,7 +138,8 @@ struct hv_vm *hv_nl_vm_dump_lock(struct netlink_callback *cb,
  * hv_nl_reply() - start a reply message
  * @info: the request
  * @skb: receives the message
- * @cmd: HV_CMD_* of the reply
+ * @cmd: HV_CMD_* of the reply: the request's own, as YNL clients (the
+ *	kernel's ynl CLI) match a reply to its request by it
  * @size: payload estimate
  *
  * Return: the header for genlmsg_end(), or NULL (out of memory; extack is

@@ -297,8 +297,9 @@ static int reply_vcpu(struct genl_info *info, struct hv_vcpu *vcpu,
 	struct sk_buff *msg;
 	void *hdr;
 
-	hdr = hv_nl_reply(info, &msg, regs ? HV_CMD_VCPU_GET_REGS :
-			  HV_CMD_VCPU_GET, regs ? 4096 : NLMSG_DEFAULT_SIZE);
+	/* vcpu-new, vcpu-get or vcpu-get-regs: the request's command. */
+	hdr = hv_nl_reply(info, &msg, info->genlhdr->cmd,
+			  regs ? 4096 : NLMSG_DEFAULT_SIZE);
 	if (!hdr)
 		return -ENOMEM;
 	if (fill_vcpu(msg, vcpu) || (regs && put_regs(msg, regs))) {

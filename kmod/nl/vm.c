@@ -32,7 +32,8 @@ static int reply_vm(struct genl_info *info, struct hv_vm *vm)
 	struct sk_buff *msg;
 	void *hdr;
 
-	hdr = hv_nl_reply(info, &msg, HV_CMD_VM_GET, NLMSG_DEFAULT_SIZE);
+	/* vm-new or vm-get: the reply carries the request's command. */
+	hdr = hv_nl_reply(info, &msg, info->genlhdr->cmd, NLMSG_DEFAULT_SIZE);
 	if (!hdr)
 		return -ENOMEM;
 	if (fill_vm(msg, vm)) {

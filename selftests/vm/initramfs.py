@@ -4,7 +4,8 @@
 give equal archives).
 
 It holds static busybox, the /init script, hv.ko, the kernel modules the
-tests need, hvctl, the selftests, and every shared library those programs
+tests need, hvctl, the selftests, the kernel's ynl CLI with python3 and
+the few modules it imports, and every shared library those programs
 load. To add a program, add it to the list in build(); its libraries follow
 by themselves. The benchmark's initramfs (build(..., bench_dir=...)) adds
 the benchmark's programs, and kvm_amd and kvm_intel with what they depend
@@ -145,6 +146,64 @@ KVM_MODULES = ("kvm_amd", "kvm_intel")
 BENCH_PROGRAMS = ("hv_bench", "kvm_bench", "bench-calib", "dirty_bench")
 
 
+# The kernel's ynl CLI for selftests/ynl_test.sh: Debian's python3 with
+# only the modules the CLI imports (found by importing them here, with the
+# same interpreter), python3-yaml, and the CLI itself with the spec.
+PY_PROBE = r"""
+import contextlib, io, sys
+sys.path.insert(0, sys.argv[1])
+import cli
+import encodings.ascii, encodings.latin_1, encodings.utf_8  # noqa: F401
+# Run it as the test does, for what it imports late (argparse's gettext
+# imports locale); without hv loaded here, it stops at the family lookup.
+sys.argv = ["cli.py", "--spec", sys.argv[2], "--no-schema", "--output-json",
+            "--do", "get-info"]
+with contextlib.redirect_stdout(io.StringIO()), \
+        contextlib.redirect_stderr(io.StringIO()):
+    try:
+        cli.main()
+    except BaseException:
+        pass
+for m in list(sys.modules.values()):
+    f = getattr(m, "__file__", None)
+    if f:
+        print(f)
+"""
+PYTHON = "/usr/bin/python3"
+YNL_FILES = ("cli.py", "lib/__init__.py", "lib/nlspec.py", "lib/ynl.py")
+
+
+def add_ynl(cpio, build_dir, programs):
+    """python3, the modules the ynl CLI needs, the CLI and hv.yaml."""
+    ynl = os.path.join(build_dir, "ynl", "tools", "net", "ynl")
+    if not os.path.exists(os.path.join(ynl, "cli.py")):
+        raise SystemExit("initramfs: %s/cli.py is missing: run make" % ynl)
+    spec = os.path.join(HERE, "..", "..", "kmod", "hv.yaml")
+    res = subprocess.run([PYTHON, "-c", PY_PROBE, ynl, spec],
+                         capture_output=True, text=True)
+    if res.returncode:
+        raise SystemExit("initramfs: %s cannot import the ynl CLI:\n%s"
+                         % (PYTHON, res.stderr))
+    real = os.path.realpath(PYTHON)
+    programs.append((real, real))
+    cpio.symlink(PYTHON, os.path.basename(real))
+    for f in sorted(set(res.stdout.split())):
+        if f.startswith(ynl):
+            continue
+        with open(f, "rb") as src:
+            cpio.file(f, src.read(), 0o755 if f.endswith(".so") else 0o644)
+        if f.endswith(".so"):
+            programs.append((f, None))
+    # Where python3 looks for its platform libraries; there may be none.
+    ver = os.path.basename(real)
+    cpio.dir("usr/lib/%s/lib-dynload" % ver)
+    for name in YNL_FILES:
+        with open(os.path.join(ynl, name), "rb") as f:
+            cpio.file("usr/lib/hv/ynl/" + name, f.read())
+    with open(spec, "rb") as f:
+        cpio.file("usr/lib/hv/ynl/hv.yaml", f.read())
+
+
 def build(out, kver, build_dir, module, bench_dir=None):
     """Write the initramfs to OUT; return its size.
 
@@ -192,6 +251,7 @@ def build(out, kver, build_dir, module, bench_dir=None):
                 done.add(name)
         cpio.file("lib/modules/%s.order" % kvm,
                   ("\n".join(order) + "\n").encode())
+    add_ynl(cpio, build_dir, programs)
     if bench_dir:
         for name in BENCH_PROGRAMS:
             src = os.path.join(bench_dir, name)
@@ -202,8 +262,9 @@ def build(out, kver, build_dir, module, bench_dir=None):
 
     libs = set()
     for src, dst in programs:
-        with open(src, "rb") as f:
-            cpio.file(dst, f.read(), 0o755)
+        if dst:
+            with open(src, "rb") as f:
+                cpio.file(dst, f.read(), 0o755)
         libs.update(shared_libs(src))
     for lib in sorted(libs):
         with open(os.path.realpath(lib), "rb") as f:
