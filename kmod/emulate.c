@@ -127,8 +127,10 @@ static u64 linear(const struct hv_regs *r, enum hv_cpu_mode mode, u8 seg,
  * with @la wrapping at @wrap. Return: the bytes copied before the first
  * page that is not mapped to RAM.
  */
-static size_t copy_linear(struct hv_vcpu *vcpu, const struct hv_regs *r,
-			  u64 la, void *buf, size_t len, bool write, u64 wrap)
+static __always_inline size_t copy_linear(struct hv_vcpu *vcpu,
+					  const struct hv_regs *r, u64 la,
+					  void *buf, size_t len, bool write,
+					  u64 wrap)
 {
 	size_t done = 0;
 	u64 gpa;

@@ -5,27 +5,50 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/indirect_call_wrapper.h>
 #include <linux/rcupdate.h>
 #include <asm/trapnr.h>
 
 #include "decode.h"
+#include "exit.h"
 #include "hv_host.h"
 
-static enum hv_exit_ret intr_fast(struct hv_vcpu *vcpu,
-				  const struct hv_exit *exit)
+/* The RIP after the instruction; inline where the hardware reported it. */
+static __always_inline int exit_next_rip(struct hv_vcpu *vcpu,
+					 const struct hv_exit *exit, u64 *rip)
+{
+	if (likely(exit->next_rip_known)) {
+		*rip = exit->next_rip;
+		return 0;
+	}
+	return hv_exit_next_rip(vcpu, exit, rip);
+}
+
+/**
+ * hv_exit_intr_fast() - a host interrupt or a request ended the guest's run
+ * @vcpu: the vCPU (fast loop: preemption off, guest FPU state loaded)
+ * @exit: the exit
+ *
+ * Return: HV_EXIT_RESUME, or HV_EXIT_SLOW for the kind's slow handler.
+ */
+enum hv_exit_ret hv_exit_intr_fast(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 {
 	vcpu->stats[HV_STAT_INTR]++;
 	return HV_EXIT_RESUME;
 }
 
-static enum hv_exit_ret cpuid_fast(struct hv_vcpu *vcpu,
-				   const struct hv_exit *exit)
+/**
+ * hv_exit_cpuid_fast() - CPUID, answered from the VM's table
+ * @vcpu: the vCPU (fast loop: preemption off, guest FPU state loaded)
+ * @exit: the exit
+ *
+ * Return: HV_EXIT_RESUME, or HV_EXIT_SLOW for the kind's slow handler.
+ */
+enum hv_exit_ret hv_exit_cpuid_fast(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 {
 	u64 rip;
 
 	/* The slow handler reports an instruction it cannot measure. */
-	if (hv_exit_next_rip(vcpu, exit, &rip))
+	if (exit_next_rip(vcpu, exit, &rip))
 		return HV_EXIT_SLOW;
 	hv_cpuid_emulate(vcpu);
 	vcpu->rip = rip;
@@ -33,13 +56,19 @@ static enum hv_exit_ret cpuid_fast(struct hv_vcpu *vcpu,
 	return HV_EXIT_RESUME;
 }
 
-static enum hv_exit_ret msr_fast(struct hv_vcpu *vcpu,
-				 const struct hv_exit *exit)
+/**
+ * hv_exit_msr_fast() - RDMSR or WRMSR of an MSR the kernel keeps
+ * @vcpu: the vCPU (fast loop: preemption off, guest FPU state loaded)
+ * @exit: the exit
+ *
+ * Return: HV_EXIT_RESUME, or HV_EXIT_SLOW for the kind's slow handler.
+ */
+enum hv_exit_ret hv_exit_msr_fast(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 {
 	enum hv_exit_ret ret;
 	u64 rip;
 
-	if (hv_exit_next_rip(vcpu, exit, &rip))
+	if (exit_next_rip(vcpu, exit, &rip))
 		return HV_EXIT_SLOW;
 	ret = hv_msr_exit(vcpu, exit->kind == HV_EXIT_WRMSR, rip);
 	if (ret == HV_EXIT_RESUME)
@@ -47,8 +76,14 @@ static enum hv_exit_ret msr_fast(struct hv_vcpu *vcpu,
 	return ret;
 }
 
-static enum hv_exit_ret npf_fast(struct hv_vcpu *vcpu,
-				 const struct hv_exit *exit)
+/**
+ * hv_exit_npf_fast() - a nested page fault on RAM: map the page
+ * @vcpu: the vCPU (fast loop: preemption off, guest FPU state loaded)
+ * @exit: the exit
+ *
+ * Return: HV_EXIT_RESUME, or HV_EXIT_SLOW for the kind's slow handler.
+ */
+enum hv_exit_ret hv_exit_npf_fast(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 {
 	struct page *page;
 	u32 flags = 0;
@@ -84,7 +119,7 @@ static enum hv_exit_ret invd_fast(struct hv_vcpu *vcpu,
 {
 	u64 rip;
 
-	if (hv_exit_next_rip(vcpu, exit, &rip))
+	if (exit_next_rip(vcpu, exit, &rip))
 		return HV_EXIT_SLOW;
 	vcpu->rip = rip;
 	vcpu->stats[HV_STAT_OTHER]++;
@@ -128,7 +163,7 @@ static int next_rip(struct hv_vcpu *vcpu, const struct hv_exit *exit,
 	return err;
 }
 
-/* Only here when cpuid_fast() could not measure the instruction. */
+/* Only here when hv_exit_cpuid_fast() could not measure the instruction. */
 static enum hv_exit_ret cpuid_slow(struct hv_vcpu *vcpu,
 				   const struct hv_exit *exit)
 {
@@ -168,7 +203,7 @@ static int msr_owner(struct hv_vcpu *vcpu, const struct hv_exit *exit,
 	return 0;
 }
 
-/* An MSR access msr_fast() left: for the owner, or not measurable. */
+/* An MSR access hv_exit_msr_fast() left: for the owner, or not measurable. */
 static enum hv_exit_ret msr_slow(struct hv_vcpu *vcpu,
 				 const struct hv_exit *exit)
 {
@@ -317,22 +352,6 @@ static enum hv_exit_ret invalid_state_slow(struct hv_vcpu *vcpu,
 	return HV_EXIT_PARK;
 }
 
-/**
- * struct hv_exit_handler - what the core does with one kind of exit
- * @fast: optional; runs in the fast loop right after the exit, with
- *	preemption off and the guest FPU state loaded: it must not sleep.
- *	Returns HV_EXIT_RESUME or HV_EXIT_SLOW.
- * @slow: optional; runs where sleeping is allowed (after the fast handler
- *	returned HV_EXIT_SLOW, or when there is none), preemption on, no
- *	locks held. Returns HV_EXIT_RESUME or HV_EXIT_PARK.
- */
-struct hv_exit_handler {
-	enum hv_exit_ret (*fast)(struct hv_vcpu *vcpu,
-				 const struct hv_exit *exit);
-	enum hv_exit_ret (*slow)(struct hv_vcpu *vcpu,
-				 const struct hv_exit *exit);
-};
-
 /*
  * The exit handlers, by enum hv_exit_kind. Every handler returns an
  * enum hv_exit_ret:
@@ -351,14 +370,14 @@ struct hv_exit_handler {
  * slow handler that gets there crashes the VM (the exit is one hv does
  * not handle). Handlers count the exit in vcpu->stats.
  */
-static const struct hv_exit_handler hv_exit_handlers[] = {
-	[HV_EXIT_NONE]		= { .fast = intr_fast },
-	[HV_EXIT_CPUID]		= { .fast = cpuid_fast, .slow = cpuid_slow },
-	[HV_EXIT_RDMSR]		= { .fast = msr_fast, .slow = msr_slow },
-	[HV_EXIT_WRMSR]		= { .fast = msr_fast, .slow = msr_slow },
+const struct hv_exit_handler hv_exit_handlers[HV_NR_EXIT_KINDS] = {
+	[HV_EXIT_NONE]		= { .fast = hv_exit_intr_fast },
+	[HV_EXIT_CPUID]		= { .fast = hv_exit_cpuid_fast, .slow = cpuid_slow },
+	[HV_EXIT_RDMSR]		= { .fast = hv_exit_msr_fast, .slow = msr_slow },
+	[HV_EXIT_WRMSR]		= { .fast = hv_exit_msr_fast, .slow = msr_slow },
 	[HV_EXIT_HLT]		= { .slow = hlt_slow },
 	[HV_EXIT_IO]		= { .slow = io_slow },
-	[HV_EXIT_NPF]		= { .fast = npf_fast, .slow = npf_slow },
+	[HV_EXIT_NPF]		= { .fast = hv_exit_npf_fast, .slow = npf_slow },
 	[HV_EXIT_CR4_WRITE]	= { .fast = cr4_fast, .slow = cr4_slow },
 	[HV_EXIT_TASK_SWITCH]	= { .slow = task_slow },
 	[HV_EXIT_INVD]		= { .fast = invd_fast, .slow = invd_slow },
@@ -366,29 +385,6 @@ static const struct hv_exit_handler hv_exit_handlers[] = {
 	[HV_EXIT_INVALID_STATE]	= { .slow = invalid_state_slow },
 	[HV_EXIT_UNHANDLED]	= { },
 };
-
-static_assert(ARRAY_SIZE(hv_exit_handlers) == HV_NR_EXIT_KINDS);
-
-/**
- * hv_exit_fast() - handle an exit in the fast loop if its kind can be
- * @vcpu: the vCPU, preemption off, guest FPU state loaded
- * @exit: the exit
- *
- * Return: HV_EXIT_RESUME or HV_EXIT_SLOW.
- */
-enum hv_exit_ret hv_exit_fast(struct hv_vcpu *vcpu, const struct hv_exit *exit)
-{
-	const struct hv_exit_handler *h;
-
-	if (unlikely(exit->kind >= ARRAY_SIZE(hv_exit_handlers)))
-		return HV_EXIT_SLOW;
-	h = &hv_exit_handlers[exit->kind];
-	if (!h->fast)
-		return HV_EXIT_SLOW;
-	/* Direct calls for the frequent kinds: no retpoline on the hot path. */
-	return INDIRECT_CALL_4(h->fast, npf_fast, intr_fast, msr_fast,
-			       cpuid_fast, vcpu, exit);
-}
 
 /**
  * hv_exit_slow() - handle an exit where sleeping is allowed
@@ -401,7 +397,7 @@ enum hv_exit_ret hv_exit_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 {
 	const struct hv_exit_handler *h = NULL;
 
-	if (exit->kind < ARRAY_SIZE(hv_exit_handlers))
+	if (exit->kind < HV_NR_EXIT_KINDS)
 		h = &hv_exit_handlers[exit->kind];
 	if (h && h->slow)
 		return h->slow(vcpu, exit);

@@ -585,10 +585,6 @@ void hv_vcpu_kick(struct hv_vcpu *vcpu, int req);
 void hv_vcpu_mark_parked(struct hv_vcpu *vcpu, bool parked, int state);
 bool hv_vcpu_parked(struct hv_vcpu *vcpu);
 
-/* exit.c */
-enum hv_exit_ret hv_exit_fast(struct hv_vcpu *vcpu, const struct hv_exit *exit);
-enum hv_exit_ret hv_exit_slow(struct hv_vcpu *vcpu, const struct hv_exit *exit);
-
 /* cpuid.c */
 struct hv_cpuid_table *hv_cpuid_default(void);
 int hv_cpuid_set(struct hv_vm *vm, struct hv_cpuid_table *table);

@@ -25,6 +25,7 @@
 #include <linux/sched.h>
 
 #include "compat.h"
+#include "exit.h"
 #include "hv_host.h"
 
 enum run_result {
