@@ -31,13 +31,10 @@ struct sk_buff;
 #define HV_VERSION "unknown"
 #endif
 
-#define HV_VM_NAME_LEN		32
 #define HV_CRASH_REASON_LEN	128
 #define HV_MAX_VCPUS_LIMIT	256
 #define HV_MAX_CPUID_ENTRIES	256
 #define HV_MAX_SLOTS		64
-#define HV_IO_CHUNK		32768
-#define HV_LOG_CHUNK		262144	/* pages per mem-log: a 32 KiB bitmap */
 
 extern const struct hv_backend_ops *hv_backend;
 extern struct hv_caps hv_caps;

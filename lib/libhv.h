@@ -73,7 +73,7 @@ struct hv_info {
  */
 struct hv_vm_info {
 	uint32_t id;
-	char name[32];
+	char name[HV_VM_NAME_LEN];
 	uint32_t state;
 	uint32_t nr_vcpus;
 	uint64_t mem_size;
@@ -285,7 +285,7 @@ struct hv_message {
 	uint32_t msr;
 	uint64_t rflags;
 	uint32_t notice;
-	char name[32];
+	char name[HV_VM_NAME_LEN];
 	char reason_text[128];
 };
 

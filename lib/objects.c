@@ -14,8 +14,6 @@
 
 #include "libhv.h"
 
-#define IO_CHUNK 32768
-#define LOG_CHUNK 262144	/* pages per mem-log request */
 
 static struct nlattr **attrs(struct nlmsghdr *nlh, int max,
 			     struct nlattr **tb)
@@ -605,7 +603,7 @@ int hv_mem_read(struct hv *h, uint32_t vm, uint64_t gpa, void *buf,
 		size_t len)
 {
 	while (len) {
-		size_t n = len < IO_CHUNK ? len : IO_CHUNK;
+		size_t n = len < HV_MEM_IO_MAX ? len : HV_MEM_IO_MAX;
 		struct nl_msg *msg = hv_msg_new(h, HV_CMD_MEM_READ, 0);
 		struct read_buf r = { .buf = buf, .len = n };
 		int err;
@@ -645,7 +643,7 @@ int hv_mem_write(struct hv *h, uint32_t vm, uint64_t gpa, const void *buf,
 		 size_t len)
 {
 	while (len) {
-		size_t n = len < IO_CHUNK ? len : IO_CHUNK;
+		size_t n = len < HV_MEM_IO_MAX ? len : HV_MEM_IO_MAX;
 		struct nl_msg *msg = hv_msg_new_size(h, HV_CMD_MEM_WRITE, 0, n);
 		int err;
 
@@ -786,7 +784,7 @@ static int parse_log(struct nlmsghdr *nlh, void *arg)
  * @out: receives the bitmap and its count; free out->bitmap
  *
  * Dirty pages need the slot's HV_MEM_FLAGS_DIRTY_LOG. A large slot takes
- * one request per 262144 pages, each cleared on its own.
+ * one request per HV_MEM_LOG_MAX pages, each cleared on its own.
  *
  * Return: 0 or a negative errno.
  */
@@ -801,13 +799,13 @@ int hv_mem_log(struct hv *h, uint32_t vm, uint32_t slot, uint64_t npages,
 	out->bitmap = calloc((npages + 63) / 64 ? (npages + 63) / 64 : 1, 8);
 	if (!out->bitmap)
 		return -ENOMEM;
-	for (first = 0; first < npages && !err; first += LOG_CHUNK) {
+	for (first = 0; first < npages && !err; first += HV_MEM_LOG_MAX) {
 		struct nl_msg *msg = hv_msg_new(h, HV_CMD_MEM_LOG, 0);
 		struct log_chunk c = {
 			.log = out,
 			.first = first,
-			.npages = npages - first < LOG_CHUNK ? npages - first :
-							       LOG_CHUNK,
+			.npages = npages - first < HV_MEM_LOG_MAX ?
+				  npages - first : HV_MEM_LOG_MAX,
 		};
 
 		if (!msg) {

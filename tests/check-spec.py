@@ -112,6 +112,12 @@ def check_header(spec, header):
         err("%s is not 1" % c_name(fam, "family-version"))
 
     for dfn in spec.get("definitions", []):
+        if dfn["type"] == "const":
+            name = c_name(fam, dfn["name"])
+            if d.get(name) != str(dfn["value"]):
+                err("%s is %s in the header, %s in the spec"
+                    % (name, d.get(name), dfn["value"]))
+            continue
         entries = [e if isinstance(e, dict) else {"name": e}
                    for e in dfn["entries"]]
         prefix = dfn.get("name-prefix") or c_name(fam, dfn["name"]) + "_"

@@ -135,7 +135,7 @@ static const struct nla_policy hv_mem_set_nl_policy[HV_A_MEM_MAX + 1] = {
 					   HV_MEM_FLAGS_DIRTY_LOG),
 };
 
-HV_NL_RANGE(log_npages_range, 1, HV_LOG_CHUNK);
+HV_NL_RANGE(log_npages_range, 1, HV_MEM_LOG_MAX);
 
 static const struct nla_policy hv_mem_log_nl_policy[HV_A_MEM_MAX + 1] = {
 	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -157,7 +157,7 @@ static const struct nla_policy hv_mem_get_nl_policy[HV_A_MEM_MAX + 1] = {
 };
 
 /* Bounds above 32767 (see compat.h). */
-HV_NL_RANGE(mem_len_range, 1, HV_IO_CHUNK);
+HV_NL_RANGE(mem_len_range, 1, HV_MEM_IO_MAX);
 
 static const struct nla_policy hv_mem_read_nl_policy[HV_A_MEM_MAX + 1] = {
 	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -168,7 +168,7 @@ static const struct nla_policy hv_mem_read_nl_policy[HV_A_MEM_MAX + 1] = {
 static const struct nla_policy hv_mem_write_nl_policy[HV_A_MEM_MAX + 1] = {
 	[HV_A_MEM_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[HV_A_MEM_GPA] = { .type = NLA_U64 },
-	[HV_A_MEM_DATA] = { .type = NLA_BINARY, .len = HV_IO_CHUNK },
+	[HV_A_MEM_DATA] = { .type = NLA_BINARY, .len = HV_MEM_IO_MAX },
 };
 
 static const struct nla_policy hv_get_info_nl_policy[HV_A_INFO_MAX + 1] = {

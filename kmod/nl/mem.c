@@ -2,9 +2,9 @@
 /*
  * Netlink handlers of the mem object: mem-map, mem-unmap, mem-get (dump of
  * the slots), mem-read and mem-write (guest-physical, bounds-checked, at
- * most HV_IO_CHUNK bytes per request; libhv splits larger ones), mem-set
+ * most HV_MEM_IO_MAX bytes per request; libhv splits larger ones), mem-set
  * (dirty logging on or off) and mem-log (the dirty or accessed pages, at
- * most HV_LOG_CHUNK per request).
+ * most HV_MEM_LOG_MAX per request).
  */
 #include <linux/bitmap.h>
 #include <linux/slab.h>
@@ -365,7 +365,7 @@ static int log_range(struct genl_info *info, const struct hv_memslot *s,
 		return -EINVAL;
 	}
 	if (!a[HV_A_MEM_NPAGES]) {
-		*npages = min_t(u64, s->npages - *first, HV_LOG_CHUNK);
+		*npages = min_t(u64, s->npages - *first, HV_MEM_LOG_MAX);
 		return 0;
 	}
 	*npages = nla_get_u32(a[HV_A_MEM_NPAGES]);

@@ -14,6 +14,13 @@
 
 #define HV_MCGRP_NOTIFY		"notify"
 
+/* Bytes of a VM's name, its terminating NUL included. */
+#define HV_VM_NAME_LEN		32
+/* Most bytes one mem-read or mem-write moves; libhv splits larger ones. */
+#define HV_MEM_IO_MAX		32768
+/* Most pages one mem-log covers (a 32 KiB bitmap). */
+#define HV_MEM_LOG_MAX		262144
+
 /**
  * enum hv_backend - the hardware virtualization extension hv drives
  * @HV_BACKEND_VMX: Intel VT-x with EPT and unrestricted guest
