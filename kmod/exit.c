@@ -12,97 +12,62 @@
 #include "exit.h"
 #include "hv_host.h"
 
-/* The RIP after the instruction; inline where the hardware reported it. */
-static __always_inline int exit_next_rip(struct hv_vcpu *vcpu,
-					 const struct hv_exit *exit, u64 *rip)
+/*
+ * The frequent kinds' fast handlers are inline in exit.h, where
+ * hv_exit_fast() runs them without a call; these are their addresses for
+ * the table.
+ */
+
+/**
+ * hv_exit_intr_fast() - &hv_exit_handler.fast of host interrupts
+ * @vcpu: the vCPU
+ * @exit: the exit
+ *
+ * Return: as __hv_exit_intr_fast().
+ */
+enum hv_exit_ret hv_exit_intr_fast(struct hv_vcpu *vcpu,
+				   const struct hv_exit *exit)
 {
-	if (likely(exit->next_rip_known)) {
-		*rip = exit->next_rip;
-		return 0;
-	}
-	return hv_exit_next_rip(vcpu, exit, rip);
+	return __hv_exit_intr_fast(vcpu, exit);
 }
 
 /**
- * hv_exit_intr_fast() - a host interrupt or a request ended the guest's run
- * @vcpu: the vCPU (fast loop: preemption off, guest FPU state loaded)
+ * hv_exit_cpuid_fast() - &hv_exit_handler.fast of CPUID
+ * @vcpu: the vCPU
  * @exit: the exit
  *
- * Return: HV_EXIT_RESUME, or HV_EXIT_SLOW for the kind's slow handler.
+ * Return: as __hv_exit_cpuid_fast().
  */
-enum hv_exit_ret hv_exit_intr_fast(struct hv_vcpu *vcpu, const struct hv_exit *exit)
+enum hv_exit_ret hv_exit_cpuid_fast(struct hv_vcpu *vcpu,
+				    const struct hv_exit *exit)
 {
-	vcpu->stats[HV_STAT_INTR]++;
-	return HV_EXIT_RESUME;
+	return __hv_exit_cpuid_fast(vcpu, exit);
 }
 
 /**
- * hv_exit_cpuid_fast() - CPUID, answered from the VM's table
- * @vcpu: the vCPU (fast loop: preemption off, guest FPU state loaded)
+ * hv_exit_msr_fast() - &hv_exit_handler.fast of RDMSR and WRMSR
+ * @vcpu: the vCPU
  * @exit: the exit
  *
- * Return: HV_EXIT_RESUME, or HV_EXIT_SLOW for the kind's slow handler.
+ * Return: as __hv_exit_msr_fast().
  */
-enum hv_exit_ret hv_exit_cpuid_fast(struct hv_vcpu *vcpu, const struct hv_exit *exit)
+enum hv_exit_ret hv_exit_msr_fast(struct hv_vcpu *vcpu,
+				  const struct hv_exit *exit)
 {
-	u64 rip;
-
-	/* The slow handler reports an instruction it cannot measure. */
-	if (exit_next_rip(vcpu, exit, &rip))
-		return HV_EXIT_SLOW;
-	hv_cpuid_emulate(vcpu);
-	vcpu->rip = rip;
-	vcpu->stats[HV_STAT_CPUID]++;
-	return HV_EXIT_RESUME;
+	return __hv_exit_msr_fast(vcpu, exit);
 }
 
 /**
- * hv_exit_msr_fast() - RDMSR or WRMSR of an MSR the kernel keeps
- * @vcpu: the vCPU (fast loop: preemption off, guest FPU state loaded)
+ * hv_exit_npf_fast() - &hv_exit_handler.fast of nested page faults
+ * @vcpu: the vCPU
  * @exit: the exit
  *
- * Return: HV_EXIT_RESUME, or HV_EXIT_SLOW for the kind's slow handler.
+ * Return: as __hv_exit_npf_fast().
  */
-enum hv_exit_ret hv_exit_msr_fast(struct hv_vcpu *vcpu, const struct hv_exit *exit)
+enum hv_exit_ret hv_exit_npf_fast(struct hv_vcpu *vcpu,
+				  const struct hv_exit *exit)
 {
-	enum hv_exit_ret ret;
-	u64 rip;
-
-	if (exit_next_rip(vcpu, exit, &rip))
-		return HV_EXIT_SLOW;
-	ret = hv_msr_exit(vcpu, exit->kind == HV_EXIT_WRMSR, rip);
-	if (ret == HV_EXIT_RESUME)
-		vcpu->stats[HV_STAT_MSR]++;
-	return ret;
-}
-
-/**
- * hv_exit_npf_fast() - a nested page fault on RAM: map the page
- * @vcpu: the vCPU (fast loop: preemption off, guest FPU state loaded)
- * @exit: the exit
- *
- * Return: HV_EXIT_RESUME, or HV_EXIT_SLOW for the kind's slow handler.
- */
-enum hv_exit_ret hv_exit_npf_fast(struct hv_vcpu *vcpu, const struct hv_exit *exit)
-{
-	struct page *page;
-	u32 flags = 0;
-	int err;
-
-	rcu_read_lock();
-	page = hv_mem_gpa_page(vcpu->vm, exit->npf.gpa, &flags);
-	if (!page || (exit->npf.write && (flags & HV_MEM_FLAGS_READONLY))) {
-		rcu_read_unlock();
-		return HV_EXIT_SLOW;	/* MMIO */
-	}
-	err = hv_npt_map(vcpu, exit->npf.gpa, page,
-			 !(flags & HV_MEM_FLAGS_READONLY), exit->npf.write,
-			 flags & HV_MEM_FLAGS_DIRTY_LOG);
-	rcu_read_unlock();
-	if (err)
-		return HV_EXIT_SLOW;	/* table cache empty: refill, refault */
-	vcpu->stats[HV_STAT_NPF]++;
-	return HV_EXIT_RESUME;
+	return __hv_exit_npf_fast(vcpu, exit);
 }
 
 static enum hv_exit_ret cr4_fast(struct hv_vcpu *vcpu,
@@ -119,7 +84,7 @@ static enum hv_exit_ret invd_fast(struct hv_vcpu *vcpu,
 {
 	u64 rip;
 
-	if (exit_next_rip(vcpu, exit, &rip))
+	if (hv_exit_rip(vcpu, exit, &rip))
 		return HV_EXIT_SLOW;
 	vcpu->rip = rip;
 	vcpu->stats[HV_STAT_OTHER]++;
