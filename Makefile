@@ -128,13 +128,13 @@ $(B)/hvctl: $(CLI_SRC) $(CLI_HDR) $(B)/libhv.a
 	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) -o $@ $(CLI_SRC) \
 		$(B)/libhv.a $(NL_LIBS)
 
-$(KSRC)/.extracted: scripts/kernel-src.sh
-	@scripts/kernel-src.sh $(KSRC)
+$(KSRC)/.extracted: scripts/kernel_src.sh
+	@scripts/kernel_src.sh $(KSRC)
 
-# The kernel's YNL tooling, from linux-source-6.12 (scripts/ynl-src.sh).
+# The kernel's YNL tooling, from linux-source-6.12 (scripts/ynl_src.sh).
 YNL		:= $(B)/ynl
-$(YNL)/.extracted: scripts/ynl-src.sh
-	@scripts/ynl-src.sh $(YNL)
+$(YNL)/.extracted: scripts/ynl_src.sh
+	@scripts/ynl_src.sh $(YNL)
 
 # The selftests' machines carry the ynl CLI (selftests/ynl_test.sh).
 selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted $(YNL)/.extracted
@@ -199,7 +199,7 @@ checkpatch: $(KSRC)/.extracted
 
 kernel-doc:
 	@out=$$(perl $(KDIR)/scripts/kernel-doc -Werror -none $(KMOD_C) $(KMOD_H) 2>&1; \
-		python3 scripts/kdoc-coverage.py $(KMOD_C) $(KMOD_H)); \
+		python3 tests/kdoc_coverage.py $(KMOD_C) $(KMOD_H)); \
 	if [ -n "$$out" ]; then echo "$$out"; echo "kernel-doc: findings above"; exit 1; fi; \
 	echo "kernel-doc: clean"
 
@@ -213,9 +213,9 @@ spec: deps
 	@$(MAKE) --no-print-directory spec-check
 
 spec-check: $(YNL)/.extracted
-	@python3 tests/check-spec.py kmod/hv.yaml kmod/uapi/hv.h lib/names.c \
+	@python3 tests/check_spec.py kmod/hv.yaml kmod/uapi/hv.h lib/names.c \
 		kmod/main.c $(NL_SRC)
-	@python3 tests/check-ynl.py $(YNL) kmod/hv.yaml kmod/uapi/hv.h \
+	@python3 tests/check_ynl.py $(YNL) kmod/hv.yaml kmod/uapi/hv.h \
 		$(NL_SRC)
 
 # ---- test machines -------------------------------------------------------
@@ -281,7 +281,7 @@ dkms-uninstall:
 # Register, build against the installed headers and unregister again, so
 # that packaging cannot rot; leaves nothing behind on the host.
 dkms-check:
-	@scripts/dkms-check.sh $(KVER) $(sort $(DKMS_SRC))
+	@scripts/dkms_check.sh $(KVER) $(sort $(DKMS_SRC))
 
 install: $(B)/hvctl
 	install -D -m 0755 $(B)/hvctl $(DESTDIR)$(PREFIX)/bin/hvctl

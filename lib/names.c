@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Names of the family's enums and flags, exactly as kmod/hv.yaml spells
- * them (tests/check-spec.py checks it), for hvctl's output and JSON keys.
+ * them (tests/check_spec.py checks it), for hvctl's output and JSON keys.
  */
 #include <stddef.h>
 

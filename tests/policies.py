@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Read netlink policies out of kernel C, for tests/check-spec.py and
-tests/check-ynl.py.
+"""Read netlink policies out of kernel C, for tests/check_spec.py and
+tests/check_ynl.py.
 
 The policy arrays, the range structs and the file's own #defines are cut
 out of the C files and compiled on the host with stand-ins for the

@@ -5,7 +5,7 @@
  * sets, one policy per operation, the operation table and the family. The
  * handlers are in one file per object (vm.c, vcpu.c, mem.c, info.c); the
  * messages the family sends unprompted in events.c. kmod/hv.yaml describes
- * all of it; tests/check-spec.py holds the two together.
+ * all of it; tests/check_spec.py holds the two together.
  *
  * Validation lives in the per-operation policies (strict: unknown or
  * unlisted attributes and reserved header bits are refused by the genetlink

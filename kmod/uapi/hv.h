@@ -3,7 +3,7 @@
  * The hv generic netlink family: the only kernel header userspace includes.
  *
  * Written by hand from kmod/hv.yaml (the kernel's YNL generator is not in
- * 6.1); tests/check-spec.py fails the build when the two disagree. Values are
+ * 6.1); tests/check_spec.py fails the build when the two disagree. Values are
  * append-only: never renumber, only add.
  */
 #ifndef _UAPI_HV_H

@@ -221,7 +221,7 @@ def build(out, kver, build_dir, module, bench_dir=None):
     with open(busybox, "rb") as f:
         cpio.file("bin/busybox", f.read(), 0o755)
     cpio.symlink("bin/sh", "busybox")
-    with open(os.path.join(HERE, "guest-init.sh"), "rb") as f:
+    with open(os.path.join(HERE, "guest_init.sh"), "rb") as f:
         cpio.file("init", f.read(), 0o755)
     cpio.file("etc/passwd", b"root:x:0:0:root:/:/bin/sh\n"
               b"nobody:x:65534:65534:nobody:/:/bin/false\n")

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge a test machine's run from what came back over its serial ports.
 
-The results port carries TAP from guest-init.sh: a plan, one top-level
+The results port carries TAP from guest_init.sh: a plan, one top-level
 line per program (with the program's own TAP, from the kselftest harness,
 nested as "# " diagnostics), the guest's whole kernel log as "# dmesg: "
 lines, and an end marker. The console port carries the kernel's console.

@@ -30,7 +30,7 @@ import machines  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PANIC = "Kernel panic - not syncing"
-# The stages guest-init.sh reports in bench mode, as TAP tests.
+# The stages guest_init.sh reports in bench mode, as TAP tests.
 BENCH_STAGES = ["module_load", "bench_calibrate", "bench_hv", "bench_dirty",
                 "kvm_load", "bench_kvm", "module_unload"]
 

@@ -3,12 +3,12 @@
 #
 # Extract the few files hv takes from Debian's linux-source package at build
 # time, never committing them: the kselftest harness headers, checkpatch and
-# its data files. Usage: kernel-src.sh OUTDIR. Idempotent: does nothing when
+# its data files. Usage: kernel_src.sh OUTDIR. Idempotent: does nothing when
 # OUTDIR holds this tarball's files already.
 #
 # The tarball is the one of the series hv builds against (scripts/kver.sh),
 # not the newest installed: make deps also installs linux-source-6.12 for
-# the YNL tooling (scripts/ynl-src.sh), whose harness headers and checkpatch
+# the YNL tooling (scripts/ynl_src.sh), whose harness headers and checkpatch
 # would change what the selftests compile and what lint reports.
 set -eu
 out=$1
@@ -16,7 +16,7 @@ kver=$(scripts/kver.sh)
 series=$(echo "$kver" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p')
 tarball=/usr/src/linux-source-$series.tar.xz
 if [ ! -f "$tarball" ]; then
-	echo "kernel-src.sh: no $tarball: apt-get install linux-source-$series (or run make deps)" >&2
+	echo "kernel_src.sh: no $tarball: apt-get install linux-source-$series (or run make deps)" >&2
 	exit 1
 fi
 stamp=$out/.extracted

@@ -5,7 +5,7 @@
 # time, never committing it: the ynl CLI and C generator (tools/net/ynl)
 # and the netlink spec schemas (Documentation/netlink). 6.1, the series hv
 # builds against, has neither; bookworm-security ships 6.12's sources.
-# Usage: ynl-src.sh OUTDIR. Idempotent: does nothing when OUTDIR is newer
+# Usage: ynl_src.sh OUTDIR. Idempotent: does nothing when OUTDIR is newer
 # than the tarball.
 #
 # OUTDIR keeps the kernel tree's layout, which the tools rely on: the
@@ -18,7 +18,7 @@ out=$(realpath -m "$1")
 series=6.12
 tarball=/usr/src/linux-source-$series.tar.xz
 if [ ! -f "$tarball" ]; then
-	echo "ynl-src.sh: no $tarball: apt-get install linux-source-$series (or run make deps)" >&2
+	echo "ynl_src.sh: no $tarball: apt-get install linux-source-$series (or run make deps)" >&2
 	exit 1
 fi
 stamp=$out/.extracted

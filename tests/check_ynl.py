@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Check kmod/hv.yaml with the kernel's own YNL tooling (from Linux 6.12,
-extracted by scripts/ynl-src.sh), against the code written by hand.
+extracted by scripts/ynl_src.sh), against the code written by hand.
 
-  check-ynl.py YNL_DIR kmod/hv.yaml kmod/uapi/hv.h KERNEL_C... [HEADER.h...]
+  check_ynl.py YNL_DIR kmod/hv.yaml kmod/uapi/hv.h KERNEL_C... [HEADER.h...]
 
   - the spec validates against Documentation/netlink/genetlink.yaml;
   - ynl-gen-c.py --mode uapi writes the same constants, name and value,
@@ -34,7 +34,7 @@ sys.path.insert(0, HERE)
 import policies  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location(
-    "check_spec", os.path.join(HERE, "check-spec.py"))
+    "check_spec", os.path.join(HERE, "check_spec.py"))
 check_spec = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(check_spec)
 
@@ -143,7 +143,7 @@ def main():
         gen(ynl, gen_spec, "user", "source", os.path.join(tmp, "hv-user.c"))
 
     for e in errors:
-        print("check-ynl: " + e)
+        print("check_ynl: " + e)
     if errors:
         return 1
     print("ynl: %s validates, and ynl-gen-c.py's uapi header, policies and "

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Check that the YNL spec of the hv family and the code that speaks it agree.
 
-  check-spec.py kmod/hv.yaml kmod/uapi/hv.h lib/names.c kmod/main.c \
+  check_spec.py kmod/hv.yaml kmod/uapi/hv.h lib/names.c kmod/main.c \
       kmod/nl/family.c [more .c files with policies] [kmod/hv_host.h ...]
 
 The uapi header is written by hand (the YNL generator is not in Linux
@@ -302,7 +302,7 @@ def main():
                  os.path.dirname(paths[1]))
 
     for e in errors:
-        print("check-spec: " + e)
+        print("check_spec: " + e)
     if errors:
         return 1
     print("spec: %s agrees with the header, name tables, ops table and "

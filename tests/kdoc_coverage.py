@@ -5,7 +5,7 @@ inline function in the given headers, has a kernel-doc comment right
 before it whose first line names it ("/**\\n * name() - ...").
 
 kernel-doc itself only checks the comments that exist; this checks that
-they exist. Usage: kdoc-coverage.py FILE...
+they exist. Usage: kdoc_coverage.py FILE...
 """
 import re
 import sys

@@ -3,7 +3,7 @@
 #
 # Register a throwaway copy of hv with DKMS, build it against the installed
 # headers, check the result, and remove it again, so that packaging cannot
-# rot. Leaves nothing behind. Usage: dkms-check.sh KVER FILE...
+# rot. Leaves nothing behind. Usage: dkms_check.sh KVER FILE...
 set -eu
 kver=$1
 shift
