@@ -124,11 +124,17 @@ TEST_F(vmx, l1d_flush_follows_the_mode)
 			EXPECT_EQ(0, flushes);
 			break;
 		case HV_L1D_FLUSH_MODE_COND:
-			/* The first entry flushes; the CPUID loop does not. */
+			/*
+			 * The first entry flushes, and so does each entry
+			 * after host code ran in between: an interrupt, or
+			 * the thread scheduled away, which a tick taken
+			 * between two CPUID exits causes without an exit of
+			 * its own. The CPUID exits themselves do not.
+			 */
 			EXPECT_EQ(HV_L1D_FLUSH_MODE_AUTO, modes[i]);
 			EXPECT_EQ(HV_L1TF_AFFECTED, info.l1tf);
 			EXPECT_LE(1, flushes);
-			EXPECT_GE(exits - LOOPS, flushes);
+			EXPECT_GT(LOOPS / 10, flushes);
 			break;
 		default:
 			EXPECT_TRUE(false) TH_LOG("effective mode %u",
