@@ -167,9 +167,26 @@ static void vm86_segment(u16 sel, struct hv_segment *s)
 }
 
 /*
- * On a fault, the data segments not loaded yet hold their new selectors
- * and are unusable; CS and SS keep the old task's until loaded, so that
- * the state stays one VM entry takes while the new task's handler runs.
+ * A new task in virtual-8086 mode gets its segments with its EFLAGS: they
+ * cannot fault, and a fault loading its LDT must find them loaded, or the
+ * state is one VM entry refuses (v8086 segment checks, SDM Vol. 3C,
+ * 27.3.1.2).
+ */
+static void load_vm86_segments(struct hv_regs *r, const struct tss32 *t)
+{
+	vm86_segment(t->cs, &r->cs);
+	vm86_segment(t->ss, &r->ss);
+	vm86_segment(t->es, &r->es);
+	vm86_segment(t->ds, &r->ds);
+	vm86_segment(t->fs, &r->fs);
+	vm86_segment(t->gs, &r->gs);
+}
+
+/*
+ * Outside virtual-8086 mode. On a fault, the data segments not loaded yet
+ * hold their new selectors and are unusable; CS and SS keep the old task's
+ * until loaded, so that the state stays one VM entry takes while the new
+ * task's handler runs.
  */
 static int load_segments(struct hv_vcpu *vcpu, struct hv_regs *r,
 			 const struct tss32 *t, struct fault *f)
@@ -180,13 +197,6 @@ static int load_segments(struct hv_vcpu *vcpu, struct hv_regs *r,
 	unsigned int i;
 	int err;
 
-	if (r->rflags & X86_EFLAGS_VM) {
-		vm86_segment(t->cs, &r->cs);
-		vm86_segment(t->ss, &r->ss);
-		for (i = 0; i < ARRAY_SIZE(data); i++)
-			vm86_segment(sels[i], data[i]);
-		return 0;
-	}
 	for (i = 0; i < ARRAY_SIZE(data); i++)
 		*data[i] = (struct hv_segment){ .selector = sels[i],
 						.ar = HV_AR_UNUSABLE };
@@ -395,8 +405,10 @@ int hv_task_switch(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 
 	/* The new task (steps 10 to 13); faults from here are its own. */
 	load_new(r, &t, sel, d, nested);
+	if (r->rflags & X86_EFLAGS_VM)
+		load_vm86_segments(r, &t);
 	err = load_ldt(vcpu, r, t.ldt, &f);
-	if (!err)
+	if (!err && !(r->rflags & X86_EFLAGS_VM))
 		err = load_segments(vcpu, r, &t, &f);
 	if (err == -EINVAL)
 		fault(vcpu, &f);
