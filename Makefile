@@ -144,14 +144,16 @@ selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted $(YNL)/.extracted
 
 # ---- unit tests ----------------------------------------------------------
 
+# $$(USER_CFLAGS) and $$(NL_LIBS): expanded when a test is built, after
+# make deps, not when this is read (see NL_CFLAGS above).
 define unit_rule
 $(B)/unit/$(1): $$($(1)_SRC) $(CLI_HDR) lib/libhv.h kmod/uapi/hv.h kmod/l1d_policy.h \
 		kmod/decode.h kmod/exception.h cli/tests/fake_libhv.h cli/tests/run_hvctl.h
 	@mkdir -p $(B)/unit
 	$(quiet) CCLD $$@
-	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \
+	$(Q)$(CC) $$(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \
 		-Icli/tests -DUNIT_TEST \
-		-o $$@ $$($(1)_SRC) -lcmocka $(NL_LIBS)
+		-o $$@ $$($(1)_SRC) -lcmocka $$(NL_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
