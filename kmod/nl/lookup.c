@@ -40,7 +40,7 @@ int hv_nl_fail(struct genl_info *info, int err, const char *why)
 {
 	if (why)
 		hv_extack_msg(info->extack, why);
-	else if (err == -ENOMEM && !info->extack->_msg)
+	else if (err == -ENOMEM && info->extack && !info->extack->_msg)
 		NL_SET_ERR_MSG(info->extack, "out of memory");
 	return err;
 }
