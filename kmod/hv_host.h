@@ -589,7 +589,9 @@ u64 hv_cpuid_cr4_allowed(const struct hv_cpuid_table *t);
 void hv_cpuid_emulate(struct hv_vcpu *vcpu);
 
 /* msr.c */
-extern const u32 hv_msrs_kept[];
+/* The MSRs of the record (regs_attrs.h's HV_REGS_MSR rows). */
+#define HV_NR_MSRS_KEPT	10
+extern const u32 hv_msrs_kept[HV_NR_MSRS_KEPT];
 extern const unsigned int hv_nr_msrs_kept;
 extern const u32 hv_msrs_passthrough[];
 extern const unsigned int hv_nr_msrs_passthrough;

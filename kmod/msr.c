@@ -20,12 +20,13 @@ static const struct {
 #include "regs_attrs.h"
 };
 
-const u32 hv_msrs_kept[] = {
+const u32 hv_msrs_kept[HV_NR_MSRS_KEPT] = {
 #define HV_REGS_MSR(index, field) index,
 #include "regs_attrs.h"
 };
 
 const unsigned int hv_nr_msrs_kept = ARRAY_SIZE(hv_msrs_kept);
+static_assert(ARRAY_SIZE(kept) == HV_NR_MSRS_KEPT);
 
 /*
  * MSRs the guest reads and writes without exits, on both backends: their

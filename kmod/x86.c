@@ -258,21 +258,24 @@ const char *hv_regs_check(const struct hv_regs *r)
  *	(CPUID.1:EAX)
  *
  * Real mode at F000:FFF0 (SDM Vol. 3A, 10.1 and Table 10-1; APM Vol. 2,
- * 14.1.3). INIT leaves CR0.CD/NW, the x87/SSE state, PAT, the SYSCALL and
- * SYSENTER MSRs and the TSC as they were; RESET sets them to their
- * power-up values (the x87/SSE image is the caller's: fpu.c owns its
- * power-up form). The backends load the result through set_regs and keep
- * only their private state (controls, intercepts) themselves.
+ * 14.1.3). INIT leaves CR0.CD/NW, the x87/SSE state and the MSRs the
+ * record keeps (hv_msrs_kept: PAT, the SYSCALL and SYSENTER MSRs, the TSC)
+ * as they were; RESET sets them to their power-up values (the x87/SSE
+ * image is the caller's: fpu.c owns its power-up form). The backends load
+ * the result through set_regs and keep only their private state
+ * (controls, intercepts) themselves.
  */
 void hv_regs_reset(struct hv_regs *r, bool init, u32 signature)
 {
 	const struct hv_segment data = { .limit = 0xffff, .ar = AR_RESET_DATA };
 	u64 cr0 = X86_CR0_CD | X86_CR0_NW;
-	struct hv_regs old;
+	u64 msrs[HV_NR_MSRS_KEPT];
+	unsigned int i;
 
 	if (init) {
-		old = *r;
-		cr0 = old.cr0 & (X86_CR0_CD | X86_CR0_NW);
+		cr0 = r->cr0 & (X86_CR0_CD | X86_CR0_NW);
+		for (i = 0; i < hv_nr_msrs_kept; i++)
+			msrs[i] = *hv_regs_msr(r, hv_msrs_kept[i]);
 	}
 	memset(r, 0, offsetof(struct hv_regs, fpu));
 	r->gpr[HV_RDX] = signature;
@@ -293,17 +296,8 @@ void hv_regs_reset(struct hv_regs *r, bool init, u32 signature)
 	r->gdtr.limit = 0xffff;
 	r->idtr.limit = 0xffff;
 	r->pat = HV_PAT_POWER_UP;
-	if (!init)
-		return;
-	r->pat = old.pat;
-	r->star = old.star;
-	r->lstar = old.lstar;
-	r->cstar = old.cstar;
-	r->sfmask = old.sfmask;
-	r->kernel_gs_base = old.kernel_gs_base;
-	r->sysenter_cs = old.sysenter_cs;
-	r->sysenter_esp = old.sysenter_esp;
-	r->sysenter_eip = old.sysenter_eip;
-	r->tsc = old.tsc;
+	if (init)
+		for (i = 0; i < hv_nr_msrs_kept; i++)
+			*hv_regs_msr(r, hv_msrs_kept[i]) = msrs[i];
 }
 

@@ -90,7 +90,8 @@ int hv_nl_mem_unmap_doit(struct sk_buff *skb, struct genl_info *info)
 	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
 	if (!vm)
 		return err;
-	err = hv_mem_unmap(vm, nla_get_u32(info->attrs[HV_A_MEM_SLOT]), info->extack);
+	err = hv_mem_unmap(vm, nla_get_u32(info->attrs[HV_A_MEM_SLOT]),
+			   info->extack);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HV_A_MEM_SLOT],
 				    "no slot with this id in the VM");
