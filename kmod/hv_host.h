@@ -40,6 +40,7 @@ extern const struct hv_backend_ops *hv_backend;
 extern struct hv_caps hv_caps;
 
 extern unsigned int hv_max_vms;
+u32 hv_ring_poll_default(void);
 extern unsigned int hv_max_vcpus;
 extern unsigned long hv_max_mem_mib;
 
@@ -350,6 +351,8 @@ enum hv_stat {
 	HV_STAT_L1D_FLUSH_MSR,
 	HV_STAT_L1D_FLUSH_SW,
 	HV_STAT_PML_FULL,
+	HV_STAT_SLEEPS,
+	HV_STAT_OWNER_WAKEUPS,
 	HV_NR_STATS,
 };
 
@@ -376,6 +379,8 @@ enum hv_stat {
  * @cr4_allowed: the CR4 bits @cpuid offers (hv_cpuid_cr4_allowed())
  * @unknown_msr: enum hv_msr_policy
  * @tsc_offset: guest TSC = host TSC + tsc_offset
+ * @ring_poll_ns: how long a vCPU on the exit ring polls for a completion
+ *	before it sleeps (0: never polls)
  * @run_lock: orders parking against state changes (see vcpu.c)
  * @park_wq: woken when a vCPU parks
  * @quiesce: vCPUs must park (memory map change in progress)
@@ -404,6 +409,7 @@ struct hv_vm {
 	u64 cr4_allowed;
 	enum hv_msr_policy unknown_msr;
 	s64 tsc_offset;
+	u32 ring_poll_ns;
 	spinlock_t run_lock;	/* state and quiesce against vCPU parking */
 	wait_queue_head_t park_wq;
 	bool quiesce;

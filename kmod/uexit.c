@@ -10,10 +10,15 @@
  * finishes the instruction, which runs no guest code, and parks before it
  * would enter the guest again, so a paused vCPU is always between
  * instructions (hv_vcpu_parked(), hv_uexit_settle()).
+ *
+ * A transport that keeps completions where the vCPU can look for them (the
+ * ring) lets it poll for up to the VM's ring_poll_ns before it sleeps, so
+ * that an owner that answers at once costs no wake-up on either side.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/netlink.h>
 #include <linux/sched.h>
 
@@ -30,10 +35,105 @@ void hv_uexit_init(struct hv_vcpu *vcpu)
 	vcpu->uexit.ops = &hv_nl_uexit_ops;
 }
 
+/**
+ * hv_uexit_set_transport() - carry a vCPU's exits over another transport
+ * @vcpu: the vCPU: stopped (hv_vcpu_stopped()) in a VM that does not run,
+ *	vm->lock held, so that its thread posts and waits on nothing
+ * @ops: the transport
+ * @priv: its state of @vcpu, which it now owns
+ *
+ * The previous transport's state is released.
+ */
+void hv_uexit_set_transport(struct hv_vcpu *vcpu,
+			    const struct hv_uexit_ops *ops, void *priv)
+{
+	hv_uexit_release(vcpu);
+	spin_lock(&vcpu->uexit.lock);
+	vcpu->uexit.ops = ops;
+	vcpu->uexit.priv = priv;
+	spin_unlock(&vcpu->uexit.lock);
+}
+
+/**
+ * hv_uexit_release() - release a vCPU's transport state, back to netlink
+ * @vcpu: as for hv_uexit_set_transport(), or being freed
+ */
+void hv_uexit_release(struct hv_vcpu *vcpu)
+{
+	const struct hv_uexit_ops *ops = vcpu->uexit.ops;
+
+	if (ops->release)
+		ops->release(vcpu);
+	spin_lock(&vcpu->uexit.lock);
+	vcpu->uexit.ops = &hv_nl_uexit_ops;
+	vcpu->uexit.priv = NULL;
+	spin_unlock(&vcpu->uexit.lock);
+}
+
+/*
+ * Whether the waiting exit's completion arrived: given through
+ * hv_uexit_complete(), or found by the transport. Also a wait condition:
+ * must not sleep.
+ */
+static bool uexit_done(struct hv_vcpu *vcpu)
+{
+	struct hv_uexit_state *st = &vcpu->uexit;
+	bool error = false;
+	u64 data = 0;
+	int ret;
+
+	if (READ_ONCE(st->done))
+		return true;
+	if (!st->ops->poll)
+		return false;
+	ret = st->ops->poll(vcpu, st->seq, &data, &error);
+	if (!ret)
+		return false;
+	spin_lock(&st->lock);
+	if (st->pending && !st->done) {
+		st->malformed = ret < 0;
+		st->data = data;
+		st->error = error;
+		WRITE_ONCE(st->done, true);
+	}
+	spin_unlock(&st->lock);
+	return true;
+}
+
+/* Poll a transport that allows it, for up to the VM's ring_poll_ns. */
+static bool uexit_poll(struct hv_vcpu *vcpu)
+{
+	u32 budget = READ_ONCE(vcpu->vm->ring_poll_ns);
+	u64 end;
+
+	if (!vcpu->uexit.ops->poll || !budget)
+		return false;
+	end = ktime_get_ns() + budget;
+	do {
+		if (uexit_done(vcpu))
+			return true;
+		/* A pause or a stop ends the poll: nothing answers then. */
+		if (kthread_should_stop() ||
+		    test_bit(HV_REQ_PARK, &vcpu->requests))
+			return false;
+		cond_resched();
+		cpu_relax();
+	} while (ktime_get_ns() < end);
+	return false;
+}
+
 /* Sleep, counted as parked, until @until holds or the thread must stop. */
 static int uexit_sleep(struct hv_vcpu *vcpu, bool (*until)(struct hv_vcpu *))
 {
+	const struct hv_uexit_ops *ops = vcpu->uexit.ops;
+
 	hv_vcpu_mark_parked(vcpu, true, HV_VCPU_STATE_OWNER_WAIT);
+	if (until && uexit_poll(vcpu))
+		goto out;
+	if (until && ops->sleep)
+		ops->sleep(vcpu, true);
+	if (!until || !until(vcpu))
+		vcpu->stats[HV_STAT_SLEEPS]++;
 	for (;;) {
 		/* Interruptible: owners may take long, and kthreads get no signals. */
 		wait_event_interruptible(vcpu->wq, kthread_should_stop() ||
@@ -43,6 +143,9 @@ static int uexit_sleep(struct hv_vcpu *vcpu, bool (*until)(struct hv_vcpu *))
 		if (until && until(vcpu))
 			break;
 	}
+	if (ops->sleep)
+		ops->sleep(vcpu, false);
+out:
 	hv_vcpu_mark_parked(vcpu, false, HV_VCPU_STATE_RUNNING);
 	return 0;
 }
@@ -67,6 +170,7 @@ int hv_uexit_post(struct hv_vcpu *vcpu, struct hv_uexit *rec, bool wait)
 	rec->seq = ++st->seq;
 	st->pending = wait;
 	st->done = false;
+	st->malformed = false;
 	spin_unlock(&st->lock);
 	rec->rip = vcpu->rip;
 	/* An owner that reads the vCPU after the exit sees it waiting. */
@@ -77,11 +181,19 @@ int hv_uexit_post(struct hv_vcpu *vcpu, struct hv_uexit *rec, bool wait)
 		err = st->ops->post(vcpu, rec);
 		if (err != -EAGAIN)
 			break;
-		/* The owner's queue is full: let it drain. */
+		/*
+		 * The owner's queue is full: let it drain, parked (between
+		 * instructions, or in one that waits for the owner anyway),
+		 * so that a pause need not wait for the owner.
+		 */
+		hv_vcpu_mark_parked(vcpu, true, HV_VCPU_STATE_OWNER_WAIT);
 		wait_event_interruptible_timeout(vcpu->wq, kthread_should_stop(),
 						 msecs_to_jiffies(10));
 		if (kthread_should_stop())
 			return -EINTR;
+		hv_vcpu_mark_parked(vcpu, false, wait ?
+				    HV_VCPU_STATE_OWNER_WAIT :
+				    HV_VCPU_STATE_RUNNING);
 	}
 	if (!err || err == -ENOMEM)
 		return err;
@@ -92,22 +204,21 @@ int hv_uexit_post(struct hv_vcpu *vcpu, struct hv_uexit *rec, bool wait)
 	return uexit_sleep(vcpu, NULL);
 }
 
-static bool uexit_done(struct hv_vcpu *vcpu)
-{
-	return READ_ONCE(vcpu->uexit.done);
-}
-
 /**
  * hv_uexit_wait() - wait for the completion of the exit posted last
  * @vcpu: the vCPU (its own thread, preemption on)
  * @data: receives the completion's data
  * @error: receives its error flag
  *
- * Return: 0; -EINTR if the thread is being stopped.
+ * A malformed completion (found by the transport) crashes the VM.
+ *
+ * Return: 0; -EINTR if the thread is being stopped; -EPROTO for a
+ * malformed completion.
  */
 int hv_uexit_wait(struct hv_vcpu *vcpu, u64 *data, bool *error)
 {
 	struct hv_uexit_state *st = &vcpu->uexit;
+	bool malformed;
 	int err;
 
 	err = uexit_sleep(vcpu, uexit_done);
@@ -117,7 +228,14 @@ int hv_uexit_wait(struct hv_vcpu *vcpu, u64 *data, bool *error)
 	st->pending = false;
 	*data = st->data;
 	*error = st->error;
+	malformed = st->malformed;
 	spin_unlock(&st->lock);
+	if (malformed) {
+		hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
+			    "vcpu %u: the owner's completion of exit %llu over %s has unknown flags or reserved bits set",
+			    vcpu->id, st->seq, st->ops->name);
+		return -EPROTO;
+	}
 	return 0;
 }
 
@@ -256,17 +374,22 @@ static bool completion_used(struct hv_vcpu *vcpu)
  */
 bool hv_uexit_settle(struct hv_vcpu *vcpu)
 {
-	bool given;
+	bool given, pending;
 
 	spin_lock(&vcpu->uexit.lock);
-	given = vcpu->uexit.pending && vcpu->uexit.done;
+	pending = vcpu->uexit.pending;
 	spin_unlock(&vcpu->uexit.lock);
+	/* A ring's completion counts as given once it is in the page. */
+	given = pending && uexit_done(vcpu);
 	/*
 	 * Parked again means the completion was used: the vCPU is stopped,
 	 * or waits for the owner once more (a second access of the same
 	 * instruction), which is not worth waiting for.
 	 */
-	if (given)
+	if (given) {
+		/* The owner may not have woken it: it polled, or lost the race. */
+		wake_up(&vcpu->wq);
 		wait_event_timeout(vcpu->vm->park_wq, completion_used(vcpu), HZ);
+	}
 	return hv_vcpu_stopped(vcpu);
 }

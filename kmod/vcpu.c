@@ -188,6 +188,7 @@ void hv_vcpu_stop(struct hv_vcpu *vcpu)
  */
 void hv_vcpu_free(struct hv_vcpu *vcpu)
 {
+	hv_uexit_release(vcpu);
 	hv_ibpb_forget(vcpu);
 	hv_be_vcpu_free(vcpu);
 	kmem_cache_free(hv_regs_cache, vcpu->scratch);

@@ -34,7 +34,21 @@ unsigned long hv_max_mem_mib = 65536;
 module_param_named(max_mem_mib, hv_max_mem_mib, ulong, 0644);
 MODULE_PARM_DESC(max_mem_mib, "Most guest memory a VM may map, MiB (default 65536)");
 
+unsigned int hv_ring_poll_ns = 50000;
+module_param_named(ring_poll_ns, hv_ring_poll_ns, uint, 0644);
+MODULE_PARM_DESC(ring_poll_ns, "How long a vCPU on the exit ring polls for its owner's completion before it sleeps, by default for new VMs (ns, default 50000, at most 1000000, 0 = never)");
+
 struct hv_accounting hv_acct;
+
+/**
+ * hv_ring_poll_default() - the ring poll time a new VM starts with
+ *
+ * Return: the ring_poll_ns parameter, clamped to HV_RING_POLL_MAX.
+ */
+u32 hv_ring_poll_default(void)
+{
+	return min_t(u32, READ_ONCE(hv_ring_poll_ns), HV_RING_POLL_MAX);
+}
 
 static DEFINE_MUTEX(vms_lock);
 static LIST_HEAD(vms);
@@ -233,6 +247,7 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 	vm->max_vcpus = max_vcpus ?: vcpu_limit;
 	vm->max_mem = max_mem ?: mem_limit;
 	vm->unknown_msr = unknown_msr;
+	vm->ring_poll_ns = hv_ring_poll_default();
 	vm->state = HV_VM_STATE_CREATED;
 	vm->owner_portid = portid;
 	vm->vcpus = kcalloc(vm->max_vcpus, sizeof(*vm->vcpus),

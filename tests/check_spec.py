@@ -120,7 +120,9 @@ def check_header(spec, header):
             continue
         entries = [e if isinstance(e, dict) else {"name": e}
                    for e in dfn["entries"]]
-        prefix = dfn.get("name-prefix") or c_name(fam, dfn["name"]) + "_"
+        # As ynl-gen-c.py: a name-prefix is spelled in C like any name.
+        prefix = (c_name(dfn["name-prefix"]) if dfn.get("name-prefix")
+                  else c_name(fam, dfn["name"]) + "_")
         want = []
         start = dfn.get("value-start", 0)
         for i, e in enumerate(entries):

@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 
 HARNESS = r"""
+#include <limits.h>
 #include <stdio.h>
 #include <stdint.h>
 typedef uint8_t u8; typedef uint16_t u16; typedef uint32_t u32;

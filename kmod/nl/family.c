@@ -78,11 +78,15 @@ const struct nla_policy hv_regs_nl_policy[HV_A_REGS_MAX + 1] = {
 
 /* One policy per operation: attributes it does not list are refused. */
 
+/* Bounds above 32767 (see compat.h). */
+HV_NL_RANGE(ring_poll_range, 0, HV_RING_POLL_MAX);
+
 static const struct nla_policy hv_vm_new_nl_policy[HV_A_VM_MAX + 1] = {
 	[HV_A_VM_NAME] = NAME_POLICY,
 	[HV_A_VM_MAX_VCPUS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[HV_A_VM_MAX_MEM] = NLA_POLICY_MIN(NLA_U64, PAGE_SIZE),
 	[HV_A_VM_UNKNOWN_MSR] = NLA_POLICY_MAX(NLA_U32, HV_MSR_POLICY_EXIT),
+	[HV_A_VM_RING_POLL_NS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ring_poll_range),
 };
 
 static const struct nla_policy hv_vm_id_nl_policy[HV_A_VM_MAX + 1] = {
@@ -98,6 +102,7 @@ static const struct nla_policy hv_vm_set_nl_policy[HV_A_VM_MAX + 1] = {
 	[HV_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[HV_A_VM_UNKNOWN_MSR] = NLA_POLICY_MAX(NLA_U32, HV_MSR_POLICY_EXIT),
 	[HV_A_VM_CPUID] = NLA_POLICY_NESTED(hv_cpuid_nl_policy),
+	[HV_A_VM_RING_POLL_NS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ring_poll_range),
 };
 
 static const struct nla_policy hv_vcpu_id_nl_policy[HV_A_VCPU_MAX + 1] = {
@@ -117,6 +122,16 @@ static const struct nla_policy hv_vcpu_complete_nl_policy[HV_A_VCPU_MAX + 1] = {
 	[HV_A_VCPU_SEQ] = { .type = NLA_U64 },
 	[HV_A_VCPU_DATA] = { .type = NLA_U64 },
 	[HV_A_VCPU_ERROR] = { .type = NLA_FLAG },
+};
+
+HV_NL_RANGE(fd_range, 0, INT_MAX);
+
+static const struct nla_policy hv_vcpu_set_ring_nl_policy[HV_A_VCPU_MAX + 1] = {
+	[HV_A_VCPU_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_VCPU_ID] = { .type = NLA_U32 },
+	[HV_A_VCPU_RING_ADDR] = NLA_POLICY_MIN(NLA_U64, 1),
+	[HV_A_VCPU_EXIT_FD] = NLA_POLICY_FULL_RANGE(NLA_U32, &fd_range),
+	[HV_A_VCPU_DONE_FD] = NLA_POLICY_FULL_RANGE(NLA_U32, &fd_range),
 };
 
 static const struct nla_policy hv_mem_map_nl_policy[HV_A_MEM_MAX + 1] = {
@@ -282,6 +297,13 @@ static const struct genl_ops hv_nl_ops[] = {
 		.cmd = HV_CMD_VCPU_COMPLETE,
 		.doit = hv_nl_vcpu_complete_doit,
 		.policy = hv_vcpu_complete_nl_policy,
+		.maxattr = HV_A_VCPU_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = HV_CMD_VCPU_SET_RING,
+		.doit = hv_nl_vcpu_set_ring_doit,
+		.policy = hv_vcpu_set_ring_nl_policy,
 		.maxattr = HV_A_VCPU_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

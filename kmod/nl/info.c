@@ -38,7 +38,8 @@ static int fill_info(struct sk_buff *msg)
 	    nla_put_string(msg, HV_A_INFO_DIRTY_METHOD,
 			   hv_dirty_method(hv_dirty_hw_ad(),
 					   hv_dirty_write_log())) ||
-	    nla_put_string(msg, HV_A_INFO_DIRTY_REASON, hv_dirty_reason()))
+	    nla_put_string(msg, HV_A_INFO_DIRTY_REASON, hv_dirty_reason()) ||
+	    nla_put_u32(msg, HV_A_INFO_RING_POLL_NS, hv_ring_poll_default()))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -108,6 +109,8 @@ static const u8 stat_attr[HV_NR_STATS] = {
 	[HV_STAT_PML_FULL] = HV_A_STATS_PML_FULL,
 	[HV_STAT_L1D_FLUSH_MSR] = HV_A_STATS_L1D_FLUSH_MSR,
 	[HV_STAT_L1D_FLUSH_SW] = HV_A_STATS_L1D_FLUSH_SW,
+	[HV_STAT_SLEEPS] = HV_A_STATS_SLEEPS,
+	[HV_STAT_OWNER_WAKEUPS] = HV_A_STATS_OWNER_WAKEUPS,
 };
 
 /**

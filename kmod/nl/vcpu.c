@@ -2,7 +2,7 @@
 /*
  * Netlink handlers of the vcpu object: vcpu-new, vcpu-get (do and dump),
  * vcpu-get-regs and vcpu-set-regs (the architectural record as nested
- * attributes, partial updates allowed), vcpu-complete.
+ * attributes, partial updates allowed), vcpu-complete, vcpu-set-ring.
  */
 #include <linux/slab.h>
 
@@ -266,6 +266,14 @@ static int fill_vcpu(struct sk_buff *skb, struct hv_vcpu *vcpu)
 	struct task_struct *t = vcpu->thread;
 
 	if (nla_put_u32(skb, HV_A_VCPU_VM_ID, vcpu->vm->id) ||
+	    nla_put_u32(skb, HV_A_VCPU_TRANSPORT,
+			READ_ONCE(vcpu->uexit.ops)->transport) ||
+	    nla_put_u64_64bit(skb, HV_A_VCPU_SLEEPS,
+			      READ_ONCE(vcpu->stats[HV_STAT_SLEEPS]),
+			      HV_A_VCPU_PAD) ||
+	    nla_put_u64_64bit(skb, HV_A_VCPU_OWNER_WAKEUPS,
+			      READ_ONCE(vcpu->stats[HV_STAT_OWNER_WAKEUPS]),
+			      HV_A_VCPU_PAD) ||
 	    nla_put_u32(skb, HV_A_VCPU_ID, vcpu->id) ||
 	    nla_put_u32(skb, HV_A_VCPU_STATE, READ_ONCE(vcpu->state)) ||
 	    nla_put_u64_64bit(skb, HV_A_VCPU_EXITS,
@@ -517,6 +525,46 @@ int hv_nl_vcpu_complete_doit(struct sk_buff *skb, struct genl_info *info)
 	err = hv_uexit_complete(vcpu, nla_get_u64(info->attrs[HV_A_VCPU_SEQ]),
 				data, nla_get_flag(info->attrs[HV_A_VCPU_ERROR]),
 				info->extack);
+out:
+	hv_nl_vm_unlock(vm);
+	return err;
+}
+
+/**
+ * hv_nl_vcpu_set_ring_doit() - vcpu-set-ring: carry a vCPU's exits over a
+ * ring page of the caller's, or (without ring-addr) over netlink again
+ * @skb: the request
+ * @info: the request
+ *
+ * Return: 0; -EBUSY if the VM runs or the vCPU waits for its owner;
+ * -EINVAL, -EBADF, -EFAULT for a bad page or eventfd, with the reason.
+ */
+int hv_nl_vcpu_set_ring_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	int err;
+
+	if (a[HV_A_VCPU_RING_ADDR] &&
+	    (!hv_nl_require(info, HV_A_VCPU_EXIT_FD,
+			    "a ring needs exit-fd") ||
+	     !hv_nl_require(info, HV_A_VCPU_DONE_FD,
+			    "a ring needs done-fd")))
+		return -EINVAL;
+	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	vcpu = stopped_vcpu(info, vm, &err);
+	if (!vcpu)
+		goto out;
+	if (!a[HV_A_VCPU_RING_ADDR])
+		hv_uexit_release(vcpu);
+	else
+		err = hv_ring_attach(vcpu, nla_get_u64(a[HV_A_VCPU_RING_ADDR]),
+				     nla_get_u32(a[HV_A_VCPU_EXIT_FD]),
+				     nla_get_u32(a[HV_A_VCPU_DONE_FD]),
+				     info->extack);
 out:
 	hv_nl_vm_unlock(vm);
 	return err;

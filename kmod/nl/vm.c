@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Netlink handlers of the vm object: vm-new, vm-del, vm-get (do and dump),
- * vm-set (CPUID table, MSR policy), vm-start, vm-pause.
+ * vm-set (CPUID table, MSR policy, ring poll time), vm-start, vm-pause.
  */
 #include <linux/slab.h>
 
@@ -19,7 +19,8 @@ static int fill_vm(struct sk_buff *skb, struct hv_vm *vm)
 	    nla_put_u32(skb, HV_A_VM_MAX_VCPUS, vm->max_vcpus) ||
 	    nla_put_u64_64bit(skb, HV_A_VM_MAX_MEM, vm->max_mem,
 			      HV_A_VM_PAD) ||
-	    nla_put_u32(skb, HV_A_VM_UNKNOWN_MSR, vm->unknown_msr))
+	    nla_put_u32(skb, HV_A_VM_UNKNOWN_MSR, vm->unknown_msr) ||
+	    nla_put_u32(skb, HV_A_VM_RING_POLL_NS, READ_ONCE(vm->ring_poll_ns)))
 		return -EMSGSIZE;
 	if (vm->crash_reason[0] &&
 	    nla_put_string(skb, HV_A_VM_CRASH_REASON, vm->crash_reason))
@@ -69,6 +70,8 @@ int hv_nl_vm_new_doit(struct sk_buff *skb, struct genl_info *info)
 		return hv_nl_fail(info, err, NULL);
 
 	mutex_lock(&vm->lock);
+	if (a[HV_A_VM_RING_POLL_NS])
+		vm->ring_poll_ns = nla_get_u32(a[HV_A_VM_RING_POLL_NS]);
 	err = reply_vm(info, vm);
 	mutex_unlock(&vm->lock);
 	if (err) {
@@ -249,6 +252,9 @@ int hv_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[HV_A_VM_UNKNOWN_MSR])
 		WRITE_ONCE(vm->unknown_msr,
 			   nla_get_u32(info->attrs[HV_A_VM_UNKNOWN_MSR]));
+	if (info->attrs[HV_A_VM_RING_POLL_NS])
+		WRITE_ONCE(vm->ring_poll_ns,
+			   nla_get_u32(info->attrs[HV_A_VM_RING_POLL_NS]));
 	if (table)
 		hv_cpuid_set(vm, table);
 	hv_nl_vm_unlock(vm);

@@ -9,6 +9,8 @@
 #ifndef _UAPI_HV_H
 #define _UAPI_HV_H
 
+#include <linux/types.h>
+
 #define HV_FAMILY_NAME		"hv"
 #define HV_FAMILY_VERSION	1
 
@@ -20,6 +22,12 @@
 #define HV_MEM_IO_MAX		32768
 /* Most pages one mem-log covers (a 32 KiB bitmap). */
 #define HV_MEM_LOG_MAX		262144
+/* Layout version of struct hv_ring; a vCPU's ring page says which it uses. */
+#define HV_RING_VERSION		1
+/* Exit records in a ring (a power of two). */
+#define HV_RING_ENTRIES		64
+/* Most nanoseconds a vCPU polls its ring for a completion before sleeping. */
+#define HV_RING_POLL_MAX	1000000
 
 /**
  * enum hv_backend - the hardware virtualization extension hv drives
@@ -282,6 +290,102 @@ enum hv_notice {
 	HV_NOTICE_CRASHED = 5,
 };
 
+/**
+ * enum hv_transport - how a vCPU's exits reach its owner
+ * @HV_TRANSPORT_NETLINK: exit events on the owner socket, vcpu-complete
+ * @HV_TRANSPORT_RING: the shared page of vcpu-set-ring (struct hv_ring)
+ */
+enum hv_transport {
+	HV_TRANSPORT_NETLINK = 0,
+	HV_TRANSPORT_RING = 1,
+};
+
+/**
+ * enum hv_ring_flags - bits of struct hv_ring's kernel_flags and owner_flags
+ * @HV_RING_FLAGS_SLEEPING: this side sleeps on its eventfd: the other side must
+ *	signal it after it posts (an exit, a completion). A side that finds
+ *	the bit clear makes no system call: the sleeper is polling.
+ */
+enum hv_ring_flags {
+	HV_RING_FLAGS_SLEEPING = 1,
+};
+
+/**
+ * enum hv_ring_completion_flags - bits of struct hv_ring_completion's flags
+ * @HV_RING_COMPLETION_FLAGS_ERROR: the access failed (as vcpu-complete's error)
+ */
+enum hv_ring_completion_flags {
+	HV_RING_COMPLETION_FLAGS_ERROR = 1,
+};
+
+/**
+ * struct hv_ring_exit - one exit in a vCPU's ring, written by the kernel
+ * @seq: the vCPU's sequence number of the exit (as the exit event's seq)
+ * @rip: RIP of the instruction that exited
+ * @addr: port (io), guest-physical address (mmio) or MSR index (msr)
+ * @data: the value written (writes), RFLAGS (hlt)
+ * @reason: HV_EXIT_REASON_*
+ * @dir: HV_DIR_* (io, mmio, msr)
+ * @size: access size in bytes (io, mmio, msr)
+ * @reserved: zero
+ */
+struct hv_ring_exit {
+	__u64 seq;
+	__u64 rip;
+	__u64 addr;
+	__u64 data;
+	__u32 reason;
+	__u32 dir;
+	__u32 size;
+	__u32 reserved;
+};
+
+/**
+ * struct hv_ring_completion - the owner's answer to the exit that waits
+ * @seq: the exit's seq, written last (a release store): the kernel takes
+ *	the completion when seq is the waiting exit's
+ * @data: the value read (reads)
+ * @flags: HV_RING_COMPLETION_* bits; others make the completion malformed
+ * @reserved: zero, or the completion is malformed
+ */
+struct hv_ring_completion {
+	__u64 seq;
+	__u64 data;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * struct hv_ring - the page a vCPU shares with its owner (vcpu-set-ring)
+ * @version: HV_RING_VERSION (kernel)
+ * @entries: HV_RING_ENTRIES (kernel)
+ * @head: exits posted so far, free-running; exit n is in
+ *	exits[n % entries] (kernel, a release store after the record)
+ * @kernel_flags: HV_RING_FLAGS_SLEEPING while the vCPU sleeps for a completion
+ * @kernel_pad: zero
+ * @tail: exits the owner consumed, free-running (owner); the kernel posts
+ *	no exit while head - tail == entries
+ * @owner_flags: HV_RING_FLAGS_SLEEPING while the owner sleeps on its exit eventfd
+ * @completion: the owner's answer to the exit that waits
+ * @owner_pad: zero
+ * @exits: the exit records
+ *
+ * Each side writes only its own cache line of the header; the kernel reads
+ * the owner's fields once per use and trusts none of them.
+ */
+struct hv_ring {
+	__u32 version;
+	__u32 entries;
+	__u32 head;
+	__u32 kernel_flags;
+	__u8 kernel_pad[48];
+	__u32 tail;
+	__u32 owner_flags;
+	struct hv_ring_completion completion;
+	__u8 owner_pad[32];
+	struct hv_ring_exit exits[HV_RING_ENTRIES];
+};
+
 /* Attributes of the info set: replies of HV_CMD_GET_INFO. */
 enum {
 	HV_A_INFO_PAD = 1,
@@ -301,6 +405,7 @@ enum {
 	HV_A_INFO_MAX_MEM,
 	HV_A_INFO_DIRTY_METHOD,
 	HV_A_INFO_DIRTY_REASON,
+	HV_A_INFO_RING_POLL_NS,
 
 	__HV_A_INFO_MAX,
 	HV_A_INFO_MAX = (__HV_A_INFO_MAX - 1)
@@ -319,6 +424,7 @@ enum {
 	HV_A_VM_MAX_MEM,
 	HV_A_VM_UNKNOWN_MSR,
 	HV_A_VM_CPUID,
+	HV_A_VM_RING_POLL_NS,
 
 	__HV_A_VM_MAX,
 	HV_A_VM_MAX = (__HV_A_VM_MAX - 1)
@@ -348,6 +454,12 @@ enum {
 	HV_A_VCPU_SEQ,
 	HV_A_VCPU_DATA,
 	HV_A_VCPU_ERROR,
+	HV_A_VCPU_RING_ADDR,
+	HV_A_VCPU_EXIT_FD,
+	HV_A_VCPU_DONE_FD,
+	HV_A_VCPU_TRANSPORT,
+	HV_A_VCPU_SLEEPS,
+	HV_A_VCPU_OWNER_WAKEUPS,
 
 	__HV_A_VCPU_MAX,
 	HV_A_VCPU_MAX = (__HV_A_VCPU_MAX - 1)
@@ -518,6 +630,8 @@ enum {
 	HV_A_STATS_L1D_FLUSH_MSR,
 	HV_A_STATS_L1D_FLUSH_SW,
 	HV_A_STATS_PML_FULL,
+	HV_A_STATS_SLEEPS,
+	HV_A_STATS_OWNER_WAKEUPS,
 
 	__HV_A_STATS_MAX,
 	HV_A_STATS_MAX = (__HV_A_STATS_MAX - 1)
@@ -547,6 +661,7 @@ enum {
 	HV_CMD_SET_INFO,
 	HV_CMD_MEM_SET,
 	HV_CMD_MEM_LOG,
+	HV_CMD_VCPU_SET_RING,
 
 	__HV_CMD_MAX,
 	HV_CMD_MAX = (__HV_CMD_MAX - 1)
