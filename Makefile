@@ -40,7 +40,8 @@ VERSION_CFLAGS	:= -DHV_VERSION='"$(HV_VERSION)"'
 SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIBHV_SRC	:= lib/libhv.c lib/objects.c lib/regs.c lib/names.c lib/modes.c
+LIBHV_SRC	:= lib/libhv.c lib/objects.c lib/regs.c lib/names.c lib/modes.c \
+		   lib/ring.c
 CLI_SRC		:= cli/hvctl.c cli/args.c cli/cmd_info.c cli/cmd_vm.c cli/cmd_vcpu.c \
 		   cli/cmd_mem.c cli/cmd_run.c cli/cmd_batch.c cli/parse.c \
 		   cli/output.c

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "libhv.h"
 
@@ -486,6 +487,7 @@ int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info)
 		[HV_A_INFO_MAX_MEM] = { .type = NLA_U64 },
 		[HV_A_INFO_DIRTY_METHOD] = { .type = NLA_STRING },
 		[HV_A_INFO_DIRTY_REASON] = { .type = NLA_STRING },
+		[HV_A_INFO_RING_POLL_NS] = { .type = NLA_U32 },
 	};
 	struct nlattr *tb[HV_A_INFO_MAX + 1];
 	int i;
@@ -535,6 +537,8 @@ int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info)
 	if (tb[HV_A_INFO_DIRTY_REASON])
 		nla_strlcpy(info->dirty_reason, tb[HV_A_INFO_DIRTY_REASON],
 			    sizeof(info->dirty_reason));
+	if (tb[HV_A_INFO_RING_POLL_NS])
+		info->ring_poll_ns = nla_get_u32(tb[HV_A_INFO_RING_POLL_NS]);
 	return 0;
 }
 
@@ -676,6 +680,50 @@ int hv_message_parse(struct nlmsghdr *nlh, struct hv_message *ev)
 	return -ENOMSG;
 }
 
+/* Read what the socket has, waiting up to @timeout_ms; events are queued. */
+static int receive_events(struct hv *h, int timeout_ms)
+{
+	struct pollfd p = { .fd = hv_fd(h), .events = POLLIN };
+	struct request rq = { .h = h };
+	struct nl_cb *cb;
+	int err;
+
+	do {
+		err = poll(&p, 1, timeout_ms);
+	} while (err < 0 && errno == EINTR);
+	if (err < 0)
+		return -errno;
+	if (err == 0)
+		return -ETIMEDOUT;
+	cb = callbacks(&rq);
+	if (!cb)
+		return -ENOMEM;
+	err = nl_recvmsgs(h->sk, cb);
+	nl_cb_put(cb);
+	if (rq.err)
+		return rq.err;
+	if (err < 0)
+		return nle_to_errno(err);
+	return 0;
+}
+
+/* Unlink @q (after @prev, or the head) from the queue and parse it. */
+static int take(struct hv *h, struct queued *prev, struct queued *q,
+		struct hv_message *ev)
+{
+	int err;
+
+	if (prev)
+		prev->next = q->next;
+	else
+		h->head = q->next;
+	if (h->tail == q)
+		h->tail = prev;
+	err = hv_message_parse((struct nlmsghdr *)q->msg, ev);
+	free(q);
+	return err;
+}
+
 /**
  * hv_next_message() - the next exit or notice, waiting up to a limit
  * @h: the connection
@@ -686,36 +734,58 @@ int hv_message_parse(struct nlmsghdr *nlh, struct hv_message *ev)
  */
 int hv_next_message(struct hv *h, struct hv_message *ev, int timeout_ms)
 {
-	struct request rq = { .h = h };
-	struct queued *q;
-	struct nl_cb *cb;
 	int err;
 
 	while (!h->head) {
-		struct pollfd p = { .fd = hv_fd(h), .events = POLLIN };
-
-		err = poll(&p, 1, timeout_ms);
-		if (err < 0 && errno == EINTR)
-			continue;
-		if (err < 0)
-			return -errno;
-		if (err == 0)
-			return -ETIMEDOUT;
-		cb = callbacks(&rq);
-		if (!cb)
-			return -ENOMEM;
-		err = nl_recvmsgs(h->sk, cb);
-		nl_cb_put(cb);
-		if (rq.err)
-			return rq.err;
-		if (err < 0)
-			return nle_to_errno(err);
+		err = receive_events(h, timeout_ms);
+		if (err)
+			return err;
 	}
-	q = h->head;
-	h->head = q->next;
-	if (!h->head)
-		h->tail = NULL;
-	err = hv_message_parse((struct nlmsghdr *)q->msg, ev);
-	free(q);
-	return err;
+	return take(h, NULL, h->head, ev);
+}
+
+static int64_t ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/**
+ * hv_next_exit() - the next exit of one vCPU, leaving other messages queued
+ * @h: the connection (the owner)
+ * @vm: the VM
+ * @vcpu: the vCPU
+ * @ev: filled
+ * @timeout_ms: how long to wait; negative waits for ever, 0 only looks
+ *
+ * Return: 0; -ETIMEDOUT if none came in time; another negative errno.
+ */
+int hv_next_exit(struct hv *h, uint32_t vm, uint32_t vcpu,
+		 struct hv_message *ev, int timeout_ms)
+{
+	int64_t deadline = ms_now() + timeout_ms, left = timeout_ms;
+	struct queued *prev, *q;
+	struct genlmsghdr *g;
+	int err;
+
+	for (;;) {
+		for (prev = NULL, q = h->head; q; prev = q, q = q->next) {
+			g = nlmsg_data((struct nlmsghdr *)q->msg);
+			if (g->cmd != HV_CMD_EXIT ||
+			    hv_message_parse((struct nlmsghdr *)q->msg, ev) ||
+			    ev->vm != vm || ev->vcpu != vcpu)
+				continue;
+			return take(h, prev, q, ev);
+		}
+		if (timeout_ms >= 0) {
+			left = deadline - ms_now();
+			if (left < 0)
+				left = 0;
+		}
+		err = receive_events(h, timeout_ms < 0 ? -1 : (int)left);
+		if (err)
+			return err;
+	}
 }

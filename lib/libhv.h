@@ -37,6 +37,7 @@ struct nlmsghdr;
  * @max_mem: most guest memory per VM, bytes
  * @dirty_method: how new VMs log accessed and dirty pages
  * @dirty_reason: why that method
+ * @ring_poll_ns: the exit-ring poll time new VMs start with
  */
 struct hv_info {
 	uint64_t present;
@@ -56,6 +57,7 @@ struct hv_info {
 	uint64_t max_mem;
 	char dirty_method[32];
 	char dirty_reason[128];
+	uint32_t ring_poll_ns;
 };
 
 /**
@@ -70,6 +72,7 @@ struct hv_info {
  * @max_vcpus: vCPU limit
  * @max_mem: memory limit
  * @unknown_msr: HV_MSR_POLICY_*
+ * @ring_poll_ns: how long its vCPUs poll their exit rings, ns
  */
 struct hv_vm_info {
 	uint32_t id;
@@ -82,6 +85,7 @@ struct hv_vm_info {
 	uint32_t max_vcpus;
 	uint64_t max_mem;
 	uint32_t unknown_msr;
+	uint32_t ring_poll_ns;
 };
 
 /**
@@ -90,12 +94,16 @@ struct hv_vm_info {
  * @max_vcpus: vCPU limit
  * @max_mem: memory limit in bytes
  * @unknown_msr: HV_MSR_POLICY_*
+ * @ring_poll_ns: exit-ring poll time in ns, if @set_ring_poll
+ * @set_ring_poll: set @ring_poll_ns (0 is a valid time: never poll)
  */
 struct hv_vm_opts {
 	const char *name;
 	uint32_t max_vcpus;
 	uint64_t max_mem;
 	uint32_t unknown_msr;
+	uint32_t ring_poll_ns;
+	int set_ring_poll;
 };
 
 /**
@@ -105,6 +113,9 @@ struct hv_vm_opts {
  * @state: HV_VCPU_STATE_*
  * @exits: exits so far
  * @thread: pid of its kernel thread
+ * @transport: HV_TRANSPORT_*
+ * @sleeps: times it slept waiting for a completion
+ * @owner_wakeups: exits posted to its ring while the owner slept
  */
 struct hv_vcpu_info {
 	uint32_t vm;
@@ -112,6 +123,9 @@ struct hv_vcpu_info {
 	uint32_t state;
 	uint64_t exits;
 	uint32_t thread;
+	uint32_t transport;
+	uint64_t sleeps;
+	uint64_t owner_wakeups;
 };
 
 /* General-purpose registers, in the hardware's encoding order. */
@@ -230,6 +244,8 @@ struct hv_log {
  * @l1d_flush_msr: L1D flushes through IA32_FLUSH_CMD
  * @l1d_flush_sw: L1D flushes by the software fill
  * @pml_full: exits because the page-modification log was full (VMX)
+ * @sleeps: times vCPUs slept waiting for a completion
+ * @owner_wakeups: exits posted to a ring while its owner slept
  */
 struct hv_stats {
 	uint32_t vm;
@@ -245,6 +261,8 @@ struct hv_stats {
 	uint64_t l1d_flush_msr;
 	uint64_t l1d_flush_sw;
 	uint64_t pml_full;
+	uint64_t sleeps;
+	uint64_t owner_wakeups;
 };
 
 enum { HV_STAT_EXITS, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,
@@ -309,6 +327,7 @@ int hv_vm_list(struct hv *h, struct hv_vm_info **out, size_t *n);
 int hv_vm_set_cpuid(struct hv *h, uint32_t vm,
 		    const uint32_t (*entries)[7], size_t n);
 int hv_vm_set_msr_policy(struct hv *h, uint32_t vm, uint32_t policy);
+int hv_vm_set_ring_poll(struct hv *h, uint32_t vm, uint32_t ns);
 int hv_vm_start(struct hv *h, uint32_t vm);
 int hv_vm_pause(struct hv *h, uint32_t vm);
 int hv_vcpu_new(struct hv *h, uint32_t vm, struct hv_vcpu_info *out);
@@ -322,6 +341,8 @@ int hv_vcpu_set_regs(struct hv *h, uint32_t vm, uint32_t vcpu,
 		     const struct hv_regs *regs);
 int hv_vcpu_complete(struct hv *h, uint32_t vm, uint32_t vcpu, uint64_t seq,
 		     uint64_t data, int error);
+int hv_vcpu_set_ring(struct hv *h, uint32_t vm, uint32_t vcpu, void *page,
+		     int exit_fd, int done_fd);
 int hv_mem_map(struct hv *h, uint32_t vm, uint64_t gpa, uint64_t size,
 	       void *uaddr, uint32_t flags, uint32_t *slot);
 int hv_mem_unmap(struct hv *h, uint32_t vm, uint32_t slot);
@@ -342,6 +363,46 @@ int hv_get_stats(struct hv *h, uint32_t vm, struct hv_stats *out);
 /* Events: exits (owner socket) and notices (after hv_subscribe_notices). */
 int hv_subscribe_notices(struct hv *h);
 int hv_next_message(struct hv *h, struct hv_message *ev, int timeout_ms);
+int hv_next_exit(struct hv *h, uint32_t vm, uint32_t vcpu,
+		 struct hv_message *ev, int timeout_ms);
+
+/*
+ * The exit ring of a vCPU (vcpu-set-ring), the owner's side: the shared
+ * page and two eventfds, exits taken and completed without a system call
+ * while the other side polls.
+ */
+struct hv_vcpu_ring;
+int hv_vcpu_ring_open(struct hv *h, uint32_t vm, uint32_t vcpu,
+		      struct hv_vcpu_ring **out);
+void hv_vcpu_ring_close(struct hv_vcpu_ring *r);
+int hv_vcpu_ring_next(struct hv_vcpu_ring *r, struct hv_message *ev);
+int hv_vcpu_ring_wait(struct hv_vcpu_ring *r, struct hv_message *ev,
+		      int timeout_ms);
+int hv_vcpu_ring_complete(struct hv_vcpu_ring *r, uint64_t seq, uint64_t data,
+			  int error);
+void hv_vcpu_ring_set_spin(struct hv_vcpu_ring *r, uint64_t ns);
+void hv_vcpu_ring_set_sleeping(struct hv_vcpu_ring *r, int sleeping);
+void hv_vcpu_ring_drain(struct hv_vcpu_ring *r);
+int hv_vcpu_ring_fd(const struct hv_vcpu_ring *r);
+int hv_vcpu_ring_done_fd(const struct hv_vcpu_ring *r);
+struct hv_ring *hv_vcpu_ring_page(struct hv_vcpu_ring *r);
+void hv_vcpu_ring_stats(const struct hv_vcpu_ring *r, uint64_t *sleeps,
+			uint64_t *wakeups);
+
+/*
+ * A vCPU's exits whatever the transport: the same loop over the ring or
+ * over netlink (exit events and vcpu-complete).
+ */
+struct hv_vcpu_exits;
+int hv_vcpu_exits_open(struct hv *h, uint32_t vm, uint32_t vcpu,
+		       enum hv_transport transport,
+		       struct hv_vcpu_exits **out);
+int hv_vcpu_exits_next(struct hv_vcpu_exits *x, struct hv_message *ev,
+		       int timeout_ms);
+int hv_vcpu_exits_complete(struct hv_vcpu_exits *x, const struct hv_message *ev,
+			   uint64_t data, int error);
+struct hv_vcpu_ring *hv_vcpu_exits_ring(struct hv_vcpu_exits *x);
+void hv_vcpu_exits_close(struct hv_vcpu_exits *x);
 
 /* Reply parsers, exposed for tests. */
 int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info);

@@ -56,6 +56,7 @@ static int parse_vm(struct nlmsghdr *nlh, void *arg)
 	vm->max_vcpus = u32_or(tb[HV_A_VM_MAX_VCPUS], 0);
 	vm->max_mem = u64_or(tb[HV_A_VM_MAX_MEM], 0);
 	vm->unknown_msr = u32_or(tb[HV_A_VM_UNKNOWN_MSR], 0);
+	vm->ring_poll_ns = u32_or(tb[HV_A_VM_RING_POLL_NS], 0);
 	return 0;
 }
 
@@ -81,7 +82,10 @@ int hv_vm_new(struct hv *h, const struct hv_vm_opts *opts,
 		     (opts->max_mem &&
 		      nla_put_u64(msg, HV_A_VM_MAX_MEM, opts->max_mem)) ||
 		     (opts->unknown_msr &&
-		      nla_put_u32(msg, HV_A_VM_UNKNOWN_MSR, opts->unknown_msr)))) {
+		      nla_put_u32(msg, HV_A_VM_UNKNOWN_MSR, opts->unknown_msr)) ||
+		     (opts->set_ring_poll &&
+		      nla_put_u32(msg, HV_A_VM_RING_POLL_NS,
+				  opts->ring_poll_ns)))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -276,6 +280,28 @@ int hv_vm_set_msr_policy(struct hv *h, uint32_t vm, uint32_t policy)
 	return hv_transact(h, msg, NULL, NULL);
 }
 
+/**
+ * hv_vm_set_ring_poll() - set how long a VM's vCPUs poll their exit rings
+ * @h: the connection (the owner)
+ * @vm: its id
+ * @ns: nanoseconds, at most HV_RING_POLL_MAX; 0 never polls
+ *
+ * Return: 0 or a negative errno.
+ */
+int hv_vm_set_ring_poll(struct hv *h, uint32_t vm, uint32_t ns)
+{
+	struct nl_msg *msg = hv_msg_new(h, HV_CMD_VM_SET, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, HV_A_VM_ID, vm) ||
+	    nla_put_u32(msg, HV_A_VM_RING_POLL_NS, ns)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return hv_transact(h, msg, NULL, NULL);
+}
+
 /* ---- vCPUs ---- */
 
 static int parse_vcpu(struct nlmsghdr *nlh, void *arg)
@@ -291,6 +317,9 @@ static int parse_vcpu(struct nlmsghdr *nlh, void *arg)
 	v->state = u32_or(tb[HV_A_VCPU_STATE], 0);
 	v->exits = u64_or(tb[HV_A_VCPU_EXITS], 0);
 	v->thread = u32_or(tb[HV_A_VCPU_THREAD], 0);
+	v->transport = u32_or(tb[HV_A_VCPU_TRANSPORT], 0);
+	v->sleeps = u64_or(tb[HV_A_VCPU_SLEEPS], 0);
+	v->owner_wakeups = u64_or(tb[HV_A_VCPU_OWNER_WAKEUPS], 0);
 	return 0;
 }
 
@@ -441,6 +470,35 @@ int hv_vcpu_complete(struct hv *h, uint32_t vm, uint32_t vcpu, uint64_t seq,
 	if (nla_put_u64(msg, HV_A_VCPU_SEQ, seq) ||
 	    nla_put_u64(msg, HV_A_VCPU_DATA, data) ||
 	    (error && nla_put_flag(msg, HV_A_VCPU_ERROR))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return hv_transact(h, msg, NULL, NULL);
+}
+
+/**
+ * hv_vcpu_set_ring() - carry a vCPU's exits over an exit ring, or netlink
+ * @h: the connection (the owner)
+ * @vm: the VM (not running)
+ * @vcpu: the vCPU (waiting for no completion)
+ * @page: the ring page, page-aligned and writable; NULL for netlink
+ * @exit_fd: eventfd the kernel signals after posting an exit
+ * @done_fd: eventfd signalled after writing a completion
+ *
+ * hv_vcpu_ring_open() does all of it; this is the bare command.
+ *
+ * Return: 0 or a negative errno.
+ */
+int hv_vcpu_set_ring(struct hv *h, uint32_t vm, uint32_t vcpu, void *page,
+		     int exit_fd, int done_fd)
+{
+	struct nl_msg *msg = vcpu_msg(h, HV_CMD_VCPU_SET_RING, vm, vcpu, 1);
+
+	if (!msg)
+		return -ENOMEM;
+	if (page && (nla_put_u64(msg, HV_A_VCPU_RING_ADDR, (uintptr_t)page) ||
+		     nla_put_u32(msg, HV_A_VCPU_EXIT_FD, exit_fd) ||
+		     nla_put_u32(msg, HV_A_VCPU_DONE_FD, done_fd))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -696,6 +754,8 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 	s->l1d_flush_msr = u64_or(tb[HV_A_STATS_L1D_FLUSH_MSR], 0);
 	s->l1d_flush_sw = u64_or(tb[HV_A_STATS_L1D_FLUSH_SW], 0);
 	s->pml_full = u64_or(tb[HV_A_STATS_PML_FULL], 0);
+	s->sleeps = u64_or(tb[HV_A_STATS_SLEEPS], 0);
+	s->owner_wakeups = u64_or(tb[HV_A_STATS_OWNER_WAKEUPS], 0);
 	return 0;
 }
 

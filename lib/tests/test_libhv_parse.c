@@ -50,6 +50,7 @@ static void full_reply_is_read_exactly(void **state)
 	nla_put_string(msg, HV_A_INFO_DIRTY_METHOD, "emulated");
 	nla_put_string(msg, HV_A_INFO_DIRTY_REASON,
 		       "the CPU sets no accessed and dirty bits in nested page tables");
+	nla_put_u32(msg, HV_A_INFO_RING_POLL_NS, 50000);
 
 	assert_int_equal(0, hv_info_parse(nlmsg_hdr(msg), &info));
 	assert_int_equal(((1ULL << (HV_A_INFO_MAX + 1)) - 1) & ~3ULL,
@@ -68,6 +69,7 @@ static void full_reply_is_read_exactly(void **state)
 			 info.mitigations);
 	assert_int_equal(64, info.max_vms);
 	assert_int_equal(16, info.max_vcpus);
+	assert_int_equal(50000, info.ring_poll_ns);
 	assert_int_equal(1ULL << 36, info.max_mem);
 	assert_string_equal("emulated", info.dirty_method);
 	assert_string_equal("the CPU sets no accessed and dirty bits in nested page tables",
