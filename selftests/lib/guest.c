@@ -3,6 +3,7 @@
  * Guests for hv's selftests (see guest.h).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -13,16 +14,29 @@
 
 int tvm_create(struct tvm *vm, size_t mem_size, uint32_t nr_vcpus)
 {
+	return tvm_create_opts(vm, mem_size, nr_vcpus, NULL);
+}
+
+int tvm_create_opts(struct tvm *vm, size_t mem_size, uint32_t nr_vcpus,
+		    const struct tvm_opts *opts)
+{
+	struct hv_vm_opts vo = { 0 };
 	struct hv_vm_info info;
 	uint32_t i;
 	int err;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->memfd = -1;
+	if (nr_vcpus > TVM_MAX_VCPUS)
+		return -EINVAL;
 	err = hv_open(&vm->h);
 	if (err)
 		return err;
-	err = hv_vm_new(vm->h, NULL, &info);
+	if (opts && opts->ring_poll_ns >= 0) {
+		vo.ring_poll_ns = opts->ring_poll_ns;
+		vo.set_ring_poll = 1;
+	}
+	err = hv_vm_new(vm->h, &vo, &info);
 	if (err)
 		goto fail;
 	vm->id = info.id;
@@ -47,6 +61,11 @@ int tvm_create(struct tvm *vm, size_t mem_size, uint32_t nr_vcpus)
 		if (err)
 			goto fail;
 		vm->nr_vcpus++;
+		if (opts && opts->transport == HV_TRANSPORT_RING) {
+			err = hv_vcpu_ring_open(vm->h, vm->id, i, &vm->ring[i]);
+			if (err)
+				goto fail;
+		}
 	}
 	return 0;
 fail:
@@ -58,9 +77,15 @@ fail:
 
 void tvm_destroy(struct tvm *vm)
 {
+	uint32_t i;
+
 	/* Closing the owner socket destroys the VM. */
 	hv_close(vm->h);
 	vm->h = NULL;
+	for (i = 0; i < TVM_MAX_VCPUS; i++) {
+		hv_vcpu_ring_close(vm->ring[i]);
+		vm->ring[i] = NULL;
+	}
 	if (vm->mem)
 		munmap(vm->mem, vm->mem_size);
 	vm->mem = NULL;
@@ -172,6 +197,55 @@ int tvm_use_idt(struct tvm *vm, uint32_t vcpu, enum guest_mode mode)
 	return hv_vcpu_set_regs(vm->h, vm->id, vcpu, &r);
 }
 
+/* Take the next exit of any ring, starting after the last one served. */
+static int rings_next(struct tvm *vm, struct hv_message *ev)
+{
+	uint32_t i, n;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		n = (vm->next_ring + i) % vm->nr_vcpus;
+		if (vm->ring[n] && !hv_vcpu_ring_next(vm->ring[n], ev)) {
+			vm->next_ring = n + 1;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+/* The next exit of any vCPU on a ring: sleeps as hv_vcpu_ring_wait(). */
+static int rings_wait(struct tvm *vm, struct hv_message *ev, int timeout_ms)
+{
+	struct pollfd p[TVM_MAX_VCPUS];
+	uint32_t i, n = 0;
+	int ret;
+
+	if (!rings_next(vm, ev))
+		return 0;
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (!vm->ring[i])
+			continue;
+		p[n].fd = hv_vcpu_ring_fd(vm->ring[i]);
+		p[n++].events = POLLIN;
+	}
+	for (;;) {
+		for (i = 0; i < vm->nr_vcpus; i++)
+			if (vm->ring[i])
+				hv_vcpu_ring_set_sleeping(vm->ring[i], 1);
+		ret = rings_next(vm, ev) ? poll(p, n, timeout_ms) : -2;
+		for (i = 0; i < vm->nr_vcpus; i++)
+			if (vm->ring[i]) {
+				hv_vcpu_ring_set_sleeping(vm->ring[i], 0);
+				hv_vcpu_ring_drain(vm->ring[i]);
+			}
+		if (ret == -2 || !rings_next(vm, ev))
+			return 0;
+		if (ret == 0)
+			return -ETIMEDOUT;
+		if (ret < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
 int tvm_next_exit(struct tvm *vm, struct hv_message *ev, int timeout_ms)
 {
 	int err;
@@ -182,6 +256,8 @@ int tvm_next_exit(struct tvm *vm, struct hv_message *ev, int timeout_ms)
 			return err;
 		vm->started = 1;
 	}
+	if (vm->ring[0])
+		return rings_wait(vm, ev, timeout_ms);
 	do {
 		err = hv_next_message(vm->h, ev, timeout_ms);
 	} while (!err && ev->cmd != HV_CMD_EXIT);
@@ -190,6 +266,9 @@ int tvm_next_exit(struct tvm *vm, struct hv_message *ev, int timeout_ms)
 
 int tvm_complete(struct tvm *vm, const struct hv_message *ev, uint64_t data)
 {
+	if (ev->vcpu < TVM_MAX_VCPUS && vm->ring[ev->vcpu])
+		return hv_vcpu_ring_complete(vm->ring[ev->vcpu], ev->seq, data,
+					     0);
 	return hv_vcpu_complete(vm->h, ev->vm, ev->vcpu, ev->seq, data, 0);
 }
 

@@ -53,6 +53,18 @@ enum guest_mode {
 /* A guest report: out %eax to TEST_PORT. */
 #define G_REPORT "mov $0x1000, %dx\n out %eax, (%dx)\n"
 
+#define TVM_MAX_VCPUS	8
+
+/*
+ * How a test VM's exits reach the test: netlink (the default), or an exit
+ * ring per vCPU whose kernel side polls for ring_poll_ns (-1: the
+ * module's default).
+ */
+struct tvm_opts {
+	enum hv_transport transport;
+	int ring_poll_ns;
+};
+
 struct tvm {
 	struct hv *h;
 	uint32_t id;
@@ -62,9 +74,13 @@ struct tvm {
 	uint32_t nr_vcpus;
 	uint32_t slot;
 	int started;
+	struct hv_vcpu_ring *ring[TVM_MAX_VCPUS];
+	uint32_t next_ring;
 };
 
 int tvm_create(struct tvm *vm, size_t mem_size, uint32_t nr_vcpus);
+int tvm_create_opts(struct tvm *vm, size_t mem_size, uint32_t nr_vcpus,
+		    const struct tvm_opts *opts);
 void tvm_destroy(struct tvm *vm);
 void tvm_load(struct tvm *vm, uint64_t gpa, const void *start,
 	      const void *end);
