@@ -8,6 +8,8 @@
  * --max-exits exits came, or the user interrupts hvctl.
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +35,14 @@ static void on_signal(int sig)
  * @exit_port: --exit-port, or NULL
  * @max_exits: --max-exits, or NULL
  * @read_value: --read-value, or NULL
+ * @transport: --transport, or NULL
  * @ro: filled
  *
  * Return: HVCTL_OK or HVCTL_USAGE.
  */
 int hvctl_run_opts_parse(struct hvctl *c, const char *exit_port,
 			 const char *max_exits, const char *read_value,
-			 struct hvctl_run_opts *ro)
+			 const char *transport, struct hvctl_run_opts *ro)
 {
 	uint64_t v;
 	int ret;
@@ -47,6 +50,12 @@ int hvctl_run_opts_parse(struct hvctl *c, const char *exit_port,
 	ro->exit_port = -1;
 	ro->max_exits = 0;
 	ro->read_value = ~0ULL;
+	ro->transport = HV_TRANSPORT_RING;
+	if (transport && !strcmp(transport, "netlink"))
+		ro->transport = HV_TRANSPORT_NETLINK;
+	else if (transport && strcmp(transport, "ring"))
+		return hvctl_usage(c, "--transport takes ring or netlink, not '%s'",
+				   transport);
 	if (exit_port) {
 		ret = hvctl_number(c, "--exit-port", exit_port, &v);
 		if (ret)
@@ -137,6 +146,117 @@ static const char *const stop_names[] = {
 	[STOP_INTERRUPTED] = "interrupted",
 };
 
+/* Where the run's exits come from: a ring per vCPU, or the owner socket. */
+struct run_exits {
+	struct hv_vcpu_ring **ring;
+	uint32_t nr;
+	uint32_t next;
+};
+
+static int exits_open(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
+		      const struct hvctl_run_opts *ro, struct run_exits *rx)
+{
+	uint32_t i;
+	int err;
+
+	rx->nr = nr_vcpus;
+	rx->next = 0;
+	rx->ring = calloc(nr_vcpus ? nr_vcpus : 1, sizeof(*rx->ring));
+	if (!rx->ring)
+		return -ENOMEM;
+	if (ro->transport != HV_TRANSPORT_RING)
+		return 0;
+	for (i = 0; i < nr_vcpus; i++) {
+		err = hv_vcpu_ring_open(c->h, vm, i, &rx->ring[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void exits_close(struct run_exits *rx)
+{
+	uint32_t i;
+
+	for (i = 0; rx->ring && i < rx->nr; i++)
+		hv_vcpu_ring_close(rx->ring[i]);
+	free(rx->ring);
+	rx->ring = NULL;
+}
+
+/* An exit already posted to a ring, taking the rings in turn. */
+static int rings_next(struct run_exits *rx, struct hv_message *ev)
+{
+	uint32_t i, n;
+
+	for (i = 0; i < rx->nr; i++) {
+		n = (rx->next + i) % rx->nr;
+		if (rx->ring[n] && !hv_vcpu_ring_next(rx->ring[n], ev)) {
+			rx->next = n + 1;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+static void rings_sleeping(struct run_exits *rx, int sleeping)
+{
+	uint32_t i;
+
+	for (i = 0; i < rx->nr; i++) {
+		if (!rx->ring[i])
+			continue;
+		hv_vcpu_ring_set_sleeping(rx->ring[i], sleeping);
+		if (!sleeping)
+			hv_vcpu_ring_drain(rx->ring[i]);
+	}
+}
+
+/*
+ * The next exit (from a ring or the socket) or notice, waiting up to
+ * @timeout_ms. The rings are told that we sleep before we look at them
+ * the last time, so that an exit posted meanwhile signals their eventfd.
+ */
+static int next_event(struct hvctl *c, struct run_exits *rx,
+		      struct hv_message *ev, int timeout_ms)
+{
+	struct pollfd *p;
+	uint32_t i, n = 0;
+	bool found;
+	int err;
+
+	if (!rings_next(rx, ev))
+		return 0;
+	err = hv_next_message(c->h, ev, 0);
+	if (err != -ETIMEDOUT)
+		return err;
+	p = calloc(rx->nr + 1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p[n].fd = hv_fd(c->h);
+	p[n++].events = POLLIN;
+	for (i = 0; i < rx->nr; i++) {
+		if (!rx->ring[i])
+			continue;
+		p[n].fd = hv_vcpu_ring_fd(rx->ring[i]);
+		p[n++].events = POLLIN;
+	}
+	rings_sleeping(rx, 1);
+	found = !rings_next(rx, ev);
+	err = found ? 0 : poll(p, n, timeout_ms);
+	if (err < 0)
+		err = errno == EINTR ? 0 : -errno;
+	rings_sleeping(rx, 0);
+	free(p);
+	if (found)
+		return 0;
+	if (err < 0)
+		return err;
+	if (!rings_next(rx, ev))
+		return 0;
+	return hv_next_message(c->h, ev, 0);
+}
+
 /*
  * Answer one exit; what it means for the run. An exit that ends the run
  * pauses the VM before it is completed, so the vCPU uses the completion
@@ -144,8 +264,8 @@ static const char *const stop_names[] = {
  * would otherwise race its own pause request, see hv_vcpu_parked()).
  */
 static enum stop answer(struct hvctl *c, const struct hvctl_run_opts *ro,
-			const struct hv_message *ev, uint64_t exits,
-			uint64_t *value, int *err)
+			struct run_exits *rx, const struct hv_message *ev,
+			uint64_t exits, uint64_t *value, int *err)
 {
 	bool write = ev->dir == HV_DIR_WRITE;
 	enum stop stop = STOP_NONE;
@@ -166,7 +286,12 @@ static enum stop answer(struct hvctl *c, const struct hvctl_run_opts *ro,
 		return stop;
 	if (!write)
 		data = *value;
-	*err = hv_vcpu_complete(c->h, ev->vm, ev->vcpu, ev->seq, data, 0);
+	if (ev->vcpu < rx->nr && rx->ring[ev->vcpu])
+		*err = hv_vcpu_ring_complete(rx->ring[ev->vcpu], ev->seq, data,
+					     0);
+	else
+		*err = hv_vcpu_complete(c->h, ev->vm, ev->vcpu, ev->seq, data,
+					0);
 	return stop;
 }
 
@@ -193,6 +318,7 @@ int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 	char crash[sizeof(((struct hv_message *)0)->reason_text)] = "";
 	char why[256];
 	uint8_t *halted;
+	struct run_exits rx = { 0 };
 	struct hv_message ev;
 	uint32_t nr_halted = 0;
 	struct out o;
@@ -206,9 +332,17 @@ int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 		free(halted);
 		return hvctl_fail(c, err, "cannot listen for the VM's notices");
 	}
+	err = exits_open(c, vm, nr_vcpus, ro, &rx);
+	if (err) {
+		free(halted);
+		exits_close(&rx);
+		return hvctl_fail_request(c, err,
+					  "cannot put the vCPUs on exit rings (vcpu-set-ring; --transport netlink does without)");
+	}
 	err = hv_vm_start(c->h, vm);
 	if (err && err != -EALREADY) {
 		free(halted);
+		exits_close(&rx);
 		return hvctl_fail_request(c, err, "vm-start failed");
 	}
 	interrupted = 0;
@@ -228,7 +362,7 @@ int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 			break;
 		}
 		/* A bounded wait, to notice an interrupt. */
-		err = hv_next_message(c->h, &ev, 200);
+		err = next_event(c, &rx, &ev, 200);
 		if (err == -ETIMEDOUT) {
 			err = 0;
 			continue;
@@ -244,7 +378,7 @@ int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 			continue;
 		}
 		exits++;
-		stop = answer(c, ro, &ev, exits, &value, &err);
+		stop = answer(c, ro, &rx, &ev, exits, &value, &err);
 		print_exit(&o, &ev, value);
 		if (stop == STOP_EXIT_PORT)
 			port_value = ev.data;
@@ -258,6 +392,7 @@ int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	free(halted);
+	exits_close(&rx);
 	/* The reason, before the pause request replaces it. */
 	snprintf(why, sizeof(why), "%s",
 		 *hv_errmsg(c->h) ? hv_errmsg(c->h) : "the run failed");
@@ -329,7 +464,7 @@ static int check_layout(struct hvctl *c, enum hv_mode mode, uint64_t load,
 /**
  * cmd_run() - hvctl run FILE [--mode real|prot|long] [--entry ADDR]
  *	[--load ADDR] [--mem SIZE] [--name NAME] [--exit-port PORT]
- *	[--max-exits N] [--read-value V]
+ *	[--max-exits N] [--read-value V] [--transport ring|netlink]
  * @c: the run context
  * @argc: arguments after the object
  * @argv: the arguments
@@ -346,7 +481,7 @@ int cmd_run(struct hvctl *c, int argc, char **argv)
 {
 	const char *mode_s = "long", *entry_s = "0x10000", *load_s = NULL,
 		   *mem_s = NULL, *name = NULL, *port_s = NULL, *max_s = NULL,
-		   *read_s = NULL, *pos[1];
+		   *read_s = NULL, *transport_s = NULL, *pos[1];
 	const struct hvctl_opt opts[] = {
 		HVCTL_OPT("--mode", &mode_s),
 		HVCTL_OPT("--entry", &entry_s),
@@ -356,6 +491,7 @@ int cmd_run(struct hvctl *c, int argc, char **argv)
 		HVCTL_OPT("--exit-port", &port_s),
 		HVCTL_OPT("--max-exits", &max_s),
 		HVCTL_OPT("--read-value", &read_s),
+		HVCTL_OPT("--transport", &transport_s),
 		HVCTL_OPT_END
 	};
 	struct hv_vm_opts vo = { 0 };
@@ -370,7 +506,7 @@ int cmd_run(struct hvctl *c, int argc, char **argv)
 	int ret, err;
 
 	ret = hvctl_args(c, argc, argv, opts, pos, 1, 1,
-			 "run FILE [--mode real|prot|long] [--entry ADDR] [--load ADDR] [--mem SIZE] [--name NAME] [--exit-port PORT] [--max-exits N] [--read-value V]");
+			 "run FILE [--mode real|prot|long] [--entry ADDR] [--load ADDR] [--mem SIZE] [--name NAME] [--exit-port PORT] [--max-exits N] [--read-value V] [--transport ring|netlink]");
 	if (!ret && parse_mode(mode_s, &mode))
 		ret = hvctl_usage(c, "--mode takes real, prot or long, not '%s'",
 				  mode_s);
@@ -382,7 +518,8 @@ int cmd_run(struct hvctl *c, int argc, char **argv)
 	if (!ret && mem_s)
 		ret = hvctl_size(c, "--mem", mem_s, &mem);
 	if (!ret)
-		ret = hvctl_run_opts_parse(c, port_s, max_s, read_s, &ro);
+		ret = hvctl_run_opts_parse(c, port_s, max_s, read_s,
+					   transport_s, &ro);
 	if (!ret && (mem % 4096 || !mem))
 		ret = hvctl_usage(c, "--mem must be a non-zero multiple of 4K");
 	if (ret)

@@ -358,7 +358,7 @@ int cmd_vm_pause(struct hvctl *c, int argc, char **argv)
 
 /**
  * cmd_vm_run() - hvctl vm run VM [--exit-port PORT] [--max-exits N]
- *	[--read-value V]
+ *	[--read-value V] [--transport ring|netlink]
  * @c: the run context
  * @argc: arguments after the verb
  * @argv: the arguments
@@ -367,11 +367,13 @@ int cmd_vm_pause(struct hvctl *c, int argc, char **argv)
  */
 int cmd_vm_run(struct hvctl *c, int argc, char **argv)
 {
-	const char *port_s = NULL, *max_s = NULL, *read_s = NULL, *pos[1];
+	const char *port_s = NULL, *max_s = NULL, *read_s = NULL,
+		   *transport_s = NULL, *pos[1];
 	const struct hvctl_opt opts[] = {
 		HVCTL_OPT("--exit-port", &port_s),
 		HVCTL_OPT("--max-exits", &max_s),
 		HVCTL_OPT("--read-value", &read_s),
+		HVCTL_OPT("--transport", &transport_s),
 		HVCTL_OPT_END
 	};
 	struct hvctl_run_opts ro;
@@ -380,9 +382,10 @@ int cmd_vm_run(struct hvctl *c, int argc, char **argv)
 	int ret;
 
 	ret = hvctl_args(c, argc, argv, opts, pos, 1, 1,
-			 "vm run VM [--exit-port PORT] [--max-exits N] [--read-value V]");
+			 "vm run VM [--exit-port PORT] [--max-exits N] [--read-value V] [--transport ring|netlink]");
 	if (!ret)
-		ret = hvctl_run_opts_parse(c, port_s, max_s, read_s, &ro);
+		ret = hvctl_run_opts_parse(c, port_s, max_s, read_s,
+					   transport_s, &ro);
 	if (!ret)
 		ret = hvctl_connect(c);
 	if (!ret)

@@ -58,11 +58,13 @@ struct hvctl_opt {
  * @max_exits: stop after this many exits reached hvctl; 0 for no limit
  * @read_value: what IN, MMIO reads and RDMSR sent to hvctl return
  *	(truncated to the access size)
+ * @transport: HV_TRANSPORT_RING (default) or HV_TRANSPORT_NETLINK
  */
 struct hvctl_run_opts {
 	int exit_port;
 	uint64_t max_exits;
 	uint64_t read_value;
+	uint32_t transport;
 };
 
 struct hvctl_cmd {
@@ -119,7 +121,7 @@ int cmd_batch(struct hvctl *c, int argc, char **argv);
 
 int hvctl_run_opts_parse(struct hvctl *c, const char *exit_port,
 			 const char *max_exits, const char *read_value,
-			 struct hvctl_run_opts *ro);
+			 const char *transport, struct hvctl_run_opts *ro);
 int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 		 const struct hvctl_run_opts *ro);
 

@@ -429,3 +429,72 @@ int hv_next_message(struct hv *h, struct hv_message *ev, int timeout_ms)
 	*ev = fake.events[fake.next_event++];
 	return 0;
 }
+
+/*
+ * Exit rings: every vCPU of a run gets one; scripted exits come out of
+ * the rings (in script order) and notices out of hv_next_message().
+ */
+struct hv_vcpu_ring {
+	uint32_t vm;
+	uint32_t vcpu;
+};
+
+int hv_fd(const struct hv *h)
+{
+	return -1;
+}
+
+int hv_vcpu_ring_open(struct hv *h, uint32_t vm, uint32_t vcpu,
+		      struct hv_vcpu_ring **out)
+{
+	int err = fail("hv_vcpu_ring_open");
+
+	if (err)
+		return err;
+	*out = calloc(1, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	(*out)->vm = vm;
+	(*out)->vcpu = vcpu;
+	fake.nr_rings++;
+	return 0;
+}
+
+void hv_vcpu_ring_close(struct hv_vcpu_ring *r)
+{
+	free(r);
+}
+
+int hv_vcpu_ring_next(struct hv_vcpu_ring *r, struct hv_message *ev)
+{
+	const struct hv_message *next = &fake.events[fake.next_event];
+
+	if (fake.next_event == fake.nr_events || next->cmd != HV_CMD_EXIT ||
+	    next->vcpu != r->vcpu)
+		return -EAGAIN;
+	*ev = *next;
+	fake.next_event++;
+	return 0;
+}
+
+int hv_vcpu_ring_complete(struct hv_vcpu_ring *r, uint64_t seq, uint64_t data,
+			  int error)
+{
+	fake.completes[fake.nr_completes++] =
+		(struct fake_complete){ r->vm, r->vcpu, seq, data };
+	fake.ring_completes++;
+	return 0;
+}
+
+void hv_vcpu_ring_set_sleeping(struct hv_vcpu_ring *r, int sleeping)
+{
+}
+
+void hv_vcpu_ring_drain(struct hv_vcpu_ring *r)
+{
+}
+
+int hv_vcpu_ring_fd(const struct hv_vcpu_ring *r)
+{
+	return -1;
+}

@@ -45,6 +45,8 @@ struct fake {
 	size_t next_event;
 	struct fake_complete completes[32];
 	size_t nr_completes;
+	size_t nr_rings;
+	size_t ring_completes;
 	uint64_t log_bits;	/* first bitmap word hv_mem_log() returns */
 	unsigned int log_how;	/* its last HV_LOG_* */
 	int started;
