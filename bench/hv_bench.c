@@ -3,22 +3,59 @@
  * hv_bench: the hv side of the exit benchmark. Runs each case of guest.S in
  * a fresh one-vCPU VM through libhv, as the selftests do: CPUID never
  * leaves the kernel; each OUT reaches us as an exit event on the owner
- * socket and is answered with vcpu-complete. Prints one sample line per
- * run (bench.h) and, at the end, checks that no hv VM is left, since
+ * socket and is answered with vcpu-complete ("pio"), or through the exit
+ * ring with both sides sleeping on eventfds ("pio-ring"), with the vCPU
+ * polling for the module's default time ("pio-ring-kpoll") and, on a
+ * machine with two CPUs or more, with both sides polling ("pio-ring-poll":
+ * this thread on CPU 1, the vCPU thread on CPU 0). Prints one sample line
+ * per run (bench.h) and, at the end, checks that no hv VM is left, since
  * kvm_amd must find SVM off when it runs next.
  *
  * Usage: hv_bench N REPS
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "guest.h"
 
 #define PROG		"hv_bench"
 #define TIMEOUT_MS	120000
+
+/* How a case's exits reach us. */
+struct transport {
+	const char *suffix;	/* appended to the case's name */
+	enum hv_transport transport;
+	int kernel_poll_ns;	/* the VM's ring-poll-ns */
+	uint64_t owner_spin_ns;	/* how long we poll before sleeping */
+	int min_cpus;
+};
+
+static const struct transport transports[] = {
+	{ "", HV_TRANSPORT_NETLINK, -1, 0, 1 },
+	{ "-ring", HV_TRANSPORT_RING, 0, 0, 1 },
+	{ "-ring-kpoll", HV_TRANSPORT_RING, -1, 0, 1 },
+	{ "-ring-poll", HV_TRANSPORT_RING, HV_RING_POLL_MAX, 1000000, 2 },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Polling on both sides needs each on a CPU of its own; -1: any CPU. */
+static int pin(pid_t pid, int cpu)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (cpu < 0 || i == cpu)
+			CPU_SET(i, &set);
+	return sched_setaffinity(pid, sizeof(set), &set) ? -errno : 0;
+}
 
 static int start(struct tvm *vm, const struct bench_case *c, uint32_t n)
 {
@@ -91,22 +128,55 @@ static int check_cpuid_exits(struct tvm *vm, const struct bench_case *c,
 	return 0;
 }
 
-static int run_case(const struct bench_case *c, unsigned int rep, uint32_t n)
+static int pin_both(struct tvm *vm, const char *name)
 {
+	struct hv_vcpu_info info;
+	int err;
+
+	err = hv_vcpu_get(vm->h, vm->id, 0, &info);
+	if (!err)
+		err = pin(info.thread, 0);
+	if (!err)
+		err = pin(0, 1);
+	if (err)
+		fprintf(stderr, PROG ": %s: cannot pin the vcpu thread and the owner: %s\n",
+			name, strerror(-err));
+	return err;
+}
+
+static int run_case(const struct bench_case *bc, const struct transport *t,
+		    unsigned int rep, uint32_t n)
+{
+	struct tvm_opts opts = {
+		.transport = t->transport,
+		.ring_poll_ns = t->kernel_poll_ns,
+	};
+	char name[64];
+	struct bench_case cs = *bc, *c = &cs;
 	struct bench_run run = { 0 };
 	struct hv_message ev;
 	struct tvm vm;
 	int err;
 
-	err = tvm_create(&vm, BENCH_MEM_SIZE, 1);
+	snprintf(name, sizeof(name), "%s%s", bc->name, t->suffix);
+	cs.name = name;
+	err = tvm_create_opts(&vm, BENCH_MEM_SIZE, 1, &opts);
 	if (err) {
 		fprintf(stderr, PROG ": %s: cannot create a VM: %s\n",
 			c->name, strerror(-err));
 		return err;
 	}
+	if (vm.ring[0])
+		hv_vcpu_ring_set_spin(vm.ring[0], t->owner_spin_ns);
 	err = start(&vm, c, n);
+	if (!err && t->min_cpus > 1)
+		err = pin_both(&vm, c->name);
 	while (!err) {
-		err = tvm_next_exit(&vm, &ev, TIMEOUT_MS);
+		/*
+		 * On a ring, without a time limit: a sleep is then one read()
+		 * (the machine's own timeout catches a hang).
+		 */
+		err = tvm_next_exit(&vm, &ev, vm.ring[0] ? -1 : TIMEOUT_MS);
 		if (err) {
 			fprintf(stderr, PROG ": %s: waiting for an exit: %s: %s\n",
 				c->name, hv_errmsg(vm.h), strerror(-err));
@@ -123,6 +193,8 @@ static int run_case(const struct bench_case *c, unsigned int rep, uint32_t n)
 	if (!err)
 		bench_print_sample("hv", c, rep, n, &run);
 	tvm_destroy(&vm);
+	if (t->min_cpus > 1)
+		pin(0, -1);
 	return err;
 }
 
@@ -152,7 +224,8 @@ static int check_no_vms(void)
 
 int main(int argc, char **argv)
 {
-	unsigned int reps, rep, i;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int reps, rep, i, j;
 	uint32_t n;
 	int err;
 
@@ -163,9 +236,17 @@ int main(int argc, char **argv)
 	/* Cases interleaved, so that a slow phase of the machine hits all. */
 	for (rep = 0; rep < reps; rep++) {
 		for (i = 0; i < bench_nr_cases; i++) {
-			err = run_case(&bench_cases[i], rep, n);
-			if (err)
-				return 1;
+			for (j = 0; j < ARRAY_SIZE(transports); j++) {
+				const struct transport *t = &transports[j];
+
+				/* Only the OUT case reaches userspace. */
+				if (j && (bench_cases[i].entry != bench_guest_pio ||
+					  cpus < t->min_cpus))
+					continue;
+				err = run_case(&bench_cases[i], t, rep, n);
+				if (err)
+					return 1;
+			}
 		}
 	}
 	return check_no_vms() ? 1 : 0;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn the benchmark's results into tables and a JSON file.
 
-  report.py [--json FILE] MACHINE=RESULTS_LOG [MACHINE=RESULTS_LOG...]
+  report.py [--json FILE] MACHINE[@CPUS]=RESULTS_LOG [...]
 
 RESULTS_LOG is what MACHINE's benchmark boot sent back over its results
 port (selftests/vm/run.py --mode bench): "# bench: " lines from
@@ -16,7 +16,12 @@ instruction). Each case's cost per exit is
   (median time of the case - median time of the baseline) / N
 
 the instructions an exiting instruction costs beyond a NOP in the same
-loop, on the same hypervisor. The dirty log's figures are the median
+loop, on the same hypervisor. hv's OUT is also answered over the exit
+ring, both sides sleeping (pio-ring), the vCPU polling for the module's
+default ring_poll_ns while the owner sleeps (pio-ring-kpoll) and, on
+machines booted with CPUS of 2 or more (run.py --bench-smp), both sides
+polling on CPUs of their own (pio-ring-poll); all compare with KVM's pio
+of the same boot. The dirty log's figures are the median
 instructions of one call over the whole slot. Exit status 1 if a figure is
 missing (the benchmark did not run), whatever the figures are.
 """
@@ -36,6 +41,12 @@ RUNNERS = ("hv", "kvm")
 CASES = {
     "cpuid": "CPUID exit handled in the kernel",
     "pio": "OUT exit answered by userspace",
+}
+# hv's other ways of answering an OUT: case -> (KVM's case, what).
+RING_CASES = {
+    "pio-ring": ("pio", "OUT answered over the exit ring, sleeping"),
+    "pio-ring-kpoll": ("pio", "OUT over the ring, vCPU polls, owner sleeps"),
+    "pio-ring-poll": ("pio", "OUT answered over the exit ring, polling"),
 }
 # dirty_bench's variants; "scanned" only where the CPU keeps a log.
 DIRTY_VARIANTS = ("hardware", "scanned", "emulated")
@@ -109,8 +120,8 @@ def qemu_version():
     return out.splitlines()[0] if out else None
 
 
-def machine_line(name):
-    b = machines.config(name, bench=True)
+def machine_line(name, smp=None):
+    b = machines.config(name, bench=True, smp=smp)
     if b["emulator"] == "qemu":
         return "%s: QEMU TCG -cpu %s -smp %d -m %d -icount %s" % (
             name, b["cpu"], b["smp"], b["megs"], b["icount"])
@@ -118,7 +129,7 @@ def machine_line(name):
         name, b["model"], b["smp"], machines.BOCHS_IPS, b["megs"])
 
 
-def figures(name, samples, calib, dirty, info):
+def figures(name, smp, samples, calib, dirty, info):
     """Everything the tables and the JSON show; SystemExit if incomplete."""
     clock = machines.BENCH[name]["clock"]
     missing = []
@@ -128,6 +139,11 @@ def figures(name, samples, calib, dirty, info):
         for c in ("baseline",) + tuple(CASES):
             if (r, c) not in samples:
                 missing.append("%s %s" % (r, c))
+    ring_cases = ["pio-ring", "pio-ring-kpoll"] + (
+        ["pio-ring-poll"] if (smp or 1) > 1 else [])
+    for c in ring_cases:
+        if ("hv", c) not in samples:
+            missing.append("hv %s" % c)
     for v in DIRTY_REQUIRED:
         if v not in dirty:
             missing.append("dirty log, %s" % v)
@@ -184,6 +200,16 @@ def figures(name, samples, calib, dirty, info):
         e["ratio_hv_kvm"] = (e["hv"]["insns_per_exit"] /
                              e["kvm"]["insns_per_exit"])
         cases[c] = e
+    for c in ring_cases:
+        kc, what = RING_CASES[c]
+        e = {"what": what, "n": n, "repetitions": reps}
+        f = runner_figs("hv", c)
+        f["insns_per_exit"] = (f["insns_median"] -
+                               base["hv"]["insns_median"]) / n
+        e["hv"] = f
+        e["kvm"] = cases[kc]["kvm"]
+        e["ratio_hv_kvm"] = f["insns_per_exit"] / e["kvm"]["insns_per_exit"]
+        cases[c] = e
 
     logs = {}
     for v in (v for v in DIRTY_VARIANTS if v in dirty):
@@ -209,7 +235,8 @@ def figures(name, samples, calib, dirty, info):
             "virtual ns under -icount shift=0" if clock == "ns"
             else "Bochs TSC ticks"),
         "clock": clock,
-        "machine": machine_line(name),
+        "machine": machine_line(name, smp),
+        "cpus": machines.config(name, bench=True, smp=smp)["smp"],
         "emulator": (qemu_version() if machines.MACHINES[name]["emulator"]
                      == "qemu" else "Bochs 2.7"),
         "kvm": info.get("kvm", machines.BENCH[name]["kvm"]),
@@ -241,26 +268,26 @@ def table(f):
            "N = %d iterations per run, median of %d runs; "
            "unit: emulated instructions per exit" % (n, f["repetitions"]),
            "",
-           "%-40s %10s %10s %8s" % ("case", "hv", "kvm", "hv/kvm")]
+           "%-58s %10s %10s %8s" % ("case", "hv", "kvm", "hv/kvm")]
     out.append("-" * len(out[-1]))
     for c, e in f["cases"].items():
-        out.append("%-40s %10.0f %10.0f %8.2f"
+        out.append("%-58s %10.0f %10.0f %8.2f"
                    % ("%s: %s" % (c, e["what"]), e["hv"]["insns_per_exit"],
                       e["kvm"]["insns_per_exit"], e["ratio_hv_kvm"]))
     out += ["",
-            "%-40s %10.2f %10.2f" % (
+            "%-58s %10.2f %10.2f" % (
                 "baseline: instructions per NOP iteration",
                 f["baseline"]["hv"]["insns_per_iteration"],
                 f["baseline"]["kvm"]["insns_per_iteration"]),
-            "%-40s %10s %10s" % (
+            "%-58s %10s %10s" % (
                 "  (4 instructions + markers / N)", "", ""),
-            "%-40s %10s %10s" % (
+            "%-58s %10s %10s" % (
                 "largest spread between runs",
                 max((spread(e["hv"][clock]) for e in f["cases"].values()),
                     key=lambda s: float(s.rstrip("%"))),
                 max((spread(e["kvm"][clock]) for e in f["cases"].values()),
                     key=lambda s: float(s.rstrip("%")))),
-            "%-40s %10s %10s" % (
+            "%-58s %10s %10s" % (
                 "same guest bytes (FNV-1a)", f["guest"]["fnv1a64"],
                 "yes" if f["guest"]["same_for_both"] else "NO"),
             ""]
@@ -306,10 +333,12 @@ def main():
     a = ap.parse_args()
     out = {}
     for arg in a.results:
-        name, _, path = arg.partition("=")
-        if name not in machines.BENCH or not path:
-            raise SystemExit("report: '%s' is not MACHINE=RESULTS_LOG with "
-                             "MACHINE one of %s"
+        key, _, path = arg.partition("=")
+        name, _, cpus = key.partition("@")
+        if (name not in machines.BENCH or not path or
+                (cpus and not cpus.isdigit())):
+            raise SystemExit("report: '%s' is not MACHINE[@CPUS]=RESULTS_LOG "
+                             "with MACHINE one of %s"
                              % (arg, ", ".join(machines.BENCH)))
         try:
             with open(path, encoding="utf-8", errors="replace") as fh:
@@ -317,8 +346,8 @@ def main():
         except OSError as e:
             raise SystemExit("report: cannot read %s: %s" % (path,
                                                              e.strerror))
-        out[name] = figures(name, *parse(text))
-        print("\n".join(table(out[name])))
+        out[key] = figures(name, int(cpus) if cpus else None, *parse(text))
+        print("\n".join(table(out[key])))
     if a.json:
         os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
         with open(a.json + ".tmp", "w") as fh:

@@ -199,16 +199,20 @@ static int rings_next(struct run_exits *rx, struct hv_message *ev)
 	return -EAGAIN;
 }
 
-static void rings_sleeping(struct run_exits *rx, int sleeping)
+/* Say we sleep, or no longer; then consume the wake-ups poll() found. */
+static void rings_sleeping(struct run_exits *rx, int sleeping,
+			   const struct pollfd *p)
 {
-	uint32_t i;
+	uint32_t i, n = 1;
 
 	for (i = 0; i < rx->nr; i++) {
 		if (!rx->ring[i])
 			continue;
 		hv_vcpu_ring_set_sleeping(rx->ring[i], sleeping);
-		if (!sleeping)
+		/* The fds block: read only those poll() found set. */
+		if (!sleeping && (p[n].revents & POLLIN))
 			hv_vcpu_ring_drain(rx->ring[i]);
+		n++;
 	}
 }
 
@@ -241,12 +245,12 @@ static int next_event(struct hvctl *c, struct run_exits *rx,
 		p[n].fd = hv_vcpu_ring_fd(rx->ring[i]);
 		p[n++].events = POLLIN;
 	}
-	rings_sleeping(rx, 1);
+	rings_sleeping(rx, 1, p);
 	found = !rings_next(rx, ev);
 	err = found ? 0 : poll(p, n, timeout_ms);
 	if (err < 0)
 		err = errno == EINTR ? 0 : -errno;
-	rings_sleeping(rx, 0);
+	rings_sleeping(rx, 0, p);
 	free(p);
 	if (found)
 		return 0;
@@ -336,8 +340,9 @@ int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 	if (err) {
 		free(halted);
 		exits_close(&rx);
-		return hvctl_fail_request(c, err,
-					  "cannot put the vCPUs on exit rings (vcpu-set-ring; --transport netlink does without)");
+		return hvctl_fail(c, err, "cannot put the vCPUs on exit rings: %s ('--transport netlink' does without)",
+				  *hv_errmsg(c->h) ? hv_errmsg(c->h) :
+				  "vcpu-set-ring failed");
 	}
 	err = hv_vm_start(c->h, vm);
 	if (err && err != -EALREADY) {

@@ -34,6 +34,7 @@ static void print_vm_fields(struct out *o, const struct hv_vm_info *vm)
 	out_u64(o, "mem", vm->mem_size);
 	out_u64(o, "max_mem", vm->max_mem);
 	out_str(o, "unknown_msr", msr_policy_name(vm->unknown_msr));
+	out_u64(o, "ring_poll_ns", vm->ring_poll_ns);
 	if (vm->crash_reason[0])
 		out_str(o, "crash_reason", vm->crash_reason);
 }
@@ -115,6 +116,10 @@ int cmd_vm_show(struct hvctl *c, int argc, char **argv)
 		out_str(&o, "state", hv_vcpu_state_name(vcpus[i].state));
 		out_u64(&o, "exits", vcpus[i].exits);
 		out_u64(&o, "thread", vcpus[i].thread);
+		out_str(&o, "transport",
+			hv_transport_name(vcpus[i].transport));
+		out_u64(&o, "sleeps", vcpus[i].sleeps);
+		out_u64(&o, "owner_wakeups", vcpus[i].owner_wakeups);
 		out_end_object(&o);
 	}
 	end_list(&o);
@@ -146,6 +151,11 @@ int cmd_vm_show(struct hvctl *c, int argc, char **argv)
 	out_u64(&o, "software", st.l1d_flush_sw);
 	out_end_object(&o);
 	out_u64(&o, "pml_full", st.pml_full);
+	/* How often a vCPU slept for its owner, and the owner for its ring. */
+	out_begin_object(&o, "owner_waits");
+	out_u64(&o, "vcpu_sleeps", st.sleeps);
+	out_u64(&o, "owner_wakeups", st.owner_wakeups);
+	out_end_object(&o);
 	out_end_object(&o);
 	out_end(&o);
 	free(vcpus);
@@ -203,6 +213,7 @@ int cmd_vm_list(struct hvctl *c, int argc, char **argv)
 /**
  * cmd_vm_create() - hvctl vm create [NAME] [--vcpus N] [--mem SIZE]
  *	[--max-vcpus N] [--max-mem SIZE] [--unknown-msr gp|exit]
+ *	[--ring-poll NS]
  * @c: the run context
  * @argc: arguments after the verb
  * @argv: the arguments
@@ -215,13 +226,15 @@ int cmd_vm_list(struct hvctl *c, int argc, char **argv)
 int cmd_vm_create(struct hvctl *c, int argc, char **argv)
 {
 	const char *vcpus_s = "1", *mem_s = NULL, *maxv_s = NULL,
-		   *maxm_s = NULL, *msr_s = NULL, *pos[1] = { NULL };
+		   *maxm_s = NULL, *msr_s = NULL, *poll_s = NULL,
+		   *pos[1] = { NULL };
 	const struct hvctl_opt opts[] = {
 		HVCTL_OPT("--vcpus", &vcpus_s),
 		HVCTL_OPT("--mem", &mem_s),
 		HVCTL_OPT("--max-vcpus", &maxv_s),
 		HVCTL_OPT("--max-mem", &maxm_s),
 		HVCTL_OPT("--unknown-msr", &msr_s),
+		HVCTL_OPT("--ring-poll", &poll_s),
 		HVCTL_OPT_END
 	};
 	struct hv_vm_opts vo = { 0 };
@@ -233,13 +246,21 @@ int cmd_vm_create(struct hvctl *c, int argc, char **argv)
 	int ret, err;
 
 	ret = hvctl_args(c, argc, argv, opts, pos, 0, 1,
-			 "vm create [NAME] [--vcpus N] [--mem SIZE] [--max-vcpus N] [--max-mem SIZE] [--unknown-msr gp|exit]");
+			 "vm create [NAME] [--vcpus N] [--mem SIZE] [--max-vcpus N] [--max-mem SIZE] [--unknown-msr gp|exit] [--ring-poll NS]");
 	if (!ret)
 		ret = hvctl_number(c, "--vcpus", vcpus_s, &nr);
 	if (!ret && mem_s)
 		ret = hvctl_size(c, "--mem", mem_s, &mem);
 	if (!ret && maxm_s)
 		ret = hvctl_size(c, "--max-mem", maxm_s, &vo.max_mem);
+	if (!ret && poll_s) {
+		ret = hvctl_number(c, "--ring-poll", poll_s, &v);
+		if (!ret && v > HV_RING_POLL_MAX)
+			ret = hvctl_usage(c, "--ring-poll must be at most %u ns",
+					  HV_RING_POLL_MAX);
+		vo.ring_poll_ns = v;
+		vo.set_ring_poll = 1;
+	}
 	if (!ret && maxv_s)
 		ret = hvctl_number(c, "--max-vcpus", maxv_s, &v);
 	if (ret)

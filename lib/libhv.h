@@ -445,6 +445,7 @@ const char *hv_l1d_flush_method_name(uint32_t method);
 const char *hv_vm_state_name(uint32_t state);
 const char *hv_vcpu_state_name(uint32_t state);
 const char *hv_exit_reason_name(uint32_t reason);
+const char *hv_transport_name(uint32_t transport);
 const char *hv_notice_name(uint32_t notice);
 
 #endif /* LIBHV_H */

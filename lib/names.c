@@ -116,6 +116,11 @@ static const char *const vcpu_state_names[] = {
 	[HV_VCPU_STATE_OWNER_WAIT] = "owner-wait",
 };
 
+static const char *const transport_names[] = {
+	[HV_TRANSPORT_NETLINK] = "netlink",
+	[HV_TRANSPORT_RING] = "ring",
+};
+
 static const char *const exit_reason_names[] = {
 	[HV_EXIT_REASON_IO] = "io",
 	[HV_EXIT_REASON_MMIO] = "mmio",
@@ -151,6 +156,17 @@ const char *hv_vm_state_name(uint32_t state)
 const char *hv_vcpu_state_name(uint32_t state)
 {
 	return LOOKUP(vcpu_state_names, state);
+}
+
+/**
+ * hv_transport_name() - name of an HV_TRANSPORT_* value
+ * @transport: the value
+ *
+ * Return: the spec's name, or "unknown".
+ */
+const char *hv_transport_name(uint32_t transport)
+{
+	return LOOKUP(transport_names, transport);
 }
 
 /**

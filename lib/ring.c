@@ -87,7 +87,8 @@ int hv_vcpu_ring_open(struct hv *h, uint32_t vm, uint32_t vcpu,
 	r->h = h;
 	r->vm = vm;
 	r->vcpu = vcpu;
-	r->exit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	/* Blocking: a sleep without a time limit is one read(). */
+	r->exit_fd = eventfd(0, EFD_CLOEXEC);
 	r->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	r->memfd = memfd_create("hv-ring", MFD_CLOEXEC);
 	if (r->exit_fd < 0 || r->done_fd < 0 || r->memfd < 0 ||
@@ -202,6 +203,8 @@ void hv_vcpu_ring_set_sleeping(struct hv_vcpu_ring *r, int sleeping)
 /**
  * hv_vcpu_ring_drain() - consume the exit eventfd's count after a wake-up
  * @r: the ring
+ *
+ * Only after poll() said hv_vcpu_ring_fd() is readable: the fd blocks.
  */
 void hv_vcpu_ring_drain(struct hv_vcpu_ring *r)
 {
@@ -218,7 +221,8 @@ void hv_vcpu_ring_drain(struct hv_vcpu_ring *r)
  * @timeout_ms: how long to wait, -1 for ever
  *
  * Polls for the ring's spin time (hv_vcpu_ring_set_spin()), then sleeps
- * on the exit eventfd.
+ * on the exit eventfd: one read() without a time limit, poll() and read()
+ * with one.
  *
  * Return: 0; -ETIMEDOUT; a negative errno of poll().
  */
@@ -242,13 +246,20 @@ int hv_vcpu_ring_wait(struct hv_vcpu_ring *r, struct hv_message *ev,
 		hv_vcpu_ring_set_sleeping(r, 1);
 		if (!hv_vcpu_ring_next(r, ev))
 			break;
-		n = poll(&p, 1, timeout_ms);
+		if (timeout_ms < 0) {
+			uint64_t cnt;
+
+			n = read(r->exit_fd, &cnt, sizeof(cnt)) < 0 ? -1 : 1;
+		} else {
+			n = poll(&p, 1, timeout_ms);
+			if (n > 0)
+				hv_vcpu_ring_drain(r);
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		hv_vcpu_ring_set_sleeping(r, 0);
 		if (n < 0)
 			return -errno;
-		hv_vcpu_ring_drain(r);
 		if (!hv_vcpu_ring_next(r, ev))
 			return 0;
 		if (n == 0)

@@ -147,6 +147,30 @@ TEST_F(hc, run_json_with_a_read_value_stops_on_hlt)
 	EXPECT_NE(NULL, strstr(self->out, want)) TH_LOG("%s", self->out);
 }
 
+TEST_F(hc, ring_and_netlink_transports_print_the_same_exits)
+{
+	char *ring[] = { HVCTL_PATH, "-j", "run", self->bin, "--read-value",
+			 "0x12345678", NULL };
+	char *nl[] = { HVCTL_PATH, "-j", "run", self->bin, "--read-value",
+		       "0x12345678", "--transport", "netlink", NULL };
+	char *bad[] = { HVCTL_PATH, "run", self->bin, "--transport", "shm",
+			NULL };
+	char *out;
+
+	ASSERT_EQ(0, put_file(self->bin, hc_long_start,
+			      hc_long_end - hc_long_start));
+	EXPECT_EQ(0, hvctl(self, -1, ring)) TH_LOG("%s", self->err);
+	out = self->out;
+	self->out = NULL;
+	EXPECT_EQ(0, hvctl(self, -1, nl)) TH_LOG("%s", self->err);
+	EXPECT_STREQ(out, self->out);
+	EXPECT_NE(NULL, strstr(out, "\"stop\":{\"reason\":\"hlt\",\"exits\":7}"));
+	free(out);
+	EXPECT_EQ(2, hvctl(self, -1, bad));
+	EXPECT_STREQ("hvctl: run: --transport takes ring or netlink, not 'shm'\nTry 'hvctl help'.\n",
+		     self->err);
+}
+
 TEST_F(hc, run_in_real_mode)
 {
 	char *argv[] = { HVCTL_PATH, "run", self->bin, "--mode", "real",

@@ -197,7 +197,8 @@ def check_names(spec, names_c, main_c):
     for var, dname in (("backend_names", "backend"),
                        ("l1tf_names", "l1tf"),
                        ("l1d_flush_mode_names", "l1d-flush-mode"),
-                       ("l1d_flush_method_names", "l1d-flush-method")):
+                       ("l1d_flush_method_names", "l1d-flush-method"),
+                       ("transport_names", "transport")):
         got = string_table(names_c, var)
         d = defs[dname]
         want = {c_name(fam, d["name"], n): n for n in entry_names(d)}

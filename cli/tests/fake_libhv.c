@@ -37,6 +37,7 @@ void fake_reset(void)
 	fake.info.max_vms = 64;
 	fake.info.max_vcpus = 64;
 	fake.info.max_mem = 68719476736ULL;
+	fake.info.ring_poll_ns = 50000;
 	strcpy(fake.info.dirty_method, "npt-ad");
 	strcpy(fake.info.dirty_reason,
 	       "the CPU sets accessed and dirty bits in nested page tables");
@@ -58,6 +59,7 @@ struct hv_vm_info *fake_add_vm(uint32_t id, const char *name)
 	snprintf(vm->name, sizeof(vm->name), "%s", name);
 	vm->max_vcpus = 64;
 	vm->max_mem = 1ULL << 30;
+	vm->ring_poll_ns = 50000;
 	if (id >= fake.next_vm_id)
 		fake.next_vm_id = id + 1;
 	return vm;
@@ -160,6 +162,8 @@ int hv_vm_new(struct hv *h, const struct hv_vm_opts *opts,
 		vm->max_mem = opts->max_mem;
 	if (opts)
 		vm->unknown_msr = opts->unknown_msr;
+	if (opts && opts->set_ring_poll)
+		vm->ring_poll_ns = opts->ring_poll_ns;
 	if (out)
 		*out = *vm;
 	return 0;

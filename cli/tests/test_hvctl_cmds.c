@@ -33,9 +33,12 @@ static void two_vms(void)
 	vm->mem_size = 0x10000;
 	vm->owner = 77;
 	fake.vcpus[0] = (struct hv_vcpu_info){ .vm = 3, .id = 0,
-		.state = HV_VCPU_STATE_RUNNING, .exits = 10, .thread = 900 };
+		.state = HV_VCPU_STATE_RUNNING, .exits = 10, .thread = 900,
+		.transport = HV_TRANSPORT_RING, .sleeps = 6,
+		.owner_wakeups = 5 };
 	fake.vcpus[1] = (struct hv_vcpu_info){ .vm = 3, .id = 1,
-		.state = HV_VCPU_STATE_HALTED, .exits = 2, .thread = 901 };
+		.state = HV_VCPU_STATE_HALTED, .exits = 2, .thread = 901,
+		.sleeps = 2 };
 	fake.nr_vcpus = 2;
 	fake.slots[0] = (struct hv_slot_info){ .vm = 3, .slot = 0, .gpa = 0,
 		.size = 0x10000 };
@@ -47,6 +50,8 @@ static void two_vms(void)
 	fake.stats.invvpid_saved = 2;
 	fake.stats.pml_full = 4;
 	fake.stats.l1d_flush_sw = 7;
+	fake.stats.sleeps = 8;
+	fake.stats.owner_wakeups = 5;
 	fake_add_vm(5, "web")->unknown_msr = HV_MSR_POLICY_EXIT;
 }
 
@@ -131,10 +136,12 @@ static void vm_list_text_and_json(void **state)
 	assert_string_equal(
 		"[{\"id\":3,\"name\":\"demo\",\"state\":\"running\",\"owner\":77,"
 		"\"vcpus\":2,\"max_vcpus\":64,\"mem\":65536,"
-		"\"max_mem\":1073741824,\"unknown_msr\":\"gp\"},"
+		"\"max_mem\":1073741824,\"unknown_msr\":\"gp\","
+		"\"ring_poll_ns\":50000},"
 		"{\"id\":5,\"name\":\"web\",\"state\":\"created\",\"owner\":0,"
 		"\"vcpus\":0,\"max_vcpus\":64,\"mem\":0,"
-		"\"max_mem\":1073741824,\"unknown_msr\":\"exit\"}]\n", r.out);
+		"\"max_mem\":1073741824,\"unknown_msr\":\"exit\","
+		"\"ring_poll_ns\":50000}]\n", r.out);
 	free_run(&r);
 	assert_int_equal(0, fake.opened);
 }
@@ -151,14 +158,21 @@ static void vm_show_by_name_and_id(void **state)
 		"mem:              65536\n"
 		"max mem:          1073741824\n"
 		"unknown msr:      gp\n"
+		"ring poll ns:     50000\n"
 		"vcpu 0:\n"
 		"  state:          running\n"
 		"  exits:          10\n"
 		"  thread:         900\n"
+		"  transport:      ring\n"
+		"  sleeps:         6\n"
+		"  owner wakeups:  5\n"
 		"vcpu 1:\n"
 		"  state:          halted\n"
 		"  exits:          2\n"
 		"  thread:         901\n"
+		"  transport:      netlink\n"
+		"  sleeps:         2\n"
+		"  owner wakeups:  0\n"
 		"slot 0:\n"
 		"  gpa:            0x0\n"
 		"  size:           65536\n"
@@ -181,7 +195,10 @@ static void vm_show_by_name_and_id(void **state)
 		"l1d flushes:\n"
 		"  msr:            0\n"
 		"  software:       7\n"
-		"pml full:         4\n";
+		"pml full:         4\n"
+		"owner waits:\n"
+		"  vcpu sleeps:    8\n"
+		"  owner wakeups:  5\n";
 	struct run r;
 
 	two_vms();
@@ -199,15 +216,20 @@ static void vm_show_by_name_and_id(void **state)
 		"{\"id\":3,\"name\":\"demo\",\"state\":\"running\",\"owner\":77,"
 		"\"vcpus\":2,\"max_vcpus\":64,\"mem\":65536,"
 		"\"max_mem\":1073741824,\"unknown_msr\":\"gp\","
+		"\"ring_poll_ns\":50000,"
 		"\"vcpu_list\":[{\"id\":0,\"state\":\"running\",\"exits\":10,"
-		"\"thread\":900},{\"id\":1,\"state\":\"halted\",\"exits\":2,"
-		"\"thread\":901}],\"slot_list\":[{\"id\":0,\"gpa\":\"0x0\","
+		"\"thread\":900,\"transport\":\"ring\",\"sleeps\":6,"
+		"\"owner_wakeups\":5},{\"id\":1,\"state\":\"halted\","
+		"\"exits\":2,\"thread\":901,\"transport\":\"netlink\","
+		"\"sleeps\":2,\"owner_wakeups\":0}],\"slot_list\":[{\"id\":0,\"gpa\":\"0x0\","
 		"\"size\":65536,\"readonly\":false,\"dirty_log\":false}],"
 		"\"exits\":{\"total\":12,"
 		"\"cpuid\":0,\"msr\":0,\"hlt\":0,\"npf\":0,\"intr\":0,\"io\":5,"
 		"\"mmio\":0,\"other\":0},\"invalidations\":{\"invept\":3,"
 		"\"invvpid\":1,\"invvpid_saved\":2},\"l1d_flushes\":{"
-		"\"msr\":0,\"software\":7},\"pml_full\":4}\n", r.out);
+		"\"msr\":0,\"software\":7},\"pml_full\":4,"
+		"\"owner_waits\":{\"vcpu_sleeps\":8,\"owner_wakeups\":5}}\n",
+		r.out);
 	free_run(&r);
 
 	r = RUN("vm", "show", "nope");
@@ -507,6 +529,9 @@ static void vm_run_answers_and_stops_on_hlt(void **state)
 	assert_true(fake.completes[2].seq == 3 &&
 		    fake.completes[2].data == 0x34567890);
 	assert_true(fake.completes[3].seq == 4 && fake.completes[3].data == 0);
+	/* By default, through the vCPU's exit ring. */
+	assert_int_equal(1, fake.nr_rings);
+	assert_int_equal(4, fake.ring_completes);
 	assert_int_equal(1, fake.started);
 	assert_int_equal(1, fake.paused);
 	assert_int_equal(1, fake.subscribed);
@@ -543,6 +568,45 @@ static void vm_run_exit_port_and_max_exits(void **state)
 	assert_int_equal(HVCTL_USAGE, r.code);
 	assert_string_equal("hvctl: vm run: --exit-port must be below 0x10000\nTry 'hvctl help'.\n",
 			    r.err);
+	free_run(&r);
+}
+
+static void vm_run_transport_option(void **state)
+{
+	struct hv_message ev;
+	struct run r;
+
+	two_vms();
+	ev = io(1, 0, 0x60, 1, 0);
+	fake_add_event(&ev);
+	r = RUN("vm", "run", "demo", "--transport", "netlink", "--max-exits",
+		"1", "--read-value", "0x5");
+	assert_int_equal(HVCTL_OK, r.code);
+	assert_string_equal("vcpu 0: in    port 0x0060 size 1 value 0x5 rip 0x10001\n"
+			    "stopped: max-exits after 1 exits\n", r.out);
+	assert_int_equal(0, fake.nr_rings);
+	assert_int_equal(0, fake.ring_completes);
+	assert_int_equal(1, fake.nr_completes);
+	assert_true(fake.completes[0].seq == 1 && fake.completes[0].data == 5);
+	free_run(&r);
+
+	r = RUN("vm", "run", "demo", "--transport", "shm");
+	assert_int_equal(HVCTL_USAGE, r.code);
+	assert_string_equal("hvctl: vm run: --transport takes ring or netlink, not 'shm'\nTry 'hvctl help'.\n",
+			    r.err);
+	free_run(&r);
+
+	/* A vCPU that cannot go on a ring: the run says so, and how to do without. */
+	fake.next_event = 0;
+	fake.fail_fn = "hv_vcpu_ring_open";
+	fake.fail_err = -EBUSY;
+	fake.errmsg = "the vcpu waits for an exit completion";
+	fake.started = 0;
+	r = RUN("vm", "run", "demo");
+	assert_int_equal(HVCTL_FAIL, r.code);
+	assert_string_equal("hvctl: vm run: cannot put the vCPUs on exit rings: the vcpu waits for an exit completion ('--transport netlink' does without): Device or resource busy\n",
+			    r.err);
+	assert_int_equal(0, fake.started);
 	free_run(&r);
 }
 
@@ -682,6 +746,7 @@ int main(void)
 				       reset),
 		cmocka_unit_test_setup(vm_run_answers_and_stops_on_hlt, reset),
 		cmocka_unit_test_setup(vm_run_exit_port_and_max_exits, reset),
+		cmocka_unit_test_setup(vm_run_transport_option, reset),
 		cmocka_unit_test_setup(vm_run_reports_a_crash, reset),
 		cmocka_unit_test_setup(run_loads_a_flat_binary, reset),
 		cmocka_unit_test_setup(vm_dirty_shows_ranges_and_mem_log_switches,

@@ -232,11 +232,15 @@ static int rings_wait(struct tvm *vm, struct hv_message *ev, int timeout_ms)
 			if (vm->ring[i])
 				hv_vcpu_ring_set_sleeping(vm->ring[i], 1);
 		ret = rings_next(vm, ev) ? poll(p, n, timeout_ms) : -2;
-		for (i = 0; i < vm->nr_vcpus; i++)
-			if (vm->ring[i]) {
-				hv_vcpu_ring_set_sleeping(vm->ring[i], 0);
+		for (i = 0, n = 0; i < vm->nr_vcpus; i++) {
+			if (!vm->ring[i])
+				continue;
+			hv_vcpu_ring_set_sleeping(vm->ring[i], 0);
+			/* The fds block: read only those poll() found set. */
+			if (ret > 0 && (p[n].revents & POLLIN))
 				hv_vcpu_ring_drain(vm->ring[i]);
-			}
+			n++;
+		}
 		if (ret == -2 || !rings_next(vm, ev))
 			return 0;
 		if (ret == 0)
@@ -256,6 +260,9 @@ int tvm_next_exit(struct tvm *vm, struct hv_message *ev, int timeout_ms)
 			return err;
 		vm->started = 1;
 	}
+	/* One vCPU: the library's wait, which polls for the ring's spin time. */
+	if (vm->nr_vcpus == 1 && vm->ring[0])
+		return hv_vcpu_ring_wait(vm->ring[0], ev, timeout_ms);
 	if (vm->ring[0])
 		return rings_wait(vm, ev, timeout_ms);
 	do {

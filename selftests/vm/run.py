@@ -87,7 +87,7 @@ def workdir(p, name):
     return d
 
 
-def start(p, name, mode, d, console_tty=None, extra=""):
+def start(p, name, mode, d, console_tty=None, extra="", smp=None):
     """Start a machine; return the Emulator and its two log paths."""
     m = machines.MACHINES[name]
     console = os.path.join(d, "console.log")
@@ -97,7 +97,7 @@ def start(p, name, mode, d, console_tty=None, extra=""):
         cmd = machines.qemu_command(name, p.kernel, p.initrd, append,
                                     console, results,
                                     interactive=mode == "shell",
-                                    bench=mode == "bench")
+                                    bench=mode == "bench", smp=smp)
         if mode == "shell":
             return None, cmd, console, results
         emu = machines.Emulator(cmd, d)
@@ -108,7 +108,8 @@ def start(p, name, mode, d, console_tty=None, extra=""):
         with open(rc, "w") as f:
             f.write(machines.bochsrc(name, iso, console, results,
                                      os.path.join(d, "bochs.log"),
-                                     console_tty, bench=mode == "bench"))
+                                     console_tty, bench=mode == "bench",
+                                     smp=smp))
         dbg = os.path.join(d, "debugger.rc")
         with open(dbg, "w") as f:
             # Debian's Bochs has its debugger built in and stops before
@@ -230,17 +231,19 @@ def failure_report(label, v, rtext, ctext, console):
 
 def bench(p, name, sizes):
     """Run the benchmark in one boot; judge that it ran, not its figures."""
-    d = workdir(p, name + "-bench")
-    b = machines.config(name, bench=True)
+    smp = sizes.smp
+    d = workdir(p, name + "-bench" + ("-smp%d" % smp if smp else ""))
+    b = machines.config(name, bench=True, smp=smp)
     say("bench: booting %s (%s) against %s: %d iterations per run, "
         "%d runs per case, %d MiB dirty log"
-        % (name, machines.describe(name, bench=True), b["kvm"], sizes.n,
-           sizes.reps, sizes.dirty_mib))
+        % (name, machines.describe(name, bench=True, smp=smp), b["kvm"],
+           sizes.n, sizes.reps, sizes.dirty_mib))
     emu, _, console, results = start(
         p, name, "bench", d,
         extra="hvbench_n=%d hvbench_reps=%d hvbench_calib=%d "
         "hvbench_dirty=%d hvbench_kvm=%s"
-        % (sizes.n, sizes.reps, sizes.calib, sizes.dirty_mib, b["kvm"]))
+        % (sizes.n, sizes.reps, sizes.calib, sizes.dirty_mib, b["kvm"]),
+        smp=smp)
     reason, rtext, ctext = watch(emu, name, console, results, b["timeout"],
                                  progress=True)
     v = judge.judge(rtext, ctext, BENCH_STAGES)
@@ -350,6 +353,9 @@ def main():
                     help="runs of each case per hypervisor (bench mode)")
     ap.add_argument("--bench-calib", type=int, default=20000000,
                     help="instructions of the calibration loop (bench mode)")
+    ap.add_argument("--bench-smp", type=int, default=None,
+                    help="CPUs of the benchmark's machines instead of "
+                         "their own (bench mode; 2 for the polling runs)")
     ap.add_argument("--bench-dirty-mib", type=int, default=1024,
                     help="guest memory of the dirty-log measurement "
                          "(bench mode)")
@@ -362,6 +368,8 @@ def main():
         if other:
             ap.error("bench mode runs on %s only, not on %s"
                      % (", ".join(machines.BENCH), ", ".join(other)))
+    if a.bench_smp is not None and not 1 <= a.bench_smp <= 4:
+        ap.error("--bench-smp takes 1 to 4, not %d" % a.bench_smp)
     if (a.bench_n < 1 or not 1 <= a.bench_reps <= 100 or
             a.bench_calib < 2 or not 1 <= a.bench_dirty_mib <= 1536):
         ap.error("invalid benchmark sizes: --bench-n %d, --bench-reps %d, "
@@ -392,7 +400,8 @@ def main():
                                   seed=a.fuzz_seed, iter=a.fuzz_iter)
     sizes = argparse.Namespace(n=a.bench_n, reps=a.bench_reps,
                                calib=a.bench_calib,
-                               dirty_mib=a.bench_dirty_mib)
+                               dirty_mib=a.bench_dirty_mib,
+                               smp=a.bench_smp)
     results = {}
     pending = list(a.machine)
 
