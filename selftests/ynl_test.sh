@@ -71,7 +71,8 @@ out=$(ynl --multi vm-new '{"name": "ynl-b"}' \
 	--multi vm-del "{\"id\": $b}" 2>&1)
 check vcpu_new "$out" "\"id\": $b, \"name\": \"ynl-b\"" \
 	"{\"vm-id\": $b, \"id\": 0, \"state\": \"stopped\", \"exits\": 0" \
-	'"nr-vcpus": 1'
+	'"transport": "netlink", "sleeps": 0, "owner-wakeups": 0}' \
+	'"ring-poll-ns": 50000' '"nr-vcpus": 1'
 
 out=$(ynl --multi vm-new '{"name": "ynl-c"}' \
 	--multi mem-get "{\"vm-id\": $((b + 1)), \"slot\": 0}" 2>&1)

@@ -266,6 +266,12 @@ static int fill_vcpu(struct sk_buff *skb, struct hv_vcpu *vcpu)
 	struct task_struct *t = vcpu->thread;
 
 	if (nla_put_u32(skb, HV_A_VCPU_VM_ID, vcpu->vm->id) ||
+	    nla_put_u32(skb, HV_A_VCPU_ID, vcpu->id) ||
+	    nla_put_u32(skb, HV_A_VCPU_STATE, READ_ONCE(vcpu->state)) ||
+	    nla_put_u64_64bit(skb, HV_A_VCPU_EXITS,
+			      READ_ONCE(vcpu->stats[HV_STAT_EXITS]),
+			      HV_A_VCPU_PAD) ||
+	    (t && nla_put_u32(skb, HV_A_VCPU_THREAD, task_pid_nr(t))) ||
 	    nla_put_u32(skb, HV_A_VCPU_TRANSPORT,
 			READ_ONCE(vcpu->uexit.ops)->transport) ||
 	    nla_put_u64_64bit(skb, HV_A_VCPU_SLEEPS,
@@ -273,13 +279,7 @@ static int fill_vcpu(struct sk_buff *skb, struct hv_vcpu *vcpu)
 			      HV_A_VCPU_PAD) ||
 	    nla_put_u64_64bit(skb, HV_A_VCPU_OWNER_WAKEUPS,
 			      READ_ONCE(vcpu->stats[HV_STAT_OWNER_WAKEUPS]),
-			      HV_A_VCPU_PAD) ||
-	    nla_put_u32(skb, HV_A_VCPU_ID, vcpu->id) ||
-	    nla_put_u32(skb, HV_A_VCPU_STATE, READ_ONCE(vcpu->state)) ||
-	    nla_put_u64_64bit(skb, HV_A_VCPU_EXITS,
-			      READ_ONCE(vcpu->stats[HV_STAT_EXITS]),
-			      HV_A_VCPU_PAD) ||
-	    (t && nla_put_u32(skb, HV_A_VCPU_THREAD, task_pid_nr(t))))
+			      HV_A_VCPU_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
