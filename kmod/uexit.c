@@ -367,8 +367,9 @@ static bool completion_used(struct hv_vcpu *vcpu)
  * A completion given while the VM is paused is used by the vCPU thread at
  * once: it finishes the instruction, which runs no guest code, and parks.
  * Readers of its state wait for that, so that a completion followed by a
- * register read sees the instruction finished. The wait is bounded: the
- * thread needs no lock a handler holds.
+ * register read sees the instruction finished, whether the read comes
+ * before or after the thread took the completion. The wait is bounded:
+ * the thread needs no lock a handler holds.
  *
  * Return: true if the vCPU is stopped (hv_vcpu_stopped()).
  */
@@ -381,15 +382,17 @@ bool hv_uexit_settle(struct hv_vcpu *vcpu)
 	spin_unlock(&vcpu->uexit.lock);
 	/* A ring's completion counts as given once it is in the page. */
 	given = pending && uexit_done(vcpu);
+	/* The owner may not have woken it: it polled, or lost the race. */
+	if (given)
+		wake_up(&vcpu->wq);
 	/*
 	 * Parked again means the completion was used: the vCPU is stopped,
 	 * or waits for the owner once more (a second access of the same
-	 * instruction), which is not worth waiting for.
+	 * instruction), which is not worth waiting for. A vCPU that took
+	 * its completion already (a ring's owner need not wait for a reply
+	 * before it asks) is not parked yet: it finishes the instruction
+	 * and parks too.
 	 */
-	if (given) {
-		/* The owner may not have woken it: it polled, or lost the race. */
-		wake_up(&vcpu->wq);
-		wait_event_timeout(vcpu->vm->park_wq, completion_used(vcpu), HZ);
-	}
+	wait_event_timeout(vcpu->vm->park_wq, completion_used(vcpu), HZ);
 	return hv_vcpu_stopped(vcpu);
 }
