@@ -3,8 +3,8 @@
  * The exit ring (vcpu-set-ring): registration and its errors, vCPUs on the
  * ring beside vCPUs on netlink in one VM, and an owner that misbehaves
  * through the page: a completion with another exit's seq, a malformed
- * completion, the page rewritten while the vCPU waits, the eventfds or
- * the socket closed mid-exit; pause, resume and destroy while the vCPU
+ * completion, the page rewritten while the vCPU waits, the eventfds, the
+ * page or the socket given up mid-exit; pause, resume and destroy while the vCPU
  * polls. The PIO and MMIO tests run over the ring too (their variants).
  */
 #include <errno.h>
@@ -381,6 +381,55 @@ TEST(the_socket_closed_mid_exit)
 	hv_vcpu_ring_page(ring)->completion.seq = ev.seq;
 	hv_vcpu_ring_close(ring);
 	hv_close(h);
+}
+
+TEST(the_page_truncated_and_unmapped_mid_exit)
+{
+	struct timespec tick = { 0, 1000000 };
+	int efd = eventfd(0, EFD_CLOEXEC), dfd = eventfd(0, EFD_CLOEXEC);
+	int memfd = memfd_create("ring", MFD_CLOEXEC), i, err;
+	struct hv_ring *page;
+	struct tvm vm;
+	uint64_t seq;
+
+	ASSERT_LE(0, efd);
+	ASSERT_LE(0, dfd);
+	ASSERT_LE(0, memfd);
+	ASSERT_EQ(0, ftruncate(memfd, 4096));
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	ASSERT_NE(MAP_FAILED, page);
+	ASSERT_EQ(0, tvm_create(&vm, 2 * MIB, 1));
+	load(_metadata, &vm);
+	ASSERT_EQ(0, hv_vcpu_set_ring(vm.h, vm.id, 0, page, efd, dfd));
+	ASSERT_EQ(0, hv_vm_start(vm.h, vm.id));
+	vm.started = 1;
+	for (i = 0; i < 10000 && !__atomic_load_n(&page->head,
+						    __ATOMIC_ACQUIRE); i++)
+		nanosleep(&tick, NULL);
+	ASSERT_EQ(1, page->head);
+	EXPECT_EQ(HV_EXIT_REASON_IO, page->exits[0].reason);
+	EXPECT_EQ(1, page->exits[0].data);
+	seq = page->exits[0].seq;
+	/* The owner throws the page away; the module keeps its pinned copy. */
+	ASSERT_EQ(0, ftruncate(memfd, 0));
+	ASSERT_EQ(0, munmap(page, 4096));
+	close(memfd);
+	close(efd);
+	close(dfd);
+	ASSERT_EQ(0, hv_vcpu_complete(vm.h, vm.id, 0, seq, 0, 0));
+	/*
+	 * The next exit goes into the page nobody sees and waits there:
+	 * until the vCPU posted it, its seq is refused.
+	 */
+	for (i = 0, err = -EINVAL; err && i < 10000; i++) {
+		err = hv_vcpu_complete(vm.h, vm.id, 0, seq + 1, 0, 0);
+		if (err)
+			nanosleep(&tick, NULL);
+	}
+	ASSERT_EQ(0, err);
+	ASSERT_EQ(0, wait_vcpu_state(&vm, 0, HV_VCPU_STATE_OWNER_WAIT));
+	tvm_destroy(&vm);
+	ASSERT_EQ(0, settles());
 }
 
 TEST(pause_resume_and_destroy_while_the_vcpu_polls)
