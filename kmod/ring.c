@@ -21,6 +21,8 @@
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -41,6 +43,7 @@ static_assert(!(HV_RING_ENTRIES & (HV_RING_ENTRIES - 1)));
  * @done_efd: the owner signals it after a completion while the vCPU sleeps
  * @done_wait: our entry on @done_efd's wait queue
  * @pt: to find that wait queue (vfs_poll())
+ * @owner: the thread that registered the ring, which normally waits on it
  */
 struct hv_ring_state {
 	struct hv_vcpu *vcpu;
@@ -51,6 +54,7 @@ struct hv_ring_state {
 	struct eventfd_ctx *done_efd;
 	wait_queue_entry_t done_wait;
 	poll_table pt;
+	struct task_struct *owner;
 };
 
 static int ring_post(struct hv_vcpu *vcpu, const struct hv_uexit *rec)
@@ -78,6 +82,7 @@ static int ring_post(struct hv_vcpu *vcpu, const struct hv_uexit *rec)
 	smp_mb();
 	if (READ_ONCE(r->owner_flags) & HV_RING_FLAGS_SLEEPING) {
 		eventfd_signal(rs->exit_efd, 1);
+		vcpu->uexit.woke_owner = true;
 		vcpu->stats[HV_STAT_OWNER_WAKEUPS]++;
 	}
 	return 0;
@@ -110,6 +115,19 @@ static void ring_sleep(struct hv_vcpu *vcpu, bool sleeping)
 	smp_mb();
 }
 
+/*
+ * On a CPU the owner shares with the vCPU (one CPU, or a busy host), the
+ * owner just woken would wait for the scheduler's next look, and the vCPU
+ * would poll meanwhile: hand it the CPU now. Elsewhere this costs a look
+ * at its run queue.
+ */
+static void ring_hurry(struct hv_vcpu *vcpu)
+{
+	struct hv_ring_state *rs = vcpu->uexit.priv;
+
+	yield_to(rs->owner, true);
+}
+
 static void ring_free(struct hv_ring_state *rs)
 {
 	u64 cnt;
@@ -124,6 +142,8 @@ static void ring_free(struct hv_ring_state *rs)
 		unpin_user_pages_dirty_lock(&rs->page, 1, true);
 		atomic64_dec(&hv_acct.pinned_pages);
 	}
+	if (rs->owner)
+		put_task_struct(rs->owner);
 	kfree(rs);
 }
 
@@ -139,6 +159,7 @@ const struct hv_uexit_ops hv_ring_uexit_ops = {
 	.post = ring_post,
 	.poll = ring_poll,
 	.sleep = ring_sleep,
+	.hurry = ring_hurry,
 	.release = ring_release,
 };
 
@@ -234,6 +255,7 @@ int hv_ring_attach(struct hv_vcpu *vcpu, u64 uaddr, int exit_fd, int done_fd,
 	if (!rs)
 		return -ENOMEM;
 	rs->vcpu = vcpu;
+	rs->owner = get_task_struct(current);
 	err = ring_eventfds(rs, exit_fd, done_fd, extack);
 	if (err) {
 		if (IS_ERR(rs->exit_efd))

@@ -108,6 +108,8 @@ static bool uexit_poll(struct hv_vcpu *vcpu)
 
 	if (!vcpu->uexit.ops->poll || !budget)
 		return false;
+	if (vcpu->uexit.woke_owner && vcpu->uexit.ops->hurry)
+		vcpu->uexit.ops->hurry(vcpu);
 	end = ktime_get_ns() + budget;
 	do {
 		if (uexit_done(vcpu))
@@ -171,6 +173,7 @@ int hv_uexit_post(struct hv_vcpu *vcpu, struct hv_uexit *rec, bool wait)
 	st->pending = wait;
 	st->done = false;
 	st->malformed = false;
+	st->woke_owner = false;
 	spin_unlock(&st->lock);
 	rec->rip = vcpu->rip;
 	/* An owner that reads the vCPU after the exit sees it waiting. */

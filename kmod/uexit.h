@@ -52,6 +52,9 @@ struct hv_uexit {
  * @sleep: optional; tell the owner that the vCPU sleeps (@sleeping) and
  *	so needs a wake-up after a completion, or no longer. Must not sleep;
  *	orders the flag before the core's next @poll (a full barrier).
+ * @hurry: optional; the transport woke the owner for the exit posted
+ *	last and the vCPU is about to poll for the answer: let the owner
+ *	run first if it waits for this CPU. The vCPU thread; may sleep.
  * @cancel: optional; the vCPU stops and will not wait for the exit it
  *	posted last. Process context, may sleep; the vCPU thread is gone.
  * @release: optional; free the transport's state of a vCPU that leaves
@@ -64,6 +67,7 @@ struct hv_uexit_ops {
 	int (*post)(struct hv_vcpu *vcpu, const struct hv_uexit *rec);
 	int (*poll)(struct hv_vcpu *vcpu, u64 seq, u64 *data, bool *error);
 	void (*sleep)(struct hv_vcpu *vcpu, bool sleeping);
+	void (*hurry)(struct hv_vcpu *vcpu);
 	void (*cancel)(struct hv_vcpu *vcpu);
 	void (*release)(struct hv_vcpu *vcpu);
 };
@@ -79,6 +83,8 @@ struct hv_uexit_ops {
  * @data: the completion's data
  * @error: the completion's error flag
  * @malformed: the completion the transport found was malformed
+ * @woke_owner: the transport woke the owner to post the last exit (the
+ *	vCPU thread's own; a poll then calls @ops' hurry first)
  */
 struct hv_uexit_state {
 	spinlock_t lock;	/* the owner's completion against the vCPU */
@@ -90,6 +96,7 @@ struct hv_uexit_state {
 	u64 data;
 	bool error;
 	bool malformed;
+	bool woke_owner;
 };
 
 extern const struct hv_uexit_ops hv_nl_uexit_ops;
