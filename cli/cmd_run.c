@@ -184,19 +184,9 @@ static void exits_close(struct run_exits *rx)
 	rx->ring = NULL;
 }
 
-/* An exit already posted to a ring, taking the rings in turn. */
 static int rings_next(struct run_exits *rx, struct hv_message *ev)
 {
-	uint32_t i, n;
-
-	for (i = 0; i < rx->nr; i++) {
-		n = (rx->next + i) % rx->nr;
-		if (rx->ring[n] && !hv_vcpu_ring_next(rx->ring[n], ev)) {
-			rx->next = n + 1;
-			return 0;
-		}
-	}
-	return -EAGAIN;
+	return hv_vcpu_rings_next(rx->ring, rx->nr, &rx->next, ev);
 }
 
 /* Say we sleep, or no longer; then consume the wake-ups poll() found. */

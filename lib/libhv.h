@@ -376,6 +376,8 @@ int hv_vcpu_ring_open(struct hv *h, uint32_t vm, uint32_t vcpu,
 		      struct hv_vcpu_ring **out);
 void hv_vcpu_ring_close(struct hv_vcpu_ring *r);
 int hv_vcpu_ring_next(struct hv_vcpu_ring *r, struct hv_message *ev);
+int hv_vcpu_rings_next(struct hv_vcpu_ring *const *rings, uint32_t n,
+		       uint32_t *next, struct hv_message *ev);
 int hv_vcpu_ring_wait(struct hv_vcpu_ring *r, struct hv_message *ev,
 		      int timeout_ms);
 int hv_vcpu_ring_complete(struct hv_vcpu_ring *r, uint64_t seq, uint64_t data,

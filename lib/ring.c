@@ -173,6 +173,31 @@ int hv_vcpu_ring_next(struct hv_vcpu_ring *r, struct hv_message *ev)
 	return 0;
 }
 
+/**
+ * hv_vcpu_rings_next() - take the next exit posted to any of several rings
+ * @rings: the rings; NULL entries (vCPUs on netlink) are skipped
+ * @n: how many
+ * @next: where to start, updated to after the ring served, so that every
+ *	ring gets its turn
+ * @ev: receives the exit
+ *
+ * Return: 0; -EAGAIN if none of them has an exit posted.
+ */
+int hv_vcpu_rings_next(struct hv_vcpu_ring *const *rings, uint32_t n,
+		       uint32_t *next, struct hv_message *ev)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < n; i++) {
+		k = (*next + i) % n;
+		if (rings[k] && !hv_vcpu_ring_next(rings[k], ev)) {
+			*next = k + 1;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;

@@ -73,35 +73,13 @@ FIXTURE(pio) {
 	struct hv_message ev;
 };
 
-FIXTURE_VARIANT(pio) {
-	enum hv_transport transport;
-	int ring_poll_ns;
-};
-
 /* The same exits over netlink and over the ring, polling or sleeping. */
-FIXTURE_VARIANT_ADD(pio, netlink) {
-	.transport = HV_TRANSPORT_NETLINK,
-	.ring_poll_ns = -1,
-};
-
-FIXTURE_VARIANT_ADD(pio, ring_polling) {
-	.transport = HV_TRANSPORT_RING,
-	.ring_poll_ns = HV_RING_POLL_MAX,
-};
-
-FIXTURE_VARIANT_ADD(pio, ring_sleeping) {
-	.transport = HV_TRANSPORT_RING,
-	.ring_poll_ns = 0,
-};
+TVM_TRANSPORT_VARIANTS(pio);
 
 FIXTURE_SETUP(pio)
 {
-	struct tvm_opts opts = {
-		.transport = variant->transport,
-		.ring_poll_ns = variant->ring_poll_ns,
-	};
-
-	ASSERT_EQ(0, tvm_create_opts(&self->vm, 1 << 20, 1, &opts));
+	ASSERT_EQ(0, tvm_create_opts(&self->vm, 1 << 20, 1,
+				     &TVM_VARIANT_OPTS));
 }
 
 FIXTURE_TEARDOWN(pio)

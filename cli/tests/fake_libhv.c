@@ -502,3 +502,14 @@ int hv_vcpu_ring_fd(const struct hv_vcpu_ring *r)
 {
 	return -1;
 }
+
+int hv_vcpu_rings_next(struct hv_vcpu_ring *const *rings, uint32_t n,
+		       uint32_t *next, struct hv_message *ev)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (rings[i] && !hv_vcpu_ring_next(rings[i], ev))
+			return 0;
+	return -EAGAIN;
+}

@@ -197,19 +197,9 @@ int tvm_use_idt(struct tvm *vm, uint32_t vcpu, enum guest_mode mode)
 	return hv_vcpu_set_regs(vm->h, vm->id, vcpu, &r);
 }
 
-/* Take the next exit of any ring, starting after the last one served. */
 static int rings_next(struct tvm *vm, struct hv_message *ev)
 {
-	uint32_t i, n;
-
-	for (i = 0; i < vm->nr_vcpus; i++) {
-		n = (vm->next_ring + i) % vm->nr_vcpus;
-		if (vm->ring[n] && !hv_vcpu_ring_next(vm->ring[n], ev)) {
-			vm->next_ring = n + 1;
-			return 0;
-		}
-	}
-	return -EAGAIN;
+	return hv_vcpu_rings_next(vm->ring, vm->nr_vcpus, &vm->next_ring, ev);
 }
 
 /* The next exit of any vCPU on a ring: sleeps as hv_vcpu_ring_wait(). */

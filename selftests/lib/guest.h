@@ -78,6 +78,34 @@ struct tvm {
 	uint32_t next_ring;
 };
 
+/*
+ * A kselftest fixture's variants for the transports: its tests run over
+ * netlink, over the ring with the vCPU polling, and over the ring with
+ * both sides sleeping. Set up with tvm_create_opts(..., &TVM_VARIANT_OPTS).
+ */
+#define TVM_TRANSPORT_VARIANTS(fixture)					\
+	FIXTURE_VARIANT(fixture) {					\
+		enum hv_transport transport;				\
+		int ring_poll_ns;					\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, netlink) {				\
+		.transport = HV_TRANSPORT_NETLINK,			\
+		.ring_poll_ns = -1,					\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, ring_polling) {			\
+		.transport = HV_TRANSPORT_RING,				\
+		.ring_poll_ns = HV_RING_POLL_MAX,			\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, ring_sleeping) {			\
+		.transport = HV_TRANSPORT_RING,				\
+		.ring_poll_ns = 0,					\
+	}
+
+#define TVM_VARIANT_OPTS ((struct tvm_opts){				\
+		.transport = variant->transport,			\
+		.ring_poll_ns = variant->ring_poll_ns,			\
+	})
+
 int tvm_create(struct tvm *vm, size_t mem_size, uint32_t nr_vcpus);
 int tvm_create_opts(struct tvm *vm, size_t mem_size, uint32_t nr_vcpus,
 		    const struct tvm_opts *opts);
