@@ -77,7 +77,22 @@ static void expect_count(struct __test_metadata *_metadata, struct tvm *vm,
 	EXPECT_EQ(++*n, v);
 }
 
-TEST(kvm_and_hv_take_turns)
+FIXTURE(coexist) {
+};
+
+FIXTURE_SETUP(coexist)
+{
+}
+
+FIXTURE_TEARDOWN(coexist)
+{
+}
+
+/*
+ * Loading and unloading KVM and switching VMX or SVM on every CPU three
+ * times take most of the harness's default 30 s in Bochs.
+ */
+TEST_F_TIMEOUT(coexist, kvm_and_hv_take_turns, 120)
 {
 	struct hv_info info;
 	struct hv_vm_info vi;
