@@ -4,7 +4,8 @@
 # test machine with one CPU: qemu-svm with -icount shift=0 against kvm_amd
 # (1 emulated ns per instruction), bochs-haswell and bochs-skylake against
 # kvm_intel (one TSC tick per instruction). Measures a CPUID exit handled in the kernel and a
-# port-I/O exit answered by userspace, in instructions per exit, and the
+# port-I/O exit answered by userspace, in instructions per exit (and, for
+# reference, two threads handing a token over eventfds on one CPU), and the
 # cost of one get-and-clear of the dirty log over BENCH_DIRTY_MIB of guest
 # memory with 1% of its pages dirty, per logging method. Prints a table
 # per machine and writes $(B)/bench/results.json.
@@ -36,7 +37,8 @@ BENCH_POLL_DIRTY_MIB ?= 16
 BENCH_POLL_N	?= $(shell echo $$(( ($(BENCH_N) + 9) / 10 )))
 BENCH_DIR	:= $(B)/bench
 BENCH_PROGS	:= $(BENCH_DIR)/hv_bench $(BENCH_DIR)/kvm_bench \
-		   $(BENCH_DIR)/bench-calib $(BENCH_DIR)/dirty_bench
+		   $(BENCH_DIR)/bench-calib $(BENCH_DIR)/dirty_bench \
+		   $(BENCH_DIR)/bench-switch
 BENCH_CFLAGS	= $(USER_CFLAGS) -Ibench -Iselftests/lib
 BENCH_COMMON	:= bench/common.c $(BENCH_DIR)/guest.o
 
@@ -77,6 +79,10 @@ $(BENCH_DIR)/kvm_bench: bench/kvm_bench.c $(BENCH_COMMON) bench/bench.h
 $(BENCH_DIR)/bench-calib: bench/calib.c $(BENCH_COMMON) bench/bench.h
 	$(quiet) CCLD $@
 	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/calib.c $(BENCH_COMMON)
+
+$(BENCH_DIR)/bench-switch: bench/switch.c $(BENCH_COMMON) bench/bench.h
+	$(quiet) CCLD $@
+	$(Q)$(CC) $(BENCH_CFLAGS) -pthread -o $@ bench/switch.c $(BENCH_COMMON)
 
 $(BENCH_DIR)/dirty_bench: bench/dirty_bench.c selftests/lib/guest.c \
 		selftests/lib/guest.h selftests/lib/test_util.c \

@@ -6,8 +6,9 @@
 
 RESULTS_LOG is what MACHINE's benchmark boot sent back over its results
 port (selftests/vm/run.py --mode bench): "# bench: " lines from
-bench-calib, hv_bench, dirty_bench and kvm_bench (formats in bench/bench.h,
-bench/calib.c and bench/dirty_bench.c) among TAP and kernel-log lines.
+bench-calib, bench-switch, hv_bench, dirty_bench and kvm_bench (formats in
+bench/bench.h, bench/calib.c, bench/switch.c and bench/dirty_bench.c) among
+TAP and kernel-log lines.
 Each machine's figures are read from the clock machines.BENCH names for
 it, which counts emulated instructions: CLOCK_MONOTONIC under QEMU's
 -icount shift=0 (1 ns per instruction), the TSC under Bochs (1 tick per
@@ -21,7 +22,10 @@ ring, both sides sleeping (pio-ring), the vCPU polling for the module's
 default ring_poll_ns while the owner sleeps (pio-ring-kpoll) and, on
 machines booted with CPUS of 2 or more (run.py --bench-smp), both sides
 polling on CPUs of their own (pio-ring-poll); all compare with KVM's pio
-of the same boot. The dirty log's figures are the median
+of the same boot. Beside them, what two thread switches cost, the
+floor of any exit answered on the same CPU by a thread other than the
+vCPU's (bench-switch's ping-pong less twice its write-and-read loop, per
+round trip), against the same KVM figure. The dirty log's figures are the median
 instructions of one call over the whole slot. Exit status 1 if a figure is
 missing (the benchmark did not run), whatever the figures are.
 """
@@ -48,6 +52,8 @@ RING_CASES = {
     "pio-ring-kpoll": ("pio", "OUT over the ring, vCPU polls, owner sleeps"),
     "pio-ring-poll": ("pio", "OUT answered over the exit ring, polling"),
 }
+# bench-switch's loops.
+SWITCH_KINDS = ("pingpong", "syscalls")
 # dirty_bench's variants; "scanned" only where the CPU keeps a log.
 DIRTY_VARIANTS = ("hardware", "scanned", "emulated")
 DIRTY_REQUIRED = ("hardware", "emulated")
@@ -65,6 +71,7 @@ KERNEL = re.compile(r"\] Linux version (\S+)")
 def parse(text):
     samples = {}        # (runner, case) -> [sample dict]
     calib = []
+    switch = {}         # kind -> [sample dict]
     dirty = {}          # variant -> [sample dict]
     info = {"mitigations": {}}
     for raw in text.splitlines():
@@ -91,6 +98,9 @@ def parse(text):
             elif words[0] == "calib":
                 calib.append({k: int(kv[k])
                               for k in ("insns", "ns", "tsc", "intr")})
+            elif words[0] == "switch":
+                switch.setdefault(kv["kind"], []).append(
+                    {k: int(kv[k]) for k in ("n", "ns", "tsc")})
             elif words[0] == "dirty":
                 d = {k: int(kv[k]) for k in
                      ("pages", "dirty", "rep", "peek_ns", "peek_tsc",
@@ -104,7 +114,7 @@ def parse(text):
             who = words[1] if len(words) > 1 and "=" not in words[1] else ""
             for k, v in kv.items():
                 info[(who + "_" if who else "") + k] = v
-    return samples, calib, dirty, info
+    return samples, calib, switch, dirty, info
 
 
 def med(values):
@@ -129,7 +139,7 @@ def machine_line(name, smp=None):
         name, b["model"], b["smp"], machines.BOCHS_IPS, b["megs"])
 
 
-def figures(name, smp, samples, calib, dirty, info):
+def figures(name, smp, samples, calib, switch, dirty, info):
     """Everything the tables and the JSON show; SystemExit if incomplete."""
     clock = machines.BENCH[name]["clock"]
     missing = []
@@ -144,6 +154,9 @@ def figures(name, smp, samples, calib, dirty, info):
     for c in ring_cases:
         if ("hv", c) not in samples:
             missing.append("hv %s" % c)
+    for k in SWITCH_KINDS:
+        if k not in switch:
+            missing.append("thread switch, %s" % k)
     for v in DIRTY_REQUIRED:
         if v not in dirty:
             missing.append("dirty log, %s" % v)
@@ -211,6 +224,26 @@ def figures(name, smp, samples, calib, dirty, info):
         e["ratio_hv_kvm"] = f["insns_per_exit"] / e["kvm"]["insns_per_exit"]
         cases[c] = e
 
+    sn = set(x["n"] for v in switch.values() for x in v)
+    if len(sn) != 1:
+        raise SystemExit("report: %s: the thread-switch loops used "
+                         "different N: %s" % (name, sorted(sn)))
+    sn = sn.pop()
+    sw = {k: {"runs": [x[clock] for x in switch[k]],
+              "median": med(x[clock] for x in switch[k])}
+          for k in SWITCH_KINDS}
+    floor = (sw["pingpong"]["median"] - 2 * sw["syscalls"]["median"]) / sn
+    sw.update({
+        "what": "two threads on one CPU hand a token over two eventfds "
+                "(pingpong: two switches, two write()s, two read()s), less "
+                "twice one thread's write and read of its own eventfd "
+                "(syscalls): two switches with their wake-ups",
+        "n": sn,
+        "insns_per_round_trip": floor,
+        "kvm_pio_insns_per_exit": cases["pio"]["kvm"]["insns_per_exit"],
+        "ratio_floor_kvm": floor / cases["pio"]["kvm"]["insns_per_exit"],
+    })
+
     logs = {}
     for v in (v for v in DIRTY_VARIANTS if v in dirty):
         d = dirty[v]
@@ -250,6 +283,7 @@ def figures(name, smp, samples, calib, dirty, info):
         "calibration": cal,
         "baseline": base,
         "cases": cases,
+        "switch_floor": sw,
         "dirty_log": logs,
     }
 
@@ -274,7 +308,14 @@ def table(f):
         out.append("%-58s %10.0f %10.0f %8.2f"
                    % ("%s: %s" % (c, e["what"]), e["hv"]["insns_per_exit"],
                       e["kvm"]["insns_per_exit"], e["ratio_hv_kvm"]))
-    out += ["",
+    sw = f["switch_floor"]
+    out += ["%-58s %10.0f %10.0f %8.2f"
+            % ("two thread switches, the floor of an exit answered",
+               sw["insns_per_round_trip"], sw["kvm_pio_insns_per_exit"],
+               sw["ratio_floor_kvm"]),
+            "%-58s %10s %10s" % (
+                "  by another thread on the same CPU (bench-switch)", "", ""),
+            "",
             "%-58s %10.2f %10.2f" % (
                 "baseline: instructions per NOP iteration",
                 f["baseline"]["hv"]["insns_per_iteration"],

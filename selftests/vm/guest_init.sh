@@ -156,12 +156,14 @@ if [ "$mode" = bench ]; then
 	bd=${hvbench_dirty:-1024}
 	bk=${hvbench_kvm:-kvm_amd}
 	say "TAP version 13"
-	say "1..7"
+	say "1..8"
 	log "benchmark: $bn iterations, $br runs per case, $bd MiB dirty log"
 	run load_hv
 	tap $? module_load
 	bench_run calib "$B/bench-calib" "$bc" "$br"
 	tap $? bench_calibrate
+	bench_run switch "$B/bench-switch" "$bn" "$br"
+	tap $? bench_switch
 	bench_run hv "$B/hv_bench" "$bn" "$br"
 	tap $? bench_hv
 	bench_run dirty "$B/dirty_bench" "$bd" "$br"
@@ -177,7 +179,7 @@ if [ "$mode" = bench ]; then
 	cs=/sys/devices/system/clocksource/clocksource0/current_clocksource
 	say "# bench: info clocksource=$(cat $cs)"
 	say "# bench: info kvm=$bk"
-	for f in calib hv dirty kvm; do
+	for f in calib switch hv dirty kvm; do
 		[ -e "/tmp/bench-$f" ] && sed 's/^/# bench: /' "/tmp/bench-$f" >"$R"
 	done
 	send_dmesg

@@ -143,7 +143,8 @@ def load_order(kver, names):
 # Debian's own KVM, for each backend: what the benchmark compares hv
 # with, and what the coexistence test runs beside it.
 KVM_MODULES = ("kvm_amd", "kvm_intel")
-BENCH_PROGRAMS = ("hv_bench", "kvm_bench", "bench-calib", "dirty_bench")
+BENCH_PROGRAMS = ("hv_bench", "kvm_bench", "bench-calib", "dirty_bench",
+                  "bench-switch")
 
 
 # The kernel's ynl CLI for selftests/ynl_test.sh: Debian's python3 with

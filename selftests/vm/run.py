@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PANIC = "Kernel panic - not syncing"
 # The stages guest_init.sh reports in bench mode, as TAP tests.
-BENCH_STAGES = ["module_load", "bench_calibrate", "bench_hv", "bench_dirty",
+BENCH_STAGES = ["module_load", "bench_calibrate", "bench_switch", "bench_hv", "bench_dirty",
                 "kvm_load", "bench_kvm", "module_unload"]
 
 print_lock = threading.Lock()
