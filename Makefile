@@ -47,16 +47,18 @@ CLI_SRC		:= cli/hvctl.c cli/args.c cli/cmd_info.c cli/cmd_vm.c cli/cmd_vcpu.c \
 		   cli/output.c
 CLI_HDR		:= cli/hvctl.h cli/output.h cli/parse.h
 # The module's directories: the core, its subsystems, the two backends.
-KMOD_DIRS	:= kmod kmod/mm kmod/nl kmod/vmx kmod/svm
+KMOD_DIRS	:= kmod kmod/mm kmod/nl kmod/irq kmod/vmx kmod/svm
 MODULE_SRC	:= $(wildcard $(foreach d,$(KMOD_DIRS),$(d)/*.c $(d)/*.h \
 		   $(d)/*.S) kmod/uapi/*.h) Kbuild
 
 # Unit tests: name -> sources compiled directly into the test.
-UNIT_TESTS	:= test_l1d_policy test_decode test_exception test_output test_hvctl_args \
-		   test_hvctl_cmds test_hvctl_parse test_libhv_parse
+UNIT_TESTS	:= test_l1d_policy test_decode test_exception test_lapic_regs \
+		   test_output test_hvctl_args test_hvctl_cmds test_hvctl_parse \
+		   test_libhv_parse
 test_l1d_policy_SRC	:= kmod/tests/test_l1d_policy.c kmod/l1d_policy.c
 test_decode_SRC		:= kmod/tests/test_decode.c kmod/decode.c
 test_exception_SRC	:= kmod/tests/test_exception.c kmod/exception.c
+test_lapic_regs_SRC	:= kmod/tests/test_lapic_regs.c kmod/irq/lapic_regs.c
 test_output_SRC		:= cli/tests/test_output.c cli/output.c
 HVCTL_TEST_SRC		:= $(filter-out cli/hvctl.c,$(CLI_SRC)) cli/hvctl.c \
 			   cli/tests/fake_libhv.c lib/names.c lib/modes.c
@@ -149,7 +151,7 @@ selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted $(YNL)/.extracted
 # make deps, not when this is read (see NL_CFLAGS above).
 define unit_rule
 $(B)/unit/$(1): $$($(1)_SRC) $(CLI_HDR) lib/libhv.h kmod/uapi/hv.h kmod/l1d_policy.h \
-		kmod/decode.h kmod/exception.h cli/tests/fake_libhv.h cli/tests/run_hvctl.h
+		kmod/decode.h kmod/exception.h kmod/irq/lapic_regs.h cli/tests/fake_libhv.h cli/tests/run_hvctl.h
 	@mkdir -p $(B)/unit
 	$(quiet) CCLD $$@
 	$(Q)$(CC) $$(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \

@@ -16,5 +16,7 @@ typedef uint64_t u64;
 typedef int64_t s64;
 
 #define BIT(n)	(1UL << (n))
+#define BIT_ULL(n)	(1ULL << (n))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #endif /* HV_TESTS_KTYPES_H */
