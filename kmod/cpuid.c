@@ -2,7 +2,8 @@
 /*
  * Per-VM CPUID tables. The owner may set any table; a new VM starts with
  * the host's leaves filtered to what hv virtualizes: no VMX/SVM, no
- * XSAVE/AVX state (the guest FPU is x87/SSE only), no APIC yet, no
+ * XSAVE/AVX state (the guest FPU is x87/SSE only), an APIC and x2APIC
+ * (hv's own, irq/lapic.c) but no TSC-deadline timer yet, no
  * performance monitoring, debug store, MONITOR, RDTSCP/RDPID or
  * speculation-control MSRs; the hypervisor bit set and hv's leaf at
  * 0x40000000. A leaf the table lacks returns zeros (AMD's behaviour for
@@ -14,8 +15,11 @@
 #include <asm/processor-flags.h>
 
 #include "hv_host.h"
+#include "irq/irq.h"
 
 #define HV_CPUID_SIGNATURE	0x40000000
+#define CPUID1_ECX_X2APIC	BIT(21)
+#define CPUID1_EDX_APIC		BIT(9)
 
 struct leaf_mask {
 	u32 function;
@@ -72,6 +76,8 @@ static void apply_mask(struct hv_cpuid_entry *e)
 		e->ebx &= ~0xff0000u;		/* one logical processor */
 		e->ebx |= 1 << 16;
 		e->ecx |= 1u << 31;		/* hypervisor present */
+		e->ecx |= CPUID1_ECX_X2APIC;
+		e->edx |= CPUID1_EDX_APIC;
 		break;
 	case 0x7:
 		e->eax = 0;			/* no subleaf beyond 0 */
@@ -199,7 +205,8 @@ u64 hv_cpuid_cr4_allowed(const struct hv_cpuid_table *t)
  * @vcpu: the vCPU; its RAX and RCX hold the leaf and subleaf
  *
  * The table is searched linearly: it is short, and exact-index entries
- * win over any-index ones. Leaf 1 EBX[31:24] gets the vCPU's APIC id.
+ * win over any-index ones. Leaf 1 EBX[31:24] gets the vCPU's APIC id,
+ * and EDX.APIC follows IA32_APIC_BASE.EN (SDM Vol. 2A, CPUID).
  *
  * Context: vCPU thread, preemption off.
  */
@@ -219,8 +226,11 @@ void hv_cpuid_emulate(struct hv_vcpu *vcpu)
 	}
 	rcu_read_unlock();
 
-	if (fn == 0x1 && hit)
+	if (fn == 0x1 && hit) {
 		r[1] = (r[1] & 0x00ffffff) | (vcpu->id << 24);
+		if (!hv_lapic_enabled(vcpu))
+			r[3] &= ~CPUID1_EDX_APIC;
+	}
 	/* CPUID writes 32-bit registers: the upper halves are cleared. */
 	vcpu->gpr[HV_RAX] = r[0];
 	vcpu->gpr[HV_RBX] = r[1];

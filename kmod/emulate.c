@@ -16,6 +16,7 @@
 
 #include "decode.h"
 #include "hv_host.h"
+#include "irq/irq.h"
 
 #define PTE_P		BIT_ULL(0)
 #define PTE_PS		BIT_ULL(7)
@@ -311,7 +312,11 @@ int hv_emulate_cr4_write(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 	return 0;
 }
 
-/* An access of @size bytes at @gpa: RAM directly, anything else the owner. */
+/*
+ * An access of @size bytes at @gpa: RAM directly, then the vCPU's xAPIC
+ * page, anything else the owner. An APIC page over RAM is not seen: the
+ * guest reaches that RAM without exits, and this keeps both ways alike.
+ */
 static int access_gpa(struct hv_vcpu *vcpu, u64 gpa, unsigned int size,
 		      bool write, u64 *val)
 {
@@ -329,6 +334,8 @@ static int access_gpa(struct hv_vcpu *vcpu, u64 gpa, unsigned int size,
 		*val = 0;
 		return hv_mem_read(vcpu->vm, gpa, val, size);
 	}
+	if (!hv_lapic_mmio(vcpu, gpa, size, write, val))
+		return 0;
 	err = hv_uexit_call(vcpu, HV_EXIT_REASON_MMIO,
 			    write ? HV_DIR_WRITE : HV_DIR_READ, gpa, size,
 			    write ? *val & hv_mask(size) : 0,

@@ -427,6 +427,8 @@ struct hv_vm {
 
 #define HV_PT_CACHE_PAGES	4
 
+struct hv_lapic;
+
 /**
  * struct hv_vcpu - a virtual CPU
  * @vm: its VM
@@ -449,6 +451,7 @@ struct hv_vm {
  * @host_xcr0: the host's XCR0 while the guest's is loaded
  * @pt_cache: pages for nested page tables, filled where sleeping is allowed
  * @pt_cache_count: pages in @pt_cache
+ * @lapic: its local APIC (irq/lapic.c)
  * @stats: exit counters (enum hv_stat)
  */
 struct hv_vcpu {
@@ -472,6 +475,7 @@ struct hv_vcpu {
 	u64 host_xcr0;
 	struct page *pt_cache[HV_PT_CACHE_PAGES];
 	int pt_cache_count;
+	struct hv_lapic *lapic;
 	u64 stats[HV_NR_STATS];
 };
 

@@ -10,6 +10,7 @@
 #include <asm/trapnr.h>
 
 #include "hv_host.h"
+#include "irq/irq.h"
 
 /* The MSRs of the architectural record (regs msr attributes). */
 static const struct {
@@ -79,9 +80,13 @@ enum hv_exit_ret hv_msr_exit(struct hv_vcpu *vcpu, bool write, u64 rip)
 
 	if (write) {
 		value = (vcpu->gpr[HV_RDX] << 32) | (u32)vcpu->gpr[HV_RAX];
-		err = hv_be_set_msr(vcpu, index, value);
+		err = hv_lapic_msr_write(vcpu, index, value);
+		if (err == -ENOENT)
+			err = hv_be_set_msr(vcpu, index, value);
 	} else {
-		err = hv_be_get_msr(vcpu, index, &value);
+		err = hv_lapic_msr_read(vcpu, index, &value);
+		if (err == -ENOENT)
+			err = hv_be_get_msr(vcpu, index, &value);
 		if (!err) {
 			vcpu->gpr[HV_RAX] = (u32)value;
 			vcpu->gpr[HV_RDX] = value >> 32;

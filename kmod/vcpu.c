@@ -13,6 +13,7 @@
 #include "exception.h"
 #include "compat.h"
 #include "hv_host.h"
+#include "irq/irq.h"
 
 /**
  * hv_vcpu_queue_exception() - inject an exception at the next entry
@@ -123,6 +124,9 @@ int hv_vcpu_create(struct hv_vm *vm, u32 id, struct hv_vcpu **out,
 	err = hv_fpu_alloc(vcpu);
 	if (err)
 		goto err_free;
+	err = hv_lapic_create(vcpu);
+	if (err)
+		goto err_fpu;
 	err = hv_be_vcpu_create(vcpu);
 	if (err)
 		goto err_fpu;
@@ -157,6 +161,7 @@ int hv_vcpu_create(struct hv_vm *vm, u32 id, struct hv_vcpu **out,
 err_backend:
 	hv_be_vcpu_free(vcpu);
 err_fpu:
+	hv_lapic_free(vcpu);
 	hv_fpu_free(vcpu);
 err_free:
 	if (vcpu->scratch)
@@ -193,6 +198,7 @@ void hv_vcpu_free(struct hv_vcpu *vcpu)
 	hv_be_vcpu_free(vcpu);
 	kmem_cache_free(hv_regs_cache, vcpu->scratch);
 	hv_npt_cache_free(vcpu);
+	hv_lapic_free(vcpu);
 	hv_fpu_free(vcpu);
 	atomic_dec(&hv_acct.vcpus);
 	kmem_cache_free(hv_vcpu_cache, vcpu);

@@ -189,7 +189,8 @@ TEST_F(cm, default_table_hides_what_hv_does_not_virtualize)
 	EXPECT_EQ(0, ecx & (1u << 5));		/* no VMX */
 	EXPECT_EQ(0, ecx & (1u << 26));		/* no XSAVE */
 	EXPECT_EQ(0, ecx & (1u << 28));		/* no AVX */
-	EXPECT_EQ(0, edx & (1u << 9));		/* no APIC yet */
+	EXPECT_EQ(1u << 9, edx & (1u << 9));	/* the APIC, enabled */
+	EXPECT_EQ(1u << 21, ecx & (1u << 21));	/* x2APIC */
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &eax, 10000));
 	EXPECT_EQ(0x40000000, eax);
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ebx, 10000));

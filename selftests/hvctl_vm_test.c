@@ -30,7 +30,7 @@ GUEST_CODE(hc_long, ".code64",
 	"movzwl %ax, %eax\n"
 	"mov $0x81, %dx\n"
 	".globl hc_out2\n hc_out2: outl %eax, (%dx)\n"
-	"mov $0xfee00000, %ebx\n"
+	"mov $0xfed00000, %ebx\n"
 	".globl hc_mmio_rd\n hc_mmio_rd: movl (%rbx), %eax\n"
 	".globl hc_mmio_wr\n hc_mmio_wr: movl $0x55aa, (%rbx)\n"
 	"mov $1, %al\n"
@@ -112,8 +112,8 @@ TEST_F(hc, run_prints_and_answers_exits_until_the_exit_port)
 		 "vcpu 0: out   port 0x0080 size 1 value 0x44 rip 0x%x\n"
 		 "vcpu 0: in    port 0x0060 size 2 value 0xffff rip 0x%x\n"
 		 "vcpu 0: out   port 0x0081 size 4 value 0xffff rip 0x%x\n"
-		 "vcpu 0: mmio read  0xfee00000 size 4 value 0xffffffff rip 0x%x\n"
-		 "vcpu 0: mmio write 0xfee00000 size 4 value 0x55aa rip 0x%x\n"
+		 "vcpu 0: mmio read  0xfed00000 size 4 value 0xffffffff rip 0x%x\n"
+		 "vcpu 0: mmio write 0xfed00000 size 4 value 0x55aa rip 0x%x\n"
 		 "vcpu 0: out   port 0x00f4 size 1 value 0x1 rip 0x%x\n"
 		 "stopped: exit-port 0xf4 written 0x1 after 6 exits\n",
 		 RIP(hc_out1), RIP(hc_in), RIP(hc_out2), RIP(hc_mmio_rd),
@@ -137,7 +137,7 @@ TEST_F(hc, run_json_with_a_read_value_stops_on_hlt)
 	EXPECT_EQ(0, hvctl(self, -1, argv)) TH_LOG("%s", self->err);
 	EXPECT_NE(NULL, strstr(self->out, want)) TH_LOG("%s", self->out);
 	snprintf(want, sizeof(want),
-		 "\"reason\":\"mmio\",\"dir\":\"read\",\"gpa\":\"0xfee00000\",\"size\":4,\"value\":\"0x12345678\",\"rip\":\"0x%x\"",
+		 "\"reason\":\"mmio\",\"dir\":\"read\",\"gpa\":\"0xfed00000\",\"size\":4,\"value\":\"0x12345678\",\"rip\":\"0x%x\"",
 		 RIP(hc_mmio_rd));
 	EXPECT_NE(NULL, strstr(self->out, want)) TH_LOG("%s", self->out);
 	snprintf(want, sizeof(want),
@@ -242,7 +242,7 @@ TEST_F(hc, batch_uses_one_vm_across_commands)
 	/* Paused right after the OUT to the exit port, before the HLT. */
 	snprintf(want, sizeof(want), "\"rip\":\"0x%x\"", RIP(hc_after));
 	EXPECT_NE(NULL, strstr(self->out, want)) TH_LOG("%s", self->out);
-	EXPECT_NE(NULL, strstr(self->out, "\"rbx\":\"0xfee00000\""));
+	EXPECT_NE(NULL, strstr(self->out, "\"rbx\":\"0xfed00000\""));
 	EXPECT_NE(NULL, strstr(self->out,
 			       "\"name\":\"hc-batch\",\"state\":\"paused\""));
 	EXPECT_NE(NULL, strstr(self->out, "\"slot_list\":[{\"id\":0,\"gpa\":\"0x0\",\"size\":1048576,\"readonly\":false,\"dirty_log\":false}]"));

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Interrupts in the kernel (DESIGN rule 6): each vCPU's local APIC.
+ *
+ * Today the APIC is its registers: IA32_APIC_BASE with the transitions of
+ * SDM Vol. 3A 11.12.5, the xAPIC page at the base (where no RAM is
+ * mapped) and the x2APIC MSRs, and fixed and lowest-priority IPIs
+ * accepted into their destinations' IRR. Injecting what the IRR holds,
+ * NMI/INIT/SIPI, the timer and the paths from userspace come next.
+ */
+#ifndef HV_IRQ_H
+#define HV_IRQ_H
+
+#include <linux/types.h>
+
+struct hv_vcpu;
+
+int hv_lapic_create(struct hv_vcpu *vcpu);
+void hv_lapic_free(struct hv_vcpu *vcpu);
+void hv_lapic_reset(struct hv_vcpu *vcpu, bool init);
+bool hv_lapic_enabled(struct hv_vcpu *vcpu);
+int hv_lapic_msr_read(struct hv_vcpu *vcpu, u32 index, u64 *val);
+int hv_lapic_msr_write(struct hv_vcpu *vcpu, u32 index, u64 val);
+int hv_lapic_mmio(struct hv_vcpu *vcpu, u64 gpa, unsigned int size,
+		  bool write, u64 *val);
+
+#endif /* HV_IRQ_H */

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Each vCPU's local APIC (DESIGN rule 6; SDM Vol. 3A, ch. 11). The
+ * register semantics are lapic_regs.c's; this file holds the per-vCPU
+ * object, IA32_APIC_BASE, the two ways in (the xAPIC page and the x2APIC
+ * MSRs) and the routing of interrupt messages between the APICs of a VM.
+ *
+ * Locking: each APIC's registers are under its own lock, taken with
+ * interrupts off because messages will also arrive from timers and
+ * eventfd wake-ups. A sender never holds its own lock while it takes a
+ * destination's, so two vCPUs sending to each other cannot deadlock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <asm/msr-index.h>
+#include <asm/processor.h>
+
+#include "hv_host.h"
+#include "irq/irq.h"
+#include "irq/lapic_regs.h"
+
+/**
+ * struct hv_lapic - a vCPU's local APIC
+ * @lock: protects everything below
+ * @base: IA32_APIC_BASE
+ * @r: the registers (their page, mode and pending errors)
+ */
+struct hv_lapic {
+	spinlock_t lock;	/* the vCPU and senders of messages */
+	u64 base;
+	struct hv_lapic_regs r;
+};
+
+/*
+ * IA32_APIC_BASE bits that must be zero: 0-7, 9, and those at and above
+ * MAXPHYADDR (SDM Figure 11-5). The guest's MAXPHYADDR is the host's
+ * (CPUID 0x80000008 is passed through).
+ */
+static u64 base_reserved(void)
+{
+	return 0x2ffULL | ~((1ULL << boot_cpu_data.x86_phys_bits) - 1);
+}
+
+/**
+ * hv_lapic_create() - give a new vCPU its local APIC, in the RESET state
+ * @vcpu: the vCPU, not running yet
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int hv_lapic_create(struct hv_vcpu *vcpu)
+{
+	struct hv_lapic *l;
+
+	l = kzalloc(sizeof(*l), GFP_KERNEL_ACCOUNT);
+	if (!l)
+		return -ENOMEM;
+	l->r.regs = (u32 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!l->r.regs) {
+		kfree(l);
+		return -ENOMEM;
+	}
+	spin_lock_init(&l->lock);
+	vcpu->lapic = l;
+	hv_lapic_reset(vcpu, false);
+	return 0;
+}
+
+/**
+ * hv_lapic_free() - free a vCPU's local APIC
+ * @vcpu: the vCPU, whose thread is gone
+ */
+void hv_lapic_free(struct hv_vcpu *vcpu)
+{
+	struct hv_lapic *l = vcpu->lapic;
+
+	if (!l)
+		return;
+	free_page((unsigned long)l->r.regs);
+	kfree(l);
+	vcpu->lapic = NULL;
+}
+
+/**
+ * hv_lapic_reset() - RESET or INIT the local APIC
+ * @vcpu: the vCPU, not running
+ * @init: INIT, which keeps IA32_APIC_BASE and the APIC ID (11.12.5.1);
+ *	RESET enables the APIC in xAPIC mode at 0xfee00000, with the BSP
+ *	flag on vCPU 0
+ */
+void hv_lapic_reset(struct hv_vcpu *vcpu, bool init)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	enum hv_apic_mode mode;
+	unsigned long flags;
+
+	spin_lock_irqsave(&l->lock, flags);
+	if (!init)
+		l->base = HV_APIC_BASE_DEFAULT | HV_APIC_BASE_EN |
+			  (vcpu->id == 0 ? HV_APIC_BASE_BSP : 0);
+	mode = hv_apic_base_mode(l->base);
+	hv_lapic_regs_reset(&l->r, vcpu->id, mode == HV_APIC_MODE_X2APIC);
+	l->r.mode = mode;
+	spin_unlock_irqrestore(&l->lock, flags);
+}
+
+/**
+ * hv_lapic_enabled() - whether IA32_APIC_BASE enables the APIC (EN)
+ * @vcpu: the vCPU
+ *
+ * CPUID.1:EDX.APIC follows it (SDM Vol. 2A, CPUID).
+ *
+ * Return: true if enabled, in either mode.
+ */
+bool hv_lapic_enabled(struct hv_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->lapic->base) & HV_APIC_BASE_EN;
+}
+
+/*
+ * A WRMSR to IA32_APIC_BASE. Leaving a mode resets the registers but for
+ * the ID (11.12.5.1: no state survives a transition through disabled);
+ * entering x2APIC mode gives the 32-bit ID and the derived LDR.
+ */
+static int set_base(struct hv_vcpu *vcpu, u64 val)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	enum hv_apic_mode mode;
+	unsigned long flags;
+	int err;
+
+	spin_lock_irqsave(&l->lock, flags);
+	err = hv_apic_base_check(l->base, val, base_reserved(), &mode);
+	if (err)
+		goto out;
+	if (mode == HV_APIC_MODE_DISABLED && l->r.mode != mode) {
+		hv_lapic_regs_reset(&l->r, vcpu->id, false);
+	} else if (mode == HV_APIC_MODE_X2APIC && l->r.mode != mode) {
+		l->r.regs[HV_APIC_ID / 4] = vcpu->id;
+		l->r.regs[HV_APIC_LDR / 4] = hv_lapic_x2apic_ldr(vcpu->id);
+	}
+	l->r.mode = mode;
+	WRITE_ONCE(l->base, val);
+out:
+	spin_unlock_irqrestore(&l->lock, flags);
+	return err;
+}
+
+/* Accept a fixed or lowest-priority message into @t's IRR. */
+static void accept(struct hv_vcpu *t, const struct hv_apic_irq *irq)
+{
+	struct hv_lapic *l = t->lapic;
+	unsigned long flags;
+
+	spin_lock_irqsave(&l->lock, flags);
+	if (l->r.mode != HV_APIC_MODE_DISABLED)
+		hv_lapic_accept(&l->r, irq->vector, irq->level);
+	spin_unlock_irqrestore(&l->lock, flags);
+}
+
+/* Whether @t is a destination of @irq sent by @src; its APR if so. */
+static bool is_dest(struct hv_vcpu *src, struct hv_vcpu *t,
+		    const struct hv_apic_irq *irq, u32 *apr)
+{
+	struct hv_lapic *l = t->lapic;
+	unsigned long flags;
+	bool hit;
+
+	spin_lock_irqsave(&l->lock, flags);
+	switch (irq->shorthand) {
+	case HV_APIC_DEST_SELF:
+		hit = t == src;
+		break;
+	case HV_APIC_DEST_ALL:
+		hit = true;
+		break;
+	case HV_APIC_DEST_ALL_BUT_SELF:
+		hit = t != src;
+		break;
+	default:
+		hit = hv_lapic_match_dest(&l->r, irq);
+		break;
+	}
+	hit = hit && l->r.mode != HV_APIC_MODE_DISABLED;
+	*apr = hv_lapic_apr(l->r.regs);
+	spin_unlock_irqrestore(&l->lock, flags);
+	return hit;
+}
+
+/*
+ * Deliver an IPI: fixed to every destination, lowest priority to the
+ * destination with the lowest arbitration priority (11.6.2.4; the first
+ * such vCPU on a tie). Other delivery modes are not delivered yet.
+ */
+static void send(struct hv_vcpu *src, const struct hv_apic_irq *irq)
+{
+	struct hv_vm *vm = src->vm;
+	struct hv_vcpu *lowest = NULL;
+	u32 i, n, apr, lowest_apr = U32_MAX;
+
+	if (irq->dm != HV_APIC_DM_FIXED && irq->dm != HV_APIC_DM_LOWEST)
+		return;
+	/* vm->nr_vcpus only grows, and vcpus[] entries are set before it. */
+	n = READ_ONCE(vm->nr_vcpus);
+	for (i = 0; i < n; i++) {
+		struct hv_vcpu *t = vm->vcpus[i];
+
+		if (!is_dest(src, t, irq, &apr))
+			continue;
+		if (irq->dm == HV_APIC_DM_FIXED) {
+			accept(t, irq);
+		} else if (apr < lowest_apr) {
+			lowest = t;
+			lowest_apr = apr;
+		}
+	}
+	if (lowest)
+		accept(lowest, irq);
+}
+
+static void after_write(struct hv_vcpu *vcpu, const struct hv_lapic_write *w)
+{
+	if (w->effects & HV_LAPIC_FX_IPI)
+		send(vcpu, &w->ipi);
+}
+
+/**
+ * hv_lapic_msr_read() - RDMSR of IA32_APIC_BASE or an x2APIC register
+ * @vcpu: the vCPU (its own thread)
+ * @index: the MSR
+ * @val: the value read
+ *
+ * Return: 0; -EINVAL for #GP (an x2APIC MSR outside x2APIC mode, or one
+ * the x2APIC refuses); -ENOENT if @index is no APIC MSR.
+ */
+int hv_lapic_msr_read(struct hv_vcpu *vcpu, u32 index, u64 *val)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	unsigned long flags;
+	int err;
+
+	if (index == MSR_IA32_APICBASE) {
+		*val = READ_ONCE(l->base);
+		return 0;
+	}
+	if (index < HV_X2APIC_MSR_BASE || index > HV_X2APIC_MSR_END)
+		return -ENOENT;
+	spin_lock_irqsave(&l->lock, flags);
+	if (l->r.mode == HV_APIC_MODE_X2APIC)
+		err = hv_x2apic_read(&l->r, index, val);
+	else
+		err = -EINVAL;	/* 11.12.2: x2APIC MSRs #GP outside it */
+	spin_unlock_irqrestore(&l->lock, flags);
+	return err;
+}
+
+/**
+ * hv_lapic_msr_write() - WRMSR of IA32_APIC_BASE or an x2APIC register
+ * @vcpu: the vCPU (its own thread)
+ * @index: the MSR
+ * @val: the value written
+ *
+ * Return: as hv_lapic_msr_read().
+ */
+int hv_lapic_msr_write(struct hv_vcpu *vcpu, u32 index, u64 val)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	struct hv_lapic_write w;
+	unsigned long flags;
+	int err;
+
+	if (index == MSR_IA32_APICBASE)
+		return set_base(vcpu, val);
+	if (index < HV_X2APIC_MSR_BASE || index > HV_X2APIC_MSR_END)
+		return -ENOENT;
+	spin_lock_irqsave(&l->lock, flags);
+	if (l->r.mode == HV_APIC_MODE_X2APIC)
+		err = hv_x2apic_write(&l->r, index, val, &w);
+	else
+		err = -EINVAL;
+	spin_unlock_irqrestore(&l->lock, flags);
+	if (!err)
+		after_write(vcpu, &w);
+	return err;
+}
+
+/**
+ * hv_lapic_mmio() - an access to guest-physical memory that may be the
+ * vCPU's xAPIC page
+ * @vcpu: the vCPU (its own thread)
+ * @gpa: the address
+ * @size: 1, 2, 4 or 8 bytes
+ * @write: a write of *@val; else a read into *@val
+ * @val: the value
+ *
+ * Each vCPU sees its own APIC at its base, in xAPIC mode only (in x2APIC
+ * mode or disabled, the page is not there: 11.12.2). Registers are 32
+ * bits wide: a read within one dword returns its bytes, any other read 0;
+ * writes other than aligned dwords are dropped (11.4.1).
+ *
+ * Return: 0 if the access was the APIC's; -ENODEV if @gpa is not in it.
+ */
+int hv_lapic_mmio(struct hv_vcpu *vcpu, u64 gpa, unsigned int size,
+		  bool write, u64 *val)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	struct hv_lapic_write w = { 0 };
+	unsigned long flags;
+	u64 page;
+	u32 off, v;
+
+	spin_lock_irqsave(&l->lock, flags);
+	page = l->base & HV_APIC_BASE_ADDR_MASK;
+	if (l->r.mode != HV_APIC_MODE_XAPIC || gpa < page ||
+	    gpa - page >= HV_LAPIC_PAGE_SIZE) {
+		spin_unlock_irqrestore(&l->lock, flags);
+		return -ENODEV;
+	}
+	off = gpa - page;
+	if (write) {
+		if (size == 4 && !(off & 3))
+			hv_xapic_write(&l->r, off, (u32)*val, &w);
+	} else if ((off & 3) + size <= 4) {
+		v = hv_xapic_read(&l->r, off & ~3u);
+		*val = (v >> ((off & 3) * 8)) & (size == 4 ? ~0u :
+						 (1u << (size * 8)) - 1);
+	} else {
+		*val = 0;
+	}
+	spin_unlock_irqrestore(&l->lock, flags);
+	after_write(vcpu, &w);
+	return 0;
+}
