@@ -163,6 +163,18 @@ struct hv_npt_format {
  *	thread, outside the guest, preemption off. A backend that follows
  *	vm->npt.gen instead (invalidating once per VM and CPU) may do
  *	nothing here.
+ *
+ * Interrupts: the core's local APIC decides which vector is due and
+ * when; the backend says whether the guest can take one and opens a
+ * window when it cannot.
+ *
+ * @intr_allowed: whether the guest can take an external interrupt at
+ *	the next entry: RFLAGS.IF set and no STI or MOV SS shadow (SDM Vol.
+ *	3A, 6.8.3; APM Vol. 2, 15.21). The vCPU thread, between @vcpu_load
+ *	and @vcpu_run, interrupts off.
+ * @intr_window: exit (with an exit of kind HV_EXIT_NONE) as soon as the
+ *	guest can take an external interrupt: VMX interrupt-window exiting,
+ *	SVM's VINTR intercept. Cleared by that exit. Same context.
  */
 struct hv_backend_ops {
 	const char *name;
@@ -197,6 +209,9 @@ struct hv_backend_ops {
 	void (*set_cr4)(struct hv_vcpu *vcpu, u64 cr4);
 	void (*set_cr2)(struct hv_vcpu *vcpu, u64 cr2);
 	void (*flush_tlb)(struct hv_vcpu *vcpu);
+
+	bool (*intr_allowed)(struct hv_vcpu *vcpu);
+	void (*intr_window)(struct hv_vcpu *vcpu);
 };
 
 extern const struct hv_backend_ops hv_vmx_ops;
@@ -452,6 +467,26 @@ static inline void hv_be_set_cr2(struct hv_vcpu *vcpu, u64 cr2)
 static inline void hv_be_flush_tlb(struct hv_vcpu *vcpu)
 {
 	hv_backend->flush_tlb(vcpu);
+}
+
+/**
+ * hv_be_intr_allowed() - whether the guest can take an external interrupt
+ * @vcpu: the vCPU (its thread, loaded, interrupts off)
+ *
+ * Return: true if an interrupt injected at the next entry is delivered.
+ */
+static inline bool hv_be_intr_allowed(struct hv_vcpu *vcpu)
+{
+	return hv_backend->intr_allowed(vcpu);
+}
+
+/**
+ * hv_be_intr_window() - exit as soon as the guest can take an interrupt
+ * @vcpu: the vCPU (its thread, loaded, interrupts off)
+ */
+static inline void hv_be_intr_window(struct hv_vcpu *vcpu)
+{
+	hv_backend->intr_window(vcpu);
 }
 
 #endif /* HV_BACKEND_H */

@@ -11,6 +11,7 @@
 #include "decode.h"
 #include "exit.h"
 #include "hv_host.h"
+#include "irq/irq.h"
 
 /*
  * The frequent kinds' fast handlers are inline in exit.h, where
@@ -292,9 +293,14 @@ static enum hv_exit_ret hlt_slow(struct hv_vcpu *vcpu,
 	vcpu->rip = rip;
 	if (READ_ONCE(vcpu->event.valid))
 		return HV_EXIT_RESUME;
+	rec.data = hv_be_get_rflags(vcpu);
+	vcpu->halt_if = rec.data & X86_EFLAGS_IF;
+	if (vcpu->halt_if && hv_lapic_has_intr(vcpu)) {
+		set_bit(HV_REQ_EVENT, &vcpu->requests);
+		return HV_EXIT_RESUME;
+	}
 	vcpu->activity = HV_ACTIVITY_HALTED;
 	/* A notice: the owner completes nothing, the park loop waits. */
-	rec.data = hv_be_get_rflags(vcpu);
 	hv_uexit_post(vcpu, &rec, false);
 	return HV_EXIT_PARK;
 }

@@ -420,6 +420,7 @@ struct hv_vm {
 /* vcpu->requests bits. */
 #define HV_REQ_PARK		0	/* leave the guest and check VM state */
 #define HV_REQ_TLB_FLUSH	1	/* nested mappings changed */
+#define HV_REQ_EVENT		2	/* an interrupt may be due: ask the APIC */
 
 /* vcpu->mode */
 #define HV_OUTSIDE_GUEST	0
@@ -439,6 +440,10 @@ struct hv_lapic;
  * @event: event to inject at the next entry
  * @activity: HV_ACTIVITY_* (active, or halted by HLT)
  * @triple_fault: an exception merged into a shutdown (hv_vcpu_queue_exception())
+ * @intr_window: an interrupt is due but the guest cannot take it yet; the
+ *	backend exits when it can (irq/lapic.c)
+ * @halt_if: RFLAGS.IF when the vCPU halted: only then does an interrupt
+ *	end the halt (SDM Vol. 2A, HLT)
  * @cpu: host CPU it last ran on, -1 before the first run
  * @mode: HV_IN_GUEST while the guest may run (for kicks)
  * @requests: HV_REQ_* bits
@@ -463,6 +468,8 @@ struct hv_vcpu {
 	struct hv_event event;
 	u32 activity;
 	bool triple_fault;
+	bool intr_window;
+	bool halt_if;
 	int cpu;
 	atomic_t mode;
 	unsigned long requests;

@@ -27,6 +27,7 @@
 #include "compat.h"
 #include "exit.h"
 #include "hv_host.h"
+#include "irq/irq.h"
 
 enum run_result {
 	RUN_BREAK,	/* a request or need_resched(): look outside */
@@ -159,6 +160,12 @@ static enum run_result run_fast(struct hv_vcpu *vcpu, struct hv_exit *exit)
 		local_irq_disable();
 		if (test_and_clear_bit(HV_REQ_TLB_FLUSH, &vcpu->requests))
 			hv_be_flush_tlb(vcpu);
+		/* Tested first: most entries have no interrupt to look at. */
+		if (unlikely(test_bit(HV_REQ_EVENT, &vcpu->requests) ||
+			     vcpu->intr_window)) {
+			clear_bit(HV_REQ_EVENT, &vcpu->requests);
+			hv_lapic_inject(vcpu);
+		}
 		atomic_set(&vcpu->mode, HV_IN_GUEST);
 		/* Pairs with hv_vcpu_kick(): see the comment at the top. */
 		smp_mb__after_atomic();
@@ -219,7 +226,8 @@ static void vcpu_run(struct hv_vcpu *vcpu)
 static bool halt_ready(struct hv_vcpu *vcpu)
 {
 	return vcpu->activity != HV_ACTIVITY_HALTED ||
-	       READ_ONCE(vcpu->event.valid);
+	       READ_ONCE(vcpu->event.valid) ||
+	       (vcpu->halt_if && hv_lapic_has_intr(vcpu));
 }
 
 /**
@@ -238,6 +246,8 @@ int hv_vcpu_thread(void *arg)
 				    HV_VCPU_STATE_STOPPED))
 			break;
 		vcpu->activity = HV_ACTIVITY_ACTIVE;
+		/* Whatever arrived while parked is looked at before entry. */
+		set_bit(HV_REQ_EVENT, &vcpu->requests);
 		vcpu_run(vcpu);
 	}
 	/* Stopped: count as parked so that nothing waits for us. */

@@ -7,13 +7,19 @@
  * PPR, self IPIs and physical destinations landing in the IRR, illegal
  * vectors and registers in the ESR, software disable dropping interrupts;
  * in x2APIC mode the MSRs, their #GP rules, SELF IPI, the 64-bit ICR, and
- * the xAPIC page gone (its address reaches the owner as MMIO).
+ * the xAPIC page gone (its address reaches the owner as MMIO). Delivery:
+ * a self IPI interrupts at once, requested vectors arrive in priority
+ * order as EOIs lower PPR, TPR holds back lower classes until lowered,
+ * STI's shadow and HLT behave as on the CPU, and an IPI wakes a halted
+ * vCPU.
  */
 #include "kselftest_harness.h"
 #include "guest.h"
 #include "test_util.h"
 
 #define HANDLER_GPA	0x12000
+#define INTR_GPA	0x13000		/* the interrupt handlers */
+#define CODE1_GPA	0x14000		/* vCPU 1's code */
 #define GP_SEEN		0xd0d0d0d0
 
 /* #GP: report GP_SEEN and step over the 2-byte RDMSR or WRMSR. */
@@ -109,6 +115,65 @@ GUEST_CODE(lapic_x2apic, ".code64",
 	G_READ(0x220)			/* IRR: likewise */
 	"hlt\n");
 
+/* Interrupt handlers: report the vector, EOI, return. */
+#define G_HANDLER(v)							\
+	".globl lapic_h" #v "\n lapic_h" #v ":\n"			\
+	"push %rax\n mov $0x" #v ", %eax\n jmp lapic_hcommon\n"
+GUEST_CODE(lapic_handlers, ".code64",
+	G_HANDLER(31) G_HANDLER(41) G_HANDLER(45) G_HANDLER(51)
+	G_HANDLER(61) G_HANDLER(65) G_HANDLER(77)
+	"lapic_hcommon:\n"
+	"push %rdx\n push %r9\n"
+	G_REPORT
+	"mov $0xfee000b0, %r9d\n movl $0, (%r9)\n"
+	"pop %r9\n pop %rdx\n pop %rax\n"
+	"iretq\n");
+extern const unsigned char lapic_h31[], lapic_h41[], lapic_h45[],
+	lapic_h51[], lapic_h61[], lapic_h65[], lapic_h77[];
+
+GUEST_CODE(lapic_deliver, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	"sti\n"
+	G_WRITE(0x300, 0x44031)		/* self IPI: taken at once */
+	"mov $0x1111, %eax\n" G_REPORT
+	G_READ(0x110)			/* ISR: retired by the EOI */
+	"cli\n"
+	G_WRITE(0x300, 0x44041)
+	G_WRITE(0x300, 0x44061)
+	G_WRITE(0x300, 0x44051)
+	"sti\n nop\n"			/* taken after STI's shadow */
+	"mov $0x2222, %eax\n" G_REPORT
+	G_WRITE(0x80, 0x50)		/* TPR: class 5 and below wait */
+	G_WRITE(0x300, 0x44045)
+	G_WRITE(0x300, 0x44065)
+	"mov $0x3333, %eax\n" G_REPORT
+	G_WRITE(0x80, 0)
+	"mov $0x4444, %eax\n" G_REPORT
+	"cli\n"
+	G_WRITE(0x300, 0x44031)
+	"sti\n hlt\n"			/* pending: HLT does not stop */
+	"mov $0x5555, %eax\n" G_REPORT
+	"hlt\n");			/* nothing pending: halts */
+
+/* vCPU 0 reports, then sends vector 0x77 to APIC ID 1. */
+GUEST_CODE(lapic_ipi_sender, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	"mov $0xaaaa, %eax\n" G_REPORT
+	G_WRITE(0x310, 0x01000000)
+	G_WRITE(0x300, 0x4077)
+	"mov $0xbbbb, %eax\n" G_REPORT
+	"cli\n hlt\n");
+
+/* vCPU 1 halts with interrupts on; the IPI wakes it. */
+GUEST_CODE(lapic_ipi_target, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	"sti\n hlt\n"
+	"mov $0x7777, %eax\n" G_REPORT
+	"cli\n hlt\n");
+
 FIXTURE(lapic) {
 	struct tvm vm;
 	struct hv_message ev;
@@ -203,6 +268,124 @@ TEST_F(lapic, x2apic_registers_and_base_transitions)
 	REPORT(0xff);
 	REPORT(0);
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
+static void set_handlers(struct tvm *vm)
+{
+	static const struct { uint32_t v; const unsigned char *h; } g[] = {
+		{ 0x31, lapic_h31 }, { 0x41, lapic_h41 }, { 0x45, lapic_h45 },
+		{ 0x51, lapic_h51 }, { 0x61, lapic_h61 }, { 0x65, lapic_h65 },
+		{ 0x77, lapic_h77 },
+	};
+	unsigned int i;
+
+	tvm_load(vm, INTR_GPA, lapic_handlers_start, lapic_handlers_end);
+	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		tvm_set_gate(vm, MODE_LONG64, g[i].v,
+			     INTR_GPA + (g[i].h - lapic_handlers_start));
+}
+
+TEST_F(lapic, interrupts_arrive_in_priority_order)
+{
+	start(_metadata, &self->vm, lapic_deliver_start, lapic_deliver_end);
+	set_handlers(&self->vm);
+	REPORT(0x31);
+	REPORT(0x1111);
+	REPORT(0);
+	/* Each EOI lets the next class in. */
+	REPORT(0x61);
+	REPORT(0x51);
+	REPORT(0x41);
+	REPORT(0x2222);
+	/* 0x45 waits for TPR to fall below its class. */
+	REPORT(0x65);
+	REPORT(0x3333);
+	REPORT(0x45);
+	REPORT(0x4444);
+	REPORT(0x31);
+	REPORT(0x5555);
+	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
+FIXTURE(lapic2) {
+	struct tvm vm;
+	struct hv_message ev;
+};
+
+FIXTURE_SETUP(lapic2)
+{
+	ASSERT_EQ(0, tvm_create(&self->vm, 1 << 20, 2));
+}
+
+FIXTURE_TEARDOWN(lapic2)
+{
+	tvm_destroy(&self->vm);
+}
+
+/*
+ * Run both vCPUs until each has halted, answering their reports; each
+ * vCPU's reports, in order, end up in seen[vcpu] (at most 4).
+ */
+static void collect(struct __test_metadata *_metadata, struct tvm *vm,
+		    uint64_t seen[2][4], unsigned int n[2], int halted)
+{
+	struct hv_message ev;
+
+	while (halted != 3) {
+		ASSERT_EQ(0, tvm_next_exit(vm, &ev, 10000));
+		ASSERT_LT(ev.vcpu, 2);
+		if (ev.reason == HV_EXIT_REASON_HLT) {
+			halted |= 1 << ev.vcpu;
+			continue;
+		}
+		ASSERT_EQ(HV_EXIT_REASON_IO, ev.reason);
+		ASSERT_EQ(TEST_PORT, ev.port);
+		ASSERT_LT(n[ev.vcpu], 4);
+		seen[ev.vcpu][n[ev.vcpu]++] = ev.data;
+		ASSERT_EQ(0, tvm_complete(vm, &ev, 0));
+	}
+}
+
+TEST_F(lapic2, ipi_wakes_a_halted_vcpu)
+{
+	uint64_t seen[2][4] = { { 0 } };
+	unsigned int n[2] = { 0, 0 };
+	struct hv_message first, ev;
+
+	tvm_load(&self->vm, CODE_GPA, lapic_ipi_sender_start,
+		 lapic_ipi_sender_end);
+	tvm_load(&self->vm, CODE1_GPA, lapic_ipi_target_start,
+		 lapic_ipi_target_end);
+	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_LONG64, CODE_GPA));
+	ASSERT_EQ(0, tvm_set_mode(&self->vm, 1, MODE_LONG64, CODE1_GPA));
+	ASSERT_EQ(0, tvm_use_idt(&self->vm, 0, MODE_LONG64));
+	ASSERT_EQ(0, tvm_use_idt(&self->vm, 1, MODE_LONG64));
+	set_handlers(&self->vm);	/* over the stubs tvm_use_idt() set */
+
+	/* vCPU 0 waits in its first report until vCPU 1 has halted. */
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &first, 10000));
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &ev, 10000));
+	if (first.vcpu == 1) {
+		struct hv_message t = first;
+
+		first = ev;
+		ev = t;
+	}
+	EXPECT_EQ(0, first.vcpu);
+	EXPECT_EQ(HV_EXIT_REASON_IO, first.reason);
+	EXPECT_EQ(TEST_PORT, first.port);
+	EXPECT_EQ(0xaaaa, first.data);
+	EXPECT_EQ(1, ev.vcpu);
+	EXPECT_EQ(HV_EXIT_REASON_HLT, ev.reason);
+	ASSERT_EQ(0, tvm_complete(&self->vm, &first, 0));
+
+	/* The IPI wakes vCPU 1 into its handler; then it runs on. */
+	collect(_metadata, &self->vm, seen, n, 0);
+	EXPECT_EQ(1, n[0]);
+	EXPECT_EQ(0xbbbb, seen[0][0]);
+	EXPECT_EQ(2, n[1]);
+	EXPECT_EQ(0x77, seen[1][0]);
+	EXPECT_EQ(0x7777, seen[1][1]);
 }
 
 TEST_HARNESS_MAIN

@@ -2,11 +2,12 @@
 /*
  * Interrupts in the kernel (DESIGN rule 6): each vCPU's local APIC.
  *
- * Today the APIC is its registers: IA32_APIC_BASE with the transitions of
- * SDM Vol. 3A 11.12.5, the xAPIC page at the base (where no RAM is
- * mapped) and the x2APIC MSRs, and fixed and lowest-priority IPIs
- * accepted into their destinations' IRR. Injecting what the IRR holds,
- * NMI/INIT/SIPI, the timer and the paths from userspace come next.
+ * Today: IA32_APIC_BASE with the transitions of SDM Vol. 3A 11.12.5, the
+ * xAPIC page at the base (where no RAM is mapped) and the x2APIC MSRs;
+ * fixed and lowest-priority IPIs accepted into their destinations' IRR,
+ * which wakes and kicks them; the highest vector above PPR injected when
+ * the guest can take it, through an interrupt window otherwise; EOI. NMI,
+ * INIT/SIPI, the timer and the paths from userspace come next.
  */
 #ifndef HV_IRQ_H
 #define HV_IRQ_H
@@ -23,5 +24,7 @@ int hv_lapic_msr_read(struct hv_vcpu *vcpu, u32 index, u64 *val);
 int hv_lapic_msr_write(struct hv_vcpu *vcpu, u32 index, u64 val);
 int hv_lapic_mmio(struct hv_vcpu *vcpu, u64 gpa, unsigned int size,
 		  bool write, u64 *val);
+bool hv_lapic_has_intr(struct hv_vcpu *vcpu);
+void hv_lapic_inject(struct hv_vcpu *vcpu);
 
 #endif /* HV_IRQ_H */

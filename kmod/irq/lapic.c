@@ -3,7 +3,14 @@
  * Each vCPU's local APIC (DESIGN rule 6; SDM Vol. 3A, ch. 11). The
  * register semantics are lapic_regs.c's; this file holds the per-vCPU
  * object, IA32_APIC_BASE, the two ways in (the xAPIC page and the x2APIC
- * MSRs) and the routing of interrupt messages between the APICs of a VM.
+ * MSRs), the routing of interrupt messages between the APICs of a VM and
+ * the hand-over of the due vector to the vCPU's next entry.
+ *
+ * Delivery follows the kick protocol of run.c: whoever makes a vector
+ * due (an accepted message, an EOI or TPR write that lowers PPR) sets
+ * HV_REQ_EVENT on the vCPU after changing the registers, and the vCPU
+ * clears it before it looks at them, with interrupts off, just before
+ * entry.
  *
  * Locking: each APIC's registers are under its own lock, taken with
  * interrupts off because messages will also arrive from timers and
@@ -18,6 +25,7 @@
 #include <asm/msr-index.h>
 #include <asm/processor.h>
 
+#include "backend.h"
 #include "hv_host.h"
 #include "irq/irq.h"
 #include "irq/lapic_regs.h"
@@ -154,11 +162,14 @@ static void accept(struct hv_vcpu *t, const struct hv_apic_irq *irq)
 {
 	struct hv_lapic *l = t->lapic;
 	unsigned long flags;
+	int err = -ENODEV;
 
 	spin_lock_irqsave(&l->lock, flags);
 	if (l->r.mode != HV_APIC_MODE_DISABLED)
-		hv_lapic_accept(&l->r, irq->vector, irq->level);
+		err = hv_lapic_accept(&l->r, irq->vector, irq->level);
 	spin_unlock_irqrestore(&l->lock, flags);
+	if (!err)
+		hv_vcpu_kick(t, HV_REQ_EVENT);
 }
 
 /* Whether @t is a destination of @irq sent by @src; its APR if so. */
@@ -223,8 +234,66 @@ static void send(struct hv_vcpu *src, const struct hv_apic_irq *irq)
 
 static void after_write(struct hv_vcpu *vcpu, const struct hv_lapic_write *w)
 {
+	/* A lower PPR or an enabled APIC may let a requested vector in. */
+	if (w->effects & (HV_LAPIC_FX_PPR | HV_LAPIC_FX_ENABLE))
+		set_bit(HV_REQ_EVENT, &vcpu->requests);
 	if (w->effects & HV_LAPIC_FX_IPI)
 		send(vcpu, &w->ipi);
+}
+
+/**
+ * hv_lapic_has_intr() - whether the APIC has a vector to present
+ * @vcpu: the vCPU
+ *
+ * A requested vector above PPR (11.8.3), whether or not the guest can
+ * take it now: what ends a halt when RFLAGS.IF is set.
+ *
+ * Return: true if one is due.
+ */
+bool hv_lapic_has_intr(struct hv_vcpu *vcpu)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	unsigned long flags;
+	bool due;
+
+	spin_lock_irqsave(&l->lock, flags);
+	due = l->r.mode != HV_APIC_MODE_DISABLED &&
+	      hv_lapic_pending(l->r.regs) >= 0;
+	spin_unlock_irqrestore(&l->lock, flags);
+	return due;
+}
+
+/**
+ * hv_lapic_inject() - hand the due vector to the next entry
+ * @vcpu: the vCPU (its thread, loaded, interrupts off)
+ *
+ * If the guest can take an external interrupt and no other event is
+ * being injected, the highest requested vector above PPR moves from IRR
+ * to ISR and becomes the event of the next entry (11.8.4); otherwise the
+ * backend opens an interrupt window and this runs again when it exits.
+ */
+void hv_lapic_inject(struct hv_vcpu *vcpu)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	int v;
+
+	vcpu->intr_window = false;
+	spin_lock(&l->lock);
+	v = l->r.mode == HV_APIC_MODE_DISABLED ? -1 : hv_lapic_pending(l->r.regs);
+	if (v >= 0) {
+		if (!vcpu->event.valid && hv_be_intr_allowed(vcpu)) {
+			hv_lapic_ack(&l->r);
+			vcpu->event = (struct hv_event) {
+				.valid = true,
+				.type = HV_EVENT_TYPE_EXT_INTR,
+				.vector = v,
+			};
+		} else {
+			hv_be_intr_window(vcpu);
+			vcpu->intr_window = true;
+		}
+	}
+	spin_unlock(&l->lock);
 }
 
 /**

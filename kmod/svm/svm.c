@@ -286,6 +286,19 @@ static void request_irq_window(struct svm_vcpu *s)
 	s->vintr = true;
 }
 
+static bool svm_intr_allowed(struct hv_vcpu *vcpu)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+
+	return (vmcb->save.rflags & X86_EFLAGS_IF) &&
+	       !(vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK);
+}
+
+static void svm_intr_window(struct hv_vcpu *vcpu)
+{
+	request_irq_window(to_svm(vcpu));
+}
+
 static void inject_event(struct svm_vcpu *s)
 {
 	struct hv_event *e = &s->vcpu.event;
@@ -293,9 +306,7 @@ static void inject_event(struct svm_vcpu *s)
 
 	if (!e->valid)
 		return;
-	if (e->type == HV_EVENT_TYPE_EXT_INTR &&
-	    (!(vmcb->save.rflags & X86_EFLAGS_IF) ||
-	     (vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK))) {
+	if (e->type == HV_EVENT_TYPE_EXT_INTR && !svm_intr_allowed(&s->vcpu)) {
 		request_irq_window(s);
 		return;
 	}
@@ -850,6 +861,8 @@ const struct hv_backend_ops hv_svm_ops = {
 	.vcpu_free	= svm_vcpu_free,
 	.vcpu_load	= svm_vcpu_load,
 	.vcpu_put	= svm_vcpu_put,
+	.intr_allowed	= svm_intr_allowed,
+	.intr_window	= svm_intr_window,
 	.vcpu_run	= svm_vcpu_run,
 	.get_regs	= svm_get_regs,
 	.get_code_regs	= svm_get_code_regs,

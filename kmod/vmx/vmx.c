@@ -534,20 +534,31 @@ static void set_proc(struct vmx_vcpu *v, u32 bit, bool on)
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, on ? proc | bit : proc & ~bit);
 }
 
+static bool vmx_intr_allowed(struct hv_vcpu *vcpu)
+{
+	return (vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
+	       !(vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
+		 (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+}
+
+static void vmx_intr_window(struct hv_vcpu *vcpu)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+
+	if (!v->irq_window) {
+		set_proc(v, CPU_BASED_INTR_WINDOW_EXITING, true);
+		v->irq_window = true;
+	}
+}
+
 static void inject_event(struct vmx_vcpu *v)
 {
 	struct hv_event *e = &v->vcpu.event;
 
 	if (!e->valid)
 		return;
-	if (e->type == HV_EVENT_TYPE_EXT_INTR &&
-	    (!(vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_IF) ||
-	     (vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
-	      (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)))) {
-		if (!v->irq_window) {
-			set_proc(v, CPU_BASED_INTR_WINDOW_EXITING, true);
-			v->irq_window = true;
-		}
+	if (e->type == HV_EVENT_TYPE_EXT_INTR && !vmx_intr_allowed(&v->vcpu)) {
+		vmx_intr_window(&v->vcpu);
 		return;
 	}
 	/*
@@ -1401,6 +1412,8 @@ const struct hv_backend_ops hv_vmx_ops = {
 	.vcpu_free	= vmx_vcpu_free,
 	.vcpu_load	= vmx_vcpu_load,
 	.vcpu_put	= vmx_vcpu_put,
+	.intr_allowed	= vmx_intr_allowed,
+	.intr_window	= vmx_intr_window,
 	.vcpu_run	= vmx_vcpu_run,
 	.get_regs	= vmx_get_regs,
 	.get_code_regs	= vmx_get_code_regs,
