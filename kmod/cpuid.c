@@ -2,10 +2,10 @@
 /*
  * Per-VM CPUID tables. The owner may set any table; a new VM starts with
  * the host's leaves filtered to what hv virtualizes: no VMX/SVM, no
- * XSAVE/AVX state (the guest FPU is x87/SSE only), an APIC and x2APIC
- * (hv's own, irq/lapic.c) but no TSC-deadline timer yet, no
- * performance monitoring, debug store, MONITOR, RDTSCP/RDPID or
- * speculation-control MSRs; the hypervisor bit set and hv's leaf at
+ * XSAVE/AVX state (the guest FPU is x87/SSE only), no performance
+ * monitoring, debug store, MONITOR, RDTSCP/RDPID or speculation-control
+ * MSRs; an APIC, x2APIC and TSC-deadline timer whatever the host has
+ * (they are hv's own, irq/); the hypervisor bit set and hv's leaf at
  * 0x40000000. A leaf the table lacks returns zeros (AMD's behaviour for
  * leaves beyond the maximum).
  */
@@ -19,6 +19,7 @@
 
 #define HV_CPUID_SIGNATURE	0x40000000
 #define CPUID1_ECX_X2APIC	BIT(21)
+#define CPUID1_ECX_TSC_DEADLINE	BIT(24)
 #define CPUID1_EDX_APIC		BIT(9)
 
 struct leaf_mask {
@@ -76,7 +77,7 @@ static void apply_mask(struct hv_cpuid_entry *e)
 		e->ebx &= ~0xff0000u;		/* one logical processor */
 		e->ebx |= 1 << 16;
 		e->ecx |= 1u << 31;		/* hypervisor present */
-		e->ecx |= CPUID1_ECX_X2APIC;
+		e->ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
 		e->edx |= CPUID1_EDX_APIC;
 		break;
 	case 0x7:

@@ -191,6 +191,7 @@ TEST_F(cm, default_table_hides_what_hv_does_not_virtualize)
 	EXPECT_EQ(0, ecx & (1u << 28));		/* no AVX */
 	EXPECT_EQ(1u << 9, edx & (1u << 9));	/* the APIC, enabled */
 	EXPECT_EQ(1u << 21, ecx & (1u << 21));	/* x2APIC */
+	EXPECT_EQ(1u << 24, ecx & (1u << 24));	/* TSC-deadline timer */
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &eax, 10000));
 	EXPECT_EQ(0x40000000, eax);
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ebx, 10000));

@@ -13,6 +13,8 @@
  * STI's shadow and HLT behave as on the CPU, and an IPI wakes a halted
  * vCPU.
  */
+#include <time.h>
+
 #include "kselftest_harness.h"
 #include "guest.h"
 #include "test_util.h"
@@ -20,6 +22,7 @@
 #define HANDLER_GPA	0x12000
 #define INTR_GPA	0x13000		/* the interrupt handlers */
 #define CODE1_GPA	0x14000		/* vCPU 1's code */
+#define TICKS_GPA	0x15000		/* lapic_hcount's counter */
 #define GP_SEEN		0xd0d0d0d0
 
 /* #GP: report GP_SEEN and step over the 2-byte RDMSR or WRMSR. */
@@ -127,9 +130,23 @@ GUEST_CODE(lapic_handlers, ".code64",
 	G_REPORT
 	"mov $0xfee000b0, %r9d\n movl $0, (%r9)\n"
 	"pop %r9\n pop %rdx\n pop %rax\n"
+	"iretq\n"
+	/* Counts in TICKS_GPA and reports 0x65. */
+	".globl lapic_hcr\n lapic_hcr:\n"
+	"push %rax\n lock incl 0x15000\n mov $0x65, %eax\n"
+	"jmp lapic_hcommon\n"
+	/* Counts in TICKS_GPA, silently; stops the timer at 200. */
+	".globl lapic_hcount\n lapic_hcount:\n"
+	"push %r9\n"
+	"lock incl 0x15000\n"
+	"cmpl $200, 0x15000\n jb 1f\n"
+	"mov $0xfee00380, %r9d\n movl $0, (%r9)\n"
+	"1: mov $0xfee000b0, %r9d\n movl $0, (%r9)\n"
+	"pop %r9\n"
 	"iretq\n");
 extern const unsigned char lapic_h31[], lapic_h41[], lapic_h45[],
-	lapic_h51[], lapic_h61[], lapic_h65[], lapic_h77[];
+	lapic_h51[], lapic_h61[], lapic_h65[], lapic_h77[], lapic_hcount[],
+	lapic_hcr[];
 
 GUEST_CODE(lapic_deliver, ".code64",
 	"mov $0xfee00000, %r8d\n"
@@ -155,6 +172,85 @@ GUEST_CODE(lapic_deliver, ".code64",
 	"sti\n hlt\n"			/* pending: HLT does not stop */
 	"mov $0x5555, %eax\n" G_REPORT
 	"hlt\n");			/* nothing pending: halts */
+
+/* A one-shot count of 50 ms in xAPIC mode, then one in x2APIC mode. */
+GUEST_CODE(lapic_oneshot, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_WRITE(0x3e0, 0xb)		/* divide by 1 */
+	G_WRITE(0x320, 0x61)		/* one-shot, vector 0x61 */
+	G_WRITE(0x380, 50000000)
+	G_READ(0x390)			/* counting down */
+	"sti\n hlt\n"
+	G_READ(0x390)			/* ended at 0 */
+	"cli\n"
+	G_WRMSR(0x1b, 0xfee00d00, 0)	/* x2APIC: the count survives */
+	G_WRMSR(0x838, 50000000, 0)
+	G_RDMSR(0x839)
+	G_WRMSR(0x838, 0, 0)		/* stopped */
+	G_RDMSR(0x839)
+	"hlt\n");
+
+/*
+ * A periodic count of 2 ms, each tick counted and reported (lapic_hcr),
+ * stopped after the tenth; more may come while the guest gets there.
+ */
+GUEST_CODE(lapic_periodic, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_WRITE(0x3e0, 0xb)
+	G_WRITE(0x320, 0x20065)		/* periodic, vector 0x65 */
+	"mov $0xb00, %eax\n" G_REPORT
+	G_WRITE(0x380, 2000000)
+	"sti\n"
+	"1: hlt\n cmpl $10, 0x15000\n jb 1b\n"
+	"cli\n"
+	G_WRITE(0x380, 0)
+	"mov $0xe00, %eax\n" G_REPORT
+	G_READ(0x390)
+	"hlt\n");
+
+/* TSC-deadline mode (11.5.4.1). */
+GUEST_CODE(lapic_deadline, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_WRITE(0x320, 0x40031)		/* TSC-deadline, vector 0x31 */
+	"rdtsc\n shl $32, %rdx\n or %rdx, %rax\n add $20000000, %rax\n"
+	"mov %rax, %rbx\n mov %rax, %rdx\n shr $32, %rdx\n"
+	"mov $0x6e0, %ecx\n wrmsr\n"
+	"mov $0x6e0, %ecx\n rdmsr\n shl $32, %rdx\n or %rdx, %rax\n"
+	"cmp %rbx, %rax\n sete %al\n movzbl %al, %eax\n" G_REPORT
+	"sti\n hlt\n"
+	"mov $0x6e0, %ecx\n rdmsr\n or %edx, %eax\n" G_REPORT
+	G_WRMSR(0x6e0, 1, 0)		/* passed: fires at once */
+	"nop\n"
+	"mov $0xd1, %eax\n" G_REPORT
+	"cli\n"
+	G_WRMSR(0x6e0, 0xffffffff, 0x7fffffff)
+	G_WRITE(0x380, 12345)		/* ignored in this mode */
+	G_READ(0x380)
+	G_WRITE(0x320, 0x31)		/* one-shot: disarms, clears */
+	"mov $0x6e0, %ecx\n rdmsr\n or %edx, %eax\n" G_REPORT
+	"hlt\n");
+
+/*
+ * Periodic with a count of 1: the host holds it to one tick per 100 us.
+ * The handler stops it after 200 ticks (the guest itself may make no
+ * progress meanwhile where handling a tick takes longer than that).
+ */
+GUEST_CODE(lapic_storm, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_WRITE(0x3e0, 0xb)
+	G_WRITE(0x320, 0x20041)
+	"mov $0xd0, %eax\n" G_REPORT
+	G_WRITE(0x380, 1)
+	"sti\n"
+	"1: cmpl $200, 0x15000\n jb 1b\n"
+	"cli\n"
+	"mov $0xd1, %eax\n" G_REPORT
+	"mov 0x15000, %eax\n" G_REPORT
+	"hlt\n");
 
 /* vCPU 0 reports, then sends vector 0x77 to APIC ID 1. */
 GUEST_CODE(lapic_ipi_sender, ".code64",
@@ -304,6 +400,118 @@ TEST_F(lapic, interrupts_arrive_in_priority_order)
 	REPORT(0x4444);
 	REPORT(0x31);
 	REPORT(0x5555);
+	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
+/*
+ * The next report, past the HLT notices of a guest that waits for its
+ * timer (whether it halts before the tick depends on the host's timing).
+ */
+#define TICK(want) do {							\
+		do {							\
+			ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev,	\
+						   10000));		\
+		} while (self->ev.reason == HV_EXIT_REASON_HLT);	\
+		ASSERT_EQ(HV_EXIT_REASON_IO, self->ev.reason);		\
+		ASSERT_EQ(TEST_PORT, self->ev.port);			\
+		EXPECT_EQ((uint64_t)(want), self->ev.data);		\
+		ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));	\
+	} while (0)
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+TEST_F(lapic, oneshot_timer_counts_down_once)
+{
+	uint64_t v;
+
+	start(_metadata, &self->vm, lapic_oneshot_start, lapic_oneshot_end);
+	set_handlers(&self->vm);
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &v, 10000));
+	EXPECT_GT(v, 0);
+	EXPECT_LE(v, 50000000);
+	TICK(0x61);
+	REPORT(0);
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &v, 10000));
+	EXPECT_GT(v, 0);
+	EXPECT_LE(v, 50000000);
+	REPORT(0);
+	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
+TEST_F(lapic, periodic_timer_ticks_no_faster_than_its_period)
+{
+	uint64_t t0, t10;
+
+	start(_metadata, &self->vm, lapic_periodic_start, lapic_periodic_end);
+	set_handlers(&self->vm);
+	tvm_set_gate(&self->vm, MODE_LONG64, 0x65,
+		     INTR_GPA + (lapic_hcr - lapic_handlers_start));
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
+	EXPECT_EQ(0xb00, self->ev.data);
+	/* Before the count starts: ten ticks take ten periods at least. */
+	t0 = now_ns();
+	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));
+	for (int i = 0; i < 10; i++)
+		TICK(0x65);
+	t10 = now_ns();
+	EXPECT_GE(t10 - t0, 10 * 2000000ULL);
+	do {
+		do {
+			ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
+		} while (self->ev.reason == HV_EXIT_REASON_HLT);
+		ASSERT_EQ(TEST_PORT, self->ev.port);
+		ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));
+	} while (self->ev.data == 0x65);
+	EXPECT_EQ(0xe00, self->ev.data);
+	REPORT(0);			/* stopped: TMCCT reads 0 */
+	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
+TEST_F(lapic, tsc_deadline_timer)
+{
+	start(_metadata, &self->vm, lapic_deadline_start, lapic_deadline_end);
+	set_handlers(&self->vm);
+	REPORT(1);			/* the deadline reads back */
+	TICK(0x31);
+	REPORT(0);			/* cleared when it fired */
+	REPORT(0x31);
+	REPORT(0xd1);
+	REPORT(0);			/* TMICT ignored */
+	REPORT(0);			/* leaving the mode clears it */
+	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
+/* Every tick is an exit or two: Bochs needs more than the default 30 s. */
+TEST_F_TIMEOUT(lapic, periodic_timer_of_count_1_is_held_to_the_minimum_period,
+	       120)
+{
+	uint64_t t0, t1, n;
+
+	start(_metadata, &self->vm, lapic_storm_start, lapic_storm_end);
+	set_handlers(&self->vm);
+	tvm_set_gate(&self->vm, MODE_LONG64, 0x41,
+		     INTR_GPA + (lapic_hcount - lapic_handlers_start));
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
+	EXPECT_EQ(0xd0, self->ev.data);
+	t0 = now_ns();
+	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 60000));
+	t1 = now_ns();
+	EXPECT_EQ(0xd1, self->ev.data);
+	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &n, 10000));
+	/* One more if a tick was already requested when it stopped. */
+	EXPECT_GE(n, 200);
+	EXPECT_LE(n, 201);
+	EXPECT_GE(t1 - t0, 200 * 100000ULL);
+	TH_LOG("%llu ticks in %llu us", (unsigned long long)n,
+	       (unsigned long long)(t1 - t0) / 1000);
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 }
 

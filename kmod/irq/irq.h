@@ -6,8 +6,9 @@
  * xAPIC page at the base (where no RAM is mapped) and the x2APIC MSRs;
  * fixed and lowest-priority IPIs accepted into their destinations' IRR,
  * which wakes and kicks them; the highest vector above PPR injected when
- * the guest can take it, through an interrupt window otherwise; EOI. NMI,
- * INIT/SIPI, the timer and the paths from userspace come next.
+ * the guest can take it, through an interrupt window otherwise; EOI; the
+ * APIC timer in its three modes (lapic_timer.c). NMI, INIT/SIPI and the
+ * paths from userspace come next.
  */
 #ifndef HV_IRQ_H
 #define HV_IRQ_H

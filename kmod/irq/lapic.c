@@ -28,19 +28,7 @@
 #include "backend.h"
 #include "hv_host.h"
 #include "irq/irq.h"
-#include "irq/lapic_regs.h"
-
-/**
- * struct hv_lapic - a vCPU's local APIC
- * @lock: protects everything below
- * @base: IA32_APIC_BASE
- * @r: the registers (their page, mode and pending errors)
- */
-struct hv_lapic {
-	spinlock_t lock;	/* the vCPU and senders of messages */
-	u64 base;
-	struct hv_lapic_regs r;
-};
+#include "irq/lapic.h"
 
 /*
  * IA32_APIC_BASE bits that must be zero: 0-7, 9, and those at and above
@@ -72,6 +60,9 @@ int hv_lapic_create(struct hv_vcpu *vcpu)
 		return -ENOMEM;
 	}
 	spin_lock_init(&l->lock);
+	l->vcpu = vcpu;
+	l->r.tsc_deadline = true;
+	hv_lapic_timer_init(l);
 	vcpu->lapic = l;
 	hv_lapic_reset(vcpu, false);
 	return 0;
@@ -87,6 +78,7 @@ void hv_lapic_free(struct hv_vcpu *vcpu)
 
 	if (!l)
 		return;
+	hrtimer_cancel(&l->timer);
 	free_page((unsigned long)l->r.regs);
 	kfree(l);
 	vcpu->lapic = NULL;
@@ -110,6 +102,8 @@ void hv_lapic_reset(struct hv_vcpu *vcpu, bool init)
 		l->base = HV_APIC_BASE_DEFAULT | HV_APIC_BASE_EN |
 			  (vcpu->id == 0 ? HV_APIC_BASE_BSP : 0);
 	mode = hv_apic_base_mode(l->base);
+	hv_lapic_timer_disarm(l);
+	l->deadline = 0;
 	hv_lapic_regs_reset(&l->r, vcpu->id, mode == HV_APIC_MODE_X2APIC);
 	l->r.mode = mode;
 	spin_unlock_irqrestore(&l->lock, flags);
@@ -145,6 +139,8 @@ static int set_base(struct hv_vcpu *vcpu, u64 val)
 	if (err)
 		goto out;
 	if (mode == HV_APIC_MODE_DISABLED && l->r.mode != mode) {
+		hv_lapic_timer_disarm(l);
+		l->deadline = 0;
 		hv_lapic_regs_reset(&l->r, vcpu->id, false);
 	} else if (mode == HV_APIC_MODE_X2APIC && l->r.mode != mode) {
 		l->r.regs[HV_APIC_ID / 4] = vcpu->id;
@@ -232,6 +228,17 @@ static void send(struct hv_vcpu *src, const struct hv_apic_irq *irq)
 		accept(lowest, irq);
 }
 
+/*
+ * What a write to @off did to the timer, given LVT timer and the divider
+ * from before it. Under the APIC's lock.
+ */
+static void timer_follow(struct hv_lapic *l, u32 off, u32 old_lvtt,
+			 u32 old_tdcr, const struct hv_lapic_write *w)
+{
+	if (w->effects & HV_LAPIC_FX_TIMER)
+		hv_lapic_timer_write(l, off, old_lvtt, old_tdcr);
+}
+
 static void after_write(struct hv_vcpu *vcpu, const struct hv_lapic_write *w)
 {
 	/* A lower PPR or an enabled APIC may let a requested vector in. */
@@ -315,13 +322,21 @@ int hv_lapic_msr_read(struct hv_vcpu *vcpu, u32 index, u64 *val)
 		*val = READ_ONCE(l->base);
 		return 0;
 	}
+	if (index == MSR_IA32_TSC_DEADLINE) {
+		spin_lock_irqsave(&l->lock, flags);
+		*val = hv_lapic_deadline_read(l);
+		spin_unlock_irqrestore(&l->lock, flags);
+		return 0;
+	}
 	if (index < HV_X2APIC_MSR_BASE || index > HV_X2APIC_MSR_END)
 		return -ENOENT;
 	spin_lock_irqsave(&l->lock, flags);
-	if (l->r.mode == HV_APIC_MODE_X2APIC)
+	if (l->r.mode == HV_APIC_MODE_X2APIC) {
+		l->r.regs[HV_APIC_TMCCT / 4] = hv_lapic_timer_count(l);
 		err = hv_x2apic_read(&l->r, index, val);
-	else
+	} else {
 		err = -EINVAL;	/* 11.12.2: x2APIC MSRs #GP outside it */
+	}
 	spin_unlock_irqrestore(&l->lock, flags);
 	return err;
 }
@@ -341,15 +356,35 @@ int hv_lapic_msr_write(struct hv_vcpu *vcpu, u32 index, u64 val)
 	unsigned long flags;
 	int err;
 
+	u32 old_lvtt, old_tdcr;
+	bool fired;
+	u64 tsc;
+
 	if (index == MSR_IA32_APICBASE)
 		return set_base(vcpu, val);
+	if (index == MSR_IA32_TSC_DEADLINE) {
+		if (hv_be_get_msr(vcpu, MSR_IA32_TSC, &tsc))
+			return -EINVAL;
+		spin_lock_irqsave(&l->lock, flags);
+		fired = hv_lapic_deadline_write(l, val, tsc);
+		spin_unlock_irqrestore(&l->lock, flags);
+		if (fired)
+			set_bit(HV_REQ_EVENT, &vcpu->requests);
+		return 0;
+	}
 	if (index < HV_X2APIC_MSR_BASE || index > HV_X2APIC_MSR_END)
 		return -ENOENT;
 	spin_lock_irqsave(&l->lock, flags);
-	if (l->r.mode == HV_APIC_MODE_X2APIC)
+	old_lvtt = l->r.regs[HV_APIC_LVTT / 4];
+	old_tdcr = l->r.regs[HV_APIC_TDCR / 4];
+	if (l->r.mode == HV_APIC_MODE_X2APIC) {
 		err = hv_x2apic_write(&l->r, index, val, &w);
-	else
+		if (!err)
+			timer_follow(l, (index - HV_X2APIC_MSR_BASE) << 4,
+				     old_lvtt, old_tdcr, &w);
+	} else {
 		err = -EINVAL;
+	}
 	spin_unlock_irqrestore(&l->lock, flags);
 	if (!err)
 		after_write(vcpu, &w);
@@ -390,9 +425,16 @@ int hv_lapic_mmio(struct hv_vcpu *vcpu, u64 gpa, unsigned int size,
 	}
 	off = gpa - page;
 	if (write) {
-		if (size == 4 && !(off & 3))
+		if (size == 4 && !(off & 3)) {
+			u32 old_lvtt = l->r.regs[HV_APIC_LVTT / 4];
+			u32 old_tdcr = l->r.regs[HV_APIC_TDCR / 4];
+
 			hv_xapic_write(&l->r, off, (u32)*val, &w);
+			timer_follow(l, off, old_lvtt, old_tdcr, &w);
+		}
 	} else if ((off & 3) + size <= 4) {
+		if ((off & ~3u) == HV_APIC_TMCCT)
+			l->r.regs[HV_APIC_TMCCT / 4] = hv_lapic_timer_count(l);
 		v = hv_xapic_read(&l->r, off & ~3u);
 		*val = (v >> ((off & 3) * 8)) & (size == 4 ? ~0u :
 						 (1u << (size * 8)) - 1);

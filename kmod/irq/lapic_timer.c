@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The local APIC timer (SDM Vol. 3A, 11.5.4) on an hrtimer: one-shot and
+ * periodic counts of the initial-count register at the bus clock divided
+ * by the divide configuration, and the TSC-deadline mode (11.5.4.1).
+ *
+ * The bus clock is 1 GHz, a count per nanosecond before the divider, as
+ * KVM's. A periodic timer is moved forward from its previous expiry
+ * (hrtimer_forward()), never from the time its callback ran, so a late
+ * callback does not slow the rate; periods below HV_APIC_MIN_PERIOD_NS
+ * are raised to it, so that a guest cannot have the host take an
+ * interrupt every few nanoseconds (KVM's min_timer_period_us does the
+ * same).
+ *
+ * Everything here runs under the APIC's lock. The callback may be
+ * waiting for that lock while a write re-programs the timer: the write
+ * re-queues it, and the callback, finding it queued, leaves it alone.
+ */
+#include <linux/hrtimer.h>
+#include <linux/math64.h>
+#include <asm/tsc.h>
+
+#include "hv_host.h"
+#include "irq/lapic.h"
+
+#define HV_APIC_MIN_PERIOD_NS	100000ULL
+
+static u32 reg(const struct hv_lapic *l, u32 off)
+{
+	return l->r.regs[off / 4];
+}
+
+static u32 timer_mode(const struct hv_lapic *l)
+{
+	return reg(l, HV_APIC_LVTT) & HV_APIC_TIMER_MODE_MASK;
+}
+
+static unsigned int divisor(const struct hv_lapic *l)
+{
+	return hv_lapic_timer_divisor(reg(l, HV_APIC_TDCR));
+}
+
+static void arm(struct hv_lapic *l, ktime_t expires)
+{
+	l->expires = expires;
+	l->armed = true;
+	hrtimer_start(&l->timer, expires, HRTIMER_MODE_ABS);
+}
+
+/**
+ * hv_lapic_timer_disarm() - stop the timer
+ * @l: the APIC; its lock held
+ *
+ * A callback already running finds the timer disarmed and does nothing.
+ */
+void hv_lapic_timer_disarm(struct hv_lapic *l)
+{
+	l->armed = false;
+	hrtimer_try_to_cancel(&l->timer);
+}
+
+static enum hrtimer_restart timer_fire(struct hrtimer *t)
+{
+	struct hv_lapic *l = container_of(t, struct hv_lapic, timer);
+	enum hrtimer_restart ret = HRTIMER_NORESTART;
+	unsigned long flags;
+	bool kick = false;
+	u32 lvtt;
+
+	spin_lock_irqsave(&l->lock, flags);
+	/* Disarmed, or re-programmed while this waited for the lock. */
+	if (!l->armed || hrtimer_is_queued(t))
+		goto out;
+	lvtt = reg(l, HV_APIC_LVTT);
+	if (!(lvtt & HV_APIC_LVT_MASKED) && l->r.mode != HV_APIC_MODE_DISABLED)
+		kick = !hv_lapic_accept(&l->r, lvtt & HV_APIC_VECTOR_MASK,
+					false);
+	if (timer_mode(l) == HV_APIC_TIMER_PERIODIC) {
+		hrtimer_forward(t, hrtimer_cb_get_time(t),
+				ns_to_ktime(l->period_ns));
+		l->expires = hrtimer_get_expires(t);
+		ret = HRTIMER_RESTART;
+	} else {
+		/* One-shot: the count stays at 0; TSC-deadline: disarmed. */
+		l->armed = false;
+		l->deadline = 0;
+	}
+out:
+	spin_unlock_irqrestore(&l->lock, flags);
+	if (kick)
+		hv_vcpu_kick(l->vcpu, HV_REQ_EVENT);
+	return ret;
+}
+
+/**
+ * hv_lapic_timer_init() - set up a new APIC's timer, disarmed
+ * @l: the APIC
+ */
+void hv_lapic_timer_init(struct hv_lapic *l)
+{
+	hrtimer_init(&l->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	l->timer.function = timer_fire;
+}
+
+static u64 period_of(const struct hv_lapic *l, u32 count, unsigned int div)
+{
+	u64 ns = (u64)count * div;
+
+	if (timer_mode(l) == HV_APIC_TIMER_PERIODIC)
+		ns = max(ns, HV_APIC_MIN_PERIOD_NS);
+	return ns;
+}
+
+/**
+ * hv_lapic_timer_write() - follow a write to LVT timer, TMICT or TDCR
+ * @l: the APIC; its lock held
+ * @off: the register written
+ * @old_lvtt: LVT timer before the write
+ * @old_tdcr: the divide configuration before the write
+ *
+ * TMICT starts a count (0 stops it). A new divider scales what is left
+ * of the count. Switching into or out of TSC-deadline mode disarms the
+ * timer and clears TMICT and IA32_TSC_DEADLINE (11.5.4.1); switching
+ * between one-shot and periodic keeps the count going, and masking only
+ * silences it.
+ */
+void hv_lapic_timer_write(struct hv_lapic *l, u32 off, u32 old_lvtt,
+			  u32 old_tdcr)
+{
+	u32 mode = timer_mode(l);
+	u32 old_mode = old_lvtt & HV_APIC_TIMER_MODE_MASK;
+	unsigned int old_div = hv_lapic_timer_divisor(old_tdcr);
+	ktime_t now = ktime_get();
+	s64 left;
+
+	switch (off) {
+	case HV_APIC_LVTT:
+		if (mode == old_mode)
+			return;
+		if (mode == HV_APIC_TIMER_TSC_DEADLINE ||
+		    old_mode == HV_APIC_TIMER_TSC_DEADLINE) {
+			hv_lapic_timer_disarm(l);
+			l->r.regs[HV_APIC_TMICT / 4] = 0;
+			l->deadline = 0;
+		} else if (l->armed) {
+			l->period_ns = period_of(l, reg(l, HV_APIC_TMICT),
+						 divisor(l));
+		}
+		return;
+	case HV_APIC_TMICT:
+		if (!reg(l, HV_APIC_TMICT)) {
+			hv_lapic_timer_disarm(l);
+			return;
+		}
+		l->period_ns = period_of(l, reg(l, HV_APIC_TMICT), divisor(l));
+		arm(l, ktime_add_ns(now, l->period_ns));
+		return;
+	case HV_APIC_TDCR:
+		if (!l->armed || mode == HV_APIC_TIMER_TSC_DEADLINE ||
+		    divisor(l) == old_div)
+			return;
+		left = max_t(s64, ktime_to_ns(ktime_sub(l->expires, now)), 0);
+		l->period_ns = period_of(l, reg(l, HV_APIC_TMICT), divisor(l));
+		arm(l, ktime_add_ns(now, div_u64((u64)left * divisor(l),
+						 old_div)));
+		return;
+	}
+}
+
+/**
+ * hv_lapic_timer_count() - the current count (TMCCT)
+ * @l: the APIC; its lock held
+ *
+ * Return: the counts left before the timer reaches 0; 0 when it is not
+ * counting (TSC-deadline mode, stopped, a one-shot count that ended).
+ */
+u32 hv_lapic_timer_count(struct hv_lapic *l)
+{
+	s64 left;
+
+	if (!l->armed || timer_mode(l) == HV_APIC_TIMER_TSC_DEADLINE)
+		return 0;
+	left = ktime_to_ns(ktime_sub(l->expires, ktime_get()));
+	if (left <= 0)
+		return 0;
+	return min_t(u64, div_u64(left, divisor(l)), reg(l, HV_APIC_TMICT));
+}
+
+/**
+ * hv_lapic_deadline_read() - RDMSR of IA32_TSC_DEADLINE
+ * @l: the APIC; its lock held
+ *
+ * Return: the armed deadline; 0 outside TSC-deadline mode or once it
+ * fired (11.5.4.1).
+ */
+u64 hv_lapic_deadline_read(struct hv_lapic *l)
+{
+	return timer_mode(l) == HV_APIC_TIMER_TSC_DEADLINE ? l->deadline : 0;
+}
+
+/**
+ * hv_lapic_deadline_write() - WRMSR of IA32_TSC_DEADLINE
+ * @l: the APIC; its lock held
+ * @deadline: the guest TSC value at which the timer fires; 0 disarms
+ * @tsc: the guest's TSC now
+ *
+ * Ignored outside TSC-deadline mode. A deadline already passed fires
+ * before the guest's next instruction, as on the CPU, not when a host
+ * timer interrupt gets round to it. Deadlines more than 2^48 TSC ticks
+ * away (days) fire then.
+ *
+ * Return: true if the timer fired: the caller kicks the vCPU.
+ */
+bool hv_lapic_deadline_write(struct hv_lapic *l, u64 deadline, u64 tsc)
+{
+	u32 lvtt = reg(l, HV_APIC_LVTT);
+	u64 ns;
+
+	if (timer_mode(l) != HV_APIC_TIMER_TSC_DEADLINE)
+		return false;
+	hv_lapic_timer_disarm(l);
+	l->deadline = deadline;
+	if (!deadline)
+		return false;
+	if (deadline <= tsc) {
+		l->deadline = 0;
+		return !(lvtt & HV_APIC_LVT_MASKED) &&
+		       !hv_lapic_accept(&l->r, lvtt & HV_APIC_VECTOR_MASK,
+					false);
+	}
+	ns = mul_u64_u32_div(min(deadline - tsc, 1ULL << 48), USEC_PER_SEC,
+			     tsc_khz);
+	arm(l, ktime_add_ns(ktime_get(), ns));
+	return false;
+}
