@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvctl vm: list, show, create, destroy, start, pause and run VMs. A VM
- * belongs to the netlink socket that created it, so one hvctl process
- * owns what it creates and the VM goes away when that process exits;
- * "hvctl batch" runs several commands in one process.
+ * hvctl vm: list, show, create, destroy, start, pause and run VMs, and
+ * raise interrupts in them. A VM belongs to the netlink socket that
+ * created it, so one hvctl process owns what it creates and the VM goes
+ * away when that process exits; "hvctl batch" runs several commands in
+ * one process.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -375,6 +376,81 @@ int cmd_vm_pause(struct hvctl *c, int argc, char **argv)
 {
 	return vm_op(c, argc, argv, "vm pause VM", hv_vm_pause,
 		     "vm-pause failed");
+}
+
+/* --msi ADDR:DATA, or --vector V [--dest ID] as a fixed, physical MSI. */
+static int irq_message(struct hvctl *c, const char *msi, const char *vector,
+		       const char *dest, uint64_t *addr, uint64_t *data)
+{
+	char buf[64], *colon;
+	uint64_t v, d = 0;
+	int ret;
+
+	if (msi) {
+		colon = strchr(msi, ':');
+		if (!colon || (size_t)(colon - msi) >= sizeof(buf))
+			return hvctl_usage(c, "--msi '%s' is not ADDR:DATA", msi);
+		memcpy(buf, msi, colon - msi);
+		buf[colon - msi] = 0;
+		ret = hvctl_number(c, "MSI address", buf, addr);
+		if (!ret)
+			ret = hvctl_number(c, "MSI data", colon + 1, data);
+		if (!ret && *data > 0xffff)
+			ret = hvctl_usage(c, "MSI data '%s' is wider than 16 bits",
+					  colon + 1);
+		return ret;
+	}
+	ret = hvctl_number(c, "vector", vector, &v);
+	if (!ret && (v < 16 || v > 255))
+		ret = hvctl_usage(c, "vector '%s' is not 16 to 255", vector);
+	if (!ret && dest)
+		ret = hvctl_number(c, "destination APIC ID", dest, &d);
+	if (!ret && d > 255)
+		ret = hvctl_usage(c, "destination APIC ID '%s' is not 0 to 255",
+				  dest);
+	*addr = 0xfee00000 | d << 12;
+	*data = v;
+	return ret;
+}
+
+/**
+ * cmd_vm_irq() - hvctl vm irq VM --msi ADDR:DATA | --vector V [--dest ID]
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_vm_irq(struct hvctl *c, int argc, char **argv)
+{
+	static const char usage[] =
+		"vm irq VM --msi ADDR:DATA | --vector V [--dest ID]";
+	const char *msi = NULL, *vector = NULL, *dest = NULL;
+	const struct hvctl_opt opts[] = {
+		HVCTL_OPT("--msi", &msi),
+		HVCTL_OPT("--vector", &vector),
+		HVCTL_OPT("--dest", &dest),
+		HVCTL_OPT_END
+	};
+	uint64_t addr, data;
+	const char *pos[1];
+	uint32_t id;
+	int ret;
+
+	ret = hvctl_args(c, argc, argv, opts, pos, 1, 1, usage);
+	if (ret)
+		return ret;
+	if (!msi == !vector || (msi && dest))
+		return hvctl_usage(c, "give either --msi, or --vector with an optional --dest");
+	ret = irq_message(c, msi, vector, dest, &addr, &data);
+	if (!ret)
+		ret = hvctl_connect(c);
+	if (!ret)
+		ret = hvctl_vm_ref(c, pos[0], &id);
+	if (ret)
+		return ret;
+	ret = hv_vm_msi(c->h, id, addr, data);
+	return ret ? hvctl_fail_request(c, ret, "vm-msi failed") : HVCTL_OK;
 }
 
 /**

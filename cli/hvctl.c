@@ -35,6 +35,8 @@ static const struct hvctl_cmd commands[] = {
 	  "start or resume a VM" },
 	{ "vm", "pause", cmd_vm_pause, "VM",
 	  "pause a VM" },
+	{ "vm", "irq", cmd_vm_irq, "VM --msi ADDR:DATA | --vector V [--dest ID]",
+	  "raise an interrupt in a VM's local APICs, as a device's MSI" },
 	{ "vm", "run", cmd_vm_run, "VM [options]",
 	  "run a VM, printing and answering its exits" },
 	{ "vm", "dirty", cmd_vm_dirty, "VM [--accessed] [--peek]",

@@ -106,6 +106,7 @@ int cmd_vm_create(struct hvctl *c, int argc, char **argv);
 int cmd_vm_destroy(struct hvctl *c, int argc, char **argv);
 int cmd_vm_start(struct hvctl *c, int argc, char **argv);
 int cmd_vm_pause(struct hvctl *c, int argc, char **argv);
+int cmd_vm_irq(struct hvctl *c, int argc, char **argv);
 int cmd_vm_run(struct hvctl *c, int argc, char **argv);
 int cmd_vcpu_state(struct hvctl *c, int argc, char **argv);
 int cmd_mem_list(struct hvctl *c, int argc, char **argv);

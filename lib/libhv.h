@@ -328,6 +328,7 @@ int hv_vm_set_cpuid(struct hv *h, uint32_t vm,
 		    const uint32_t (*entries)[7], size_t n);
 int hv_vm_set_msr_policy(struct hv *h, uint32_t vm, uint32_t policy);
 int hv_vm_set_ring_poll(struct hv *h, uint32_t vm, uint32_t ns);
+int hv_vm_msi(struct hv *h, uint32_t vm, uint64_t addr, uint32_t data);
 int hv_vm_start(struct hv *h, uint32_t vm);
 int hv_vm_pause(struct hv *h, uint32_t vm);
 int hv_vcpu_new(struct hv *h, uint32_t vm, struct hv_vcpu_info *out);

@@ -302,6 +302,32 @@ int hv_vm_set_ring_poll(struct hv *h, uint32_t vm, uint32_t ns)
 	return hv_transact(h, msg, NULL, NULL);
 }
 
+/**
+ * hv_vm_msi() - raise a message-signalled interrupt in a VM (vm-msi)
+ * @h: the connection (the owner)
+ * @vm: its id
+ * @addr: the MSI address, 0xfeeXXXXX (Intel SDM Vol. 3A, 11.11.1)
+ * @data: the MSI data: vector, delivery mode, level, trigger (11.11.2)
+ *
+ * No vCPU stops: the destination APICs take it as a device's write.
+ *
+ * Return: 0 or a negative errno (hv_errmsg() says why).
+ */
+int hv_vm_msi(struct hv *h, uint32_t vm, uint64_t addr, uint32_t data)
+{
+	struct nl_msg *msg = hv_msg_new(h, HV_CMD_VM_MSI, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, HV_A_VM_ID, vm) ||
+	    nla_put_u64(msg, HV_A_VM_MSI_ADDR, addr) ||
+	    nla_put_u32(msg, HV_A_VM_MSI_DATA, data)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return hv_transact(h, msg, NULL, NULL);
+}
+
 /* ---- vCPUs ---- */
 
 static int parse_vcpu(struct nlmsghdr *nlh, void *arg)

@@ -10,9 +10,11 @@
  * the xAPIC page gone (its address reaches the owner as MMIO). Delivery:
  * a self IPI interrupts at once, requested vectors arrive in priority
  * order as EOIs lower PPR, TPR holds back lower classes until lowered,
- * STI's shadow and HLT behave as on the CPU, and an IPI wakes a halted
- * vCPU.
+ * STI's shadow and HLT behave as on the CPU, an IPI or the owner's MSI
+ * (vm-msi) wakes a halted vCPU. The timer in its three modes, and a
+ * periodic count of 1 held to the minimum period.
  */
+#include <errno.h>
 #include <time.h>
 
 #include "kselftest_harness.h"
@@ -251,6 +253,16 @@ GUEST_CODE(lapic_storm, ".code64",
 	"mov $0xd1, %eax\n" G_REPORT
 	"mov 0x15000, %eax\n" G_REPORT
 	"hlt\n");
+
+/* Halts with interrupts on until the owner's MSI comes. */
+GUEST_CODE(lapic_msi, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	"sti\n"
+	"mov $0xc0, %eax\n" G_REPORT
+	"hlt\n"
+	"mov $0xc1, %eax\n" G_REPORT
+	"cli\n hlt\n");
 
 /* vCPU 0 reports, then sends vector 0x77 to APIC ID 1. */
 GUEST_CODE(lapic_ipi_sender, ".code64",
@@ -512,6 +524,38 @@ TEST_F_TIMEOUT(lapic, periodic_timer_of_count_1_is_held_to_the_minimum_period,
 	EXPECT_GE(t1 - t0, 200 * 100000ULL);
 	TH_LOG("%llu ticks in %llu us", (unsigned long long)n,
 	       (unsigned long long)(t1 - t0) / 1000);
+	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
+TEST_F(lapic, msi_from_the_owner_wakes_the_vcpu)
+{
+	struct hv *other;
+
+	start(_metadata, &self->vm, lapic_msi_start, lapic_msi_end);
+	set_handlers(&self->vm);
+	REPORT(0xc0);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+
+	/* What hv cannot deliver is refused, with the reason. */
+	EXPECT_EQ(-EINVAL, hv_vm_msi(self->vm.h, self->vm.id, 0xfed00000, 0x31));
+	EXPECT_STREQ("msi-addr is not in the 0xfee00000-0xfeefffff window",
+		     hv_errmsg(self->vm.h));
+	EXPECT_EQ(-EOPNOTSUPP,
+		  hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x400));
+	EXPECT_EQ(-ERANGE,
+		  hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x10031));
+	EXPECT_EQ(-ENOENT, hv_vm_msi(self->vm.h, self->vm.id + 1000,
+				     0xfee00000, 0x31));
+	ASSERT_EQ(0, hv_open(&other));
+	EXPECT_EQ(-EPERM, hv_vm_msi(other, self->vm.id, 0xfee00000, 0x31));
+	hv_close(other);
+	/* To APIC ID 1, which no vCPU has: nobody takes it. */
+	EXPECT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee01000, 0x41));
+
+	/* Fixed, vector 0x31, to APIC ID 0. */
+	EXPECT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x4031));
+	REPORT(0x31);
+	REPORT(0xc1);
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 }
 

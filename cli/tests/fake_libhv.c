@@ -232,6 +232,18 @@ int hv_vm_pause(struct hv *h, uint32_t id)
 	return err;
 }
 
+int hv_vm_msi(struct hv *h, uint32_t id, uint64_t addr, uint32_t data)
+{
+	int err = fail("hv_vm_msi");
+
+	if (!err) {
+		fake.msi_addr = addr;
+		fake.msi_data = data;
+		fake.msis++;
+	}
+	return err;
+}
+
 int hv_vcpu_new(struct hv *h, uint32_t id, struct hv_vcpu_info *out)
 {
 	struct hv_vm_info *vm = find_vm(id);

@@ -51,6 +51,9 @@ struct fake {
 	unsigned int log_how;	/* its last HV_LOG_* */
 	int started;
 	int paused;
+	uint64_t msi_addr;	/* the last hv_vm_msi() */
+	uint32_t msi_data;
+	int msis;
 	int subscribed;
 	int deleted;
 };

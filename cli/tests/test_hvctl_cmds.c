@@ -349,6 +349,56 @@ static void vm_destroy_start_pause(void **state)
 	free_run(&r);
 }
 
+static void vm_irq_sends_an_msi(void **state)
+{
+	struct run r;
+
+	two_vms();
+	r = RUN("vm", "irq", "demo", "--msi", "0xfee03008:0xc031");
+	assert_int_equal(HVCTL_OK, r.code);
+	assert_int_equal(1, fake.msis);
+	assert_int_equal(0xfee03008, fake.msi_addr);
+	assert_int_equal(0xc031, fake.msi_data);
+	free_run(&r);
+	/* The shorthand: fixed, edge, physical destination. */
+	r = RUN("vm", "irq", "demo", "--vector", "0x41", "--dest", "2");
+	assert_int_equal(HVCTL_OK, r.code);
+	assert_int_equal(0xfee02000, fake.msi_addr);
+	assert_int_equal(0x41, fake.msi_data);
+	free_run(&r);
+	r = RUN("vm", "irq", "demo", "--vector", "200");
+	assert_int_equal(0xfee00000, fake.msi_addr);
+	assert_int_equal(200, fake.msi_data);
+	free_run(&r);
+	assert_int_equal(3, fake.msis);
+
+	r = RUN("vm", "irq", "demo", "--vector", "15");
+	assert_int_equal(HVCTL_USAGE, r.code);
+	assert_string_equal("hvctl: vm irq: vector '15' is not 16 to 255\nTry 'hvctl help'.\n",
+			    r.err);
+	free_run(&r);
+	r = RUN("vm", "irq", "demo", "--msi", "0xfee00000", "--vector", "0x30");
+	assert_int_equal(HVCTL_USAGE, r.code);
+	assert_string_equal("hvctl: vm irq: give either --msi, or --vector with an optional --dest\nTry 'hvctl help'.\n",
+			    r.err);
+	free_run(&r);
+	r = RUN("vm", "irq", "demo", "--msi", "0xfee00000:0x10000");
+	assert_int_equal(HVCTL_USAGE, r.code);
+	assert_string_equal("hvctl: vm irq: MSI data '0x10000' is wider than 16 bits\nTry 'hvctl help'.\n",
+			    r.err);
+	free_run(&r);
+	assert_int_equal(3, fake.msis);
+
+	fake.fail_fn = "hv_vm_msi";
+	fake.fail_err = -EINVAL;
+	fake.errmsg = "msi-addr is not in the 0xfee00000-0xfeefffff window";
+	r = RUN("vm", "irq", "demo", "--msi", "0xfed00000:0x31");
+	assert_int_equal(HVCTL_FAIL, r.code);
+	assert_string_equal("hvctl: vm irq: msi-addr is not in the 0xfee00000-0xfeefffff window: Invalid argument\n",
+			    r.err);
+	free_run(&r);
+}
+
 static void mem_read_write_and_list(void **state)
 {
 	struct run r;
@@ -740,6 +790,7 @@ int main(void)
 		cmocka_unit_test_setup(vm_create_gives_vcpus_and_memory, reset),
 		cmocka_unit_test_setup(vm_create_refusals, reset),
 		cmocka_unit_test_setup(vm_destroy_start_pause, reset),
+		cmocka_unit_test_setup(vm_irq_sends_an_msi, reset),
 		cmocka_unit_test_setup(mem_read_write_and_list, reset),
 		cmocka_unit_test_setup(vcpu_state_shows_and_sets, reset),
 		cmocka_unit_test_setup(vcpu_state_puts_a_vcpu_in_long_mode,

@@ -20,6 +20,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/gfp.h>
+#include <net/netlink.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <asm/msr-index.h>
@@ -198,13 +199,14 @@ static bool is_dest(struct hv_vcpu *src, struct hv_vcpu *t,
 }
 
 /*
- * Deliver an IPI: fixed to every destination, lowest priority to the
- * destination with the lowest arbitration priority (11.6.2.4; the first
- * such vCPU on a tie). Other delivery modes are not delivered yet.
+ * Deliver a message from @src (NULL: from a device, an MSI): fixed to
+ * every destination, lowest priority to the destination with the lowest
+ * arbitration priority (11.6.2.4; the first such vCPU on a tie). Other
+ * delivery modes are not delivered yet.
  */
-static void send(struct hv_vcpu *src, const struct hv_apic_irq *irq)
+static void send(struct hv_vm *vm, struct hv_vcpu *src,
+		 const struct hv_apic_irq *irq)
 {
-	struct hv_vm *vm = src->vm;
 	struct hv_vcpu *lowest = NULL;
 	u32 i, n, apr, lowest_apr = U32_MAX;
 
@@ -239,13 +241,43 @@ static void timer_follow(struct hv_lapic *l, u32 off, u32 old_lvtt,
 		hv_lapic_timer_write(l, off, old_lvtt, old_tdcr);
 }
 
+/**
+ * hv_lapic_msi() - deliver a message-signalled interrupt (vm-msi)
+ * @vm: the VM; vm->lock held
+ * @addr: the address written (SDM Vol. 3A, 11.11.1)
+ * @data: the data written (11.11.2)
+ * @extack: names the problem on failure
+ *
+ * Context: process context; does not sleep.
+ * Return: 0; -EINVAL for an address outside the 0xfee00000 window;
+ * -EOPNOTSUPP for delivery modes other than fixed and lowest priority.
+ */
+int hv_lapic_msi(struct hv_vm *vm, u64 addr, u32 data,
+		 struct netlink_ext_ack *extack)
+{
+	struct hv_apic_irq irq;
+
+	if (!hv_apic_msi_decode(addr, data, &irq)) {
+		NL_SET_ERR_MSG(extack,
+			       "msi-addr is not in the 0xfee00000-0xfeefffff window");
+		return -EINVAL;
+	}
+	if (irq.dm != HV_APIC_DM_FIXED && irq.dm != HV_APIC_DM_LOWEST) {
+		NL_SET_ERR_MSG(extack,
+			       "only fixed and lowest-priority MSIs are delivered so far");
+		return -EOPNOTSUPP;
+	}
+	send(vm, NULL, &irq);
+	return 0;
+}
+
 static void after_write(struct hv_vcpu *vcpu, const struct hv_lapic_write *w)
 {
 	/* A lower PPR or an enabled APIC may let a requested vector in. */
 	if (w->effects & (HV_LAPIC_FX_PPR | HV_LAPIC_FX_ENABLE))
 		set_bit(HV_REQ_EVENT, &vcpu->requests);
 	if (w->effects & HV_LAPIC_FX_IPI)
-		send(vcpu, &w->ipi);
+		send(vcpu->vm, vcpu, &w->ipi);
 }
 
 /**

@@ -105,6 +105,14 @@ static const struct nla_policy hv_vm_set_nl_policy[HV_A_VM_MAX + 1] = {
 	[HV_A_VM_RING_POLL_NS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ring_poll_range),
 };
 
+HV_NL_RANGE(msi_data_range, 0, 0xffff);
+
+static const struct nla_policy hv_vm_msi_nl_policy[HV_A_VM_MAX + 1] = {
+	[HV_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_VM_MSI_ADDR] = { .type = NLA_U64 },
+	[HV_A_VM_MSI_DATA] = NLA_POLICY_FULL_RANGE(NLA_U32, &msi_data_range),
+};
+
 static const struct nla_policy hv_vcpu_id_nl_policy[HV_A_VCPU_MAX + 1] = {
 	[HV_A_VCPU_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[HV_A_VCPU_ID] = { .type = NLA_U32 },
@@ -305,6 +313,13 @@ static const struct genl_ops hv_nl_ops[] = {
 		.doit = hv_nl_vcpu_set_ring_doit,
 		.policy = hv_vcpu_set_ring_nl_policy,
 		.maxattr = HV_A_VCPU_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = HV_CMD_VM_MSI,
+		.doit = hv_nl_vm_msi_doit,
+		.policy = hv_vm_msi_nl_policy,
+		.maxattr = HV_A_VM_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
