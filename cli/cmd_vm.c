@@ -157,6 +157,11 @@ int cmd_vm_show(struct hvctl *c, int argc, char **argv)
 	out_u64(&o, "vcpu_sleeps", st.sleeps);
 	out_u64(&o, "owner_wakeups", st.owner_wakeups);
 	out_end_object(&o);
+	out_begin_object(&o, "interrupts");
+	out_u64(&o, "injected", st.intr_injected);
+	out_u64(&o, "ipis", st.ipis);
+	out_u64(&o, "timer", st.timer_fired);
+	out_end_object(&o);
 	out_end_object(&o);
 	out_end(&o);
 	free(vcpus);

@@ -246,6 +246,9 @@ struct hv_log {
  * @pml_full: exits because the page-modification log was full (VMX)
  * @sleeps: times vCPUs slept waiting for a completion
  * @owner_wakeups: exits posted to a ring while its owner slept
+ * @intr_injected: interrupts the local APICs injected
+ * @ipis: interprocessor interrupts the guests sent
+ * @timer_fired: APIC timer expiries that requested an interrupt
  */
 struct hv_stats {
 	uint32_t vm;
@@ -263,6 +266,9 @@ struct hv_stats {
 	uint64_t pml_full;
 	uint64_t sleeps;
 	uint64_t owner_wakeups;
+	uint64_t intr_injected;
+	uint64_t ipis;
+	uint64_t timer_fired;
 };
 
 enum { HV_STAT_EXITS, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,

@@ -782,6 +782,9 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 	s->pml_full = u64_or(tb[HV_A_STATS_PML_FULL], 0);
 	s->sleeps = u64_or(tb[HV_A_STATS_SLEEPS], 0);
 	s->owner_wakeups = u64_or(tb[HV_A_STATS_OWNER_WAKEUPS], 0);
+	s->intr_injected = u64_or(tb[HV_A_STATS_INTR_INJECTED], 0);
+	s->ipis = u64_or(tb[HV_A_STATS_IPIS], 0);
+	s->timer_fired = u64_or(tb[HV_A_STATS_TIMER_FIRED], 0);
 	return 0;
 }
 

@@ -395,6 +395,8 @@ static void set_handlers(struct tvm *vm)
 
 TEST_F(lapic, interrupts_arrive_in_priority_order)
 {
+	struct hv_stats st;
+
 	start(_metadata, &self->vm, lapic_deliver_start, lapic_deliver_end);
 	set_handlers(&self->vm);
 	REPORT(0x31);
@@ -413,6 +415,12 @@ TEST_F(lapic, interrupts_arrive_in_priority_order)
 	REPORT(0x31);
 	REPORT(0x5555);
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+
+	/* Seven IPIs sent, each injected once; no timer. */
+	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+	EXPECT_EQ(7, st.ipis);
+	EXPECT_EQ(7, st.intr_injected);
+	EXPECT_EQ(0, st.timer_fired);
 }
 
 /*
@@ -602,6 +610,7 @@ TEST_F(lapic2, ipi_wakes_a_halted_vcpu)
 {
 	uint64_t seen[2][4] = { { 0 } };
 	unsigned int n[2] = { 0, 0 };
+	struct hv_stats st;
 	struct hv_message first, ev;
 
 	tvm_load(&self->vm, CODE_GPA, lapic_ipi_sender_start,
@@ -638,6 +647,9 @@ TEST_F(lapic2, ipi_wakes_a_halted_vcpu)
 	EXPECT_EQ(2, n[1]);
 	EXPECT_EQ(0x77, seen[1][0]);
 	EXPECT_EQ(0x7777, seen[1][1]);
+	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+	EXPECT_EQ(1, st.ipis);
+	EXPECT_EQ(1, st.intr_injected);
 }
 
 TEST_HARNESS_MAIN

@@ -52,6 +52,9 @@ static void two_vms(void)
 	fake.stats.l1d_flush_sw = 7;
 	fake.stats.sleeps = 8;
 	fake.stats.owner_wakeups = 5;
+	fake.stats.intr_injected = 9;
+	fake.stats.ipis = 2;
+	fake.stats.timer_fired = 6;
 	fake_add_vm(5, "web")->unknown_msr = HV_MSR_POLICY_EXIT;
 }
 
@@ -198,7 +201,11 @@ static void vm_show_by_name_and_id(void **state)
 		"pml full:         4\n"
 		"owner waits:\n"
 		"  vcpu sleeps:    8\n"
-		"  owner wakeups:  5\n";
+		"  owner wakeups:  5\n"
+		"interrupts:\n"
+		"  injected:       9\n"
+		"  ipis:           2\n"
+		"  timer:          6\n";
 	struct run r;
 
 	two_vms();
@@ -228,7 +235,8 @@ static void vm_show_by_name_and_id(void **state)
 		"\"mmio\":0,\"other\":0},\"invalidations\":{\"invept\":3,"
 		"\"invvpid\":1,\"invvpid_saved\":2},\"l1d_flushes\":{"
 		"\"msr\":0,\"software\":7},\"pml_full\":4,"
-		"\"owner_waits\":{\"vcpu_sleeps\":8,\"owner_wakeups\":5}}\n",
+		"\"owner_waits\":{\"vcpu_sleeps\":8,\"owner_wakeups\":5},"
+		"\"interrupts\":{\"injected\":9,\"ipis\":2,\"timer\":6}}\n",
 		r.out);
 	free_run(&r);
 

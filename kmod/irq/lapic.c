@@ -276,8 +276,10 @@ static void after_write(struct hv_vcpu *vcpu, const struct hv_lapic_write *w)
 	/* A lower PPR or an enabled APIC may let a requested vector in. */
 	if (w->effects & (HV_LAPIC_FX_PPR | HV_LAPIC_FX_ENABLE))
 		set_bit(HV_REQ_EVENT, &vcpu->requests);
-	if (w->effects & HV_LAPIC_FX_IPI)
+	if (w->effects & HV_LAPIC_FX_IPI) {
+		vcpu->stats[HV_STAT_IPIS]++;
 		send(vcpu->vm, vcpu, &w->ipi);
+	}
 }
 
 /**
@@ -322,6 +324,7 @@ void hv_lapic_inject(struct hv_vcpu *vcpu)
 	if (v >= 0) {
 		if (!vcpu->event.valid && hv_be_intr_allowed(vcpu)) {
 			hv_lapic_ack(&l->r);
+			vcpu->stats[HV_STAT_INTR_INJECTED]++;
 			vcpu->event = (struct hv_event) {
 				.valid = true,
 				.type = HV_EVENT_TYPE_EXT_INTR,

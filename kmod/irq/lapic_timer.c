@@ -72,9 +72,12 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 	if (!l->armed || hrtimer_is_queued(t))
 		goto out;
 	lvtt = reg(l, HV_APIC_LVTT);
-	if (!(lvtt & HV_APIC_LVT_MASKED) && l->r.mode != HV_APIC_MODE_DISABLED)
+	if (!(lvtt & HV_APIC_LVT_MASKED) && l->r.mode != HV_APIC_MODE_DISABLED) {
 		kick = !hv_lapic_accept(&l->r, lvtt & HV_APIC_VECTOR_MASK,
 					false);
+		/* Only here and in the vCPU's thread, under the lock. */
+		l->vcpu->stats[HV_STAT_TIMER_FIRED]++;
+	}
 	if (timer_mode(l) == HV_APIC_TIMER_PERIODIC) {
 		hrtimer_forward(t, hrtimer_cb_get_time(t),
 				ns_to_ktime(l->period_ns));
@@ -224,8 +227,10 @@ bool hv_lapic_deadline_write(struct hv_lapic *l, u64 deadline, u64 tsc)
 		return false;
 	if (deadline <= tsc) {
 		l->deadline = 0;
-		return !(lvtt & HV_APIC_LVT_MASKED) &&
-		       !hv_lapic_accept(&l->r, lvtt & HV_APIC_VECTOR_MASK,
+		if (lvtt & HV_APIC_LVT_MASKED)
+			return false;
+		l->vcpu->stats[HV_STAT_TIMER_FIRED]++;
+		return !hv_lapic_accept(&l->r, lvtt & HV_APIC_VECTOR_MASK,
 					false);
 	}
 	ns = mul_u64_u32_div(min(deadline - tsc, 1ULL << 48), USEC_PER_SEC,
