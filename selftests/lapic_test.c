@@ -254,6 +254,33 @@ GUEST_CODE(lapic_storm, ".code64",
 	"mov 0x15000, %eax\n" G_REPORT
 	"hlt\n");
 
+/*
+ * The error entry (vector 0x45) fires for an illegal vector sent, a
+ * register that does not exist, and an illegal vector received; masked,
+ * it does not.
+ */
+GUEST_CODE(lapic_error, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_WRITE(0x370, 0x45)
+	"sti\n"
+	G_WRITE(0x300, 0x44005)		/* send illegal vector */
+	"mov $0xe1, %eax\n" G_REPORT
+	G_WRITE(0x280, 0)
+	G_READ(0x280)
+	G_WRITE(0x2f0, 0)		/* no such register */
+	"mov $0xe2, %eax\n" G_REPORT
+	G_WRITE(0x370, 0x10045)		/* masked */
+	G_WRITE(0x300, 0x44006)
+	"mov $0xe3, %eax\n" G_REPORT
+	G_WRITE(0x280, 0)
+	G_READ(0x280)			/* recorded all the same */
+	G_WRITE(0x370, 0x45)
+	"mov $0xe4, %eax\n" G_REPORT	/* the owner sends vector 7 */
+	G_WRITE(0x280, 0)
+	G_READ(0x280)
+	"cli\n hlt\n");
+
 /* Halts with interrupts on until the owner's MSI comes. */
 GUEST_CODE(lapic_msi, ".code64",
 	"mov $0xfee00000, %r8d\n"
@@ -532,6 +559,27 @@ TEST_F_TIMEOUT(lapic, periodic_timer_of_count_1_is_held_to_the_minimum_period,
 	EXPECT_GE(t1 - t0, 200 * 100000ULL);
 	TH_LOG("%llu ticks in %llu us", (unsigned long long)n,
 	       (unsigned long long)(t1 - t0) / 1000);
+	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
+TEST_F(lapic, errors_raise_the_error_entry)
+{
+	start(_metadata, &self->vm, lapic_error_start, lapic_error_end);
+	set_handlers(&self->vm);
+	REPORT(0x45);
+	REPORT(0xe1);
+	REPORT(0x20);			/* send illegal vector */
+	REPORT(0x45);
+	REPORT(0xe2);
+	REPORT(0xe3);
+	REPORT(0xa0);			/* illegal register, illegal vector */
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
+	EXPECT_EQ(0xe4, self->ev.data);
+	/* An MSI with vector 7: the receiver records and signals it. */
+	EXPECT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x07));
+	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));
+	REPORT(0x45);
+	REPORT(0x40);			/* receive illegal vector */
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 }
 

@@ -154,6 +154,24 @@ out:
 	return err;
 }
 
+/**
+ * hv_lapic_signal_error() - an error entered the ESR: raise the error
+ * LVT entry's interrupt (SDM Vol. 3A 11.5.3)
+ * @l: the APIC; its lock held
+ *
+ * An illegal vector in the entry itself only records one more error.
+ *
+ * Return: true if a vector was requested: the caller kicks the vCPU.
+ */
+bool hv_lapic_signal_error(struct hv_lapic *l)
+{
+	u32 lvterr = l->r.regs[HV_APIC_LVTERR / 4];
+
+	if (lvterr & HV_APIC_LVT_MASKED)
+		return false;
+	return !hv_lapic_accept(&l->r, lvterr & HV_APIC_VECTOR_MASK, false);
+}
+
 /* Accept a fixed or lowest-priority message into @t's IRR. */
 static void accept(struct hv_vcpu *t, const struct hv_apic_irq *irq)
 {
@@ -164,6 +182,9 @@ static void accept(struct hv_vcpu *t, const struct hv_apic_irq *irq)
 	spin_lock_irqsave(&l->lock, flags);
 	if (l->r.mode != HV_APIC_MODE_DISABLED)
 		err = hv_lapic_accept(&l->r, irq->vector, irq->level);
+	/* Received an illegal vector: the receiver's error entry fires. */
+	if (err == -EINVAL)
+		err = hv_lapic_signal_error(l) ? 0 : -EINVAL;
 	spin_unlock_irqrestore(&l->lock, flags);
 	if (!err)
 		hv_vcpu_kick(t, HV_REQ_EVENT);
@@ -235,10 +256,13 @@ static void send(struct hv_vm *vm, struct hv_vcpu *src,
  * from before it. Under the APIC's lock.
  */
 static void timer_follow(struct hv_lapic *l, u32 off, u32 old_lvtt,
-			 u32 old_tdcr, const struct hv_lapic_write *w)
+			 u32 old_tdcr, struct hv_lapic_write *w)
 {
 	if (w->effects & HV_LAPIC_FX_TIMER)
 		hv_lapic_timer_write(l, off, old_lvtt, old_tdcr);
+	/* The write's own error (illegal register, illegal vector sent). */
+	if ((w->effects & HV_LAPIC_FX_ERROR) && hv_lapic_signal_error(l))
+		w->effects |= HV_LAPIC_FX_PPR;
 }
 
 /**
@@ -273,7 +297,10 @@ int hv_lapic_msi(struct hv_vm *vm, u64 addr, u32 data,
 
 static void after_write(struct hv_vcpu *vcpu, const struct hv_lapic_write *w)
 {
-	/* A lower PPR or an enabled APIC may let a requested vector in. */
+	/*
+	 * A lower PPR or an enabled APIC may let a requested vector in (and
+	 * an error's own vector was requested with FX_PPR).
+	 */
 	if (w->effects & (HV_LAPIC_FX_PPR | HV_LAPIC_FX_ENABLE))
 		set_bit(HV_REQ_EVENT, &vcpu->requests);
 	if (w->effects & HV_LAPIC_FX_IPI) {

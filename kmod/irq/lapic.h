@@ -38,6 +38,7 @@ struct hv_lapic {
 	u64 deadline;
 };
 
+bool hv_lapic_signal_error(struct hv_lapic *l);
 void hv_lapic_timer_init(struct hv_lapic *l);
 void hv_lapic_timer_disarm(struct hv_lapic *l);
 void hv_lapic_timer_write(struct hv_lapic *l, u32 off, u32 old_lvtt,

@@ -66,6 +66,7 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 	unsigned long flags;
 	bool kick = false;
 	u32 lvtt;
+	int err;
 
 	spin_lock_irqsave(&l->lock, flags);
 	/* Disarmed, or re-programmed while this waited for the lock. */
@@ -73,8 +74,8 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 		goto out;
 	lvtt = reg(l, HV_APIC_LVTT);
 	if (!(lvtt & HV_APIC_LVT_MASKED) && l->r.mode != HV_APIC_MODE_DISABLED) {
-		kick = !hv_lapic_accept(&l->r, lvtt & HV_APIC_VECTOR_MASK,
-					false);
+		err = hv_lapic_accept(&l->r, lvtt & HV_APIC_VECTOR_MASK, false);
+		kick = !err || (err == -EINVAL && hv_lapic_signal_error(l));
 		/* Only here and in the vCPU's thread, under the lock. */
 		l->vcpu->stats[HV_STAT_TIMER_FIRED]++;
 	}
@@ -218,6 +219,7 @@ bool hv_lapic_deadline_write(struct hv_lapic *l, u64 deadline, u64 tsc)
 {
 	u32 lvtt = reg(l, HV_APIC_LVTT);
 	u64 ns;
+	int err;
 
 	if (timer_mode(l) != HV_APIC_TIMER_TSC_DEADLINE)
 		return false;
@@ -230,8 +232,8 @@ bool hv_lapic_deadline_write(struct hv_lapic *l, u64 deadline, u64 tsc)
 		if (lvtt & HV_APIC_LVT_MASKED)
 			return false;
 		l->vcpu->stats[HV_STAT_TIMER_FIRED]++;
-		return !hv_lapic_accept(&l->r, lvtt & HV_APIC_VECTOR_MASK,
-					false);
+		err = hv_lapic_accept(&l->r, lvtt & HV_APIC_VECTOR_MASK, false);
+		return !err || (err == -EINVAL && hv_lapic_signal_error(l));
 	}
 	ns = mul_u64_u32_div(min(deadline - tsc, 1ULL << 48), USEC_PER_SEC,
 			     tsc_khz);
