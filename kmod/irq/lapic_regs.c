@@ -520,22 +520,33 @@ static void write_init(struct hv_lapic_write *w)
 	w->eoi_vector = -1;
 }
 
-static u32 xapic_read_reg(struct hv_lapic_regs *l, u32 off)
+/* Register access rights in each mode (Tables 11-1 and 11-6). */
+enum { ACC_NONE, ACC_RO, ACC_WO, ACC_RW };
+
+static int access(u32 off, bool x2apic)
 {
 	switch (off) {
-	case HV_APIC_APR:
-		return hv_lapic_apr(l->regs);
-	case HV_APIC_PPR:
-		return hv_lapic_ppr(l->regs);
 	case HV_APIC_ID:
-	case HV_APIC_LVR:
-	case HV_APIC_TPR:
 	case HV_APIC_LDR:
+		return x2apic ? ACC_RO : ACC_RW;
+	case HV_APIC_LVR:
+	case HV_APIC_PPR:
+	case HV_APIC_TMCCT:
+		return ACC_RO;
+	case HV_APIC_APR:
+	case HV_APIC_RRD:	/* remote read: reads 0 on integrated APICs */
+		return x2apic ? ACC_NONE : ACC_RO;
 	case HV_APIC_DFR:
+	case HV_APIC_ICR2:	/* x2APIC: the ICR's upper half */
+		return x2apic ? ACC_NONE : ACC_RW;
+	case HV_APIC_EOI:
+		return ACC_WO;
+	case HV_APIC_SELF_IPI:
+		return x2apic ? ACC_WO : ACC_NONE;
+	case HV_APIC_TPR:
 	case HV_APIC_SVR:
 	case HV_APIC_ESR:
 	case HV_APIC_ICR:
-	case HV_APIC_ICR2:
 	case HV_APIC_LVTT:
 	case HV_APIC_LVTTHMR:
 	case HV_APIC_LVTPC:
@@ -543,17 +554,33 @@ static u32 xapic_read_reg(struct hv_lapic_regs *l, u32 off)
 	case HV_APIC_LVT1:
 	case HV_APIC_LVTERR:
 	case HV_APIC_TMICT:
-	case HV_APIC_TMCCT:
 	case HV_APIC_TDCR:
-		return get(l->regs, off);
-	case HV_APIC_EOI:	/* write-only */
-	case HV_APIC_RRD:	/* remote read: not on integrated APICs */
-		return 0;
+		return ACC_RW;
 	}
 	if (off >= HV_APIC_ISR && off < HV_APIC_ESR)
+		return ACC_RO;	/* ISR, TMR, IRR */
+	return ACC_NONE;
+}
+
+static u32 xapic_read_reg(struct hv_lapic_regs *l, u32 off)
+{
+	switch (access(off, false)) {
+	case ACC_NONE:
+		l->esr_pending |= HV_APIC_ESR_ILLEGAL_REG;
+		return 0;
+	case ACC_WO:
+		return 0;
+	}
+	switch (off) {
+	case HV_APIC_APR:
+		return hv_lapic_apr(l->regs);
+	case HV_APIC_PPR:
+		return hv_lapic_ppr(l->regs);
+	case HV_APIC_RRD:
+		return 0;
+	default:
 		return get(l->regs, off);
-	l->esr_pending |= HV_APIC_ESR_ILLEGAL_REG;
-	return 0;
+	}
 }
 
 /**
@@ -591,11 +618,16 @@ void hv_xapic_write(struct hv_lapic_regs *l, u32 off, u32 val,
 	write_init(w);
 	if (off >= HV_LAPIC_PAGE_SIZE || (off & 0xf))
 		return;
+	switch (access(off, false)) {
+	case ACC_NONE:
+		l->esr_pending |= HV_APIC_ESR_ILLEGAL_REG;
+		w->effects |= HV_LAPIC_FX_ERROR;
+		return;
+	case ACC_RO:
+		return;
+	}
 	switch (off) {
 	case HV_APIC_ID:
-		set(l->regs, off, val & XAPIC_ID_BITS);
-		w->effects |= HV_LAPIC_FX_ROUTE;
-		return;
 	case HV_APIC_LDR:
 		set(l->regs, off, val & XAPIC_ID_BITS);
 		w->effects |= HV_LAPIC_FX_ROUTE;
@@ -616,65 +648,10 @@ void hv_xapic_write(struct hv_lapic_regs *l, u32 off, u32 val,
 	case HV_APIC_ICR2:
 		set(l->regs, off, val & XAPIC_ID_BITS);
 		return;
-	case HV_APIC_TPR:
-	case HV_APIC_EOI:
-	case HV_APIC_SVR:
-	case HV_APIC_ESR:
-	case HV_APIC_LVTT:
-	case HV_APIC_LVTTHMR:
-	case HV_APIC_LVTPC:
-	case HV_APIC_LVT0:
-	case HV_APIC_LVT1:
-	case HV_APIC_LVTERR:
-	case HV_APIC_TMICT:
-	case HV_APIC_TDCR:
+	default:
 		common_write(l, off, val, w);
 		return;
-	case HV_APIC_LVR:
-	case HV_APIC_APR:
-	case HV_APIC_PPR:
-	case HV_APIC_RRD:
-	case HV_APIC_TMCCT:
-		return;
 	}
-	if (off >= HV_APIC_ISR && off < HV_APIC_ESR)
-		return;
-	l->esr_pending |= HV_APIC_ESR_ILLEGAL_REG;
-	w->effects |= HV_LAPIC_FX_ERROR;
-}
-
-/* x2APIC register access rights (Table 11-6). */
-enum { X2_NONE, X2_RO, X2_WO, X2_RW };
-
-static int x2apic_access(u32 off)
-{
-	switch (off) {
-	case HV_APIC_ID:
-	case HV_APIC_LVR:
-	case HV_APIC_PPR:
-	case HV_APIC_LDR:
-	case HV_APIC_TMCCT:
-		return X2_RO;
-	case HV_APIC_EOI:
-	case HV_APIC_SELF_IPI:
-		return X2_WO;
-	case HV_APIC_TPR:
-	case HV_APIC_SVR:
-	case HV_APIC_ESR:
-	case HV_APIC_ICR:
-	case HV_APIC_LVTT:
-	case HV_APIC_LVTTHMR:
-	case HV_APIC_LVTPC:
-	case HV_APIC_LVT0:
-	case HV_APIC_LVT1:
-	case HV_APIC_LVTERR:
-	case HV_APIC_TMICT:
-	case HV_APIC_TDCR:
-		return X2_RW;
-	}
-	if (off >= HV_APIC_ISR && off < HV_APIC_ESR)
-		return X2_RO;
-	return X2_NONE;
 }
 
 /**
@@ -693,8 +670,8 @@ int hv_x2apic_read(struct hv_lapic_regs *l, u32 msr, u64 *val)
 
 	if (msr < HV_X2APIC_MSR_BASE || msr > HV_X2APIC_MSR_END)
 		return -EINVAL;
-	acc = x2apic_access(off);
-	if (acc == X2_NONE || acc == X2_WO)
+	acc = access(off, true);
+	if (acc == ACC_NONE || acc == ACC_WO)
 		return -EINVAL;
 	switch (off) {
 	case HV_APIC_PPR:
@@ -768,8 +745,8 @@ int hv_x2apic_write(struct hv_lapic_regs *l, u32 msr, u64 val,
 	write_init(w);
 	if (msr < HV_X2APIC_MSR_BASE || msr > HV_X2APIC_MSR_END)
 		return -EINVAL;
-	acc = x2apic_access(off);
-	if (acc == X2_NONE || acc == X2_RO)
+	acc = access(off, true);
+	if (acc == ACC_NONE || acc == ACC_RO)
 		return -EINVAL;
 	if (val & ~x2apic_writable(l, off))
 		return -EINVAL;
