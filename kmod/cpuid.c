@@ -5,19 +5,22 @@
  * XSAVE/AVX state (the guest FPU is x87/SSE only), no performance
  * monitoring, debug store, MONITOR, RDTSCP/RDPID or speculation-control
  * MSRs; an APIC, x2APIC and TSC-deadline timer whatever the host has
- * (they are hv's own, irq/); the hypervisor bit set and hv's leaf at
- * 0x40000000. A leaf the table lacks returns zeros (AMD's behaviour for
- * leaves beyond the maximum).
+ * (they are hv's own, irq/); the hypervisor bit set; hv's own clock
+ * leaves (0x15, 0x16, 0x40000010) and signature at 0x40000000. A leaf
+ * the table lacks returns zeros (AMD's behaviour for leaves beyond the
+ * maximum).
  */
 #include <linux/slab.h>
 #include <asm/cpufeature.h>
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
+#include <asm/tsc.h>
 
 #include "hv_host.h"
 #include "irq/irq.h"
 
 #define HV_CPUID_SIGNATURE	0x40000000
+#define HV_CPUID_TIMING		0x40000010
 #define CPUID1_ECX_X2APIC	BIT(21)
 #define CPUID1_ECX_TSC_DEADLINE	BIT(24)
 #define CPUID1_EDX_APIC		BIT(9)
@@ -52,7 +55,7 @@ static const struct leaf_mask masks[] = {
 
 /* Leaves copied (then masked); every other leaf is left out. */
 static const u32 kept_leaves[] = {
-	0x0, 0x1, 0x7, 0x15, 0x16,
+	0x0, 0x1, 0x7,
 	0x80000000, 0x80000001, 0x80000002, 0x80000003, 0x80000004,
 	0x80000007, 0x80000008,
 };
@@ -71,7 +74,7 @@ static void apply_mask(struct hv_cpuid_entry *e)
 	}
 	switch (e->function) {
 	case 0x0:
-		e->eax = min_t(u32, e->eax, 0x16);
+		e->eax = 0x16;			/* hv's own 0x15 and 0x16 */
 		break;
 	case 0x1:
 		e->ebx &= ~0xff0000u;		/* one logical processor */
@@ -89,6 +92,36 @@ static void apply_mask(struct hv_cpuid_entry *e)
 	}
 }
 
+/*
+ * The guest's clocks, so that a guest need not calibrate them against a
+ * timer it may not have: its TSC runs at the host's tsc_khz, and its
+ * APIC timer at the 1 GHz bus clock of irq/lapic_timer.c. Leaf 0x15
+ * (Intel SDM Vol. 2A, CPUID: TSC = ECX * EBX / EAX, ECX the "crystal",
+ * which Linux also takes for the APIC timer's clock), leaf 0x16 (base,
+ * maximum and bus MHz), and the hypervisor timing leaf 0x40000010 that
+ * VMware defined and QEMU and KVM follow (EAX TSC kHz, EBX bus kHz). The
+ * host's own 0x15 and 0x16 describe other clocks and are not passed on.
+ */
+static void clock_leaves(struct hv_cpuid_table *t)
+{
+	struct hv_cpuid_entry *e;
+
+	e = &t->entry[t->count++];
+	e->function = 0x15;
+	e->eax = HV_APIC_BUS_KHZ;
+	e->ebx = tsc_khz;
+	e->ecx = HV_APIC_BUS_KHZ * 1000;
+	e = &t->entry[t->count++];
+	e->function = 0x16;
+	e->eax = tsc_khz / 1000;
+	e->ebx = tsc_khz / 1000;
+	e->ecx = HV_APIC_BUS_KHZ / 1000;
+	e = &t->entry[t->count++];
+	e->function = HV_CPUID_TIMING;
+	e->eax = tsc_khz;
+	e->ebx = HV_APIC_BUS_KHZ;
+}
+
 /**
  * hv_cpuid_default() - the table a new VM starts with
  *
@@ -102,7 +135,7 @@ struct hv_cpuid_table *hv_cpuid_default(void)
 	struct hv_cpuid_entry *e;
 	unsigned int i;
 
-	t = kzalloc(struct_size(t, entry, ARRAY_SIZE(kept_leaves) + 1),
+	t = kzalloc(struct_size(t, entry, ARRAY_SIZE(kept_leaves) + 4),
 		    GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return NULL;
@@ -117,9 +150,10 @@ struct hv_cpuid_table *hv_cpuid_default(void)
 		cpuid_count(fn, 0, &e->eax, &e->ebx, &e->ecx, &e->edx);
 		apply_mask(e);
 	}
+	clock_leaves(t);
 	e = &t->entry[t->count++];
 	e->function = HV_CPUID_SIGNATURE;
-	e->eax = HV_CPUID_SIGNATURE;
+	e->eax = HV_CPUID_TIMING;
 	memcpy(&e->ebx, "hvhv", 4);		/* "hvhvhvhvhvhv" */
 	memcpy(&e->ecx, "hvhv", 4);
 	memcpy(&e->edx, "hvhv", 4);

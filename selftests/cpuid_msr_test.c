@@ -35,6 +35,10 @@ GUEST_CODE(cpuid_default, ".code64",
 	G_CPUID(0x1, 0)
 	G_CPUID(0x40000000, 0)
 	G_CPUID(0x80000001, 0)
+	G_CPUID(0x0, 0)
+	G_CPUID(0x15, 0)
+	G_CPUID(0x16, 0)
+	G_CPUID(0x40000010, 0)
 	"hlt\n");
 
 /* wrmsr then rdmsr of each (index, value) in the table at r15. */
@@ -175,7 +179,7 @@ TEST_F(cm, cpuid_returns_the_configured_table)
 
 TEST_F(cm, default_table_hides_what_hv_does_not_virtualize)
 {
-	uint64_t eax, ebx, ecx, edx;
+	uint64_t eax, ebx, ecx, edx, tsc_khz;
 	char sig[13] = { 0 };
 
 	tvm_load(&self->vm, CODE_GPA, cpuid_default_start, cpuid_default_end);
@@ -193,7 +197,7 @@ TEST_F(cm, default_table_hides_what_hv_does_not_virtualize)
 	EXPECT_EQ(1u << 21, ecx & (1u << 21));	/* x2APIC */
 	EXPECT_EQ(1u << 24, ecx & (1u << 24));	/* TSC-deadline timer */
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &eax, 10000));
-	EXPECT_EQ(0x40000000, eax);
+	EXPECT_EQ(0x40000010, eax);		/* up to the timing leaf */
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ebx, 10000));
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ecx, 10000));
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &edx, 10000));
@@ -208,6 +212,37 @@ TEST_F(cm, default_table_hides_what_hv_does_not_virtualize)
 	EXPECT_EQ(0, ecx & (1u << 2));		/* no SVM */
 	EXPECT_EQ(1u << 29, edx & (1u << 29));	/* long mode */
 	EXPECT_EQ(0, edx & (1u << 27));		/* no RDTSCP */
+
+	/*
+	 * The clocks: TSC = 10^9 Hz "crystal" (the APIC bus) * EBX / 10^6,
+	 * the same TSC in kHz at 0x40000010 and in MHz at 0x16.
+	 */
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &eax, 10000));
+	EXPECT_EQ(0x16, eax);
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ebx, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ecx, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &edx, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &eax, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &tsc_khz, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ecx, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &edx, 10000));
+	EXPECT_EQ(1000000, eax);
+	EXPECT_NE(0, tsc_khz);
+	EXPECT_EQ(1000000000, ecx);
+	EXPECT_EQ(0, edx);
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &eax, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ebx, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ecx, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &edx, 10000));
+	EXPECT_EQ(tsc_khz / 1000, eax);
+	EXPECT_EQ(tsc_khz / 1000, ebx);
+	EXPECT_EQ(1000, ecx);			/* bus MHz */
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &eax, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ebx, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ecx, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &edx, 10000));
+	EXPECT_EQ(tsc_khz, eax);
+	EXPECT_EQ(1000000, ebx);		/* bus kHz */
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 }
 

@@ -15,6 +15,9 @@
 
 #include <linux/types.h>
 
+/* The APIC timer's bus clock (lapic_timer.c), for CPUID's timing leaves. */
+#define HV_APIC_BUS_KHZ		1000000
+
 struct hv_vcpu;
 struct hv_vm;
 struct netlink_ext_ack;

@@ -4,13 +4,13 @@
  * periodic counts of the initial-count register at the bus clock divided
  * by the divide configuration, and the TSC-deadline mode (11.5.4.1).
  *
- * The bus clock is 1 GHz, a count per nanosecond before the divider, as
- * KVM's. A periodic timer is moved forward from its previous expiry
- * (hrtimer_forward()), never from the time its callback ran, so a late
- * callback does not slow the rate; periods below HV_APIC_MIN_PERIOD_NS
- * are raised to it, so that a guest cannot have the host take an
- * interrupt every few nanoseconds (KVM's min_timer_period_us does the
- * same).
+ * The bus clock is 1 GHz (HV_APIC_BUS_KHZ, which CPUID reports), a count
+ * per nanosecond before the divider, as KVM's. A periodic timer is moved
+ * forward from its previous expiry (hrtimer_forward()), never from the
+ * time its callback ran, so a late callback does not slow the rate;
+ * periods below HV_APIC_MIN_PERIOD_NS are raised to it, so that a guest
+ * cannot have the host take an interrupt every few nanoseconds (KVM's
+ * min_timer_period_us does the same).
  *
  * Everything here runs under the APIC's lock. The callback may be
  * waiting for that lock while a write re-programs the timer: the write
@@ -21,9 +21,11 @@
 #include <asm/tsc.h>
 
 #include "hv_host.h"
+#include "irq/irq.h"
 #include "irq/lapic.h"
 
 #define HV_APIC_MIN_PERIOD_NS	100000ULL
+static_assert(HV_APIC_BUS_KHZ == 1000000, "counts are nanoseconds");
 
 static u32 reg(const struct hv_lapic *l, u32 off)
 {
