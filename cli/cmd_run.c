@@ -289,6 +289,26 @@ static enum stop answer(struct hvctl *c, const struct hvctl_run_opts *ro,
 	return stop;
 }
 
+/*
+ * Whether every vCPU has halted or waits for a START-UP IPI that nothing
+ * will send: an application processor nobody started ends a run as a
+ * halted one does.
+ */
+static bool all_idle(struct hvctl *c, uint32_t vm)
+{
+	struct hv_vcpu_info *v;
+	bool idle = true;
+	size_t n, i;
+
+	if (hv_vcpu_list(c->h, vm, &v, &n))
+		return false;
+	for (i = 0; i < n; i++)
+		idle = idle && (v[i].state == HV_VCPU_STATE_HALTED ||
+				v[i].state == HV_VCPU_STATE_WAIT_SIPI);
+	free(v);
+	return idle;
+}
+
 /**
  * hvctl_run_vm() - run a VM, printing and answering its exits
  * @c: the run context (connected; the VM's owner)
@@ -360,6 +380,8 @@ int hvctl_run_vm(struct hvctl *c, uint32_t vm, uint32_t nr_vcpus,
 		err = next_event(c, &rx, &ev, 200);
 		if (err == -ETIMEDOUT) {
 			err = 0;
+			if (nr_halted && all_idle(c, vm))
+				stop = STOP_HLT;
 			continue;
 		}
 		if (err || ev.vm != vm)

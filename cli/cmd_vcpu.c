@@ -50,6 +50,7 @@ static void print_regs(struct hvctl *c, uint32_t vm, uint32_t vcpu,
 		       const struct hv_regs *r)
 {
 	const char *activity = r->activity == HV_ACTIVITY_HALTED ? "halted" :
+			       r->activity == HV_ACTIVITY_WAIT_SIPI ? "wait-sipi" :
 			       "active";
 	struct out o;
 	size_t i;

@@ -424,6 +424,8 @@ struct hv_vm {
 #define HV_REQ_PARK		0	/* leave the guest and check VM state */
 #define HV_REQ_TLB_FLUSH	1	/* nested mappings changed */
 #define HV_REQ_EVENT		2	/* an interrupt may be due: ask the APIC */
+#define HV_REQ_INIT		3	/* an INIT IPI arrived */
+#define HV_REQ_SIPI		4	/* a START-UP IPI arrived (sipi_vector) */
 
 /* vcpu->mode */
 #define HV_OUTSIDE_GUEST	0
@@ -447,6 +449,7 @@ struct hv_lapic;
  *	backend exits when it can (irq/lapic.c)
  * @halt_if: RFLAGS.IF when the vCPU halted: only then does an interrupt
  *	end the halt (SDM Vol. 2A, HLT)
+ * @sipi_vector: the vector of the last START-UP IPI (HV_REQ_SIPI)
  * @cpu: host CPU it last ran on, -1 before the first run
  * @mode: HV_IN_GUEST while the guest may run (for kicks)
  * @requests: HV_REQ_* bits
@@ -473,6 +476,7 @@ struct hv_vcpu {
 	bool triple_fault;
 	bool intr_window;
 	bool halt_if;
+	u8 sipi_vector;
 	int cpu;
 	atomic_t mode;
 	unsigned long requests;
@@ -590,6 +594,8 @@ int hv_vcpu_create(struct hv_vm *vm, u32 id, struct hv_vcpu **out,
 void hv_vcpu_stop(struct hv_vcpu *vcpu);
 void hv_vcpu_free(struct hv_vcpu *vcpu);
 bool hv_vcpu_stopped(struct hv_vcpu *vcpu);
+void hv_vcpu_init(struct hv_vcpu *vcpu);
+void hv_vcpu_sipi(struct hv_vcpu *vcpu, u8 vector);
 void hv_vcpu_get_regs(struct hv_vcpu *vcpu, struct hv_regs *regs);
 int hv_vcpu_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *regs,
 		     struct netlink_ext_ack *extack);

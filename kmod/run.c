@@ -213,7 +213,11 @@ static void vcpu_run(struct hv_vcpu *vcpu)
 		}
 		if (res == RUN_BREAK) {
 			cond_resched();
+			/* A running vCPU ignores SIPIs, unless an INIT came first. */
+			if (!test_bit(HV_REQ_INIT, &vcpu->requests))
+				clear_bit(HV_REQ_SIPI, &vcpu->requests);
 			if (test_bit(HV_REQ_PARK, &vcpu->requests) ||
+			    test_bit(HV_REQ_INIT, &vcpu->requests) ||
 			    !vcpu_can_run(vcpu))
 				return;
 			continue;
@@ -223,11 +227,32 @@ static void vcpu_run(struct hv_vcpu *vcpu)
 	}
 }
 
-static bool halt_ready(struct hv_vcpu *vcpu)
+/* Whether a halted or waiting vCPU has something to do. */
+static bool activity_ready(struct hv_vcpu *vcpu)
 {
-	return vcpu->activity != HV_ACTIVITY_HALTED ||
-	       READ_ONCE(vcpu->event.valid) ||
-	       (vcpu->halt_if && hv_lapic_has_intr(vcpu));
+	if (test_bit(HV_REQ_INIT, &vcpu->requests))
+		return true;
+	switch (vcpu->activity) {
+	case HV_ACTIVITY_HALTED:
+		return READ_ONCE(vcpu->event.valid) ||
+		       (vcpu->halt_if && hv_lapic_has_intr(vcpu));
+	case HV_ACTIVITY_WAIT_SIPI:
+		return test_bit(HV_REQ_SIPI, &vcpu->requests);
+	default:
+		return true;
+	}
+}
+
+static int park_state(struct hv_vcpu *vcpu)
+{
+	switch (vcpu->activity) {
+	case HV_ACTIVITY_HALTED:
+		return HV_VCPU_STATE_HALTED;
+	case HV_ACTIVITY_WAIT_SIPI:
+		return HV_VCPU_STATE_WAIT_SIPI;
+	default:
+		return HV_VCPU_STATE_STOPPED;
+	}
 }
 
 /**
@@ -241,10 +266,19 @@ int hv_vcpu_thread(void *arg)
 	struct hv_vcpu *vcpu = arg;
 
 	while (!kthread_should_stop()) {
-		if (vcpu_park_until(vcpu, halt_ready, vcpu->activity == HV_ACTIVITY_HALTED ?
-				    HV_VCPU_STATE_HALTED :
-				    HV_VCPU_STATE_STOPPED))
+		if (vcpu_park_until(vcpu, activity_ready, park_state(vcpu)))
 			break;
+		/* INIT and SIPI change the registers here, outside the guest. */
+		if (test_and_clear_bit(HV_REQ_INIT, &vcpu->requests)) {
+			hv_vcpu_init(vcpu);
+			continue;
+		}
+		if (vcpu->activity == HV_ACTIVITY_WAIT_SIPI) {
+			if (test_and_clear_bit(HV_REQ_SIPI, &vcpu->requests))
+				hv_vcpu_sipi(vcpu, READ_ONCE(vcpu->sipi_vector));
+			continue;
+		}
+		clear_bit(HV_REQ_SIPI, &vcpu->requests);
 		vcpu->activity = HV_ACTIVITY_ACTIVE;
 		/* Whatever arrived while parked is looked at before entry. */
 		set_bit(HV_REQ_EVENT, &vcpu->requests);

@@ -71,7 +71,57 @@ static int vcpu_reset(struct hv_vcpu *vcpu)
 		return err;
 	memcpy(vcpu->gpr, r->gpr, sizeof(vcpu->gpr));
 	vcpu->rip = r->rip;
+	/* Every processor but the BSP waits for a SIPI (SDM Vol. 3A, 9.4). */
+	vcpu->activity = vcpu->id ? HV_ACTIVITY_WAIT_SIPI : HV_ACTIVITY_ACTIVE;
 	return 0;
+}
+
+/**
+ * hv_vcpu_init() - an INIT IPI arrived: the INIT state (SDM Vol. 3A, 10.1)
+ * @vcpu: the vCPU (its own thread, outside the guest)
+ *
+ * Registers as hv_regs_reset() leaves them for INIT, the local APIC
+ * initialized (its base and ID kept), nothing pending. vCPU 0 then runs
+ * from the reset vector, as KVM's BSP does; the others wait for a SIPI.
+ */
+void hv_vcpu_init(struct hv_vcpu *vcpu)
+{
+	struct hv_regs *r = vcpu->scratch;
+
+	hv_vcpu_get_regs(vcpu, r);
+	hv_regs_reset(r, true, cpuid_eax(1));
+	r->activity = vcpu->id ? HV_ACTIVITY_WAIT_SIPI : HV_ACTIVITY_ACTIVE;
+	/* hv_regs_reset() builds nothing set_regs refuses. */
+	if (WARN_ON_ONCE(hv_vcpu_set_regs(vcpu, r, NULL))) {
+		hv_vm_crash(vcpu->vm, HV_VM_STATE_DEAD,
+			    "vcpu %u: its INIT state was refused", vcpu->id);
+		return;
+	}
+	vcpu->intr_window = false;
+	vcpu->triple_fault = false;
+	hv_lapic_reset(vcpu, true);
+}
+
+/**
+ * hv_vcpu_sipi() - a START-UP IPI arrived for a vCPU waiting for one
+ * @vcpu: the vCPU (its own thread, outside the guest), in wait-for-SIPI
+ * @vector: the SIPI's vector
+ *
+ * The vCPU starts in real mode at vector * 0x1000: CS selector vector
+ * * 0x100, base vector * 0x1000, IP 0 (SDM Vol. 3A, 9.4.4; MP spec B.4).
+ */
+void hv_vcpu_sipi(struct hv_vcpu *vcpu, u8 vector)
+{
+	struct hv_regs *r = vcpu->scratch;
+
+	hv_vcpu_get_regs(vcpu, r);
+	r->cs.selector = vector << 8;
+	r->cs.base = (u64)vector << 12;
+	r->rip = 0;
+	r->activity = HV_ACTIVITY_ACTIVE;
+	if (WARN_ON_ONCE(hv_vcpu_set_regs(vcpu, r, NULL)))
+		hv_vm_crash(vcpu->vm, HV_VM_STATE_DEAD,
+			    "vcpu %u: its SIPI state was refused", vcpu->id);
 }
 
 /**

@@ -114,6 +114,7 @@ static const char *const vcpu_state_names[] = {
 	[HV_VCPU_STATE_RUNNING] = "running",
 	[HV_VCPU_STATE_HALTED] = "halted",
 	[HV_VCPU_STATE_OWNER_WAIT] = "owner-wait",
+	[HV_VCPU_STATE_WAIT_SIPI] = "wait-sipi",
 };
 
 static const char *const transport_names[] = {

@@ -15,7 +15,9 @@
  * periodic count of 1 held to the minimum period.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "guest.h"
@@ -290,6 +292,25 @@ GUEST_CODE(lapic_msi, ".code64",
 	"hlt\n"
 	"mov $0xc1, %eax\n" G_REPORT
 	"cli\n hlt\n");
+
+/* The BSP starts the other three with INIT, SIPI, SIPI to all but self. */
+GUEST_CODE(lapic_bsp, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	"xor %eax, %eax\n" G_REPORT
+	G_WRITE(0x300, 0xc4500)		/* INIT, assert, all but self */
+	"mov $1, %eax\n" G_REPORT
+	G_WRITE(0x300, 0xc4620)		/* START-UP, vector 0x20 */
+	"mov $2, %eax\n" G_REPORT
+	G_WRITE(0x300, 0xc4620)		/* the second: started APs ignore it */
+	"mov $3, %eax\n" G_REPORT
+	"cli\n hlt\n");
+
+/* An AP, from 0x20000 in real mode (CS 0x2000, IP 0), interrupts off. */
+#define AP_GPA		0x20000
+GUEST_CODE(lapic_ap, ".code16",
+	"mov $0x1000, %dx\n mov $0xa9, %eax\n out %eax, (%dx)\n"
+	"hlt\n");
 
 /* vCPU 0 reports, then sends vector 0x77 to APIC ID 1. */
 GUEST_CODE(lapic_ipi_sender, ".code64",
@@ -698,6 +719,80 @@ TEST_F(lapic2, ipi_wakes_a_halted_vcpu)
 	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
 	EXPECT_EQ(1, st.ipis);
 	EXPECT_EQ(1, st.intr_injected);
+}
+
+FIXTURE(lapic4) {
+	struct tvm vm;
+	struct hv_message ev;
+};
+
+FIXTURE_SETUP(lapic4)
+{
+	ASSERT_EQ(0, tvm_create(&self->vm, 1 << 20, 4));
+}
+
+FIXTURE_TEARDOWN(lapic4)
+{
+	tvm_destroy(&self->vm);
+}
+
+/* Whether vCPUs 1-3 all report @state. */
+static bool aps_in(struct tvm *vm, uint32_t state)
+{
+	struct hv_vcpu_info *v;
+	bool all = true;
+	size_t n, i;
+
+	if (hv_vcpu_list(vm->h, vm->id, &v, &n))
+		return false;
+	for (i = 1; i < n; i++)
+		all = all && v[i].state == state;
+	free(v);
+	return all && n == 4;
+}
+
+TEST_F(lapic4, init_sipi_sipi_starts_every_ap)
+{
+	unsigned int reports[4] = { 0 }, halted = 0;
+	uint64_t last[4] = { 0 }, deadline;
+	struct hv_message ev;
+
+	tvm_load(&self->vm, CODE_GPA, lapic_bsp_start, lapic_bsp_end);
+	tvm_load(&self->vm, AP_GPA, lapic_ap_start, lapic_ap_end);
+	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_LONG64, CODE_GPA));
+
+	/* Until the BSP sends INIT, the APs wait for a SIPI (RESET state). */
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &ev, 10000));
+	EXPECT_EQ(0, ev.vcpu);
+	EXPECT_EQ(0, ev.data);
+	deadline = now_ns() + 5000000000ULL;
+	while (!aps_in(&self->vm, HV_VCPU_STATE_WAIT_SIPI) &&
+	       now_ns() < deadline)
+		usleep(10000);
+	EXPECT_TRUE(aps_in(&self->vm, HV_VCPU_STATE_WAIT_SIPI));
+	ASSERT_EQ(0, tvm_complete(&self->vm, &ev, 0));
+
+	while (halted != 0xf) {
+		ASSERT_EQ(0, tvm_next_exit(&self->vm, &ev, 10000));
+		ASSERT_LT(ev.vcpu, 4);
+		if (ev.reason == HV_EXIT_REASON_HLT) {
+			halted |= 1 << ev.vcpu;
+			continue;
+		}
+		ASSERT_EQ(HV_EXIT_REASON_IO, ev.reason);
+		ASSERT_EQ(TEST_PORT, ev.port);
+		reports[ev.vcpu]++;
+		last[ev.vcpu] = ev.data;
+		ASSERT_EQ(0, tvm_complete(&self->vm, &ev, 0));
+	}
+	EXPECT_EQ(3, reports[0]);
+	EXPECT_EQ(3, last[0]);
+	/* Each AP ran its code once: the second SIPI found it started. */
+	for (int i = 1; i < 4; i++) {
+		EXPECT_EQ(1, reports[i]);
+		EXPECT_EQ(0xa9, last[i]);
+	}
+	EXPECT_TRUE(aps_in(&self->vm, HV_VCPU_STATE_HALTED));
 }
 
 TEST_HARNESS_MAIN

@@ -222,8 +222,10 @@ static bool is_dest(struct hv_vcpu *src, struct hv_vcpu *t,
 /*
  * Deliver a message from @src (NULL: from a device, an MSI): fixed to
  * every destination, lowest priority to the destination with the lowest
- * arbitration priority (11.6.2.4; the first such vCPU on a tie). Other
- * delivery modes are not delivered yet.
+ * arbitration priority (11.6.2.4; the first such vCPU on a tie); INIT
+ * and SIPI to the destinations' threads, which act on them outside the
+ * guest (run.c). NMI, SMI and external-interrupt (8259) messages are
+ * not delivered yet.
  */
 static void send(struct hv_vm *vm, struct hv_vcpu *src,
 		 const struct hv_apic_irq *irq)
@@ -231,8 +233,20 @@ static void send(struct hv_vm *vm, struct hv_vcpu *src,
 	struct hv_vcpu *lowest = NULL;
 	u32 i, n, apr, lowest_apr = U32_MAX;
 
-	if (irq->dm != HV_APIC_DM_FIXED && irq->dm != HV_APIC_DM_LOWEST)
+	switch (irq->dm) {
+	case HV_APIC_DM_FIXED:
+	case HV_APIC_DM_LOWEST:
+		break;
+	case HV_APIC_DM_INIT:
+		/* INIT level de-assert only synchronizes arbitration IDs. */
+		if (irq->level && !irq->assert)
+			return;
+		break;
+	case HV_APIC_DM_SIPI:
+		break;
+	default:
 		return;
+	}
 	/* vm->nr_vcpus only grows, and vcpus[] entries are set before it. */
 	n = READ_ONCE(vm->nr_vcpus);
 	for (i = 0; i < n; i++) {
@@ -240,7 +254,13 @@ static void send(struct hv_vm *vm, struct hv_vcpu *src,
 
 		if (!is_dest(src, t, irq, &apr))
 			continue;
-		if (irq->dm == HV_APIC_DM_FIXED) {
+		if (irq->dm == HV_APIC_DM_INIT) {
+			hv_vcpu_kick(t, HV_REQ_INIT);
+		} else if (irq->dm == HV_APIC_DM_SIPI) {
+			/* The target ignores it unless it waits for one. */
+			WRITE_ONCE(t->sipi_vector, irq->vector);
+			hv_vcpu_kick(t, HV_REQ_SIPI);
+		} else if (irq->dm == HV_APIC_DM_FIXED) {
 			accept(t, irq);
 		} else if (apr < lowest_apr) {
 			lowest = t;

@@ -190,12 +190,14 @@ enum hv_vm_state {
  * @HV_VCPU_STATE_RUNNING: running guest code or handling an exit
  * @HV_VCPU_STATE_HALTED: blocked in HLT until an event is pending
  * @HV_VCPU_STATE_OWNER_WAIT: waiting for the owner's vcpu-complete
+ * @HV_VCPU_STATE_WAIT_SIPI: waiting for a START-UP IPI
  */
 enum hv_vcpu_state {
 	HV_VCPU_STATE_STOPPED = 0,
 	HV_VCPU_STATE_RUNNING = 1,
 	HV_VCPU_STATE_HALTED = 2,
 	HV_VCPU_STATE_OWNER_WAIT = 3,
+	HV_VCPU_STATE_WAIT_SIPI = 4,
 };
 
 /**
@@ -220,10 +222,13 @@ enum hv_cpuid_flags {
  * enum hv_activity - activity state of a vCPU
  * @HV_ACTIVITY_ACTIVE: executing instructions
  * @HV_ACTIVITY_HALTED: halted by HLT
+ * @HV_ACTIVITY_WAIT_SIPI: waiting for a START-UP IPI, as after RESET for
+ *	every vCPU but vCPU 0, and after INIT (SDM Vol. 3A, 11.4.7.3)
  */
 enum hv_activity {
 	HV_ACTIVITY_ACTIVE = 0,
 	HV_ACTIVITY_HALTED = 1,
+	HV_ACTIVITY_WAIT_SIPI = 2,
 };
 
 /**
