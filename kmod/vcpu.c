@@ -56,6 +56,12 @@ void hv_vcpu_queue_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
 	};
 }
 
+/* Every processor but the BSP waits for a SIPI (SDM Vol. 3A, 9.4). */
+static u32 start_activity(struct hv_vcpu *vcpu)
+{
+	return vcpu->id ? HV_ACTIVITY_WAIT_SIPI : HV_ACTIVITY_ACTIVE;
+}
+
 /* Load the RESET state, built by the core, through the backend. */
 static int vcpu_reset(struct hv_vcpu *vcpu)
 {
@@ -71,8 +77,7 @@ static int vcpu_reset(struct hv_vcpu *vcpu)
 		return err;
 	memcpy(vcpu->gpr, r->gpr, sizeof(vcpu->gpr));
 	vcpu->rip = r->rip;
-	/* Every processor but the BSP waits for a SIPI (SDM Vol. 3A, 9.4). */
-	vcpu->activity = vcpu->id ? HV_ACTIVITY_WAIT_SIPI : HV_ACTIVITY_ACTIVE;
+	vcpu->activity = start_activity(vcpu);
 	return 0;
 }
 
@@ -90,7 +95,7 @@ void hv_vcpu_init(struct hv_vcpu *vcpu)
 
 	hv_vcpu_get_regs(vcpu, r);
 	hv_regs_reset(r, true, cpuid_eax(1));
-	r->activity = vcpu->id ? HV_ACTIVITY_WAIT_SIPI : HV_ACTIVITY_ACTIVE;
+	r->activity = start_activity(vcpu);
 	/* hv_regs_reset() builds nothing set_regs refuses. */
 	if (WARN_ON_ONCE(hv_vcpu_set_regs(vcpu, r, NULL))) {
 		hv_vm_crash(vcpu->vm, HV_VM_STATE_DEAD,

@@ -652,17 +652,18 @@ FIXTURE_TEARDOWN(lapic2)
 }
 
 /*
- * Run both vCPUs until each has halted, answering their reports; each
+ * Run @nr vCPUs until each has halted, answering their reports; each
  * vCPU's reports, in order, end up in seen[vcpu] (at most 4).
  */
 static void collect(struct __test_metadata *_metadata, struct tvm *vm,
-		    uint64_t seen[2][4], unsigned int n[2], int halted)
+		    uint32_t nr, uint64_t seen[][4], unsigned int n[])
 {
+	unsigned int halted = 0;
 	struct hv_message ev;
 
-	while (halted != 3) {
+	while (halted != (1u << nr) - 1) {
 		ASSERT_EQ(0, tvm_next_exit(vm, &ev, 10000));
-		ASSERT_LT(ev.vcpu, 2);
+		ASSERT_LT(ev.vcpu, nr);
 		if (ev.reason == HV_EXIT_REASON_HLT) {
 			halted |= 1 << ev.vcpu;
 			continue;
@@ -710,7 +711,7 @@ TEST_F(lapic2, ipi_wakes_a_halted_vcpu)
 	ASSERT_EQ(0, tvm_complete(&self->vm, &first, 0));
 
 	/* The IPI wakes vCPU 1 into its handler; then it runs on. */
-	collect(_metadata, &self->vm, seen, n, 0);
+	collect(_metadata, &self->vm, 2, seen, n);
 	EXPECT_EQ(1, n[0]);
 	EXPECT_EQ(0xbbbb, seen[0][0]);
 	EXPECT_EQ(2, n[1]);
@@ -753,8 +754,8 @@ static bool aps_in(struct tvm *vm, uint32_t state)
 
 TEST_F(lapic4, init_sipi_sipi_starts_every_ap)
 {
-	unsigned int reports[4] = { 0 }, halted = 0;
-	uint64_t last[4] = { 0 }, deadline;
+	uint64_t seen[4][4] = { { 0 } }, deadline;
+	unsigned int n[4] = { 0 };
 	struct hv_message ev;
 
 	tvm_load(&self->vm, CODE_GPA, lapic_bsp_start, lapic_bsp_end);
@@ -772,25 +773,13 @@ TEST_F(lapic4, init_sipi_sipi_starts_every_ap)
 	EXPECT_TRUE(aps_in(&self->vm, HV_VCPU_STATE_WAIT_SIPI));
 	ASSERT_EQ(0, tvm_complete(&self->vm, &ev, 0));
 
-	while (halted != 0xf) {
-		ASSERT_EQ(0, tvm_next_exit(&self->vm, &ev, 10000));
-		ASSERT_LT(ev.vcpu, 4);
-		if (ev.reason == HV_EXIT_REASON_HLT) {
-			halted |= 1 << ev.vcpu;
-			continue;
-		}
-		ASSERT_EQ(HV_EXIT_REASON_IO, ev.reason);
-		ASSERT_EQ(TEST_PORT, ev.port);
-		reports[ev.vcpu]++;
-		last[ev.vcpu] = ev.data;
-		ASSERT_EQ(0, tvm_complete(&self->vm, &ev, 0));
-	}
-	EXPECT_EQ(3, reports[0]);
-	EXPECT_EQ(3, last[0]);
+	collect(_metadata, &self->vm, 4, seen, n);
+	EXPECT_EQ(3, n[0]);
+	EXPECT_EQ(3, seen[0][2]);
 	/* Each AP ran its code once: the second SIPI found it started. */
 	for (int i = 1; i < 4; i++) {
-		EXPECT_EQ(1, reports[i]);
-		EXPECT_EQ(0xa9, last[i]);
+		EXPECT_EQ(1, n[i]);
+		EXPECT_EQ(0xa9, seen[i][0]);
 	}
 	EXPECT_TRUE(aps_in(&self->vm, HV_VCPU_STATE_HALTED));
 }

@@ -172,25 +172,45 @@ bool hv_lapic_signal_error(struct hv_lapic *l)
 	return !hv_lapic_accept(&l->r, lvterr & HV_APIC_VECTOR_MASK, false);
 }
 
+/**
+ * hv_lapic_take() - an APIC receives a vector (a message, its timer)
+ * @l: the APIC; its lock held
+ * @vector: the vector
+ * @level: level-triggered
+ *
+ * A disabled APIC takes nothing; an illegal vector raises the error
+ * entry instead (11.5.3).
+ *
+ * Return: true if a vector was requested: the caller kicks the vCPU.
+ */
+bool hv_lapic_take(struct hv_lapic *l, u8 vector, bool level)
+{
+	int err;
+
+	if (l->r.mode == HV_APIC_MODE_DISABLED)
+		return false;
+	err = hv_lapic_accept(&l->r, vector, level);
+	return !err || (err == -EINVAL && hv_lapic_signal_error(l));
+}
+
 /* Accept a fixed or lowest-priority message into @t's IRR. */
 static void accept(struct hv_vcpu *t, const struct hv_apic_irq *irq)
 {
 	struct hv_lapic *l = t->lapic;
 	unsigned long flags;
-	int err = -ENODEV;
+	bool kick;
 
 	spin_lock_irqsave(&l->lock, flags);
-	if (l->r.mode != HV_APIC_MODE_DISABLED)
-		err = hv_lapic_accept(&l->r, irq->vector, irq->level);
-	/* Received an illegal vector: the receiver's error entry fires. */
-	if (err == -EINVAL)
-		err = hv_lapic_signal_error(l) ? 0 : -EINVAL;
+	kick = hv_lapic_take(l, irq->vector, irq->level);
 	spin_unlock_irqrestore(&l->lock, flags);
-	if (!err)
+	if (kick)
 		hv_vcpu_kick(t, HV_REQ_EVENT);
 }
 
-/* Whether @t is a destination of @irq sent by @src; its APR if so. */
+/*
+ * Whether @t is a destination of @irq sent by @src; its APR if so and
+ * @apr is not NULL (lowest priority arbitrates on it).
+ */
 static bool is_dest(struct hv_vcpu *src, struct hv_vcpu *t,
 		    const struct hv_apic_irq *irq, u32 *apr)
 {
@@ -214,7 +234,8 @@ static bool is_dest(struct hv_vcpu *src, struct hv_vcpu *t,
 		break;
 	}
 	hit = hit && l->r.mode != HV_APIC_MODE_DISABLED;
-	*apr = hv_lapic_apr(l->r.regs);
+	if (hit && apr)
+		*apr = hv_lapic_apr(l->r.regs);
 	spin_unlock_irqrestore(&l->lock, flags);
 	return hit;
 }
@@ -252,7 +273,8 @@ static void send(struct hv_vm *vm, struct hv_vcpu *src,
 	for (i = 0; i < n; i++) {
 		struct hv_vcpu *t = vm->vcpus[i];
 
-		if (!is_dest(src, t, irq, &apr))
+		if (!is_dest(src, t, irq,
+			     irq->dm == HV_APIC_DM_LOWEST ? &apr : NULL))
 			continue;
 		if (irq->dm == HV_APIC_DM_INIT) {
 			hv_vcpu_kick(t, HV_REQ_INIT);
@@ -272,17 +294,30 @@ static void send(struct hv_vm *vm, struct hv_vcpu *src,
 }
 
 /*
- * What a write to @off did to the timer, given LVT timer and the divider
- * from before it. Under the APIC's lock.
+ * A write to the register at @off, through the page or (@x2apic) its
+ * MSR, with what it asks of the timer and the error entry done under
+ * the APIC's lock; the rest is after_write()'s, outside it.
  */
-static void timer_follow(struct hv_lapic *l, u32 off, u32 old_lvtt,
-			 u32 old_tdcr, struct hv_lapic_write *w)
+static int write_reg(struct hv_lapic *l, u32 off, u64 val, bool x2apic,
+		     struct hv_lapic_write *w)
 {
+	u32 old_lvtt = l->r.regs[HV_APIC_LVTT / 4];
+	u32 old_tdcr = l->r.regs[HV_APIC_TDCR / 4];
+	int err = 0;
+
+	if (x2apic)
+		err = hv_x2apic_write(&l->r, HV_X2APIC_MSR_BASE + (off >> 4),
+				      val, w);
+	else
+		hv_xapic_write(&l->r, off, val, w);
+	if (err)
+		return err;
 	if (w->effects & HV_LAPIC_FX_TIMER)
 		hv_lapic_timer_write(l, off, old_lvtt, old_tdcr);
 	/* The write's own error (illegal register, illegal vector sent). */
 	if ((w->effects & HV_LAPIC_FX_ERROR) && hv_lapic_signal_error(l))
 		w->effects |= HV_LAPIC_FX_PPR;
+	return 0;
 }
 
 /**
@@ -436,11 +471,9 @@ int hv_lapic_msr_write(struct hv_vcpu *vcpu, u32 index, u64 val)
 	struct hv_lapic *l = vcpu->lapic;
 	struct hv_lapic_write w;
 	unsigned long flags;
-	int err;
-
-	u32 old_lvtt, old_tdcr;
 	bool fired;
 	u64 tsc;
+	int err;
 
 	if (index == MSR_IA32_APICBASE)
 		return set_base(vcpu, val);
@@ -457,16 +490,11 @@ int hv_lapic_msr_write(struct hv_vcpu *vcpu, u32 index, u64 val)
 	if (index < HV_X2APIC_MSR_BASE || index > HV_X2APIC_MSR_END)
 		return -ENOENT;
 	spin_lock_irqsave(&l->lock, flags);
-	old_lvtt = l->r.regs[HV_APIC_LVTT / 4];
-	old_tdcr = l->r.regs[HV_APIC_TDCR / 4];
-	if (l->r.mode == HV_APIC_MODE_X2APIC) {
-		err = hv_x2apic_write(&l->r, index, val, &w);
-		if (!err)
-			timer_follow(l, (index - HV_X2APIC_MSR_BASE) << 4,
-				     old_lvtt, old_tdcr, &w);
-	} else {
+	if (l->r.mode == HV_APIC_MODE_X2APIC)
+		err = write_reg(l, (index - HV_X2APIC_MSR_BASE) << 4, val,
+				true, &w);
+	else
 		err = -EINVAL;
-	}
 	spin_unlock_irqrestore(&l->lock, flags);
 	if (!err)
 		after_write(vcpu, &w);
@@ -507,13 +535,8 @@ int hv_lapic_mmio(struct hv_vcpu *vcpu, u64 gpa, unsigned int size,
 	}
 	off = gpa - page;
 	if (write) {
-		if (size == 4 && !(off & 3)) {
-			u32 old_lvtt = l->r.regs[HV_APIC_LVTT / 4];
-			u32 old_tdcr = l->r.regs[HV_APIC_TDCR / 4];
-
-			hv_xapic_write(&l->r, off, (u32)*val, &w);
-			timer_follow(l, off, old_lvtt, old_tdcr, &w);
-		}
+		if (size == 4 && !(off & 3))
+			write_reg(l, off, (u32)*val, false, &w);
 	} else if ((off & 3) + size <= 4) {
 		if ((off & ~3u) == HV_APIC_TMCCT)
 			l->r.regs[HV_APIC_TMCCT / 4] = hv_lapic_timer_count(l);

@@ -39,6 +39,7 @@ struct hv_lapic {
 };
 
 bool hv_lapic_signal_error(struct hv_lapic *l);
+bool hv_lapic_take(struct hv_lapic *l, u8 vector, bool level);
 void hv_lapic_timer_init(struct hv_lapic *l);
 void hv_lapic_timer_disarm(struct hv_lapic *l);
 void hv_lapic_timer_write(struct hv_lapic *l, u32 off, u32 old_lvtt,

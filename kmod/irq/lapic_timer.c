@@ -61,26 +61,33 @@ void hv_lapic_timer_disarm(struct hv_lapic *l)
 	hrtimer_try_to_cancel(&l->timer);
 }
 
+/*
+ * The count reached 0 or the deadline passed: the entry's vector, unless
+ * it is masked (11.5.4). Under the lock; true if the vCPU needs a kick.
+ */
+static bool expire(struct hv_lapic *l)
+{
+	u32 lvtt = reg(l, HV_APIC_LVTT);
+
+	if ((lvtt & HV_APIC_LVT_MASKED) || l->r.mode == HV_APIC_MODE_DISABLED)
+		return false;
+	/* Counted here only (callback or vCPU thread), under the lock. */
+	l->vcpu->stats[HV_STAT_TIMER_FIRED]++;
+	return hv_lapic_take(l, lvtt & HV_APIC_VECTOR_MASK, false);
+}
+
 static enum hrtimer_restart timer_fire(struct hrtimer *t)
 {
 	struct hv_lapic *l = container_of(t, struct hv_lapic, timer);
 	enum hrtimer_restart ret = HRTIMER_NORESTART;
 	unsigned long flags;
 	bool kick = false;
-	u32 lvtt;
-	int err;
 
 	spin_lock_irqsave(&l->lock, flags);
 	/* Disarmed, or re-programmed while this waited for the lock. */
 	if (!l->armed || hrtimer_is_queued(t))
 		goto out;
-	lvtt = reg(l, HV_APIC_LVTT);
-	if (!(lvtt & HV_APIC_LVT_MASKED) && l->r.mode != HV_APIC_MODE_DISABLED) {
-		err = hv_lapic_accept(&l->r, lvtt & HV_APIC_VECTOR_MASK, false);
-		kick = !err || (err == -EINVAL && hv_lapic_signal_error(l));
-		/* Only here and in the vCPU's thread, under the lock. */
-		l->vcpu->stats[HV_STAT_TIMER_FIRED]++;
-	}
+	kick = expire(l);
 	if (timer_mode(l) == HV_APIC_TIMER_PERIODIC) {
 		hrtimer_forward(t, hrtimer_cb_get_time(t),
 				ns_to_ktime(l->period_ns));
@@ -219,9 +226,7 @@ u64 hv_lapic_deadline_read(struct hv_lapic *l)
  */
 bool hv_lapic_deadline_write(struct hv_lapic *l, u64 deadline, u64 tsc)
 {
-	u32 lvtt = reg(l, HV_APIC_LVTT);
 	u64 ns;
-	int err;
 
 	if (timer_mode(l) != HV_APIC_TIMER_TSC_DEADLINE)
 		return false;
@@ -231,11 +236,7 @@ bool hv_lapic_deadline_write(struct hv_lapic *l, u64 deadline, u64 tsc)
 		return false;
 	if (deadline <= tsc) {
 		l->deadline = 0;
-		if (lvtt & HV_APIC_LVT_MASKED)
-			return false;
-		l->vcpu->stats[HV_STAT_TIMER_FIRED]++;
-		err = hv_lapic_accept(&l->r, lvtt & HV_APIC_VECTOR_MASK, false);
-		return !err || (err == -EINVAL && hv_lapic_signal_error(l));
+		return expire(l);
 	}
 	ns = mul_u64_u32_div(min(deadline - tsc, 1ULL << 48), USEC_PER_SEC,
 			     tsc_khz);
