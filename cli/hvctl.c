@@ -26,7 +26,7 @@ static const struct hvctl_cmd commands[] = {
 	{ "vm", "list", cmd_vm_list, "",
 	  "list the VMs" },
 	{ "vm", "show", cmd_vm_show, "VM",
-	  "show a VM, its vCPUs, memory and exit counts" },
+	  "show a VM, its vCPUs, memory, exit and interrupt counts" },
 	{ "vm", "create", cmd_vm_create, "[NAME] [options]",
 	  "create a VM (--vcpus N --mem SIZE ...)" },
 	{ "vm", "destroy", cmd_vm_destroy, "VM",
