@@ -93,7 +93,9 @@ static void print_exit(struct out *o, const struct hv_message *ev,
 		out_u64(o, "vcpu", ev->vcpu);
 		out_u64(o, "seq", ev->seq);
 		out_str(o, "reason", hv_exit_reason_name(ev->reason));
-		if (ev->reason != HV_EXIT_REASON_HLT)
+		if (ev->reason == HV_EXIT_REASON_EOI)
+			out_hex(o, "vector", ev->vector);
+		else if (ev->reason != HV_EXIT_REASON_HLT)
 			out_str(o, "dir", dir);
 		if (ev->reason == HV_EXIT_REASON_IO)
 			out_hex(o, "port", ev->port);
@@ -101,7 +103,8 @@ static void print_exit(struct out *o, const struct hv_message *ev,
 			out_hex(o, "gpa", ev->gpa);
 		if (ev->reason == HV_EXIT_REASON_MSR)
 			out_hex(o, "msr", ev->msr);
-		if (ev->reason != HV_EXIT_REASON_HLT) {
+		if (ev->reason != HV_EXIT_REASON_HLT &&
+		    ev->reason != HV_EXIT_REASON_EOI) {
 			if (ev->reason != HV_EXIT_REASON_MSR)
 				out_u64(o, "size", ev->size);
 			out_hex(o, "value", value);
@@ -127,6 +130,9 @@ static void print_exit(struct out *o, const struct hv_message *ev,
 		fprintf(o->f, "%s 0x%x value 0x%llx",
 			ev->dir == HV_DIR_WRITE ? "wrmsr" : "rdmsr", ev->msr,
 			(unsigned long long)value);
+		break;
+	case HV_EXIT_REASON_EOI:
+		fprintf(o->f, "eoi vector 0x%02x", ev->vector);
 		break;
 	default:
 		fprintf(o->f, "%s", hv_exit_reason_name(ev->reason));
@@ -276,7 +282,9 @@ static enum stop answer(struct hvctl *c, const struct hvctl_run_opts *ro,
 		stop = STOP_MAX_EXITS;
 	if (stop != STOP_NONE)
 		*err = hv_vm_pause(c->h, ev->vm);
-	if (ev->reason == HV_EXIT_REASON_HLT || *err)
+	/* Notices: the vCPU waits for nothing. */
+	if (ev->reason == HV_EXIT_REASON_HLT ||
+	    ev->reason == HV_EXIT_REASON_EOI || *err)
 		return stop;
 	if (!write)
 		data = *value;

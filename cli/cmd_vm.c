@@ -161,6 +161,8 @@ int cmd_vm_show(struct hvctl *c, int argc, char **argv)
 	out_u64(&o, "injected", st.intr_injected);
 	out_u64(&o, "ipis", st.ipis);
 	out_u64(&o, "timer", st.timer_fired);
+	out_u64(&o, "eoi_notices", st.eoi_notices);
+	out_u64(&o, "ioeventfd", st.ioeventfd);
 	out_end_object(&o);
 	out_end_object(&o);
 	out_end(&o);

@@ -336,6 +336,11 @@ static int access_gpa(struct hv_vcpu *vcpu, u64 gpa, unsigned int size,
 	}
 	if (!hv_lapic_mmio(vcpu, gpa, size, write, val))
 		return 0;
+	if (write && !hv_iobus_write(vcpu->vm, HV_IOBUS_MMIO, gpa, size,
+				     *val & hv_mask(size))) {
+		vcpu->stats[HV_STAT_IOEVENTFD]++;
+		return 0;
+	}
 	err = hv_uexit_call(vcpu, HV_EXIT_REASON_MMIO,
 			    write ? HV_DIR_WRITE : HV_DIR_READ, gpa, size,
 			    write ? *val & hv_mask(size) : 0,

@@ -188,6 +188,21 @@ static enum hv_exit_ret msr_slow(struct hv_vcpu *vcpu,
 	return ret;
 }
 
+/* OUT to an ioeventfd's port: signal it and resume, in the fast loop. */
+static enum hv_exit_ret io_fast(struct hv_vcpu *vcpu,
+				const struct hv_exit *exit)
+{
+	if (exit->io.in || exit->io.string ||
+	    hv_iobus_write(vcpu->vm, HV_IOBUS_PIO, exit->io.port,
+			   exit->io.size,
+			   vcpu->gpr[HV_RAX] & hv_mask(exit->io.size)))
+		return HV_EXIT_SLOW;
+	vcpu->stats[HV_STAT_IO]++;
+	vcpu->stats[HV_STAT_IOEVENTFD]++;
+	vcpu->rip = exit->next_rip;
+	return HV_EXIT_RESUME;
+}
+
 static enum hv_exit_ret io_slow(struct hv_vcpu *vcpu,
 				const struct hv_exit *exit)
 {
@@ -347,7 +362,7 @@ const struct hv_exit_handler hv_exit_handlers[HV_NR_EXIT_KINDS] = {
 	[HV_EXIT_RDMSR]		= { .fast = hv_exit_msr_fast, .slow = msr_slow },
 	[HV_EXIT_WRMSR]		= { .fast = hv_exit_msr_fast, .slow = msr_slow },
 	[HV_EXIT_HLT]		= { .slow = hlt_slow },
-	[HV_EXIT_IO]		= { .slow = io_slow },
+	[HV_EXIT_IO]		= { .fast = io_fast, .slow = io_slow },
 	[HV_EXIT_NPF]		= { .fast = hv_exit_npf_fast, .slow = npf_slow },
 	[HV_EXIT_CR4_WRITE]	= { .fast = cr4_fast, .slow = cr4_slow },
 	[HV_EXIT_TASK_SWITCH]	= { .slow = task_slow },

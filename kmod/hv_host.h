@@ -18,6 +18,7 @@
 #include <linux/wait.h>
 
 #include "backend.h"
+#include "irq/iobus.h"
 #include "mm/mm.h"
 #include "uexit.h"
 #include "uapi/hv.h"
@@ -356,6 +357,8 @@ enum hv_stat {
 	HV_STAT_INTR_INJECTED,
 	HV_STAT_IPIS,
 	HV_STAT_TIMER_FIRED,
+	HV_STAT_IOEVENTFD,
+	HV_STAT_EOI_NOTICES,
 	HV_NR_STATS,
 };
 
@@ -384,6 +387,11 @@ enum hv_stat {
  * @tsc_offset: guest TSC = host TSC + tsc_offset
  * @ring_poll_ns: how long a vCPU on the exit ring polls for a completion
  *	before it sleeps (0: never polls)
+ * @iobus: the in-kernel devices on ports and MMIO (irq/iobus.c)
+ * @ioeventfds: the ioeventfds on @iobus, under @lock (irq/ioeventfd.c)
+ * @irqfd_lock: protects @irqfds and @nr_irqfds
+ * @irqfds: the registered irqfds (irq/irqfd.c)
+ * @nr_irqfds: entries in @irqfds
  * @run_lock: orders parking against state changes (see vcpu.c)
  * @park_wq: woken when a vCPU parks
  * @quiesce: vCPUs must park (memory map change in progress)
@@ -413,6 +421,11 @@ struct hv_vm {
 	enum hv_msr_policy unknown_msr;
 	s64 tsc_offset;
 	u32 ring_poll_ns;
+	struct hv_iobus __rcu *iobus[HV_NR_IOBUS];
+	struct list_head ioeventfds;
+	spinlock_t irqfd_lock;	/* irqfds against their wake-ups */
+	struct list_head irqfds;
+	u32 nr_irqfds;
 	spinlock_t run_lock;	/* state and quiesce against vCPU parking */
 	wait_queue_head_t park_wq;
 	bool quiesce;
@@ -426,6 +439,7 @@ struct hv_vm {
 #define HV_REQ_EVENT		2	/* an interrupt may be due: ask the APIC */
 #define HV_REQ_INIT		3	/* an INIT IPI arrived */
 #define HV_REQ_SIPI		4	/* a START-UP IPI arrived (sipi_vector) */
+#define HV_REQ_EOI		5	/* report eoi_pending to the owner */
 
 /* vcpu->mode */
 #define HV_OUTSIDE_GUEST	0
@@ -463,6 +477,8 @@ struct hv_lapic;
  * @pt_cache: pages for nested page tables, filled where sleeping is allowed
  * @pt_cache_count: pages in @pt_cache
  * @lapic: its local APIC (irq/lapic.c)
+ * @eoi_pending: level-triggered vectors the guest ended and the owner has
+ *	not been told of yet (HV_REQ_EOI); the vCPU's thread only
  * @stats: exit counters (enum hv_stat)
  */
 struct hv_vcpu {
@@ -490,6 +506,7 @@ struct hv_vcpu {
 	struct page *pt_cache[HV_PT_CACHE_PAGES];
 	int pt_cache_count;
 	struct hv_lapic *lapic;
+	DECLARE_BITMAP(eoi_pending, 256);
 	u64 stats[HV_NR_STATS];
 };
 

@@ -12,6 +12,7 @@
 #include <net/genetlink.h>
 
 #include "hv_host.h"
+#include "irq/irq.h"
 #include "l1d_policy.h"
 
 const struct hv_backend_ops *hv_backend __ro_after_init;
@@ -108,9 +109,13 @@ static int __init hv_init(void)
 	if (err)
 		return err;
 
-	err = hv_be_setup();
+	err = hv_irqfd_init();
 	if (err)
 		goto err_cache;
+
+	err = hv_be_setup();
+	if (err)
+		goto err_irqfd;
 
 	err = hv_nl_init();
 	if (err) {
@@ -124,6 +129,8 @@ static int __init hv_init(void)
 
 err_unsetup:
 	hv_be_unsetup();
+err_irqfd:
+	hv_irqfd_exit();
 err_cache:
 	hv_cache_exit();
 	return err;
@@ -135,6 +142,7 @@ static void __exit hv_exit(void)
 	hv_vm_destroy_all();
 	hv_nl_exit();
 	hv_be_unsetup();
+	hv_irqfd_exit();
 	hv_cache_exit();
 }
 

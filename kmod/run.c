@@ -213,6 +213,8 @@ static void vcpu_run(struct hv_vcpu *vcpu)
 		}
 		if (res == RUN_BREAK) {
 			cond_resched();
+			if (test_and_clear_bit(HV_REQ_EOI, &vcpu->requests))
+				hv_lapic_report_eois(vcpu);
 			/* A running vCPU ignores SIPIs, unless an INIT came first. */
 			if (!test_bit(HV_REQ_INIT, &vcpu->requests))
 				clear_bit(HV_REQ_SIPI, &vcpu->requests);

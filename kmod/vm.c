@@ -21,6 +21,7 @@
 
 #include "compat.h"
 #include "hv_host.h"
+#include "irq/irq.h"
 
 unsigned int hv_max_vms = 64;
 module_param_named(max_vms, hv_max_vms, uint, 0644);
@@ -242,6 +243,9 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 	kref_init(&vm->ref);
 	INIT_LIST_HEAD(&vm->node);
 	mutex_init(&vm->lock);
+	INIT_LIST_HEAD(&vm->ioeventfds);
+	spin_lock_init(&vm->irqfd_lock);
+	INIT_LIST_HEAD(&vm->irqfds);
 	spin_lock_init(&vm->run_lock);
 	init_waitqueue_head(&vm->park_wq);
 	vm->max_vcpus = max_vcpus ?: vcpu_limit;
@@ -337,6 +341,9 @@ static void vm_teardown(struct hv_vm *vm)
 	mutex_lock(&vm->lock);
 	vm->dying = true;
 	n = vm->nr_vcpus;
+	/* No device signals or interrupts the vCPUs while they stop. */
+	hv_irqfd_release_all(vm);
+	hv_ioeventfd_release_all(vm);
 	mutex_unlock(&vm->lock);
 
 	/* Park everyone first: none is then in guest mode while others stop. */

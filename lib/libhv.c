@@ -623,6 +623,7 @@ int hv_message_parse(struct nlmsghdr *nlh, struct hv_message *ev)
 		[HV_A_EXIT_RIP] = { .type = NLA_U64 },
 		[HV_A_EXIT_MSR] = { .type = NLA_U32 },
 		[HV_A_EXIT_RFLAGS] = { .type = NLA_U64 },
+		[HV_A_EXIT_VECTOR] = { .type = NLA_U8 },
 	};
 	static struct nla_policy notice_policy[HV_A_NOTICE_MAX + 1] = {
 		[HV_A_NOTICE_VM_ID] = { .type = NLA_U32 },
@@ -661,6 +662,8 @@ int hv_message_parse(struct nlmsghdr *nlh, struct hv_message *ev)
 			ev->msr = nla_get_u32(tb[HV_A_EXIT_MSR]);
 		if (tb[HV_A_EXIT_RFLAGS])
 			ev->rflags = nla_get_u64(tb[HV_A_EXIT_RFLAGS]);
+		if (tb[HV_A_EXIT_VECTOR])
+			ev->vector = nla_get_u8(tb[HV_A_EXIT_VECTOR]);
 		return 0;
 	}
 	if (g->cmd == HV_CMD_NOTICE) {

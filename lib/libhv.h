@@ -8,6 +8,7 @@
 #ifndef LIBHV_H
 #define LIBHV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -249,6 +250,8 @@ struct hv_log {
  * @intr_injected: interrupts the local APICs injected
  * @ipis: interprocessor interrupts the guests sent
  * @timer_fired: APIC timer expiries that requested an interrupt
+ * @ioeventfd: guest writes that signalled an ioeventfd
+ * @eoi_notices: EOIs of level-triggered vectors reported to the owner
  */
 struct hv_stats {
 	uint32_t vm;
@@ -269,10 +272,28 @@ struct hv_stats {
 	uint64_t intr_injected;
 	uint64_t ipis;
 	uint64_t timer_fired;
+	uint64_t ioeventfd;
+	uint64_t eoi_notices;
 };
 
 enum { HV_STAT_EXITS, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,
        HV_STAT_INTR, HV_STAT_IO, HV_STAT_MMIO, HV_STAT_OTHER };
+
+/**
+ * struct hv_ioeventfd - the guest writes an ioeventfd takes
+ * @space: HV_IO_SPACE_PIO or HV_IO_SPACE_MMIO
+ * @addr: the port or guest-physical address
+ * @len: the size of the writes: 1, 2, 4 or 8 bytes
+ * @match: only writes of @datamatch
+ * @datamatch: the value, with @match
+ */
+struct hv_ioeventfd {
+	uint32_t space;
+	uint64_t addr;
+	uint32_t len;
+	bool match;
+	uint64_t datamatch;
+};
 
 /**
  * struct hv_message - an exit or a notice received from the family (a
@@ -290,6 +311,7 @@ enum { HV_STAT_EXITS, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,
  * @rip: RIP of the instruction (exits)
  * @msr: MSR index (msr exits)
  * @rflags: RFLAGS (hlt exits)
+ * @vector: the vector ended (eoi exits)
  * @notice: HV_NOTICE_* (notices)
  * @name: the VM's name (notices)
  * @reason_text: why (crash notices)
@@ -308,6 +330,7 @@ struct hv_message {
 	uint64_t rip;
 	uint32_t msr;
 	uint64_t rflags;
+	uint8_t vector;
 	uint32_t notice;
 	char name[HV_VM_NAME_LEN];
 	char reason_text[128];
@@ -335,6 +358,13 @@ int hv_vm_set_cpuid(struct hv *h, uint32_t vm,
 int hv_vm_set_msr_policy(struct hv *h, uint32_t vm, uint32_t policy);
 int hv_vm_set_ring_poll(struct hv *h, uint32_t vm, uint32_t ns);
 int hv_vm_msi(struct hv *h, uint32_t vm, uint64_t addr, uint32_t data);
+int hv_vm_irqfd(struct hv *h, uint32_t vm, int fd, uint64_t addr,
+		uint32_t data);
+int hv_vm_irqfd_remove(struct hv *h, uint32_t vm, int fd);
+int hv_vm_ioeventfd(struct hv *h, uint32_t vm, int fd,
+		    const struct hv_ioeventfd *io);
+int hv_vm_ioeventfd_remove(struct hv *h, uint32_t vm, int fd,
+			   const struct hv_ioeventfd *io);
 int hv_vm_start(struct hv *h, uint32_t vm);
 int hv_vm_pause(struct hv *h, uint32_t vm);
 int hv_vcpu_new(struct hv *h, uint32_t vm, struct hv_vcpu_info *out);

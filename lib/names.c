@@ -127,6 +127,7 @@ static const char *const exit_reason_names[] = {
 	[HV_EXIT_REASON_MMIO] = "mmio",
 	[HV_EXIT_REASON_HLT] = "hlt",
 	[HV_EXIT_REASON_MSR] = "msr",
+	[HV_EXIT_REASON_EOI] = "eoi",
 };
 
 static const char *const notice_names[] = {

@@ -328,6 +328,112 @@ int hv_vm_msi(struct hv *h, uint32_t vm, uint64_t addr, uint32_t data)
 	return hv_transact(h, msg, NULL, NULL);
 }
 
+/**
+ * hv_vm_irqfd() - make an eventfd raise an MSI when written (vm-irqfd)
+ * @h: the connection (the owner)
+ * @vm: its id
+ * @fd: the eventfd
+ * @addr: the MSI address (as hv_vm_msi())
+ * @data: the MSI data
+ *
+ * Each write to @fd then delivers the MSI from the writer's context, with
+ * no message; calling this again for the same eventfd changes the MSI.
+ *
+ * Return: 0 or a negative errno (hv_errmsg() says why).
+ */
+int hv_vm_irqfd(struct hv *h, uint32_t vm, int fd, uint64_t addr,
+		uint32_t data)
+{
+	struct nl_msg *msg = hv_msg_new(h, HV_CMD_VM_IRQFD, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, HV_A_VM_ID, vm) ||
+	    nla_put_u32(msg, HV_A_VM_EVENTFD, fd) ||
+	    nla_put_u64(msg, HV_A_VM_MSI_ADDR, addr) ||
+	    nla_put_u32(msg, HV_A_VM_MSI_DATA, data)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return hv_transact(h, msg, NULL, NULL);
+}
+
+/**
+ * hv_vm_irqfd_remove() - undo hv_vm_irqfd()
+ * @h: the connection (the owner)
+ * @vm: its id
+ * @fd: the eventfd
+ *
+ * Return: 0 or a negative errno (hv_errmsg() says why).
+ */
+int hv_vm_irqfd_remove(struct hv *h, uint32_t vm, int fd)
+{
+	struct nl_msg *msg = hv_msg_new(h, HV_CMD_VM_IRQFD, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, HV_A_VM_ID, vm) ||
+	    nla_put_u32(msg, HV_A_VM_EVENTFD, fd) ||
+	    nla_put_flag(msg, HV_A_VM_DEASSIGN)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return hv_transact(h, msg, NULL, NULL);
+}
+
+static int ioeventfd_msg(struct hv *h, uint32_t vm, int fd,
+			 const struct hv_ioeventfd *io, bool deassign)
+{
+	struct nl_msg *msg = hv_msg_new(h, HV_CMD_VM_IOEVENTFD, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, HV_A_VM_ID, vm) ||
+	    nla_put_u32(msg, HV_A_VM_EVENTFD, fd) ||
+	    nla_put_u32(msg, HV_A_VM_IO_SPACE, io->space) ||
+	    nla_put_u64(msg, HV_A_VM_IO_ADDR, io->addr) ||
+	    nla_put_u32(msg, HV_A_VM_IO_LEN, io->len) ||
+	    (io->match && nla_put_u64(msg, HV_A_VM_IO_DATAMATCH,
+				      io->datamatch)) ||
+	    (deassign && nla_put_flag(msg, HV_A_VM_DEASSIGN))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return hv_transact(h, msg, NULL, NULL);
+}
+
+/**
+ * hv_vm_ioeventfd() - let guest writes signal an eventfd (vm-ioeventfd)
+ * @h: the connection (the owner)
+ * @vm: its id
+ * @fd: the eventfd
+ * @io: the writes it takes
+ *
+ * Such writes then signal @fd and the vCPU goes on without an exit.
+ *
+ * Return: 0 or a negative errno (hv_errmsg() says why).
+ */
+int hv_vm_ioeventfd(struct hv *h, uint32_t vm, int fd,
+		    const struct hv_ioeventfd *io)
+{
+	return ioeventfd_msg(h, vm, fd, io, false);
+}
+
+/**
+ * hv_vm_ioeventfd_remove() - undo hv_vm_ioeventfd() with the same arguments
+ * @h: the connection (the owner)
+ * @vm: its id
+ * @fd: the eventfd
+ * @io: the writes it took
+ *
+ * Return: 0 or a negative errno (hv_errmsg() says why).
+ */
+int hv_vm_ioeventfd_remove(struct hv *h, uint32_t vm, int fd,
+			   const struct hv_ioeventfd *io)
+{
+	return ioeventfd_msg(h, vm, fd, io, true);
+}
+
 /* ---- vCPUs ---- */
 
 static int parse_vcpu(struct nlmsghdr *nlh, void *arg)
@@ -785,6 +891,8 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 	s->intr_injected = u64_or(tb[HV_A_STATS_INTR_INJECTED], 0);
 	s->ipis = u64_or(tb[HV_A_STATS_IPIS], 0);
 	s->timer_fired = u64_or(tb[HV_A_STATS_TIMER_FIRED], 0);
+	s->ioeventfd = u64_or(tb[HV_A_STATS_IOEVENTFD], 0);
+	s->eoi_notices = u64_or(tb[HV_A_STATS_EOI_NOTICES], 0);
 	return 0;
 }
 

@@ -156,6 +156,8 @@ int hv_vcpu_ring_next(struct hv_vcpu_ring *r, struct hv_message *ev)
 	ev->reason = e->reason;
 	if (e->reason == HV_EXIT_REASON_HLT) {
 		ev->rflags = e->data;
+	} else if (e->reason == HV_EXIT_REASON_EOI) {
+		ev->vector = e->addr;
 	} else {
 		ev->dir = e->dir;
 		ev->size = e->size;

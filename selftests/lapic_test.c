@@ -12,10 +12,18 @@
  * order as EOIs lower PPR, TPR holds back lower classes until lowered,
  * STI's shadow and HLT behave as on the CPU, an IPI or the owner's MSI
  * (vm-msi) wakes a halted vCPU. The timer in its three modes, and a
- * periodic count of 1 held to the minimum period.
+ * periodic count of 1 held to the minimum period. irqfd: a write to the
+ * eventfd interrupts the guest with no message, a re-registration
+ * changes the MSI, a write before registration delivers once, a removed
+ * one delivers nothing. ioeventfd: exactly the matching writes signal
+ * their eventfd with no exit; other sizes, values, reads and removed
+ * registrations reach the owner. A level-triggered EOI reaches the
+ * owner as a notice, an edge-triggered one does not.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -292,6 +300,30 @@ GUEST_CODE(lapic_msi, ".code64",
 	"hlt\n"
 	"mov $0xc1, %eax\n" G_REPORT
 	"cli\n hlt\n");
+
+/* Halts with interrupts on, again after each interrupt. */
+GUEST_CODE(lapic_wait, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	"mov $0xc0, %eax\n" G_REPORT
+	"1: sti\n hlt\n cli\n"
+	"mov $0xc1, %eax\n" G_REPORT
+	"jmp 1b\n");
+
+/* Writes that ioeventfds take, and others that reach the owner. */
+GUEST_CODE(lapic_ioevent, ".code64",
+	"mov $0x600, %dx\n mov $1, %al\n"
+	"out %al, (%dx)\n out %al, (%dx)\n out %al, (%dx)\n"
+	"mov $2, %ax\n out %ax, (%dx)\n"		/* size 2: owner */
+	"mov $0x602, %dx\n mov $7, %eax\n out %eax, (%dx)\n"
+	"mov $8, %eax\n out %eax, (%dx)\n"		/* not 7: owner */
+	"mov $0x600, %dx\n in (%dx), %al\n"		/* a read: owner */
+	"mov $0xfed01000, %r9d\n movl $5, (%r9)\n"
+	"movb $6, (%r9)\n"				/* size 1: owner */
+	"mov $0x610, %dx\n out %al, (%dx)\n"	/* eventfd closed */
+	"mov $0xc0, %eax\n" G_REPORT
+	"mov $0x600, %dx\n mov $9, %al\n out %al, (%dx)\n"
+	"hlt\n");
 
 /* The BSP starts the other three with INIT, SIPI, SIPI to all but self. */
 GUEST_CODE(lapic_bsp, ".code64",
@@ -634,6 +666,212 @@ TEST_F(lapic, msi_from_the_owner_wakes_the_vcpu)
 	REPORT(0x31);
 	REPORT(0xc1);
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
+static void expect_exit(struct __test_metadata *_metadata, struct tvm *vm,
+			uint32_t reason, uint32_t dir, uint64_t addr,
+			uint32_t size, uint64_t data)
+{
+	struct hv_message ev;
+
+	ASSERT_EQ(0, tvm_next_exit(vm, &ev, 10000));
+	ASSERT_EQ(reason, ev.reason);
+	EXPECT_EQ(dir, ev.dir);
+	EXPECT_EQ(addr, reason == HV_EXIT_REASON_IO ? ev.port : ev.gpa);
+	EXPECT_EQ(size, ev.size);
+	if (dir == HV_DIR_WRITE)
+		EXPECT_EQ(data, ev.data);
+	ASSERT_EQ(0, tvm_complete(vm, &ev, 0));
+}
+
+static uint64_t efd_count(int fd)
+{
+	uint64_t n = 0;
+
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		return 0;
+	return n;
+}
+
+TEST_F(lapic, irqfd_interrupts_without_a_message)
+{
+	int efd = eventfd(0, EFD_CLOEXEC), early = eventfd(0, EFD_CLOEXEC);
+	uint64_t one = 1;
+	struct hv *other;
+	int notfd;
+
+	ASSERT_LE(0, efd);
+	ASSERT_LE(0, early);
+	start(_metadata, &self->vm, lapic_wait_start, lapic_wait_end);
+	set_handlers(&self->vm);
+	REPORT(0xc0);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+
+	/* Refusals, each with its reason. */
+	notfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, notfd);
+	EXPECT_EQ(-EINVAL, hv_vm_irqfd(self->vm.h, self->vm.id, notfd,
+				       0xfee00000, 0x31));
+	EXPECT_STREQ("eventfd is not an eventfd", hv_errmsg(self->vm.h));
+	close(notfd);
+	EXPECT_EQ(-EBADF, hv_vm_irqfd(self->vm.h, self->vm.id, 4000,
+				      0xfee00000, 0x31));
+	EXPECT_STREQ("eventfd is not an open file descriptor",
+		     hv_errmsg(self->vm.h));
+	EXPECT_EQ(-EINVAL, hv_vm_irqfd(self->vm.h, self->vm.id, efd,
+				       0xfed00000, 0x31));
+	EXPECT_STREQ("msi-addr is not in the 0xfee00000-0xfeefffff window",
+		     hv_errmsg(self->vm.h));
+	EXPECT_EQ(-ENOENT, hv_vm_irqfd_remove(self->vm.h, self->vm.id, efd));
+	EXPECT_STREQ("the eventfd is not an irqfd of this VM",
+		     hv_errmsg(self->vm.h));
+	ASSERT_EQ(0, hv_open(&other));
+	EXPECT_EQ(-EPERM, hv_vm_irqfd(other, self->vm.id, efd, 0xfee00000,
+				      0x31));
+	hv_close(other);
+
+	/* Registered for 0x41, then changed to 0x31: 0x31 arrives. */
+	ASSERT_EQ(0, hv_vm_irqfd(self->vm.h, self->vm.id, efd, 0xfee00000,
+				 0x41));
+	ASSERT_EQ(0, hv_vm_irqfd(self->vm.h, self->vm.id, efd, 0xfee00000,
+				 0x31));
+	ASSERT_EQ(sizeof(one), write(efd, &one, sizeof(one)));
+	REPORT(0x31);
+	REPORT(0xc1);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+
+	/* Written before it was registered: delivered at registration. */
+	ASSERT_EQ(sizeof(one), write(early, &one, sizeof(one)));
+	ASSERT_EQ(0, hv_vm_irqfd(self->vm.h, self->vm.id, early, 0xfee00000,
+				 0x41));
+	REPORT(0x41);
+	REPORT(0xc1);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	/* Its release (the last close) removes it. */
+	close(early);
+
+	/* Removed: its write delivers nothing, the MSI after it 0x51 alone. */
+	ASSERT_EQ(0, hv_vm_irqfd_remove(self->vm.h, self->vm.id, efd));
+	ASSERT_EQ(sizeof(one), write(efd, &one, sizeof(one)));
+	ASSERT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x51));
+	REPORT(0x51);
+	REPORT(0xc1);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	/* Registered again, and left for the VM's teardown to remove. */
+	ASSERT_EQ(0, hv_vm_irqfd(self->vm.h, self->vm.id, efd, 0xfee00000,
+				 0x41));
+	REPORT(0x41);
+	REPORT(0xc1);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	close(efd);
+}
+
+TEST_F(lapic, ioeventfd_takes_exactly_the_matching_writes)
+{
+	struct hv_ioeventfd pio = { HV_IO_SPACE_PIO, 0x600, 1, false, 0 };
+	struct hv_ioeventfd val = { HV_IO_SPACE_PIO, 0x602, 4, true, 7 };
+	struct hv_ioeventfd mmio = { HV_IO_SPACE_MMIO, 0xfed01000, 4, false, 0 };
+	struct hv_ioeventfd gone = { HV_IO_SPACE_PIO, 0x610, 1, false, 0 };
+	struct hv_ioeventfd bad;
+	int a = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int b = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int m = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int c = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct hv_message ev;
+	struct hv_stats st;
+	struct hv *other;
+
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	ASSERT_LE(0, m);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, hv_vm_ioeventfd(self->vm.h, self->vm.id, a, &pio));
+	ASSERT_EQ(0, hv_vm_ioeventfd(self->vm.h, self->vm.id, b, &val));
+	ASSERT_EQ(0, hv_vm_ioeventfd(self->vm.h, self->vm.id, m, &mmio));
+	ASSERT_EQ(0, hv_vm_ioeventfd(self->vm.h, self->vm.id, c, &gone));
+	close(c);
+
+	/* Refusals, each with its reason. */
+	bad = pio;
+	bad.len = 3;
+	EXPECT_EQ(-EINVAL, hv_vm_ioeventfd(self->vm.h, self->vm.id, a, &bad));
+	EXPECT_STREQ("io-len must be 1, 2, 4 or 8", hv_errmsg(self->vm.h));
+	bad.len = 8;
+	EXPECT_EQ(-EINVAL, hv_vm_ioeventfd(self->vm.h, self->vm.id, a, &bad));
+	bad = pio;
+	bad.match = true;
+	bad.datamatch = 0x100;
+	EXPECT_EQ(-EINVAL, hv_vm_ioeventfd(self->vm.h, self->vm.id, a, &bad));
+	EXPECT_STREQ("io-datamatch is wider than io-len",
+		     hv_errmsg(self->vm.h));
+	bad.datamatch = 1;		/* the wildcard takes these already */
+	EXPECT_EQ(-EEXIST, hv_vm_ioeventfd(self->vm.h, self->vm.id, b, &bad));
+	EXPECT_STREQ("an ioeventfd already takes these writes",
+		     hv_errmsg(self->vm.h));
+	EXPECT_EQ(-ENOENT,
+		  hv_vm_ioeventfd_remove(self->vm.h, self->vm.id, b, &pio));
+	bad = pio;
+	bad.space = 2;
+	EXPECT_EQ(-ERANGE, hv_vm_ioeventfd(self->vm.h, self->vm.id, a, &bad));
+	ASSERT_EQ(0, hv_open(&other));
+	EXPECT_EQ(-EPERM, hv_vm_ioeventfd(other, self->vm.id, a, &pio));
+	hv_close(other);
+
+	start(_metadata, &self->vm, lapic_ioevent_start, lapic_ioevent_end);
+	expect_exit(_metadata, &self->vm, HV_EXIT_REASON_IO, HV_DIR_WRITE,
+		    0x600, 2, 2);
+	expect_exit(_metadata, &self->vm, HV_EXIT_REASON_IO, HV_DIR_WRITE,
+		    0x602, 4, 8);
+	expect_exit(_metadata, &self->vm, HV_EXIT_REASON_IO, HV_DIR_READ,
+		    0x600, 1, 0);
+	expect_exit(_metadata, &self->vm, HV_EXIT_REASON_MMIO, HV_DIR_WRITE,
+		    0xfed01000, 1, 6);
+	/* The report: remove the port's before the guest goes on. */
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &ev, 10000));
+	ASSERT_EQ(HV_EXIT_REASON_IO, ev.reason);
+	EXPECT_EQ(0xc0, ev.data);
+	ASSERT_EQ(0, hv_vm_ioeventfd_remove(self->vm.h, self->vm.id, a, &pio));
+	ASSERT_EQ(0, tvm_complete(&self->vm, &ev, 0));
+	expect_exit(_metadata, &self->vm, HV_EXIT_REASON_IO, HV_DIR_WRITE,
+		    0x600, 1, 9);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+
+	EXPECT_EQ(3, efd_count(a));
+	EXPECT_EQ(1, efd_count(b));
+	EXPECT_EQ(1, efd_count(m));
+	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+	EXPECT_EQ(6, st.ioeventfd);
+	close(a);
+	close(b);
+	close(m);
+}
+
+TEST_F(lapic, level_triggered_eoi_reaches_the_owner)
+{
+	struct hv_message ev;
+	struct hv_stats st;
+
+	start(_metadata, &self->vm, lapic_wait_start, lapic_wait_end);
+	set_handlers(&self->vm);
+	REPORT(0xc0);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+
+	/* Level-triggered, asserted, vector 0x31. */
+	ASSERT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0xc031));
+	REPORT(0x31);
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &ev, 10000));
+	ASSERT_EQ(HV_EXIT_REASON_EOI, ev.reason);
+	EXPECT_EQ(0x31, ev.vector);
+	REPORT(0xc1);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+
+	/* Edge-triggered: its EOI is the guest's own business. */
+	ASSERT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x4041));
+	REPORT(0x41);
+	REPORT(0xc1);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+	EXPECT_EQ(1, st.eoi_notices);
 }
 
 FIXTURE(lapic2) {

@@ -55,6 +55,8 @@ static void two_vms(void)
 	fake.stats.intr_injected = 9;
 	fake.stats.ipis = 2;
 	fake.stats.timer_fired = 6;
+	fake.stats.eoi_notices = 3;
+	fake.stats.ioeventfd = 11;
 	fake_add_vm(5, "web")->unknown_msr = HV_MSR_POLICY_EXIT;
 }
 
@@ -205,7 +207,9 @@ static void vm_show_by_name_and_id(void **state)
 		"interrupts:\n"
 		"  injected:       9\n"
 		"  ipis:           2\n"
-		"  timer:          6\n";
+		"  timer:          6\n"
+		"  eoi notices:    3\n"
+		"  ioeventfd:      11\n";
 	struct run r;
 
 	two_vms();
@@ -236,7 +240,8 @@ static void vm_show_by_name_and_id(void **state)
 		"\"invvpid\":1,\"invvpid_saved\":2},\"l1d_flushes\":{"
 		"\"msr\":0,\"software\":7},\"pml_full\":4,"
 		"\"owner_waits\":{\"vcpu_sleeps\":8,\"owner_wakeups\":5},"
-		"\"interrupts\":{\"injected\":9,\"ipis\":2,\"timer\":6}}\n",
+		"\"interrupts\":{\"injected\":9,\"ipis\":2,\"timer\":6,"
+		"\"eoi_notices\":3,\"ioeventfd\":11}}\n",
 		r.out);
 	free_run(&r);
 

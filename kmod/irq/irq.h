@@ -7,8 +7,9 @@
  * fixed and lowest-priority IPIs accepted into their destinations' IRR,
  * which wakes and kicks them; the highest vector above PPR injected when
  * the guest can take it, through an interrupt window otherwise; EOI; the
- * APIC timer in its three modes (lapic_timer.c). NMI, INIT/SIPI and the
- * paths from userspace come next.
+ * APIC timer in its three modes (lapic_timer.c); INIT and SIPI; MSIs
+ * from the owner (vm-msi) and from its eventfds (irqfd.c); guest writes
+ * that signal the owner's eventfds (ioeventfd.c, on iobus.c).
  */
 #ifndef HV_IRQ_H
 #define HV_IRQ_H
@@ -34,5 +35,17 @@ bool hv_lapic_has_intr(struct hv_vcpu *vcpu);
 int hv_lapic_msi(struct hv_vm *vm, u64 addr, u32 data,
 		 struct netlink_ext_ack *extack);
 void hv_lapic_inject(struct hv_vcpu *vcpu);
+void hv_lapic_report_eois(struct hv_vcpu *vcpu);
+
+int hv_irqfd_assign(struct hv_vm *vm, int fd, u64 addr, u32 data,
+		    bool deassign, struct netlink_ext_ack *extack);
+void hv_irqfd_release_all(struct hv_vm *vm);
+int hv_irqfd_init(void);
+void hv_irqfd_exit(void);
+
+int hv_ioeventfd_assign(struct hv_vm *vm, int fd, u32 space, u64 addr,
+			u32 len, bool match, u64 datamatch, bool deassign,
+			struct netlink_ext_ack *extack);
+void hv_ioeventfd_release_all(struct hv_vm *vm);
 
 #endif /* HV_IRQ_H */

@@ -321,6 +321,45 @@ static int write_reg(struct hv_lapic *l, u32 off, u64 val, bool x2apic,
 }
 
 /**
+ * hv_lapic_msi_route() - check and decode an MSI hv can deliver
+ * @addr: the address written (SDM Vol. 3A, 11.11.1)
+ * @data: the data written (11.11.2)
+ * @irq: receives the message
+ * @extack: names the problem on failure
+ *
+ * Return: 0; -EINVAL for an address outside the 0xfee00000 window;
+ * -EOPNOTSUPP for delivery modes other than fixed and lowest priority.
+ */
+int hv_lapic_msi_route(u64 addr, u32 data, struct hv_apic_irq *irq,
+		       struct netlink_ext_ack *extack)
+{
+	if (!hv_apic_msi_decode(addr, data, irq)) {
+		NL_SET_ERR_MSG(extack,
+			       "msi-addr is not in the 0xfee00000-0xfeefffff window");
+		return -EINVAL;
+	}
+	if (irq->dm != HV_APIC_DM_FIXED && irq->dm != HV_APIC_DM_LOWEST) {
+		NL_SET_ERR_MSG(extack,
+			       "only fixed and lowest-priority MSIs are delivered so far");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/**
+ * hv_lapic_deliver() - deliver a device's message to a VM's APICs
+ * @vm: the VM, alive (its vCPUs are not freed meanwhile)
+ * @irq: a message hv_lapic_msi_route() accepted
+ *
+ * Context: any context but NMI; does not sleep (irqfd wake-ups call it
+ * with their eventfd's lock held).
+ */
+void hv_lapic_deliver(struct hv_vm *vm, const struct hv_apic_irq *irq)
+{
+	send(vm, NULL, irq);
+}
+
+/**
  * hv_lapic_msi() - deliver a message-signalled interrupt (vm-msi)
  * @vm: the VM; vm->lock held
  * @addr: the address written (SDM Vol. 3A, 11.11.1)
@@ -328,26 +367,18 @@ static int write_reg(struct hv_lapic *l, u32 off, u64 val, bool x2apic,
  * @extack: names the problem on failure
  *
  * Context: process context; does not sleep.
- * Return: 0; -EINVAL for an address outside the 0xfee00000 window;
- * -EOPNOTSUPP for delivery modes other than fixed and lowest priority.
+ * Return: 0, or the errors of hv_lapic_msi_route().
  */
 int hv_lapic_msi(struct hv_vm *vm, u64 addr, u32 data,
 		 struct netlink_ext_ack *extack)
 {
 	struct hv_apic_irq irq;
+	int err;
 
-	if (!hv_apic_msi_decode(addr, data, &irq)) {
-		NL_SET_ERR_MSG(extack,
-			       "msi-addr is not in the 0xfee00000-0xfeefffff window");
-		return -EINVAL;
-	}
-	if (irq.dm != HV_APIC_DM_FIXED && irq.dm != HV_APIC_DM_LOWEST) {
-		NL_SET_ERR_MSG(extack,
-			       "only fixed and lowest-priority MSIs are delivered so far");
-		return -EOPNOTSUPP;
-	}
-	send(vm, NULL, &irq);
-	return 0;
+	err = hv_lapic_msi_route(addr, data, &irq, extack);
+	if (!err)
+		hv_lapic_deliver(vm, &irq);
+	return err;
 }
 
 static void after_write(struct hv_vcpu *vcpu, const struct hv_lapic_write *w)
@@ -358,6 +389,12 @@ static void after_write(struct hv_vcpu *vcpu, const struct hv_lapic_write *w)
 	 */
 	if (w->effects & (HV_LAPIC_FX_PPR | HV_LAPIC_FX_ENABLE))
 		set_bit(HV_REQ_EVENT, &vcpu->requests);
+	/* The owner's IOAPIC clears Remote IRR on it (DESIGN.md). */
+	if ((w->effects & HV_LAPIC_FX_EOI) && w->eoi_vector >= 0 &&
+	    w->eoi_level) {
+		__set_bit(w->eoi_vector, vcpu->eoi_pending);
+		set_bit(HV_REQ_EOI, &vcpu->requests);
+	}
 	if (w->effects & HV_LAPIC_FX_IPI) {
 		vcpu->stats[HV_STAT_IPIS]++;
 		send(vcpu->vm, vcpu, &w->ipi);
@@ -418,6 +455,27 @@ void hv_lapic_inject(struct hv_vcpu *vcpu)
 		}
 	}
 	spin_unlock(&l->lock);
+}
+
+/**
+ * hv_lapic_report_eois() - tell the owner of the level-triggered EOIs
+ * @vcpu: the vCPU (its own thread, outside the fast loop)
+ *
+ * One notice per vector, lowest first; the vCPU does not wait for the
+ * owner, which needs no completion (as for HLT).
+ */
+void hv_lapic_report_eois(struct hv_vcpu *vcpu)
+{
+	struct hv_uexit rec = { .reason = HV_EXIT_REASON_EOI };
+	unsigned int v;
+
+	for_each_set_bit(v, vcpu->eoi_pending, 256) {
+		__clear_bit(v, vcpu->eoi_pending);
+		rec.addr = v;
+		vcpu->stats[HV_STAT_EOI_NOTICES]++;
+		if (hv_uexit_post(vcpu, &rec, false) == -EINTR)
+			break;
+	}
 }
 
 /**

@@ -38,7 +38,13 @@ struct hv_lapic {
 	u64 deadline;
 };
 
+struct netlink_ext_ack;
+struct hv_vm;
+
 bool hv_lapic_signal_error(struct hv_lapic *l);
+int hv_lapic_msi_route(u64 addr, u32 data, struct hv_apic_irq *irq,
+		       struct netlink_ext_ack *extack);
+void hv_lapic_deliver(struct hv_vm *vm, const struct hv_apic_irq *irq);
 bool hv_lapic_take(struct hv_lapic *l, u8 vector, bool level);
 void hv_lapic_timer_init(struct hv_lapic *l);
 void hv_lapic_timer_disarm(struct hv_lapic *l);

@@ -14,6 +14,7 @@ static struct sk_buff *exit_msg(struct hv_vcpu *vcpu, const struct hv_uexit *rec
 {
 	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	bool hlt = rec->reason == HV_EXIT_REASON_HLT;
+	bool eoi = rec->reason == HV_EXIT_REASON_EOI;
 	void *hdr;
 
 	if (!skb)
@@ -27,7 +28,8 @@ static struct sk_buff *exit_msg(struct hv_vcpu *vcpu, const struct hv_uexit *rec
 	    nla_put_u32(skb, HV_A_EXIT_REASON, rec->reason) ||
 	    (hlt && nla_put_u64_64bit(skb, HV_A_EXIT_RFLAGS, rec->data,
 				      HV_A_EXIT_PAD)) ||
-	    (!hlt && (nla_put_u32(skb, HV_A_EXIT_DIR, rec->dir) ||
+	    (eoi && nla_put_u8(skb, HV_A_EXIT_VECTOR, rec->addr)) ||
+	    (!hlt && !eoi && (nla_put_u32(skb, HV_A_EXIT_DIR, rec->dir) ||
 		      nla_put_u8(skb, HV_A_EXIT_SIZE, rec->size))) ||
 	    (rec->reason == HV_EXIT_REASON_IO &&
 	     nla_put_u16(skb, HV_A_EXIT_PORT, rec->addr)) ||
@@ -35,7 +37,7 @@ static struct sk_buff *exit_msg(struct hv_vcpu *vcpu, const struct hv_uexit *rec
 	     nla_put_u64_64bit(skb, HV_A_EXIT_GPA, rec->addr, HV_A_EXIT_PAD)) ||
 	    (rec->reason == HV_EXIT_REASON_MSR &&
 	     nla_put_u32(skb, HV_A_EXIT_MSR, rec->addr)) ||
-	    (!hlt && rec->dir == HV_DIR_WRITE &&
+	    (!hlt && !eoi && rec->dir == HV_DIR_WRITE &&
 	     nla_put_u64_64bit(skb, HV_A_EXIT_DATA, rec->data, HV_A_EXIT_PAD))) {
 		nlmsg_free(skb);
 		return NULL;

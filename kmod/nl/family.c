@@ -113,6 +113,28 @@ static const struct nla_policy hv_vm_msi_nl_policy[HV_A_VM_MAX + 1] = {
 	[HV_A_VM_MSI_DATA] = NLA_POLICY_FULL_RANGE(NLA_U32, &msi_data_range),
 };
 
+HV_NL_RANGE(fd_range, 0, INT_MAX);
+
+static const struct nla_policy hv_vm_irqfd_nl_policy[HV_A_VM_MAX + 1] = {
+	[HV_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_VM_EVENTFD] = NLA_POLICY_FULL_RANGE(NLA_U32, &fd_range),
+	[HV_A_VM_MSI_ADDR] = { .type = NLA_U64 },
+	[HV_A_VM_MSI_DATA] = NLA_POLICY_FULL_RANGE(NLA_U32, &msi_data_range),
+	[HV_A_VM_DEASSIGN] = { .type = NLA_FLAG },
+};
+
+HV_NL_RANGE(io_len_range, 1, 8);
+
+static const struct nla_policy hv_vm_ioeventfd_nl_policy[HV_A_VM_MAX + 1] = {
+	[HV_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_VM_EVENTFD] = NLA_POLICY_FULL_RANGE(NLA_U32, &fd_range),
+	[HV_A_VM_IO_SPACE] = NLA_POLICY_MAX(NLA_U32, HV_IO_SPACE_MMIO),
+	[HV_A_VM_IO_ADDR] = { .type = NLA_U64 },
+	[HV_A_VM_IO_LEN] = NLA_POLICY_FULL_RANGE(NLA_U32, &io_len_range),
+	[HV_A_VM_IO_DATAMATCH] = { .type = NLA_U64 },
+	[HV_A_VM_DEASSIGN] = { .type = NLA_FLAG },
+};
+
 static const struct nla_policy hv_vcpu_id_nl_policy[HV_A_VCPU_MAX + 1] = {
 	[HV_A_VCPU_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[HV_A_VCPU_ID] = { .type = NLA_U32 },
@@ -131,8 +153,6 @@ static const struct nla_policy hv_vcpu_complete_nl_policy[HV_A_VCPU_MAX + 1] = {
 	[HV_A_VCPU_DATA] = { .type = NLA_U64 },
 	[HV_A_VCPU_ERROR] = { .type = NLA_FLAG },
 };
-
-HV_NL_RANGE(fd_range, 0, INT_MAX);
 
 static const struct nla_policy hv_vcpu_set_ring_nl_policy[HV_A_VCPU_MAX + 1] = {
 	[HV_A_VCPU_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -319,6 +339,20 @@ static const struct genl_ops hv_nl_ops[] = {
 		.cmd = HV_CMD_VM_MSI,
 		.doit = hv_nl_vm_msi_doit,
 		.policy = hv_vm_msi_nl_policy,
+		.maxattr = HV_A_VM_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = HV_CMD_VM_IRQFD,
+		.doit = hv_nl_vm_irqfd_doit,
+		.policy = hv_vm_irqfd_nl_policy,
+		.maxattr = HV_A_VM_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = HV_CMD_VM_IOEVENTFD,
+		.doit = hv_nl_vm_ioeventfd_doit,
+		.policy = hv_vm_ioeventfd_nl_policy,
 		.maxattr = HV_A_VM_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

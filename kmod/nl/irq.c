@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The interrupt commands of the family: vm-msi, a device's interrupt
- * raised by the owner without stopping any vCPU.
+ * raised by the owner without stopping any vCPU; vm-irqfd and
+ * vm-ioeventfd, the eventfds that raise them and that guest writes
+ * signal, with no message at all.
  */
 #include <net/genetlink.h>
 
@@ -30,6 +32,71 @@ int hv_nl_vm_msi_doit(struct sk_buff *skb, struct genl_info *info)
 	err = hv_lapic_msi(vm, nla_get_u64(info->attrs[HV_A_VM_MSI_ADDR]),
 			   nla_get_u32(info->attrs[HV_A_VM_MSI_DATA]),
 			   info->extack);
+	hv_nl_vm_unlock(vm);
+	return err;
+}
+
+/**
+ * hv_nl_vm_irqfd_doit() - vm-irqfd: register, change or remove an eventfd
+ * that delivers an MSI when written
+ * @skb: the request
+ * @info: the request
+ *
+ * Return: 0; the errors of hv_irqfd_assign() and hv_nl_vm_lock().
+ */
+int hv_nl_vm_irqfd_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	bool deassign = info->attrs[HV_A_VM_DEASSIGN];
+	struct hv_vm *vm;
+	int err;
+
+	if (!hv_nl_require(info, HV_A_VM_EVENTFD, "eventfd is required"))
+		return -EINVAL;
+	if (!deassign &&
+	    (!hv_nl_require(info, HV_A_VM_MSI_ADDR, "msi-addr is required") ||
+	     !hv_nl_require(info, HV_A_VM_MSI_DATA, "msi-data is required")))
+		return -EINVAL;
+	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	err = hv_irqfd_assign(vm, nla_get_u32(info->attrs[HV_A_VM_EVENTFD]),
+			      deassign ? 0 :
+			      nla_get_u64(info->attrs[HV_A_VM_MSI_ADDR]),
+			      deassign ? 0 :
+			      nla_get_u32(info->attrs[HV_A_VM_MSI_DATA]),
+			      deassign, info->extack);
+	hv_nl_vm_unlock(vm);
+	return err;
+}
+
+/**
+ * hv_nl_vm_ioeventfd_doit() - vm-ioeventfd: register or remove an eventfd
+ * that guest writes to a port or MMIO address signal
+ * @skb: the request
+ * @info: the request
+ *
+ * Return: 0; the errors of hv_ioeventfd_assign() and hv_nl_vm_lock().
+ */
+int hv_nl_vm_ioeventfd_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *match = info->attrs[HV_A_VM_IO_DATAMATCH];
+	struct hv_vm *vm;
+	int err;
+
+	if (!hv_nl_require(info, HV_A_VM_EVENTFD, "eventfd is required") ||
+	    !hv_nl_require(info, HV_A_VM_IO_SPACE, "io-space is required") ||
+	    !hv_nl_require(info, HV_A_VM_IO_ADDR, "io-addr is required") ||
+	    !hv_nl_require(info, HV_A_VM_IO_LEN, "io-len is required"))
+		return -EINVAL;
+	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	err = hv_ioeventfd_assign(vm, nla_get_u32(info->attrs[HV_A_VM_EVENTFD]),
+				  nla_get_u32(info->attrs[HV_A_VM_IO_SPACE]),
+				  nla_get_u64(info->attrs[HV_A_VM_IO_ADDR]),
+				  nla_get_u32(info->attrs[HV_A_VM_IO_LEN]),
+				  match, match ? nla_get_u64(match) : 0,
+				  info->attrs[HV_A_VM_DEASSIGN], info->extack);
 	hv_nl_vm_unlock(vm);
 	return err;
 }

@@ -261,12 +261,15 @@ enum hv_mem_flags {
  * @HV_EXIT_REASON_MMIO: access to unbacked guest memory; needs vcpu-complete
  * @HV_EXIT_REASON_HLT: HLT with nothing pending; no completion
  * @HV_EXIT_REASON_MSR: access to an unhandled MSR; needs vcpu-complete
+ * @HV_EXIT_REASON_EOI: the guest ended a level-triggered interrupt (the
+ *	vector in addr); no completion
  */
 enum hv_exit_reason {
 	HV_EXIT_REASON_IO = 1,
 	HV_EXIT_REASON_MMIO = 2,
 	HV_EXIT_REASON_HLT = 3,
 	HV_EXIT_REASON_MSR = 4,
+	HV_EXIT_REASON_EOI = 5,
 };
 
 /**
@@ -277,6 +280,16 @@ enum hv_exit_reason {
 enum hv_dir {
 	HV_DIR_READ = 0,
 	HV_DIR_WRITE = 1,
+};
+
+/**
+ * enum hv_io_space - where an ioeventfd listens
+ * @HV_IO_SPACE_PIO: I/O ports (OUT)
+ * @HV_IO_SPACE_MMIO: guest-physical addresses no RAM backs (stores)
+ */
+enum hv_io_space {
+	HV_IO_SPACE_PIO = 0,
+	HV_IO_SPACE_MMIO = 1,
 };
 
 /**
@@ -432,6 +445,12 @@ enum {
 	HV_A_VM_RING_POLL_NS,
 	HV_A_VM_MSI_ADDR,
 	HV_A_VM_MSI_DATA,
+	HV_A_VM_EVENTFD,
+	HV_A_VM_DEASSIGN,
+	HV_A_VM_IO_SPACE,
+	HV_A_VM_IO_ADDR,
+	HV_A_VM_IO_LEN,
+	HV_A_VM_IO_DATAMATCH,
 
 	__HV_A_VM_MAX,
 	HV_A_VM_MAX = (__HV_A_VM_MAX - 1)
@@ -599,6 +618,7 @@ enum {
 	HV_A_EXIT_RIP,
 	HV_A_EXIT_MSR,
 	HV_A_EXIT_RFLAGS,
+	HV_A_EXIT_VECTOR,
 
 	__HV_A_EXIT_MAX,
 	HV_A_EXIT_MAX = (__HV_A_EXIT_MAX - 1)
@@ -642,6 +662,8 @@ enum {
 	HV_A_STATS_INTR_INJECTED,
 	HV_A_STATS_IPIS,
 	HV_A_STATS_TIMER_FIRED,
+	HV_A_STATS_IOEVENTFD,
+	HV_A_STATS_EOI_NOTICES,
 
 	__HV_A_STATS_MAX,
 	HV_A_STATS_MAX = (__HV_A_STATS_MAX - 1)
@@ -673,6 +695,8 @@ enum {
 	HV_CMD_MEM_LOG,
 	HV_CMD_VCPU_SET_RING,
 	HV_CMD_VM_MSI,
+	HV_CMD_VM_IRQFD,
+	HV_CMD_VM_IOEVENTFD,
 
 	__HV_CMD_MAX,
 	HV_CMD_MAX = (__HV_CMD_MAX - 1)

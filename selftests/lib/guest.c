@@ -276,6 +276,8 @@ static void describe(const struct hv_message *ev)
 		hv_exit_reason_name(ev->reason), ev->dir, ev->port,
 		(unsigned long long)ev->gpa, ev->size,
 		(unsigned long long)ev->data, (unsigned long long)ev->rip);
+	if (ev->reason == HV_EXIT_REASON_EOI)
+		fprintf(stderr, "exit: eoi of vector %#x\n", ev->vector);
 }
 
 /* The next exit must be a 4-byte report on TEST_PORT; it is completed. */
