@@ -175,6 +175,11 @@ struct hv_npt_format {
  * @intr_window: exit (with an exit of kind HV_EXIT_NONE) as soon as the
  *	guest can take an external interrupt: VMX interrupt-window exiting,
  *	SVM's VINTR intercept. Cleared by that exit. Same context.
+ * @tpr_window: optional; a vector of class @prio (1-15) waits for TPR to
+ *	fall: where CR8 writes do not exit by themselves (SVM, V_TPR), make
+ *	them exit (HV_EXIT_CR_WRITE) until the next such exit. Where every
+ *	CR8 and TPR write exits (VMX without a TPR shadow), none. Same
+ *	context.
  */
 struct hv_backend_ops {
 	const char *name;
@@ -212,6 +217,7 @@ struct hv_backend_ops {
 
 	bool (*intr_allowed)(struct hv_vcpu *vcpu);
 	void (*intr_window)(struct hv_vcpu *vcpu);
+	void (*tpr_window)(struct hv_vcpu *vcpu, u8 prio);
 };
 
 extern const struct hv_backend_ops hv_vmx_ops;
@@ -487,6 +493,22 @@ static inline bool hv_be_intr_allowed(struct hv_vcpu *vcpu)
 static inline void hv_be_intr_window(struct hv_vcpu *vcpu)
 {
 	hv_backend->intr_window(vcpu);
+}
+
+/**
+ * hv_be_tpr_window() - exit as soon as the guest lowers TPR below @prio
+ * @vcpu: the vCPU (its thread, loaded, interrupts off)
+ * @prio: the priority class of the vector TPR holds back
+ *
+ * Return: true if the backend will exit so; false if it has no need (TPR
+ * writes exit anyway).
+ */
+static inline bool hv_be_tpr_window(struct hv_vcpu *vcpu, u8 prio)
+{
+	if (!hv_backend->tpr_window)
+		return false;
+	hv_backend->tpr_window(vcpu, prio);
+	return true;
 }
 
 #endif /* HV_BACKEND_H */

@@ -266,24 +266,25 @@ int hv_exit_next_rip(struct hv_vcpu *vcpu, const struct hv_exit *exit,
 }
 
 /**
- * hv_emulate_cr4_write() - MOV to CR4, checked as the CPU checks it
+ * hv_emulate_cr_write() - MOV to CR4 or CR8, checked as the CPU checks it
  * @vcpu: the vCPU, its thread, right after the exit
- * @exit: the HV_EXIT_CR4_WRITE exit
+ * @exit: the HV_EXIT_CR_WRITE exit
  *
- * A value the CPU would refuse (hv_cr4_write_ok()) raises #GP(0); any
- * other is loaded and the instruction completed. The source register
+ * A value the CPU would refuse (hv_cr4_write_ok(); CR8 bits 63:4) raises
+ * #GP(0); any other is loaded (CR8 into the APIC's TPR, SDM Vol. 3A,
+ * 11.8.6.1) and the instruction completed. The source register
  * comes from the exit, or from the instruction where the CPU does not
  * report it (SVM without decode assists); outside 64-bit mode the
  * operand is 32 bits wide.
  *
  * Context: any; does not sleep.
  * Return: 0 (loaded, or #GP queued); -ENODATA if the instruction cannot
- * be fetched; -EINVAL if it is not MOV to CR4.
+ * be fetched; -EINVAL if it is not MOV to the CR the exit names.
  */
-int hv_emulate_cr4_write(struct hv_vcpu *vcpu, const struct hv_exit *exit)
+int hv_emulate_cr_write(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 {
 	struct hv_regs *r = vcpu->scratch;
-	u8 gpr = exit->cr.gpr, cr = 4;
+	u8 gpr = exit->cr.gpr, cr = exit->cr.cr;
 	u64 rip = exit->next_rip, val;
 	u8 bytes[HV_INSN_MAX_LEN];
 	enum hv_cpu_mode mode;
@@ -296,13 +297,22 @@ int hv_emulate_cr4_write(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 					  mode, &cr, &gpr);
 		if (len < 0)
 			return len;
-		if (cr != 4)
+		if (cr != exit->cr.cr)
 			return -EINVAL;
 		rip = advance(r, mode, len);
 	}
 	val = vcpu->gpr[gpr & 15];
 	if (mode != HV_CPU_MODE_64)
 		val = (u32)val;
+	if (cr == 8) {
+		if (val >> 4) {
+			hv_vcpu_queue_exception(vcpu, X86_TRAP_GP, true, 0);
+			return 0;
+		}
+		hv_lapic_set_cr8(vcpu, val);
+		vcpu->rip = rip;
+		return 0;
+	}
 	if (!hv_cr4_write_ok(vcpu->vm, r, val)) {
 		hv_vcpu_queue_exception(vcpu, X86_TRAP_GP, true, 0);
 		return 0;

@@ -71,10 +71,10 @@ enum hv_exit_ret hv_exit_npf_fast(struct hv_vcpu *vcpu,
 	return __hv_exit_npf_fast(vcpu, exit);
 }
 
-static enum hv_exit_ret cr4_fast(struct hv_vcpu *vcpu,
-				 const struct hv_exit *exit)
+static enum hv_exit_ret cr_fast(struct hv_vcpu *vcpu,
+				const struct hv_exit *exit)
 {
-	if (hv_emulate_cr4_write(vcpu, exit))
+	if (hv_emulate_cr_write(vcpu, exit))
 		return HV_EXIT_SLOW;
 	vcpu->stats[HV_STAT_OTHER]++;
 	return HV_EXIT_RESUME;
@@ -269,13 +269,13 @@ static enum hv_exit_ret npf_slow(struct hv_vcpu *vcpu,
 	return slow_done(vcpu, hv_emulate_mmio(vcpu, exit));
 }
 
-/* Only here when cr4_fast() could not decode the instruction. */
-static enum hv_exit_ret cr4_slow(struct hv_vcpu *vcpu,
-				 const struct hv_exit *exit)
+/* Only here when cr_fast() could not decode the instruction. */
+static enum hv_exit_ret cr_slow(struct hv_vcpu *vcpu,
+				const struct hv_exit *exit)
 {
 	hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
-		    "vcpu %u cannot decode the MOV to CR4 at rip %#llx",
-		    vcpu->id, vcpu->rip);
+		    "vcpu %u cannot decode the MOV to CR%u at rip %#llx",
+		    vcpu->id, exit->cr.cr, vcpu->rip);
 	return HV_EXIT_PARK;
 }
 
@@ -364,7 +364,7 @@ const struct hv_exit_handler hv_exit_handlers[HV_NR_EXIT_KINDS] = {
 	[HV_EXIT_HLT]		= { .slow = hlt_slow },
 	[HV_EXIT_IO]		= { .fast = io_fast, .slow = io_slow },
 	[HV_EXIT_NPF]		= { .fast = hv_exit_npf_fast, .slow = npf_slow },
-	[HV_EXIT_CR4_WRITE]	= { .fast = cr4_fast, .slow = cr4_slow },
+	[HV_EXIT_CR_WRITE]	= { .fast = cr_fast, .slow = cr_slow },
 	[HV_EXIT_TASK_SWITCH]	= { .slow = task_slow },
 	[HV_EXIT_INVD]		= { .fast = invd_fast, .slow = invd_slow },
 	[HV_EXIT_SHUTDOWN]	= { .slow = shutdown_slow },

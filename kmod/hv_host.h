@@ -205,7 +205,7 @@ struct hv_regs {
  * @HV_EXIT_HLT: HLT
  * @HV_EXIT_IO: IN/OUT/INS/OUTS, see &hv_exit.io
  * @HV_EXIT_NPF: a nested page fault, see &hv_exit.npf
- * @HV_EXIT_CR4_WRITE: MOV to CR4, see &hv_exit.cr
+ * @HV_EXIT_CR_WRITE: MOV to CR4 or CR8, see &hv_exit.cr
  * @HV_EXIT_TASK_SWITCH: a hardware task switch, see &hv_exit.task
  * @HV_EXIT_INVD: INVD or WBINVD, which hv skips (the host's caches are
  *	not the guest's to drop or write back)
@@ -222,7 +222,7 @@ enum hv_exit_kind {
 	HV_EXIT_HLT,
 	HV_EXIT_IO,
 	HV_EXIT_NPF,
-	HV_EXIT_CR4_WRITE,
+	HV_EXIT_CR_WRITE,
 	HV_EXIT_TASK_SWITCH,
 	HV_EXIT_INVD,
 	HV_EXIT_SHUTDOWN,
@@ -264,8 +264,8 @@ enum hv_exit_ret {
  * @task: a task switch to the TSS @task.selector, caused by @task.source
  *	(HV_TASK_*), pushing @task.error_code if @task.has_error; the old
  *	task resumes at @next_rip
- * @cr: MOV to a control register: @cr.gpr the source register (enum
- *	hv_gpr), or HV_GPR_UNKNOWN if the hardware did not say
+ * @cr: MOV to control register @cr.cr (4 or 8): @cr.gpr the source
+ *	register (enum hv_gpr), or HV_GPR_UNKNOWN if the hardware did not say
  * @vectoring: the exit interrupted the delivery of an event (which the
  *	backend put back in vcpu->event)
  * @detail: backend-specific detail for the crash reason
@@ -295,6 +295,7 @@ struct hv_exit {
 			u8 insn[15];
 		} npf;
 		struct {
+			u8 cr;
 			u8 gpr;
 		} cr;
 		struct {
@@ -656,7 +657,7 @@ int hv_exit_next_rip(struct hv_vcpu *vcpu, const struct hv_exit *exit,
 		     u64 *rip);
 int hv_emulate_mmio(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 int hv_emulate_string_io(struct hv_vcpu *vcpu, const struct hv_exit *exit);
-int hv_emulate_cr4_write(struct hv_vcpu *vcpu, const struct hv_exit *exit);
+int hv_emulate_cr_write(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 int hv_emulate_walk_fault(struct hv_vcpu *vcpu, const struct hv_exit *exit);
 int hv_linear_copy(struct hv_vcpu *vcpu, const struct hv_regs *r, u64 la,
 		   void *buf, size_t len, bool write);

@@ -288,6 +288,7 @@ void hv_vcpu_get_regs(struct hv_vcpu *vcpu, struct hv_regs *regs)
 	regs->rip = vcpu->rip;
 	regs->event = vcpu->event;
 	regs->activity = vcpu->activity;
+	regs->cr8 = hv_lapic_get_cr8(vcpu);
 	hv_fpu_get(vcpu, regs->fpu);
 }
 
@@ -322,6 +323,9 @@ int hv_vcpu_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *regs,
 	vcpu->rip = regs->rip;
 	vcpu->event = regs->event;
 	vcpu->activity = regs->activity;
+	/* TPR[3:0] stays unless CR8 really changes (SDM 11.8.6.1). */
+	if (regs->cr8 != hv_lapic_get_cr8(vcpu))
+		hv_lapic_set_cr8(vcpu, regs->cr8);
 	hv_fpu_set(vcpu, regs->fpu);
 	return 0;
 }

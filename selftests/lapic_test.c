@@ -301,6 +301,25 @@ GUEST_CODE(lapic_msi, ".code64",
 	"mov $0xc1, %eax\n" G_REPORT
 	"cli\n hlt\n");
 
+/* CR8 is TPR[7:4]; lowering it lets in what it held back. */
+GUEST_CODE(lapic_cr8, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_WRITE(0x80, 0x57)
+	"mov %cr8, %rax\n" G_REPORT
+	"mov $3, %eax\n mov %rax, %cr8\n"
+	G_READ(0x80)
+	"mov $6, %eax\n mov %rax, %cr8\n"
+	"sti\n"
+	G_WRITE(0x300, 0x44051)		/* self IPI, class 5: held */
+	"mov $0xa1, %eax\n" G_REPORT
+	"xor %eax, %eax\n mov %rax, %cr8\n"
+	"nop\n"
+	"mov $0xa2, %eax\n" G_REPORT
+	"cli\n"
+	G_WRITE(0x80, 0x4a)
+	"hlt\n");
+
 /* Halts with interrupts on, again after each interrupt. */
 GUEST_CODE(lapic_wait, ".code64",
 	"mov $0xfee00000, %r8d\n"
@@ -691,6 +710,23 @@ static uint64_t efd_count(int fd)
 	if (read(fd, &n, sizeof(n)) != sizeof(n))
 		return 0;
 	return n;
+}
+
+TEST_F(lapic, cr8_is_the_tpr)
+{
+	struct hv_regs r;
+
+	start(_metadata, &self->vm, lapic_cr8_start, lapic_cr8_end);
+	set_handlers(&self->vm);
+	REPORT(5);
+	REPORT(0x30);
+	REPORT(0xa1);
+	REPORT(0x51);
+	REPORT(0xa2);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	ASSERT_EQ(0, hv_vm_pause(self->vm.h, self->vm.id));
+	ASSERT_EQ(0, hv_vcpu_get_regs(self->vm.h, self->vm.id, 0, &r));
+	EXPECT_EQ(4, r.cr8);
 }
 
 TEST_F(lapic, irqfd_interrupts_without_a_message)

@@ -402,6 +402,41 @@ static void after_write(struct hv_vcpu *vcpu, const struct hv_lapic_write *w)
 }
 
 /**
+ * hv_lapic_get_cr8() - CR8, the guest's view of TPR[7:4] (SDM 11.8.6.1)
+ * @vcpu: the vCPU
+ *
+ * Context: any; reads one register without the lock.
+ * Return: TPR bits 7:4.
+ */
+u8 hv_lapic_get_cr8(struct hv_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->lapic->r.regs[HV_APIC_TPR / 4]) >> 4;
+}
+
+/**
+ * hv_lapic_set_cr8() - a write of CR8: TPR[7:4] = @cr8, TPR[3:0] = 0
+ * @vcpu: the vCPU (its own thread)
+ * @cr8: the value, 0-15
+ *
+ * The APIC is looked at again before the next entry (HV_REQ_EVENT): a
+ * lower priority may let a vector in, and a backend that stopped
+ * watching CR8 writes learns whether to watch again.
+ *
+ * Context: any the vCPU's thread is in; does not sleep.
+ */
+void hv_lapic_set_cr8(struct hv_vcpu *vcpu, u8 cr8)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	struct hv_lapic_write w = { 0 };
+	unsigned long flags;
+
+	spin_lock_irqsave(&l->lock, flags);
+	hv_xapic_write(&l->r, HV_APIC_TPR, (u32)(cr8 & 0xf) << 4, &w);
+	spin_unlock_irqrestore(&l->lock, flags);
+	set_bit(HV_REQ_EVENT, &vcpu->requests);
+}
+
+/**
  * hv_lapic_has_intr() - whether the APIC has a vector to present
  * @vcpu: the vCPU
  *
@@ -453,6 +488,11 @@ void hv_lapic_inject(struct hv_vcpu *vcpu)
 			hv_be_intr_window(vcpu);
 			vcpu->intr_window = true;
 		}
+	} else if (l->r.mode != HV_APIC_MODE_DISABLED) {
+		/* TPR alone holds it: a CR8 write that does not exit may free it. */
+		v = hv_lapic_tpr_held(l->r.regs);
+		if (v >= 0 && hv_be_tpr_window(vcpu, (u32)v >> 4))
+			vcpu->intr_window = true;
 	}
 	spin_unlock(&l->lock);
 }

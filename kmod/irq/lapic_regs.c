@@ -187,6 +187,29 @@ int hv_lapic_pending(const u32 *regs)
 }
 
 /**
+ * hv_lapic_tpr_held() - the vector only TPR holds back
+ * @regs: the register page
+ *
+ * The highest requested vector, if its class is above that of the
+ * highest in service (so that an EOI would not be needed to let it in)
+ * but not above TPR's: lowering TPR (or CR8, its bits 7:4) below it
+ * makes it due.
+ *
+ * Return: the vector, or -1.
+ */
+int hv_lapic_tpr_held(const u32 *regs)
+{
+	int v = hv_lapic_find_highest(regs, HV_APIC_IRR);
+	int isr = hv_lapic_find_highest(regs, HV_APIC_ISR);
+	u32 class = (u32)v & 0xf0;
+
+	if (v < 0 || (isr >= 0 && class <= ((u32)isr & 0xf0)) ||
+	    class > (regs[HV_APIC_TPR / 4] & 0xf0))
+		return -1;
+	return v;
+}
+
+/**
  * hv_lapic_sw_enabled() - whether software enabled the APIC (SVR bit 8)
  * @regs: the register page
  *

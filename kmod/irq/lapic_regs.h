@@ -195,6 +195,7 @@ bool hv_lapic_test_vector(const u32 *regs, u32 base, u8 vector);
 u32 hv_lapic_ppr(const u32 *regs);
 u32 hv_lapic_apr(const u32 *regs);
 int hv_lapic_pending(const u32 *regs);
+int hv_lapic_tpr_held(const u32 *regs);
 bool hv_lapic_sw_enabled(const u32 *regs);
 
 int hv_lapic_accept(struct hv_lapic_regs *l, u8 vector, bool level);

@@ -21,6 +21,7 @@
 #include <asm/trapnr.h>
 
 #include "exception.h"
+#include "irq/irq.h"
 #include "svm.h"
 
 /* APM Vol. 2, 15.20: EVENTINJ types. */
@@ -273,17 +274,34 @@ static void svm_vcpu_put(struct hv_vcpu *vcpu)
 		set_debugreg(s->host_dr7, 7);
 }
 
+/*
+ * A virtual interrupt the guest takes when it can: VINTR exits then
+ * (APM 15.21.4). CR8 writes exit meanwhile: they may change what is due,
+ * and QEMU 7.2's TCG aborts on a CR8 write while V_IRQ is set (it raises
+ * its virtual interrupt without its big lock).
+ */
 static void request_irq_window(struct svm_vcpu *s)
 {
 	struct vmcb_control_area *c = &s->vmcb->control;
 
-	if (s->vintr)
-		return;
-	/* A virtual interrupt the guest takes when it can: VINTR exits then. */
 	c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | (0xf << V_INTR_PRIO_SHIFT);
 	set_intercept(c, INTERCEPT_VINTR);
+	set_intercept(c, INTERCEPT_CR8_WRITE);
 	s->dirty |= VMCB_CLEAN_INTR | VMCB_CLEAN_INTERCEPTS;
 	s->vintr = true;
+}
+
+/*
+ * A vector TPR holds back: a CR8 write (which uses V_TPR without an exit
+ * otherwise) exits, as an MMIO write of TPR does, for the core to look
+ * again. KVM does the same (svm_update_cr8_intercept()).
+ */
+static void svm_tpr_window(struct hv_vcpu *vcpu, u8 prio)
+{
+	struct svm_vcpu *s = to_svm(vcpu);
+
+	set_intercept(&s->vmcb->control, INTERCEPT_CR8_WRITE);
+	s->dirty |= VMCB_CLEAN_INTERCEPTS;
 }
 
 static bool svm_intr_allowed(struct hv_vcpu *vcpu)
@@ -372,6 +390,7 @@ static void exit_vintr(struct svm_vcpu *s, struct hv_exit *exit)
 
 	c->int_ctl &= ~(V_IRQ_MASK | V_IGN_TPR_MASK | V_INTR_PRIO_MASK);
 	clear_intercept(c, INTERCEPT_VINTR);
+	clear_intercept(c, INTERCEPT_CR8_WRITE);
 	s->dirty |= VMCB_CLEAN_INTR | VMCB_CLEAN_INTERCEPTS;
 	s->vintr = false;
 	exit->kind = HV_EXIT_NONE;
@@ -459,7 +478,26 @@ static void exit_cr4_write(struct svm_vcpu *s, struct hv_exit *exit)
 {
 	u64 info = s->vmcb->control.exit_info_1;
 
-	exit->kind = HV_EXIT_CR4_WRITE;
+	exit->kind = HV_EXIT_CR_WRITE;
+	exit->cr.cr = 4;
+	exit->cr.gpr = has(HV_CAP_DECODE_ASSISTS) && (info & BIT_ULL(63)) ?
+		       info & 15 : HV_GPR_UNKNOWN;
+	next_rip(s, exit);
+}
+
+/*
+ * Intercepted only while an interrupt waits for a window or for TPR to
+ * fall (request_vintr()); the core's next look at the APIC sets the
+ * intercept again if it is still needed.
+ */
+static void exit_cr8_write(struct svm_vcpu *s, struct hv_exit *exit)
+{
+	u64 info = s->vmcb->control.exit_info_1;
+
+	clear_intercept(&s->vmcb->control, INTERCEPT_CR8_WRITE);
+	s->dirty |= VMCB_CLEAN_INTERCEPTS;
+	exit->kind = HV_EXIT_CR_WRITE;
+	exit->cr.cr = 8;
 	exit->cr.gpr = has(HV_CAP_DECODE_ASSISTS) && (info & BIT_ULL(63)) ?
 		       info & 15 : HV_GPR_UNKNOWN;
 	next_rip(s, exit);
@@ -527,6 +565,7 @@ static const svm_exit_fn exit_handlers[] = {
 	[SVM_EXIT_VINTR]			= exit_vintr,
 	[SVM_EXIT_CPUID]			= exit_cpuid,
 	[SVM_EXIT_WRITE_CR4]			= exit_cr4_write,
+	[SVM_EXIT_WRITE_CR8]			= exit_cr8_write,
 	[SVM_EXIT_RDPMC]			= exit_gp,
 	[SVM_EXIT_INVD]				= exit_invd,
 	[SVM_EXIT_HLT]				= exit_hlt,
@@ -594,12 +633,20 @@ static void svm_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	struct svm_vcpu *s = to_svm(vcpu);
 	struct vmcb *vmcb = s->vmcb;
 	int cpu = smp_processor_id();
+	u8 tpr;
 
 	if (s->asid_cpu != cpu || s->asid_gen != sd->asid_gen)
 		new_asid(s, sd, cpu);
 	if (vcpu->rip != s->exit_rip)
 		instruction_done(s);
 	inject_event(s);
+	/* CR8 reads and writes use V_TPR without exits: the APIC's TPR. */
+	tpr = hv_lapic_get_cr8(vcpu);
+	if ((vmcb->control.int_ctl & V_TPR_MASK) != tpr) {
+		vmcb->control.int_ctl = (vmcb->control.int_ctl & ~V_TPR_MASK) |
+					tpr;
+		s->dirty |= VMCB_CLEAN_INTR;
+	}
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rax = vcpu->gpr[HV_RAX];
 	vmcb->save.rsp = vcpu->gpr[HV_RSP];
@@ -626,6 +673,8 @@ static void svm_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	vcpu->gpr[HV_RAX] = vmcb->save.rax;
 	vcpu->gpr[HV_RSP] = vmcb->save.rsp;
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
+	if ((vmcb->control.int_ctl & V_TPR_MASK) != tpr)
+		hv_lapic_set_cr8(vcpu, vmcb->control.int_ctl & V_TPR_MASK);
 	exit->vectoring = requeue_event(s);
 	translate_exit(s, exit);
 }
@@ -656,7 +705,6 @@ static void svm_get_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
 	r->cr2 = v->cr2;
 	r->cr3 = v->cr3;
 	r->cr4 = v->cr4;
-	r->cr8 = s->vmcb->control.int_ctl & V_TPR_MASK;
 	r->efer = v->efer & ~EFER_SVME;
 	memcpy(r->dr, s->dr, sizeof(r->dr));
 	r->dr6 = v->dr6;
@@ -702,8 +750,6 @@ static int svm_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *r,
 	v->cr2 = r->cr2;
 	v->cr3 = r->cr3;
 	v->cr4 = r->cr4;
-	s->vmcb->control.int_ctl = (s->vmcb->control.int_ctl & ~V_TPR_MASK) |
-				   r->cr8;
 	v->efer = r->efer | EFER_SVME;
 	memcpy(s->dr, r->dr, sizeof(s->dr));
 	v->dr6 = r->dr6;
@@ -863,6 +909,7 @@ const struct hv_backend_ops hv_svm_ops = {
 	.vcpu_put	= svm_vcpu_put,
 	.intr_allowed	= svm_intr_allowed,
 	.intr_window	= svm_intr_window,
+	.tpr_window	= svm_tpr_window,
 	.vcpu_run	= svm_vcpu_run,
 	.get_regs	= svm_get_regs,
 	.get_code_regs	= svm_get_code_regs,

@@ -124,9 +124,12 @@ static void tpr_masks_classes(void **state)
 
 	assert_int_equal(HV_LAPIC_FX_PPR, wr(l, HV_APIC_TPR, 0x4f));
 	assert_int_equal(0x4f, rd(l, HV_APIC_PPR));
+	assert_int_equal(-1, hv_lapic_tpr_held(page));
 	hv_lapic_accept(l, 0x45, false);
 	assert_int_equal(-1, hv_lapic_pending(page));
+	assert_int_equal(0x45, hv_lapic_tpr_held(page));
 	hv_lapic_accept(l, 0x50, false);
+	assert_int_equal(-1, hv_lapic_tpr_held(page));
 	assert_int_equal(0x50, hv_lapic_pending(page));
 	/* Only TPR[7:0] is kept. */
 	wr(l, HV_APIC_TPR, 0xffffff60);
@@ -136,6 +139,8 @@ static void tpr_masks_classes(void **state)
 	assert_int_equal(0x50, hv_lapic_ack(l));
 	/* In service 0x50 above TPR 0x3f: PPR is its class. */
 	assert_int_equal(0x50, rd(l, HV_APIC_PPR));
+	/* 0x45 waits for the EOI, not for TPR. */
+	assert_int_equal(-1, hv_lapic_tpr_held(page));
 	wr(l, HV_APIC_TPR, 0x75);
 	assert_int_equal(0x75, rd(l, HV_APIC_PPR));
 	/* TPR's class equal to ISRV's: PPR is TPR. */

@@ -31,6 +31,7 @@
 #include <asm/vmx.h>
 
 #include "exception.h"
+#include "irq/irq.h"
 #include "vmx.h"
 
 /* Not named by the kernel's headers (SDM Vol. 3C, Appendix C). */
@@ -300,7 +301,7 @@ static u64 guest_cr(unsigned long field, unsigned long shadow, u64 mask)
 /*
  * The CR4 bits the guest owns: those its VM's CPUID offers and this CPU
  * allows. Writes that touch any other bit exit and are checked
- * (hv_emulate_cr4_write()). The read shadow holds the guest's view of the
+ * (hv_emulate_cr_write()). The read shadow holds the guest's view of the
  * bits that change hands, so it is brought up to date first.
  */
 static void update_cr4_mask(struct vmx_vcpu *v)
@@ -931,7 +932,8 @@ static void exit_cr(struct vmx_vcpu *v, struct hv_exit *exit)
 	bool ok = true;
 
 	if (type == 0 && cr == 4) {
-		exit->kind = HV_EXIT_CR4_WRITE;
+		exit->kind = HV_EXIT_CR_WRITE;
+		exit->cr.cr = 4;
 		exit->cr.gpr = reg;
 		next_rip(v, exit);
 		return;
@@ -940,9 +942,9 @@ static void exit_cr(struct vmx_vcpu *v, struct hv_exit *exit)
 	if (type == 0 && cr == 0)
 		ok = guest_write_cr0(v, *gpr);
 	else if (type == 0 && cr == 8 && !(*gpr >> 4))
-		v->cr8 = *gpr;
+		hv_lapic_set_cr8(&v->vcpu, *gpr);
 	else if (type == 1 && cr == 8)
-		*gpr = v->cr8;
+		*gpr = hv_lapic_get_cr8(&v->vcpu);
 	else
 		ok = false;
 	if (!ok && type > 1) {
@@ -1157,7 +1159,6 @@ static void vmx_get_regs(struct hv_vcpu *vcpu, struct hv_regs *r)
 	code_regs(v, r);
 	r->gpr[HV_RSP] = vcpu->gpr[HV_RSP];
 	r->cr2 = v->cr2;
-	r->cr8 = v->cr8;
 	memcpy(r->dr, v->dr, sizeof(r->dr));
 	r->dr6 = v->dr[4];
 	r->dr7 = vmcs_read(GUEST_DR7);
@@ -1216,7 +1217,6 @@ static int vmx_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *r,
 	    !(r->efer & EFER_LMA))
 		load_pdptrs(v, r->cr3);
 	v->cr2 = r->cr2;
-	v->cr8 = r->cr8;
 	memcpy(v->dr, r->dr, sizeof(r->dr));
 	v->dr[4] = r->dr6 | DR6_RESERVED;
 	vmcs_write(GUEST_DR7, r->dr7 | HV_DR7_FIXED);

@@ -38,7 +38,6 @@ enum vmx_guest_msr {
  * @rip: GUEST_RIP as last read or written, to skip the VMWRITE
  * @rsp: GUEST_RSP likewise
  * @cr2: guest CR2, which VMX does not switch
- * @cr8: guest CR8; its accesses exit, as there is no APIC to shadow
  * @cr4_mask: the CR4 guest/host mask in the VMCS: the bits whose writes
  *	exit (update_cr4_mask())
  * @soft_len: instruction length of a software interrupt to reinject
@@ -65,7 +64,6 @@ struct vmx_vcpu {
 	u64 rip;
 	u64 rsp;
 	u64 cr2;
-	u64 cr8;
 	u64 cr4_mask;
 	u32 soft_len;
 	bool irq_window;
