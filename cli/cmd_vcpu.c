@@ -46,6 +46,81 @@ static const char *event_type_name(uint32_t type)
 	return "unknown";
 }
 
+/* The local APIC's registers a reader looks at, by xAPIC offset. */
+static const struct {
+	const char *name;
+	uint32_t off;
+} apic_regs[] = {
+	{ "id", 0x20 }, { "tpr", 0x80 }, { "ppr", 0xa0 }, { "ldr", 0xd0 },
+	{ "dfr", 0xe0 }, { "svr", 0xf0 }, { "esr", 0x280 }, { "icr", 0x300 },
+	{ "icr2", 0x310 }, { "lvt_timer", 0x320 }, { "lvt_thermal", 0x330 },
+	{ "lvt_pmc", 0x340 }, { "lvt_lint0", 0x350 }, { "lvt_lint1", 0x360 },
+	{ "lvt_error", 0x370 }, { "tmict", 0x380 }, { "tmcct", 0x390 },
+	{ "tdcr", 0x3e0 },
+};
+
+static uint32_t apic_reg(const struct hv_regs *r, uint32_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, r->lapic + off, sizeof(v));
+	return v;
+}
+
+/* The vectors set in ISR, TMR or IRR (eight registers from @base). */
+static void apic_vectors(struct out *o, FILE *f, const char *name,
+			 const struct hv_regs *r, uint32_t base)
+{
+	unsigned int v;
+	bool any = false;
+
+	if (o)
+		out_begin_array(o, name);
+	else
+		fprintf(f, " %s=", name);
+	for (v = 0; v < 256; v++) {
+		if (!(apic_reg(r, base + (v / 32) * 16) & (1u << (v % 32))))
+			continue;
+		if (o)
+			out_u64(o, NULL, v);
+		else
+			fprintf(f, "%s0x%02x", any ? "," : "", v);
+		any = true;
+	}
+	if (o)
+		out_end_array(o);
+	else if (!any)
+		fprintf(f, "none");
+}
+
+static void print_apic(struct out *o, FILE *f, const struct hv_regs *r)
+{
+	size_t i;
+
+	if (o)
+		out_begin_object(o, "apic");
+	else
+		fprintf(f, "apic:");
+	for (i = 0; i < sizeof(apic_regs) / sizeof(apic_regs[0]); i++) {
+		uint32_t v = apic_reg(r, apic_regs[i].off);
+
+		if (o)
+			out_hex(o, apic_regs[i].name, v);
+		else
+			fprintf(f, "%s %s=0x%x", i && i % 6 == 0 ? "\n     " : "",
+				apic_regs[i].name, v);
+	}
+	if (!o)
+		fprintf(f, "\n     ");
+	apic_vectors(o, f, "isr", r, 0x100);
+	apic_vectors(o, f, "tmr", r, 0x180);
+	apic_vectors(o, f, "irr", r, 0x200);
+	if (o)
+		out_end_object(o);
+	else
+		fprintf(f, "\n");
+}
+
 static void print_regs(struct hvctl *c, uint32_t vm, uint32_t vcpu,
 		       const struct hv_regs *r)
 {
@@ -76,6 +151,7 @@ static void print_regs(struct hvctl *c, uint32_t vm, uint32_t vcpu,
 		else
 			fprintf(c->out, "%s,%u\n",
 				event_type_name(r->event.type), r->event.vector);
+		print_apic(NULL, c->out, r);
 		return;
 	}
 	out_init(&o, c->out, true, c->pretty);
@@ -96,6 +172,7 @@ static void print_regs(struct hvctl *c, uint32_t vm, uint32_t vcpu,
 			out_hex(&o, "error_code", r->event.error_code);
 		out_end_object(&o);
 	}
+	print_apic(&o, NULL, r);
 	out_end_object(&o);
 	out_end(&o);
 }

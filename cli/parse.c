@@ -237,6 +237,8 @@ const struct reg_desc reg_descs[] = {
 	R("sfmask", sfmask), R("kernel_gs_base", kernel_gs_base),
 	R("sysenter_cs", sysenter_cs), R("sysenter_esp", sysenter_esp),
 	R("sysenter_eip", sysenter_eip), R("pat", pat), R("tsc", tsc),
+	R("apic_base", apic_base), R("tsc_deadline", tsc_deadline),
+	R("nmi_pending", nmi_pending),
 };
 
 const size_t reg_desc_count = sizeof(reg_descs) / sizeof(reg_descs[0]);

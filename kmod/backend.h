@@ -175,6 +175,13 @@ struct hv_npt_format {
  * @intr_window: exit (with an exit of kind HV_EXIT_NONE) as soon as the
  *	guest can take an external interrupt: VMX interrupt-window exiting,
  *	SVM's VINTR intercept. Cleared by that exit. Same context.
+ * @nmi_allowed: whether an NMI injected at the next entry is delivered:
+ *	no STI or MOV SS shadow and NMIs not blocked by an NMI handler that
+ *	has not executed IRET yet (SDM Vol. 3A, 6.7.1; 26.3.1.5). Same
+ *	context as @intr_allowed.
+ * @nmi_window: exit (HV_EXIT_NONE) as soon as an NMI can be injected:
+ *	VMX NMI-window exiting (with virtual NMIs), SVM's IRET intercept and
+ *	then an interrupt window. Same context.
  * @tpr_window: optional; a vector of class @prio (1-15) waits for TPR to
  *	fall: where CR8 writes do not exit by themselves (SVM, V_TPR), make
  *	them exit (HV_EXIT_CR_WRITE) until the next such exit. Where every
@@ -218,6 +225,8 @@ struct hv_backend_ops {
 	bool (*intr_allowed)(struct hv_vcpu *vcpu);
 	void (*intr_window)(struct hv_vcpu *vcpu);
 	void (*tpr_window)(struct hv_vcpu *vcpu, u8 prio);
+	bool (*nmi_allowed)(struct hv_vcpu *vcpu);
+	void (*nmi_window)(struct hv_vcpu *vcpu);
 };
 
 extern const struct hv_backend_ops hv_vmx_ops;
@@ -493,6 +502,26 @@ static inline bool hv_be_intr_allowed(struct hv_vcpu *vcpu)
 static inline void hv_be_intr_window(struct hv_vcpu *vcpu)
 {
 	hv_backend->intr_window(vcpu);
+}
+
+/**
+ * hv_be_nmi_allowed() - whether the guest can take an NMI now
+ * @vcpu: the vCPU (its thread, loaded, interrupts off)
+ *
+ * Return: true if an NMI injected at the next entry is delivered.
+ */
+static inline bool hv_be_nmi_allowed(struct hv_vcpu *vcpu)
+{
+	return hv_backend->nmi_allowed(vcpu);
+}
+
+/**
+ * hv_be_nmi_window() - exit as soon as the guest can take an NMI
+ * @vcpu: the vCPU (its thread, loaded, interrupts off)
+ */
+static inline void hv_be_nmi_window(struct hv_vcpu *vcpu)
+{
+	hv_backend->nmi_window(vcpu);
 }
 
 /**

@@ -306,7 +306,8 @@ static enum hv_exit_ret hlt_slow(struct hv_vcpu *vcpu,
 	if (next_rip(vcpu, exit, &rip))
 		return HV_EXIT_PARK;
 	vcpu->rip = rip;
-	if (READ_ONCE(vcpu->event.valid))
+	if (READ_ONCE(vcpu->event.valid) || vcpu->nmi_pending ||
+	    test_bit(HV_REQ_NMI, &vcpu->requests))
 		return HV_EXIT_RESUME;
 	rec.data = hv_be_get_rflags(vcpu);
 	vcpu->halt_if = rec.data & X86_EFLAGS_IF;

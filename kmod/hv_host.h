@@ -178,6 +178,11 @@ struct hv_event {
  * @int_shadow: interrupts blocked for one instruction (STI, MOV SS)
  * @activity: HV_ACTIVITY_* (active, or halted by HLT)
  * @fpu: x87/SSE state, FXSAVE format
+ * @apic_base: IA32_APIC_BASE
+ * @tsc_deadline: IA32_TSC_DEADLINE
+ * @nmi_pending: an NMI waits for injection (0 or 1)
+ * @lapic: the local APIC's registers, xAPIC page layout (offsets 0 to
+ *	0x3f0), TMCCT the current count
  */
 struct hv_regs {
 	u64 gpr[HV_NR_GPRS];
@@ -194,6 +199,10 @@ struct hv_regs {
 	bool int_shadow;
 	u32 activity;
 	u8 fpu[512] __aligned(16);
+	u64 apic_base;
+	u64 tsc_deadline;
+	u64 nmi_pending;
+	u8 lapic[HV_LAPIC_STATE_SIZE] __aligned(4);
 };
 
 /**
@@ -441,6 +450,7 @@ struct hv_vm {
 #define HV_REQ_INIT		3	/* an INIT IPI arrived */
 #define HV_REQ_SIPI		4	/* a START-UP IPI arrived (sipi_vector) */
 #define HV_REQ_EOI		5	/* report eoi_pending to the owner */
+#define HV_REQ_NMI		6	/* an NMI arrived (with HV_REQ_EVENT) */
 
 /* vcpu->mode */
 #define HV_OUTSIDE_GUEST	0
@@ -462,6 +472,8 @@ struct hv_lapic;
  * @triple_fault: an exception merged into a shutdown (hv_vcpu_queue_exception())
  * @intr_window: an interrupt is due but the guest cannot take it yet; the
  *	backend exits when it can (irq/lapic.c)
+ * @nmi_pending: an NMI waits to be injected (HV_REQ_NMI taken over by
+ *	the vCPU's thread; more while one waits are one, as the CPU's latch)
  * @halt_if: RFLAGS.IF when the vCPU halted: only then does an interrupt
  *	end the halt (SDM Vol. 2A, HLT)
  * @sipi_vector: the vector of the last START-UP IPI (HV_REQ_SIPI)
@@ -492,6 +504,7 @@ struct hv_vcpu {
 	u32 activity;
 	bool triple_fault;
 	bool intr_window;
+	bool nmi_pending;
 	bool halt_if;
 	u8 sipi_vector;
 	int cpu;

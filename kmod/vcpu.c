@@ -103,6 +103,8 @@ void hv_vcpu_init(struct hv_vcpu *vcpu)
 		return;
 	}
 	vcpu->intr_window = false;
+	vcpu->nmi_pending = false;
+	clear_bit(HV_REQ_NMI, &vcpu->requests);
 	vcpu->triple_fault = false;
 	hv_lapic_reset(vcpu, true);
 }
@@ -289,6 +291,9 @@ void hv_vcpu_get_regs(struct hv_vcpu *vcpu, struct hv_regs *regs)
 	regs->event = vcpu->event;
 	regs->activity = vcpu->activity;
 	regs->cr8 = hv_lapic_get_cr8(vcpu);
+	regs->nmi_pending = vcpu->nmi_pending ||
+			    test_bit(HV_REQ_NMI, &vcpu->requests);
+	hv_lapic_get_state(vcpu, regs);
 	hv_fpu_get(vcpu, regs->fpu);
 }
 
@@ -323,6 +328,10 @@ int hv_vcpu_set_regs(struct hv_vcpu *vcpu, const struct hv_regs *regs,
 	vcpu->rip = regs->rip;
 	vcpu->event = regs->event;
 	vcpu->activity = regs->activity;
+	clear_bit(HV_REQ_NMI, &vcpu->requests);
+	vcpu->nmi_pending = regs->nmi_pending;
+	if (vcpu->nmi_pending)
+		set_bit(HV_REQ_EVENT, &vcpu->requests);
 	/* TPR[3:0] stays unless CR8 really changes (SDM 11.8.6.1). */
 	if (regs->cr8 != hv_lapic_get_cr8(vcpu))
 		hv_lapic_set_cr8(vcpu, regs->cr8);

@@ -171,7 +171,9 @@ struct hv_dtable {
 /**
  * struct hv_regs - a vCPU's architectural state (vcpu-get-regs)
  *
- * The same record on VMX and SVM. hv_vcpu_set_regs() sends all of it.
+ * The same record on VMX and SVM. hv_vcpu_set_regs() sends all of it;
+ * @lapic holds the local APIC's registers, 32 bits every 16 bytes as the
+ * xAPIC page lays them out (hv_lapic_reg()).
  */
 struct hv_regs {
 	uint64_t gpr[HV_NR_GPRS];
@@ -192,6 +194,8 @@ struct hv_regs {
 	uint32_t int_shadow;
 	uint32_t activity;
 	uint8_t fpu[512];
+	uint64_t apic_base, tsc_deadline, nmi_pending;
+	uint8_t lapic[HV_LAPIC_STATE_SIZE];
 };
 
 /**

@@ -107,7 +107,8 @@ int hv_regs_put(struct nl_msg *msg, const struct hv_regs *regs)
 	}
 	if (nla_put_u32(msg, HV_A_REGS_INT_SHADOW, !!regs->int_shadow) ||
 	    nla_put_u32(msg, HV_A_REGS_ACTIVITY, regs->activity) ||
-	    nla_put(msg, HV_A_REGS_FPU, sizeof(regs->fpu), regs->fpu))
+	    nla_put(msg, HV_A_REGS_FPU, sizeof(regs->fpu), regs->fpu) ||
+	    nla_put(msg, HV_A_REGS_LAPIC, sizeof(regs->lapic), regs->lapic))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -204,5 +205,9 @@ int hv_regs_parse(struct nlattr *nest, struct hv_regs *regs)
 		regs->activity = nla_get_u32(tb[HV_A_REGS_ACTIVITY]);
 	if (tb[HV_A_REGS_FPU] && nla_len(tb[HV_A_REGS_FPU]) == sizeof(regs->fpu))
 		memcpy(regs->fpu, nla_data(tb[HV_A_REGS_FPU]), sizeof(regs->fpu));
+	if (tb[HV_A_REGS_LAPIC] &&
+	    nla_len(tb[HV_A_REGS_LAPIC]) == sizeof(regs->lapic))
+		memcpy(regs->lapic, nla_data(tb[HV_A_REGS_LAPIC]),
+		       sizeof(regs->lapic));
 	return 0;
 }

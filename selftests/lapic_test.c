@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -300,6 +301,43 @@ GUEST_CODE(lapic_msi, ".code64",
 	"hlt\n"
 	"mov $0xc1, %eax\n" G_REPORT
 	"cli\n hlt\n");
+
+/*
+ * NMI handler: reports 2 and counts; the first one sends itself another
+ * NMI, which must wait for its IRET.
+ */
+GUEST_CODE(lapic_nmi_handler, ".code64",
+	"push %rax\n push %rdx\n push %r9\n"
+	"mov $2, %eax\n" G_REPORT
+	"lock incl 0x15000\n"
+	"cmpl $1, 0x15000\n jne 1f\n"
+	"mov $0xfee00300, %r9d\n movl $0x44400, (%r9)\n"
+	"mov $0x22, %eax\n" G_REPORT
+	"1: pop %r9\n pop %rdx\n pop %rax\n"
+	"iretq\n");
+
+GUEST_CODE(lapic_nmi, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	"sti\n"
+	G_WRITE(0x300, 0x44400)		/* self NMI */
+	"mov $0xa1, %eax\n" G_REPORT
+	"cli\n hlt\n"			/* an NMI ends it all the same */
+	"mov $0xa2, %eax\n" G_REPORT
+	"hlt\n");
+
+/* State for the register record: TPR, a one-shot count, a vector due. */
+GUEST_CODE(lapic_state, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_WRITE(0x80, 0x20)
+	G_WRITE(0x3e0, 0xb)		/* divide by 1 */
+	G_WRITE(0x320, 0x45)		/* one-shot, vector 0x45 */
+	G_WRITE(0x380, 0x40000000)	/* about 1.07 s */
+	"cli\n"
+	G_WRITE(0x300, 0x44051)		/* self IPI 0x51, IF clear: waits */
+	"mov $0xa0, %eax\n" G_REPORT
+	"hlt\n");
 
 /* CR8 is TPR[7:4]; lowering it lets in what it held back. */
 GUEST_CODE(lapic_cr8, ".code64",
@@ -669,7 +707,9 @@ TEST_F(lapic, msi_from_the_owner_wakes_the_vcpu)
 	EXPECT_STREQ("msi-addr is not in the 0xfee00000-0xfeefffff window",
 		     hv_errmsg(self->vm.h));
 	EXPECT_EQ(-EOPNOTSUPP,
-		  hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x400));
+		  hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x200));
+	EXPECT_STREQ("only fixed, lowest-priority and NMI MSIs are delivered so far",
+		     hv_errmsg(self->vm.h));
 	EXPECT_EQ(-ERANGE,
 		  hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x10031));
 	EXPECT_EQ(-ENOENT, hv_vm_msi(self->vm.h, self->vm.id + 1000,
@@ -710,6 +750,105 @@ static uint64_t efd_count(int fd)
 	if (read(fd, &n, sizeof(n)) != sizeof(n))
 		return 0;
 	return n;
+}
+
+TEST_F(lapic, nmis_wait_for_the_handlers_iret_and_end_a_halt)
+{
+	struct hv_stats st;
+
+	start(_metadata, &self->vm, lapic_nmi_start, lapic_nmi_end);
+	tvm_load(&self->vm, INTR_GPA, lapic_nmi_handler_start,
+		 lapic_nmi_handler_end);
+	tvm_set_gate(&self->vm, MODE_LONG64, 2, INTR_GPA);
+	REPORT(2);
+	REPORT(0x22);		/* the second NMI is held until IRET */
+	REPORT(2);
+	REPORT(0xa1);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	/* The owner's NMI message wakes it with interrupts off. */
+	ASSERT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x400));
+	REPORT(2);
+	REPORT(0xa2);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+	EXPECT_EQ(3, st.intr_injected);
+	EXPECT_EQ(2, st.ipis);
+}
+
+static uint32_t lreg(const struct hv_regs *r, uint32_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, r->lapic + off, sizeof(v));
+	return v;
+}
+
+static void set_lreg(struct hv_regs *r, uint32_t off, uint32_t v)
+{
+	memcpy(r->lapic + off, &v, sizeof(v));
+}
+
+TEST_F(lapic, apic_state_is_in_the_register_record)
+{
+	struct hv_regs r, bad, again;
+	uint32_t tmcct;
+
+	start(_metadata, &self->vm, lapic_state_start, lapic_state_end);
+	REPORT(0xa0);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	ASSERT_EQ(0, hv_vm_pause(self->vm.h, self->vm.id));
+	ASSERT_EQ(0, hv_vcpu_get_regs(self->vm.h, self->vm.id, 0, &r));
+	EXPECT_EQ(0xfee00900, r.apic_base);
+	EXPECT_EQ(2, r.cr8);
+	EXPECT_EQ(0, r.nmi_pending);
+	EXPECT_EQ(0x20, lreg(&r, 0x80));		/* TPR */
+	EXPECT_EQ(0x20, lreg(&r, 0xa0));		/* PPR */
+	EXPECT_EQ(0x00050014, lreg(&r, 0x30));		/* version */
+	EXPECT_EQ(0x1ff, lreg(&r, 0xf0));
+	EXPECT_EQ(1u << 17, lreg(&r, 0x220));		/* IRR: 0x51 */
+	EXPECT_EQ(0x45, lreg(&r, 0x320));
+	EXPECT_EQ(0x40000000, lreg(&r, 0x380));
+	tmcct = lreg(&r, 0x390);
+	EXPECT_LT(0, tmcct);
+	EXPECT_GT(0x40000000, tmcct);
+
+	/* Refused records change nothing and say why. */
+	bad = r;
+	set_lreg(&bad, 0x200, 1u << 5);			/* IRR: vector 5 */
+	EXPECT_EQ(-EINVAL, hv_vcpu_set_regs(self->vm.h, self->vm.id, 0, &bad));
+	EXPECT_STREQ("lapic: IRR, ISR and TMR cannot hold vectors 0-15",
+		     hv_errmsg(self->vm.h));
+	bad = r;
+	bad.apic_base = 0xfee00500;			/* EXTD without EN */
+	EXPECT_EQ(-EINVAL, hv_vcpu_set_regs(self->vm.h, self->vm.id, 0, &bad));
+	EXPECT_STREQ("apic-base has reserved bits set, or EXTD without EN",
+		     hv_errmsg(self->vm.h));
+	bad = r;
+	bad.apic_base = 0xfee00d00;			/* x2APIC, ID 0 */
+	set_lreg(&bad, 0x20, 7);
+	EXPECT_EQ(-EINVAL, hv_vcpu_set_regs(self->vm.h, self->vm.id, 0, &bad));
+	EXPECT_STREQ("lapic: in x2APIC mode the ID is the vcpu's",
+		     hv_errmsg(self->vm.h));
+	bad = r;
+	bad.nmi_pending = 2;
+	EXPECT_EQ(-ERANGE, hv_vcpu_set_regs(self->vm.h, self->vm.id, 0, &bad));
+
+	/* A changed record loads: TPR, another vector due, the version kept. */
+	set_lreg(&r, 0x80, 0x35);
+	set_lreg(&r, 0x230, 1u << 1);			/* IRR: 0x61 */
+	set_lreg(&r, 0x30, 0x12345678);
+	ASSERT_EQ(0, hv_vcpu_set_regs(self->vm.h, self->vm.id, 0, &r));
+	ASSERT_EQ(0, hv_vcpu_get_regs(self->vm.h, self->vm.id, 0, &again));
+	EXPECT_EQ(0x35, lreg(&again, 0x80));
+	EXPECT_EQ(3, again.cr8);
+	EXPECT_EQ(0x35, lreg(&again, 0xa0));
+	EXPECT_EQ(1u << 17, lreg(&again, 0x220));
+	EXPECT_EQ(1u << 1, lreg(&again, 0x230));
+	EXPECT_EQ(0x00050014, lreg(&again, 0x30));
+	/* The timer went on from the record's count. */
+	EXPECT_LT(0, lreg(&again, 0x390));
+	EXPECT_GE(tmcct, lreg(&again, 0x390));
+	EXPECT_EQ(0, memcmp(r.lapic + 0x100, again.lapic + 0x100, 0x180));
 }
 
 TEST_F(lapic, cr8_is_the_tpr)

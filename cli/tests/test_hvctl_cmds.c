@@ -475,6 +475,10 @@ static void vcpu_state_shows_and_sets(void **state)
 	two_vms();
 	fake.regs.rip = 0xfff0;
 	fake.regs.cs.selector = 0xf000;
+	fake.regs.lapic[0x80] = 0x20;		/* TPR */
+	fake.regs.lapic[0x120] = 0x02;		/* ISR: vector 0x41 */
+	fake.regs.lapic[0x212] = 0x02;		/* IRR: vector 0x31 */
+	fake.regs.lapic[0x213] = 0x80;		/* IRR: vector 0x3f */
 	r = RUN("vcpu", "state", "demo", "0", "--set", "rax=0x10", "--set",
 		"cs.sel=0x8");
 	assert_int_equal(HVCTL_OK, r.code);
@@ -482,10 +486,14 @@ static void vcpu_state_shows_and_sets(void **state)
 	assert_int_equal(8, fake.regs.cs.selector);
 	assert_true(fake.regs.rip == 0xfff0);
 	assert_non_null(strstr(r.out, "rax=0x10                  rbx=0x0"));
-	assert_non_null(strstr(r.out, "activity=active int_shadow=0 event=none\n"));
+	assert_non_null(strstr(r.out, "activity=active int_shadow=0 event=none\n"
+				      "apic: id=0x0 tpr=0x20 ppr=0x0"));
+	assert_non_null(strstr(r.out, "\n      isr=0x41 tmr=none irr=0x31,0x3f\n"));
+	assert_non_null(strstr(r.out, "apic_base=0x0"));
 	free_run(&r);
 
 	r = RUN("-j", "vcpu", "state", "demo", "1");
+	assert_non_null(strstr(r.out, "\"isr\":[65],\"tmr\":[],\"irr\":[49,63]}"));
 	assert_non_null(strstr(r.out, "{\"vm\":3,\"vcpu\":1,\"regs\":{\"rax\":\"0x10\","));
 	assert_non_null(strstr(r.out, "\"cs.sel\":\"0x8\""));
 	free_run(&r);

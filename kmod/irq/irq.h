@@ -33,6 +33,11 @@ int hv_lapic_mmio(struct hv_vcpu *vcpu, u64 gpa, unsigned int size,
 		  bool write, u64 *val);
 bool hv_lapic_has_intr(struct hv_vcpu *vcpu);
 u8 hv_lapic_get_cr8(struct hv_vcpu *vcpu);
+struct hv_regs;
+void hv_lapic_get_state(struct hv_vcpu *vcpu, struct hv_regs *r);
+int hv_lapic_check_state(struct hv_vcpu *vcpu, const struct hv_regs *r,
+			 struct netlink_ext_ack *extack);
+void hv_lapic_set_state(struct hv_vcpu *vcpu, const struct hv_regs *r);
 void hv_lapic_set_cr8(struct hv_vcpu *vcpu, u8 cr8);
 int hv_lapic_msi(struct hv_vm *vm, u64 addr, u32 data,
 		 struct netlink_ext_ack *extack);

@@ -25,8 +25,10 @@
 #include <linux/spinlock.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
+#include <asm/trapnr.h>
 
 #include "backend.h"
+#include "compat.h"
 #include "hv_host.h"
 #include "irq/irq.h"
 #include "irq/lapic.h"
@@ -264,6 +266,7 @@ static void send(struct hv_vm *vm, struct hv_vcpu *src,
 			return;
 		break;
 	case HV_APIC_DM_SIPI:
+	case HV_APIC_DM_NMI:
 		break;
 	default:
 		return;
@@ -282,6 +285,10 @@ static void send(struct hv_vm *vm, struct hv_vcpu *src,
 			/* The target ignores it unless it waits for one. */
 			WRITE_ONCE(t->sipi_vector, irq->vector);
 			hv_vcpu_kick(t, HV_REQ_SIPI);
+		} else if (irq->dm == HV_APIC_DM_NMI) {
+			/* The vector is ignored (SDM 11.6.1). */
+			set_bit(HV_REQ_NMI, &t->requests);
+			hv_vcpu_kick(t, HV_REQ_EVENT);
 		} else if (irq->dm == HV_APIC_DM_FIXED) {
 			accept(t, irq);
 		} else if (apr < lowest_apr) {
@@ -328,7 +335,7 @@ static int write_reg(struct hv_lapic *l, u32 off, u64 val, bool x2apic,
  * @extack: names the problem on failure
  *
  * Return: 0; -EINVAL for an address outside the 0xfee00000 window;
- * -EOPNOTSUPP for delivery modes other than fixed and lowest priority.
+ * -EOPNOTSUPP for delivery modes other than fixed, lowest priority and NMI.
  */
 int hv_lapic_msi_route(u64 addr, u32 data, struct hv_apic_irq *irq,
 		       struct netlink_ext_ack *extack)
@@ -338,9 +345,10 @@ int hv_lapic_msi_route(u64 addr, u32 data, struct hv_apic_irq *irq,
 			       "msi-addr is not in the 0xfee00000-0xfeefffff window");
 		return -EINVAL;
 	}
-	if (irq->dm != HV_APIC_DM_FIXED && irq->dm != HV_APIC_DM_LOWEST) {
+	if (irq->dm != HV_APIC_DM_FIXED && irq->dm != HV_APIC_DM_LOWEST &&
+	    irq->dm != HV_APIC_DM_NMI) {
 		NL_SET_ERR_MSG(extack,
-			       "only fixed and lowest-priority MSIs are delivered so far");
+			       "only fixed, lowest-priority and NMI MSIs are delivered so far");
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -399,6 +407,94 @@ static void after_write(struct hv_vcpu *vcpu, const struct hv_lapic_write *w)
 		vcpu->stats[HV_STAT_IPIS]++;
 		send(vcpu->vm, vcpu, &w->ipi);
 	}
+}
+
+static_assert(HV_LAPIC_SAVED_SIZE == HV_LAPIC_STATE_SIZE);
+
+/**
+ * hv_lapic_get_state() - the APIC's part of the register record
+ * @vcpu: the vCPU, stopped
+ * @r: receives apic_base, tsc_deadline and lapic (TMCCT the current
+ *	count, PPR and APR as a read returns them)
+ */
+void hv_lapic_get_state(struct hv_vcpu *vcpu, struct hv_regs *r)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	unsigned long flags;
+	u32 *page = (u32 *)r->lapic;
+
+	spin_lock_irqsave(&l->lock, flags);
+	r->apic_base = l->base;
+	r->tsc_deadline = hv_lapic_deadline_read(l);
+	l->r.regs[HV_APIC_TMCCT / 4] = hv_lapic_timer_count(l);
+	memcpy(page, l->r.regs, HV_LAPIC_STATE_SIZE);
+	page[HV_APIC_PPR / 4] = hv_lapic_ppr(l->r.regs);
+	page[HV_APIC_APR / 4] = hv_lapic_apr(l->r.regs);
+	spin_unlock_irqrestore(&l->lock, flags);
+}
+
+/**
+ * hv_lapic_check_state() - whether the APIC's part of a record can load
+ * @vcpu: the vCPU
+ * @r: the record
+ * @extack: names the problem on failure
+ *
+ * Return: 0, or -EINVAL with the reason.
+ */
+int hv_lapic_check_state(struct hv_vcpu *vcpu, const struct hv_regs *r,
+			 struct netlink_ext_ack *extack)
+{
+	const char *why = NULL;
+	int err;
+
+	if ((r->apic_base & base_reserved()) ||
+	    ((r->apic_base & HV_APIC_BASE_EXTD) &&
+	     !(r->apic_base & HV_APIC_BASE_EN))) {
+		NL_SET_ERR_MSG(extack,
+			       "apic-base has reserved bits set, or EXTD without EN");
+		return -EINVAL;
+	}
+	err = hv_lapic_regs_check((const u32 *)r->lapic,
+				  hv_apic_base_mode(r->apic_base) ==
+				  HV_APIC_MODE_X2APIC, vcpu->id, &why);
+	hv_extack_msg(extack, why);
+	return err;
+}
+
+/**
+ * hv_lapic_set_state() - load the APIC's part of a register record
+ * @vcpu: the vCPU, stopped
+ * @r: the record, which hv_lapic_check_state() accepted: apic_base,
+ *	tsc_deadline (against r->tsc) and lapic
+ *
+ * IA32_APIC_BASE may be any state of Figure 11-27, not only a transition
+ * from the current one (a snapshot starts anywhere); the registers are
+ * masked by hv_lapic_regs_restore(); the timer goes on from the record's
+ * TMCCT.
+ *
+ * Context: process context; does not sleep.
+ */
+void hv_lapic_set_state(struct hv_vcpu *vcpu, const struct hv_regs *r)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	const u32 *page = (const u32 *)r->lapic;
+	const char *why = NULL;
+	unsigned long flags;
+	bool kick;
+
+	spin_lock_irqsave(&l->lock, flags);
+	l->r.mode = hv_apic_base_mode(r->apic_base);
+	/* hv_lapic_check_state() accepted it. */
+	WARN_ON_ONCE(hv_lapic_regs_restore(&l->r, page, vcpu->id, &why));
+	l->base = r->apic_base;
+	l->r.esr_pending = 0;
+	hv_lapic_timer_disarm(l);
+	kick = hv_lapic_timer_restore(l, page[HV_APIC_TMCCT / 4],
+				      r->tsc_deadline, r->tsc);
+	spin_unlock_irqrestore(&l->lock, flags);
+	set_bit(HV_REQ_EVENT, &vcpu->requests);
+	if (kick)
+		hv_vcpu_kick(vcpu, HV_REQ_EVENT);
 }
 
 /**
@@ -473,6 +569,23 @@ void hv_lapic_inject(struct hv_vcpu *vcpu)
 	int v;
 
 	vcpu->intr_window = false;
+	/* An NMI goes first; it waits for its own window (SDM 6.7.1). */
+	if (test_and_clear_bit(HV_REQ_NMI, &vcpu->requests))
+		vcpu->nmi_pending = true;
+	if (vcpu->nmi_pending) {
+		if (!vcpu->event.valid && hv_be_nmi_allowed(vcpu)) {
+			vcpu->nmi_pending = false;
+			vcpu->stats[HV_STAT_INTR_INJECTED]++;
+			vcpu->event = (struct hv_event) {
+				.valid = true,
+				.type = HV_EVENT_TYPE_NMI,
+				.vector = X86_TRAP_NMI,
+			};
+		} else {
+			hv_be_nmi_window(vcpu);
+			vcpu->intr_window = true;
+		}
+	}
 	spin_lock(&l->lock);
 	v = l->r.mode == HV_APIC_MODE_DISABLED ? -1 : hv_lapic_pending(l->r.regs);
 	if (v >= 0) {

@@ -53,5 +53,7 @@ void hv_lapic_timer_write(struct hv_lapic *l, u32 off, u32 old_lvtt,
 u32 hv_lapic_timer_count(struct hv_lapic *l);
 u64 hv_lapic_deadline_read(struct hv_lapic *l);
 bool hv_lapic_deadline_write(struct hv_lapic *l, u64 deadline, u64 tsc);
+bool hv_lapic_timer_restore(struct hv_lapic *l, u32 tmcct, u64 deadline,
+			    u64 tsc);
 
 #endif /* HV_IRQ_LAPIC_H */

@@ -841,3 +841,95 @@ int hv_apic_base_check(u64 old, u64 val, u64 reserved,
 	*mode = to;
 	return 0;
 }
+
+/**
+ * hv_lapic_regs_check() - whether saved registers can be restored
+ * @src: the saved registers, xAPIC layout, HV_LAPIC_SAVED_SIZE bytes
+ * @x2apic: the record's IA32_APIC_BASE is in x2APIC mode
+ * @id: the APIC ID of this vCPU
+ * @why: receives what is wrong, on failure
+ *
+ * Return: 0, or -EINVAL with @why set.
+ */
+int hv_lapic_regs_check(const u32 *src, bool x2apic, u32 id, const char **why)
+{
+	static const u32 vec_bases[] = { HV_APIC_ISR, HV_APIC_TMR, HV_APIC_IRR };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vec_bases); i++) {
+		if (src[REG(vec_bases[i])] & 0xffff) {
+			*why = "lapic: IRR, ISR and TMR cannot hold vectors 0-15";
+			return -EINVAL;
+		}
+	}
+	if (x2apic && src[REG(HV_APIC_ID)] != id) {
+		*why = "lapic: in x2APIC mode the ID is the vcpu's";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * hv_lapic_regs_restore() - load the registers of a saved record
+ * @l: the APIC; its mode already the record's (IA32_APIC_BASE)
+ * @src: the saved registers, xAPIC layout, HV_LAPIC_SAVED_SIZE bytes
+ * @id: the APIC ID of this vCPU
+ * @why: receives what is wrong, on failure
+ *
+ * The record is checked first and nothing changes if it is refused. The
+ * version is the APIC's own; PPR and APR are computed when read; every
+ * register keeps only the bits a write could set (with the read-only
+ * LVT bits and ESR as saved), registers the mode does not have read 0.
+ * A software-disabled APIC keeps its LVT entries masked (11.4.7.2).
+ *
+ * Return: 0, or -EINVAL with @why set.
+ */
+int hv_lapic_regs_restore(struct hv_lapic_regs *l, const u32 *src, u32 id,
+			  const char **why)
+{
+	bool x2apic = l->mode == HV_APIC_MODE_X2APIC;
+	u32 version = get(l->regs, HV_APIC_LVR), off, v;
+	unsigned int i;
+	int err;
+
+	err = hv_lapic_regs_check(src, x2apic, id, why);
+	if (err)
+		return err;
+	for (off = 0; off < HV_LAPIC_SAVED_SIZE; off += 16) {
+		v = src[REG(off)];
+		if (access(off, x2apic) == ACC_NONE && off != HV_APIC_ICR2)
+			v = 0;
+		set(l->regs, off, v);
+	}
+	set(l->regs, HV_APIC_LVR, version);
+	set(l->regs, HV_APIC_PPR, 0);
+	set(l->regs, HV_APIC_APR, 0);
+	set(l->regs, HV_APIC_EOI, 0);
+	set(l->regs, HV_APIC_TPR, get(l->regs, HV_APIC_TPR) & TPR_BITS);
+	set(l->regs, HV_APIC_SVR, get(l->regs, HV_APIC_SVR) & SVR_BITS);
+	set(l->regs, HV_APIC_TDCR, get(l->regs, HV_APIC_TDCR) & TDCR_BITS);
+	set(l->regs, HV_APIC_ICR,
+	    get(l->regs, HV_APIC_ICR) & ICR_BITS & ~HV_APIC_SEND_PENDING);
+	if (x2apic) {
+		set(l->regs, HV_APIC_LDR, hv_lapic_x2apic_ldr(id));
+	} else {
+		set(l->regs, HV_APIC_ID, get(l->regs, HV_APIC_ID) & XAPIC_ID_BITS);
+		set(l->regs, HV_APIC_LDR,
+		    get(l->regs, HV_APIC_LDR) & XAPIC_ID_BITS);
+		set(l->regs, HV_APIC_DFR,
+		    (get(l->regs, HV_APIC_DFR) & DFR_MODEL) | ~DFR_MODEL);
+		set(l->regs, HV_APIC_ICR2,
+		    get(l->regs, HV_APIC_ICR2) & XAPIC_ID_BITS);
+	}
+	for (i = 0; i < ARRAY_SIZE(lvt_offsets); i++) {
+		off = lvt_offsets[i];
+		v = off == HV_APIC_LVTT ? timer_bits(l) :
+		    off == HV_APIC_LVT0 || off == HV_APIC_LVT1 ? LVT_LINT_BITS :
+		    off == HV_APIC_LVTERR ? LVT_ERR_BITS : LVT_DM_BITS;
+		v = get(l->regs, off) & (v | LVT_RO_BITS);
+		if (!hv_lapic_sw_enabled(l->regs))
+			v |= HV_APIC_LVT_MASKED;
+		set(l->regs, off, v);
+	}
+	return 0;
+}

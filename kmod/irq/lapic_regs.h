@@ -23,6 +23,8 @@
 #endif
 
 #define HV_LAPIC_PAGE_SIZE	4096
+/* The registers a record saves: offsets 0 to 0x3f0 (HV_LAPIC_STATE_SIZE). */
+#define HV_LAPIC_SAVED_SIZE	1024
 
 /* Register offsets in the xAPIC page (SDM Table 11-1). */
 #define HV_APIC_ID		0x020
@@ -188,6 +190,9 @@ struct hv_lapic_write {
 };
 
 void hv_lapic_regs_reset(struct hv_lapic_regs *l, u32 id, bool x2apic);
+int hv_lapic_regs_check(const u32 *src, bool x2apic, u32 id, const char **why);
+int hv_lapic_regs_restore(struct hv_lapic_regs *l, const u32 *src, u32 id,
+			  const char **why);
 u32 hv_lapic_x2apic_ldr(u32 id);
 
 int hv_lapic_find_highest(const u32 *regs, u32 base);

@@ -243,3 +243,33 @@ bool hv_lapic_deadline_write(struct hv_lapic *l, u64 deadline, u64 tsc)
 	arm(l, ktime_add_ns(ktime_get(), ns));
 	return false;
 }
+
+/**
+ * hv_lapic_timer_restore() - arm the timer as a register record left it
+ * @l: the APIC; its lock held, its registers restored, the timer disarmed
+ * @tmcct: the current count in the record
+ * @deadline: IA32_TSC_DEADLINE in the record
+ * @tsc: the guest's TSC in the record, against which @deadline counts
+ *
+ * One-shot and periodic timers go on from @tmcct (a periodic one with
+ * the period of TMICT after that); a TSC-deadline timer is armed for
+ * @deadline - @tsc from now, as KVM restores TMCCT.
+ *
+ * Return: true if a passed deadline requested a vector: kick the vCPU.
+ */
+bool hv_lapic_timer_restore(struct hv_lapic *l, u32 tmcct, u64 deadline,
+			    u64 tsc)
+{
+	u32 mode = timer_mode(l), tmict = reg(l, HV_APIC_TMICT);
+
+	l->deadline = 0;
+	if (mode == HV_APIC_TIMER_TSC_DEADLINE)
+		return hv_lapic_deadline_write(l, deadline, tsc);
+	if (!tmict || (!tmcct && mode != HV_APIC_TIMER_PERIODIC))
+		return false;
+	l->period_ns = period_of(l, tmict, divisor(l));
+	arm(l, ktime_add_ns(ktime_get(), tmcct ?
+			    (u64)min(tmcct, tmict) * divisor(l) :
+			    l->period_ns));
+	return false;
+}

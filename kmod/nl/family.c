@@ -74,6 +74,10 @@ const struct nla_policy hv_regs_nl_policy[HV_A_REGS_MAX + 1] = {
 	[HV_A_REGS_ACTIVITY] = NLA_POLICY_MAX(NLA_U32, HV_ACTIVITY_WAIT_SIPI),
 	[HV_A_REGS_FPU] = NLA_POLICY_EXACT_LEN(512),
 	[HV_A_REGS_NO_EVENT] = { .type = NLA_FLAG },
+	[HV_A_REGS_APIC_BASE] = U64,
+	[HV_A_REGS_TSC_DEADLINE] = U64,
+	[HV_A_REGS_NMI_PENDING] = NLA_POLICY_MAX(NLA_U64, 1),
+	[HV_A_REGS_LAPIC] = NLA_POLICY_EXACT_LEN(HV_LAPIC_STATE_SIZE),
 };
 
 /* One policy per operation: attributes it does not list are refused. */

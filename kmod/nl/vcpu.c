@@ -6,6 +6,7 @@
  */
 #include <linux/slab.h>
 
+#include "irq/irq.h"
 #include "nl/nl.h"
 
 /* Scalar registers: attribute -> offset in struct hv_regs. */
@@ -104,7 +105,8 @@ static int put_regs(struct sk_buff *skb, struct hv_regs *regs)
 	}
 	if (nla_put_u32(skb, HV_A_REGS_INT_SHADOW, regs->int_shadow) ||
 	    nla_put_u32(skb, HV_A_REGS_ACTIVITY, regs->activity) ||
-	    nla_put(skb, HV_A_REGS_FPU, sizeof(regs->fpu), regs->fpu))
+	    nla_put(skb, HV_A_REGS_FPU, sizeof(regs->fpu), regs->fpu) ||
+	    nla_put(skb, HV_A_REGS_LAPIC, sizeof(regs->lapic), regs->lapic))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -206,7 +208,7 @@ static int parse_event(const struct nlattr *a, struct hv_event *e,
 }
 
 static int parse_regs(const struct nlattr *nest, struct hv_regs *regs,
-		      struct netlink_ext_ack *extack)
+		      bool *lapic, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[HV_A_REGS_MAX + 1], *a;
 	unsigned int i;
@@ -258,6 +260,10 @@ static int parse_regs(const struct nlattr *nest, struct hv_regs *regs,
 		regs->activity = nla_get_u32(tb[HV_A_REGS_ACTIVITY]);
 	if (tb[HV_A_REGS_FPU])
 		memcpy(regs->fpu, nla_data(tb[HV_A_REGS_FPU]), sizeof(regs->fpu));
+	*lapic = tb[HV_A_REGS_LAPIC];
+	if (*lapic)
+		memcpy(regs->lapic, nla_data(tb[HV_A_REGS_LAPIC]),
+		       sizeof(regs->lapic));
 	return 0;
 }
 
@@ -469,7 +475,9 @@ out:
  */
 int hv_nl_vcpu_set_regs_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	u64 base, deadline;
 	struct hv_regs *regs;
+	bool lapic = false;
 	struct hv_vcpu *vcpu;
 	struct hv_vm *vm;
 	int err;
@@ -485,10 +493,22 @@ int hv_nl_vcpu_set_regs_doit(struct sk_buff *skb, struct genl_info *info)
 	vcpu = stopped_vcpu(info, vm, &err);
 	if (vcpu) {
 		hv_vcpu_get_regs(vcpu, regs);
-		err = parse_regs(info->attrs[HV_A_VCPU_REGS], regs,
+		base = regs->apic_base;
+		deadline = regs->tsc_deadline;
+		err = parse_regs(info->attrs[HV_A_VCPU_REGS], regs, &lapic,
 				 info->extack);
+		/*
+		 * The APIC's part loads when given or changed (its timer
+		 * goes on from TMCCT: a record read earlier delays it).
+		 */
+		lapic = lapic || regs->apic_base != base ||
+			regs->tsc_deadline != deadline;
+		if (!err && lapic)
+			err = hv_lapic_check_state(vcpu, regs, info->extack);
 		if (!err)
 			err = hv_vcpu_set_regs(vcpu, regs, info->extack);
+		if (!err && lapic)
+			hv_lapic_set_state(vcpu, regs);
 	}
 	hv_nl_vm_unlock(vm);
 out:

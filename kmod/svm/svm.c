@@ -317,6 +317,49 @@ static void svm_intr_window(struct hv_vcpu *vcpu)
 	request_irq_window(to_svm(vcpu));
 }
 
+static bool svm_nmi_allowed(struct hv_vcpu *vcpu)
+{
+	struct svm_vcpu *s = to_svm(vcpu);
+
+	return !s->nmi_masked &&
+	       !(s->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK);
+}
+
+/*
+ * While the handler of an NMI runs, its IRET is intercepted (before it
+ * executes, APM 15.9); once it was, the first exit at another RIP
+ * unblocks NMIs. An interrupt window provides that exit where the IRET
+ * returns to code with RFLAGS.IF set; with IF clear, the NMI waits for
+ * the vCPU's next exit (KVM single-steps the IRET instead). A shadow
+ * alone is over after one instruction: the window covers it too.
+ */
+static void svm_nmi_window(struct hv_vcpu *vcpu)
+{
+	struct svm_vcpu *s = to_svm(vcpu);
+
+	if (s->nmi_masked && !s->iret_rip)
+		return;
+	request_irq_window(s);
+}
+
+/* Called after each exit: whether the NMI handler's IRET completed. */
+static void nmi_unmask(struct svm_vcpu *s)
+{
+	if (s->nmi_masked && s->iret_rip && s->vmcb->save.rip != s->iret_rip) {
+		s->nmi_masked = false;
+		s->iret_rip = 0;
+		set_bit(HV_REQ_EVENT, &s->vcpu.requests);
+	}
+}
+
+static void exit_iret(struct svm_vcpu *s, struct hv_exit *exit)
+{
+	clear_intercept(&s->vmcb->control, INTERCEPT_IRET);
+	s->dirty |= VMCB_CLEAN_INTERCEPTS;
+	s->iret_rip = s->vmcb->save.rip;
+	exit->kind = HV_EXIT_NONE;
+}
+
 static void inject_event(struct svm_vcpu *s)
 {
 	struct hv_event *e = &s->vcpu.event;
@@ -327,6 +370,16 @@ static void inject_event(struct svm_vcpu *s)
 	if (e->type == HV_EVENT_TYPE_EXT_INTR && !svm_intr_allowed(&s->vcpu)) {
 		request_irq_window(s);
 		return;
+	}
+	if (e->type == HV_EVENT_TYPE_NMI) {
+		if (!svm_nmi_allowed(&s->vcpu)) {
+			svm_nmi_window(&s->vcpu);
+			return;
+		}
+		s->nmi_masked = true;
+		s->iret_rip = 0;
+		set_intercept(&vmcb->control, INTERCEPT_IRET);
+		s->dirty |= VMCB_CLEAN_INTERCEPTS;
 	}
 	/*
 	 * Real mode pushes no error codes (APM Vol. 2, 8.2 and 15.20: an
@@ -360,6 +413,12 @@ static bool requeue_event(struct svm_vcpu *s)
 		.has_error = info & SVM_EXITINTINFO_VALID_ERR,
 		.error_code = s->vmcb->control.exit_int_info_err,
 	};
+	/* An NMI not delivered yet blocks nothing: it is injected again. */
+	if (s->vcpu.event.type == HV_EVENT_TYPE_NMI) {
+		s->nmi_masked = false;
+		clear_intercept(&s->vmcb->control, INTERCEPT_IRET);
+		s->dirty |= VMCB_CLEAN_INTERCEPTS;
+	}
 	return true;
 }
 
@@ -566,6 +625,7 @@ static const svm_exit_fn exit_handlers[] = {
 	[SVM_EXIT_CPUID]			= exit_cpuid,
 	[SVM_EXIT_WRITE_CR4]			= exit_cr4_write,
 	[SVM_EXIT_WRITE_CR8]			= exit_cr8_write,
+	[SVM_EXIT_IRET]				= exit_iret,
 	[SVM_EXIT_RDPMC]			= exit_gp,
 	[SVM_EXIT_INVD]				= exit_invd,
 	[SVM_EXIT_HLT]				= exit_hlt,
@@ -675,6 +735,7 @@ static void svm_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 	if ((vmcb->control.int_ctl & V_TPR_MASK) != tpr)
 		hv_lapic_set_cr8(vcpu, vmcb->control.int_ctl & V_TPR_MASK);
+	nmi_unmask(s);
 	exit->vectoring = requeue_event(s);
 	translate_exit(s, exit);
 }
@@ -910,6 +971,8 @@ const struct hv_backend_ops hv_svm_ops = {
 	.intr_allowed	= svm_intr_allowed,
 	.intr_window	= svm_intr_window,
 	.tpr_window	= svm_tpr_window,
+	.nmi_allowed	= svm_nmi_allowed,
+	.nmi_window	= svm_nmi_window,
 	.vcpu_run	= svm_vcpu_run,
 	.get_regs	= svm_get_regs,
 	.get_code_regs	= svm_get_code_regs,

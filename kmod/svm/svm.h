@@ -37,6 +37,10 @@
  * @asid_cpu: the CPU whose ASID space @asid is from, -1 for none
  * @dirty: VMCB_CLEAN_* groups changed since the last VMRUN
  * @vintr: an interrupt window is requested (V_IRQ + VINTR intercept)
+ * @nmi_masked: an NMI hv injected is being handled: NMIs are blocked
+ *	until the handler's IRET completes (SVM does not say; hv tracks it)
+ * @iret_rip: with @nmi_masked, the RIP of the intercepted IRET, 0 until
+ *	one was intercepted: the IRET completed once RIP is elsewhere
  * @exit_rip: the guest's RIP at the last exit (or set by vcpu-set-regs):
  *	a different RIP at entry means hv finished an instruction
  * @dr: guest DR0-DR3, which VMRUN does not switch
@@ -52,6 +56,8 @@ struct svm_vcpu {
 	int asid_cpu;
 	u32 dirty;
 	bool vintr;
+	bool nmi_masked;
+	u64 iret_rip;
 	u64 exit_rip;
 	unsigned long dr[4];
 	unsigned long host_dr[4];

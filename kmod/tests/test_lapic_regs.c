@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "irq/lapic_regs.h"
@@ -526,6 +527,51 @@ static void destinations(void **state)
 	assert_false(hits(l, true, true, 0x00020010));
 }
 
+static void restore_checks_and_masks(void **state)
+{
+	static u32 src[HV_LAPIC_SAVED_SIZE / 4];
+	struct hv_lapic_regs *l = enabled(2, false);
+	const char *why = NULL;
+
+	memset(src, 0xff, sizeof(src));
+	/* Vectors 0-15 in IRR: refused, nothing changed. */
+	assert_int_equal(-EINVAL, hv_lapic_regs_restore(l, src, 2, &why));
+	assert_string_equal("lapic: IRR, ISR and TMR cannot hold vectors 0-15",
+			    why);
+	assert_int_equal(0x02000000, rd(l, HV_APIC_ID));
+	src[HV_APIC_ISR / 4] = src[HV_APIC_TMR / 4] = src[HV_APIC_IRR / 4] =
+		0xffff0000;
+	assert_int_equal(0, hv_lapic_regs_restore(l, src, 2, &why));
+	/* Only what writes could set; the version is the APIC's own. */
+	assert_int_equal(0xff000000, rd(l, HV_APIC_ID));
+	assert_int_equal(0x00050014, rd(l, HV_APIC_LVR));
+	assert_int_equal(0xff, rd(l, HV_APIC_TPR));
+	assert_int_equal(0x3ff, rd(l, HV_APIC_SVR));
+	assert_int_equal(0xffffffff, rd(l, HV_APIC_DFR));
+	assert_int_equal(0xb, rd(l, HV_APIC_TDCR));
+	assert_int_equal(0xffff0000, page[HV_APIC_IRR / 4]);
+	assert_int_equal(0xffffffff, page[(HV_APIC_IRR + 0x70) / 4]);
+	assert_int_equal(0, page[HV_APIC_EOI / 4]);
+	assert_int_equal(0, page[0x2f0 / 4]);	/* no CMCI entry */
+	assert_int_equal(0, rd(l, HV_APIC_ICR) & HV_APIC_SEND_PENDING);
+	/* PPR from ISR's highest class (0xff), not from the record. */
+	assert_int_equal(0xff, rd(l, HV_APIC_PPR) | 0x0f);
+
+	/* x2APIC: the ID must be the vCPU's; LDR follows it. */
+	l = enabled(2, true);
+	memset(src, 0, sizeof(src));
+	src[HV_APIC_ID / 4] = 3;
+	assert_int_equal(-EINVAL, hv_lapic_regs_restore(l, src, 2, &why));
+	assert_string_equal("lapic: in x2APIC mode the ID is the vcpu's", why);
+	src[HV_APIC_ID / 4] = 2;
+	src[HV_APIC_DFR / 4] = 0x12345678;
+	assert_int_equal(0, hv_lapic_regs_restore(l, src, 2, &why));
+	assert_int_equal(0x00000004, page[HV_APIC_LDR / 4]);
+	assert_int_equal(0, page[HV_APIC_DFR / 4]);
+	/* SVR 0: software-disabled, every LVT entry masked. */
+	assert_int_equal(HV_APIC_LVT_MASKED, page[HV_APIC_LVT0 / 4]);
+}
+
 static void apic_base_transitions(void **state)
 {
 	const u64 rsvd = 0x2ffull | ~((1ull << 40) - 1);
@@ -582,6 +628,7 @@ int main(void)
 		cmocka_unit_test(msi_decoding),
 		cmocka_unit_test(destinations),
 		cmocka_unit_test(apic_base_transitions),
+		cmocka_unit_test(restore_checks_and_masks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

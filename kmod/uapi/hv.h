@@ -28,6 +28,8 @@
 #define HV_RING_ENTRIES		64
 /* Most nanoseconds a vCPU polls its ring for a completion before sleeping. */
 #define HV_RING_POLL_MAX	1000000
+/* Bytes of the local APIC's registers in a register record (0 to 0x3f0). */
+#define HV_LAPIC_STATE_SIZE	1024
 
 /**
  * enum hv_backend - the hardware virtualization extension hv drives
@@ -539,6 +541,10 @@ enum {
 	HV_A_REGS_ACTIVITY,
 	HV_A_REGS_FPU,
 	HV_A_REGS_NO_EVENT,
+	HV_A_REGS_APIC_BASE,
+	HV_A_REGS_TSC_DEADLINE,
+	HV_A_REGS_NMI_PENDING,
+	HV_A_REGS_LAPIC,
 
 	__HV_A_REGS_MAX,
 	HV_A_REGS_MAX = (__HV_A_REGS_MAX - 1)

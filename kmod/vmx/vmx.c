@@ -552,6 +552,37 @@ static void vmx_intr_window(struct hv_vcpu *vcpu)
 	}
 }
 
+static bool has_vnmi(void)
+{
+	return vmx_config.pin & PIN_BASED_VIRTUAL_NMIS;
+}
+
+/*
+ * Blocking by STI also keeps NMIs out on some processors, so VM entry
+ * may refuse it with an NMI (SDM Vol. 3C, 26.3.1.5; KVM treats it so).
+ * Blocking by NMI is tracked by the CPU only with virtual NMIs.
+ */
+static bool vmx_nmi_allowed(struct hv_vcpu *vcpu)
+{
+	return !(vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
+		 (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS |
+		  GUEST_INTR_STATE_NMI));
+}
+
+static void vmx_nmi_window(struct hv_vcpu *vcpu)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+
+	if (!has_vnmi()) {
+		vmx_intr_window(vcpu);
+		return;
+	}
+	if (!v->nmi_window) {
+		set_proc(v, CPU_BASED_NMI_WINDOW_EXITING, true);
+		v->nmi_window = true;
+	}
+}
+
 static void inject_event(struct vmx_vcpu *v)
 {
 	struct hv_event *e = &v->vcpu.event;
@@ -560,6 +591,10 @@ static void inject_event(struct vmx_vcpu *v)
 		return;
 	if (e->type == HV_EVENT_TYPE_EXT_INTR && !vmx_intr_allowed(&v->vcpu)) {
 		vmx_intr_window(&v->vcpu);
+		return;
+	}
+	if (e->type == HV_EVENT_TYPE_NMI && !vmx_nmi_allowed(&v->vcpu)) {
+		vmx_nmi_window(&v->vcpu);
 		return;
 	}
 	/*
@@ -604,6 +639,15 @@ static bool requeue_event(struct vmx_vcpu *v)
 		.has_error = info & VECTORING_INFO_DELIVER_CODE_MASK,
 		.error_code = vmcs_read(IDT_VECTORING_ERROR_CODE),
 	};
+	/*
+	 * An NMI whose delivery the exit interrupted left virtual-NMI
+	 * blocking set; entry would refuse it again (SDM Vol. 3C, 27.7.1.2,
+	 * as KVM's __vmx_complete_interrupts()).
+	 */
+	if (type == HV_EVENT_TYPE_NMI)
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
+			   ~GUEST_INTR_STATE_NMI);
 	return true;
 }
 
@@ -719,6 +763,13 @@ static void exit_irq_window(struct vmx_vcpu *v, struct hv_exit *exit)
 {
 	set_proc(v, CPU_BASED_INTR_WINDOW_EXITING, false);
 	v->irq_window = false;
+	exit->kind = HV_EXIT_NONE;
+}
+
+static void exit_nmi_window(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	set_proc(v, CPU_BASED_NMI_WINDOW_EXITING, false);
+	v->nmi_window = false;
 	exit->kind = HV_EXIT_NONE;
 }
 
@@ -965,6 +1016,7 @@ static const vmx_exit_fn exit_handlers[] = {
 	[EXIT_REASON_TRIPLE_FAULT]		= exit_shutdown,
 	[EXIT_REASON_TASK_SWITCH]		= exit_task_switch,
 	[EXIT_REASON_INTERRUPT_WINDOW]		= exit_irq_window,
+	[EXIT_REASON_NMI_WINDOW]		= exit_nmi_window,
 	[EXIT_REASON_CPUID]			= exit_cpuid,
 	[EXIT_REASON_GETSEC]			= exit_ud,
 	[EXIT_REASON_HLT]			= exit_hlt,
@@ -1414,6 +1466,8 @@ const struct hv_backend_ops hv_vmx_ops = {
 	.vcpu_put	= vmx_vcpu_put,
 	.intr_allowed	= vmx_intr_allowed,
 	.intr_window	= vmx_intr_window,
+	.nmi_allowed	= vmx_nmi_allowed,
+	.nmi_window	= vmx_nmi_window,
 	.vcpu_run	= vmx_vcpu_run,
 	.get_regs	= vmx_get_regs,
 	.get_code_regs	= vmx_get_code_regs,

@@ -42,6 +42,7 @@ enum vmx_guest_msr {
  *	exit (update_cr4_mask())
  * @soft_len: instruction length of a software interrupt to reinject
  * @irq_window: interrupt-window exiting is on
+ * @nmi_window: NMI-window exiting is on
  * @l1d_flush: host data may be in L1D since the last flush ("cond")
  * @msr: guest values of the SYSCALL MSRs while not loaded
  * @host_msr: host values of the same while the guest's are loaded
@@ -67,6 +68,7 @@ struct vmx_vcpu {
 	u64 cr4_mask;
 	u32 soft_len;
 	bool irq_window;
+	bool nmi_window;
 	bool l1d_flush;
 	u64 msr[VMX_NR_GUEST_MSRS];
 	u64 host_msr[VMX_NR_GUEST_MSRS];
