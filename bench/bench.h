@@ -30,7 +30,7 @@
 /* Entry points in guest.S; each reads N from EDI. */
 extern const unsigned char bench_guest_start[], bench_guest_end[];
 extern const unsigned char bench_guest_baseline[], bench_guest_cpuid[];
-extern const unsigned char bench_guest_pio[];
+extern const unsigned char bench_guest_pio[], bench_guest_ipi[];
 
 struct bench_case {
 	const char *name;

@@ -14,6 +14,7 @@ const struct bench_case bench_cases[] = {
 	{ "baseline", bench_guest_baseline },
 	{ "cpuid", bench_guest_cpuid },
 	{ "pio", bench_guest_pio },
+	{ "ipi", bench_guest_ipi },
 };
 
 const unsigned int bench_nr_cases = sizeof(bench_cases) /

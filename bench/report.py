@@ -45,6 +45,7 @@ RUNNERS = ("hv", "kvm")
 CASES = {
     "cpuid": "CPUID exit handled in the kernel",
     "pio": "OUT exit answered by userspace",
+    "ipi": "self-IPI round trip (x2APIC SELF IPI, handler, EOI)",
 }
 # hv's other ways of answering an OUT: case -> (KVM's case, what).
 RING_CASES = {
