@@ -270,6 +270,7 @@ static enum stop answer(struct hvctl *c, const struct hvctl_run_opts *ro,
 	bool write = ev->dir == HV_DIR_WRITE;
 	enum stop stop = STOP_NONE;
 	uint64_t data = 0;
+	int spurious;
 
 	/* An MSR is 64 bits whatever the event's size says. */
 	*value = write ? ev->data :
@@ -288,12 +289,14 @@ static enum stop answer(struct hvctl *c, const struct hvctl_run_opts *ro,
 		return stop;
 	if (!write)
 		data = *value;
+	/* hvctl has no 8259: every acknowledge finds none (spurious). */
+	spurious = ev->reason == HV_EXIT_REASON_INTA;
 	if (ev->vcpu < rx->nr && rx->ring[ev->vcpu])
 		*err = hv_vcpu_ring_complete(rx->ring[ev->vcpu], ev->seq, data,
-					     0);
+					     spurious);
 	else
 		*err = hv_vcpu_complete(c->h, ev->vm, ev->vcpu, ev->seq, data,
-					0);
+					spurious);
 	return stop;
 }
 

@@ -451,6 +451,7 @@ struct hv_vm {
 #define HV_REQ_SIPI		4	/* a START-UP IPI arrived (sipi_vector) */
 #define HV_REQ_EOI		5	/* report eoi_pending to the owner */
 #define HV_REQ_NMI		6	/* an NMI arrived (with HV_REQ_EVENT) */
+#define HV_REQ_INTA		7	/* ask the owner for the 8259's vector */
 
 /* vcpu->mode */
 #define HV_OUTSIDE_GUEST	0
@@ -474,6 +475,8 @@ struct hv_lapic;
  *	backend exits when it can (irq/lapic.c)
  * @nmi_pending: an NMI waits to be injected (HV_REQ_NMI taken over by
  *	the vCPU's thread; more while one waits are one, as the CPU's latch)
+ * @intr_line: the level of the INTR/LINT0 line the owner's 8259 drives
+ *	(vcpu-intr-line); written by the owner, read by the vCPU's thread
  * @halt_if: RFLAGS.IF when the vCPU halted: only then does an interrupt
  *	end the halt (SDM Vol. 2A, HLT)
  * @sipi_vector: the vector of the last START-UP IPI (HV_REQ_SIPI)
@@ -505,6 +508,7 @@ struct hv_vcpu {
 	bool triple_fault;
 	bool intr_window;
 	bool nmi_pending;
+	bool intr_line;
 	bool halt_if;
 	u8 sipi_vector;
 	int cpu;

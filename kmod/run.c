@@ -215,6 +215,9 @@ static void vcpu_run(struct hv_vcpu *vcpu)
 			cond_resched();
 			if (test_and_clear_bit(HV_REQ_EOI, &vcpu->requests))
 				hv_lapic_report_eois(vcpu);
+			if (test_and_clear_bit(HV_REQ_INTA, &vcpu->requests) &&
+			    hv_lapic_inta(vcpu) == -EINTR)
+				return;
 			/* A running vCPU ignores SIPIs, unless an INIT came first. */
 			if (!test_bit(HV_REQ_INIT, &vcpu->requests))
 				clear_bit(HV_REQ_SIPI, &vcpu->requests);

@@ -365,6 +365,7 @@ int hv_vm_msi(struct hv *h, uint32_t vm, uint64_t addr, uint32_t data);
 int hv_vm_irqfd(struct hv *h, uint32_t vm, int fd, uint64_t addr,
 		uint32_t data);
 int hv_vm_irqfd_remove(struct hv *h, uint32_t vm, int fd);
+int hv_vcpu_intr_line(struct hv *h, uint32_t vm, uint32_t vcpu, int level);
 int hv_vm_ioeventfd(struct hv *h, uint32_t vm, int fd,
 		    const struct hv_ioeventfd *io);
 int hv_vm_ioeventfd_remove(struct hv *h, uint32_t vm, int fd,

@@ -128,6 +128,7 @@ static const char *const exit_reason_names[] = {
 	[HV_EXIT_REASON_HLT] = "hlt",
 	[HV_EXIT_REASON_MSR] = "msr",
 	[HV_EXIT_REASON_EOI] = "eoi",
+	[HV_EXIT_REASON_INTA] = "inta",
 };
 
 static const char *const notice_names[] = {

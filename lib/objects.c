@@ -381,6 +381,33 @@ int hv_vm_irqfd_remove(struct hv *h, uint32_t vm, int fd)
 	return hv_transact(h, msg, NULL, NULL);
 }
 
+/**
+ * hv_vcpu_intr_line() - drive a vCPU's INTR line, as an 8259 (vcpu-intr-line)
+ * @h: the connection (the owner)
+ * @vm: its id
+ * @vcpu: the vCPU
+ * @level: 1 raised, 0 lowered
+ *
+ * The vCPU then exits with HV_EXIT_REASON_INTA when it takes the
+ * interrupt; complete that with the vector.
+ *
+ * Return: 0 or a negative errno (hv_errmsg() says why).
+ */
+int hv_vcpu_intr_line(struct hv *h, uint32_t vm, uint32_t vcpu, int level)
+{
+	struct nl_msg *msg = hv_msg_new(h, HV_CMD_VCPU_INTR_LINE, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, HV_A_VCPU_VM_ID, vm) ||
+	    nla_put_u32(msg, HV_A_VCPU_ID, vcpu) ||
+	    nla_put_u32(msg, HV_A_VCPU_INTR_LINE, !!level)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return hv_transact(h, msg, NULL, NULL);
+}
+
 static int ioeventfd_msg(struct hv *h, uint32_t vm, int fd,
 			 const struct hv_ioeventfd *io, bool deassign)
 {

@@ -358,6 +358,17 @@ GUEST_CODE(lapic_cr8, ".code64",
 	G_WRITE(0x80, 0x4a)
 	"hlt\n");
 
+/* LINT0 takes the owner's 8259: TPR 0xf0 does not hold it back. */
+GUEST_CODE(lapic_pic, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_WRITE(0x350, 0x700)		/* LINT0: external interrupt */
+	G_WRITE(0x80, 0xf0)
+	"mov $0xc0, %eax\n" G_REPORT
+	"1: sti\n hlt\n cli\n"
+	"mov $0xc1, %eax\n" G_REPORT
+	"jmp 1b\n");
+
 /* Halts with interrupts on, again after each interrupt. */
 GUEST_CODE(lapic_wait, ".code64",
 	"mov $0xfee00000, %r8d\n"
@@ -849,6 +860,45 @@ TEST_F(lapic, apic_state_is_in_the_register_record)
 	EXPECT_LT(0, lreg(&again, 0x390));
 	EXPECT_GE(tmcct, lreg(&again, 0x390));
 	EXPECT_EQ(0, memcmp(r.lapic + 0x100, again.lapic + 0x100, 0x180));
+}
+
+static void expect_inta(struct __test_metadata *_metadata, struct tvm *vm,
+			uint64_t answer)
+{
+	struct hv_message ev;
+
+	ASSERT_EQ(0, tvm_next_exit(vm, &ev, 10000));
+	ASSERT_EQ(HV_EXIT_REASON_INTA, ev.reason);
+	EXPECT_EQ(HV_DIR_READ, ev.dir);
+	ASSERT_EQ(0, tvm_complete(vm, &ev, answer));
+}
+
+TEST_F(lapic, the_owners_8259_interrupts_through_lint0)
+{
+	struct hv *other;
+
+	start(_metadata, &self->vm, lapic_pic_start, lapic_pic_end);
+	set_handlers(&self->vm);
+	REPORT(0xc0);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+
+	EXPECT_EQ(-EINVAL, hv_vcpu_intr_line(self->vm.h, self->vm.id, 1, 1));
+	EXPECT_STREQ("no vcpu with this id in the VM", hv_errmsg(self->vm.h));
+	ASSERT_EQ(0, hv_open(&other));
+	EXPECT_EQ(-EPERM, hv_vcpu_intr_line(other, self->vm.id, 0, 1));
+	hv_close(other);
+
+	/*
+	 * Raised: acknowledged for 0x41, the line staying up, so that the
+	 * IRET of its handler lets the next acknowledge in, for 0x51.
+	 */
+	ASSERT_EQ(0, hv_vcpu_intr_line(self->vm.h, self->vm.id, 0, 1));
+	expect_inta(_metadata, &self->vm, 0x41 | HV_INTA_STILL_ASSERTED);
+	REPORT(0x41);
+	expect_inta(_metadata, &self->vm, 0x51);
+	REPORT(0x51);
+	REPORT(0xc1);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 }
 
 TEST_F(lapic, cr8_is_the_tpr)

@@ -43,6 +43,8 @@ int hv_lapic_msi(struct hv_vm *vm, u64 addr, u32 data,
 		 struct netlink_ext_ack *extack);
 void hv_lapic_inject(struct hv_vcpu *vcpu);
 void hv_lapic_report_eois(struct hv_vcpu *vcpu);
+void hv_lapic_intr_line(struct hv_vcpu *vcpu, bool level);
+int hv_lapic_inta(struct hv_vcpu *vcpu);
 
 int hv_irqfd_assign(struct hv_vm *vm, int fd, u64 addr, u32 data,
 		    bool deassign, struct netlink_ext_ack *extack);

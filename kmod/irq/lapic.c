@@ -532,6 +532,75 @@ void hv_lapic_set_cr8(struct hv_vcpu *vcpu, u8 cr8)
 	set_bit(HV_REQ_EVENT, &vcpu->requests);
 }
 
+/*
+ * Whether the 8259's INTR reaches the CPU: through LINT0 with delivery
+ * mode 7 (external interrupt), unmasked, or straight when the APIC is
+ * disabled (SDM Vol. 3A, 11.4.3 and Figure 11-2: a disabled APIC passes
+ * INTR through). Not subject to TPR/PPR (11.6.2.1: such interrupts
+ * bypass the priority mechanism). Lock held.
+ */
+static bool intr_line_routed(struct hv_lapic *l)
+{
+	u32 lvt0 = l->r.regs[HV_APIC_LVT0 / 4];
+
+	if (l->r.mode == HV_APIC_MODE_DISABLED)
+		return true;
+	return !(lvt0 & HV_APIC_LVT_MASKED) &&
+	       ((lvt0 & HV_APIC_DM_MASK) >> HV_APIC_DM_SHIFT) ==
+	       HV_APIC_DM_EXTINT;
+}
+
+/**
+ * hv_lapic_intr_line() - the owner's 8259 raises or lowers INTR (vcpu-intr-line)
+ * @vcpu: the vCPU
+ * @level: the line's new level
+ *
+ * Context: any; does not sleep.
+ */
+void hv_lapic_intr_line(struct hv_vcpu *vcpu, bool level)
+{
+	WRITE_ONCE(vcpu->intr_line, level);
+	if (level)
+		hv_vcpu_kick(vcpu, HV_REQ_EVENT);
+}
+
+/**
+ * hv_lapic_inta() - the interrupt acknowledge cycle, answered by the owner
+ * @vcpu: the vCPU (its own thread, outside the fast loop), which can take
+ *	an external interrupt now (hv_lapic_inject() asked for this)
+ *
+ * The owner's completion names the vector, which becomes the event of the
+ * next entry, and whether INTR stays asserted; its error flag means none
+ * (spurious), and the line drops.
+ *
+ * Return: 0; -EINTR if the thread is being stopped; -ENOMEM.
+ */
+int hv_lapic_inta(struct hv_vcpu *vcpu)
+{
+	bool error = false;
+	u64 data = 0;
+	int err;
+
+	if (!READ_ONCE(vcpu->intr_line) || vcpu->event.valid)
+		return 0;
+	err = hv_uexit_call(vcpu, HV_EXIT_REASON_INTA, HV_DIR_READ, 0, 1, 0,
+			    &data, &error);
+	if (err)
+		return err;
+	if (error || !(data & HV_INTA_STILL_ASSERTED))
+		WRITE_ONCE(vcpu->intr_line, false);
+	if (!error) {
+		vcpu->stats[HV_STAT_INTR_INJECTED]++;
+		vcpu->event = (struct hv_event) {
+			.valid = true,
+			.type = HV_EVENT_TYPE_EXT_INTR,
+			.vector = data & 0xff,
+		};
+	}
+	set_bit(HV_REQ_EVENT, &vcpu->requests);
+	return 0;
+}
+
 /**
  * hv_lapic_has_intr() - whether the APIC has a vector to present
  * @vcpu: the vCPU
@@ -548,8 +617,9 @@ bool hv_lapic_has_intr(struct hv_vcpu *vcpu)
 	bool due;
 
 	spin_lock_irqsave(&l->lock, flags);
-	due = l->r.mode != HV_APIC_MODE_DISABLED &&
-	      hv_lapic_pending(l->r.regs) >= 0;
+	due = (l->r.mode != HV_APIC_MODE_DISABLED &&
+	       hv_lapic_pending(l->r.regs) >= 0) ||
+	      (READ_ONCE(vcpu->intr_line) && intr_line_routed(l));
 	spin_unlock_irqrestore(&l->lock, flags);
 	return due;
 }
@@ -587,6 +657,17 @@ void hv_lapic_inject(struct hv_vcpu *vcpu)
 		}
 	}
 	spin_lock(&l->lock);
+	/* The 8259 first: its vector is asked of the owner outside. */
+	if (READ_ONCE(vcpu->intr_line) && intr_line_routed(l)) {
+		if (!vcpu->event.valid && hv_be_intr_allowed(vcpu)) {
+			set_bit(HV_REQ_INTA, &vcpu->requests);
+		} else {
+			hv_be_intr_window(vcpu);
+			vcpu->intr_window = true;
+		}
+		spin_unlock(&l->lock);
+		return;
+	}
 	v = l->r.mode == HV_APIC_MODE_DISABLED ? -1 : hv_lapic_pending(l->r.regs);
 	if (v >= 0) {
 		if (!vcpu->event.valid && hv_be_intr_allowed(vcpu)) {

@@ -139,6 +139,12 @@ static const struct nla_policy hv_vm_ioeventfd_nl_policy[HV_A_VM_MAX + 1] = {
 	[HV_A_VM_DEASSIGN] = { .type = NLA_FLAG },
 };
 
+static const struct nla_policy hv_vcpu_intr_line_nl_policy[HV_A_VCPU_MAX + 1] = {
+	[HV_A_VCPU_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HV_A_VCPU_ID] = { .type = NLA_U32 },
+	[HV_A_VCPU_INTR_LINE] = NLA_POLICY_MAX(NLA_U32, 1),
+};
+
 static const struct nla_policy hv_vcpu_id_nl_policy[HV_A_VCPU_MAX + 1] = {
 	[HV_A_VCPU_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[HV_A_VCPU_ID] = { .type = NLA_U32 },
@@ -351,6 +357,13 @@ static const struct genl_ops hv_nl_ops[] = {
 		.doit = hv_nl_vm_irqfd_doit,
 		.policy = hv_vm_irqfd_nl_policy,
 		.maxattr = HV_A_VM_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = HV_CMD_VCPU_INTR_LINE,
+		.doit = hv_nl_vcpu_intr_line_doit,
+		.policy = hv_vcpu_intr_line_nl_policy,
+		.maxattr = HV_A_VCPU_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 	{

@@ -100,3 +100,40 @@ int hv_nl_vm_ioeventfd_doit(struct sk_buff *skb, struct genl_info *info)
 	hv_nl_vm_unlock(vm);
 	return err;
 }
+
+/**
+ * hv_nl_vcpu_intr_line_doit() - vcpu-intr-line: the owner's 8259 raises or lowers
+ * the INTR line of a vCPU (LINT0 in external-interrupt mode)
+ * @skb: the request
+ * @info: the request
+ *
+ * The vCPU is not stopped: a raised line is acknowledged with an inta
+ * exit once the guest can take the interrupt.
+ *
+ * Return: 0; -EINVAL for a missing attribute or unknown vCPU; the errors
+ * of hv_nl_vm_lock().
+ */
+int hv_nl_vcpu_intr_line_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hv_vm *vm;
+	u32 id;
+	int err;
+
+	if (!hv_nl_require(info, HV_A_VCPU_ID, "the vcpu id is required") ||
+	    !hv_nl_require(info, HV_A_VCPU_INTR_LINE, "intr-line is required"))
+		return -EINVAL;
+	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
+	if (!vm)
+		return err;
+	id = nla_get_u32(info->attrs[HV_A_VCPU_ID]);
+	if (id >= vm->nr_vcpus) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HV_A_VCPU_ID],
+				    "no vcpu with this id in the VM");
+		err = -EINVAL;
+	} else {
+		hv_lapic_intr_line(vm->vcpus[id],
+				   nla_get_u32(info->attrs[HV_A_VCPU_INTR_LINE]));
+	}
+	hv_nl_vm_unlock(vm);
+	return err;
+}

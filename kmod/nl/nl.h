@@ -46,6 +46,7 @@ int hv_nl_vcpu_set_ring_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_vm_msi_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_vm_irqfd_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_vm_ioeventfd_doit(struct sk_buff *skb, struct genl_info *info);
+int hv_nl_vcpu_intr_line_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_mem_map_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_mem_unmap_doit(struct sk_buff *skb, struct genl_info *info);
 int hv_nl_mem_get_doit(struct sk_buff *skb, struct genl_info *info);

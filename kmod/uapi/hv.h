@@ -265,6 +265,10 @@ enum hv_mem_flags {
  * @HV_EXIT_REASON_MSR: access to an unhandled MSR; needs vcpu-complete
  * @HV_EXIT_REASON_EOI: the guest ended a level-triggered interrupt (the
  *	vector in addr); no completion
+ * @HV_EXIT_REASON_INTA: the guest takes the interrupt the owner's 8259
+ *	raises on the vCPU's INTR/LINT0 (vcpu-intr-line); needs vcpu-complete
+ *	with the vector in bits 7:0 and HV_INTA_STILL_ASSERTED if the line
+ *	stays up, or the error flag for none (spurious)
  */
 enum hv_exit_reason {
 	HV_EXIT_REASON_IO = 1,
@@ -272,7 +276,11 @@ enum hv_exit_reason {
 	HV_EXIT_REASON_HLT = 3,
 	HV_EXIT_REASON_MSR = 4,
 	HV_EXIT_REASON_EOI = 5,
+	HV_EXIT_REASON_INTA = 6,
 };
+
+/* In the completion of an inta exit: INTR stays asserted after it. */
+#define HV_INTA_STILL_ASSERTED	256
 
 /**
  * enum hv_dir - direction of an access from the guest's view
@@ -488,6 +496,7 @@ enum {
 	HV_A_VCPU_TRANSPORT,
 	HV_A_VCPU_SLEEPS,
 	HV_A_VCPU_OWNER_WAKEUPS,
+	HV_A_VCPU_INTR_LINE,
 
 	__HV_A_VCPU_MAX,
 	HV_A_VCPU_MAX = (__HV_A_VCPU_MAX - 1)
@@ -703,6 +712,7 @@ enum {
 	HV_CMD_VM_MSI,
 	HV_CMD_VM_IRQFD,
 	HV_CMD_VM_IOEVENTFD,
+	HV_CMD_VCPU_INTR_LINE,
 
 	__HV_CMD_MAX,
 	HV_CMD_MAX = (__HV_CMD_MAX - 1)
