@@ -182,9 +182,9 @@ struct hv_npt_format {
  * @nmi_window: exit (HV_EXIT_NONE) as soon as an NMI can be injected:
  *	VMX NMI-window exiting (with virtual NMIs), SVM's IRET intercept and
  *	then an interrupt window. Same context.
- * @tpr_window: optional; a vector of class @prio (1-15) waits for TPR to
- *	fall: where CR8 writes do not exit by themselves (SVM, V_TPR), make
- *	them exit (HV_EXIT_CR_WRITE) until the next such exit. Where every
+ * @tpr_window: optional; a vector waits for TPR to fall: where CR8
+ *	writes do not exit by themselves (SVM, V_TPR), make them exit
+ *	(HV_EXIT_CR_WRITE) until the next such exit. Where every
  *	CR8 and TPR write exits (VMX without a TPR shadow), none. Same
  *	context.
  */
@@ -224,7 +224,7 @@ struct hv_backend_ops {
 
 	bool (*intr_allowed)(struct hv_vcpu *vcpu);
 	void (*intr_window)(struct hv_vcpu *vcpu);
-	void (*tpr_window)(struct hv_vcpu *vcpu, u8 prio);
+	void (*tpr_window)(struct hv_vcpu *vcpu);
 	bool (*nmi_allowed)(struct hv_vcpu *vcpu);
 	void (*nmi_window)(struct hv_vcpu *vcpu);
 };
@@ -525,18 +525,17 @@ static inline void hv_be_nmi_window(struct hv_vcpu *vcpu)
 }
 
 /**
- * hv_be_tpr_window() - exit as soon as the guest lowers TPR below @prio
+ * hv_be_tpr_window() - exit when the guest may have lowered TPR
  * @vcpu: the vCPU (its thread, loaded, interrupts off)
- * @prio: the priority class of the vector TPR holds back
  *
  * Return: true if the backend will exit so; false if it has no need (TPR
  * writes exit anyway).
  */
-static inline bool hv_be_tpr_window(struct hv_vcpu *vcpu, u8 prio)
+static inline bool hv_be_tpr_window(struct hv_vcpu *vcpu)
 {
 	if (!hv_backend->tpr_window)
 		return false;
-	hv_backend->tpr_window(vcpu, prio);
+	hv_backend->tpr_window(vcpu);
 	return true;
 }
 

@@ -245,10 +245,10 @@ static bool is_dest(struct hv_vcpu *src, struct hv_vcpu *t,
 /*
  * Deliver a message from @src (NULL: from a device, an MSI): fixed to
  * every destination, lowest priority to the destination with the lowest
- * arbitration priority (11.6.2.4; the first such vCPU on a tie); INIT
- * and SIPI to the destinations' threads, which act on them outside the
- * guest (run.c). NMI, SMI and external-interrupt (8259) messages are
- * not delivered yet.
+ * arbitration priority (11.6.2.4; the first such vCPU on a tie); INIT,
+ * SIPI and NMI to the destinations' threads, which act on them outside
+ * the guest (run.c) or at the next entry (NMI). SMI and
+ * external-interrupt messages are not delivered.
  */
 static void send(struct hv_vm *vm, struct hv_vcpu *src,
 		 const struct hv_apic_irq *irq)
@@ -684,8 +684,7 @@ void hv_lapic_inject(struct hv_vcpu *vcpu)
 		}
 	} else if (l->r.mode != HV_APIC_MODE_DISABLED) {
 		/* TPR alone holds it: a CR8 write that does not exit may free it. */
-		v = hv_lapic_tpr_held(l->r.regs);
-		if (v >= 0 && hv_be_tpr_window(vcpu, (u32)v >> 4))
+		if (hv_lapic_tpr_held(l->r.regs) >= 0 && hv_be_tpr_window(vcpu))
 			vcpu->intr_window = true;
 	}
 	spin_unlock(&l->lock);

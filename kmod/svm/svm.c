@@ -296,7 +296,7 @@ static void request_irq_window(struct svm_vcpu *s)
  * otherwise) exits, as an MMIO write of TPR does, for the core to look
  * again. KVM does the same (svm_update_cr8_intercept()).
  */
-static void svm_tpr_window(struct hv_vcpu *vcpu, u8 prio)
+static void svm_tpr_window(struct hv_vcpu *vcpu)
 {
 	struct svm_vcpu *s = to_svm(vcpu);
 
