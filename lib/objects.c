@@ -328,6 +328,24 @@ int hv_vm_msi(struct hv *h, uint32_t vm, uint64_t addr, uint32_t data)
 	return hv_transact(h, msg, NULL, NULL);
 }
 
+static int irqfd_msg(struct hv *h, uint32_t vm, int fd, uint64_t addr,
+		     uint32_t data, bool deassign)
+{
+	struct nl_msg *msg = hv_msg_new(h, HV_CMD_VM_IRQFD, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, HV_A_VM_ID, vm) ||
+	    nla_put_u32(msg, HV_A_VM_EVENTFD, fd) ||
+	    (!deassign && (nla_put_u64(msg, HV_A_VM_MSI_ADDR, addr) ||
+			   nla_put_u32(msg, HV_A_VM_MSI_DATA, data))) ||
+	    (deassign && nla_put_flag(msg, HV_A_VM_DEASSIGN))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return hv_transact(h, msg, NULL, NULL);
+}
+
 /**
  * hv_vm_irqfd() - make an eventfd raise an MSI when written (vm-irqfd)
  * @h: the connection (the owner)
@@ -344,18 +362,7 @@ int hv_vm_msi(struct hv *h, uint32_t vm, uint64_t addr, uint32_t data)
 int hv_vm_irqfd(struct hv *h, uint32_t vm, int fd, uint64_t addr,
 		uint32_t data)
 {
-	struct nl_msg *msg = hv_msg_new(h, HV_CMD_VM_IRQFD, 0);
-
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_u32(msg, HV_A_VM_ID, vm) ||
-	    nla_put_u32(msg, HV_A_VM_EVENTFD, fd) ||
-	    nla_put_u64(msg, HV_A_VM_MSI_ADDR, addr) ||
-	    nla_put_u32(msg, HV_A_VM_MSI_DATA, data)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	return hv_transact(h, msg, NULL, NULL);
+	return irqfd_msg(h, vm, fd, addr, data, false);
 }
 
 /**
@@ -368,17 +375,7 @@ int hv_vm_irqfd(struct hv *h, uint32_t vm, int fd, uint64_t addr,
  */
 int hv_vm_irqfd_remove(struct hv *h, uint32_t vm, int fd)
 {
-	struct nl_msg *msg = hv_msg_new(h, HV_CMD_VM_IRQFD, 0);
-
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_u32(msg, HV_A_VM_ID, vm) ||
-	    nla_put_u32(msg, HV_A_VM_EVENTFD, fd) ||
-	    nla_put_flag(msg, HV_A_VM_DEASSIGN)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	return hv_transact(h, msg, NULL, NULL);
+	return irqfd_msg(h, vm, fd, 0, 0, true);
 }
 
 /**
