@@ -53,12 +53,15 @@ MODULE_SRC	:= $(wildcard $(foreach d,$(KMOD_DIRS),$(d)/*.c $(d)/*.h \
 
 # Unit tests: name -> sources compiled directly into the test.
 UNIT_TESTS	:= test_l1d_policy test_decode test_exception test_lapic_regs \
+		   test_posted \
 		   test_output test_hvctl_args test_hvctl_cmds test_hvctl_parse \
 		   test_libhv_parse
 test_l1d_policy_SRC	:= kmod/tests/test_l1d_policy.c kmod/l1d_policy.c
 test_decode_SRC		:= kmod/tests/test_decode.c kmod/decode.c
 test_exception_SRC	:= kmod/tests/test_exception.c kmod/exception.c
-test_lapic_regs_SRC	:= kmod/tests/test_lapic_regs.c kmod/irq/lapic_regs.c
+test_lapic_regs_SRC	:= kmod/tests/test_lapic_regs.c kmod/irq/lapic_regs.c \
+			   kmod/irq/posted.c
+test_posted_SRC		:= kmod/tests/test_posted.c kmod/irq/posted.c
 test_output_SRC		:= cli/tests/test_output.c cli/output.c
 HVCTL_TEST_SRC		:= $(filter-out cli/hvctl.c,$(CLI_SRC)) cli/hvctl.c \
 			   cli/tests/fake_libhv.c lib/names.c lib/modes.c
@@ -151,12 +154,13 @@ selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted $(YNL)/.extracted
 # make deps, not when this is read (see NL_CFLAGS above).
 define unit_rule
 $(B)/unit/$(1): $$($(1)_SRC) $(CLI_HDR) lib/libhv.h kmod/uapi/hv.h kmod/l1d_policy.h \
-		kmod/decode.h kmod/exception.h kmod/irq/lapic_regs.h cli/tests/fake_libhv.h cli/tests/run_hvctl.h
+		kmod/decode.h kmod/exception.h kmod/irq/lapic_regs.h kmod/irq/posted.h \
+		kmod/tests/ktypes.h cli/tests/fake_libhv.h cli/tests/run_hvctl.h
 	@mkdir -p $(B)/unit
 	$(quiet) CCLD $$@
 	$(Q)$(CC) $$(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \
 		-Icli/tests -DUNIT_TEST \
-		-o $$@ $$($(1)_SRC) -lcmocka $$(NL_LIBS)
+		-o $$@ $$($(1)_SRC) -lcmocka -pthread $$(NL_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
