@@ -47,6 +47,10 @@ void hvctl_info_print(struct out *o, const struct hv_info *info)
 	out_str(o, "reason", info->dirty_reason);
 	out_end_object(o);
 	out_u64(o, "ring_poll_ns", info->ring_poll_ns);
+	out_begin_object(o, "apicv");
+	out_str(o, "mode", info->apicv);
+	out_str(o, "reason", info->apicv_reason);
+	out_end_object(o);
 	out_begin_object(o, "limits");
 	out_u64(o, "vms", info->max_vms);
 	out_u64(o, "vcpus_per_vm", info->max_vcpus);

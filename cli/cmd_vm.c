@@ -159,6 +159,7 @@ int cmd_vm_show(struct hvctl *c, int argc, char **argv)
 	out_end_object(&o);
 	out_begin_object(&o, "interrupts");
 	out_u64(&o, "injected", st.intr_injected);
+	out_u64(&o, "posted", st.intr_posted);
 	out_u64(&o, "ipis", st.ipis);
 	out_u64(&o, "timer", st.timer_fired);
 	out_u64(&o, "eoi_notices", st.eoi_notices);

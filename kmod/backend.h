@@ -76,6 +76,41 @@ struct hv_npt_format {
 };
 
 /**
+ * enum hv_apicv - how much of the local APIC the CPU virtualizes
+ * @HV_APICV_OFF: none: every APIC access exits to hv, which injects
+ *	each interrupt itself
+ * @HV_APICV_VID: the CPU uses the APIC's register page as its virtual-APIC
+ *	page: TPR and CR8, EOI and self IPIs (x2APIC), register reads
+ *	(x2APIC) and interrupt delivery need no exit (VMX TPR shadow,
+ *	virtualize x2APIC mode, APIC-register virtualization and
+ *	virtual-interrupt delivery); interrupts from elsewhere are posted to
+ *	the vCPU's descriptor and moved into IRR by the vCPU before entry
+ * @HV_APICV_POSTED: as @HV_APICV_VID, and the CPU processes posted
+ *	interrupts: a vCPU in guest mode takes them without an exit
+ */
+enum hv_apicv {
+	HV_APICV_OFF,
+	HV_APICV_VID,
+	HV_APICV_POSTED,
+};
+
+/**
+ * struct hv_apicv_state - what the CPU must know of a vCPU's APIC at entry
+ * @rvi: the requesting virtual interrupt, the highest vector in IRR; 0
+ *	if none (or the APIC is disabled: nothing is delivered)
+ * @svi: the servicing virtual interrupt, the highest vector in ISR, or 0
+ * @x2apic: the APIC is in x2APIC mode, whose MSRs the CPU then virtualizes
+ * @eoi_exit: the vectors whose EOI exits for hv (the level-triggered
+ *	ones, TMR), 256 bits
+ */
+struct hv_apicv_state {
+	u8 rvi;
+	u8 svi;
+	bool x2apic;
+	u64 eoi_exit[4];
+};
+
+/**
  * struct hv_backend_ops - a hardware virtualization backend
  * @name: short lowercase name used in logs ("vmx", "svm")
  * @id: the HV_BACKEND_* value reported through the family
@@ -187,6 +222,17 @@ struct hv_npt_format {
  *	(HV_EXIT_CR_WRITE) until the next such exit. Where every
  *	CR8 and TPR write exits (VMX without a TPR shadow), none. Same
  *	context.
+ *
+ * The CPU's own virtualization of the APIC (hv_apicv), where it has it:
+ *
+ * @apicv_mode: optional; after @setup, once: how much of the APIC the CPU
+ *	can virtualize; @why names what it lacks when not all. Absent: none.
+ * @apicv_load: with hv_apicv not off, before an entry after the APIC
+ *	changed: load @s (interrupt status, EOI-exit bitmap, x2APIC mode).
+ *	The vCPU thread, loaded, interrupts off. An EOI of a vector in
+ *	@s->eoi_exit calls hv_lapic_eoi_exit() from @vcpu_run's exit.
+ * @posted_notify: with hv_apicv HV_APICV_POSTED: send @cpu, on which
+ *	@vcpu is in guest mode, the notification vector. Any context.
  */
 struct hv_backend_ops {
 	const char *name;
@@ -227,6 +273,11 @@ struct hv_backend_ops {
 	void (*tpr_window)(struct hv_vcpu *vcpu);
 	bool (*nmi_allowed)(struct hv_vcpu *vcpu);
 	void (*nmi_window)(struct hv_vcpu *vcpu);
+
+	enum hv_apicv (*apicv_mode)(const char **why);
+	void (*apicv_load)(struct hv_vcpu *vcpu,
+			   const struct hv_apicv_state *s);
+	void (*posted_notify)(struct hv_vcpu *vcpu, int cpu);
 };
 
 extern const struct hv_backend_ops hv_vmx_ops;
@@ -537,6 +588,42 @@ static inline bool hv_be_tpr_window(struct hv_vcpu *vcpu)
 		return false;
 	hv_backend->tpr_window(vcpu);
 	return true;
+}
+
+/**
+ * hv_be_apicv_mode() - how much of the APIC the CPU virtualizes
+ * @why: set to what it lacks, when not all
+ *
+ * Return: an &enum hv_apicv.
+ */
+static inline enum hv_apicv hv_be_apicv_mode(const char **why)
+{
+	if (!hv_backend->apicv_mode) {
+		*why = "this backend does not virtualize the APIC yet";
+		return HV_APICV_OFF;
+	}
+	return hv_backend->apicv_mode(why);
+}
+
+/**
+ * hv_be_apicv_load() - hand the APIC's state to the CPU for the next entry
+ * @vcpu: the vCPU (its thread, loaded, interrupts off)
+ * @s: the state
+ */
+static inline void hv_be_apicv_load(struct hv_vcpu *vcpu,
+				    const struct hv_apicv_state *s)
+{
+	hv_backend->apicv_load(vcpu, s);
+}
+
+/**
+ * hv_be_posted_notify() - send a vCPU in guest mode the notification vector
+ * @vcpu: the vCPU
+ * @cpu: the CPU it runs on
+ */
+static inline void hv_be_posted_notify(struct hv_vcpu *vcpu, int cpu)
+{
+	hv_backend->posted_notify(vcpu, cpu);
 }
 
 #endif /* HV_BACKEND_H */

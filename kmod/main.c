@@ -59,10 +59,11 @@ static void report_backend(void)
 				 len ? " " : "", cap_names[bit]);
 
 	hv_mitigation_get(hv_backend->id, &m);
-	pr_info("%s backend, version %s: %s; %u tlb tags; l1tf %s, l1d flush %s (%s)\n",
+	pr_info("%s backend, version %s: %s; %u tlb tags; l1tf %s, l1d flush %s (%s); apicv %s (%s)\n",
 		hv_backend->name, HV_VERSION, feat, hv_caps.tlb_tags,
 		l1tf_names[m.l1tf], hv_l1d_flush_mode_names[m.l1d_flush],
-		l1d_method_names[m.l1d_flush_method]);
+		l1d_method_names[m.l1d_flush_method], hv_apicv_name(),
+		hv_apicv_reason());
 }
 
 static int __init probe_backend(void)
@@ -116,6 +117,7 @@ static int __init hv_init(void)
 	err = hv_be_setup();
 	if (err)
 		goto err_irqfd;
+	hv_apicv_choose();
 
 	err = hv_nl_init();
 	if (err) {

@@ -488,6 +488,8 @@ int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info)
 		[HV_A_INFO_DIRTY_METHOD] = { .type = NLA_STRING },
 		[HV_A_INFO_DIRTY_REASON] = { .type = NLA_STRING },
 		[HV_A_INFO_RING_POLL_NS] = { .type = NLA_U32 },
+		[HV_A_INFO_APICV] = { .type = NLA_STRING },
+		[HV_A_INFO_APICV_REASON] = { .type = NLA_STRING },
 	};
 	struct nlattr *tb[HV_A_INFO_MAX + 1];
 	int i;
@@ -539,6 +541,12 @@ int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info)
 			    sizeof(info->dirty_reason));
 	if (tb[HV_A_INFO_RING_POLL_NS])
 		info->ring_poll_ns = nla_get_u32(tb[HV_A_INFO_RING_POLL_NS]);
+	if (tb[HV_A_INFO_APICV])
+		nla_strlcpy(info->apicv, tb[HV_A_INFO_APICV],
+			    sizeof(info->apicv));
+	if (tb[HV_A_INFO_APICV_REASON])
+		nla_strlcpy(info->apicv_reason, tb[HV_A_INFO_APICV_REASON],
+			    sizeof(info->apicv_reason));
 	return 0;
 }
 

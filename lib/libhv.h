@@ -39,6 +39,8 @@ struct nlmsghdr;
  * @dirty_method: how new VMs log accessed and dirty pages
  * @dirty_reason: why that method
  * @ring_poll_ns: the exit-ring poll time new VMs start with
+ * @apicv: how much of the APIC the CPU virtualizes: off, vid or posted
+ * @apicv_reason: why that much
  */
 struct hv_info {
 	uint64_t present;
@@ -59,6 +61,8 @@ struct hv_info {
 	char dirty_method[32];
 	char dirty_reason[128];
 	uint32_t ring_poll_ns;
+	char apicv[16];
+	char apicv_reason[128];
 };
 
 /**
@@ -256,6 +260,8 @@ struct hv_log {
  * @timer_fired: APIC timer expiries that requested an interrupt
  * @ioeventfd: guest writes that signalled an ioeventfd
  * @eoi_notices: EOIs of level-triggered vectors reported to the owner
+ * @intr_posted: interrupts posted to the vCPUs' descriptors (APICv) and
+ *	moved into IRR for the CPU to deliver
  */
 struct hv_stats {
 	uint32_t vm;
@@ -278,6 +284,7 @@ struct hv_stats {
 	uint64_t timer_fired;
 	uint64_t ioeventfd;
 	uint64_t eoi_notices;
+	uint64_t intr_posted;
 };
 
 enum { HV_STAT_EXITS, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,

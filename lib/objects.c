@@ -917,6 +917,7 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 	s->timer_fired = u64_or(tb[HV_A_STATS_TIMER_FIRED], 0);
 	s->ioeventfd = u64_or(tb[HV_A_STATS_IOEVENTFD], 0);
 	s->eoi_notices = u64_or(tb[HV_A_STATS_EOI_NOTICES], 0);
+	s->intr_posted = u64_or(tb[HV_A_STATS_INTR_POSTED], 0);
 	return 0;
 }
 

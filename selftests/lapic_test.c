@@ -369,6 +369,52 @@ GUEST_CODE(lapic_pic, ".code64",
 	"mov $0xc1, %eax\n" G_REPORT
 	"jmp 1b\n");
 
+/* x2APIC handlers: report the vector, EOI through the MSR, return. */
+#define G_X2HANDLER(v)							\
+	".globl lapic_x" #v "\n lapic_x" #v ":\n"			\
+	"push %rax\n mov $0x" #v ", %eax\n jmp lapic_xcommon\n"
+GUEST_CODE(lapic_x2handlers, ".code64",
+	G_X2HANDLER(41) G_X2HANDLER(45) G_X2HANDLER(51) G_X2HANDLER(61)
+	G_X2HANDLER(77)
+	"lapic_xcommon:\n"
+	"push %rcx\n push %rdx\n"
+	G_REPORT
+	"xor %eax, %eax\n xor %edx, %edx\n mov $0x80b, %ecx\n wrmsr\n"
+	"pop %rdx\n pop %rcx\n pop %rax\n"
+	"iretq\n");
+extern const unsigned char lapic_x41[], lapic_x45[], lapic_x51[],
+	lapic_x61[], lapic_x77[];
+
+/*
+ * The x2APIC operations a CPU with APICv does without exits: self IPIs,
+ * EOIs, TPR and CR8, register reads; then a level-triggered vector from
+ * the owner whose EOI must still reach it.
+ */
+GUEST_CODE(lapic_x2virt, ".code64",
+	G_WRMSR(0x1b, 0xfee00d00, 0)
+	G_WRMSR(0x80f, 0x1ff, 0)
+	G_WRMSR(0x83f, 0x41, 0)		/* IF=0: all three wait */
+	G_WRMSR(0x83f, 0x61, 0)
+	G_WRMSR(0x83f, 0x51, 0)
+	G_RDMSR(0x822)			/* IRR 64-95: 0x41 and 0x51 */
+	"sti\n nop\n"
+	"mov $0x2222, %eax\n" G_REPORT
+	G_WRMSR(0x808, 0x50, 0)		/* TPR: class 5 and below wait */
+	G_WRMSR(0x83f, 0x45, 0)
+	"mov $0x3333, %eax\n" G_REPORT
+	G_RDMSR(0x80a)			/* PPR */
+	"xor %eax, %eax\n mov %rax, %cr8\n"
+	"nop\n"
+	"mov $0x4444, %eax\n" G_REPORT
+	G_RDMSR(0x808)
+	G_WRMSR(0x83f, 5, 0)		/* illegal vector: left to hv */
+	G_WRMSR(0x828, 0, 0)
+	G_RDMSR(0x828)			/* ESR: send illegal vector */
+	"mov $0xc0, %eax\n" G_REPORT
+	"hlt\n"			/* the owner's MSI ends it */
+	"mov $0xc1, %eax\n" G_REPORT
+	"cli\n hlt\n");
+
 /* Halts with interrupts on, again after each interrupt. */
 GUEST_CODE(lapic_wait, ".code64",
 	"mov $0xfee00000, %r8d\n"
@@ -460,6 +506,14 @@ static int start(struct __test_metadata *_metadata, struct tvm *vm,
 	ASSERT_EQ(0, tvm_use_idt(vm, 0, MODE_LONG64));
 	tvm_set_gate(vm, MODE_LONG64, 13, HANDLER_GPA);
 	return 0;
+}
+
+/* Whether the CPU delivers the APIC's vectors itself (hvctl info: apicv). */
+static bool cpu_delivers(struct tvm *vm)
+{
+	struct hv_info info;
+
+	return hv_get_info(vm->h, &info) == 0 && strcmp(info.apicv, "off");
 }
 
 TEST_F(lapic, xapic_registers)
@@ -567,7 +621,9 @@ TEST_F(lapic, interrupts_arrive_in_priority_order)
 	/* Seven IPIs sent, each injected once; no timer. */
 	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
 	EXPECT_EQ(7, st.ipis);
-	EXPECT_EQ(7, st.intr_injected);
+	/* Where the CPU delivers them, hv posts them instead. */
+	EXPECT_EQ(cpu_delivers(&self->vm) ? 0 : 7, st.intr_injected);
+	EXPECT_EQ(cpu_delivers(&self->vm) ? 7 : 0, st.intr_posted);
 	EXPECT_EQ(0, st.timer_fired);
 }
 
@@ -901,6 +957,56 @@ TEST_F(lapic, the_owners_8259_interrupts_through_lint0)
 	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 }
 
+TEST_F(lapic, x2apic_without_exits_where_the_cpu_virtualizes_it)
+{
+	static const struct { uint32_t v; const unsigned char *h; } g[] = {
+		{ 0x41, lapic_x41 }, { 0x45, lapic_x45 }, { 0x51, lapic_x51 },
+		{ 0x61, lapic_x61 }, { 0x77, lapic_x77 },
+	};
+	bool apicv = cpu_delivers(&self->vm);
+	struct hv_message ev;
+	struct hv_stats st;
+	unsigned int i;
+
+	start(_metadata, &self->vm, lapic_x2virt_start, lapic_x2virt_end);
+	tvm_load(&self->vm, INTR_GPA, lapic_x2handlers_start,
+		 lapic_x2handlers_end);
+	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		tvm_set_gate(&self->vm, MODE_LONG64, g[i].v,
+			     INTR_GPA + (g[i].h - lapic_x2handlers_start));
+	REPORT(0x00020002);
+	REPORT(0x61);
+	REPORT(0x51);
+	REPORT(0x41);
+	REPORT(0x2222);
+	REPORT(0x3333);
+	REPORT(0x50);
+	REPORT(0x45);
+	REPORT(0x4444);
+	REPORT(0);
+	REPORT(0x20);
+	REPORT(0xc0);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	ASSERT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0xc077));
+	REPORT(0x77);
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &ev, 10000));
+	ASSERT_EQ(HV_EXIT_REASON_EOI, ev.reason);
+	EXPECT_EQ(0x77, ev.vector);
+	REPORT(0xc1);
+	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+
+	/*
+	 * With APICv the CPU sent, delivered and retired the self IPIs; hv
+	 * posted the owner's vector and saw its EOI exit. Without, hv did
+	 * every step.
+	 */
+	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+	EXPECT_EQ(apicv ? 0 : 4, st.ipis);
+	EXPECT_EQ(apicv ? 0 : 5, st.intr_injected);
+	EXPECT_EQ(apicv ? 1 : 0, st.intr_posted);
+	EXPECT_EQ(1, st.eoi_notices);
+}
+
 TEST_F(lapic, cr8_is_the_tpr)
 {
 	struct hv_regs r;
@@ -1182,7 +1288,8 @@ TEST_F(lapic2, ipi_wakes_a_halted_vcpu)
 	EXPECT_EQ(0x7777, seen[1][1]);
 	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
 	EXPECT_EQ(1, st.ipis);
-	EXPECT_EQ(1, st.intr_injected);
+	EXPECT_EQ(cpu_delivers(&self->vm) ? 0 : 1, st.intr_injected);
+	EXPECT_EQ(cpu_delivers(&self->vm) ? 1 : 0, st.intr_posted);
 }
 
 FIXTURE(lapic4) {

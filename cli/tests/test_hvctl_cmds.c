@@ -53,6 +53,7 @@ static void two_vms(void)
 	fake.stats.sleeps = 8;
 	fake.stats.owner_wakeups = 5;
 	fake.stats.intr_injected = 9;
+	fake.stats.intr_posted = 4;
 	fake.stats.ipis = 2;
 	fake.stats.timer_fired = 6;
 	fake.stats.eoi_notices = 3;
@@ -206,6 +207,7 @@ static void vm_show_by_name_and_id(void **state)
 		"  owner wakeups:  5\n"
 		"interrupts:\n"
 		"  injected:       9\n"
+		"  posted:         4\n"
 		"  ipis:           2\n"
 		"  timer:          6\n"
 		"  eoi notices:    3\n"
@@ -240,7 +242,7 @@ static void vm_show_by_name_and_id(void **state)
 		"\"invvpid\":1,\"invvpid_saved\":2},\"l1d_flushes\":{"
 		"\"msr\":0,\"software\":7},\"pml_full\":4,"
 		"\"owner_waits\":{\"vcpu_sleeps\":8,\"owner_wakeups\":5},"
-		"\"interrupts\":{\"injected\":9,\"ipis\":2,\"timer\":6,"
+		"\"interrupts\":{\"injected\":9,\"posted\":4,\"ipis\":2,\"timer\":6,"
 		"\"eoi_notices\":3,\"ioeventfd\":11}}\n",
 		r.out);
 	free_run(&r);

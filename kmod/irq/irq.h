@@ -16,12 +16,25 @@
 
 #include <linux/types.h>
 
+#include "backend.h"
+
 /* The APIC timer's bus clock (lapic_timer.c), for CPUID's timing leaves. */
 #define HV_APIC_BUS_KHZ		1000000
 
 struct hv_vcpu;
 struct hv_vm;
 struct netlink_ext_ack;
+struct hv_pi_desc;
+
+extern enum hv_apicv hv_apicv;
+void hv_apicv_choose(void);
+const char *hv_apicv_name(void);
+const char *hv_apicv_reason(void);
+phys_addr_t hv_lapic_page(struct hv_vcpu *vcpu);
+struct hv_pi_desc *hv_lapic_pi_desc(struct hv_vcpu *vcpu);
+void hv_lapic_notify(struct hv_vcpu *t, bool level);
+void hv_lapic_eoi_exit(struct hv_vcpu *vcpu, u8 vector);
+void hv_lapic_apic_write(struct hv_vcpu *vcpu, u32 off);
 
 int hv_lapic_create(struct hv_vcpu *vcpu);
 void hv_lapic_free(struct hv_vcpu *vcpu);

@@ -20,6 +20,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/gfp.h>
+#include <linux/moduleparam.h>
 #include <net/netlink.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -43,6 +44,82 @@ static u64 base_reserved(void)
 	return 0x2ffULL | ~((1ULL << boot_cpu_data.x86_phys_bits) - 1);
 }
 
+/*
+ * apicv=auto uses as much of the CPU's APIC virtualization as it offers;
+ * apicv=off keeps every APIC access and interrupt in hv, to compare.
+ */
+static bool apicv_param = true;
+
+static int apicv_param_set(const char *val, const struct kernel_param *kp)
+{
+	if (sysfs_streq(val, "auto"))
+		apicv_param = true;
+	else if (sysfs_streq(val, "off"))
+		apicv_param = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int apicv_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", apicv_param ? "auto" : "off");
+}
+
+static const struct kernel_param_ops apicv_param_ops = {
+	.set = apicv_param_set,
+	.get = apicv_param_get,
+};
+module_param_cb(apicv, &apicv_param_ops, NULL, 0444);
+MODULE_PARM_DESC(apicv, "the CPU's APIC virtualization: auto (as much as it has) or off");
+
+enum hv_apicv hv_apicv __ro_after_init;
+static const char *apicv_reason __ro_after_init;
+
+/**
+ * hv_apicv_choose() - settle how much of the APIC the CPU virtualizes
+ *
+ * Context: module init, after the backend's setup.
+ */
+void __init hv_apicv_choose(void)
+{
+	const char *why = NULL;
+
+	if (!apicv_param) {
+		hv_apicv = HV_APICV_OFF;
+		apicv_reason = "apicv=off";
+		return;
+	}
+	hv_apicv = hv_be_apicv_mode(&why);
+	apicv_reason = why ?: "the CPU virtualizes the APIC and processes posted interrupts";
+}
+
+/**
+ * hv_apicv_name() - hv_apicv for people: "off", "vid" or "posted"
+ *
+ * Return: a static string.
+ */
+const char *hv_apicv_name(void)
+{
+	static const char *const names[] = {
+		[HV_APICV_OFF] = "off",
+		[HV_APICV_VID] = "vid",
+		[HV_APICV_POSTED] = "posted",
+	};
+
+	return names[hv_apicv];
+}
+
+/**
+ * hv_apicv_reason() - why hv_apicv is what it is
+ *
+ * Return: a static sentence.
+ */
+const char *hv_apicv_reason(void)
+{
+	return apicv_reason;
+}
+
 /**
  * hv_lapic_create() - give a new vCPU its local APIC, in the RESET state
  * @vcpu: the vCPU, not running yet
@@ -61,6 +138,21 @@ int hv_lapic_create(struct hv_vcpu *vcpu)
 	if (!l->r.regs) {
 		kfree(l);
 		return -ENOMEM;
+	}
+	if (hv_apicv != HV_APICV_OFF) {
+		/* kmalloc aligns a 64-byte object to 64 bytes (29.6). */
+		l->r.pi = kzalloc(sizeof(*l->r.pi), GFP_KERNEL_ACCOUNT);
+		if (hv_apicv == HV_APICV_POSTED)
+			l->r.pi_level = kzalloc(sizeof(*l->r.pi_level),
+						GFP_KERNEL_ACCOUNT);
+		if (!l->r.pi || (hv_apicv == HV_APICV_POSTED &&
+				 !l->r.pi_level)) {
+			kfree(l->r.pi);
+			kfree(l->r.pi_level);
+			free_page((unsigned long)l->r.regs);
+			kfree(l);
+			return -ENOMEM;
+		}
 	}
 	spin_lock_init(&l->lock);
 	l->vcpu = vcpu;
@@ -83,8 +175,49 @@ void hv_lapic_free(struct hv_vcpu *vcpu)
 		return;
 	hrtimer_cancel(&l->timer);
 	free_page((unsigned long)l->r.regs);
+	kfree(l->r.pi);
+	kfree(l->r.pi_level);
 	kfree(l);
 	vcpu->lapic = NULL;
+}
+
+/* The registers were reset or loaded: what was posted before is gone. */
+static void forget_posted(struct hv_lapic *l)
+{
+	if (l->r.pi)
+		hv_pi_clear(l->r.pi);
+	if (l->r.pi_level)
+		hv_pi_clear(l->r.pi_level);
+}
+
+/* Posted vectors into IRR, with the CPU not holding the page. Lock held. */
+static void sync_posted(struct hv_lapic *l)
+{
+	if (l->r.pi)
+		l->vcpu->stats[HV_STAT_INTR_POSTED] += hv_lapic_sync(&l->r);
+}
+
+/**
+ * hv_lapic_page() - the APIC's register page, for the CPU's virtual-APIC
+ * page (hv_apicv not off)
+ * @vcpu: the vCPU
+ *
+ * Return: its physical address.
+ */
+phys_addr_t hv_lapic_page(struct hv_vcpu *vcpu)
+{
+	return virt_to_phys(vcpu->lapic->r.regs);
+}
+
+/**
+ * hv_lapic_pi_desc() - the vCPU's posted-interrupt descriptor
+ * @vcpu: the vCPU
+ *
+ * Return: the descriptor the CPU processes (hv_apicv HV_APICV_POSTED).
+ */
+struct hv_pi_desc *hv_lapic_pi_desc(struct hv_vcpu *vcpu)
+{
+	return vcpu->lapic->r.pi;
 }
 
 /**
@@ -108,6 +241,7 @@ void hv_lapic_reset(struct hv_vcpu *vcpu, bool init)
 	hv_lapic_timer_disarm(l);
 	l->deadline = 0;
 	hv_lapic_regs_reset(&l->r, vcpu->id, mode == HV_APIC_MODE_X2APIC);
+	forget_posted(l);
 	l->r.mode = mode;
 	spin_unlock_irqrestore(&l->lock, flags);
 }
@@ -153,6 +287,9 @@ static int set_base(struct hv_vcpu *vcpu, u64 val)
 	WRITE_ONCE(l->base, val);
 out:
 	spin_unlock_irqrestore(&l->lock, flags);
+	/* The CPU's view of the APIC (its mode, its registers) changes too. */
+	if (!err)
+		set_bit(HV_REQ_EVENT, &vcpu->requests);
 	return err;
 }
 
@@ -195,6 +332,38 @@ bool hv_lapic_take(struct hv_lapic *l, u8 vector, bool level)
 	return !err || (err == -EINVAL && hv_lapic_signal_error(l));
 }
 
+/**
+ * hv_lapic_notify() - a vector was accepted for @t: its next entry sees it
+ * @t: the vCPU
+ * @level: the vector is level-triggered (and was posted where the CPU
+ *	does not look)
+ *
+ * Where the CPU processes posted interrupts, a vCPU in guest mode gets
+ * the notification vector and goes on without an exit; HV_REQ_EVENT
+ * still makes its next entry look, in case the notification arrived
+ * after it left guest mode. Otherwise it is kicked.
+ *
+ * Context: any but NMI; does not sleep.
+ */
+void hv_lapic_notify(struct hv_vcpu *t, bool level)
+{
+	int cpu;
+
+	if (hv_apicv != HV_APICV_POSTED || level) {
+		hv_vcpu_kick(t, HV_REQ_EVENT);
+		return;
+	}
+	set_bit(HV_REQ_EVENT, &t->requests);
+	/* Pairs with the barrier after the vCPU publishes guest mode. */
+	smp_mb__after_atomic();
+	if (atomic_read(&t->mode) == HV_IN_GUEST) {
+		cpu = READ_ONCE(t->cpu);
+		if (cpu >= 0 && cpu != raw_smp_processor_id())
+			hv_be_posted_notify(t, cpu);
+	}
+	wake_up(&t->wq);
+}
+
 /* Accept a fixed or lowest-priority message into @t's IRR. */
 static void accept(struct hv_vcpu *t, const struct hv_apic_irq *irq)
 {
@@ -206,7 +375,7 @@ static void accept(struct hv_vcpu *t, const struct hv_apic_irq *irq)
 	kick = hv_lapic_take(l, irq->vector, irq->level);
 	spin_unlock_irqrestore(&l->lock, flags);
 	if (kick)
-		hv_vcpu_kick(t, HV_REQ_EVENT);
+		hv_lapic_notify(t, irq->level);
 }
 
 /*
@@ -424,6 +593,7 @@ void hv_lapic_get_state(struct hv_vcpu *vcpu, struct hv_regs *r)
 	u32 *page = (u32 *)r->lapic;
 
 	spin_lock_irqsave(&l->lock, flags);
+	sync_posted(l);
 	r->apic_base = l->base;
 	r->tsc_deadline = hv_lapic_deadline_read(l);
 	l->r.regs[HV_APIC_TMCCT / 4] = hv_lapic_timer_count(l);
@@ -488,6 +658,7 @@ void hv_lapic_set_state(struct hv_vcpu *vcpu, const struct hv_regs *r)
 	WARN_ON_ONCE(hv_lapic_regs_restore(&l->r, page, vcpu->id, &why));
 	l->base = r->apic_base;
 	l->r.esr_pending = 0;
+	forget_posted(l);
 	hv_lapic_timer_disarm(l);
 	kick = hv_lapic_timer_restore(l, page[HV_APIC_TMCCT / 4],
 				      r->tsc_deadline, r->tsc);
@@ -608,6 +779,8 @@ int hv_lapic_inta(struct hv_vcpu *vcpu)
  * A requested vector above PPR (11.8.3), whether or not the guest can
  * take it now: what ends a halt when RFLAGS.IF is set.
  *
+ * Context: the vCPU's thread, outside guest mode (posted vectors move
+ * into IRR here).
  * Return: true if one is due.
  */
 bool hv_lapic_has_intr(struct hv_vcpu *vcpu)
@@ -617,11 +790,40 @@ bool hv_lapic_has_intr(struct hv_vcpu *vcpu)
 	bool due;
 
 	spin_lock_irqsave(&l->lock, flags);
+	sync_posted(l);
 	due = (l->r.mode != HV_APIC_MODE_DISABLED &&
 	       hv_lapic_pending(l->r.regs) >= 0) ||
 	      (READ_ONCE(vcpu->intr_line) && intr_line_routed(l));
 	spin_unlock_irqrestore(&l->lock, flags);
 	return due;
+}
+
+/*
+ * Where the CPU holds the page (APICv): the posted vectors into IRR, and
+ * the CPU told what it cannot read there. It delivers the highest vector
+ * above PPR itself when the guest can take it (SDM Vol. 3C, 30.2), so no
+ * window is opened for APIC vectors. Lock held.
+ */
+static void load_virtual(struct hv_vcpu *vcpu, struct hv_lapic *l)
+{
+	struct hv_apicv_state s = {
+		.x2apic = l->r.mode == HV_APIC_MODE_X2APIC,
+	};
+	int i, v;
+
+	sync_posted(l);
+	if (l->r.mode != HV_APIC_MODE_DISABLED) {
+		v = hv_lapic_find_highest(l->r.regs, HV_APIC_IRR);
+		s.rvi = v < 0 ? 0 : v;
+	}
+	v = hv_lapic_find_highest(l->r.regs, HV_APIC_ISR);
+	s.svi = v < 0 ? 0 : v;
+	/* The CPU evaluates RVI against the page's PPR (30.1.3). */
+	l->r.regs[HV_APIC_PPR / 4] = hv_lapic_ppr(l->r.regs);
+	for (i = 0; i < 8; i++)
+		s.eoi_exit[i / 2] |= (u64)l->r.regs[HV_APIC_TMR / 4 + i * 4] <<
+				     (i % 2 * 32);
+	hv_be_apicv_load(vcpu, &s);
 }
 
 /**
@@ -632,6 +834,7 @@ bool hv_lapic_has_intr(struct hv_vcpu *vcpu)
  * being injected, the highest requested vector above PPR moves from IRR
  * to ISR and becomes the event of the next entry (11.8.4); otherwise the
  * backend opens an interrupt window and this runs again when it exits.
+ * Where the CPU virtualizes the APIC, it does both itself.
  */
 void hv_lapic_inject(struct hv_vcpu *vcpu)
 {
@@ -657,6 +860,8 @@ void hv_lapic_inject(struct hv_vcpu *vcpu)
 		}
 	}
 	spin_lock(&l->lock);
+	if (l->r.pi)
+		load_virtual(vcpu, l);
 	/* The 8259 first: its vector is asked of the owner outside. */
 	if (READ_ONCE(vcpu->intr_line) && intr_line_routed(l)) {
 		if (!vcpu->event.valid && hv_be_intr_allowed(vcpu)) {
@@ -665,6 +870,10 @@ void hv_lapic_inject(struct hv_vcpu *vcpu)
 			hv_be_intr_window(vcpu);
 			vcpu->intr_window = true;
 		}
+		spin_unlock(&l->lock);
+		return;
+	}
+	if (l->r.pi) {
 		spin_unlock(&l->lock);
 		return;
 	}
@@ -688,6 +897,48 @@ void hv_lapic_inject(struct hv_vcpu *vcpu)
 			vcpu->intr_window = true;
 	}
 	spin_unlock(&l->lock);
+}
+
+/**
+ * hv_lapic_eoi_exit() - the CPU virtualized an EOI that exits (APICv)
+ * @vcpu: the vCPU (its thread, in the exit, interrupts off)
+ * @vector: the vector it retired from ISR, one of the level-triggered
+ *	vectors of &hv_apicv_state.eoi_exit
+ *
+ * As an EOI written to hv (after_write()), the owner learns of it.
+ */
+void hv_lapic_eoi_exit(struct hv_vcpu *vcpu, u8 vector)
+{
+	__set_bit(vector, vcpu->eoi_pending);
+	set_bit(HV_REQ_EOI, &vcpu->requests);
+	/* SVI and PPR moved in the page; the next entry reloads them. */
+	set_bit(HV_REQ_EVENT, &vcpu->requests);
+}
+
+/**
+ * hv_lapic_apic_write() - finish a write the CPU put in the page (APICv)
+ * @vcpu: the vCPU (its thread, in the exit, interrupts off)
+ * @off: the register's offset, from the APIC-write exit (SDM Vol. 3C,
+ *	30.4.3.3): a SELF IPI of an illegal vector, which the CPU leaves
+ *	to hv
+ *
+ * The value is in the page; the write's effects are those of an
+ * intercepted one.
+ */
+void hv_lapic_apic_write(struct hv_vcpu *vcpu, u32 off)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	struct hv_lapic_write w = { 0 };
+	int err;
+
+	if (off >= HV_LAPIC_PAGE_SIZE || (off & 0xf))
+		return;
+	spin_lock(&l->lock);
+	err = write_reg(l, off, l->r.regs[off / 4],
+			l->r.mode == HV_APIC_MODE_X2APIC, &w);
+	spin_unlock(&l->lock);
+	if (!err)
+		after_write(vcpu, &w);
 }
 
 /**

@@ -269,7 +269,7 @@ void hv_lapic_regs_reset(struct hv_lapic_regs *l, u32 id, bool x2apic)
  * Sets the vector's IRR bit and records the trigger mode in TMR
  * (11.8.4). A software-disabled APIC drops it (11.4.7.2). Vectors 0-15
  * are illegal: "receive illegal vector" enters the ESR and no IRR bit is
- * set (11.5.3).
+ * set (11.5.3). With @l->pi, the IRR bit is posted there instead.
  *
  * Return: 0 if accepted; -ENODEV if dropped; -EINVAL for an illegal
  * vector (the caller signals the error LVT entry).
@@ -282,12 +282,32 @@ int hv_lapic_accept(struct hv_lapic_regs *l, u8 vector, bool level)
 	}
 	if (!hv_lapic_sw_enabled(l->regs))
 		return -ENODEV;
-	vec_set(l->regs, HV_APIC_IRR, vector);
+	/* The CPU neither reads nor writes TMR: it is the caller's. */
 	if (level)
 		vec_set(l->regs, HV_APIC_TMR, vector);
 	else
 		vec_clear(l->regs, HV_APIC_TMR, vector);
+	if (!l->pi)
+		vec_set(l->regs, HV_APIC_IRR, vector);
+	else
+		hv_pi_post(level && l->pi_level ? l->pi_level : l->pi, vector);
 	return 0;
+}
+
+/**
+ * hv_lapic_sync() - move the posted vectors into IRR (@l->pi set)
+ * @l: the APIC, which the CPU does not hold now
+ *
+ * Return: how many moved.
+ */
+unsigned int hv_lapic_sync(struct hv_lapic_regs *l)
+{
+	u32 *irr = &l->regs[REG(HV_APIC_IRR)];
+	unsigned int n = hv_pi_sync(l->pi, irr);
+
+	if (l->pi_level)
+		n += hv_pi_sync(l->pi_level, irr);
+	return n;
 }
 
 /**

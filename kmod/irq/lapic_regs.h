@@ -22,6 +22,8 @@
 #include "../tests/ktypes.h"
 #endif
 
+#include "irq/posted.h"
+
 #define HV_LAPIC_PAGE_SIZE	4096
 /* The registers a record saves: offsets 0 to 0x3f0 (HV_LAPIC_STATE_SIZE). */
 #define HV_LAPIC_SAVED_SIZE	1024
@@ -133,12 +135,19 @@ enum hv_apic_mode {
  *	moves them into it (SDM 11.5.3)
  * @mode: xAPIC or x2APIC (a disabled APIC is not accessed through here)
  * @tsc_deadline: CPUID offers the TSC-deadline timer mode
+ * @pi: where accepted vectors go instead of IRR while the CPU may hold
+ *	@regs (APICv), or NULL; hv_pi_sync() moves them into IRR
+ * @pi_level: where level-triggered ones go instead, if not NULL: a
+ *	descriptor the CPU never processes, so that such a vector is
+ *	delivered only once its EOI is set to exit
  */
 struct hv_lapic_regs {
 	u32 *regs;
 	u32 esr_pending;
 	enum hv_apic_mode mode;
 	bool tsc_deadline;
+	struct hv_pi_desc *pi;
+	struct hv_pi_desc *pi_level;
 };
 
 /**
@@ -204,6 +213,7 @@ int hv_lapic_tpr_held(const u32 *regs);
 bool hv_lapic_sw_enabled(const u32 *regs);
 
 int hv_lapic_accept(struct hv_lapic_regs *l, u8 vector, bool level);
+unsigned int hv_lapic_sync(struct hv_lapic_regs *l);
 int hv_lapic_ack(struct hv_lapic_regs *l);
 int hv_lapic_eoi(struct hv_lapic_regs *l, bool *level);
 

@@ -101,7 +101,7 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 out:
 	spin_unlock_irqrestore(&l->lock, flags);
 	if (kick)
-		hv_vcpu_kick(l->vcpu, HV_REQ_EVENT);
+		hv_lapic_notify(l->vcpu, false);
 	return ret;
 }
 

@@ -7,6 +7,7 @@
 #include <linux/kernel.h>
 #include <net/genetlink.h>
 
+#include "irq/irq.h"
 #include "nl/nl.h"
 
 static int fill_info(struct sk_buff *msg)
@@ -39,7 +40,9 @@ static int fill_info(struct sk_buff *msg)
 			   hv_dirty_method(hv_dirty_hw_ad(),
 					   hv_dirty_write_log())) ||
 	    nla_put_string(msg, HV_A_INFO_DIRTY_REASON, hv_dirty_reason()) ||
-	    nla_put_u32(msg, HV_A_INFO_RING_POLL_NS, hv_ring_poll_default()))
+	    nla_put_u32(msg, HV_A_INFO_RING_POLL_NS, hv_ring_poll_default()) ||
+	    nla_put_string(msg, HV_A_INFO_APICV, hv_apicv_name()) ||
+	    nla_put_string(msg, HV_A_INFO_APICV_REASON, hv_apicv_reason()))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -116,6 +119,7 @@ static const u8 stat_attr[HV_NR_STATS] = {
 	[HV_STAT_TIMER_FIRED] = HV_A_STATS_TIMER_FIRED,
 	[HV_STAT_IOEVENTFD] = HV_A_STATS_IOEVENTFD,
 	[HV_STAT_EOI_NOTICES] = HV_A_STATS_EOI_NOTICES,
+	[HV_STAT_INTR_POSTED] = HV_A_STATS_INTR_POSTED,
 };
 
 /**

@@ -19,8 +19,10 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <asm/cpu_entry_area.h>
+#include <asm/apic.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
+#include <asm/irq_vectors.h>
 #include <asm/msr.h>
 #include <asm/nospec-branch.h>
 #include <asm/processor.h>
@@ -32,6 +34,7 @@
 
 #include "exception.h"
 #include "irq/irq.h"
+#include "irq/posted.h"
 #include "vmx.h"
 
 /* Not named by the kernel's headers (SDM Vol. 3C, Appendix C). */
@@ -90,14 +93,59 @@ static struct hv_npt_format vmx_ept = {
 /* ---- the MSR bitmap (SDM Vol. 3C, 25.6.9) ------------------------------------ */
 
 static struct page *msr_bitmap;
+/* The same, and the x2APIC MSRs the CPU virtualizes (APICv, x2APIC mode). */
+static struct page *msr_bitmap_x2apic;
 
 /* Read bitmaps at 0 (low MSRs) and 1024 (high), write bitmaps 2048 up. */
-static void msr_allow(u8 *map, u32 msr)
+static void msr_allow_read(u8 *map, u32 msr)
 {
 	u32 base = msr >= 0xc0000000 ? 1024 : 0, n = msr & 0x1fff;
 
 	map[base + n / 8] &= ~BIT(n % 8);
+}
+
+static void msr_allow_write(u8 *map, u32 msr)
+{
+	u32 base = msr >= 0xc0000000 ? 1024 : 0, n = msr & 0x1fff;
+
 	map[2048 + base + n / 8] &= ~BIT(n % 8);
+}
+
+static void msr_allow(u8 *map, u32 msr)
+{
+	msr_allow_read(map, msr);
+	msr_allow_write(map, msr);
+}
+
+/*
+ * With APIC-register virtualization, RDMSR of these x2APIC registers reads
+ * the virtual-APIC page (SDM Vol. 3C, 30.5), which is the APIC's own
+ * register page: ID, version, TPR, PPR, LDR, SVR, ISR, TMR, IRR, ESR,
+ * the LVT entries hv implements, initial count, divide configuration.
+ * ICR is left out (the page keeps its high half at 0x310, the CPU would
+ * read 0x304), and so are the current count (hv computes it), the
+ * write-only and the absent registers, whose reads must #GP.
+ */
+static const u32 x2apic_read_virt[] = {
+	0x802, 0x803, 0x808, 0x80a, 0x80d, 0x80f,
+	0x810, 0x811, 0x812, 0x813, 0x814, 0x815, 0x816, 0x817,
+	0x818, 0x819, 0x81a, 0x81b, 0x81c, 0x81d, 0x81e, 0x81f,
+	0x820, 0x821, 0x822, 0x823, 0x824, 0x825, 0x826, 0x827,
+	0x828, 0x832, 0x833, 0x834, 0x835, 0x836, 0x837, 0x838, 0x83e,
+};
+
+/* TPR, EOI and SELF IPI writes the CPU virtualizes (30.5). */
+static const u32 x2apic_write_virt[] = { 0x808, 0x80b, 0x83f };
+
+static void x2apic_bitmap_fill(u8 *map)
+{
+	unsigned int i;
+
+	memcpy(map, page_address(msr_bitmap), PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(x2apic_read_virt); i++)
+		msr_allow_read(map, x2apic_read_virt[i]);
+	for (i = 0; i < ARRAY_SIZE(x2apic_write_virt); i++)
+		msr_allow_write(map, x2apic_write_virt[i]);
 }
 
 static int vmx_setup_all(void)
@@ -115,11 +163,20 @@ static int vmx_setup_all(void)
 	 */
 	for (i = 0; i < hv_nr_msrs_passthrough; i++)
 		msr_allow(page_address(msr_bitmap), hv_msrs_passthrough[i]);
-	err = vmx_setup();
-	if (err) {
-		__free_page(msr_bitmap);
-		msr_bitmap = NULL;
+	msr_bitmap_x2apic = alloc_page(GFP_KERNEL);
+	if (!msr_bitmap_x2apic) {
+		err = -ENOMEM;
+		goto err_free;
 	}
+	x2apic_bitmap_fill(page_address(msr_bitmap_x2apic));
+	err = vmx_setup();
+	if (!err)
+		return 0;
+	__free_page(msr_bitmap_x2apic);
+	msr_bitmap_x2apic = NULL;
+err_free:
+	__free_page(msr_bitmap);
+	msr_bitmap = NULL;
 	return err;
 }
 
@@ -129,6 +186,9 @@ static void vmx_unsetup_all(void)
 	if (msr_bitmap)
 		__free_page(msr_bitmap);
 	msr_bitmap = NULL;
+	if (msr_bitmap_x2apic)
+		__free_page(msr_bitmap_x2apic);
+	msr_bitmap_x2apic = NULL;
 }
 
 /* ---- VMCS access outside load/put ---------------------------------------- */
@@ -178,14 +238,51 @@ static void seg_set(enum vmx_seg n, const struct hv_segment *s)
 	vmcs_write(GUEST_ES_AR_BYTES + 2 * n, s->ar);
 }
 
+/*
+ * APICv (SDM Vol. 3C, ch. 30): the APIC's register page is the virtual-
+ * APIC page; TPR and CR8 accesses go to it without exits (TPR shadow,
+ * without CR8 exiting), and the CPU delivers the vector RVI names and
+ * virtualizes EOIs. x2APIC virtualization follows the APIC's mode
+ * (vmx_apicv_load()). Where the CPU processes posted interrupts, the
+ * notification vector is the host's POSTED_INTR_VECTOR, whose handler
+ * only acknowledges.
+ */
+static void init_apicv(struct vmx_vcpu *v, u32 *pin, u32 *proc, u32 *proc2)
+{
+	struct hv_pi_desc *pi = hv_lapic_pi_desc(&v->vcpu);
+	unsigned int i;
+
+	if (hv_apicv == HV_APICV_OFF)
+		return;
+	*proc = (*proc | CPU_BASED_TPR_SHADOW) &
+		~(CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING);
+	*proc2 |= SECONDARY_EXEC_APIC_REGISTER_VIRT |
+		  SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY;
+	vmcs_write(VIRTUAL_APIC_PAGE_ADDR, hv_lapic_page(&v->vcpu));
+	vmcs_write(TPR_THRESHOLD, 0);
+	vmcs_write(GUEST_INTR_STATUS, 0);
+	for (i = 0; i < 4; i++)
+		vmcs_write(EOI_EXIT_BITMAP0 + 2 * i, 0);
+	if (hv_apicv != HV_APICV_POSTED)
+		return;
+	*pin |= PIN_BASED_POSTED_INTR;
+	pi->control = (unsigned long)POSTED_INTR_VECTOR << HV_PI_NV_SHIFT;
+	vmcs_write(POSTED_INTR_NV, POSTED_INTR_VECTOR);
+	vmcs_write(POSTED_INTR_DESC_ADDR, virt_to_phys(pi));
+}
+
 static void init_vmcs(struct vmx_vcpu *v)
 {
 	struct vmx_config *c = &vmx_config;
 	struct hv_vm *vm = v->vcpu.vm;
+	u32 pin = c->pin, proc = c->proc, proc2 = c->proc2;
 
-	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, c->pin);
-	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, c->proc);
-	vmcs_write(SECONDARY_VM_EXEC_CONTROL, c->proc2);
+	init_apicv(v, &pin, &proc, &proc2);
+	if (v->pml)
+		proc2 |= SECONDARY_EXEC_ENABLE_PML;
+	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, pin);
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, proc);
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, proc2);
 	vmcs_write(VM_EXIT_CONTROLS, c->exit);
 	vmcs_write(VM_ENTRY_CONTROLS, c->entry);
 	/*
@@ -200,8 +297,6 @@ static void init_vmcs(struct vmx_vcpu *v)
 	vmcs_write(MSR_BITMAP, page_to_phys(msr_bitmap));
 	vmcs_write(EPT_POINTER, to_vmx_vm(vm)->eptp);
 	if (v->pml) {
-		vmcs_write(SECONDARY_VM_EXEC_CONTROL,
-			   c->proc2 | SECONDARY_EXEC_ENABLE_PML);
 		vmcs_write(PML_ADDRESS, virt_to_phys(v->pml));
 		vmcs_write(GUEST_PML_INDEX, PML_ENTRIES - 1);
 	}
@@ -351,6 +446,25 @@ static void write_host_state(int cpu)
 	vmcs_write(HOST_IA32_PAT, v);
 }
 
+/*
+ * The notification goes to the CPU the vCPU is loaded on: its APIC ID in
+ * NDST, in bits 15:8 for an xAPIC host (SDM Vol. 3C, Table 29-1). ON may
+ * change under us, so the word is swapped whole.
+ */
+static void pi_set_ndst(struct hv_pi_desc *d, int cpu)
+{
+	unsigned long old, new;
+	u32 dest = per_cpu(x86_cpu_to_apicid, cpu);
+
+	if (!x2apic_mode)
+		dest = (dest << 8) & 0xff00;
+	do {
+		old = READ_ONCE(d->control);
+		new = (old & GENMASK(HV_PI_NDST_SHIFT - 1, 0)) |
+		      (unsigned long)dest << HV_PI_NDST_SHIFT;
+	} while (cmpxchg(&d->control, old, new) != old);
+}
+
 static void vmx_vcpu_load(struct hv_vcpu *vcpu, int cpu)
 {
 	struct vmx_vcpu *v = to_vmx(vcpu);
@@ -362,6 +476,8 @@ static void vmx_vcpu_load(struct hv_vcpu *vcpu, int cpu)
 	WRITE_ONCE(v->current_cpu, cpu);
 	v->launched = false;
 	write_host_state(cpu);
+	if (hv_apicv == HV_APICV_POSTED)
+		pi_set_ndst(hv_lapic_pi_desc(vcpu), cpu);
 	update_cr4_mask(v);
 
 	/* VMX switches neither the SYSCALL MSRs nor DR0-DR3 and DR6. */
@@ -583,19 +699,84 @@ static void vmx_nmi_window(struct hv_vcpu *vcpu)
 	}
 }
 
-static void inject_event(struct vmx_vcpu *v)
+static void set_proc2(u32 bit, bool on)
+{
+	u32 proc2 = vmcs_read(SECONDARY_VM_EXEC_CONTROL);
+
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL,
+		   on ? proc2 | bit : proc2 & ~bit);
+}
+
+static void vmx_apicv_load(struct hv_vcpu *vcpu,
+			   const struct hv_apicv_state *s)
+{
+	struct vmx_vcpu *v = to_vmx(vcpu);
+	unsigned int i;
+
+	/* The CPU moves RVI and SVI itself in guest mode: always written. */
+	vmcs_write(GUEST_INTR_STATUS, s->rvi | (u16)s->svi << 8);
+	for (i = 0; i < 4; i++) {
+		if (s->eoi_exit[i] == v->eoi_exit[i])
+			continue;
+		vmcs_write(EOI_EXIT_BITMAP0 + 2 * i, s->eoi_exit[i]);
+		v->eoi_exit[i] = s->eoi_exit[i];
+	}
+	if (s->x2apic == v->x2apic_virt)
+		return;
+	/*
+	 * Outside x2APIC mode the x2APIC MSRs must exit (to #GP): they
+	 * would otherwise reach the host's x2APIC (30.5).
+	 */
+	set_proc2(SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE, s->x2apic);
+	vmcs_write(MSR_BITMAP, page_to_phys(s->x2apic ? msr_bitmap_x2apic :
+					    msr_bitmap));
+	v->x2apic_virt = s->x2apic;
+}
+
+static void vmx_posted_notify(struct hv_vcpu *vcpu, int cpu)
+{
+	apic->send_IPI(cpu, POSTED_INTR_VECTOR);
+}
+
+/*
+ * All four controls or none: register and x2APIC virtualization without
+ * virtual-interrupt delivery would leave PPR in the page stale.
+ */
+static enum hv_apicv vmx_apicv_mode(const char **why)
+{
+	u64 f = hv_caps.features;
+
+	if (!(f & HV_CAP_TPR_SHADOW))
+		*why = "the CPU has no TPR shadow";
+	else if (!(f & HV_CAP_X2APIC_VIRT))
+		*why = "the CPU cannot virtualize x2APIC mode";
+	else if (!(f & HV_CAP_APIC_REG_VIRT))
+		*why = "the CPU has no APIC-register virtualization";
+	else if (!(f & HV_CAP_VIRT_INTR_DELIVERY))
+		*why = "the CPU has no virtual-interrupt delivery";
+	if (*why)
+		return HV_APICV_OFF;
+	if (!(f & HV_CAP_POSTED_INTR)) {
+		*why = "the CPU does not process posted interrupts: running vCPUs are kicked";
+		return HV_APICV_VID;
+	}
+	return HV_APICV_POSTED;
+}
+
+/* Return: whether an event is injected at the next entry. */
+static bool inject_event(struct vmx_vcpu *v)
 {
 	struct hv_event *e = &v->vcpu.event;
 
 	if (!e->valid)
-		return;
+		return false;
 	if (e->type == HV_EVENT_TYPE_EXT_INTR && !vmx_intr_allowed(&v->vcpu)) {
 		vmx_intr_window(&v->vcpu);
-		return;
+		return false;
 	}
 	if (e->type == HV_EVENT_TYPE_NMI && !vmx_nmi_allowed(&v->vcpu)) {
 		vmx_nmi_window(&v->vcpu);
-		return;
+		return false;
 	}
 	/*
 	 * Real mode pushes no error codes, and VM entry refuses to deliver
@@ -613,6 +794,30 @@ static void inject_event(struct vmx_vcpu *v)
 	if (e->type == HV_EVENT_TYPE_SOFT_INTR)
 		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, v->soft_len ?: 2);
 	e->valid = false;
+	return true;
+}
+
+/*
+ * Bochs does not record the IDT-vectoring information of a virtual
+ * interrupt it delivers (SDM Vol. 3C, 30.2.2): an exit that cuts that
+ * delivery short reports the last event it did record, even one of
+ * another VM. Such a delivery is known by its traces: nothing was
+ * injected, SVI rose during the run (the CPU moved the vector from VIRR
+ * to VISR), and RFLAGS.IF is still set (delivery through an interrupt
+ * gate clears it once the frame is pushed). A CPU that reports the event
+ * names that vector too; the one case read wrongly is a handler that set
+ * IF again and had an exception's delivery cut before its EOI.
+ */
+static void virtual_delivery_cut(struct vmx_vcpu *v, u32 *info)
+{
+	u8 svi;
+
+	if (hv_apicv == HV_APICV_OFF || v->injected ||
+	    !(vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_IF))
+		return;
+	svi = vmcs_read(GUEST_INTR_STATUS) >> 8;
+	if (svi > v->entry_svi)
+		*info = INTR_INFO(HV_EVENT_TYPE_EXT_INTR, svi);
 }
 
 /*
@@ -626,6 +831,7 @@ static bool requeue_event(struct vmx_vcpu *v)
 
 	if (!(info & VECTORING_INFO_VALID_MASK))
 		return false;
+	virtual_delivery_cut(v, &info);
 	type = (info & VECTORING_INFO_TYPE_MASK) >> 8;
 	/* Software exceptions (INT3, INTO) re-execute their instruction. */
 	if (type == 5 || type == 6)
@@ -770,6 +976,20 @@ static void exit_nmi_window(struct vmx_vcpu *v, struct hv_exit *exit)
 {
 	set_proc(v, CPU_BASED_NMI_WINDOW_EXITING, false);
 	v->nmi_window = false;
+	exit->kind = HV_EXIT_NONE;
+}
+
+/* Trap-like: the EOI is done, RIP is past it (SDM Vol. 3C, 30.1.4). */
+static void exit_eoi_induced(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	hv_lapic_eoi_exit(&v->vcpu, vmcs_read(EXIT_QUALIFICATION) & 0xff);
+	exit->kind = HV_EXIT_NONE;
+}
+
+/* Trap-like, the value in the page (30.4.3.3). */
+static void exit_apic_write(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	hv_lapic_apic_write(&v->vcpu, vmcs_read(EXIT_QUALIFICATION) & 0xfff);
 	exit->kind = HV_EXIT_NONE;
 }
 
@@ -1042,6 +1262,8 @@ static const vmx_exit_fn exit_handlers[] = {
 	[EXIT_REASON_INVEPT]			= exit_ud,
 	[EXIT_REASON_WBINVD]			= exit_invd,
 	[EXIT_REASON_XSETBV]			= exit_ud,
+	[EXIT_REASON_EOI_INDUCED]		= exit_eoi_induced,
+	[EXIT_REASON_APIC_WRITE]		= exit_apic_write,
 	[EXIT_REASON_PREEMPTION_TIMER]		= exit_preemption_timer,
 	[EXIT_REASON_INVVPID]			= exit_ud,
 	[EXIT_REASON_VMFUNC]			= exit_ud,
@@ -1121,7 +1343,9 @@ static void vmx_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	invalidate(v, cpu);
 	if (vcpu->rip != v->rip)
 		instruction_done(v);
-	inject_event(v);
+	v->injected = inject_event(v);
+	if (hv_apicv != HV_APICV_OFF)
+		v->entry_svi = vmcs_read(GUEST_INTR_STATUS) >> 8;
 	if (vcpu->gpr[HV_RSP] != v->rsp)
 		vmcs_write(GUEST_RSP, vcpu->gpr[HV_RSP]);
 	/* CR2 is not part of the VMCS; the host does not fault in here. */
@@ -1468,6 +1692,9 @@ const struct hv_backend_ops hv_vmx_ops = {
 	.intr_window	= vmx_intr_window,
 	.nmi_allowed	= vmx_nmi_allowed,
 	.nmi_window	= vmx_nmi_window,
+	.apicv_mode	= vmx_apicv_mode,
+	.apicv_load	= vmx_apicv_load,
+	.posted_notify	= vmx_posted_notify,
 	.vcpu_run	= vmx_vcpu_run,
 	.get_regs	= vmx_get_regs,
 	.get_code_regs	= vmx_get_code_regs,

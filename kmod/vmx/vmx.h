@@ -52,6 +52,11 @@ enum vmx_guest_msr {
  * @host_es: host ES selector, likewise
  * @pml: the page-modification log, PML_ENTRIES guest-physical addresses,
  *	or NULL if the VM does not use it
+ * @x2apic_virt: with APICv, the x2APIC MSRs are virtualized (the APIC is
+ *	in x2APIC mode)
+ * @eoi_exit: with APICv, the EOI-exit bitmap in the VMCS
+ * @injected: an event was injected at the last entry
+ * @entry_svi: with APICv, SVI at the last entry
  */
 struct vmx_vcpu {
 	struct hv_vcpu vcpu;
@@ -77,6 +82,10 @@ struct vmx_vcpu {
 	u16 host_ds;
 	u16 host_es;
 	u64 *pml;
+	bool x2apic_virt;
+	u64 eoi_exit[4];
+	bool injected;
+	u8 entry_svi;
 };
 
 /* SDM Vol. 3C, 29.3.6: the log is one 4 KiB page of 512 addresses. */

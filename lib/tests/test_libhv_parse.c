@@ -51,6 +51,9 @@ static void full_reply_is_read_exactly(void **state)
 	nla_put_string(msg, HV_A_INFO_DIRTY_REASON,
 		       "the CPU sets no accessed and dirty bits in nested page tables");
 	nla_put_u32(msg, HV_A_INFO_RING_POLL_NS, 50000);
+	nla_put_string(msg, HV_A_INFO_APICV, "vid");
+	nla_put_string(msg, HV_A_INFO_APICV_REASON,
+		       "the CPU does not process posted interrupts");
 
 	assert_int_equal(0, hv_info_parse(nlmsg_hdr(msg), &info));
 	assert_int_equal(((1ULL << (HV_A_INFO_MAX + 1)) - 1) & ~3ULL,
@@ -74,6 +77,9 @@ static void full_reply_is_read_exactly(void **state)
 	assert_string_equal("emulated", info.dirty_method);
 	assert_string_equal("the CPU sets no accessed and dirty bits in nested page tables",
 			    info.dirty_reason);
+	assert_string_equal("vid", info.apicv);
+	assert_string_equal("the CPU does not process posted interrupts",
+			    info.apicv_reason);
 	nlmsg_free(msg);
 }
 
