@@ -610,6 +610,41 @@ static void apic_base_transitions(void **state)
 			 hv_apic_base_mode(dis | HV_APIC_BASE_EXTD));
 }
 
+/*
+ * Where the CPU holds the page, accepted vectors are posted, level ones
+ * apart when there is a second descriptor; TMR is written at once; the
+ * vCPU's sync moves them into IRR and counts them.
+ */
+static void accept_posts_while_the_cpu_holds_the_page(void **state)
+{
+	struct hv_lapic_regs *l = enabled(0, false);
+	struct hv_pi_desc pi = { 0 }, pi_level = { 0 };
+
+	l->pi = &pi;
+	assert_int_equal(0, hv_lapic_accept(l, 0x31, false));
+	assert_int_equal(0, hv_lapic_accept(l, 0x40, true));
+	assert_int_equal(-EINVAL, hv_lapic_accept(l, 0x0f, false));
+	assert_int_equal(-1, hv_lapic_find_highest(page, HV_APIC_IRR));
+	assert_true(hv_lapic_test_vector(page, HV_APIC_TMR, 0x40));
+	assert_int_equal(0x00020000, pi.pir[1]);
+	assert_int_equal(0x00000001, pi.pir[2]);
+	assert_int_equal(2, hv_lapic_sync(l));
+	assert_int_equal(0x40, hv_lapic_find_highest(page, HV_APIC_IRR));
+	assert_int_equal(0x40, hv_lapic_ack(l));
+	assert_int_equal(0, hv_lapic_sync(l));
+
+	l->pi_level = &pi_level;
+	assert_int_equal(0, hv_lapic_accept(l, 0x77, true));
+	assert_int_equal(0, hv_lapic_accept(l, 0x61, false));
+	assert_int_equal(0x00800000, pi_level.pir[3]);
+	assert_int_equal(0x00000002, pi.pir[3]);
+	assert_int_equal(2, hv_lapic_sync(l));
+	assert_true(hv_lapic_test_vector(page, HV_APIC_IRR, 0x77));
+	assert_true(hv_lapic_test_vector(page, HV_APIC_IRR, 0x61));
+	l->pi = NULL;
+	l->pi_level = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +664,7 @@ int main(void)
 		cmocka_unit_test(destinations),
 		cmocka_unit_test(apic_base_transitions),
 		cmocka_unit_test(restore_checks_and_masks),
+		cmocka_unit_test(accept_posts_while_the_cpu_holds_the_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
