@@ -31,10 +31,38 @@
 extern const unsigned char bench_guest_start[], bench_guest_end[];
 extern const unsigned char bench_guest_baseline[], bench_guest_cpuid[];
 extern const unsigned char bench_guest_pio[], bench_guest_ipi[];
+extern const unsigned char bench_guest_ioeventfd[], bench_guest_irqfd[];
 
+/* The MSI the irqfd case's eventfd sends: fixed, vector 0x40, APIC 0. */
+#define BENCH_MSI_ADDR		0xfee00000u
+#define BENCH_MSI_DATA		0x40u
+
+/**
+ * struct bench_case - one loop of guest.S
+ * @name: its name in the samples
+ * @entry: its entry point
+ * @ioeventfd: the runner puts an ioeventfd on BENCH_IO_PORT
+ * @irqfd: ... and a thread that answers each of its signals with a write
+ *	of an irqfd that sends BENCH_MSI_DATA
+ */
 struct bench_case {
 	const char *name;
 	const unsigned char *entry;
+	int ioeventfd;
+	int irqfd;
+};
+
+/**
+ * struct bench_relay - the irqfd case's host thread
+ * @in: the ioeventfd it reads
+ * @out: the irqfd it writes
+ * @n: how many signals it answers before it ends
+ * @err: 0, or what failed
+ */
+struct bench_relay {
+	int in, out;
+	uint32_t n;
+	int err;
 };
 
 extern const struct bench_case bench_cases[];
@@ -74,6 +102,13 @@ int bench_check_run(const struct bench_run *run, const struct bench_case *c,
 void bench_print_sample(const char *runner, const struct bench_case *c,
 			unsigned int rep, uint32_t n,
 			const struct bench_run *run);
+int bench_eventfds(const struct bench_case *c, int *io, int *irq,
+		   const char *prog);
+int bench_relay_start(struct bench_relay *r, void **thread,
+		      const char *prog);
+int bench_relay_join(struct bench_relay *r, void *thread, const char *prog);
+int bench_check_signals(const struct bench_case *c, int io, uint32_t n,
+			const char *prog);
 #endif /* __ASSEMBLER__ */
 
 #endif /* HV_BENCH_H */

@@ -69,16 +69,16 @@ $(BENCH_DIR)/hv_bench: bench/hv_bench.c selftests/lib/guest.c \
 		selftests/lib/guest.h $(BENCH_COMMON) bench/bench.h \
 		$(B)/libhv.a
 	$(quiet) CCLD $@
-	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/hv_bench.c \
+	$(Q)$(CC) $(BENCH_CFLAGS) -pthread -o $@ bench/hv_bench.c \
 		selftests/lib/guest.c $(BENCH_COMMON) $(B)/libhv.a $(NL_LIBS)
 
 $(BENCH_DIR)/kvm_bench: bench/kvm_bench.c $(BENCH_COMMON) bench/bench.h
 	$(quiet) CCLD $@
-	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/kvm_bench.c $(BENCH_COMMON)
+	$(Q)$(CC) $(BENCH_CFLAGS) -pthread -o $@ bench/kvm_bench.c $(BENCH_COMMON)
 
 $(BENCH_DIR)/bench-calib: bench/calib.c $(BENCH_COMMON) bench/bench.h
 	$(quiet) CCLD $@
-	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/calib.c $(BENCH_COMMON)
+	$(Q)$(CC) $(BENCH_CFLAGS) -pthread -o $@ bench/calib.c $(BENCH_COMMON)
 
 $(BENCH_DIR)/bench-switch: bench/switch.c $(BENCH_COMMON) bench/bench.h
 	$(quiet) CCLD $@
@@ -88,6 +88,6 @@ $(BENCH_DIR)/dirty_bench: bench/dirty_bench.c selftests/lib/guest.c \
 		selftests/lib/guest.h selftests/lib/test_util.c \
 		selftests/lib/test_util.h bench/bench.h $(B)/libhv.a
 	$(quiet) CCLD $@
-	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ bench/dirty_bench.c \
+	$(Q)$(CC) $(BENCH_CFLAGS) -pthread -o $@ bench/dirty_bench.c \
 		selftests/lib/guest.c selftests/lib/test_util.c \
 		$(B)/libhv.a $(NL_LIBS)

@@ -5,16 +5,23 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "bench.h"
 
 const struct bench_case bench_cases[] = {
-	{ "baseline", bench_guest_baseline },
-	{ "cpuid", bench_guest_cpuid },
-	{ "pio", bench_guest_pio },
-	{ "ipi", bench_guest_ipi },
+	{ .name = "baseline", .entry = bench_guest_baseline },
+	{ .name = "cpuid", .entry = bench_guest_cpuid },
+	{ .name = "pio", .entry = bench_guest_pio },
+	{ .name = "ipi", .entry = bench_guest_ipi },
+	{ .name = "ioeventfd", .entry = bench_guest_ioeventfd, .ioeventfd = 1 },
+	{ .name = "irqfd", .entry = bench_guest_irqfd, .ioeventfd = 1,
+	  .irqfd = 1 },
 };
 
 const unsigned int bench_nr_cases = sizeof(bench_cases) /
@@ -120,4 +127,80 @@ void bench_print_sample(const char *runner, const struct bench_case *c,
 	       " io=%" PRIu64 "\n", runner, c->name, rep, n,
 	       run->t1_ns - run->t0_ns, run->t1_tsc - run->t0_tsc,
 	       run->io_exits);
+}
+
+/* The case's eventfds (-1 where it has none). */
+int bench_eventfds(const struct bench_case *c, int *io, int *irq,
+		   const char *prog)
+{
+	*io = c->ioeventfd ? eventfd(0, EFD_CLOEXEC) : -1;
+	*irq = c->irqfd ? eventfd(0, EFD_CLOEXEC) : -1;
+	if ((c->ioeventfd && *io < 0) || (c->irqfd && *irq < 0)) {
+		fprintf(stderr, "%s: %s: eventfd: %s\n", prog, c->name,
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static void *relay(void *arg)
+{
+	struct bench_relay *r = arg;
+	uint64_t v, one = 1;
+	uint32_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (read(r->in, &v, sizeof(v)) != sizeof(v) ||
+		    write(r->out, &one, sizeof(one)) != sizeof(one)) {
+			r->err = -errno;
+			break;
+		}
+	}
+	return NULL;
+}
+
+int bench_relay_start(struct bench_relay *r, void **thread, const char *prog)
+{
+	pthread_t *t = malloc(sizeof(*t));
+	int err;
+
+	if (!t)
+		return -ENOMEM;
+	err = pthread_create(t, NULL, relay, r);
+	if (err) {
+		fprintf(stderr, "%s: cannot start the relay thread: %s\n",
+			prog, strerror(err));
+		free(t);
+		return -err;
+	}
+	*thread = t;
+	return 0;
+}
+
+int bench_relay_join(struct bench_relay *r, void *thread, const char *prog)
+{
+	pthread_t *t = thread;
+
+	pthread_join(*t, NULL);
+	free(t);
+	if (r->err)
+		fprintf(stderr, "%s: the relay thread failed: %s\n", prog,
+			strerror(-r->err));
+	return r->err;
+}
+
+/* The ioeventfd case: the eventfd counted every OUT, none exited. */
+int bench_check_signals(const struct bench_case *c, int io, uint32_t n,
+			const char *prog)
+{
+	uint64_t v = 0;
+
+	if (!c->ioeventfd || c->irqfd)
+		return 0;
+	if (read(io, &v, sizeof(v)) != sizeof(v) || v != n) {
+		fprintf(stderr, "%s: %s: the ioeventfd counted %" PRIu64
+			" writes, expected %" PRIu32 "\n", prog, c->name, v, n);
+		return -EPROTO;
+	}
+	return 0;
 }

@@ -128,6 +128,28 @@ static int check_cpuid_exits(struct tvm *vm, const struct bench_case *c,
 	return 0;
 }
 
+/* The ioeventfd on the measured port, and the irqfd sending vector 0x40. */
+static int eventfds(struct tvm *vm, const struct bench_case *c, int io,
+		    int irq)
+{
+	const struct hv_ioeventfd port = {
+		.space = HV_IO_SPACE_PIO,
+		.addr = BENCH_IO_PORT,
+		.len = 1,
+	};
+	int err = 0;
+
+	if (c->ioeventfd)
+		err = hv_vm_ioeventfd(vm->h, vm->id, io, &port);
+	if (!err && c->irqfd)
+		err = hv_vm_irqfd(vm->h, vm->id, irq, BENCH_MSI_ADDR,
+				  BENCH_MSI_DATA);
+	if (err)
+		fprintf(stderr, PROG ": %s: cannot register the eventfds: %s: %s\n",
+			c->name, hv_errmsg(vm->h), strerror(-err));
+	return err;
+}
+
 static int pin_both(struct tvm *vm, const char *name)
 {
 	struct hv_vcpu_info info;
@@ -154,9 +176,11 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 	char name[64];
 	struct bench_case cs = *bc, *c = &cs;
 	struct bench_run run = { 0 };
+	struct bench_relay relay = { .n = n };
+	void *thread = NULL;
 	struct hv_message ev;
 	struct tvm vm;
-	int err;
+	int io = -1, irq = -1, err;
 
 	snprintf(name, sizeof(name), "%s%s", bc->name, t->suffix);
 	cs.name = name;
@@ -171,6 +195,15 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 	err = start(&vm, c, n);
 	if (!err && t->min_cpus > 1)
 		err = pin_both(&vm, c->name);
+	if (!err)
+		err = bench_eventfds(c, &io, &irq, PROG);
+	if (!err)
+		err = eventfds(&vm, c, io, irq);
+	if (!err && c->irqfd) {
+		relay.in = io;
+		relay.out = irq;
+		err = bench_relay_start(&relay, &thread, PROG);
+	}
 	while (!err) {
 		/*
 		 * On a ring, without a time limit: a sleep is then one read()
@@ -182,17 +215,28 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 				c->name, hv_errmsg(vm.h), strerror(-err));
 			break;
 		}
+		/* A halt the irqfd case's interrupt ends is only a notice. */
+		if (ev.reason == HV_EXIT_REASON_HLT && c->irqfd && !run.ended)
+			continue;
 		if (ev.reason == HV_EXIT_REASON_HLT)
 			break;
 		err = handle(&vm, &ev, &run, c->name);
 	}
+	if (thread && bench_relay_join(&relay, thread, PROG) && !err)
+		err = -EIO;
 	if (!err)
 		err = bench_check_run(&run, c, n, PROG);
+	if (!err)
+		err = bench_check_signals(c, io, n, PROG);
 	if (!err)
 		err = check_cpuid_exits(&vm, c, n);
 	if (!err)
 		bench_print_sample("hv", c, rep, n, &run);
 	tvm_destroy(&vm);
+	if (io >= 0)
+		close(io);
+	if (irq >= 0)
+		close(irq);
 	if (t->min_cpus > 1)
 		pin(0, -1);
 	return err;

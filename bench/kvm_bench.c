@@ -103,7 +103,7 @@ static int vm_create(int kvm, struct kvm_vm *v, const struct bench_case *c)
 	 * The APIC case needs KVM's in-kernel local APIC; the split irqchip
 	 * (no PIC or IOAPIC in the kernel) is hv's model as well.
 	 */
-	if (c->entry == bench_guest_ipi &&
+	if ((c->entry == bench_guest_ipi || c->irqfd) &&
 	    ioctl(v->vm, KVM_ENABLE_CAP, &split))
 		return fail("KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP)", name);
 	v->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 0);
@@ -169,16 +169,62 @@ static int handle_io(struct kvm_vm *v, struct bench_run *run,
 	return -EPROTO;
 }
 
+/* The ioeventfd on the measured port; the irqfd through an MSI route. */
+static int eventfds(struct kvm_vm *v, const struct bench_case *c, int io,
+		    int irq)
+{
+	struct kvm_ioeventfd ioev = {
+		.addr = BENCH_IO_PORT,
+		.len = 1,
+		.fd = io,
+		.flags = KVM_IOEVENTFD_FLAG_PIO,
+	};
+	struct {
+		struct kvm_irq_routing r;
+		struct kvm_irq_routing_entry e;
+	} routes = {
+		.r.nr = 1,
+		.e = {
+			.gsi = 0,
+			.type = KVM_IRQ_ROUTING_MSI,
+			.u.msi = {
+				.address_lo = BENCH_MSI_ADDR,
+				.data = BENCH_MSI_DATA,
+			},
+		},
+	};
+	struct kvm_irqfd irqfd = { .fd = irq, .gsi = 0 };
+
+	if (c->ioeventfd && ioctl(v->vm, KVM_IOEVENTFD, &ioev))
+		return fail("KVM_IOEVENTFD", c->name);
+	if (c->irqfd && ioctl(v->vm, KVM_SET_GSI_ROUTING, &routes))
+		return fail("KVM_SET_GSI_ROUTING", c->name);
+	if (c->irqfd && ioctl(v->vm, KVM_IRQFD, &irqfd))
+		return fail("KVM_IRQFD", c->name);
+	return 0;
+}
+
 static int run_case(int kvm, const struct bench_case *c, unsigned int rep,
 		    uint32_t n)
 {
+	struct bench_relay relay = { .n = n };
 	struct bench_run run = { 0 };
+	void *thread = NULL;
 	struct kvm_vm v;
-	int err;
+	int io = -1, irq = -1, err;
 
 	err = vm_create(kvm, &v, c);
 	if (!err)
 		err = start(&v, c, n);
+	if (!err)
+		err = bench_eventfds(c, &io, &irq, PROG);
+	if (!err)
+		err = eventfds(&v, c, io, irq);
+	if (!err && c->irqfd) {
+		relay.in = io;
+		relay.out = irq;
+		err = bench_relay_start(&relay, &thread, PROG);
+	}
 	while (!err) {
 		if (ioctl(v.vcpu, KVM_RUN, 0)) {
 			if (errno == EINTR)
@@ -201,11 +247,19 @@ static int run_case(int kvm, const struct bench_case *c, unsigned int rep,
 		if (run.ended)
 			break;
 	}
+	if (thread && bench_relay_join(&relay, thread, PROG) && !err)
+		err = -EIO;
 	if (!err)
 		err = bench_check_run(&run, c, n, PROG);
 	if (!err)
+		err = bench_check_signals(c, io, n, PROG);
+	if (!err)
 		bench_print_sample("kvm", c, rep, n, &run);
 	vm_destroy(&v);
+	if (io >= 0)
+		close(io);
+	if (irq >= 0)
+		close(irq);
 	return err;
 }
 

@@ -46,6 +46,9 @@ CASES = {
     "cpuid": "CPUID exit handled in the kernel",
     "pio": "OUT exit answered by userspace",
     "ipi": "self-IPI round trip (x2APIC SELF IPI, handler, EOI)",
+    "ioeventfd": "OUT to a port with an ioeventfd (no exit to userspace)",
+    "irqfd": ("device round trip: OUT signals an ioeventfd, a host thread "
+              "writes an irqfd, its MSI wakes the halted vCPU, EOI"),
 }
 # hv's other ways of answering an OUT: case -> (KVM's case, what).
 RING_CASES = {
