@@ -21,6 +21,8 @@
 #define BENCH_MARK_END		0x02
 #define BENCH_IO_PORT		0x1001	/* the measured OUT */
 #define BENCH_LOAD_GPA		0x1000
+#define BENCH_TICKS		0x800	/* the timer case's tick count */
+#define BENCH_TIMER_COUNT	250000	/* its period: 250 us at 1 GHz */
 #define BENCH_MEM_SIZE		(1 << 20)
 
 #ifndef __ASSEMBLER__
@@ -32,6 +34,7 @@ extern const unsigned char bench_guest_start[], bench_guest_end[];
 extern const unsigned char bench_guest_baseline[], bench_guest_cpuid[];
 extern const unsigned char bench_guest_pio[], bench_guest_ipi[];
 extern const unsigned char bench_guest_ioeventfd[], bench_guest_irqfd[];
+extern const unsigned char bench_guest_timer[], bench_guest_timer_off[];
 
 /* The MSI the irqfd case's eventfd sends: fixed, vector 0x40, APIC 0. */
 #define BENCH_MSI_ADDR		0xfee00000u
@@ -41,15 +44,19 @@ extern const unsigned char bench_guest_ioeventfd[], bench_guest_irqfd[];
  * struct bench_case - one loop of guest.S
  * @name: its name in the samples
  * @entry: its entry point
+ * @lapic: the guest uses the local APIC (KVM: its split irqchip)
  * @ioeventfd: the runner puts an ioeventfd on BENCH_IO_PORT
  * @irqfd: ... and a thread that answers each of its signals with a write
  *	of an irqfd that sends BENCH_MSI_DATA
+ * @ticks: the runner reports the ticks the guest counted
  */
 struct bench_case {
 	const char *name;
 	const unsigned char *entry;
+	int lapic;
 	int ioeventfd;
 	int irqfd;
+	int ticks;
 };
 
 /**
@@ -73,6 +80,9 @@ struct bench_run {
 	uint64_t t0_ns, t1_ns;
 	uint64_t t0_tsc, t1_tsc;
 	uint64_t io_exits;	/* OUTs to BENCH_IO_PORT between the markers */
+	/* The guest's tick count, read at each marker; ticks between them. */
+	const volatile uint32_t *tick_counter;
+	uint32_t ticks0, ticks;
 	int started, ended;
 };
 

@@ -18,10 +18,12 @@ const struct bench_case bench_cases[] = {
 	{ .name = "baseline", .entry = bench_guest_baseline },
 	{ .name = "cpuid", .entry = bench_guest_cpuid },
 	{ .name = "pio", .entry = bench_guest_pio },
-	{ .name = "ipi", .entry = bench_guest_ipi },
+	{ .name = "ipi", .entry = bench_guest_ipi, .lapic = 1 },
 	{ .name = "ioeventfd", .entry = bench_guest_ioeventfd, .ioeventfd = 1 },
-	{ .name = "irqfd", .entry = bench_guest_irqfd, .ioeventfd = 1,
-	  .irqfd = 1 },
+	{ .name = "irqfd", .entry = bench_guest_irqfd, .lapic = 1,
+	  .ioeventfd = 1, .irqfd = 1 },
+	{ .name = "timer", .entry = bench_guest_timer, .lapic = 1, .ticks = 1 },
+	{ .name = "timer-off", .entry = bench_guest_timer_off },
 };
 
 const unsigned int bench_nr_cases = sizeof(bench_cases) /
@@ -87,12 +89,16 @@ int bench_marker(struct bench_run *run, uint64_t data, const char *prog)
 		run->t0_ns = ns;
 		run->t0_tsc = tsc;
 		run->started = 1;
+		if (run->tick_counter)
+			run->ticks0 = *run->tick_counter;
 		return 0;
 	}
 	if (data == BENCH_MARK_END && run->started && !run->ended) {
 		run->t1_ns = ns;
 		run->t1_tsc = tsc;
 		run->ended = 1;
+		if (run->tick_counter)
+			run->ticks = *run->tick_counter - run->ticks0;
 		return 0;
 	}
 	fprintf(stderr, "%s: unexpected marker %#" PRIx64 " from the guest\n",
@@ -124,9 +130,9 @@ void bench_print_sample(const char *runner, const struct bench_case *c,
 			const struct bench_run *run)
 {
 	printf("sample %s %s rep=%u n=%u ns=%" PRIu64 " tsc=%" PRIu64
-	       " io=%" PRIu64 "\n", runner, c->name, rep, n,
+	       " io=%" PRIu64 " ticks=%" PRIu32 "\n", runner, c->name, rep, n,
 	       run->t1_ns - run->t0_ns, run->t1_tsc - run->t0_tsc,
-	       run->io_exits);
+	       run->io_exits, run->ticks);
 }
 
 /* The case's eventfds (-1 where it has none). */

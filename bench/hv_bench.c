@@ -193,6 +193,8 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 	if (vm.ring[0])
 		hv_vcpu_ring_set_spin(vm.ring[0], t->owner_spin_ns);
 	err = start(&vm, c, n);
+	if (!err && c->ticks)
+		run.tick_counter = (uint32_t *)(vm.mem + BENCH_TICKS);
 	if (!err && t->min_cpus > 1)
 		err = pin_both(&vm, c->name);
 	if (!err)

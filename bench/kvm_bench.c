@@ -103,8 +103,7 @@ static int vm_create(int kvm, struct kvm_vm *v, const struct bench_case *c)
 	 * The APIC case needs KVM's in-kernel local APIC; the split irqchip
 	 * (no PIC or IOAPIC in the kernel) is hv's model as well.
 	 */
-	if ((c->entry == bench_guest_ipi || c->irqfd) &&
-	    ioctl(v->vm, KVM_ENABLE_CAP, &split))
+	if (c->lapic && ioctl(v->vm, KVM_ENABLE_CAP, &split))
 		return fail("KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP)", name);
 	v->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 0);
 	if (v->vcpu < 0)
@@ -216,6 +215,8 @@ static int run_case(int kvm, const struct bench_case *c, unsigned int rep,
 	err = vm_create(kvm, &v, c);
 	if (!err)
 		err = start(&v, c, n);
+	if (!err && c->ticks)
+		run.tick_counter = (uint32_t *)(v.mem + BENCH_TICKS);
 	if (!err)
 		err = bench_eventfds(c, &io, &irq, PROG);
 	if (!err)

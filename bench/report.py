@@ -49,7 +49,11 @@ CASES = {
     "ioeventfd": "OUT to a port with an ioeventfd (no exit to userspace)",
     "irqfd": ("device round trip: OUT signals an ioeventfd, a host thread "
               "writes an irqfd, its MSI wakes the halted vCPU, EOI"),
+    "timer": ("APIC timer tick, periodic every 250 us: instructions per "
+              "tick, handler and EOI included"),
 }
+# Cases measured per tick the guest counted, against a loop without ticks.
+PER_TICK = {"timer": "timer-off"}
 # hv's other ways of answering an OUT: case -> (KVM's case, what).
 RING_CASES = {
     "pio-ring": ("pio", "OUT answered over the exit ring, sleeping"),
@@ -98,6 +102,7 @@ def parse(text):
         try:
             if words[0] == "sample" and len(words) >= 3:
                 s = {k: int(kv[k]) for k in ("rep", "n", "ns", "tsc", "io")}
+                s["ticks"] = int(kv.get("ticks", 0))
                 samples.setdefault((words[1], words[2]), []).append(s)
             elif words[0] == "calib":
                 calib.append({k: int(kv[k])
@@ -150,7 +155,7 @@ def figures(name, smp, samples, calib, switch, dirty, info):
     if not calib:
         missing.append("calibration")
     for r in RUNNERS:
-        for c in ("baseline",) + tuple(CASES):
+        for c in ("baseline",) + tuple(CASES) + tuple(PER_TICK.values()):
             if (r, c) not in samples:
                 missing.append("%s %s" % (r, c))
     ring_cases = ["pio-ring", "pio-ring-kpoll"] + (
@@ -211,8 +216,17 @@ def figures(name, smp, samples, calib, switch, dirty, info):
         e = {"what": what, "n": n, "repetitions": reps}
         for r in RUNNERS:
             f = runner_figs(r, c)
-            f["insns_per_exit"] = (f["insns_median"] -
-                                   base[r]["insns_median"]) / n
+            if c in PER_TICK:
+                ticks = med(s["ticks"] for s in samples[(r, c)])
+                if not ticks:
+                    raise SystemExit("report: %s: %s counted no timer ticks"
+                                     % (name, r))
+                f["ticks_median"] = ticks
+                f["insns_per_exit"] = (f["insns_median"] - runner_figs(
+                    r, PER_TICK[c])["insns_median"]) / ticks
+            else:
+                f["insns_per_exit"] = (f["insns_median"] -
+                                       base[r]["insns_median"]) / n
             e[r] = f
         e["ratio_hv_kvm"] = (e["hv"]["insns_per_exit"] /
                              e["kvm"]["insns_per_exit"])

@@ -476,6 +476,46 @@ GUEST_CODE(lapic_ipi_target, ".code64",
 	"mov $0x7777, %eax\n" G_REPORT
 	"cli\n hlt\n");
 
+/*
+ * The APIC moved over RAM and over memory nothing backs. Over RAM, the
+ * RAM wins (writes land in it, the APIC keeps its registers); over a
+ * hole, the APIC answers at its new base and the old one is the owner's.
+ */
+GUEST_CODE(lapic_moved, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_WRMSR(0x1b, 0x30900, 0)	/* over RAM */
+	"movl $0x1234, 0x30080\n"	/* TPR's offset */
+	G_WRMSR(0x1b, 0xfee00900, 0)
+	G_READ(0x80)			/* TPR: untouched */
+	"mov 0x30080, %eax\n" G_REPORT	/* the RAM has it */
+	G_WRMSR(0x1b, 0xfed00900, 0)	/* over a hole */
+	"mov $0xfed00000, %r8d\n"
+	G_READ(0x30)			/* the version, from the APIC */
+	"mov $0xfee00030, %eax\n mov (%rax), %eax\n" G_REPORT
+	G_WRMSR(0x1b, 0xfee00900, 0)
+	"hlt\n");
+
+/*
+ * vCPU 0 sends 5,000 fixed IPIs to every vCPU, itself included, with
+ * its own interrupts off; vCPU 1 counts the ones it takes.
+ */
+GUEST_CODE(lapic_storm_sender, ".code64",
+	G_WRMSR(0x1b, 0xfee00d00, 0)
+	G_WRMSR(0x80f, 0x1ff, 0)
+	"mov $0xaaaa, %eax\n" G_REPORT
+	"mov $5000, %esi\n"
+	"mov $0x830, %ecx\n xor %edx, %edx\n"
+	"1: mov $0x80041, %eax\n wrmsr\n dec %esi\n jnz 1b\n"
+	"mov $0x5555, %eax\n" G_REPORT
+	"hlt\n");
+
+GUEST_CODE(lapic_storm_target, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	"sti\n"
+	"1: hlt\n jmp 1b\n");
+
 FIXTURE(lapic) {
 	struct tvm vm;
 	struct hv_message ev;
@@ -1007,6 +1047,22 @@ TEST_F(lapic, x2apic_without_exits_where_the_cpu_virtualizes_it)
 	EXPECT_EQ(1, st.eoi_notices);
 }
 
+TEST_F(lapic, apic_moved_over_ram_or_a_hole)
+{
+	start(_metadata, &self->vm, lapic_moved_start, lapic_moved_end);
+	REPORT(0);
+	REPORT(0x1234);
+	REPORT(0x00050014);
+	/* The old base is no APIC any more: a read the owner answers. */
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
+	ASSERT_EQ(HV_EXIT_REASON_MMIO, self->ev.reason);
+	EXPECT_EQ(HV_DIR_READ, self->ev.dir);
+	EXPECT_EQ(0xfee00030, self->ev.gpa);
+	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0xabcd));
+	REPORT(0xabcd);
+	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
 TEST_F(lapic, cr8_is_the_tpr)
 {
 	struct hv_regs r;
@@ -1290,6 +1346,52 @@ TEST_F(lapic2, ipi_wakes_a_halted_vcpu)
 	EXPECT_EQ(1, st.ipis);
 	EXPECT_EQ(cpu_delivers(&self->vm) ? 0 : 1, st.intr_injected);
 	EXPECT_EQ(cpu_delivers(&self->vm) ? 1 : 0, st.intr_posted);
+}
+
+/*
+ * An ICR storm to every vCPU: each IPI is counted, the target takes some
+ * (not more than were sent), the sender's own IRR holds one, and the
+ * owner's commands are answered meanwhile.
+ */
+TEST_F_TIMEOUT(lapic2, icr_storm_to_every_vcpu, 300)
+{
+	uint64_t v;
+	struct timespec t0, t1;
+	struct hv_stats st;
+	struct hv_regs r;
+	uint32_t taken;
+	int i;
+
+	tvm_load(&self->vm, CODE_GPA, lapic_storm_sender_start,
+		 lapic_storm_sender_end);
+	tvm_load(&self->vm, CODE1_GPA, lapic_storm_target_start,
+		 lapic_storm_target_end);
+	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_LONG64, CODE_GPA));
+	ASSERT_EQ(0, tvm_set_mode(&self->vm, 1, MODE_LONG64, CODE1_GPA));
+	ASSERT_EQ(0, tvm_use_idt(&self->vm, 0, MODE_LONG64));
+	ASSERT_EQ(0, tvm_use_idt(&self->vm, 1, MODE_LONG64));
+	set_handlers(&self->vm);
+	tvm_set_gate(&self->vm, MODE_LONG64, 0x41,
+		     INTR_GPA + (lapic_hcount - lapic_handlers_start));
+	REPORT(0xaaaa);
+	/* While it storms, each get-stats is answered within 5 s. */
+	for (i = 0; i < 5; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		EXPECT_GT(5, t1.tv_sec - t0.tv_sec);
+	}
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &v, 280000));
+	EXPECT_EQ(0x5555, v);
+	ASSERT_EQ(0, hv_vm_pause(self->vm.h, self->vm.id));
+	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+	EXPECT_EQ(5000, st.ipis);
+	memcpy(&taken, self->vm.mem + TICKS_GPA, sizeof(taken));
+	EXPECT_LE(1, taken);
+	EXPECT_GE(5000, taken);
+	ASSERT_EQ(0, hv_vcpu_get_regs(self->vm.h, self->vm.id, 0, &r));
+	EXPECT_EQ(1u << (0x41 - 64),
+		  ((uint32_t *)r.lapic)[(0x200 + 2 * 0x10) / 4]);
 }
 
 FIXTURE(lapic4) {
