@@ -64,11 +64,13 @@ struct bench_case {
  * @in: the ioeventfd it reads
  * @out: the irqfd it writes
  * @n: how many signals it answers before it ends
+ * @stop: set when the run failed: the thread ends at its next signal
  * @err: 0, or what failed
  */
 struct bench_relay {
 	int in, out;
 	uint32_t n;
+	volatile int stop;
 	int err;
 };
 
@@ -116,7 +118,8 @@ int bench_eventfds(const struct bench_case *c, int *io, int *irq,
 		   const char *prog);
 int bench_relay_start(struct bench_relay *r, void **thread,
 		      const char *prog);
-int bench_relay_join(struct bench_relay *r, void *thread, const char *prog);
+int bench_relay_join(struct bench_relay *r, void *thread, int failed,
+		     const char *prog);
 int bench_check_signals(const struct bench_case *c, int io, uint32_t n,
 			const char *prog);
 #endif /* __ASSEMBLER__ */

@@ -155,7 +155,7 @@ static void *relay(void *arg)
 	uint64_t v, one = 1;
 	uint32_t i;
 
-	for (i = 0; i < r->n; i++) {
+	for (i = 0; i < r->n && !r->stop; i++) {
 		if (read(r->in, &v, sizeof(v)) != sizeof(v) ||
 		    write(r->out, &one, sizeof(one)) != sizeof(one)) {
 			r->err = -errno;
@@ -183,10 +183,18 @@ int bench_relay_start(struct bench_relay *r, void **thread, const char *prog)
 	return 0;
 }
 
-int bench_relay_join(struct bench_relay *r, void *thread, const char *prog)
+/* @failed: the run ended early; the thread may wait for a signal. */
+int bench_relay_join(struct bench_relay *r, void *thread, int failed,
+		     const char *prog)
 {
 	pthread_t *t = thread;
+	uint64_t one = 1;
 
+	if (failed) {
+		r->stop = 1;
+		if (write(r->in, &one, sizeof(one)) != sizeof(one))
+			pthread_cancel(*t);
+	}
 	pthread_join(*t, NULL);
 	free(t);
 	if (r->err)

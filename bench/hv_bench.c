@@ -224,7 +224,7 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 			break;
 		err = handle(&vm, &ev, &run, c->name);
 	}
-	if (thread && bench_relay_join(&relay, thread, PROG) && !err)
+	if (thread && bench_relay_join(&relay, thread, err, PROG) && !err)
 		err = -EIO;
 	if (!err)
 		err = bench_check_run(&run, c, n, PROG);

@@ -248,7 +248,7 @@ static int run_case(int kvm, const struct bench_case *c, unsigned int rep,
 		if (run.ended)
 			break;
 	}
-	if (thread && bench_relay_join(&relay, thread, PROG) && !err)
+	if (thread && bench_relay_join(&relay, thread, err, PROG) && !err)
 		err = -EIO;
 	if (!err)
 		err = bench_check_run(&run, c, n, PROG);

@@ -1353,9 +1353,26 @@ TEST_F(lapic2, ipi_wakes_a_halted_vcpu)
  * (not more than were sent), the sender's own IRR holds one, and the
  * owner's commands are answered meanwhile.
  */
+/* vCPU 0's next report, past the halt notices of vCPU 1. */
+static uint64_t storm_report(struct __test_metadata *_metadata,
+			     struct tvm *vm, int timeout_ms)
+{
+	struct hv_message ev;
+
+	do {
+		EXPECT_EQ(0, tvm_next_exit(vm, &ev, timeout_ms));
+		if (!_metadata->passed)
+			return 0;
+	} while (ev.reason == HV_EXIT_REASON_HLT && ev.vcpu == 1);
+	EXPECT_EQ(HV_EXIT_REASON_IO, ev.reason);
+	EXPECT_EQ(0, ev.vcpu);
+	EXPECT_EQ(TEST_PORT, ev.port);
+	EXPECT_EQ(0, tvm_complete(vm, &ev, 0));
+	return ev.data;
+}
+
 TEST_F_TIMEOUT(lapic2, icr_storm_to_every_vcpu, 300)
 {
-	uint64_t v;
 	struct timespec t0, t1;
 	struct hv_stats st;
 	struct hv_regs r;
@@ -1373,7 +1390,7 @@ TEST_F_TIMEOUT(lapic2, icr_storm_to_every_vcpu, 300)
 	set_handlers(&self->vm);
 	tvm_set_gate(&self->vm, MODE_LONG64, 0x41,
 		     INTR_GPA + (lapic_hcount - lapic_handlers_start));
-	REPORT(0xaaaa);
+	ASSERT_EQ(0xaaaa, storm_report(_metadata, &self->vm, 10000));
 	/* While it storms, each get-stats is answered within 5 s. */
 	for (i = 0; i < 5; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1381,8 +1398,7 @@ TEST_F_TIMEOUT(lapic2, icr_storm_to_every_vcpu, 300)
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		EXPECT_GT(5, t1.tv_sec - t0.tv_sec);
 	}
-	ASSERT_EQ(0, tvm_expect_report(&self->vm, &v, 280000));
-	EXPECT_EQ(0x5555, v);
+	ASSERT_EQ(0x5555, storm_report(_metadata, &self->vm, 280000));
 	ASSERT_EQ(0, hv_vm_pause(self->vm.h, self->vm.id));
 	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
 	EXPECT_EQ(5000, st.ipis);
