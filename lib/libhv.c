@@ -256,6 +256,13 @@ int hv_open(struct hv **out)
 	setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
 	/*
+	 * hv holds an exit back while the owner's queue is full and sends
+	 * it later, losing nothing; netlink still flags that refusal as an
+	 * overrun, which would fail the next receive with ENOBUFS.
+	 */
+	setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK, NETLINK_NO_ENOBUFS,
+		   &one, sizeof(one));
+	/*
 	 * Exits and notices arrive with sequence number 0 between replies:
 	 * libhv matches replies itself. Replies of mem-read are large.
 	 */
@@ -598,14 +605,21 @@ int hv_set_l1d_flush(struct hv *h, uint32_t mode, struct hv_info *info)
  * hv_subscribe_notices() - receive the notify group's notices on @h
  * @h: the connection
  *
+ * Notices the kernel dropped because @h's queue was full then fail the
+ * next receive with -ENOMEM (netlink's ENOBUFS).
+ *
  * Return: 0, or a negative errno.
  */
 int hv_subscribe_notices(struct hv *h)
 {
 	int grp = genl_ctrl_resolve_grp(h->sk, HV_FAMILY_NAME, HV_MCGRP_NOTIFY);
+	int zero = 0;
 
 	if (grp < 0)
 		return nle_to_errno(grp);
+	/* Multicast notices are dropped when the queue is full: say so. */
+	setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK, NETLINK_NO_ENOBUFS,
+		   &zero, sizeof(zero));
 	return nle_to_errno(nl_socket_add_membership(h->sk, grp));
 }
 

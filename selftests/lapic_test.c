@@ -148,6 +148,10 @@ GUEST_CODE(lapic_handlers, ".code64",
 	".globl lapic_hcr\n lapic_hcr:\n"
 	"push %rax\n lock incl 0x15000\n mov $0x65, %eax\n"
 	"jmp lapic_hcommon\n"
+	/* EOI and nothing else. */
+	".globl lapic_heoi\n lapic_heoi:\n"
+	"push %r9\n mov $0xfee000b0, %r9d\n movl $0, (%r9)\n pop %r9\n"
+	"iretq\n"
 	/* Counts in TICKS_GPA, silently; stops the timer at 200. */
 	".globl lapic_hcount\n lapic_hcount:\n"
 	"push %r9\n"
@@ -159,7 +163,7 @@ GUEST_CODE(lapic_handlers, ".code64",
 	"iretq\n");
 extern const unsigned char lapic_h31[], lapic_h41[], lapic_h45[],
 	lapic_h51[], lapic_h61[], lapic_h65[], lapic_h77[], lapic_hcount[],
-	lapic_hcr[];
+	lapic_hcr[], lapic_heoi[];
 
 GUEST_CODE(lapic_deliver, ".code64",
 	"mov $0xfee00000, %r8d\n"
@@ -414,6 +418,16 @@ GUEST_CODE(lapic_x2virt, ".code64",
 	"hlt\n"			/* the owner's MSI ends it */
 	"mov $0xc1, %eax\n" G_REPORT
 	"cli\n hlt\n");
+
+/* A tick every 500 us, each ending a halt: a halt notice each. */
+GUEST_CODE(lapic_halts, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_WRITE(0x3e0, 0xb)
+	G_WRITE(0x320, 0x20041)
+	G_WRITE(0x380, 500000)
+	"sti\n"
+	"1: hlt\n jmp 1b\n");
 
 /* Halts with interrupts on, again after each interrupt. */
 GUEST_CODE(lapic_wait, ".code64",
@@ -1061,6 +1075,34 @@ TEST_F(lapic, apic_moved_over_ram_or_a_hole)
 	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0xabcd));
 	REPORT(0xabcd);
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
+/*
+ * An owner that does not read while halt notices pile up: hv holds each
+ * back while the queue is full, and the owner then reads them all, in
+ * order, none missing, and no receive fails.
+ */
+TEST_F(lapic, halt_notices_that_fill_the_owners_queue_lose_nothing)
+{
+	struct hv_message ev;
+	uint64_t seq = 0;
+	int i;
+
+	start(_metadata, &self->vm, lapic_halts_start, lapic_halts_end);
+	set_handlers(&self->vm);
+	tvm_set_gate(&self->vm, MODE_LONG64, 0x41,
+		     INTR_GPA + (lapic_heoi - lapic_handlers_start));
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &ev, 10000));
+	ASSERT_EQ(HV_EXIT_REASON_HLT, ev.reason);
+	seq = ev.seq;
+	sleep(3);
+	for (i = 0; i < 3000; i++) {
+		ASSERT_EQ(0, tvm_next_exit(&self->vm, &ev, 10000));
+		ASSERT_EQ(HV_EXIT_REASON_HLT, ev.reason);
+		ASSERT_EQ(seq + 1, ev.seq);
+		seq = ev.seq;
+	}
+	ASSERT_EQ(0, hv_vm_pause(self->vm.h, self->vm.id));
 }
 
 TEST_F(lapic, cr8_is_the_tpr)
