@@ -641,6 +641,7 @@ void hv_vcpu_queue_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
 /* run.c */
 int hv_vcpu_thread(void *arg);
 void hv_vcpu_kick(struct hv_vcpu *vcpu, int req);
+void hv_vcpu_kick_posted(struct hv_vcpu *vcpu);
 void hv_vcpu_mark_parked(struct hv_vcpu *vcpu, bool parked, int state);
 bool hv_vcpu_parked(struct hv_vcpu *vcpu);
 

@@ -75,6 +75,29 @@ static int vcpu_park_until(struct hv_vcpu *vcpu,
 	}
 }
 
+/*
+ * Set @req, then reach a vCPU in guest mode on another CPU: with an IPI
+ * that makes it exit, or (@posted) with the notification vector the CPU
+ * takes without an exit.
+ */
+static void kick(struct hv_vcpu *vcpu, int req, bool posted)
+{
+	set_bit(req, &vcpu->requests);
+	/* Pairs with the barrier after the vCPU publishes guest mode. */
+	smp_mb__after_atomic();
+	if (atomic_read(&vcpu->mode) == HV_IN_GUEST) {
+		int cpu = READ_ONCE(vcpu->cpu);
+
+		if (cpu >= 0 && cpu != raw_smp_processor_id()) {
+			if (posted)
+				hv_be_posted_notify(vcpu, cpu);
+			else
+				smp_send_reschedule(cpu);
+		}
+	}
+	wake_up(&vcpu->wq);
+}
+
 /**
  * hv_vcpu_kick() - make a vCPU look at a request soon
  * @vcpu: the vCPU
@@ -84,16 +107,23 @@ static int vcpu_park_until(struct hv_vcpu *vcpu,
  */
 void hv_vcpu_kick(struct hv_vcpu *vcpu, int req)
 {
-	set_bit(req, &vcpu->requests);
-	/* Pairs with the barrier after the vCPU publishes guest mode. */
-	smp_mb__after_atomic();
-	if (atomic_read(&vcpu->mode) == HV_IN_GUEST) {
-		int cpu = READ_ONCE(vcpu->cpu);
+	kick(vcpu, req, false);
+}
 
-		if (cpu >= 0 && cpu != raw_smp_processor_id())
-			smp_send_reschedule(cpu);
-	}
-	wake_up(&vcpu->wq);
+/**
+ * hv_vcpu_kick_posted() - the same for an interrupt posted to the vCPU's
+ * descriptor, where the CPU processes posted interrupts
+ * @vcpu: the vCPU
+ *
+ * A vCPU in guest mode gets the notification vector and goes on without
+ * an exit; HV_REQ_EVENT still makes its next entry look, in case the
+ * notification arrived after it left guest mode.
+ *
+ * Context: any; does not sleep.
+ */
+void hv_vcpu_kick_posted(struct hv_vcpu *vcpu)
+{
+	kick(vcpu, HV_REQ_EVENT, true);
 }
 
 /**

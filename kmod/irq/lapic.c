@@ -338,30 +338,18 @@ bool hv_lapic_take(struct hv_lapic *l, u8 vector, bool level)
  * @level: the vector is level-triggered (and was posted where the CPU
  *	does not look)
  *
- * Where the CPU processes posted interrupts, a vCPU in guest mode gets
- * the notification vector and goes on without an exit; HV_REQ_EVENT
- * still makes its next entry look, in case the notification arrived
- * after it left guest mode. Otherwise it is kicked.
+ * Where the CPU processes posted interrupts, an edge-triggered vector
+ * reaches a vCPU in guest mode without an exit (hv_vcpu_kick_posted());
+ * otherwise the vCPU is kicked.
  *
  * Context: any but NMI; does not sleep.
  */
 void hv_lapic_notify(struct hv_vcpu *t, bool level)
 {
-	int cpu;
-
-	if (hv_apicv != HV_APICV_POSTED || level) {
+	if (hv_apicv == HV_APICV_POSTED && !level)
+		hv_vcpu_kick_posted(t);
+	else
 		hv_vcpu_kick(t, HV_REQ_EVENT);
-		return;
-	}
-	set_bit(HV_REQ_EVENT, &t->requests);
-	/* Pairs with the barrier after the vCPU publishes guest mode. */
-	smp_mb__after_atomic();
-	if (atomic_read(&t->mode) == HV_IN_GUEST) {
-		cpu = READ_ONCE(t->cpu);
-		if (cpu >= 0 && cpu != raw_smp_processor_id())
-			hv_be_posted_notify(t, cpu);
-	}
-	wake_up(&t->wq);
 }
 
 /* Accept a fixed or lowest-priority message into @t's IRR. */

@@ -644,11 +644,12 @@ static void l1d_flush(struct vmx_vcpu *v)
 
 #define INTR_INFO(type, vector) (INTR_INFO_VALID_MASK | ((type) << 8) | (vector))
 
-static void set_proc(struct vmx_vcpu *v, u32 bit, bool on)
+/* Turn one bit of an execution-control field on or off. */
+static void set_control(unsigned long field, u32 bit, bool on)
 {
-	u32 proc = vmcs_read(CPU_BASED_VM_EXEC_CONTROL);
+	u32 ctl = vmcs_read(field);
 
-	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, on ? proc | bit : proc & ~bit);
+	vmcs_write(field, on ? ctl | bit : ctl & ~bit);
 }
 
 static bool vmx_intr_allowed(struct hv_vcpu *vcpu)
@@ -663,7 +664,8 @@ static void vmx_intr_window(struct hv_vcpu *vcpu)
 	struct vmx_vcpu *v = to_vmx(vcpu);
 
 	if (!v->irq_window) {
-		set_proc(v, CPU_BASED_INTR_WINDOW_EXITING, true);
+		set_control(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_INTR_WINDOW_EXITING,
+			    true);
 		v->irq_window = true;
 	}
 }
@@ -694,17 +696,10 @@ static void vmx_nmi_window(struct hv_vcpu *vcpu)
 		return;
 	}
 	if (!v->nmi_window) {
-		set_proc(v, CPU_BASED_NMI_WINDOW_EXITING, true);
+		set_control(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_NMI_WINDOW_EXITING,
+			    true);
 		v->nmi_window = true;
 	}
-}
-
-static void set_proc2(u32 bit, bool on)
-{
-	u32 proc2 = vmcs_read(SECONDARY_VM_EXEC_CONTROL);
-
-	vmcs_write(SECONDARY_VM_EXEC_CONTROL,
-		   on ? proc2 | bit : proc2 & ~bit);
 }
 
 static void vmx_apicv_load(struct hv_vcpu *vcpu,
@@ -727,7 +722,8 @@ static void vmx_apicv_load(struct hv_vcpu *vcpu,
 	 * Outside x2APIC mode the x2APIC MSRs must exit (to #GP): they
 	 * would otherwise reach the host's x2APIC (30.5).
 	 */
-	set_proc2(SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE, s->x2apic);
+	set_control(SECONDARY_VM_EXEC_CONTROL,
+		    SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE, s->x2apic);
 	vmcs_write(MSR_BITMAP, page_to_phys(s->x2apic ? msr_bitmap_x2apic :
 					    msr_bitmap));
 	v->x2apic_virt = s->x2apic;
@@ -967,14 +963,16 @@ static void exit_preemption_timer(struct vmx_vcpu *v, struct hv_exit *exit)
 
 static void exit_irq_window(struct vmx_vcpu *v, struct hv_exit *exit)
 {
-	set_proc(v, CPU_BASED_INTR_WINDOW_EXITING, false);
+	set_control(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_INTR_WINDOW_EXITING,
+		    false);
 	v->irq_window = false;
 	exit->kind = HV_EXIT_NONE;
 }
 
 static void exit_nmi_window(struct vmx_vcpu *v, struct hv_exit *exit)
 {
-	set_proc(v, CPU_BASED_NMI_WINDOW_EXITING, false);
+	set_control(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_NMI_WINDOW_EXITING,
+		    false);
 	v->nmi_window = false;
 	exit->kind = HV_EXIT_NONE;
 }
