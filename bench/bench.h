@@ -26,6 +26,7 @@
 #define BENCH_MEM_SIZE		(1 << 20)
 
 #ifndef __ASSEMBLER__
+#include <pthread.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -66,12 +67,16 @@ struct bench_case {
  * @n: how many signals it answers before it ends
  * @stop: set when the run failed: the thread ends at its next signal
  * @err: 0, or what failed
+ * @thread: the thread
+ * @started: @thread runs (the case has an irqfd)
  */
 struct bench_relay {
 	int in, out;
 	uint32_t n;
 	volatile int stop;
 	int err;
+	pthread_t thread;
+	int started;
 };
 
 extern const struct bench_case bench_cases[];
@@ -116,10 +121,9 @@ void bench_print_sample(const char *runner, const struct bench_case *c,
 			const struct bench_run *run);
 int bench_eventfds(const struct bench_case *c, int *io, int *irq,
 		   const char *prog);
-int bench_relay_start(struct bench_relay *r, void **thread,
-		      const char *prog);
-int bench_relay_join(struct bench_relay *r, void *thread, int failed,
-		     const char *prog);
+int bench_relay_start(const struct bench_case *c, struct bench_relay *r,
+		      int io, int irq, uint32_t n, const char *prog);
+int bench_relay_join(struct bench_relay *r, int failed, const char *prog);
 int bench_check_signals(const struct bench_case *c, int io, uint32_t n,
 			const char *prog);
 #endif /* __ASSEMBLER__ */

@@ -165,38 +165,39 @@ static void *relay(void *arg)
 	return NULL;
 }
 
-int bench_relay_start(struct bench_relay *r, void **thread, const char *prog)
+/* The irqfd case's relay from @io to @irq for @n signals; others none. */
+int bench_relay_start(const struct bench_case *c, struct bench_relay *r,
+		      int io, int irq, uint32_t n, const char *prog)
 {
-	pthread_t *t = malloc(sizeof(*t));
 	int err;
 
-	if (!t)
-		return -ENOMEM;
-	err = pthread_create(t, NULL, relay, r);
+	*r = (struct bench_relay){ .in = io, .out = irq, .n = n };
+	if (!c->irqfd)
+		return 0;
+	err = pthread_create(&r->thread, NULL, relay, r);
 	if (err) {
 		fprintf(stderr, "%s: cannot start the relay thread: %s\n",
 			prog, strerror(err));
-		free(t);
 		return -err;
 	}
-	*thread = t;
+	r->started = 1;
 	return 0;
 }
 
 /* @failed: the run ended early; the thread may wait for a signal. */
-int bench_relay_join(struct bench_relay *r, void *thread, int failed,
-		     const char *prog)
+int bench_relay_join(struct bench_relay *r, int failed, const char *prog)
 {
-	pthread_t *t = thread;
 	uint64_t one = 1;
 
+	if (!r->started)
+		return 0;
 	if (failed) {
 		r->stop = 1;
 		if (write(r->in, &one, sizeof(one)) != sizeof(one))
-			pthread_cancel(*t);
+			pthread_cancel(r->thread);
 	}
-	pthread_join(*t, NULL);
-	free(t);
+	pthread_join(r->thread, NULL);
+	r->started = 0;
 	if (r->err)
 		fprintf(stderr, "%s: the relay thread failed: %s\n", prog,
 			strerror(-r->err));

@@ -176,8 +176,7 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 	char name[64];
 	struct bench_case cs = *bc, *c = &cs;
 	struct bench_run run = { 0 };
-	struct bench_relay relay = { .n = n };
-	void *thread = NULL;
+	struct bench_relay relay = { 0 };
 	struct hv_message ev;
 	struct tvm vm;
 	int io = -1, irq = -1, err;
@@ -201,11 +200,8 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 		err = bench_eventfds(c, &io, &irq, PROG);
 	if (!err)
 		err = eventfds(&vm, c, io, irq);
-	if (!err && c->irqfd) {
-		relay.in = io;
-		relay.out = irq;
-		err = bench_relay_start(&relay, &thread, PROG);
-	}
+	if (!err)
+		err = bench_relay_start(c, &relay, io, irq, n, PROG);
 	while (!err) {
 		/*
 		 * On a ring, without a time limit: a sleep is then one read()
@@ -224,7 +220,7 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 			break;
 		err = handle(&vm, &ev, &run, c->name);
 	}
-	if (thread && bench_relay_join(&relay, thread, err, PROG) && !err)
+	if (bench_relay_join(&relay, err, PROG) && !err)
 		err = -EIO;
 	if (!err)
 		err = bench_check_run(&run, c, n, PROG);

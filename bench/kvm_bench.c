@@ -206,9 +206,8 @@ static int eventfds(struct kvm_vm *v, const struct bench_case *c, int io,
 static int run_case(int kvm, const struct bench_case *c, unsigned int rep,
 		    uint32_t n)
 {
-	struct bench_relay relay = { .n = n };
+	struct bench_relay relay = { 0 };
 	struct bench_run run = { 0 };
-	void *thread = NULL;
 	struct kvm_vm v;
 	int io = -1, irq = -1, err;
 
@@ -221,11 +220,8 @@ static int run_case(int kvm, const struct bench_case *c, unsigned int rep,
 		err = bench_eventfds(c, &io, &irq, PROG);
 	if (!err)
 		err = eventfds(&v, c, io, irq);
-	if (!err && c->irqfd) {
-		relay.in = io;
-		relay.out = irq;
-		err = bench_relay_start(&relay, &thread, PROG);
-	}
+	if (!err)
+		err = bench_relay_start(c, &relay, io, irq, n, PROG);
 	while (!err) {
 		if (ioctl(v.vcpu, KVM_RUN, 0)) {
 			if (errno == EINTR)
@@ -248,7 +244,7 @@ static int run_case(int kvm, const struct bench_case *c, unsigned int rep,
 		if (run.ended)
 			break;
 	}
-	if (thread && bench_relay_join(&relay, thread, err, PROG) && !err)
+	if (bench_relay_join(&relay, err, PROG) && !err)
 		err = -EIO;
 	if (!err)
 		err = bench_check_run(&run, c, n, PROG);
