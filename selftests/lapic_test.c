@@ -1011,6 +1011,28 @@ TEST_F(lapic, the_owners_8259_interrupts_through_lint0)
 	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 }
 
+/*
+ * The owner's level-triggered MSI of @vector ends a halt; the handler
+ * reports it and writes EOI, which comes back as an eoi notice; the guest
+ * reports 0xc1 and halts again.
+ */
+static void level_msi_and_its_eoi(struct __test_metadata *_metadata,
+				  struct tvm *vm, uint8_t vector)
+{
+	struct hv_message ev;
+	uint64_t v;
+
+	ASSERT_EQ(0, hv_vm_msi(vm->h, vm->id, 0xfee00000, 0xc000 | vector));
+	ASSERT_EQ(0, tvm_expect_report(vm, &v, 10000));
+	EXPECT_EQ(vector, v);
+	ASSERT_EQ(0, tvm_next_exit(vm, &ev, 10000));
+	ASSERT_EQ(HV_EXIT_REASON_EOI, ev.reason);
+	EXPECT_EQ(vector, ev.vector);
+	ASSERT_EQ(0, tvm_expect_report(vm, &v, 10000));
+	EXPECT_EQ(0xc1, v);
+	ASSERT_EQ(0, tvm_run_to_hlt(vm, 10000));
+}
+
 TEST_F(lapic, x2apic_without_exits_where_the_cpu_virtualizes_it)
 {
 	static const struct { uint32_t v; const unsigned char *h; } g[] = {
@@ -1018,7 +1040,6 @@ TEST_F(lapic, x2apic_without_exits_where_the_cpu_virtualizes_it)
 		{ 0x61, lapic_x61 }, { 0x77, lapic_x77 },
 	};
 	bool apicv = cpu_delivers(&self->vm);
-	struct hv_message ev;
 	struct hv_stats st;
 	unsigned int i;
 
@@ -1041,13 +1062,7 @@ TEST_F(lapic, x2apic_without_exits_where_the_cpu_virtualizes_it)
 	REPORT(0x20);
 	REPORT(0xc0);
 	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
-	ASSERT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0xc077));
-	REPORT(0x77);
-	ASSERT_EQ(0, tvm_next_exit(&self->vm, &ev, 10000));
-	ASSERT_EQ(HV_EXIT_REASON_EOI, ev.reason);
-	EXPECT_EQ(0x77, ev.vector);
-	REPORT(0xc1);
-	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	level_msi_and_its_eoi(_metadata, &self->vm, 0x77);
 
 	/*
 	 * With APICv the CPU sent, delivered and retired the self IPIs; hv
@@ -1277,7 +1292,6 @@ TEST_F(lapic, ioeventfd_takes_exactly_the_matching_writes)
 
 TEST_F(lapic, level_triggered_eoi_reaches_the_owner)
 {
-	struct hv_message ev;
 	struct hv_stats st;
 
 	start(_metadata, &self->vm, lapic_wait_start, lapic_wait_end);
@@ -1286,13 +1300,7 @@ TEST_F(lapic, level_triggered_eoi_reaches_the_owner)
 	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 
 	/* Level-triggered, asserted, vector 0x31. */
-	ASSERT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0xc031));
-	REPORT(0x31);
-	ASSERT_EQ(0, tvm_next_exit(&self->vm, &ev, 10000));
-	ASSERT_EQ(HV_EXIT_REASON_EOI, ev.reason);
-	EXPECT_EQ(0x31, ev.vector);
-	REPORT(0xc1);
-	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	level_msi_and_its_eoi(_metadata, &self->vm, 0x31);
 
 	/* Edge-triggered: its EOI is the guest's own business. */
 	ASSERT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x4041));
@@ -1343,6 +1351,20 @@ static void collect(struct __test_metadata *_metadata, struct tvm *vm,
 	}
 }
 
+/* Two vCPUs in long mode, each at its own code, with the handlers. */
+static void start2(struct __test_metadata *_metadata, struct tvm *vm,
+		   const unsigned char *code0, const unsigned char *end0,
+		   const unsigned char *code1, const unsigned char *end1)
+{
+	tvm_load(vm, CODE_GPA, code0, end0);
+	tvm_load(vm, CODE1_GPA, code1, end1);
+	ASSERT_EQ(0, tvm_set_mode(vm, 0, MODE_LONG64, CODE_GPA));
+	ASSERT_EQ(0, tvm_set_mode(vm, 1, MODE_LONG64, CODE1_GPA));
+	ASSERT_EQ(0, tvm_use_idt(vm, 0, MODE_LONG64));
+	ASSERT_EQ(0, tvm_use_idt(vm, 1, MODE_LONG64));
+	set_handlers(vm);	/* over the stubs tvm_use_idt() set */
+}
+
 TEST_F(lapic2, ipi_wakes_a_halted_vcpu)
 {
 	uint64_t seen[2][4] = { { 0 } };
@@ -1350,15 +1372,9 @@ TEST_F(lapic2, ipi_wakes_a_halted_vcpu)
 	struct hv_stats st;
 	struct hv_message first, ev;
 
-	tvm_load(&self->vm, CODE_GPA, lapic_ipi_sender_start,
-		 lapic_ipi_sender_end);
-	tvm_load(&self->vm, CODE1_GPA, lapic_ipi_target_start,
-		 lapic_ipi_target_end);
-	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_LONG64, CODE_GPA));
-	ASSERT_EQ(0, tvm_set_mode(&self->vm, 1, MODE_LONG64, CODE1_GPA));
-	ASSERT_EQ(0, tvm_use_idt(&self->vm, 0, MODE_LONG64));
-	ASSERT_EQ(0, tvm_use_idt(&self->vm, 1, MODE_LONG64));
-	set_handlers(&self->vm);	/* over the stubs tvm_use_idt() set */
+	start2(_metadata, &self->vm, lapic_ipi_sender_start,
+	       lapic_ipi_sender_end, lapic_ipi_target_start,
+	       lapic_ipi_target_end);
 
 	/* vCPU 0 waits in its first report until vCPU 1 has halted. */
 	ASSERT_EQ(0, tvm_next_exit(&self->vm, &first, 10000));
@@ -1421,15 +1437,9 @@ TEST_F_TIMEOUT(lapic2, icr_storm_to_every_vcpu, 300)
 	uint32_t taken;
 	int i;
 
-	tvm_load(&self->vm, CODE_GPA, lapic_storm_sender_start,
-		 lapic_storm_sender_end);
-	tvm_load(&self->vm, CODE1_GPA, lapic_storm_target_start,
-		 lapic_storm_target_end);
-	ASSERT_EQ(0, tvm_set_mode(&self->vm, 0, MODE_LONG64, CODE_GPA));
-	ASSERT_EQ(0, tvm_set_mode(&self->vm, 1, MODE_LONG64, CODE1_GPA));
-	ASSERT_EQ(0, tvm_use_idt(&self->vm, 0, MODE_LONG64));
-	ASSERT_EQ(0, tvm_use_idt(&self->vm, 1, MODE_LONG64));
-	set_handlers(&self->vm);
+	start2(_metadata, &self->vm, lapic_storm_sender_start,
+	       lapic_storm_sender_end, lapic_storm_target_start,
+	       lapic_storm_target_end);
 	tvm_set_gate(&self->vm, MODE_LONG64, 0x41,
 		     INTR_GPA + (lapic_hcount - lapic_handlers_start));
 	ASSERT_EQ(0xaaaa, storm_report(_metadata, &self->vm, 10000));
