@@ -233,6 +233,10 @@ struct hv_apicv_state {
  *	@s->eoi_exit calls hv_lapic_eoi_exit() from @vcpu_run's exit.
  * @posted_notify: with hv_apicv HV_APICV_POSTED: send @cpu, on which
  *	@vcpu is in guest mode, the notification vector. Any context.
+ * @tsc_timer: optional; after @setup, once: whether @vcpu_run can end
+ *	the guest's run when the host TSC reaches &hv_vcpu.timer_tsc (the
+ *	VMX-preemption timer) and then report HV_EXIT_TIMER, so that the
+ *	APIC timer of a vCPU in the guest needs no host interrupt.
  */
 struct hv_backend_ops {
 	const char *name;
@@ -278,6 +282,7 @@ struct hv_backend_ops {
 	void (*apicv_load)(struct hv_vcpu *vcpu,
 			   const struct hv_apicv_state *s);
 	void (*posted_notify)(struct hv_vcpu *vcpu, int cpu);
+	bool (*tsc_timer)(void);
 };
 
 extern const struct hv_backend_ops hv_vmx_ops;
@@ -624,6 +629,16 @@ static inline void hv_be_apicv_load(struct hv_vcpu *vcpu,
 static inline void hv_be_posted_notify(struct hv_vcpu *vcpu, int cpu)
 {
 	hv_backend->posted_notify(vcpu, cpu);
+}
+
+/**
+ * hv_be_tsc_timer() - whether the backend ends guest runs at a TSC value
+ *
+ * Return: true if @vcpu_run honours &hv_vcpu.timer_tsc.
+ */
+static inline bool hv_be_tsc_timer(void)
+{
+	return hv_backend->tsc_timer && hv_backend->tsc_timer();
 }
 
 #endif /* HV_BACKEND_H */

@@ -371,6 +371,7 @@ const struct hv_exit_handler hv_exit_handlers[HV_NR_EXIT_KINDS] = {
 	[HV_EXIT_SHUTDOWN]	= { .slow = shutdown_slow },
 	[HV_EXIT_INVALID_STATE]	= { .slow = invalid_state_slow },
 	[HV_EXIT_UNHANDLED]	= { },
+	[HV_EXIT_TIMER]		= { .fast = hv_lapic_timer_exit },
 };
 
 /**

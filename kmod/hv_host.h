@@ -221,6 +221,7 @@ struct hv_regs {
  * @HV_EXIT_SHUTDOWN: triple fault
  * @HV_EXIT_INVALID_STATE: the entry failed on the guest's state
  * @HV_EXIT_UNHANDLED: an exit the backend cannot handle; the VM crashes
+ * @HV_EXIT_TIMER: the host TSC reached &hv_vcpu.timer_tsc (the APIC timer)
  * @HV_NR_EXIT_KINDS: the number of kinds
  */
 enum hv_exit_kind {
@@ -237,6 +238,7 @@ enum hv_exit_kind {
 	HV_EXIT_SHUTDOWN,
 	HV_EXIT_INVALID_STATE,
 	HV_EXIT_UNHANDLED,
+	HV_EXIT_TIMER,
 	HV_NR_EXIT_KINDS,
 };
 
@@ -370,6 +372,7 @@ enum hv_stat {
 	HV_STAT_IOEVENTFD,
 	HV_STAT_EOI_NOTICES,
 	HV_STAT_INTR_POSTED,
+	HV_STAT_EXITS_TIMER,
 	HV_NR_STATS,
 };
 
@@ -494,6 +497,9 @@ struct hv_lapic;
  * @pt_cache: pages for nested page tables, filled where sleeping is allowed
  * @pt_cache_count: pages in @pt_cache
  * @lapic: its local APIC (irq/lapic.c)
+ * @timer_tsc: the host TSC at which the APIC timer expires while the
+ *	backend counts it down in the guest (hv_be_tsc_timer()), U64_MAX
+ *	when it does not; the vCPU thread's
  * @eoi_pending: level-triggered vectors the guest ended and the owner has
  *	not been told of yet (HV_REQ_EOI); the vCPU's thread only
  * @stats: exit counters (enum hv_stat)
@@ -525,6 +531,7 @@ struct hv_vcpu {
 	struct page *pt_cache[HV_PT_CACHE_PAGES];
 	int pt_cache_count;
 	struct hv_lapic *lapic;
+	u64 timer_tsc;
 	DECLARE_BITMAP(eoi_pending, 256);
 	u64 stats[HV_NR_STATS];
 };

@@ -118,6 +118,7 @@ static int __init hv_init(void)
 	if (err)
 		goto err_irqfd;
 	hv_apicv_choose();
+	hv_lapic_timer_choose();
 
 	err = hv_nl_init();
 	if (err) {

@@ -176,6 +176,7 @@ static enum run_result run_fast(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	vcpu->cpu = smp_processor_id();
 	hv_ibpb_vcpu_switch(vcpu);
 	hv_be_vcpu_load(vcpu, vcpu->cpu);
+	hv_lapic_timer_to_tsc(vcpu);
 	for (;;) {
 		if (need_resched()) {
 			ret = RUN_BREAK;
@@ -320,6 +321,8 @@ int hv_vcpu_thread(void *arg)
 		/* Whatever arrived while parked is looked at before entry. */
 		set_bit(HV_REQ_EVENT, &vcpu->requests);
 		vcpu_run(vcpu);
+		/* Halted or parked: the hrtimer wakes it. */
+		hv_lapic_timer_to_hrtimer(vcpu);
 	}
 	/* Stopped: count as parked so that nothing waits for us. */
 	hv_vcpu_mark_parked(vcpu, true, HV_VCPU_STATE_STOPPED);

@@ -28,6 +28,12 @@ struct hv_pi_desc;
 
 extern enum hv_apicv hv_apicv;
 void hv_apicv_choose(void);
+void hv_lapic_timer_choose(void);
+const char *hv_lapic_timer_name(void);
+void hv_lapic_timer_to_tsc(struct hv_vcpu *vcpu);
+void hv_lapic_timer_to_hrtimer(struct hv_vcpu *vcpu);
+enum hv_exit_ret hv_lapic_timer_exit(struct hv_vcpu *vcpu,
+				     const struct hv_exit *exit);
 const char *hv_apicv_name(void);
 const char *hv_apicv_reason(void);
 phys_addr_t hv_lapic_page(struct hv_vcpu *vcpu);

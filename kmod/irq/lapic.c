@@ -158,6 +158,7 @@ int hv_lapic_create(struct hv_vcpu *vcpu)
 	l->vcpu = vcpu;
 	l->r.tsc_deadline = true;
 	hv_lapic_timer_init(l);
+	vcpu->timer_tsc = U64_MAX;
 	vcpu->lapic = l;
 	hv_lapic_reset(vcpu, false);
 	return 0;
@@ -579,8 +580,10 @@ void hv_lapic_get_state(struct hv_vcpu *vcpu, struct hv_regs *r)
 	struct hv_lapic *l = vcpu->lapic;
 	unsigned long flags;
 	u32 *page = (u32 *)r->lapic;
+	bool kick;
 
 	spin_lock_irqsave(&l->lock, flags);
+	kick = hv_lapic_timer_catch_up(l);
 	sync_posted(l);
 	r->apic_base = l->base;
 	r->tsc_deadline = hv_lapic_deadline_read(l);
@@ -589,6 +592,8 @@ void hv_lapic_get_state(struct hv_vcpu *vcpu, struct hv_regs *r)
 	page[HV_APIC_PPR / 4] = hv_lapic_ppr(l->r.regs);
 	page[HV_APIC_APR / 4] = hv_lapic_apr(l->r.regs);
 	spin_unlock_irqrestore(&l->lock, flags);
+	if (kick)
+		hv_lapic_notify(vcpu, false);
 }
 
 /**

@@ -25,6 +25,8 @@ struct hv_vcpu;
  *	passes (TSC-deadline), on CLOCK_MONOTONIC
  * @period_ns: the period of the count, periodic and one-shot modes
  * @deadline: IA32_TSC_DEADLINE, 0 when disarmed
+ * @on_tsc: the vCPU's runs count the timer down (&hv_vcpu.timer_tsc);
+ *	@timer is not queued. Changed by the vCPU thread only.
  */
 struct hv_lapic {
 	spinlock_t lock;	/* the vCPU, senders, the timer */
@@ -36,6 +38,7 @@ struct hv_lapic {
 	ktime_t expires;
 	u64 period_ns;
 	u64 deadline;
+	bool on_tsc;
 };
 
 struct netlink_ext_ack;
@@ -46,7 +49,10 @@ int hv_lapic_msi_route(u64 addr, u32 data, struct hv_apic_irq *irq,
 		       struct netlink_ext_ack *extack);
 void hv_lapic_deliver(struct hv_vm *vm, const struct hv_apic_irq *irq);
 bool hv_lapic_take(struct hv_lapic *l, u8 vector, bool level);
+extern bool hv_tsc_timer;
+
 void hv_lapic_timer_init(struct hv_lapic *l);
+bool hv_lapic_timer_catch_up(struct hv_lapic *l);
 void hv_lapic_timer_disarm(struct hv_lapic *l);
 void hv_lapic_timer_write(struct hv_lapic *l, u32 off, u32 old_lvtt,
 			  u32 old_tdcr);

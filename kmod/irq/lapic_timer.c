@@ -12,6 +12,14 @@
  * cannot have the host take an interrupt every few nanoseconds (KVM's
  * min_timer_period_us does the same).
  *
+ * While its vCPU runs the guest, where the backend can end a run at a
+ * host TSC value (the VMX-preemption timer, SDM Vol. 3C, 26.5.1), the
+ * timer counts there instead (@on_tsc): the expiry is an exit handled in
+ * the fast loop, with no host timer interrupt, no hrtimer to re-program
+ * and nothing for the host to flush before re-entry, as KVM's "hv timer".
+ * The hrtimer takes over whenever the vCPU thread stops running the guest
+ * (halted, parked, stopped), so that someone is there to wake it.
+ *
  * Everything here runs under the APIC's lock. The callback may be
  * waiting for that lock while a write re-programs the timer: the write
  * re-queues it, and the callback, finding it queued, leaves it alone.
@@ -42,11 +50,25 @@ static unsigned int divisor(const struct hv_lapic *l)
 	return hv_lapic_timer_divisor(reg(l, HV_APIC_TDCR));
 }
 
+/* The host TSC at @t on CLOCK_MONOTONIC, for the backend's count-down. */
+static u64 tsc_at(ktime_t t)
+{
+	s64 ns = ktime_to_ns(ktime_sub(t, ktime_get()));
+	u64 now = rdtsc();
+
+	if (ns <= 0)
+		return now;
+	return now + mul_u64_u32_div(ns, tsc_khz, NSEC_PER_MSEC);
+}
+
 static void arm(struct hv_lapic *l, ktime_t expires)
 {
 	l->expires = expires;
 	l->armed = true;
-	hrtimer_start(&l->timer, expires, HRTIMER_MODE_ABS);
+	if (l->on_tsc)
+		l->vcpu->timer_tsc = tsc_at(expires);
+	else
+		hrtimer_start(&l->timer, expires, HRTIMER_MODE_ABS);
 }
 
 /**
@@ -58,7 +80,10 @@ static void arm(struct hv_lapic *l, ktime_t expires)
 void hv_lapic_timer_disarm(struct hv_lapic *l)
 {
 	l->armed = false;
-	hrtimer_try_to_cancel(&l->timer);
+	if (l->on_tsc)
+		l->vcpu->timer_tsc = U64_MAX;
+	else
+		hrtimer_try_to_cancel(&l->timer);
 }
 
 /*
@@ -76,6 +101,30 @@ static bool expire(struct hv_lapic *l)
 	return hv_lapic_take(l, lvtt & HV_APIC_VECTOR_MASK, false);
 }
 
+/*
+ * @now is at or past @l->expires: the vector, and the next expiry. A
+ * periodic one moves forward from the previous expiry by whole periods
+ * past @now (as hrtimer_forward()), so that lateness does not slow the
+ * rate; one-shot counts stay at 0 and TSC deadlines disarm. Under the
+ * lock; true if the vCPU needs a kick.
+ */
+static bool fire(struct hv_lapic *l, ktime_t now)
+{
+	bool kick = expire(l);
+	u64 late;
+
+	if (timer_mode(l) == HV_APIC_TIMER_PERIODIC) {
+		late = max_t(s64, ktime_to_ns(ktime_sub(now, l->expires)), 0);
+		l->expires = ktime_add_ns(l->expires,
+					  (div64_u64(late, l->period_ns) + 1) *
+					  l->period_ns);
+	} else {
+		l->armed = false;
+		l->deadline = 0;
+	}
+	return kick;
+}
+
 static enum hrtimer_restart timer_fire(struct hrtimer *t)
 {
 	struct hv_lapic *l = container_of(t, struct hv_lapic, timer);
@@ -84,25 +133,142 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 	bool kick = false;
 
 	spin_lock_irqsave(&l->lock, flags);
-	/* Disarmed, or re-programmed while this waited for the lock. */
-	if (!l->armed || hrtimer_is_queued(t))
+	/* Disarmed, re-programmed while this waited, or counted elsewhere. */
+	if (!l->armed || l->on_tsc || hrtimer_is_queued(t))
 		goto out;
-	kick = expire(l);
-	if (timer_mode(l) == HV_APIC_TIMER_PERIODIC) {
-		hrtimer_forward(t, hrtimer_cb_get_time(t),
-				ns_to_ktime(l->period_ns));
-		l->expires = hrtimer_get_expires(t);
+	kick = fire(l, hrtimer_cb_get_time(t));
+	if (l->armed) {
+		hrtimer_set_expires(t, l->expires);
 		ret = HRTIMER_RESTART;
-	} else {
-		/* One-shot: the count stays at 0; TSC-deadline: disarmed. */
-		l->armed = false;
-		l->deadline = 0;
 	}
 out:
 	spin_unlock_irqrestore(&l->lock, flags);
 	if (kick)
 		hv_lapic_notify(l->vcpu, false);
 	return ret;
+}
+
+/**
+ * hv_lapic_timer_to_tsc() - count the timer down in the guest's runs
+ * @vcpu: the vCPU (its thread, about to enter the guest, preemption off)
+ *
+ * Where the backend can (hv_be_tsc_timer()), the hrtimer stops and each
+ * entry programs the backend with &hv_vcpu.timer_tsc until
+ * hv_lapic_timer_to_hrtimer(). A callback running meanwhile keeps the
+ * hrtimer for this time.
+ */
+void hv_lapic_timer_to_tsc(struct hv_vcpu *vcpu)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	unsigned long flags;
+
+	if (l->on_tsc || !hv_tsc_timer)
+		return;
+	spin_lock_irqsave(&l->lock, flags);
+	if (hrtimer_try_to_cancel(&l->timer) >= 0) {
+		l->on_tsc = true;
+		vcpu->timer_tsc = l->armed ? tsc_at(l->expires) : U64_MAX;
+	}
+	spin_unlock_irqrestore(&l->lock, flags);
+}
+
+/**
+ * hv_lapic_timer_to_hrtimer() - count the timer on the hrtimer again
+ * @vcpu: the vCPU (its thread, out of the run loop)
+ *
+ * Before the thread sleeps (halted, parked): an expiry already due fires
+ * now, and the hrtimer wakes it for the next.
+ */
+void hv_lapic_timer_to_hrtimer(struct hv_vcpu *vcpu)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	unsigned long flags;
+	bool kick = false;
+	ktime_t now;
+
+	if (!l->on_tsc)
+		return;
+	spin_lock_irqsave(&l->lock, flags);
+	l->on_tsc = false;
+	vcpu->timer_tsc = U64_MAX;
+	if (l->armed) {
+		now = ktime_get();
+		if (ktime_compare(now, l->expires) >= 0)
+			kick = fire(l, now);
+		if (l->armed)
+			hrtimer_start(&l->timer, l->expires, HRTIMER_MODE_ABS);
+	}
+	spin_unlock_irqrestore(&l->lock, flags);
+	if (kick)
+		hv_lapic_notify(vcpu, false);
+}
+
+/**
+ * hv_lapic_timer_exit() - &hv_exit_handler.fast of HV_EXIT_TIMER: the
+ * host TSC reached &hv_vcpu.timer_tsc in the guest
+ * @vcpu: the vCPU (fast loop: preemption off, guest FPU state loaded)
+ * @exit: the exit
+ *
+ * Return: HV_EXIT_RESUME.
+ */
+enum hv_exit_ret hv_lapic_timer_exit(struct hv_vcpu *vcpu,
+				     const struct hv_exit *exit)
+{
+	struct hv_lapic *l = vcpu->lapic;
+	bool kick = false;
+
+	vcpu->stats[HV_STAT_EXITS_TIMER]++;
+	spin_lock(&l->lock);
+	if (l->on_tsc && l->armed) {
+		kick = fire(l, ktime_get());
+		vcpu->timer_tsc = l->armed ? tsc_at(l->expires) : U64_MAX;
+	}
+	spin_unlock(&l->lock);
+	if (kick)
+		hv_lapic_notify(vcpu, false);
+	return HV_EXIT_RESUME;
+}
+
+bool hv_tsc_timer __ro_after_init;
+
+/**
+ * hv_lapic_timer_choose() - settle where the timer counts in the guest
+ *
+ * Context: module init, after the backend's setup.
+ */
+void __init hv_lapic_timer_choose(void)
+{
+	hv_tsc_timer = hv_be_tsc_timer();
+}
+
+/**
+ * hv_lapic_timer_name() - where the APIC timer of a vCPU in the guest
+ * counts, for people
+ *
+ * Return: "preemption-timer" or "hrtimer".
+ */
+const char *hv_lapic_timer_name(void)
+{
+	return hv_tsc_timer ? "preemption-timer" : "hrtimer";
+}
+
+/**
+ * hv_lapic_timer_catch_up() - fire an expiry the guest's run has not
+ * reached yet, for a reader of the state of a vCPU out of the guest
+ * @l: the APIC; its lock held
+ *
+ * Return: true if the vCPU needs a kick.
+ */
+bool hv_lapic_timer_catch_up(struct hv_lapic *l)
+{
+	ktime_t now = ktime_get();
+	bool kick;
+
+	if (!l->on_tsc || !l->armed || ktime_compare(now, l->expires) < 0)
+		return false;
+	kick = fire(l, now);
+	l->vcpu->timer_tsc = l->armed ? tsc_at(l->expires) : U64_MAX;
+	return kick;
 }
 
 /**

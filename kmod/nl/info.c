@@ -42,7 +42,8 @@ static int fill_info(struct sk_buff *msg)
 	    nla_put_string(msg, HV_A_INFO_DIRTY_REASON, hv_dirty_reason()) ||
 	    nla_put_u32(msg, HV_A_INFO_RING_POLL_NS, hv_ring_poll_default()) ||
 	    nla_put_string(msg, HV_A_INFO_APICV, hv_apicv_name()) ||
-	    nla_put_string(msg, HV_A_INFO_APICV_REASON, hv_apicv_reason()))
+	    nla_put_string(msg, HV_A_INFO_APICV_REASON, hv_apicv_reason()) ||
+	    nla_put_string(msg, HV_A_INFO_APIC_TIMER, hv_lapic_timer_name()))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -120,6 +121,7 @@ static const u8 stat_attr[HV_NR_STATS] = {
 	[HV_STAT_IOEVENTFD] = HV_A_STATS_IOEVENTFD,
 	[HV_STAT_EOI_NOTICES] = HV_A_STATS_EOI_NOTICES,
 	[HV_STAT_INTR_POSTED] = HV_A_STATS_INTR_POSTED,
+	[HV_STAT_EXITS_TIMER] = HV_A_STATS_EXITS_TIMER,
 };
 
 /**

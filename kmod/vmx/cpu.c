@@ -351,6 +351,7 @@ static int choose_controls(void)
 		u64 misc;
 
 		rdmsrl(MSR_IA32_VMX_MISC, misc);
+		c->preemption_rate = misc & 0x1f;
 		c->preemption_timer = min_t(u64, (u64)tsc_khz * 1000 / HZ >>
 					    (misc & 0x1f), U32_MAX);
 		if (!c->preemption_timer)

@@ -305,6 +305,7 @@ static void init_vmcs(struct vmx_vcpu *v)
 	vmcs_write(TSC_OFFSET, vm->tsc_offset);
 	if (c->pin & PIN_BASED_VMX_PREEMPTION_TIMER)
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, c->preemption_timer);
+	v->preemption_value = c->preemption_timer;
 	vmcs_write(VMCS_LINK_POINTER, -1ULL);
 	/* Bits the CPU forces on (CR0.NE, CR4.VMXE) read as the guest set them. */
 	vmcs_write(CR0_GUEST_HOST_MASK, c->cr0_fixed0);
@@ -956,9 +957,43 @@ static void exit_interrupt(struct vmx_vcpu *v, struct hv_exit *exit)
 
 static void exit_preemption_timer(struct vmx_vcpu *v, struct hv_exit *exit)
 {
+	if (rdtsc() >= v->vcpu.timer_tsc) {
+		exit->kind = HV_EXIT_TIMER;
+		return;
+	}
 	/* A whole tick in the guest: host interrupts run before re-entry. */
 	v->l1d_flush = true;
 	exit->kind = HV_EXIT_NONE;
+}
+
+/*
+ * The run ends after a host tick, or at the APIC timer's expiry when the
+ * core counts it here (&hv_vcpu.timer_tsc): rounded up, so that the exit
+ * comes at or after it. The value is loaded at each entry (no "save
+ * VMX-preemption timer value" exit control), so it is written only when
+ * it changes.
+ */
+static void load_preemption_timer(struct vmx_vcpu *v)
+{
+	u64 deadline = v->vcpu.timer_tsc, now, left;
+	u32 val = vmx_config.preemption_timer;
+
+	if (deadline != U64_MAX) {
+		now = rdtsc();
+		left = deadline > now ? deadline - now : 0;
+		left = (left + BIT_ULL(vmx_config.preemption_rate) - 1) >>
+		       vmx_config.preemption_rate;
+		val = min_t(u64, left, val);
+	}
+	if (val != v->preemption_value) {
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, val);
+		v->preemption_value = val;
+	}
+}
+
+static bool vmx_tsc_timer(void)
+{
+	return vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER;
 }
 
 static void exit_irq_window(struct vmx_vcpu *v, struct hv_exit *exit)
@@ -1344,6 +1379,8 @@ static void vmx_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	v->injected = inject_event(v);
 	if (hv_apicv != HV_APICV_OFF)
 		v->entry_svi = vmcs_read(GUEST_INTR_STATUS) >> 8;
+	if (vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
+		load_preemption_timer(v);
 	if (vcpu->gpr[HV_RSP] != v->rsp)
 		vmcs_write(GUEST_RSP, vcpu->gpr[HV_RSP]);
 	/* CR2 is not part of the VMCS; the host does not fault in here. */
@@ -1693,6 +1730,7 @@ const struct hv_backend_ops hv_vmx_ops = {
 	.apicv_mode	= vmx_apicv_mode,
 	.apicv_load	= vmx_apicv_load,
 	.posted_notify	= vmx_posted_notify,
+	.tsc_timer	= vmx_tsc_timer,
 	.vcpu_run	= vmx_vcpu_run,
 	.get_regs	= vmx_get_regs,
 	.get_code_regs	= vmx_get_code_regs,

@@ -57,6 +57,7 @@ enum vmx_guest_msr {
  * @eoi_exit: with APICv, the EOI-exit bitmap in the VMCS
  * @injected: an event was injected at the last entry
  * @entry_svi: with APICv, SVI at the last entry
+ * @preemption_value: VMX_PREEMPTION_TIMER_VALUE in the VMCS
  */
 struct vmx_vcpu {
 	struct hv_vcpu vcpu;
@@ -86,6 +87,7 @@ struct vmx_vcpu {
 	u64 eoi_exit[4];
 	bool injected;
 	u8 entry_svi;
+	u32 preemption_value;
 };
 
 /* SDM Vol. 3C, 29.3.6: the log is one 4 KiB page of 512 addresses. */
@@ -141,6 +143,7 @@ static inline struct vmx_vm *to_vmx_vm(struct hv_vm *vm)
  * @ept_ad: EPT accessed and dirty flags are used
  * @pml: page-modification logging may be enabled (it needs @ept_ad)
  * @preemption_timer: the VMX-preemption timer value of one host tick
+ * @preemption_rate: the timer counts every 2^this TSC ticks
  */
 struct vmx_config {
 	u32 pin, proc, proc2, exit, entry;
@@ -149,6 +152,7 @@ struct vmx_config {
 	bool ept_ad;
 	bool pml;
 	u32 preemption_timer;
+	u8 preemption_rate;
 };
 
 extern struct vmx_config vmx_config;
