@@ -51,6 +51,7 @@ void hvctl_info_print(struct out *o, const struct hv_info *info)
 	out_str(o, "mode", info->apicv);
 	out_str(o, "reason", info->apicv_reason);
 	out_end_object(o);
+	out_str(o, "apic_timer", info->apic_timer);
 	out_begin_object(o, "limits");
 	out_u64(o, "vms", info->max_vms);
 	out_u64(o, "vcpus_per_vm", info->max_vcpus);

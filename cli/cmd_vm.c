@@ -17,6 +17,7 @@
 
 static const char *const exit_names[] = {
 	"total", "cpuid", "msr", "hlt", "npf", "intr", "io", "mmio", "other",
+	"timer",
 };
 
 static const char *msr_policy_name(uint32_t policy)

@@ -496,6 +496,7 @@ int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info)
 		[HV_A_INFO_DIRTY_REASON] = { .type = NLA_STRING },
 		[HV_A_INFO_RING_POLL_NS] = { .type = NLA_U32 },
 		[HV_A_INFO_APICV] = { .type = NLA_STRING },
+		[HV_A_INFO_APIC_TIMER] = { .type = NLA_STRING },
 		[HV_A_INFO_APICV_REASON] = { .type = NLA_STRING },
 	};
 	struct nlattr *tb[HV_A_INFO_MAX + 1];
@@ -554,6 +555,9 @@ int hv_info_parse(struct nlmsghdr *nlh, struct hv_info *info)
 	if (tb[HV_A_INFO_APICV_REASON])
 		nla_strlcpy(info->apicv_reason, tb[HV_A_INFO_APICV_REASON],
 			    sizeof(info->apicv_reason));
+	if (tb[HV_A_INFO_APIC_TIMER])
+		nla_strlcpy(info->apic_timer, tb[HV_A_INFO_APIC_TIMER],
+			    sizeof(info->apic_timer));
 	return 0;
 }
 

@@ -41,6 +41,8 @@ struct nlmsghdr;
  * @ring_poll_ns: the exit-ring poll time new VMs start with
  * @apicv: how much of the APIC the CPU virtualizes: off, vid or posted
  * @apicv_reason: why that much
+ * @apic_timer: what counts the APIC timer down in the guest:
+ *	preemption-timer or hrtimer
  */
 struct hv_info {
 	uint64_t present;
@@ -63,6 +65,7 @@ struct hv_info {
 	uint32_t ring_poll_ns;
 	char apicv[16];
 	char apicv_reason[128];
+	char apic_timer[32];
 };
 
 /**
@@ -246,7 +249,8 @@ struct hv_log {
  * @threads: vCPU threads alive
  * @pinned_pages: guest pages pinned
  * @pt_pages: nested page-table pages
- * @exits: exit counters: total, cpuid, msr, hlt, npf, intr, io, mmio, other
+ * @exits: exit counters: total, cpuid, msr, hlt, npf, intr, io, mmio, other,
+ *	timer (HV_STAT_*)
  * @invept: INVEPTs run (VMX)
  * @invvpid: INVVPIDs run (VMX)
  * @invvpid_saved: INVVPIDs skipped because an INVEPT covered them (VMX)
@@ -270,7 +274,7 @@ struct hv_stats {
 	uint32_t threads;
 	uint64_t pinned_pages;
 	uint64_t pt_pages;
-	uint64_t exits[9];
+	uint64_t exits[10];
 	uint64_t invept;
 	uint64_t invvpid;
 	uint64_t invvpid_saved;
@@ -288,7 +292,8 @@ struct hv_stats {
 };
 
 enum { HV_STAT_EXITS, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,
-       HV_STAT_INTR, HV_STAT_IO, HV_STAT_MMIO, HV_STAT_OTHER };
+       HV_STAT_INTR, HV_STAT_IO, HV_STAT_MMIO, HV_STAT_OTHER,
+       HV_STAT_TIMER };
 
 /**
  * struct hv_ioeventfd - the guest writes an ioeventfd takes

@@ -883,11 +883,12 @@ int hv_mem_write(struct hv *h, uint32_t vm, uint64_t gpa, const void *buf,
 
 static int parse_stats(struct nlmsghdr *nlh, void *arg)
 {
-	static const int exit_attrs[9] = {
+	static const int exit_attrs[10] = {
 		HV_A_STATS_EXITS, HV_A_STATS_EXITS_CPUID, HV_A_STATS_EXITS_MSR,
 		HV_A_STATS_EXITS_HLT, HV_A_STATS_EXITS_NPF,
 		HV_A_STATS_EXITS_INTR, HV_A_STATS_EXITS_IO,
 		HV_A_STATS_EXITS_MMIO, HV_A_STATS_EXITS_OTHER,
+		HV_A_STATS_EXITS_TIMER,
 	};
 	struct nlattr *tb[HV_A_STATS_MAX + 1];
 	struct hv_stats *s = arg;
@@ -902,7 +903,7 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 	s->threads = u32_or(tb[HV_A_STATS_THREADS], 0);
 	s->pinned_pages = u64_or(tb[HV_A_STATS_PINNED_PAGES], 0);
 	s->pt_pages = u64_or(tb[HV_A_STATS_PT_PAGES], 0);
-	for (i = 0; i < 9; i++)
+	for (i = 0; i < 10; i++)
 		s->exits[i] = u64_or(tb[exit_attrs[i]], 0);
 	s->invept = u64_or(tb[HV_A_STATS_INVEPT], 0);
 	s->invvpid = u64_or(tb[HV_A_STATS_INVVPID], 0);

@@ -94,7 +94,8 @@ TEST_F(cli, json_output_is_exactly_get_info)
 		 "\"effective\":\"%s\",\"method\":\"%s\",\"reason\":\"%s\"},"
 		 "\"mitigations\":[%s],\"dirty_log\":{\"method\":\"%s\","
 		 "\"reason\":\"%s\"},\"ring_poll_ns\":%u,\"apicv\":{\"mode\":"
-		 "\"%s\",\"reason\":\"%s\"},\"limits\":{\"vms\":%u,"
+		 "\"%s\",\"reason\":\"%s\"},\"apic_timer\":\"%s\","
+		 "\"limits\":{\"vms\":%u,"
 		 "\"vcpus_per_vm\":%u,\"mem_per_vm\":%llu}}\n",
 		 hv_backend_name(self->info.backend), self->info.version,
 		 self->info.hw_revision, self->info.tlb_tags, caps, absent,
@@ -104,7 +105,8 @@ TEST_F(cli, json_output_is_exactly_get_info)
 		 hv_l1d_flush_method_name(self->info.l1d_flush_method),
 		 self->info.l1d_flush_reason, mit, self->info.dirty_method,
 		 self->info.dirty_reason, self->info.ring_poll_ns,
-		 self->info.apicv, self->info.apicv_reason, self->info.max_vms,
+		 self->info.apicv, self->info.apicv_reason,
+		 self->info.apic_timer, self->info.max_vms,
 		 self->info.max_vcpus, (unsigned long long)self->info.max_mem);
 
 	ASSERT_EQ(0, run_capture(argv, -1, &self->out, &self->err));

@@ -42,6 +42,7 @@ void fake_reset(void)
 	strcpy(fake.info.dirty_reason,
 	       "the CPU sets accessed and dirty bits in nested page tables");
 	strcpy(fake.info.apicv, "off");
+	strcpy(fake.info.apic_timer, "hrtimer");
 	strcpy(fake.info.apicv_reason,
 	       "this backend does not virtualize the APIC yet");
 }

@@ -145,6 +145,7 @@ static void info_text(void **state)
 			    "apicv:\n"
 			    "  mode:           off\n"
 			    "  reason:         this backend does not virtualize the APIC yet\n"
+			    "apic timer:       hrtimer\n"
 			    "limits:\n"
 			    "  vms:            64\n"
 			    "  vcpus per vm:   64\n"
@@ -169,7 +170,8 @@ static void info_json_global_and_local_flag(void **state)
 		"\"dirty_log\":{\"method\":\"npt-ad\",\"reason\":\"the CPU sets "
 		"accessed and dirty bits in nested page tables\"},"
 		"\"ring_poll_ns\":50000,\"apicv\":{\"mode\":\"off\",\"reason\":"
-		"\"this backend does not virtualize the APIC yet\"},\"limits\":{\"vms\":64,\"vcpus_per_vm\":64,"
+		"\"this backend does not virtualize the APIC yet\"},"
+		"\"apic_timer\":\"hrtimer\",\"limits\":{\"vms\":64,\"vcpus_per_vm\":64,"
 		"\"mem_per_vm\":68719476736}}\n";
 	struct run r = RUN("-j", "info");
 

@@ -54,6 +54,7 @@ static void full_reply_is_read_exactly(void **state)
 	nla_put_string(msg, HV_A_INFO_APICV, "vid");
 	nla_put_string(msg, HV_A_INFO_APICV_REASON,
 		       "the CPU does not process posted interrupts");
+	nla_put_string(msg, HV_A_INFO_APIC_TIMER, "preemption-timer");
 
 	assert_int_equal(0, hv_info_parse(nlmsg_hdr(msg), &info));
 	assert_int_equal(((1ULL << (HV_A_INFO_MAX + 1)) - 1) & ~3ULL,
@@ -80,6 +81,7 @@ static void full_reply_is_read_exactly(void **state)
 	assert_string_equal("vid", info.apicv);
 	assert_string_equal("the CPU does not process posted interrupts",
 			    info.apicv_reason);
+	assert_string_equal("preemption-timer", info.apic_timer);
 	nlmsg_free(msg);
 }
 
