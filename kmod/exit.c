@@ -317,7 +317,8 @@ static enum hv_exit_ret hlt_slow(struct hv_vcpu *vcpu,
 	}
 	vcpu->activity = HV_ACTIVITY_HALTED;
 	/* A notice: the owner completes nothing, the park loop waits. */
-	hv_uexit_post(vcpu, &rec, false);
+	if (READ_ONCE(vcpu->vm->halt_notices))
+		hv_uexit_post(vcpu, &rec, false);
 	return HV_EXIT_PARK;
 }
 

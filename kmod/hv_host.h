@@ -401,6 +401,7 @@ enum hv_stat {
  * @tsc_offset: guest TSC = host TSC + tsc_offset
  * @ring_poll_ns: how long a vCPU on the exit ring polls for a completion
  *	before it sleeps (0: never polls)
+ * @halt_notices: a HLT that halts a vCPU posts an exit notice to the owner
  * @iobus: the in-kernel devices on ports and MMIO (irq/iobus.c)
  * @ioeventfds: the ioeventfds on @iobus, under @lock (irq/ioeventfd.c)
  * @irqfd_lock: protects @irqfds and @nr_irqfds
@@ -435,6 +436,7 @@ struct hv_vm {
 	enum hv_msr_policy unknown_msr;
 	s64 tsc_offset;
 	u32 ring_poll_ns;
+	bool halt_notices;
 	struct hv_iobus __rcu *iobus[HV_NR_IOBUS];
 	struct list_head ioeventfds;
 	spinlock_t irqfd_lock;	/* irqfds against their wake-ups */

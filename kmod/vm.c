@@ -252,6 +252,7 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 	vm->max_mem = max_mem ?: mem_limit;
 	vm->unknown_msr = unknown_msr;
 	vm->ring_poll_ns = hv_ring_poll_default();
+	vm->halt_notices = true;
 	vm->state = HV_VM_STATE_CREATED;
 	vm->owner_portid = portid;
 	vm->vcpus = kcalloc(vm->max_vcpus, sizeof(*vm->vcpus),

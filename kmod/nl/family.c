@@ -91,6 +91,7 @@ static const struct nla_policy hv_vm_new_nl_policy[HV_A_VM_MAX + 1] = {
 	[HV_A_VM_MAX_MEM] = NLA_POLICY_MIN(NLA_U64, PAGE_SIZE),
 	[HV_A_VM_UNKNOWN_MSR] = NLA_POLICY_MAX(NLA_U32, HV_MSR_POLICY_EXIT),
 	[HV_A_VM_RING_POLL_NS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ring_poll_range),
+	[HV_A_VM_HALT_NOTICES] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
 static const struct nla_policy hv_vm_id_nl_policy[HV_A_VM_MAX + 1] = {
@@ -107,6 +108,7 @@ static const struct nla_policy hv_vm_set_nl_policy[HV_A_VM_MAX + 1] = {
 	[HV_A_VM_UNKNOWN_MSR] = NLA_POLICY_MAX(NLA_U32, HV_MSR_POLICY_EXIT),
 	[HV_A_VM_CPUID] = NLA_POLICY_NESTED(hv_cpuid_nl_policy),
 	[HV_A_VM_RING_POLL_NS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ring_poll_range),
+	[HV_A_VM_HALT_NOTICES] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
 HV_NL_RANGE(msi_data_range, 0, 0xffff);

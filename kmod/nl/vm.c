@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Netlink handlers of the vm object: vm-new, vm-del, vm-get (do and dump),
- * vm-set (CPUID table, MSR policy, ring poll time), vm-start, vm-pause.
+ * vm-set (CPUID table, MSR policy, ring poll time, halt notices), vm-start,
+ * vm-pause.
  */
 #include <linux/slab.h>
 
@@ -20,7 +21,8 @@ static int fill_vm(struct sk_buff *skb, struct hv_vm *vm)
 	    nla_put_u64_64bit(skb, HV_A_VM_MAX_MEM, vm->max_mem,
 			      HV_A_VM_PAD) ||
 	    nla_put_u32(skb, HV_A_VM_UNKNOWN_MSR, vm->unknown_msr) ||
-	    nla_put_u32(skb, HV_A_VM_RING_POLL_NS, READ_ONCE(vm->ring_poll_ns)))
+	    nla_put_u32(skb, HV_A_VM_RING_POLL_NS, READ_ONCE(vm->ring_poll_ns)) ||
+	    nla_put_u32(skb, HV_A_VM_HALT_NOTICES, READ_ONCE(vm->halt_notices)))
 		return -EMSGSIZE;
 	if (vm->crash_reason[0] &&
 	    nla_put_string(skb, HV_A_VM_CRASH_REASON, vm->crash_reason))
@@ -72,6 +74,8 @@ int hv_nl_vm_new_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vm->lock);
 	if (a[HV_A_VM_RING_POLL_NS])
 		vm->ring_poll_ns = nla_get_u32(a[HV_A_VM_RING_POLL_NS]);
+	if (a[HV_A_VM_HALT_NOTICES])
+		vm->halt_notices = nla_get_u32(a[HV_A_VM_HALT_NOTICES]);
 	err = reply_vm(info, vm);
 	mutex_unlock(&vm->lock);
 	if (err) {
@@ -226,7 +230,8 @@ err_free:
 }
 
 /**
- * hv_nl_vm_set_doit() - vm-set: a VM's CPUID table or unknown-MSR policy
+ * hv_nl_vm_set_doit() - vm-set: a VM's CPUID table, unknown-MSR policy,
+ * ring poll time or halt notices
  * @skb: the request (doit) or the reply being filled (dumpit)
  * @info: the request
  *
@@ -255,6 +260,9 @@ int hv_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[HV_A_VM_RING_POLL_NS])
 		WRITE_ONCE(vm->ring_poll_ns,
 			   nla_get_u32(info->attrs[HV_A_VM_RING_POLL_NS]));
+	if (info->attrs[HV_A_VM_HALT_NOTICES])
+		WRITE_ONCE(vm->halt_notices,
+			   nla_get_u32(info->attrs[HV_A_VM_HALT_NOTICES]));
 	if (table)
 		hv_cpuid_set(vm, table);
 	hv_nl_vm_unlock(vm);
