@@ -191,7 +191,13 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 	}
 	if (vm.ring[0])
 		hv_vcpu_ring_set_spin(vm.ring[0], t->owner_spin_ns);
-	err = start(&vm, c, n);
+	/* As KVM's: the irqfd case's halts stay in the kernel. */
+	err = c->irqfd ? hv_vm_set_halt_notices(vm.h, vm.id, 0) : 0;
+	if (err)
+		fprintf(stderr, PROG ": %s: cannot turn halt notices off: %s: %s\n",
+			c->name, hv_errmsg(vm.h), strerror(-err));
+	if (!err)
+		err = start(&vm, c, n);
 	if (!err && c->ticks)
 		run.tick_counter = (uint32_t *)(vm.mem + BENCH_TICKS);
 	if (!err && t->min_cpus > 1)
@@ -213,12 +219,12 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 				c->name, hv_errmsg(vm.h), strerror(-err));
 			break;
 		}
-		/* A halt the irqfd case's interrupt ends is only a notice. */
-		if (ev.reason == HV_EXIT_REASON_HLT && c->irqfd && !run.ended)
-			continue;
 		if (ev.reason == HV_EXIT_REASON_HLT)
 			break;
 		err = handle(&vm, &ev, &run, c->name);
+		/* Its last HLT sends nothing: the end marker is the end. */
+		if (c->irqfd && run.ended)
+			break;
 	}
 	if (bench_relay_join(&relay, err, PROG) && !err)
 		err = -EIO;

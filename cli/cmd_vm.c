@@ -37,6 +37,7 @@ static void print_vm_fields(struct out *o, const struct hv_vm_info *vm)
 	out_u64(o, "max_mem", vm->max_mem);
 	out_str(o, "unknown_msr", msr_policy_name(vm->unknown_msr));
 	out_u64(o, "ring_poll_ns", vm->ring_poll_ns);
+	out_str(o, "halt_notices", vm->halt_notices ? "on" : "off");
 	if (vm->crash_reason[0])
 		out_str(o, "crash_reason", vm->crash_reason);
 }
@@ -223,7 +224,7 @@ int cmd_vm_list(struct hvctl *c, int argc, char **argv)
 /**
  * cmd_vm_create() - hvctl vm create [NAME] [--vcpus N] [--mem SIZE]
  *	[--max-vcpus N] [--max-mem SIZE] [--unknown-msr gp|exit]
- *	[--ring-poll NS]
+ *	[--ring-poll NS] [--halt-notices on|off]
  * @c: the run context
  * @argc: arguments after the verb
  * @argv: the arguments
@@ -237,7 +238,7 @@ int cmd_vm_create(struct hvctl *c, int argc, char **argv)
 {
 	const char *vcpus_s = "1", *mem_s = NULL, *maxv_s = NULL,
 		   *maxm_s = NULL, *msr_s = NULL, *poll_s = NULL,
-		   *pos[1] = { NULL };
+		   *halt_s = NULL, *pos[1] = { NULL };
 	const struct hvctl_opt opts[] = {
 		HVCTL_OPT("--vcpus", &vcpus_s),
 		HVCTL_OPT("--mem", &mem_s),
@@ -245,6 +246,7 @@ int cmd_vm_create(struct hvctl *c, int argc, char **argv)
 		HVCTL_OPT("--max-mem", &maxm_s),
 		HVCTL_OPT("--unknown-msr", &msr_s),
 		HVCTL_OPT("--ring-poll", &poll_s),
+		HVCTL_OPT("--halt-notices", &halt_s),
 		HVCTL_OPT_END
 	};
 	struct hv_vm_opts vo = { 0 };
@@ -256,7 +258,7 @@ int cmd_vm_create(struct hvctl *c, int argc, char **argv)
 	int ret, err;
 
 	ret = hvctl_args(c, argc, argv, opts, pos, 0, 1,
-			 "vm create [NAME] [--vcpus N] [--mem SIZE] [--max-vcpus N] [--max-mem SIZE] [--unknown-msr gp|exit] [--ring-poll NS]");
+			 "vm create [NAME] [--vcpus N] [--mem SIZE] [--max-vcpus N] [--max-mem SIZE] [--unknown-msr gp|exit] [--ring-poll NS] [--halt-notices on|off]");
 	if (!ret)
 		ret = hvctl_number(c, "--vcpus", vcpus_s, &nr);
 	if (!ret && mem_s)
@@ -285,6 +287,11 @@ int cmd_vm_create(struct hvctl *c, int argc, char **argv)
 	else if (msr_s && strcmp(msr_s, "gp"))
 		return hvctl_usage(c, "--unknown-msr takes gp or exit, not '%s'",
 				   msr_s);
+	if (halt_s && !strcmp(halt_s, "off"))
+		vo.no_halt_notices = 1;
+	else if (halt_s && strcmp(halt_s, "on"))
+		return hvctl_usage(c, "--halt-notices takes on or off, not '%s'",
+				   halt_s);
 	if (mem % 4096)
 		return hvctl_usage(c, "--mem must be a multiple of 4K");
 	if (nr > 1024)

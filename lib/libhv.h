@@ -81,6 +81,7 @@ struct hv_info {
  * @max_mem: memory limit
  * @unknown_msr: HV_MSR_POLICY_*
  * @ring_poll_ns: how long its vCPUs poll their exit rings, ns
+ * @halt_notices: 1 if a HLT that halts a vCPU posts a notice to the owner
  */
 struct hv_vm_info {
 	uint32_t id;
@@ -94,6 +95,7 @@ struct hv_vm_info {
 	uint64_t max_mem;
 	uint32_t unknown_msr;
 	uint32_t ring_poll_ns;
+	uint32_t halt_notices;
 };
 
 /**
@@ -104,6 +106,8 @@ struct hv_vm_info {
  * @unknown_msr: HV_MSR_POLICY_*
  * @ring_poll_ns: exit-ring poll time in ns, if @set_ring_poll
  * @set_ring_poll: set @ring_poll_ns (0 is a valid time: never poll)
+ * @no_halt_notices: halts post no notice to the owner (vm-set can change
+ *	it later, hv_vm_set_halt_notices())
  */
 struct hv_vm_opts {
 	const char *name;
@@ -112,6 +116,7 @@ struct hv_vm_opts {
 	uint32_t unknown_msr;
 	uint32_t ring_poll_ns;
 	int set_ring_poll;
+	int no_halt_notices;
 };
 
 /**
@@ -373,6 +378,7 @@ int hv_vm_set_cpuid(struct hv *h, uint32_t vm,
 		    const uint32_t (*entries)[7], size_t n);
 int hv_vm_set_msr_policy(struct hv *h, uint32_t vm, uint32_t policy);
 int hv_vm_set_ring_poll(struct hv *h, uint32_t vm, uint32_t ns);
+int hv_vm_set_halt_notices(struct hv *h, uint32_t vm, int on);
 int hv_vm_msi(struct hv *h, uint32_t vm, uint64_t addr, uint32_t data);
 int hv_vm_irqfd(struct hv *h, uint32_t vm, int fd, uint64_t addr,
 		uint32_t data);

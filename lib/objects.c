@@ -57,6 +57,7 @@ static int parse_vm(struct nlmsghdr *nlh, void *arg)
 	vm->max_mem = u64_or(tb[HV_A_VM_MAX_MEM], 0);
 	vm->unknown_msr = u32_or(tb[HV_A_VM_UNKNOWN_MSR], 0);
 	vm->ring_poll_ns = u32_or(tb[HV_A_VM_RING_POLL_NS], 0);
+	vm->halt_notices = u32_or(tb[HV_A_VM_HALT_NOTICES], 1);
 	return 0;
 }
 
@@ -85,7 +86,9 @@ int hv_vm_new(struct hv *h, const struct hv_vm_opts *opts,
 		      nla_put_u32(msg, HV_A_VM_UNKNOWN_MSR, opts->unknown_msr)) ||
 		     (opts->set_ring_poll &&
 		      nla_put_u32(msg, HV_A_VM_RING_POLL_NS,
-				  opts->ring_poll_ns)))) {
+				  opts->ring_poll_ns)) ||
+		     (opts->no_halt_notices &&
+		      nla_put_u32(msg, HV_A_VM_HALT_NOTICES, 0)))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -296,6 +299,29 @@ int hv_vm_set_ring_poll(struct hv *h, uint32_t vm, uint32_t ns)
 		return -ENOMEM;
 	if (nla_put_u32(msg, HV_A_VM_ID, vm) ||
 	    nla_put_u32(msg, HV_A_VM_RING_POLL_NS, ns)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return hv_transact(h, msg, NULL, NULL);
+}
+
+/**
+ * hv_vm_set_halt_notices() - whether a VM's halts post notices to the owner
+ * @h: the connection (the owner)
+ * @vm: its id
+ * @on: nonzero posts a hlt exit notice for each HLT that halts a vCPU;
+ *	zero keeps halts in the kernel
+ *
+ * Return: 0 or a negative errno.
+ */
+int hv_vm_set_halt_notices(struct hv *h, uint32_t vm, int on)
+{
+	struct nl_msg *msg = hv_msg_new(h, HV_CMD_VM_SET, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, HV_A_VM_ID, vm) ||
+	    nla_put_u32(msg, HV_A_VM_HALT_NOTICES, !!on)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

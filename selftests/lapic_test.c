@@ -868,6 +868,43 @@ TEST_F(lapic, msi_from_the_owner_wakes_the_vcpu)
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 }
 
+/*
+ * Without halt notices a halt sends the owner nothing: the MSI that ends
+ * it is followed by the handler's report, not by a hlt notice.
+ */
+TEST_F(lapic, halts_without_notices_send_the_owner_nothing)
+{
+	struct hv_vcpu_info ci = { 0 };
+	struct hv_vm_info vi;
+	struct hv_stats st;
+
+	start(_metadata, &self->vm, lapic_msi_start, lapic_msi_end);
+	set_handlers(&self->vm);
+	ASSERT_EQ(0, hv_vm_get(self->vm.h, self->vm.id, NULL, &vi));
+	EXPECT_EQ(1, vi.halt_notices);
+	ASSERT_EQ(0, hv_vm_set_halt_notices(self->vm.h, self->vm.id, 0));
+	ASSERT_EQ(0, hv_vm_get(self->vm.h, self->vm.id, NULL, &vi));
+	EXPECT_EQ(0, vi.halt_notices);
+	REPORT(0xc0);
+	/* Wait for the halt itself, which the vCPU's state shows. */
+	for (int i = 0; i < 10000 && ci.state != HV_VCPU_STATE_HALTED; i++) {
+		ASSERT_EQ(0, hv_vcpu_get(self->vm.h, self->vm.id, 0, &ci));
+		if (ci.state != HV_VCPU_STATE_HALTED)
+			usleep(1000);
+	}
+	ASSERT_EQ(HV_VCPU_STATE_HALTED, ci.state);
+	EXPECT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x4031));
+	REPORT(0x31);
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
+	EXPECT_EQ(0xc1, self->ev.data);
+	/* Back on before the guest's last HLT. */
+	ASSERT_EQ(0, hv_vm_set_halt_notices(self->vm.h, self->vm.id, 1));
+	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));
+	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+	EXPECT_EQ(2, st.exits[HV_STAT_HLT]);
+}
+
 static void expect_exit(struct __test_metadata *_metadata, struct tvm *vm,
 			uint32_t reason, uint32_t dir, uint64_t addr,
 			uint32_t size, uint64_t data)

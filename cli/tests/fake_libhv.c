@@ -64,6 +64,7 @@ struct hv_vm_info *fake_add_vm(uint32_t id, const char *name)
 	vm->max_vcpus = 64;
 	vm->max_mem = 1ULL << 30;
 	vm->ring_poll_ns = 50000;
+	vm->halt_notices = 1;
 	if (id >= fake.next_vm_id)
 		fake.next_vm_id = id + 1;
 	return vm;
@@ -168,6 +169,8 @@ int hv_vm_new(struct hv *h, const struct hv_vm_opts *opts,
 		vm->unknown_msr = opts->unknown_msr;
 	if (opts && opts->set_ring_poll)
 		vm->ring_poll_ns = opts->ring_poll_ns;
+	if (opts && opts->no_halt_notices)
+		vm->halt_notices = 0;
 	if (out)
 		*out = *vm;
 	return 0;

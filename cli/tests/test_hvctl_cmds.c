@@ -59,6 +59,7 @@ static void two_vms(void)
 	fake.stats.eoi_notices = 3;
 	fake.stats.ioeventfd = 11;
 	fake_add_vm(5, "web")->unknown_msr = HV_MSR_POLICY_EXIT;
+	fake.vms[fake.nr_vms - 1].halt_notices = 0;
 }
 
 static void vm_dirty_shows_ranges_and_mem_log_switches(void **state)
@@ -143,11 +144,11 @@ static void vm_list_text_and_json(void **state)
 		"[{\"id\":3,\"name\":\"demo\",\"state\":\"running\",\"owner\":77,"
 		"\"vcpus\":2,\"max_vcpus\":64,\"mem\":65536,"
 		"\"max_mem\":1073741824,\"unknown_msr\":\"gp\","
-		"\"ring_poll_ns\":50000},"
+		"\"ring_poll_ns\":50000,\"halt_notices\":\"on\"},"
 		"{\"id\":5,\"name\":\"web\",\"state\":\"created\",\"owner\":0,"
 		"\"vcpus\":0,\"max_vcpus\":64,\"mem\":0,"
 		"\"max_mem\":1073741824,\"unknown_msr\":\"exit\","
-		"\"ring_poll_ns\":50000}]\n", r.out);
+		"\"ring_poll_ns\":50000,\"halt_notices\":\"off\"}]\n", r.out);
 	free_run(&r);
 	assert_int_equal(0, fake.opened);
 }
@@ -165,6 +166,7 @@ static void vm_show_by_name_and_id(void **state)
 		"max mem:          1073741824\n"
 		"unknown msr:      gp\n"
 		"ring poll ns:     50000\n"
+		"halt notices:     on\n"
 		"vcpu 0:\n"
 		"  state:          running\n"
 		"  exits:          10\n"
@@ -230,7 +232,7 @@ static void vm_show_by_name_and_id(void **state)
 		"{\"id\":3,\"name\":\"demo\",\"state\":\"running\",\"owner\":77,"
 		"\"vcpus\":2,\"max_vcpus\":64,\"mem\":65536,"
 		"\"max_mem\":1073741824,\"unknown_msr\":\"gp\","
-		"\"ring_poll_ns\":50000,"
+		"\"ring_poll_ns\":50000,\"halt_notices\":\"on\","
 		"\"vcpu_list\":[{\"id\":0,\"state\":\"running\",\"exits\":10,"
 		"\"thread\":900,\"transport\":\"ring\",\"sleeps\":6,"
 		"\"owner_wakeups\":5},{\"id\":1,\"state\":\"halted\","
@@ -265,7 +267,8 @@ static void vm_show_by_name_and_id(void **state)
 static void vm_create_gives_vcpus_and_memory(void **state)
 {
 	struct run r = RUN("vm", "create", "demo", "--vcpus", "2", "--mem",
-			   "64K", "--unknown-msr", "exit", "--max-vcpus", "4");
+			   "64K", "--unknown-msr", "exit", "--max-vcpus", "4",
+			   "--halt-notices", "off");
 
 	assert_int_equal(HVCTL_OK, r.code);
 	assert_int_equal(1, fake.nr_vms);
@@ -273,6 +276,7 @@ static void vm_create_gives_vcpus_and_memory(void **state)
 	assert_int_equal(2, fake.vms[0].nr_vcpus);
 	assert_int_equal(4, fake.vms[0].max_vcpus);
 	assert_int_equal(HV_MSR_POLICY_EXIT, fake.vms[0].unknown_msr);
+	assert_int_equal(0, fake.vms[0].halt_notices);
 	assert_int_equal(1, fake.nr_slots);
 	assert_int_equal(0, fake.slots[0].gpa);
 	assert_int_equal(0x10000, fake.slots[0].size);
@@ -305,6 +309,11 @@ static void vm_create_refusals(void **state)
 
 	r = RUN("vm", "create", "--unknown-msr", "ignore");
 	assert_string_equal("hvctl: vm create: --unknown-msr takes gp or exit, not 'ignore'\nTry 'hvctl help'.\n",
+			    r.err);
+	free_run(&r);
+
+	r = RUN("vm", "create", "--halt-notices", "maybe");
+	assert_string_equal("hvctl: vm create: --halt-notices takes on or off, not 'maybe'\nTry 'hvctl help'.\n",
 			    r.err);
 	free_run(&r);
 
