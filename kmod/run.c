@@ -22,12 +22,24 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kthread.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 
 #include "compat.h"
 #include "exit.h"
 #include "hv_host.h"
 #include "irq/irq.h"
+
+/*
+ * A halted vCPU polls this long for its wake-up before it sleeps (KVM's
+ * halt_poll_ns has the same default): an interrupt that another CPU sends
+ * within it costs no sleep and no wake-up. It stops at once when another
+ * task wants the CPU.
+ */
+static unsigned int halt_poll_ns = 200000;
+module_param(halt_poll_ns, uint, 0644);
+MODULE_PARM_DESC(halt_poll_ns, "How long a halted vCPU polls for an interrupt before it sleeps (ns, default 200000, at most 1000000, 0 = never)");
+#define HV_HALT_POLL_MAX_NS	1000000U
 
 enum run_result {
 	RUN_BREAK,	/* a request or need_resched(): look outside */
@@ -41,6 +53,30 @@ static bool vcpu_can_run(struct hv_vcpu *vcpu)
 
 	return READ_ONCE(vm->state) == HV_VM_STATE_RUNNING &&
 	       !READ_ONCE(vm->quiesce);
+}
+
+static bool park_over(struct hv_vcpu *vcpu, bool (*ready)(struct hv_vcpu *))
+{
+	return kthread_should_stop() ||
+	       (vcpu_can_run(vcpu) && (!ready || ready(vcpu)));
+}
+
+/* A halted vCPU: wait for @ready a while without sleeping. */
+static void halt_poll(struct hv_vcpu *vcpu, bool (*ready)(struct hv_vcpu *))
+{
+	unsigned int ns = min(READ_ONCE(halt_poll_ns), HV_HALT_POLL_MAX_NS);
+	u64 end;
+
+	if (!ns || need_resched())
+		return;
+	end = ktime_get_ns() + ns;
+	do {
+		if (park_over(vcpu, ready)) {
+			vcpu->stats[HV_STAT_HALT_POLLED]++;
+			return;
+		}
+		cpu_relax();
+	} while (!need_resched() && ktime_get_ns() < end);
 }
 
 /*
@@ -66,10 +102,10 @@ static int vcpu_park_until(struct hv_vcpu *vcpu,
 		WRITE_ONCE(vcpu->state, state);
 		wake_up_all(&vm->park_wq);
 
+		if (state == HV_VCPU_STATE_HALTED)
+			halt_poll(vcpu, ready);
 		/* Interruptible: long parks must not look like hung tasks. */
-		wait_event_interruptible(vcpu->wq, kthread_should_stop() ||
-					 (vcpu_can_run(vcpu) &&
-					  (!ready || ready(vcpu))));
+		wait_event_interruptible(vcpu->wq, park_over(vcpu, ready));
 		if (kthread_should_stop())
 			return -EINTR;
 	}
