@@ -154,6 +154,7 @@ int cmd_vm_show(struct hvctl *c, int argc, char **argv)
 	out_u64(&o, "software", st.l1d_flush_sw);
 	out_end_object(&o);
 	out_u64(&o, "pml_full", st.pml_full);
+	out_u64(&o, "halt_polled", st.halt_polled);
 	/* How often a vCPU slept for its owner, and the owner for its ring. */
 	out_begin_object(&o, "owner_waits");
 	out_u64(&o, "vcpu_sleeps", st.sleeps);

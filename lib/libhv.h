@@ -271,6 +271,7 @@ struct hv_log {
  * @eoi_notices: EOIs of level-triggered vectors reported to the owner
  * @intr_posted: interrupts posted to the vCPUs' descriptors (APICv) and
  *	moved into IRR for the CPU to deliver
+ * @halt_polled: halts that ended while the vCPU polled, without sleeping
  */
 struct hv_stats {
 	uint32_t vm;
@@ -294,6 +295,7 @@ struct hv_stats {
 	uint64_t ioeventfd;
 	uint64_t eoi_notices;
 	uint64_t intr_posted;
+	uint64_t halt_polled;
 };
 
 enum { HV_STAT_EXITS, HV_STAT_CPUID, HV_STAT_MSR, HV_STAT_HLT, HV_STAT_NPF,

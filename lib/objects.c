@@ -945,6 +945,7 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 	s->ioeventfd = u64_or(tb[HV_A_STATS_IOEVENTFD], 0);
 	s->eoi_notices = u64_or(tb[HV_A_STATS_EOI_NOTICES], 0);
 	s->intr_posted = u64_or(tb[HV_A_STATS_INTR_POSTED], 0);
+	s->halt_polled = u64_or(tb[HV_A_STATS_HALT_POLLED], 0);
 	return 0;
 }
 

@@ -491,6 +491,38 @@ GUEST_CODE(lapic_ipi_target, ".code64",
 	"cli\n hlt\n");
 
 /*
+ * Ping-pong for halt polling: vCPU 0 waits for vCPU 1 to be about to halt
+ * (the flag at 0x15008), a little more, sends it vector 0x41 and waits for
+ * its handler (lapic_hcount) to count it; 100 times; it reports the count
+ * and does it 100 times more.
+ */
+GUEST_CODE(lapic_pingpong_sender, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_WRITE(0x310, 0x01000000)
+	"mov $0xaaaa, %eax\n" G_REPORT
+	"mov $100, %ecx\n"
+	"1: mov 0x15000, %ebx\n"
+	"3: pause\n cmpl $0, 0x15008\n je 3b\n"
+	"movl $0, 0x15008\n"
+	"mov $1000, %edx\n 4: dec %edx\n jnz 4b\n"
+	G_WRITE(0x300, 0x4041)
+	"2: pause\n cmp 0x15000, %ebx\n je 2b\n"
+	"cmp %ecx, 0x15000\n jb 1b\n"
+	"mov 0x15000, %eax\n" G_REPORT
+	"add $100, %ecx\n cmp $200, %ecx\n jbe 1b\n"
+	"cli\n hlt\n");
+
+/*
+ * vCPU 1 raises the flag and halts; STI's shadow holds the interrupt
+ * until the HLT, which it then ends.
+ */
+GUEST_CODE(lapic_pingpong_target, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	"1: cli\n movl $1, 0x15008\n sti\n hlt\n jmp 1b\n");
+
+/*
  * The APIC moved over RAM and over memory nothing backs. Over RAM, the
  * RAM wins (writes land in it, the APIC keeps its registers); over a
  * hole, the APIC answers at its new base and the old one is the owner's.
@@ -1378,9 +1410,13 @@ FIXTURE_SETUP(lapic2)
 	ASSERT_EQ(0, tvm_create(&self->vm, 1 << 20, 2));
 }
 
+static int write_param(const char *name, const char *value);
+
 FIXTURE_TEARDOWN(lapic2)
 {
 	tvm_destroy(&self->vm);
+	/* The default, whatever a test left. */
+	write_param("halt_poll_ns", "200000");
 }
 
 /*
@@ -1461,6 +1497,71 @@ TEST_F(lapic2, ipi_wakes_a_halted_vcpu)
 	EXPECT_EQ(1, st.ipis);
 	EXPECT_EQ(cpu_delivers(&self->vm) ? 0 : 1, st.intr_injected);
 	EXPECT_EQ(cpu_delivers(&self->vm) ? 1 : 0, st.intr_posted);
+}
+
+static int write_param(const char *name, const char *value)
+{
+	char path[128];
+	FILE *f;
+	int err;
+
+	snprintf(path, sizeof(path), "/sys/module/hv/parameters/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	err = fputs(value, f) < 0 ? -EIO : 0;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+/*
+ * A halted vCPU polls (halt_poll_ns) before it sleeps: with polling off
+ * no halt ends in a poll; with it on, IPIs that vCPU 0 sends from the
+ * other CPU end some. Halt notices are off: 200 halts send the owner
+ * nothing.
+ */
+TEST_F(lapic2, halted_vcpus_poll_for_their_wakeup)
+{
+	struct hv_vcpu_info ci = { 0 };
+	struct hv_stats st;
+	uint64_t v;
+
+	ASSERT_EQ(0, write_param("halt_poll_ns", "0"));
+	start2(_metadata, &self->vm, lapic_pingpong_sender_start,
+	       lapic_pingpong_sender_end, lapic_pingpong_target_start,
+	       lapic_pingpong_target_end);
+	tvm_set_gate(&self->vm, MODE_LONG64, 0x41,
+		     INTR_GPA + (lapic_hcount - lapic_handlers_start));
+	ASSERT_EQ(0, hv_vm_set_halt_notices(self->vm.h, self->vm.id, 0));
+	/* vCPU 0 waits in its first report until vCPU 1 has halted. */
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
+	EXPECT_EQ(0, self->ev.vcpu);
+	EXPECT_EQ(0xaaaa, self->ev.data);
+	for (int i = 0; i < 10000 && ci.state != HV_VCPU_STATE_HALTED; i++) {
+		ASSERT_EQ(0, hv_vcpu_get(self->vm.h, self->vm.id, 1, &ci));
+		if (ci.state != HV_VCPU_STATE_HALTED)
+			usleep(1000);
+	}
+	ASSERT_EQ(HV_VCPU_STATE_HALTED, ci.state);
+	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 30000));
+	EXPECT_EQ(0, self->ev.vcpu);
+	EXPECT_EQ(100, self->ev.data);
+	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+	EXPECT_EQ(0, st.halt_polled);
+	EXPECT_GE(st.exits[HV_STAT_HLT], 1);
+
+	ASSERT_EQ(0, write_param("halt_poll_ns", "200000"));
+	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &v, 30000));
+	EXPECT_EQ(200, v);
+	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+	EXPECT_GE(st.halt_polled, 1);
+	EXPECT_LE(st.halt_polled, 101);
+	TH_LOG("%llu of %llu halts ended in a poll",
+	       (unsigned long long)st.halt_polled,
+	       (unsigned long long)st.exits[HV_STAT_HLT]);
 }
 
 /*

@@ -49,6 +49,7 @@ static void two_vms(void)
 	fake.stats.invvpid = 1;
 	fake.stats.invvpid_saved = 2;
 	fake.stats.pml_full = 4;
+	fake.stats.halt_polled = 8;
 	fake.stats.l1d_flush_sw = 7;
 	fake.stats.sleeps = 8;
 	fake.stats.owner_wakeups = 5;
@@ -205,6 +206,7 @@ static void vm_show_by_name_and_id(void **state)
 		"  msr:            0\n"
 		"  software:       7\n"
 		"pml full:         4\n"
+		"halt polled:      8\n"
 		"owner waits:\n"
 		"  vcpu sleeps:    8\n"
 		"  owner wakeups:  5\n"
@@ -243,7 +245,7 @@ static void vm_show_by_name_and_id(void **state)
 		"\"cpuid\":0,\"msr\":0,\"hlt\":0,\"npf\":0,\"intr\":0,\"io\":5,"
 		"\"mmio\":0,\"other\":0,\"timer\":0},\"invalidations\":{\"invept\":3,"
 		"\"invvpid\":1,\"invvpid_saved\":2},\"l1d_flushes\":{"
-		"\"msr\":0,\"software\":7},\"pml_full\":4,"
+		"\"msr\":0,\"software\":7},\"pml_full\":4,\"halt_polled\":8,"
 		"\"owner_waits\":{\"vcpu_sleeps\":8,\"owner_wakeups\":5},"
 		"\"interrupts\":{\"injected\":9,\"posted\":4,\"ipis\":2,\"timer\":6,"
 		"\"eoi_notices\":3,\"ioeventfd\":11}}\n",
