@@ -24,6 +24,7 @@
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sched/stat.h>
 
 #include "compat.h"
 #include "exit.h"
@@ -33,8 +34,9 @@
 /*
  * A halted vCPU polls this long for its wake-up before it sleeps (KVM's
  * halt_poll_ns has the same default): an interrupt that another CPU sends
- * within it costs no sleep and no wake-up. It stops at once when another
- * task wants the CPU.
+ * within it costs no sleep and no wake-up. It polls only while it is the
+ * CPU's only runnable task, as KVM's: the task that would send the
+ * interrupt may be the one waiting for the CPU.
  */
 static unsigned int halt_poll_ns = 200000;
 module_param(halt_poll_ns, uint, 0644);
@@ -61,13 +63,18 @@ static bool park_over(struct hv_vcpu *vcpu, bool (*ready)(struct hv_vcpu *))
 	       (vcpu_can_run(vcpu) && (!ready || ready(vcpu)));
 }
 
+static bool can_poll(void)
+{
+	return single_task_running() && !need_resched();
+}
+
 /* A halted vCPU: wait for @ready a while without sleeping. */
 static void halt_poll(struct hv_vcpu *vcpu, bool (*ready)(struct hv_vcpu *))
 {
 	unsigned int ns = min(READ_ONCE(halt_poll_ns), HV_HALT_POLL_MAX_NS);
 	u64 end;
 
-	if (!ns || need_resched())
+	if (!ns || !can_poll())
 		return;
 	end = ktime_get_ns() + ns;
 	do {
@@ -76,7 +83,7 @@ static void halt_poll(struct hv_vcpu *vcpu, bool (*ready)(struct hv_vcpu *))
 			return;
 		}
 		cpu_relax();
-	} while (!need_resched() && ktime_get_ns() < end);
+	} while (can_poll() && ktime_get_ns() < end);
 }
 
 /*
