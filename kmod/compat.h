@@ -12,6 +12,7 @@
 #include <linux/netlink.h>
 #include <linux/percpu.h>
 #include <asm/cpufeature.h>
+#include <asm/hardirq.h>
 #include <asm/nospec-branch.h>
 
 /**
@@ -69,6 +70,38 @@ static inline void hv_vmscape_exit(void)
 #ifdef X86_FEATURE_IBPB_EXIT_TO_USER
 	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
 		this_cpu_write(x86_ibpb_exit_to_user, true);
+#endif
+}
+
+/**
+ * hv_irq_l1d_dirty() - whether an interrupt or NMI ran on this CPU since
+ * the last L1D flush (hv's or KVM's)
+ *
+ * The kernel's entry code sets a per-CPU flag for KVM's conditional L1D
+ * flush where kvm_intel is configured (Debian's kernels); hv reads and
+ * clears the same flag, which is safe to share: either hypervisor clears
+ * it only after a flush. Without it, every interrupt must be assumed.
+ *
+ * Context: preemption off.
+ */
+static inline bool hv_irq_l1d_dirty(void)
+{
+#if IS_ENABLED(CONFIG_KVM_INTEL)
+	return kvm_get_cpu_l1tf_flush_l1d();
+#else
+	return true;
+#endif
+}
+
+/**
+ * hv_irq_l1d_flushed() - the L1D was flushed on this CPU
+ *
+ * Context: preemption off.
+ */
+static inline void hv_irq_l1d_flushed(void)
+{
+#if IS_ENABLED(CONFIG_KVM_INTEL)
+	kvm_clear_cpu_l1tf_flush_l1d();
 #endif
 }
 

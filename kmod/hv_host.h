@@ -500,6 +500,10 @@ struct hv_lapic;
  * @pt_cache: pages for nested page tables, filled where sleeping is allowed
  * @pt_cache_count: pages in @pt_cache
  * @lapic: its local APIC (irq/lapic.c)
+ * @l1d_kept: since the backend's last put, the thread only handled a HLT
+ *	(and halted, and polled) without a message to the owner: no host
+ *	data of its own entered L1D (the backend still checks for other
+ *	tasks and interrupts); cleared at the next load
  * @timer_tsc: the host TSC at which the APIC timer expires while the
  *	backend counts it down in the guest (hv_be_tsc_timer()), U64_MAX
  *	when it does not; the vCPU thread's
@@ -535,6 +539,7 @@ struct hv_vcpu {
 	int pt_cache_count;
 	struct hv_lapic *lapic;
 	u64 timer_tsc;
+	bool l1d_kept;
 	DECLARE_BITMAP(eoi_pending, 256);
 	u64 stats[HV_NR_STATS];
 };

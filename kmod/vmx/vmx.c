@@ -32,6 +32,7 @@
 #include <asm/trapnr.h>
 #include <asm/vmx.h>
 
+#include "compat.h"
 #include "exception.h"
 #include "irq/irq.h"
 #include "irq/posted.h"
@@ -466,6 +467,12 @@ static void pi_set_ndst(struct hv_pi_desc *d, int cpu)
 	} while (cmpxchg(&d->control, old, new) != old);
 }
 
+/* Context switches of @t: another task ran on its CPU in between. */
+static unsigned long task_switches(const struct task_struct *t)
+{
+	return t->nvcsw + t->nivcsw;
+}
+
 static void vmx_vcpu_load(struct hv_vcpu *vcpu, int cpu)
 {
 	struct vmx_vcpu *v = to_vmx(vcpu);
@@ -502,8 +509,15 @@ static void vmx_vcpu_load(struct hv_vcpu *vcpu, int cpu)
 	set_debugreg(v->dr[2], 2);
 	set_debugreg(v->dr[3], 3);
 	set_debugreg(v->dr[4], 6);
-	/* Host data entered L1D while the vCPU was away. */
-	v->l1d_flush = true;
+	/*
+	 * Host data entered L1D while the vCPU was away, unless all it did
+	 * was halt (and poll) here, with no other task and no interrupt
+	 * since the last flush.
+	 */
+	if (!vcpu->l1d_kept || cpu != v->last_cpu ||
+	    v->put_switches != task_switches(current))
+		v->l1d_flush = true;
+	vcpu->l1d_kept = false;
 }
 
 static void vmx_vcpu_put(struct hv_vcpu *vcpu)
@@ -536,6 +550,7 @@ static void vmx_vcpu_put(struct hv_vcpu *vcpu)
 		set_debugreg(v->host_dr[5], 7);
 
 	v->last_cpu = v->current_cpu;
+	v->put_switches = task_switches(current);
 	vmcs_clear(v->vmcs_pa);
 	v->launched = false;
 	WRITE_ONCE(v->current_cpu, -1);
@@ -629,9 +644,11 @@ static void l1d_flush(struct vmx_vcpu *v)
 	hv_l1d_flush_now(&f);
 	if (f.mode == HV_L1D_FLUSH_MODE_NEVER)
 		return;
-	if (f.mode == HV_L1D_FLUSH_MODE_COND && !v->l1d_flush)
+	if (f.mode == HV_L1D_FLUSH_MODE_COND && !v->l1d_flush &&
+	    !hv_irq_l1d_dirty())
 		return;
 	v->l1d_flush = false;
+	hv_irq_l1d_flushed();
 	if (f.method == HV_L1D_FLUSH_METHOD_MSR) {
 		wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 		v->vcpu.stats[HV_STAT_L1D_FLUSH_MSR]++;

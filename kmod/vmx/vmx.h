@@ -58,6 +58,7 @@ enum vmx_guest_msr {
  * @injected: an event was injected at the last entry
  * @entry_svi: with APICv, SVI at the last entry
  * @preemption_value: VMX_PREEMPTION_TIMER_VALUE in the VMCS
+ * @put_switches: the thread's context switches at the last put
  */
 struct vmx_vcpu {
 	struct hv_vcpu vcpu;
@@ -88,6 +89,7 @@ struct vmx_vcpu {
 	bool injected;
 	u8 entry_svi;
 	u32 preemption_value;
+	unsigned long put_switches;
 };
 
 /* SDM Vol. 3C, 29.3.6: the log is one 4 KiB page of 512 addresses. */
