@@ -305,6 +305,8 @@ static enum hv_exit_ret hlt_slow(struct hv_vcpu *vcpu,
 	vcpu->stats[HV_STAT_HLT]++;
 	if (next_rip(vcpu, exit, &rip))
 		return HV_EXIT_PARK;
+	/* No L1D flush on the way back in for hv's own halt path. */
+	vcpu->l1d_kept = true;
 	vcpu->rip = rip;
 	if (READ_ONCE(vcpu->event.valid) || vcpu->nmi_pending ||
 	    test_bit(HV_REQ_NMI, &vcpu->requests))
@@ -317,8 +319,10 @@ static enum hv_exit_ret hlt_slow(struct hv_vcpu *vcpu,
 	}
 	vcpu->activity = HV_ACTIVITY_HALTED;
 	/* A notice: the owner completes nothing, the park loop waits. */
-	if (READ_ONCE(vcpu->vm->halt_notices))
+	if (READ_ONCE(vcpu->vm->halt_notices)) {
+		vcpu->l1d_kept = false;
 		hv_uexit_post(vcpu, &rec, false);
+	}
 	return HV_EXIT_PARK;
 }
 
