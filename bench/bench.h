@@ -22,8 +22,11 @@
 #define BENCH_IO_PORT		0x1001	/* the measured OUT */
 #define BENCH_LOAD_GPA		0x1000
 #define BENCH_TICKS		0x800	/* the timer case's tick count */
+#define BENCH_PEER		0x804	/* 1 once vCPU 1 of ipi-halted is ready */
 #define BENCH_TIMER_COUNT	250000	/* its period: 250 us at 1 GHz */
 #define BENCH_MEM_SIZE		(1 << 20)
+#define BENCH_STACK		0xfff0	/* vCPU 0's SP */
+#define BENCH_PEER_STACK	0xc000	/* vCPU 1's, in ipi-halted */
 
 #ifndef __ASSEMBLER__
 #include <pthread.h>
@@ -36,6 +39,7 @@ extern const unsigned char bench_guest_baseline[], bench_guest_cpuid[];
 extern const unsigned char bench_guest_pio[], bench_guest_ipi[];
 extern const unsigned char bench_guest_ioeventfd[], bench_guest_irqfd[];
 extern const unsigned char bench_guest_timer[], bench_guest_timer_off[];
+extern const unsigned char bench_guest_ipi_halted[], bench_guest_ipi_peer[];
 
 /* The MSI the irqfd case's eventfd sends: fixed, vector 0x40, APIC 0. */
 #define BENCH_MSI_ADDR		0xfee00000u
@@ -50,6 +54,7 @@ extern const unsigned char bench_guest_timer[], bench_guest_timer_off[];
  * @irqfd: ... and a thread that answers each of its signals with a write
  *	of an irqfd that sends BENCH_MSI_DATA
  * @ticks: the runner reports the ticks the guest counted
+ * @peer: a second vCPU starts at this entry point (APIC ID 1)
  */
 struct bench_case {
 	const char *name;
@@ -58,6 +63,7 @@ struct bench_case {
 	int ioeventfd;
 	int irqfd;
 	int ticks;
+	const unsigned char *peer;
 };
 
 /**

@@ -24,6 +24,8 @@ const struct bench_case bench_cases[] = {
 	  .ioeventfd = 1, .irqfd = 1 },
 	{ .name = "timer", .entry = bench_guest_timer, .lapic = 1, .ticks = 1 },
 	{ .name = "timer-off", .entry = bench_guest_timer_off },
+	{ .name = "ipi-halted", .entry = bench_guest_ipi_halted, .lapic = 1,
+	  .peer = bench_guest_ipi_peer },
 };
 
 const unsigned int bench_nr_cases = sizeof(bench_cases) /

@@ -76,6 +76,20 @@
 2:	loop	2b
 .endm
 
+/*
+ * WRMSR of x2APIC ICR: vector 0x41 to APIC 1, then a halt its answer
+ * ends (STI's shadow covers HLT, as in notify_wait).
+ */
+.macro ipi_peer_wait
+	cli
+	mov	$0x830, %ecx
+	mov	$0x4041, %eax
+	mov	$1, %edx
+	wrmsr
+	sti
+	hlt
+.endm
+
 /* WRMSR of x2APIC SELF IPI, vector 0x40 (EAX is 0 at this point). */
 .macro self_ipi
 	mov	$0x83f, %ecx
@@ -160,6 +174,43 @@ bench_ipi_handler:
 	mov	$0x80b, %ecx		/* EOI */
 	xor	%eax, %eax
 	xor	%edx, %edx
+	wrmsr
+	popal
+	iret
+/*
+ * An IPI to a halted vCPU (issue 12, benchmark b), there and back: each
+ * iteration sends vector 0x41 to APIC 1 and halts; vCPU 1, halted, wakes
+ * into bench_peer_handler, which sends vector 0x40 back to APIC 0 and
+ * writes EOI; vCPU 0 wakes into bench_ipi_handler. Two IPIs to a halted
+ * vCPU per iteration. vCPU 0 starts once vCPU 1 is ready (0:BENCH_PEER).
+ */
+	.globl	bench_guest_ipi_halted
+bench_guest_ipi_halted:
+	apic_setup
+1:	cmpl	$1, BENCH_PEER
+	jne	1b
+	bench_loop bench_guest_ipi_halted_loop, ipi_peer_wait
+
+	.globl	bench_guest_ipi_peer
+bench_guest_ipi_peer:
+	apic_setup
+	call	1f
+1:	pop	%bx
+	add	$(bench_peer_handler - 1b), %bx
+	mov	%bx, 0x104		/* IVT[0x41] = 0:handler */
+	movw	$0, 0x106
+	movl	$1, BENCH_PEER
+1:	hlt
+	jmp	1b
+
+bench_peer_handler:
+	pushal
+	mov	$0x830, %ecx		/* ICR: fixed, vector 0x40, to APIC 0 */
+	mov	$0x4040, %eax
+	xor	%edx, %edx
+	wrmsr
+	mov	$0x80b, %ecx		/* EOI */
+	xor	%eax, %eax
 	wrmsr
 	popal
 	iret

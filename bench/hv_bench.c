@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hv_bench: the hv side of the exit benchmark. Runs each case of guest.S in
- * a fresh one-vCPU VM through libhv, as the selftests do: CPUID never
+ * a fresh one-vCPU VM (two for ipi-halted) through libhv, as the selftests do: CPUID never
  * leaves the kernel; each OUT reaches us as an exit event on the owner
  * socket and is answered with vcpu-complete ("pio"), or through the exit
  * ring with both sides sleeping on eventfds ("pio-ring"), with the vCPU
@@ -57,20 +57,33 @@ static int pin(pid_t pid, int cpu)
 	return sched_setaffinity(pid, sizeof(set), &set) ? -errno : 0;
 }
 
-static int start(struct tvm *vm, const struct bench_case *c, uint32_t n)
+/* Real mode at @entry, CS = 0, with @rdi and a stack of its own at @rsp. */
+static int start_vcpu(struct tvm *vm, uint32_t vcpu,
+		      const unsigned char *entry, uint64_t rdi, uint64_t rsp)
 {
 	struct hv_regs r;
 	int err;
 
-	tvm_load(vm, BENCH_LOAD_GPA, bench_guest_start, bench_guest_end);
-	err = tvm_set_mode(vm, 0, MODE_REAL,
-			   BENCH_LOAD_GPA + bench_guest_offset(c->entry));
+	err = tvm_set_mode(vm, vcpu, MODE_REAL,
+			   BENCH_LOAD_GPA + bench_guest_offset(entry));
 	if (!err)
-		err = hv_vcpu_get_regs(vm->h, vm->id, 0, &r);
+		err = hv_vcpu_get_regs(vm->h, vm->id, vcpu, &r);
 	if (!err) {
-		r.gpr[HV_RDI] = n;
-		err = hv_vcpu_set_regs(vm->h, vm->id, 0, &r);
+		r.gpr[HV_RDI] = rdi;
+		r.gpr[HV_RSP] = rsp;
+		err = hv_vcpu_set_regs(vm->h, vm->id, vcpu, &r);
 	}
+	return err;
+}
+
+static int start(struct tvm *vm, const struct bench_case *c, uint32_t n)
+{
+	int err;
+
+	tvm_load(vm, BENCH_LOAD_GPA, bench_guest_start, bench_guest_end);
+	err = start_vcpu(vm, 0, c->entry, n, BENCH_STACK);
+	if (!err && c->peer)
+		err = start_vcpu(vm, 1, c->peer, 0, BENCH_PEER_STACK);
 	if (err)
 		fprintf(stderr, PROG ": %s: cannot set up the vcpu: %s: %s\n",
 			c->name, hv_errmsg(vm->h), strerror(-err));
@@ -183,7 +196,7 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 
 	snprintf(name, sizeof(name), "%s%s", bc->name, t->suffix);
 	cs.name = name;
-	err = tvm_create_opts(&vm, BENCH_MEM_SIZE, 1, &opts);
+	err = tvm_create_opts(&vm, BENCH_MEM_SIZE, c->peer ? 2 : 1, &opts);
 	if (err) {
 		fprintf(stderr, PROG ": %s: cannot create a VM: %s\n",
 			c->name, strerror(-err));
@@ -191,8 +204,9 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 	}
 	if (vm.ring[0])
 		hv_vcpu_ring_set_spin(vm.ring[0], t->owner_spin_ns);
-	/* As KVM's: the irqfd case's halts stay in the kernel. */
-	err = c->irqfd ? hv_vm_set_halt_notices(vm.h, vm.id, 0) : 0;
+	/* As KVM's: the halts that interrupts end stay in the kernel. */
+	err = c->irqfd || c->peer ?
+	      hv_vm_set_halt_notices(vm.h, vm.id, 0) : 0;
 	if (err)
 		fprintf(stderr, PROG ": %s: cannot turn halt notices off: %s: %s\n",
 			c->name, hv_errmsg(vm.h), strerror(-err));
@@ -223,7 +237,7 @@ static int run_case(const struct bench_case *bc, const struct transport *t,
 			break;
 		err = handle(&vm, &ev, &run, c->name);
 		/* Its last HLT sends nothing: the end marker is the end. */
-		if (c->irqfd && run.ended)
+		if ((c->irqfd || c->peer) && run.ended)
 			break;
 	}
 	if (bench_relay_join(&relay, err, PROG) && !err)

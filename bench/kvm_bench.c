@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvm_bench: the KVM side of the exit benchmark, a minimal VMM on
- * <linux/kvm.h>. Runs each case of guest.S in a fresh one-vCPU VM with
+ * <linux/kvm.h>. Runs each case of guest.S in a fresh one-vCPU VM (two for
+ * ipi-halted, the second on a thread of its own) with
  * the CPUID table KVM supports (what a real VMM would set) and no
  * in-kernel irqchip, so CPUID is handled in kvm_amd and each OUT returns
  * from KVM_RUN as KVM_EXIT_IO. Prints the same sample lines as hv_bench.
@@ -12,6 +13,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +26,21 @@
 
 #define PROG	"kvm_bench"
 
+/*
+ * @peer: ipi-halted's vCPU 1, whose KVM_RUN a thread of its own keeps
+ * calling (its halts and IPIs stay in KVM) until @stop and a signal.
+ */
 struct kvm_vm {
 	int vm, vcpu;
 	uint8_t *mem;
 	struct kvm_run *run;
 	size_t run_size;
+	int peer;
+	struct kvm_run *peer_run;
+	pthread_t peer_thread;
+	int peer_started;
+	volatile int stop;
+	int peer_err;
 };
 
 static int fail(const char *what, const char *name)
@@ -64,6 +77,10 @@ static int set_cpuid(int kvm, int vcpu, const char *name)
 
 static void vm_destroy(struct kvm_vm *v)
 {
+	if (v->peer_run)
+		munmap(v->peer_run, v->run_size);
+	if (v->peer >= 0)
+		close(v->peer);
 	if (v->run)
 		munmap(v->run, v->run_size);
 	if (v->mem)
@@ -86,6 +103,7 @@ static int vm_create(int kvm, struct kvm_vm *v, const struct bench_case *c)
 
 	memset(v, 0, sizeof(*v));
 	v->vcpu = -1;
+	v->peer = -1;
 	v->vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	if (v->vm < 0)
 		return fail("KVM_CREATE_VM", name);
@@ -118,30 +136,117 @@ static int vm_create(int kvm, struct kvm_vm *v, const struct bench_case *c)
 		v->run = NULL;
 		return fail("mmap of kvm_run", name);
 	}
+	if (c->peer) {
+		v->peer = ioctl(v->vm, KVM_CREATE_VCPU, 1);
+		if (v->peer < 0)
+			return fail("KVM_CREATE_VCPU 1", name);
+		v->peer_run = mmap(NULL, size, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, v->peer, 0);
+		if (v->peer_run == MAP_FAILED) {
+			v->peer_run = NULL;
+			return fail("mmap of vCPU 1's kvm_run", name);
+		}
+		if (set_cpuid(kvm, v->peer, name))
+			return -EIO;
+	}
 	return set_cpuid(kvm, v->vcpu, name);
 }
 
-/* Real mode at the case's entry, CS = 0, N in EDI (see guest.S). */
-static int start(struct kvm_vm *v, const struct bench_case *c, uint32_t n)
+/* Real mode at @entry, CS = 0, with @rdi and a stack at @rsp. */
+static int start_vcpu(int vcpu, const unsigned char *entry, uint64_t rdi,
+		      uint64_t rsp, const char *name)
 {
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
 	struct kvm_sregs sregs;
 	struct kvm_regs regs = { 0 };
 
-	memcpy(v->mem + BENCH_LOAD_GPA, bench_guest_start,
-	       bench_guest_end - bench_guest_start);
-	if (ioctl(v->vcpu, KVM_GET_SREGS, &sregs))
-		return fail("KVM_GET_SREGS", c->name);
+	if (ioctl(vcpu, KVM_GET_SREGS, &sregs))
+		return fail("KVM_GET_SREGS", name);
 	sregs.cs.base = 0;
 	sregs.cs.selector = 0;
-	if (ioctl(v->vcpu, KVM_SET_SREGS, &sregs))
-		return fail("KVM_SET_SREGS", c->name);
-	regs.rip = BENCH_LOAD_GPA + bench_guest_offset(c->entry);
+	if (ioctl(vcpu, KVM_SET_SREGS, &sregs))
+		return fail("KVM_SET_SREGS", name);
+	regs.rip = BENCH_LOAD_GPA + bench_guest_offset(entry);
 	regs.rflags = 0x2;
-	regs.rsp = 0xfff0;
-	regs.rdi = n;
-	if (ioctl(v->vcpu, KVM_SET_REGS, &regs))
-		return fail("KVM_SET_REGS", c->name);
+	regs.rsp = rsp;
+	regs.rdi = rdi;
+	if (ioctl(vcpu, KVM_SET_REGS, &regs))
+		return fail("KVM_SET_REGS", name);
+	/* An AP with KVM's local APIC waits for INIT and SIPI otherwise. */
+	if (ioctl(vcpu, KVM_SET_MP_STATE, &mp))
+		return fail("KVM_SET_MP_STATE", name);
 	return 0;
+}
+
+/* N in EDI (see guest.S); ipi-halted's vCPU 1 at its own entry. */
+static int start(struct kvm_vm *v, const struct bench_case *c, uint32_t n)
+{
+	int err;
+
+	memcpy(v->mem + BENCH_LOAD_GPA, bench_guest_start,
+	       bench_guest_end - bench_guest_start);
+	err = start_vcpu(v->vcpu, c->entry, n, BENCH_STACK, c->name);
+	if (!err && c->peer)
+		err = start_vcpu(v->peer, c->peer, 0, BENCH_PEER_STACK,
+				 c->name);
+	return err;
+}
+
+static void wake_signal(int sig)
+{
+}
+
+/* vCPU 1's thread: KVM_RUN until stopped; it has no exit to answer. */
+static void *peer_main(void *arg)
+{
+	struct kvm_vm *v = arg;
+
+	while (!v->stop) {
+		if (!ioctl(v->peer, KVM_RUN, 0)) {
+			fprintf(stderr, PROG ": vCPU 1: unexpected exit %u\n",
+				v->peer_run->exit_reason);
+			v->peer_err = -EPROTO;
+			break;
+		}
+		if (errno != EINTR) {
+			v->peer_err = fail("KVM_RUN of vCPU 1", "ipi-halted");
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int peer_start(struct kvm_vm *v, const char *name)
+{
+	struct sigaction sa = { .sa_handler = wake_signal };
+	int err;
+
+	/* No SA_RESTART: the signal ends the thread's KVM_RUN with EINTR. */
+	if (sigaction(SIGUSR1, &sa, NULL))
+		return fail("sigaction", name);
+	err = pthread_create(&v->peer_thread, NULL, peer_main, v);
+	if (err) {
+		fprintf(stderr, PROG ": %s: cannot start vCPU 1's thread: %s\n",
+			name, strerror(err));
+		return -err;
+	}
+	v->peer_started = 1;
+	return 0;
+}
+
+/* Stop vCPU 1's thread, halted in KVM_RUN: signal it until it ends. */
+static int peer_join(struct kvm_vm *v)
+{
+	struct timespec ts = { .tv_nsec = 1000000 };
+
+	if (!v->peer_started)
+		return 0;
+	v->stop = 1;
+	while (pthread_tryjoin_np(v->peer_thread, NULL) == EBUSY) {
+		pthread_kill(v->peer_thread, SIGUSR1);
+		nanosleep(&ts, NULL);
+	}
+	return v->peer_err;
 }
 
 static int handle_io(struct kvm_vm *v, struct bench_run *run,
@@ -222,6 +327,8 @@ static int run_case(int kvm, const struct bench_case *c, unsigned int rep,
 		err = eventfds(&v, c, io, irq);
 	if (!err)
 		err = bench_relay_start(c, &relay, io, irq, n, PROG);
+	if (!err && c->peer)
+		err = peer_start(&v, c->name);
 	while (!err) {
 		if (ioctl(v.vcpu, KVM_RUN, 0)) {
 			if (errno == EINTR)
@@ -245,6 +352,8 @@ static int run_case(int kvm, const struct bench_case *c, unsigned int rep,
 			break;
 	}
 	if (bench_relay_join(&relay, err, PROG) && !err)
+		err = -EIO;
+	if (peer_join(&v) && !err)
 		err = -EIO;
 	if (!err)
 		err = bench_check_run(&run, c, n, PROG);

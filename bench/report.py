@@ -51,6 +51,8 @@ CASES = {
               "writes an irqfd, its MSI wakes the halted vCPU, EOI"),
     "timer": ("APIC timer tick, periodic every 250 us: instructions per "
               "tick, handler and EOI included"),
+    "ipi-halted": ("IPI to a halted vCPU and its IPI back (two vCPUs, one "
+                   "round trip: two IPIs, two wake-ups, two EOIs)"),
 }
 # Cases measured per tick the guest counted, against a loop without ticks.
 PER_TICK = {"timer": "timer-off"}
