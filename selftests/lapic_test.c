@@ -160,10 +160,17 @@ GUEST_CODE(lapic_handlers, ".code64",
 	"mov $0xfee00380, %r9d\n movl $0, (%r9)\n"
 	"1: mov $0xfee000b0, %r9d\n movl $0, (%r9)\n"
 	"pop %r9\n"
+	"iretq\n"
+	/* Counts in TICKS_GPA, silently, with an x2APIC EOI. */
+	".globl lapic_hcount_x2\n lapic_hcount_x2:\n"
+	"push %rax\n push %rcx\n push %rdx\n"
+	"lock incl 0x15000\n"
+	"xor %eax, %eax\n xor %edx, %edx\n mov $0x80b, %ecx\n wrmsr\n"
+	"pop %rdx\n pop %rcx\n pop %rax\n"
 	"iretq\n");
 extern const unsigned char lapic_h31[], lapic_h41[], lapic_h45[],
 	lapic_h51[], lapic_h61[], lapic_h65[], lapic_h77[], lapic_hcount[],
-	lapic_hcr[], lapic_heoi[];
+	lapic_hcount_x2[], lapic_hcr[], lapic_heoi[];
 
 GUEST_CODE(lapic_deliver, ".code64",
 	"mov $0xfee00000, %r8d\n"
@@ -490,27 +497,31 @@ GUEST_CODE(lapic_ipi_target, ".code64",
 	"mov $0x7777, %eax\n" G_REPORT
 	"cli\n hlt\n");
 
+/* x2APIC mode, APIC software-enabled. */
+#define G_X2APIC_ON							\
+	"mov $0x1b, %ecx\n rdmsr\n or $0xc00, %eax\n wrmsr\n"		\
+	"mov $0x80f, %ecx\n mov $0x1ff, %eax\n xor %edx, %edx\n wrmsr\n"
+
 /*
- * Ping-pong for halt polling: vCPU 0 waits for vCPU 1 to be about to halt
- * (the flag at 0x15008), a little more, sends it vector 0x41 and waits for
- * its handler (lapic_hcount) to count it; 100 times; it reports the count
+ * Ping-pong for halt polling, in x2APIC mode (no exit but the IPI's and
+ * the HLT's): vCPU 0 waits for vCPU 1 to be about to halt (the flag at
+ * 0x15008), a little more, sends it vector 0x41 and waits for its
+ * handler (lapic_hcount_x2) to count it; 100 times; it reports the count
  * and does it 100 times more.
  */
 GUEST_CODE(lapic_pingpong_sender, ".code64",
-	"mov $0xfee00000, %r8d\n"
-	G_WRITE(0xf0, 0x1ff)
-	G_WRITE(0x310, 0x01000000)
+	G_X2APIC_ON
 	"mov $0xaaaa, %eax\n" G_REPORT
-	"mov $100, %ecx\n"
+	"mov $100, %esi\n"
 	"1: mov 0x15000, %ebx\n"
 	"3: pause\n cmpl $0, 0x15008\n je 3b\n"
 	"movl $0, 0x15008\n"
-	"mov $1000, %edx\n 4: dec %edx\n jnz 4b\n"
-	G_WRITE(0x300, 0x4041)
+	"mov $1000, %edi\n 4: dec %edi\n jnz 4b\n"
+	"mov $0x830, %ecx\n mov $0x4041, %eax\n mov $1, %edx\n wrmsr\n"
 	"2: pause\n cmp 0x15000, %ebx\n je 2b\n"
-	"cmp %ecx, 0x15000\n jb 1b\n"
+	"cmp %esi, 0x15000\n jb 1b\n"
 	"mov 0x15000, %eax\n" G_REPORT
-	"add $100, %ecx\n cmp $200, %ecx\n jbe 1b\n"
+	"add $100, %esi\n cmp $200, %esi\n jbe 1b\n"
 	"cli\n hlt\n");
 
 /*
@@ -518,8 +529,7 @@ GUEST_CODE(lapic_pingpong_sender, ".code64",
  * until the HLT, which it then ends.
  */
 GUEST_CODE(lapic_pingpong_target, ".code64",
-	"mov $0xfee00000, %r8d\n"
-	G_WRITE(0xf0, 0x1ff)
+	G_X2APIC_ON
 	"1: cli\n movl $1, 0x15008\n sti\n hlt\n jmp 1b\n");
 
 /*
@@ -1524,15 +1534,16 @@ static int write_param(const char *name, const char *value)
 TEST_F(lapic2, halted_vcpus_poll_for_their_wakeup)
 {
 	struct hv_vcpu_info ci = { 0 };
+	uint64_t v, halts, flushes;
+	struct hv_info info;
 	struct hv_stats st;
-	uint64_t v;
 
 	ASSERT_EQ(0, write_param("halt_poll_ns", "0"));
 	start2(_metadata, &self->vm, lapic_pingpong_sender_start,
 	       lapic_pingpong_sender_end, lapic_pingpong_target_start,
 	       lapic_pingpong_target_end);
 	tvm_set_gate(&self->vm, MODE_LONG64, 0x41,
-		     INTR_GPA + (lapic_hcount - lapic_handlers_start));
+		     INTR_GPA + (lapic_hcount_x2 - lapic_handlers_start));
 	ASSERT_EQ(0, hv_vm_set_halt_notices(self->vm.h, self->vm.id, 0));
 	/* vCPU 0 waits in its first report until vCPU 1 has halted. */
 	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
@@ -1551,6 +1562,8 @@ TEST_F(lapic2, halted_vcpus_poll_for_their_wakeup)
 	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
 	EXPECT_EQ(0, st.halt_polled);
 	EXPECT_GE(st.exits[HV_STAT_HLT], 1);
+	halts = st.exits[HV_STAT_HLT];
+	flushes = st.l1d_flush_msr + st.l1d_flush_sw;
 
 	ASSERT_EQ(0, write_param("halt_poll_ns", "200000"));
 	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));
@@ -1559,9 +1572,18 @@ TEST_F(lapic2, halted_vcpus_poll_for_their_wakeup)
 	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
 	EXPECT_GE(st.halt_polled, 1);
 	EXPECT_LE(st.halt_polled, 101);
-	TH_LOG("%llu of %llu halts ended in a poll",
-	       (unsigned long long)st.halt_polled,
-	       (unsigned long long)st.exits[HV_STAT_HLT]);
+	halts = st.exits[HV_STAT_HLT] - halts;
+	flushes = st.l1d_flush_msr + st.l1d_flush_sw - flushes;
+	TH_LOG("%llu of %llu halts ended in a poll; %llu L1D flushes",
+	       (unsigned long long)st.halt_polled, (unsigned long long)halts,
+	       (unsigned long long)flushes);
+	/*
+	 * With the conditional L1D flush, a halt that ended in a poll, with
+	 * no other task and no interrupt on the CPU meanwhile, needs none.
+	 */
+	ASSERT_EQ(0, hv_get_info(self->vm.h, &info));
+	if (info.l1d_flush == HV_L1D_FLUSH_MODE_COND)
+		EXPECT_LE(flushes, halts / 2);
 }
 
 /*
