@@ -73,23 +73,27 @@ static inline void hv_vmscape_exit(void)
 #endif
 }
 
-/**
- * hv_irq_l1d_dirty() - whether an interrupt or NMI ran on this CPU since
- * the last L1D flush (hv's or KVM's)
- *
+/*
  * The kernel's entry code sets a per-CPU flag for KVM's conditional L1D
  * flush where kvm_intel is configured (Debian's kernels); hv reads and
  * clears the same flag, which is safe to share: either hypervisor clears
- * it only after a flush. Without it, every interrupt must be assumed.
+ * it only after a flush. Elsewhere hv cannot see interrupts this way.
+ */
+#define HV_IRQ_L1D_TRACKED	IS_ENABLED(CONFIG_KVM_INTEL)
+
+/**
+ * hv_irq_l1d_dirty() - whether an interrupt or NMI ran on this CPU since
+ * the last L1D flush (hv's or KVM's), where HV_IRQ_L1D_TRACKED
  *
  * Context: preemption off.
+ * Return: the flag; false where it is not tracked.
  */
 static inline bool hv_irq_l1d_dirty(void)
 {
 #if IS_ENABLED(CONFIG_KVM_INTEL)
 	return kvm_get_cpu_l1tf_flush_l1d();
 #else
-	return true;
+	return false;
 #endif
 }
 

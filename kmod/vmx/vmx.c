@@ -511,10 +511,10 @@ static void vmx_vcpu_load(struct hv_vcpu *vcpu, int cpu)
 	set_debugreg(v->dr[4], 6);
 	/*
 	 * Host data entered L1D while the vCPU was away, unless all it did
-	 * was halt (and poll) here, with no other task and no interrupt
-	 * since the last flush.
+	 * was halt (and poll) here, with no other task, and no interrupt
+	 * since the last flush (l1d_flush() looks at that, where it can).
 	 */
-	if (!vcpu->l1d_kept || cpu != v->last_cpu ||
+	if (!HV_IRQ_L1D_TRACKED || !vcpu->l1d_kept || cpu != v->last_cpu ||
 	    v->put_switches != task_switches(current))
 		v->l1d_flush = true;
 	vcpu->l1d_kept = false;
