@@ -47,9 +47,20 @@
 .endm
 
 /*
+ * The IVT entry at 0:\slot pointing at 0:\handler, whose address a call
+ * finds, the code being relocatable. DS is 0.
+ */
+.macro ivt_set slot, handler
+	call	1f
+1:	pop	%bx
+	add	$(\handler - 1b), %bx
+	mov	%bx, \slot
+	movw	$0, \slot + 2
+.endm
+
+/*
  * The x2APIC on and software-enabled, IVT entry 0x40 pointing at
- * bench_ipi_handler (its address found with a call, the code being
- * relocatable), interrupts on.
+ * bench_ipi_handler, interrupts on.
  */
 .macro apic_setup
 	mov	$0x1b, %ecx		/* IA32_APIC_BASE: EN | EXTD */
@@ -60,13 +71,9 @@
 	mov	$0x1ff, %eax
 	xor	%edx, %edx
 	wrmsr
-	call	1f
-1:	pop	%bx
-	add	$(bench_ipi_handler - 1b), %bx
 	xor	%ax, %ax
 	mov	%ax, %ds
-	mov	%bx, 0x100		/* IVT[0x40] = 0:handler */
-	movw	$0, 0x102
+	ivt_set	0x100, bench_ipi_handler	/* IVT[0x40] */
 	sti
 .endm
 
@@ -139,11 +146,7 @@ bench_guest_irqfd:
 	.globl	bench_guest_timer
 bench_guest_timer:
 	apic_setup
-	call	1f
-1:	pop	%bx
-	add	$(bench_tick_handler - 1b), %bx
-	mov	%bx, 0x104		/* IVT[0x41] = 0:handler */
-	movw	$0, 0x106
+	ivt_set	0x104, bench_tick_handler	/* IVT[0x41] */
 	movl	$0, BENCH_TICKS
 	xor	%edx, %edx
 	mov	$0x83e, %ecx		/* TDCR: divide by 1 */
@@ -194,11 +197,7 @@ bench_guest_ipi_halted:
 	.globl	bench_guest_ipi_peer
 bench_guest_ipi_peer:
 	apic_setup
-	call	1f
-1:	pop	%bx
-	add	$(bench_peer_handler - 1b), %bx
-	mov	%bx, 0x104		/* IVT[0x41] = 0:handler */
-	movw	$0, 0x106
+	ivt_set	0x104, bench_peer_handler	/* IVT[0x41] */
 	movl	$1, BENCH_PEER
 1:	hlt
 	jmp	1b
