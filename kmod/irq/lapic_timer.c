@@ -61,12 +61,18 @@ static u64 tsc_at(ktime_t t)
 	return now + mul_u64_u32_div(ns, tsc_khz, NSEC_PER_MSEC);
 }
 
+/* The backend's count-down target for the timer as it now stands. */
+static void retarget(struct hv_lapic *l)
+{
+	l->vcpu->timer_tsc = l->armed ? tsc_at(l->expires) : U64_MAX;
+}
+
 static void arm(struct hv_lapic *l, ktime_t expires)
 {
 	l->expires = expires;
 	l->armed = true;
 	if (l->on_tsc)
-		l->vcpu->timer_tsc = tsc_at(expires);
+		retarget(l);
 	else
 		hrtimer_start(&l->timer, expires, HRTIMER_MODE_ABS);
 }
@@ -167,7 +173,7 @@ void hv_lapic_timer_to_tsc(struct hv_vcpu *vcpu)
 	spin_lock_irqsave(&l->lock, flags);
 	if (hrtimer_try_to_cancel(&l->timer) >= 0) {
 		l->on_tsc = true;
-		vcpu->timer_tsc = l->armed ? tsc_at(l->expires) : U64_MAX;
+		retarget(l);
 	}
 	spin_unlock_irqrestore(&l->lock, flags);
 }
@@ -221,7 +227,7 @@ enum hv_exit_ret hv_lapic_timer_exit(struct hv_vcpu *vcpu,
 	spin_lock(&l->lock);
 	if (l->on_tsc && l->armed) {
 		kick = fire(l, ktime_get());
-		vcpu->timer_tsc = l->armed ? tsc_at(l->expires) : U64_MAX;
+		retarget(l);
 	}
 	spin_unlock(&l->lock);
 	if (kick)
@@ -267,7 +273,7 @@ bool hv_lapic_timer_catch_up(struct hv_lapic *l)
 	if (!l->on_tsc || !l->armed || ktime_compare(now, l->expires) < 0)
 		return false;
 	kick = fire(l, now);
-	l->vcpu->timer_tsc = l->armed ? tsc_at(l->expires) : U64_MAX;
+	retarget(l);
 	return kick;
 }
 
