@@ -911,12 +911,30 @@ TEST_F(lapic, msi_from_the_owner_wakes_the_vcpu)
 }
 
 /*
+ * @vcpu's state once it is @state, or after 10 s of asking (for a halt,
+ * which without notices nothing else reports); UINT32_MAX on error.
+ */
+static uint32_t vcpu_state_after(struct tvm *vm, uint32_t vcpu,
+				 uint32_t state)
+{
+	struct hv_vcpu_info ci = { 0 };
+
+	for (int i = 0; i < 10000; i++) {
+		if (hv_vcpu_get(vm->h, vm->id, vcpu, &ci))
+			return UINT32_MAX;
+		if (ci.state == state)
+			break;
+		usleep(1000);
+	}
+	return ci.state;
+}
+
+/*
  * Without halt notices a halt sends the owner nothing: the MSI that ends
  * it is followed by the handler's report, not by a hlt notice.
  */
 TEST_F(lapic, halts_without_notices_send_the_owner_nothing)
 {
-	struct hv_vcpu_info ci = { 0 };
 	struct hv_vm_info vi;
 	struct hv_stats st;
 
@@ -929,12 +947,8 @@ TEST_F(lapic, halts_without_notices_send_the_owner_nothing)
 	EXPECT_EQ(0, vi.halt_notices);
 	REPORT(0xc0);
 	/* Wait for the halt itself, which the vCPU's state shows. */
-	for (int i = 0; i < 10000 && ci.state != HV_VCPU_STATE_HALTED; i++) {
-		ASSERT_EQ(0, hv_vcpu_get(self->vm.h, self->vm.id, 0, &ci));
-		if (ci.state != HV_VCPU_STATE_HALTED)
-			usleep(1000);
-	}
-	ASSERT_EQ(HV_VCPU_STATE_HALTED, ci.state);
+	ASSERT_EQ(HV_VCPU_STATE_HALTED, vcpu_state_after(&self->vm, 0,
+							 HV_VCPU_STATE_HALTED));
 	EXPECT_EQ(0, hv_vm_msi(self->vm.h, self->vm.id, 0xfee00000, 0x4031));
 	REPORT(0x31);
 	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
@@ -1533,7 +1547,6 @@ static int write_param(const char *name, const char *value)
  */
 TEST_F(lapic2, halted_vcpus_poll_for_their_wakeup)
 {
-	struct hv_vcpu_info ci = { 0 };
 	uint64_t v, halts, flushes;
 	struct hv_info info;
 	struct hv_stats st;
@@ -1549,12 +1562,8 @@ TEST_F(lapic2, halted_vcpus_poll_for_their_wakeup)
 	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
 	EXPECT_EQ(0, self->ev.vcpu);
 	EXPECT_EQ(0xaaaa, self->ev.data);
-	for (int i = 0; i < 10000 && ci.state != HV_VCPU_STATE_HALTED; i++) {
-		ASSERT_EQ(0, hv_vcpu_get(self->vm.h, self->vm.id, 1, &ci));
-		if (ci.state != HV_VCPU_STATE_HALTED)
-			usleep(1000);
-	}
-	ASSERT_EQ(HV_VCPU_STATE_HALTED, ci.state);
+	ASSERT_EQ(HV_VCPU_STATE_HALTED, vcpu_state_after(&self->vm, 1,
+							 HV_VCPU_STATE_HALTED));
 	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));
 	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 30000));
 	EXPECT_EQ(0, self->ev.vcpu);
