@@ -435,6 +435,15 @@ def main():
         passed, report = results[name]
         ok = ok and passed
         say(*report)
+    # Last, where a log's tail shows it: what failed, machine by machine.
+    failures = [line for name in a.machine
+                for line in results[name][1] if ": FAILED: " in line]
+    failures += [line for name in a.machine
+                 for line in results[name][1]
+                 if line.startswith("  ") and
+                 ("not ok" in line or "Expected" in line)][:20]
+    if failures:
+        say("", "what failed:", *failures)
     return 0 if ok else 1
 
 
