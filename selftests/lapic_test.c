@@ -554,11 +554,13 @@ GUEST_CODE(lapic_moved, ".code64",
 
 /*
  * vCPU 0 sends 5,000 fixed IPIs to every vCPU, itself included, with
- * its own interrupts off; vCPU 1 counts the ones it takes.
+ * its own interrupts off, once vCPU 1 has enabled its APIC (a software-
+ * disabled one drops them); vCPU 1 counts the ones it takes.
  */
 GUEST_CODE(lapic_storm_sender, ".code64",
 	G_WRMSR(0x1b, 0xfee00d00, 0)
 	G_WRMSR(0x80f, 0x1ff, 0)
+	"1: pause\n cmpl $1, 0x15004\n jne 1b\n"
 	"mov $0xaaaa, %eax\n" G_REPORT
 	"mov $5000, %esi\n"
 	"mov $0x830, %ecx\n xor %edx, %edx\n"
@@ -569,6 +571,7 @@ GUEST_CODE(lapic_storm_sender, ".code64",
 GUEST_CODE(lapic_storm_target, ".code64",
 	"mov $0xfee00000, %r8d\n"
 	G_WRITE(0xf0, 0x1ff)
+	"movl $1, 0x15004\n"
 	"sti\n"
 	"1: hlt\n jmp 1b\n");
 
