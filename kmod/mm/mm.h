@@ -92,6 +92,10 @@ bool hv_mem_is_ram(struct hv_vm *vm, u64 gpa);
 /* npt.c */
 int hv_npt_init(struct hv_vm *vm);
 void hv_npt_free(struct hv_vm *vm);
+int __hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
+		 bool writable, bool write, bool log);
+bool hv_npt_unmap_page(struct hv_vm *vm, u64 gpa);
+void __hv_npt_flush(struct hv_vm *vm);
 int hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
 	       bool writable, bool write, bool log);
 void hv_npt_walk(struct hv_vm *vm, u64 gpa, u64 npages,

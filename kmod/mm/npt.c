@@ -144,7 +144,7 @@ static u64 make_leaf(const struct hv_npt *npt, phys_addr_t pa,
 }
 
 /**
- * hv_npt_map() - map one guest page
+ * __hv_npt_map() - map one guest page, the tables' lock held
  * @vcpu: the faulting vCPU, whose cache supplies table pages
  * @gpa: guest-physical address (any address within the page)
  * @page: the pinned page backing it
@@ -157,29 +157,27 @@ static u64 make_leaf(const struct hv_npt *npt, phys_addr_t pa,
  * emulated ones it is rewritten, keeping its dirty state, which is how a
  * leaf whose rights were withheld gets them back.
  *
- * Context: preemption may be off; takes vm->npt.lock.
+ * Context: vm->npt.lock held.
  * Return: 0, or -ENOMEM if the cache ran dry (fill it and fault again).
  */
-int hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
-	       bool writable, bool write, bool log)
+int __hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
+		 bool writable, bool write, bool log)
 {
 	const struct hv_npt_format *f = hv_backend->npt;
 	struct hv_npt *npt = &vcpu->vm->npt;
 	phys_addr_t pa = npt->root_pa;
 	bool dirty = (write && !npt->write_log) || !log;
-	int level, err = 0;
+	int level;
 	u64 *e, old;
 
-	spin_lock(&npt->lock);
+	lockdep_assert_held(&npt->lock);
 	for (level = NPT_LEVELS; level > 1; level--) {
 		e = &table_va(pa)[index_at(gpa, level)];
 		if (!f->present(*e)) {
 			struct page *t;
 
-			if (!vcpu->pt_cache_count) {
-				err = -ENOMEM;
-				goto out;
-			}
+			if (!vcpu->pt_cache_count)
+				return -ENOMEM;
 			t = vcpu->pt_cache[--vcpu->pt_cache_count];
 			npt->pages++;
 			/* Readers (the MMU) see the zeroed table before the link. */
@@ -192,13 +190,69 @@ int hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
 	old = READ_ONCE(*e);
 	if (old && f->addr(old) == page_to_phys(page)) {
 		if (npt->hw_ad)
-			goto out;
+			return 0;
 		dirty = dirty || (old & f->soft_dirty);
 	}
 	WRITE_ONCE(*e, make_leaf(npt, page_to_phys(page), writable, dirty));
-out:
+	return 0;
+}
+
+/**
+ * hv_npt_map() - map one guest page
+ * @vcpu: the faulting vCPU
+ * @gpa: guest-physical address (any address within the page)
+ * @page: the pinned page backing it
+ * @writable: the slot may be written
+ * @write: the fault was a write
+ * @log: the slot logs dirty pages
+ *
+ * As __hv_npt_map(), taking the lock.
+ *
+ * Context: preemption may be off; takes vm->npt.lock.
+ * Return: as __hv_npt_map().
+ */
+int hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
+	       bool writable, bool write, bool log)
+{
+	struct hv_npt *npt = &vcpu->vm->npt;
+	int err;
+
+	spin_lock(&npt->lock);
+	err = __hv_npt_map(vcpu, gpa, page, writable, write, log);
 	spin_unlock(&npt->lock);
 	return err;
+}
+
+/**
+ * hv_npt_unmap_page() - remove the leaf of one guest page, if mapped
+ * @vm: the VM; vm->npt.lock held
+ * @gpa: guest-physical address (any address within the page)
+ *
+ * Unlike hv_npt_zap(), never drops the lock: for atomic context. The
+ * caller flushes the vCPUs' TLBs.
+ *
+ * Return: true if a leaf was there.
+ */
+bool hv_npt_unmap_page(struct hv_vm *vm, u64 gpa)
+{
+	const struct hv_npt_format *f = hv_backend->npt;
+	struct hv_npt *npt = &vm->npt;
+	phys_addr_t pa = npt->root_pa;
+	int level;
+	u64 *e;
+
+	lockdep_assert_held(&npt->lock);
+	for (level = NPT_LEVELS; level > 1; level--) {
+		e = &table_va(pa)[index_at(gpa, level)];
+		if (!f->present(*e))
+			return false;
+		pa = f->addr(*e);
+	}
+	e = &table_va(pa)[index_at(gpa, 1)];
+	if (!READ_ONCE(*e))
+		return false;
+	WRITE_ONCE(*e, 0);
+	return true;
 }
 
 /**
@@ -256,12 +310,22 @@ void hv_npt_walk(struct hv_vm *vm, u64 gpa, u64 npages,
  */
 void hv_npt_flush(struct hv_vm *vm)
 {
+	spin_lock(&vm->npt.lock);
+	__hv_npt_flush(vm);
+	spin_unlock(&vm->npt.lock);
+}
+
+/**
+ * __hv_npt_flush() - hv_npt_flush() with vm->npt.lock held
+ * @vm: the VM
+ */
+void __hv_npt_flush(struct hv_vm *vm)
+{
 	u32 i;
 
-	spin_lock(&vm->npt.lock);
+	lockdep_assert_held(&vm->npt.lock);
 	/* Read by the vCPUs' next entry, after the request bit below. */
 	WRITE_ONCE(vm->npt.gen, vm->npt.gen + 1);
-	spin_unlock(&vm->npt.lock);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		set_bit(HV_REQ_TLB_FLUSH, &vm->vcpus[i]->requests);
 }
