@@ -100,6 +100,8 @@ enum hv_apicv {
  *	if none (or the APIC is disabled: nothing is delivered)
  * @svi: the servicing virtual interrupt, the highest vector in ISR, or 0
  * @x2apic: the APIC is in x2APIC mode, whose MSRs the CPU then virtualizes
+ * @xapic_page: the APIC is an xAPIC whose accesses to the VM's APIC-access
+ *	page (&hv_vm.apic_page) the CPU virtualizes
  * @eoi_exit: the vectors whose EOI exits for hv (the level-triggered
  *	ones, TMR), 256 bits
  */
@@ -107,6 +109,7 @@ struct hv_apicv_state {
 	u8 rvi;
 	u8 svi;
 	bool x2apic;
+	bool xapic_page;
 	u64 eoi_exit[4];
 };
 

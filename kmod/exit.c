@@ -236,6 +236,21 @@ static enum hv_exit_ret io_slow(struct hv_vcpu *vcpu,
 	return HV_EXIT_RESUME;
 }
 
+/* An access to guest-physical memory that is not RAM: the owner's MMIO. */
+static enum hv_exit_ret mmio_slow(struct hv_vcpu *vcpu,
+				  const struct hv_exit *exit)
+{
+	/* Pushing a frame or reading a gate is no instruction to emulate. */
+	if (exit->vectoring) {
+		hv_vm_crash(vcpu->vm, HV_VM_STATE_CRASHED,
+			    "vcpu %u: delivering an event touched gpa %#llx, which is not RAM, at rip %#llx",
+			    vcpu->id, exit->npf.gpa, vcpu->rip);
+		return HV_EXIT_PARK;
+	}
+	vcpu->stats[HV_STAT_MMIO]++;
+	return slow_done(vcpu, hv_emulate_mmio(vcpu, exit));
+}
+
 static enum hv_exit_ret npf_slow(struct hv_vcpu *vcpu,
 				 const struct hv_exit *exit)
 {
@@ -249,6 +264,10 @@ static enum hv_exit_ret npf_slow(struct hv_vcpu *vcpu,
 	/* RAM the guest may access so: only the table cache was empty. */
 	if (page && !(exit->npf.write && (flags & HV_MEM_FLAGS_READONLY)))
 		return HV_EXIT_RESUME;
+	/* The xAPIC page, where the CPU virtualizes its accesses. */
+	if (!page && !exit->npf.walk && !exit->npf.fetch && !exit->vectoring &&
+	    hv_apic_page_fault(vcpu, exit->npf.gpa))
+		return HV_EXIT_RESUME;
 	/* The CPU's own page walk, into memory no slot backs. */
 	if (exit->npf.walk && !page)
 		return slow_done(vcpu, hv_emulate_walk_fault(vcpu, exit));
@@ -258,15 +277,21 @@ static enum hv_exit_ret npf_slow(struct hv_vcpu *vcpu,
 			    vcpu->id, exit->npf.gpa);
 		return HV_EXIT_PARK;
 	}
-	/* Pushing a frame or reading a gate is no instruction to emulate. */
-	if (exit->vectoring) {
-		hv_vm_crash(vm, HV_VM_STATE_CRASHED,
-			    "vcpu %u: delivering an event touched gpa %#llx, which is not RAM, at rip %#llx",
-			    vcpu->id, exit->npf.gpa, vcpu->rip);
-		return HV_EXIT_PARK;
-	}
-	vcpu->stats[HV_STAT_MMIO]++;
-	return slow_done(vcpu, hv_emulate_mmio(vcpu, exit));
+	return mmio_slow(vcpu, exit);
+}
+
+/*
+ * An access to the APIC-access page that the CPU left to hv: the same as
+ * one to the xAPIC page without it (irq/apic_page.c).
+ */
+static enum hv_exit_ret apic_access_slow(struct hv_vcpu *vcpu,
+					 const struct hv_exit *exit)
+{
+	struct hv_exit mmio = *exit;
+
+	mmio.kind = HV_EXIT_NPF;
+	mmio.npf.gpa = HV_APIC_PAGE_GPA + (exit->npf.gpa & ~PAGE_MASK);
+	return mmio_slow(vcpu, &mmio);
 }
 
 /* Only here when cr_fast() could not decode the instruction. */
@@ -377,6 +402,7 @@ const struct hv_exit_handler hv_exit_handlers[HV_NR_EXIT_KINDS] = {
 	[HV_EXIT_INVALID_STATE]	= { .slow = invalid_state_slow },
 	[HV_EXIT_UNHANDLED]	= { },
 	[HV_EXIT_TIMER]		= { .fast = hv_lapic_timer_exit },
+	[HV_EXIT_APIC_ACCESS]	= { .slow = apic_access_slow },
 };
 
 /**

@@ -222,6 +222,9 @@ struct hv_regs {
  * @HV_EXIT_INVALID_STATE: the entry failed on the guest's state
  * @HV_EXIT_UNHANDLED: an exit the backend cannot handle; the VM crashes
  * @HV_EXIT_TIMER: the host TSC reached &hv_vcpu.timer_tsc (the APIC timer)
+ * @HV_EXIT_APIC_ACCESS: an access to the APIC-access page the CPU did not
+ *	virtualize (irq/apic_page.c): &hv_exit.npf as for HV_EXIT_NPF, with
+ *	@npf.gpa the offset in the page
  * @HV_NR_EXIT_KINDS: the number of kinds
  */
 enum hv_exit_kind {
@@ -239,6 +242,7 @@ enum hv_exit_kind {
 	HV_EXIT_INVALID_STATE,
 	HV_EXIT_UNHANDLED,
 	HV_EXIT_TIMER,
+	HV_EXIT_APIC_ACCESS,
 	HV_NR_EXIT_KINDS,
 };
 
@@ -396,6 +400,9 @@ enum hv_stat {
  * @mem_size: bytes mapped
  * @next_slot: id of the next slot
  * @npt: nested page tables
+ * @apic_page: the APIC-access page, where the CPU virtualizes APIC
+ *	accesses (irq/apic_page.c); NULL otherwise
+ * @apic_page_blockers: vCPUs whose APIC keeps it unmapped; vm->npt.lock
  * @cpuid: the CPUID table (RCU)
  * @cr4_allowed: the CR4 bits @cpuid offers (hv_cpuid_cr4_allowed())
  * @unknown_msr: enum hv_msr_policy
@@ -432,6 +439,8 @@ struct hv_vm {
 	u64 mem_size;
 	u32 next_slot;
 	struct hv_npt npt;
+	struct page *apic_page;
+	u32 apic_page_blockers;
 	struct hv_cpuid_table __rcu *cpuid;
 	u64 cr4_allowed;
 	enum hv_msr_policy unknown_msr;

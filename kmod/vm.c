@@ -302,6 +302,9 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 	err = hv_npt_init(vm);
 	if (err)
 		goto err_virt;
+	err = hv_apic_page_init(vm);
+	if (err)
+		goto err_npt;
 	err = hv_be_vm_init(vm);
 	if (err)
 		goto err_npt;
@@ -321,6 +324,7 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 
 err_npt:
 	hv_npt_free(vm);
+	hv_apic_page_free(vm);
 err_virt:
 	hv_virt_put();
 err_id:
@@ -361,6 +365,7 @@ static void vm_teardown(struct hv_vm *vm)
 	hv_mem_free_all(vm);
 	hv_be_vm_destroy(vm);
 	hv_npt_free(vm);
+	hv_apic_page_free(vm);
 	kfree(rcu_dereference_protected(vm->cpuid, 1));
 	RCU_INIT_POINTER(vm->cpuid, NULL);
 	hv_virt_put();

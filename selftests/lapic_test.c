@@ -426,6 +426,37 @@ GUEST_CODE(lapic_x2virt, ".code64",
 	"mov $0xc1, %eax\n" G_REPORT
 	"cli\n hlt\n");
 
+/*
+ * lapic_x2virt's operations through the xAPIC page: where the CPU
+ * virtualizes APIC accesses only the first write (the APIC software
+ * disabled keeps the page unmapped), the PPR read, the illegal vector and
+ * the ESR write reach hv, the last two as APIC-write exits.
+ */
+GUEST_CODE(lapic_xvirt, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_WRITE(0x300, 0x44041)		/* IF=0: all three wait */
+	G_WRITE(0x300, 0x44061)
+	G_WRITE(0x300, 0x44051)
+	G_READ(0x220)			/* IRR 64-95: 0x41 and 0x51 */
+	"sti\n nop\n"
+	"mov $0x2222, %eax\n" G_REPORT
+	G_WRITE(0x80, 0x50)		/* TPR: class 5 and below wait */
+	G_WRITE(0x300, 0x44045)
+	"mov $0x3333, %eax\n" G_REPORT
+	G_READ(0xa0)			/* PPR */
+	"xor %eax, %eax\n mov %rax, %cr8\n"
+	"nop\n"
+	"mov $0x4444, %eax\n" G_REPORT
+	G_READ(0x80)
+	G_WRITE(0x300, 0x44005)		/* illegal vector: left to hv */
+	G_WRITE(0x280, 0)
+	G_READ(0x280)			/* ESR: send illegal vector */
+	"mov $0xc0, %eax\n" G_REPORT
+	"hlt\n"			/* the owner's MSI ends it */
+	"mov $0xc1, %eax\n" G_REPORT
+	"cli\n hlt\n");
+
 /* A tick every 500 us, each ending a halt: a halt notice each. */
 GUEST_CODE(lapic_halts, ".code64",
 	"mov $0xfee00000, %r8d\n"
@@ -624,6 +655,15 @@ static bool cpu_delivers(struct tvm *vm)
 	return hv_get_info(vm->h, &info) == 0 && strcmp(info.apicv, "off");
 }
 
+/* The CPU virtualizes accesses to the xAPIC page (irq/apic_page.c). */
+static bool cpu_has_xapic_page(struct tvm *vm)
+{
+	struct hv_info info;
+
+	return hv_get_info(vm->h, &info) == 0 && strcmp(info.apicv, "off") &&
+	       (info.caps & HV_CAP_APIC_ACCESS_VIRT);
+}
+
 TEST_F(lapic, xapic_registers)
 {
 	start(_metadata, &self->vm, lapic_xapic_start, lapic_xapic_end);
@@ -705,6 +745,8 @@ static void set_handlers(struct tvm *vm)
 
 TEST_F(lapic, interrupts_arrive_in_priority_order)
 {
+	bool apicv = cpu_delivers(&self->vm);
+	bool page = cpu_has_xapic_page(&self->vm);
 	struct hv_stats st;
 
 	start(_metadata, &self->vm, lapic_deliver_start, lapic_deliver_end);
@@ -726,12 +768,15 @@ TEST_F(lapic, interrupts_arrive_in_priority_order)
 	REPORT(0x5555);
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 
-	/* Seven IPIs sent, each injected once; no timer. */
+	/*
+	 * Seven self IPIs, each injected once; no timer. Where the CPU
+	 * delivers them, hv posts them instead; where it virtualizes the
+	 * xAPIC page too, it sends them itself and hv sees none.
+	 */
 	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
-	EXPECT_EQ(7, st.ipis);
-	/* Where the CPU delivers them, hv posts them instead. */
-	EXPECT_EQ(cpu_delivers(&self->vm) ? 0 : 7, st.intr_injected);
-	EXPECT_EQ(cpu_delivers(&self->vm) ? 7 : 0, st.intr_posted);
+	EXPECT_EQ(page ? 0 : 7, st.ipis);
+	EXPECT_EQ(apicv ? 0 : 7, st.intr_injected);
+	EXPECT_EQ(apicv && !page ? 7 : 0, st.intr_posted);
 	EXPECT_EQ(0, st.timer_fired);
 }
 
@@ -1149,6 +1194,28 @@ static void level_msi_and_its_eoi(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, tvm_run_to_hlt(vm, 10000));
 }
 
+/*
+ * What lapic_x2virt and lapic_xvirt report, in either mode: the three
+ * self IPIs by priority, TPR holding 0x45 back, PPR, CR8 letting it in,
+ * TPR, ESR; then the owner's level-triggered vector and its EOI.
+ */
+static void virt_run(struct __test_metadata *_metadata, struct tvm *vm)
+{
+	static const uint64_t want[] = {
+		0x00020002, 0x61, 0x51, 0x41, 0x2222, 0x3333, 0x50, 0x45,
+		0x4444, 0, 0x20, 0xc0,
+	};
+	unsigned int i;
+	uint64_t v;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		ASSERT_EQ(0, tvm_expect_report(vm, &v, 10000));
+		EXPECT_EQ(want[i], v);
+	}
+	ASSERT_EQ(0, tvm_run_to_hlt(vm, 10000));
+	level_msi_and_its_eoi(_metadata, vm, 0x77);
+}
+
 TEST_F(lapic, x2apic_without_exits_where_the_cpu_virtualizes_it)
 {
 	static const struct { uint32_t v; const unsigned char *h; } g[] = {
@@ -1165,20 +1232,7 @@ TEST_F(lapic, x2apic_without_exits_where_the_cpu_virtualizes_it)
 	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++)
 		tvm_set_gate(&self->vm, MODE_LONG64, g[i].v,
 			     INTR_GPA + (g[i].h - lapic_x2handlers_start));
-	REPORT(0x00020002);
-	REPORT(0x61);
-	REPORT(0x51);
-	REPORT(0x41);
-	REPORT(0x2222);
-	REPORT(0x3333);
-	REPORT(0x50);
-	REPORT(0x45);
-	REPORT(0x4444);
-	REPORT(0);
-	REPORT(0x20);
-	REPORT(0xc0);
-	ASSERT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
-	level_msi_and_its_eoi(_metadata, &self->vm, 0x77);
+	virt_run(_metadata, &self->vm);
 
 	/*
 	 * With APICv the CPU sent, delivered and retired the self IPIs; hv
@@ -1187,6 +1241,28 @@ TEST_F(lapic, x2apic_without_exits_where_the_cpu_virtualizes_it)
 	 */
 	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
 	EXPECT_EQ(apicv ? 0 : 4, st.ipis);
+	EXPECT_EQ(apicv ? 0 : 5, st.intr_injected);
+	EXPECT_EQ(apicv ? 1 : 0, st.intr_posted);
+	EXPECT_EQ(1, st.eoi_notices);
+}
+
+TEST_F(lapic, xapic_without_exits_where_the_cpu_virtualizes_it)
+{
+	bool apicv = cpu_delivers(&self->vm);
+	bool page = cpu_has_xapic_page(&self->vm);
+	struct hv_stats st;
+
+	start(_metadata, &self->vm, lapic_xvirt_start, lapic_xvirt_end);
+	set_handlers(&self->vm);
+	virt_run(_metadata, &self->vm);
+
+	/*
+	 * With the page, two accesses were emulated; without, all 17 of
+	 * them (the handlers' five EOIs included).
+	 */
+	ASSERT_EQ(0, hv_get_stats(self->vm.h, self->vm.id, &st));
+	EXPECT_EQ(page ? 2 : 17, st.exits[HV_STAT_MMIO]);
+	EXPECT_EQ(page ? 0 : 4, st.ipis);
 	EXPECT_EQ(apicv ? 0 : 5, st.intr_injected);
 	EXPECT_EQ(apicv ? 1 : 0, st.intr_posted);
 	EXPECT_EQ(1, st.eoi_notices);

@@ -3,7 +3,8 @@
  * Interrupts in the kernel (DESIGN rule 6): each vCPU's local APIC.
  *
  * Today: IA32_APIC_BASE with the transitions of SDM Vol. 3A 11.12.5, the
- * xAPIC page at the base (where no RAM is mapped) and the x2APIC MSRs;
+ * xAPIC page at the base (where no RAM is mapped; with the CPU's help
+ * where it virtualizes APIC accesses, apic_page.c) and the x2APIC MSRs;
  * fixed and lowest-priority IPIs accepted into their destinations' IRR,
  * which wakes and kicks them; the highest vector above PPR injected when
  * the guest can take it, through an interrupt window otherwise; EOI; the
@@ -17,6 +18,9 @@
 #include <linux/types.h>
 
 #include "backend.h"
+
+/* Where apic_page.c maps the APIC-access page: the default APIC base. */
+#define HV_APIC_PAGE_GPA	0xfee00000ULL
 
 /* The APIC timer's bus clock (lapic_timer.c), for CPUID's timing leaves. */
 #define HV_APIC_BUS_KHZ		1000000
@@ -64,6 +68,13 @@ void hv_lapic_inject(struct hv_vcpu *vcpu);
 void hv_lapic_report_eois(struct hv_vcpu *vcpu);
 void hv_lapic_intr_line(struct hv_vcpu *vcpu, bool level);
 int hv_lapic_inta(struct hv_vcpu *vcpu);
+
+int hv_apic_page_init(struct hv_vm *vm);
+void hv_apic_page_free(struct hv_vm *vm);
+bool hv_apic_page_usable(struct hv_vcpu *vcpu);
+void hv_apic_page_track(struct hv_vcpu *vcpu, bool blocks);
+bool hv_apic_page_fault(struct hv_vcpu *vcpu, u64 gpa);
+void hv_apic_page_slot_added(struct hv_vm *vm, u64 gpa, u64 size);
 
 int hv_irqfd_assign(struct hv_vm *vm, int fd, u64 addr, u32 data,
 		    bool deassign, struct netlink_ext_ack *extack);

@@ -174,6 +174,7 @@ void hv_lapic_free(struct hv_vcpu *vcpu)
 
 	if (!l)
 		return;
+	hv_apic_page_track(vcpu, false);
 	hrtimer_cancel(&l->timer);
 	free_page((unsigned long)l->r.regs);
 	kfree(l->r.pi);
@@ -242,9 +243,11 @@ void hv_lapic_reset(struct hv_vcpu *vcpu, bool init)
 	hv_lapic_timer_disarm(l);
 	l->deadline = 0;
 	hv_lapic_regs_reset(&l->r, vcpu->id, mode == HV_APIC_MODE_X2APIC);
+	hv_xapic_trap_save(&l->r);
 	forget_posted(l);
 	l->r.mode = mode;
 	spin_unlock_irqrestore(&l->lock, flags);
+	hv_apic_page_track(vcpu, !hv_apic_page_usable(vcpu));
 }
 
 /**
@@ -286,12 +289,15 @@ static int set_base(struct hv_vcpu *vcpu, u64 val)
 	}
 	l->r.mode = mode;
 	WRITE_ONCE(l->base, val);
+	hv_xapic_trap_save(&l->r);
 out:
 	spin_unlock_irqrestore(&l->lock, flags);
+	if (err)
+		return err;
 	/* The CPU's view of the APIC (its mode, its registers) changes too. */
-	if (!err)
-		set_bit(HV_REQ_EVENT, &vcpu->requests);
-	return err;
+	hv_apic_page_track(vcpu, !hv_apic_page_usable(vcpu));
+	set_bit(HV_REQ_EVENT, &vcpu->requests);
+	return 0;
 }
 
 /**
@@ -482,6 +488,8 @@ static int write_reg(struct hv_lapic *l, u32 off, u64 val, bool x2apic,
 	/* The write's own error (illegal register, illegal vector sent). */
 	if ((w->effects & HV_LAPIC_FX_ERROR) && hv_lapic_signal_error(l))
 		w->effects |= HV_LAPIC_FX_PPR;
+	if (!x2apic)
+		hv_xapic_trap_save(&l->r);
 	return 0;
 }
 
@@ -555,6 +563,8 @@ static void after_write(struct hv_vcpu *vcpu, const struct hv_lapic_write *w)
 	 */
 	if (w->effects & (HV_LAPIC_FX_PPR | HV_LAPIC_FX_ENABLE))
 		set_bit(HV_REQ_EVENT, &vcpu->requests);
+	if (w->effects & HV_LAPIC_FX_ENABLE)
+		hv_apic_page_track(vcpu, !hv_apic_page_usable(vcpu));
 	/* The owner's IOAPIC clears Remote IRR on it (DESIGN.md). */
 	if ((w->effects & HV_LAPIC_FX_EOI) && w->eoi_vector >= 0 &&
 	    w->eoi_level) {
@@ -655,7 +665,9 @@ void hv_lapic_set_state(struct hv_vcpu *vcpu, const struct hv_regs *r)
 	hv_lapic_timer_disarm(l);
 	kick = hv_lapic_timer_restore(l, page[HV_APIC_TMCCT / 4],
 				      r->tsc_deadline, r->tsc);
+	hv_xapic_trap_save(&l->r);
 	spin_unlock_irqrestore(&l->lock, flags);
+	hv_apic_page_track(vcpu, !hv_apic_page_usable(vcpu));
 	set_bit(HV_REQ_EVENT, &vcpu->requests);
 	if (kick)
 		hv_vcpu_kick(vcpu, HV_REQ_EVENT);
@@ -801,6 +813,7 @@ static void load_virtual(struct hv_vcpu *vcpu, struct hv_lapic *l)
 {
 	struct hv_apicv_state s = {
 		.x2apic = l->r.mode == HV_APIC_MODE_X2APIC,
+		.xapic_page = vcpu->vm->apic_page && !l->page_blocked,
 	};
 	int i, v;
 
@@ -912,8 +925,9 @@ void hv_lapic_eoi_exit(struct hv_vcpu *vcpu, u8 vector)
  * hv_lapic_apic_write() - finish a write the CPU put in the page (APICv)
  * @vcpu: the vCPU (its thread, in the exit, interrupts off)
  * @off: the register's offset, from the APIC-write exit (SDM Vol. 3C,
- *	30.4.3.3): a SELF IPI of an illegal vector, which the CPU leaves
- *	to hv
+ *	30.4.3.3): in x2APIC mode a SELF IPI of an illegal vector, in xAPIC
+ *	mode a write through the APIC-access page to a register whose
+ *	side effects are hv's
  *
  * The value is in the page; the write's effects are those of an
  * intercepted one.
@@ -922,13 +936,17 @@ void hv_lapic_apic_write(struct hv_vcpu *vcpu, u32 off)
 {
 	struct hv_lapic *l = vcpu->lapic;
 	struct hv_lapic_write w = { 0 };
-	int err;
+	int err = -EINVAL;
+	u32 val;
 
-	if (off >= HV_LAPIC_PAGE_SIZE || (off & 0xf))
+	if (off >= HV_LAPIC_PAGE_SIZE)
 		return;
 	spin_lock(&l->lock);
-	err = write_reg(l, off, l->r.regs[off / 4],
-			l->r.mode == HV_APIC_MODE_X2APIC, &w);
+	if (l->r.mode == HV_APIC_MODE_X2APIC && !(off & 0xf))
+		err = write_reg(l, off, l->r.regs[off / 4], true, &w);
+	else if (l->r.mode == HV_APIC_MODE_XAPIC &&
+		 hv_xapic_trap_take(&l->r, off, &val))
+		err = write_reg(l, off & ~0xfu, val, false, &w);
 	spin_unlock(&l->lock);
 	if (!err)
 		after_write(vcpu, &w);

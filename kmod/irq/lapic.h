@@ -27,6 +27,8 @@ struct hv_vcpu;
  * @deadline: IA32_TSC_DEADLINE, 0 when disarmed
  * @on_tsc: the vCPU's runs count the timer down (&hv_vcpu.timer_tsc);
  *	@timer is not queued. Changed by the vCPU thread only.
+ * @page_blocked: the APIC keeps the VM's APIC-access page unmapped
+ *	(apic_page.c); changed under vm->npt.lock
  */
 struct hv_lapic {
 	spinlock_t lock;	/* the vCPU, senders, the timer */
@@ -39,6 +41,7 @@ struct hv_lapic {
 	u64 period_ns;
 	u64 deadline;
 	bool on_tsc;
+	bool page_blocked;
 };
 
 struct netlink_ext_ack;

@@ -697,6 +697,62 @@ void hv_xapic_write(struct hv_lapic_regs *l, u32 off, u32 val,
 	}
 }
 
+/*
+ * The offsets whose writes APIC-register virtualization puts in the page
+ * and then leaves to hv with an APIC-write exit (SDM Vol. 3C, 30.4.3.1
+ * and 30.4.3.2); TPR and EOI the CPU completes itself, ICR high needs
+ * nothing more.
+ */
+static const u32 trapped_offsets[HV_XAPIC_NR_TRAPPED] = {
+	HV_APIC_ID, HV_APIC_LDR, HV_APIC_DFR, HV_APIC_SVR, HV_APIC_ESR,
+	HV_APIC_ICR, HV_APIC_LVTT, HV_APIC_LVTTHMR,
+	HV_APIC_LVTPC, HV_APIC_LVT0, HV_APIC_LVT1, HV_APIC_LVTERR,
+	HV_APIC_TMICT, HV_APIC_TDCR,
+};
+
+/**
+ * hv_xapic_trap_save() - remember the registers a write through the
+ * APIC-access page may change, after hv changed any of them
+ * @l: the APIC, in xAPIC mode
+ */
+void hv_xapic_trap_save(struct hv_lapic_regs *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(trapped_offsets); i++)
+		l->trapped[i] = get(l->regs, trapped_offsets[i]);
+}
+
+/**
+ * hv_xapic_trap_take() - the value the CPU wrote to a register of the page
+ * before an APIC-write exit; the register gets back what hv left in it
+ * @l: the APIC, in xAPIC mode
+ * @off: the offset the exit names; bits 3:0 are the access's, the CPU
+ *	having put its bytes in the register's slot already
+ * @val: the value written
+ *
+ * Writes then go through hv_xapic_write() as if intercepted, seeing the
+ * register's old value (a software enable, an LVT entry's read-only
+ * bits, the timer's mode and divider).
+ *
+ * Return: true with @val set; false (the page unchanged) for an offset
+ * the CPU does not leave to hv.
+ */
+bool hv_xapic_trap_take(struct hv_lapic_regs *l, u32 off, u32 *val)
+{
+	unsigned int i;
+
+	off &= HV_LAPIC_PAGE_SIZE - 0x10;
+	for (i = 0; i < ARRAY_SIZE(trapped_offsets); i++) {
+		if (trapped_offsets[i] != off)
+			continue;
+		*val = get(l->regs, off);
+		set(l->regs, off, l->trapped[i]);
+		return true;
+	}
+	return false;
+}
+
 /**
  * hv_x2apic_read() - RDMSR of an x2APIC register
  * @l: the APIC, in x2APIC mode

@@ -121,6 +121,9 @@ enum hv_apic_shorthand {
 	HV_APIC_DEST_ALL_BUT_SELF = 3,
 };
 
+/* Registers whose writes the CPU completes with an APIC-write exit. */
+#define HV_XAPIC_NR_TRAPPED	14
+
 /* How software reaches the APIC (SDM 11.12.5, Figure 11-27). */
 enum hv_apic_mode {
 	HV_APIC_MODE_DISABLED,	/* EN = 0, EXTD = 0 */
@@ -140,6 +143,9 @@ enum hv_apic_mode {
  * @pi_level: where level-triggered ones go instead, if not NULL: a
  *	descriptor the CPU never processes, so that such a vector is
  *	delivered only once its EOI is set to exit
+ * @trapped: the registers a write through the APIC-access page changes
+ *	before hv sees it (SDM Vol. 3C, 30.4.3), as hv last left them:
+ *	hv_xapic_trap_save(), hv_xapic_trap_take()
  */
 struct hv_lapic_regs {
 	u32 *regs;
@@ -148,6 +154,7 @@ struct hv_lapic_regs {
 	bool tsc_deadline;
 	struct hv_pi_desc *pi;
 	struct hv_pi_desc *pi_level;
+	u32 trapped[HV_XAPIC_NR_TRAPPED];
 };
 
 /**
@@ -218,6 +225,8 @@ int hv_lapic_ack(struct hv_lapic_regs *l);
 int hv_lapic_eoi(struct hv_lapic_regs *l, bool *level);
 
 u32 hv_xapic_read(struct hv_lapic_regs *l, u32 off);
+void hv_xapic_trap_save(struct hv_lapic_regs *l);
+bool hv_xapic_trap_take(struct hv_lapic_regs *l, u32 off, u32 *val);
 void hv_xapic_write(struct hv_lapic_regs *l, u32 off, u32 val,
 		    struct hv_lapic_write *w);
 int hv_x2apic_read(struct hv_lapic_regs *l, u32 msr, u64 *val);

@@ -19,6 +19,7 @@
 #include <linux/sort.h>
 
 #include "hv_host.h"
+#include "irq/irq.h"
 
 #define PIN_BATCH 4096
 
@@ -176,6 +177,7 @@ int hv_mem_map(struct hv_vm *vm, u64 gpa, u64 size, u64 uaddr, u32 flags,
 		goto err_unpin;
 	}
 	vm->mem_size += size;
+	hv_apic_page_slot_added(vm, gpa, size);
 	*out = *s;
 	return 0;
 

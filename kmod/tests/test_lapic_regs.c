@@ -291,6 +291,45 @@ static void remote_irr_is_read_only(void **state)
 	assert_int_equal(0x4000, rd(l, HV_APIC_LVT0));
 }
 
+/*
+ * APIC-register virtualization writes the page before hv sees the write:
+ * the register gets back hv's value, so that the write then sees the old
+ * one (SDM Vol. 3C, 30.4.3).
+ */
+static void trapped_writes_see_the_old_value(void **state)
+{
+	struct hv_lapic_regs *l = enabled(0, false);
+	u32 val = 0;
+
+	page[HV_APIC_LVT0 / 4] = HV_APIC_REMOTE_IRR | HV_APIC_LVT_MASKED;
+	hv_xapic_trap_save(l);
+	/* The CPU stores the guest's value, read-only bits and all. */
+	page[HV_APIC_LVT0 / 4] = 0x1f7ff;
+	assert_true(hv_xapic_trap_take(l, HV_APIC_LVT0, &val));
+	assert_int_equal(0x1f7ff, val);
+	assert_int_equal(HV_APIC_REMOTE_IRR | HV_APIC_LVT_MASKED,
+			 page[HV_APIC_LVT0 / 4]);
+	wr(l, HV_APIC_LVT0, val);
+	assert_int_equal(0x1e7ff, rd(l, HV_APIC_LVT0));
+
+	/* A software disable is seen as one: the entries get masked. */
+	wr(l, HV_APIC_LVTT, 0x31);
+	hv_xapic_trap_save(l);
+	page[HV_APIC_SVR / 4] = 0xff;
+	assert_true(hv_xapic_trap_take(l, HV_APIC_SVR + 2, &val));
+	assert_int_equal(0xff, val);
+	assert_true(hv_lapic_sw_enabled(page));
+	assert_int_equal(HV_LAPIC_FX_ENABLE, wr(l, HV_APIC_SVR, val));
+	assert_int_equal(0x10031, rd(l, HV_APIC_LVTT));
+
+	/* TPR, EOI and ICR high are the CPU's: nothing to take. */
+	page[HV_APIC_TPR / 4] = 0x20;
+	assert_false(hv_xapic_trap_take(l, HV_APIC_TPR, &val));
+	assert_false(hv_xapic_trap_take(l, HV_APIC_EOI, &val));
+	assert_false(hv_xapic_trap_take(l, HV_APIC_ICR2, &val));
+	assert_int_equal(0x20, page[HV_APIC_TPR / 4]);
+}
+
 static void timer_registers(void **state)
 {
 	static const struct { u32 tdcr; unsigned int div; } table[] = {
@@ -656,6 +695,7 @@ int main(void)
 		cmocka_unit_test(software_disable),
 		cmocka_unit_test(xapic_write_masks),
 		cmocka_unit_test(remote_irr_is_read_only),
+		cmocka_unit_test(trapped_writes_see_the_old_value),
 		cmocka_unit_test(timer_registers),
 		cmocka_unit_test(xapic_icr),
 		cmocka_unit_test(x2apic_access_rules),

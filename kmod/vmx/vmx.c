@@ -260,6 +260,8 @@ static void init_apicv(struct vmx_vcpu *v, u32 *pin, u32 *proc, u32 *proc2)
 	*proc2 |= SECONDARY_EXEC_APIC_REGISTER_VIRT |
 		  SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY;
 	vmcs_write(VIRTUAL_APIC_PAGE_ADDR, hv_lapic_page(&v->vcpu));
+	if (v->vcpu.vm->apic_page)
+		vmcs_write(APIC_ACCESS_ADDR, page_to_phys(v->vcpu.vm->apic_page));
 	vmcs_write(TPR_THRESHOLD, 0);
 	vmcs_write(GUEST_INTR_STATUS, 0);
 	for (i = 0; i < 4; i++)
@@ -734,17 +736,25 @@ static void vmx_apicv_load(struct hv_vcpu *vcpu,
 		vmcs_write(EOI_EXIT_BITMAP0 + 2 * i, s->eoi_exit[i]);
 		v->eoi_exit[i] = s->eoi_exit[i];
 	}
-	if (s->x2apic == v->x2apic_virt)
+	if (s->x2apic == v->x2apic_virt &&
+	    s->xapic_page == v->apic_access_virt)
 		return;
 	/*
 	 * Outside x2APIC mode the x2APIC MSRs must exit (to #GP): they
-	 * would otherwise reach the host's x2APIC (30.5).
+	 * would otherwise reach the host's x2APIC (30.5). The two modes'
+	 * controls exclude each other (27.2.1.1), so both change at once.
 	 */
 	set_control(SECONDARY_VM_EXEC_CONTROL,
-		    SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE, s->x2apic);
+		    SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE |
+		    SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES, false);
+	set_control(SECONDARY_VM_EXEC_CONTROL,
+		    (s->x2apic ? SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE : 0) |
+		    (s->xapic_page ? SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES : 0),
+		    true);
 	vmcs_write(MSR_BITMAP, page_to_phys(s->x2apic ? msr_bitmap_x2apic :
 					    msr_bitmap));
 	v->x2apic_virt = s->x2apic;
+	v->apic_access_virt = s->xapic_page;
 }
 
 static void vmx_posted_notify(struct hv_vcpu *vcpu, int cpu)
@@ -1036,6 +1046,29 @@ static void exit_eoi_induced(struct vmx_vcpu *v, struct hv_exit *exit)
 	exit->kind = HV_EXIT_NONE;
 }
 
+/*
+ * SDM Vol. 3C, Table 28-1: an access to the APIC-access page that was not
+ * virtualized. Fault-like: emulated as MMIO at the page's address. An
+ * access while delivering an event (types 3 and 10) is marked vectoring.
+ */
+static void exit_apic_access(struct vmx_vcpu *v, struct hv_exit *exit)
+{
+	u64 q = vmcs_read(EXIT_QUALIFICATION);
+	unsigned int type = (q >> 12) & 0xf;
+
+	exit->kind = HV_EXIT_APIC_ACCESS;
+	exit->npf.gpa = q & 0xfff;
+	exit->npf.write = type == 1;
+	exit->npf.fetch = type == 2 || type == 15;
+	exit->npf.present = true;
+	exit->npf.la_valid = false;
+	exit->npf.la = 0;
+	exit->npf.walk = false;
+	exit->npf.insn_len = 0;
+	exit->detail = q;
+	v->l1d_flush = true;
+}
+
 /* Trap-like, the value in the page (30.4.3.3). */
 static void exit_apic_write(struct vmx_vcpu *v, struct hv_exit *exit)
 {
@@ -1313,6 +1346,7 @@ static const vmx_exit_fn exit_handlers[] = {
 	[EXIT_REASON_WBINVD]			= exit_invd,
 	[EXIT_REASON_XSETBV]			= exit_ud,
 	[EXIT_REASON_EOI_INDUCED]		= exit_eoi_induced,
+	[EXIT_REASON_APIC_ACCESS]		= exit_apic_access,
 	[EXIT_REASON_APIC_WRITE]		= exit_apic_write,
 	[EXIT_REASON_PREEMPTION_TIMER]		= exit_preemption_timer,
 	[EXIT_REASON_INVVPID]			= exit_ud,

@@ -54,6 +54,8 @@ enum vmx_guest_msr {
  *	or NULL if the VM does not use it
  * @x2apic_virt: with APICv, the x2APIC MSRs are virtualized (the APIC is
  *	in x2APIC mode)
+ * @apic_access_virt: with APICv, accesses to the APIC-access page are
+ *	virtualized (the APIC is an xAPIC that uses it)
  * @eoi_exit: with APICv, the EOI-exit bitmap in the VMCS
  * @injected: an event was injected at the last entry
  * @entry_svi: with APICv, SVI at the last entry
@@ -85,6 +87,7 @@ struct vmx_vcpu {
 	u16 host_es;
 	u64 *pml;
 	bool x2apic_virt;
+	bool apic_access_virt;
 	u64 eoi_exit[4];
 	bool injected;
 	u8 entry_svi;
