@@ -271,8 +271,12 @@ void hv_lapic_regs_reset(struct hv_lapic_regs *l, u32 id, bool x2apic)
  * are illegal: "receive illegal vector" enters the ESR and no IRR bit is
  * set (11.5.3). With @l->pi, the IRR bit is posted there instead.
  *
- * Return: 0 if accepted; -ENODEV if dropped; -EINVAL for an illegal
- * vector (the caller signals the error LVT entry).
+ * Return: 0 if accepted (the caller notifies the vCPU); 1 if posted
+ * behind vectors that have not reached IRR yet, whose notification is
+ * under way and covers this one too (a vCPU that the sender of every
+ * one of a flood of IPIs made exit would never take one: the host's
+ * interrupt at entry goes before the virtual one); -ENODEV if dropped;
+ * -EINVAL for an illegal vector (the caller signals the error LVT entry).
  */
 int hv_lapic_accept(struct hv_lapic_regs *l, u8 vector, bool level)
 {
@@ -289,8 +293,9 @@ int hv_lapic_accept(struct hv_lapic_regs *l, u8 vector, bool level)
 		vec_clear(l->regs, HV_APIC_TMR, vector);
 	if (!l->pi)
 		vec_set(l->regs, HV_APIC_IRR, vector);
-	else
-		hv_pi_post(level && l->pi_level ? l->pi_level : l->pi, vector);
+	else if (!hv_pi_post(level && l->pi_level ? l->pi_level : l->pi,
+			     vector))
+		return 1;
 	return 0;
 }
 
