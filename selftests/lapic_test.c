@@ -18,7 +18,11 @@
  * one delivers nothing. ioeventfd: exactly the matching writes signal
  * their eventfd with no exit; other sizes, values, reads and removed
  * registrations reach the owner. A level-triggered EOI reaches the
- * owner as a notice, an edge-triggered one does not.
+ * owner as a notice, an edge-triggered one does not. Among four vCPUs,
+ * IPIs reach exactly their destinations: physical, flat logical, the
+ * shorthands, lowest priority, broadcast, x2APIC physical and cluster.
+ * Where the CPU virtualizes the xAPIC page, only the accesses it leaves
+ * to hv exit.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -527,6 +531,82 @@ GUEST_CODE(lapic_ipi_target, ".code64",
 	"sti\n hlt\n"
 	"mov $0x7777, %eax\n" G_REPORT
 	"cli\n hlt\n");
+
+/*
+ * Destinations among four vCPUs (SDM Vol. 3A, 11.6.2, 11.12.10). Each AP
+ * (vCPU id in %r15, which the handlers use) takes flat logical ID
+ * 1 << id, counts its vectors at COUNTS_GPA + id * 0x40 + (vector -
+ * 0x50) * 4 and all of them at TOTAL_GPA; vCPU 0 sends with interrupts
+ * off (the IPIs that include it stay in its IRR, which it reports).
+ * Vector 0x5f moves an AP to x2APIC mode for the second half.
+ */
+#define COUNTS_GPA	0x16000
+#define TOTAL_GPA	0x16800
+#define READY_GPA	0x16a00
+#define G_DEST_HANDLER(v)						\
+	".globl lapic_d" #v "\n lapic_d" #v ":\n"			\
+	"push %rax\n mov $0x" #v ", %eax\n jmp lapic_dcommon\n"
+GUEST_CODE(lapic_dhandlers, ".code64",
+	G_DEST_HANDLER(50) G_DEST_HANDLER(51) G_DEST_HANDLER(52)
+	G_DEST_HANDLER(53) G_DEST_HANDLER(54) G_DEST_HANDLER(55)
+	G_DEST_HANDLER(56) G_DEST_HANDLER(57) G_DEST_HANDLER(58)
+	G_DEST_HANDLER(5f)
+	"lapic_dcommon:\n"
+	"push %rcx\n push %rdx\n"
+	"mov %r15, %rdx\n shl $6, %rdx\n"
+	"lock incl 0x16000-0x50*4(%rdx,%rax,4)\n"
+	"cmp $0x5f, %eax\n jne 1f\n"
+	"mov $0x1b, %ecx\n rdmsr\n or $0xc00, %eax\n wrmsr\n"
+	"1: mov $0x1b, %ecx\n rdmsr\n test $0x400, %eax\n jz 2f\n"
+	"xor %eax, %eax\n xor %edx, %edx\n mov $0x80b, %ecx\n wrmsr\n"
+	"jmp 3f\n"
+	"2: mov $0xfee000b0, %ecx\n movl $0, (%rcx)\n"
+	"3: lock incl 0x16800\n"
+	"pop %rdx\n pop %rcx\n pop %rax\n"
+	"iretq\n");
+extern const unsigned char lapic_d50[], lapic_d51[], lapic_d52[],
+	lapic_d53[], lapic_d54[], lapic_d55[], lapic_d56[], lapic_d57[],
+	lapic_d58[], lapic_d5f[];
+
+GUEST_CODE(lapic_dest_ap, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	"mov 0x20(%r8), %r15d\n shr $24, %r15d\n"
+	"mov %r15d, %ecx\n mov $1, %eax\n shl %cl, %eax\n shl $24, %eax\n"
+	"mov %eax, 0xd0(%r8)\n"		/* LDR: flat, 1 << id */
+	"lock incl 0x16a00\n"
+	"sti\n"
+	"1: hlt\n jmp 1b\n");
+
+/* ICR high, then low: xAPIC. */
+#define G_IPI(dest, lo)							\
+	G_WRITE(0x310, dest) G_WRITE(0x300, lo)
+#define G_X2IPI(dest, lo)	G_WRMSR(0x830, lo, dest)
+/* Wait for the handlers to have counted @n in all. */
+#define G_WAIT_TOTAL(n)							\
+	"1: pause\n cmpl $" #n ", 0x16800\n jb 1b\n"
+
+GUEST_CODE(lapic_dest_bsp, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	"1: pause\n cmpl $3, 0x16a00\n jb 1b\n"
+	G_IPI(0x02000000, 0x4050)	/* physical ID 2 */
+	G_IPI(0x0a000000, 0x4851)	/* logical flat 1 and 3 */
+	G_IPI(0, 0xc4052)		/* all but self */
+	G_IPI(0, 0x84053)		/* all, self included */
+	G_IPI(0x06000000, 0x4954)	/* lowest priority of 1 and 2 */
+	G_IPI(0xff000000, 0x4055)	/* physical broadcast */
+	G_WAIT_TOTAL(13)
+	G_READ(0x220)			/* own IRR: 0x53 and 0x55 */
+	G_IPI(0, 0xc405f)		/* APs: to x2APIC mode */
+	G_WAIT_TOTAL(16)
+	G_WRMSR(0x1b, 0xfee00d00, 0)
+	G_X2IPI(3, 0x4056)		/* physical ID 3 */
+	G_X2IPI(6, 0x4857)		/* cluster 0, members 1 and 2 */
+	G_X2IPI(0xffffffff, 0x4058)	/* broadcast */
+	G_WAIT_TOTAL(22)
+	G_RDMSR(0x822)			/* own IRR: 0x58 more */
+	"hlt\n");
 
 /* x2APIC mode, APIC software-enabled. */
 #define G_X2APIC_ON							\
@@ -1758,6 +1838,65 @@ static bool aps_in(struct tvm *vm, uint32_t state)
 		all = all && v[i].state == state;
 	free(v);
 	return all && n == 4;
+}
+
+TEST_F(lapic4, ipis_reach_exactly_their_destinations)
+{
+	static const struct { uint32_t v; const unsigned char *h; } g[] = {
+		{ 0x50, lapic_d50 }, { 0x51, lapic_d51 }, { 0x52, lapic_d52 },
+		{ 0x53, lapic_d53 }, { 0x54, lapic_d54 }, { 0x55, lapic_d55 },
+		{ 0x56, lapic_d56 }, { 0x57, lapic_d57 }, { 0x58, lapic_d58 },
+		{ 0x5f, lapic_d5f },
+	};
+	/* Per AP, vectors 0x50 to 0x58 (0x54 apart), then 0x5f. */
+	static const uint32_t want[4][16] = {
+		[1] = { 0, 1, 1, 1, 0, 1, 0, 1, 1, [15] = 1 },
+		[2] = { 1, 0, 1, 1, 0, 1, 0, 1, 1, [15] = 1 },
+		[3] = { 0, 1, 1, 1, 0, 1, 1, 0, 1, [15] = 1 },
+	};
+	uint32_t c[4][16];
+	unsigned int i, v;
+	uint64_t r;
+
+	/* The APs halt between IPIs: no notice of it. */
+	ASSERT_EQ(0, hv_vm_set_halt_notices(self->vm.h, self->vm.id, 0));
+	tvm_load(&self->vm, CODE_GPA, lapic_dest_bsp_start,
+		 lapic_dest_bsp_end);
+	tvm_load(&self->vm, CODE1_GPA, lapic_dest_ap_start,
+		 lapic_dest_ap_end);
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, tvm_set_mode(&self->vm, i, MODE_LONG64,
+					  i ? CODE1_GPA : CODE_GPA));
+		ASSERT_EQ(0, tvm_use_idt(&self->vm, i, MODE_LONG64));
+	}
+	tvm_load(&self->vm, INTR_GPA, lapic_dhandlers_start,
+		 lapic_dhandlers_end);
+	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		tvm_set_gate(&self->vm, MODE_LONG64, g[i].v,
+			     INTR_GPA + (g[i].h - lapic_dhandlers_start));
+
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &r, 20000));
+	EXPECT_EQ((1u << (0x53 - 64)) | (1u << (0x55 - 64)), r);
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &r, 20000));
+	EXPECT_EQ((1u << (0x53 - 64)) | (1u << (0x55 - 64)) |
+		  (1u << (0x58 - 64)), r);
+	/* vCPU 0 reported once the handlers had counted all 22. */
+	ASSERT_EQ(0, hv_vm_pause(self->vm.h, self->vm.id));
+
+	memcpy(c, self->vm.mem + COUNTS_GPA, sizeof(c));
+	for (i = 1; i < 4; i++) {
+		for (v = 0; v < 16; v++) {
+			if (v == 0x54 - 0x50)
+				continue;
+			EXPECT_EQ(want[i][v], c[i][v]) {
+				TH_LOG("vcpu %u vector %#x", i, 0x50 + v);
+			}
+		}
+	}
+	/* Lowest priority: one of the two, once. */
+	EXPECT_EQ(1, c[1][4] + c[2][4]);
+	EXPECT_EQ(0, c[3][4]);
+	EXPECT_EQ(22, *(uint32_t *)(self->vm.mem + TOTAL_GPA));
 }
 
 TEST_F(lapic4, init_sipi_sipi_starts_every_ap)
