@@ -321,6 +321,29 @@ static enum hv_exit_ret task_slow(struct hv_vcpu *vcpu,
 	return slow_done(vcpu, hv_task_switch(vcpu, exit));
 }
 
+/*
+ * A HLT that something already pending ends at once (an event to inject,
+ * an NMI, or an interrupt the guest can take, RFLAGS.IF being set): the
+ * instruction completes in the fast loop. A halt that waits goes slow.
+ */
+static enum hv_exit_ret hlt_fast(struct hv_vcpu *vcpu,
+				 const struct hv_exit *exit)
+{
+	u64 rip;
+
+	if (!READ_ONCE(vcpu->event.valid) && !vcpu->nmi_pending &&
+	    !test_bit(HV_REQ_NMI, &vcpu->requests) &&
+	    (!(hv_be_get_rflags(vcpu) & X86_EFLAGS_IF) ||
+	     !hv_lapic_has_intr(vcpu)))
+		return HV_EXIT_SLOW;
+	if (hv_exit_rip(vcpu, exit, &rip))
+		return HV_EXIT_SLOW;
+	vcpu->stats[HV_STAT_HLT]++;
+	vcpu->rip = rip;
+	set_bit(HV_REQ_EVENT, &vcpu->requests);
+	return HV_EXIT_RESUME;
+}
+
 static enum hv_exit_ret hlt_slow(struct hv_vcpu *vcpu,
 				 const struct hv_exit *exit)
 {
@@ -392,7 +415,7 @@ const struct hv_exit_handler hv_exit_handlers[HV_NR_EXIT_KINDS] = {
 	[HV_EXIT_CPUID]		= { .fast = hv_exit_cpuid_fast, .slow = cpuid_slow },
 	[HV_EXIT_RDMSR]		= { .fast = hv_exit_msr_fast, .slow = msr_slow },
 	[HV_EXIT_WRMSR]		= { .fast = hv_exit_msr_fast, .slow = msr_slow },
-	[HV_EXIT_HLT]		= { .slow = hlt_slow },
+	[HV_EXIT_HLT]		= { .fast = hlt_fast, .slow = hlt_slow },
 	[HV_EXIT_IO]		= { .fast = io_fast, .slow = io_slow },
 	[HV_EXIT_NPF]		= { .fast = hv_exit_npf_fast, .slow = npf_slow },
 	[HV_EXIT_CR_WRITE]	= { .fast = cr_fast, .slow = cr_slow },
