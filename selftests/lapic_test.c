@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -661,6 +662,17 @@ GUEST_CODE(lapic_moved, ".code64",
 	G_READ(0x30)			/* the version, from the APIC */
 	"mov $0xfee00030, %eax\n mov (%rax), %eax\n" G_REPORT
 	G_WRMSR(0x1b, 0xfee00900, 0)
+	"hlt\n");
+
+/*
+ * The APIC's ID through the page, twice around a report: the owner maps
+ * RAM over 0xfee00000 while the vCPU waits, and RAM wins from then on.
+ */
+GUEST_CODE(lapic_ram_over, ".code64",
+	"mov $0xfee00000, %r8d\n"
+	G_WRITE(0xf0, 0x1ff)
+	G_READ(0x20)			/* ID 0, the APIC's */
+	G_READ(0x20)			/* the RAM's */
 	"hlt\n");
 
 /*
@@ -1362,6 +1374,33 @@ TEST_F(lapic, apic_moved_over_ram_or_a_hole)
 	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0xabcd));
 	REPORT(0xabcd);
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+}
+
+/*
+ * A slot added over 0xfee00000 replaces the APIC there, also where the CPU
+ * had the VM's APIC-access page mapped at that address.
+ */
+TEST_F(lapic, ram_mapped_over_the_apic_page_wins)
+{
+	uint32_t slot, *ram;
+	uint64_t v;
+
+	ram = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ram);
+	ram[0x20 / 4] = 0x12345678;
+	start(_metadata, &self->vm, lapic_ram_over_start, lapic_ram_over_end);
+	ASSERT_EQ(0, tvm_next_exit(&self->vm, &self->ev, 10000));
+	ASSERT_EQ(HV_EXIT_REASON_IO, self->ev.reason);
+	EXPECT_EQ(0, self->ev.data);
+	ASSERT_EQ(0, hv_mem_map(self->vm.h, self->vm.id, 0xfee00000, 4096, ram,
+				0, &slot));
+	ASSERT_EQ(0, tvm_complete(&self->vm, &self->ev, 0));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &v, 10000));
+	EXPECT_EQ(0x12345678, v);
+	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
+	/* The VM holds its own reference to the page until it is gone. */
+	munmap(ram, 4096);
 }
 
 /*
