@@ -143,6 +143,25 @@ static u64 make_leaf(const struct hv_npt *npt, phys_addr_t pa,
 	       (dirty ? f->soft_dirty : 0);
 }
 
+/*
+ * The lowest entry on @gpa's path that the tables have: the leaf (*@level
+ * 1), or the first entry that is not present above it. Lock held.
+ */
+static u64 *lowest_entry(struct hv_npt *npt, u64 gpa, int *level)
+{
+	const struct hv_npt_format *f = hv_backend->npt;
+	phys_addr_t pa = npt->root_pa;
+	u64 *e = NULL;
+
+	for (*level = NPT_LEVELS; *level >= 1; (*level)--) {
+		e = &table_va(pa)[index_at(gpa, *level)];
+		if (*level == 1 || !f->present(*e))
+			break;
+		pa = f->addr(*e);
+	}
+	return e;
+}
+
 /**
  * __hv_npt_map() - map one guest page, the tables' lock held
  * @vcpu: the faulting vCPU, whose cache supplies table pages
@@ -235,21 +254,12 @@ int hv_npt_map(struct hv_vcpu *vcpu, u64 gpa, struct page *page,
  */
 bool hv_npt_unmap_page(struct hv_vm *vm, u64 gpa)
 {
-	const struct hv_npt_format *f = hv_backend->npt;
-	struct hv_npt *npt = &vm->npt;
-	phys_addr_t pa = npt->root_pa;
 	int level;
 	u64 *e;
 
-	lockdep_assert_held(&npt->lock);
-	for (level = NPT_LEVELS; level > 1; level--) {
-		e = &table_va(pa)[index_at(gpa, level)];
-		if (!f->present(*e))
-			return false;
-		pa = f->addr(*e);
-	}
-	e = &table_va(pa)[index_at(gpa, 1)];
-	if (!READ_ONCE(*e))
+	lockdep_assert_held(&vm->npt.lock);
+	e = lowest_entry(&vm->npt, gpa, &level);
+	if (level != 1 || !READ_ONCE(*e))
 		return false;
 	WRITE_ONCE(*e, 0);
 	return true;
@@ -270,22 +280,14 @@ bool hv_npt_unmap_page(struct hv_vm *vm, u64 gpa)
 void hv_npt_walk(struct hv_vm *vm, u64 gpa, u64 npages,
 		 void (*fn)(u64 *leaf, u64 index, void *arg), void *arg)
 {
-	const struct hv_npt_format *f = hv_backend->npt;
 	struct hv_npt *npt = &vm->npt;
 	u64 start = gpa, end = gpa + (npages << PAGE_SHIFT);
 
 	lockdep_assert_held(&npt->lock);
 	while (gpa < end) {
-		phys_addr_t pa = npt->root_pa;
 		int level;
-		u64 *e = NULL;
+		u64 *e = lowest_entry(npt, gpa, &level);
 
-		for (level = NPT_LEVELS; level >= 1; level--) {
-			e = &table_va(pa)[index_at(gpa, level)];
-			if (level == 1 || !f->present(*e))
-				break;
-			pa = f->addr(*e);
-		}
 		if (level == 1) {
 			if (READ_ONCE(*e))
 				fn(e, (gpa - start) >> PAGE_SHIFT, arg);
