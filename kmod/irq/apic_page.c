@@ -26,7 +26,6 @@
 #include "irq/irq.h"
 #include "irq/lapic.h"
 
-#define APIC_PAGE_GPA	HV_APIC_PAGE_GPA
 static_assert(HV_APIC_PAGE_GPA == HV_APIC_BASE_DEFAULT);
 
 /**
@@ -58,39 +57,24 @@ void hv_apic_page_free(struct hv_vm *vm)
 	vm->apic_page = NULL;
 }
 
-/**
- * hv_apic_page_usable() - whether a vCPU's APIC lets the VM map the page
- * @vcpu: the vCPU
- *
- * Context: the vCPU's own thread, or the vCPU stopped.
- * Return: true if its APIC is an enabled xAPIC at the default base.
- */
-bool hv_apic_page_usable(struct hv_vcpu *vcpu)
+/* Whether @vcpu's APIC is an enabled xAPIC at the page's address. */
+static bool usable(struct hv_vcpu *vcpu)
 {
 	struct hv_lapic *l = vcpu->lapic;
 
-	return vcpu->vm->apic_page && l->r.mode == HV_APIC_MODE_XAPIC &&
-	       (l->base & HV_APIC_BASE_ADDR_MASK) == APIC_PAGE_GPA &&
+	return l->r.mode == HV_APIC_MODE_XAPIC &&
+	       (l->base & HV_APIC_BASE_ADDR_MASK) == HV_APIC_PAGE_GPA &&
 	       hv_lapic_sw_enabled(l->r.regs);
 }
 
-/**
- * hv_apic_page_track() - follow a change of a vCPU's APIC that may block
- * or unblock the page
- * @vcpu: the vCPU
- * @blocks: its APIC blocks the page (!hv_apic_page_usable()), or the
- *	vCPU is going away (false)
- *
+/*
  * The first vCPU to block removes the mapping and makes every vCPU flush
  * its TLB before it enters again; a vCPU still in guest mode with the
  * translation cached has an APIC that uses the page, so no kick is due.
- * This vCPU turns its own use of the page off before its next entry
- * (&hv_apicv_state.xapic_page), when its flush is done too.
- *
- * Context: the vCPU's own thread or the vCPU stopped; any context that
- * may take a spinlock.
+ * A blocking vCPU turns its own use of the page off before its next
+ * entry (&hv_apicv_state.xapic_page), when its flush is done too.
  */
-void hv_apic_page_track(struct hv_vcpu *vcpu, bool blocks)
+static void track(struct hv_vcpu *vcpu, bool blocks)
 {
 	struct hv_vm *vm = vcpu->vm;
 	struct hv_lapic *l = vcpu->lapic;
@@ -102,10 +86,32 @@ void hv_apic_page_track(struct hv_vcpu *vcpu, bool blocks)
 	if (!blocks) {
 		vm->apic_page_blockers--;
 	} else if (!vm->apic_page_blockers++ &&
-		   hv_npt_unmap_page(vm, APIC_PAGE_GPA)) {
+		   hv_npt_unmap_page(vm, HV_APIC_PAGE_GPA)) {
 		__hv_npt_flush(vm);
 	}
 	spin_unlock(&vm->npt.lock);
+}
+
+/**
+ * hv_apic_page_update() - follow a change of a vCPU's APIC (its mode, its
+ * base, its software enable) that may block or unblock the page
+ * @vcpu: the vCPU
+ *
+ * Context: the vCPU's own thread or the vCPU stopped; any context that
+ * may take a spinlock.
+ */
+void hv_apic_page_update(struct hv_vcpu *vcpu)
+{
+	track(vcpu, !usable(vcpu));
+}
+
+/**
+ * hv_apic_page_release() - a vCPU going away blocks the page no more
+ * @vcpu: the vCPU, whose thread is gone
+ */
+void hv_apic_page_release(struct hv_vcpu *vcpu)
+{
+	track(vcpu, false);
 }
 
 /**
@@ -124,7 +130,7 @@ bool hv_apic_page_fault(struct hv_vcpu *vcpu, u64 gpa)
 	struct page *ram;
 	u32 flags;
 
-	if (!vm->apic_page || (gpa & PAGE_MASK) != APIC_PAGE_GPA)
+	if (!vm->apic_page || (gpa & PAGE_MASK) != HV_APIC_PAGE_GPA)
 		return false;
 	spin_lock(&vm->npt.lock);
 	if (!vm->apic_page_blockers) {
@@ -150,16 +156,18 @@ bool hv_apic_page_fault(struct hv_vcpu *vcpu, u64 gpa)
  */
 void hv_apic_page_slot_added(struct hv_vm *vm, u64 gpa, u64 size)
 {
+	bool unmapped;
 	u32 i;
 
-	if (!vm->apic_page || APIC_PAGE_GPA < gpa ||
-	    APIC_PAGE_GPA - gpa >= size)
+	if (!vm->apic_page || HV_APIC_PAGE_GPA < gpa ||
+	    HV_APIC_PAGE_GPA - gpa >= size)
 		return;
 	spin_lock(&vm->npt.lock);
-	if (hv_npt_unmap_page(vm, APIC_PAGE_GPA))
+	unmapped = hv_npt_unmap_page(vm, HV_APIC_PAGE_GPA);
+	if (unmapped)
 		__hv_npt_flush(vm);
 	spin_unlock(&vm->npt.lock);
 	/* The vCPUs in guest mode drop the translation now. */
-	for (i = 0; i < vm->nr_vcpus; i++)
+	for (i = 0; unmapped && i < vm->nr_vcpus; i++)
 		hv_vcpu_kick(vm->vcpus[i], HV_REQ_TLB_FLUSH);
 }

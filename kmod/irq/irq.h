@@ -71,8 +71,8 @@ int hv_lapic_inta(struct hv_vcpu *vcpu);
 
 int hv_apic_page_init(struct hv_vm *vm);
 void hv_apic_page_free(struct hv_vm *vm);
-bool hv_apic_page_usable(struct hv_vcpu *vcpu);
-void hv_apic_page_track(struct hv_vcpu *vcpu, bool blocks);
+void hv_apic_page_update(struct hv_vcpu *vcpu);
+void hv_apic_page_release(struct hv_vcpu *vcpu);
 bool hv_apic_page_fault(struct hv_vcpu *vcpu, u64 gpa);
 void hv_apic_page_slot_added(struct hv_vm *vm, u64 gpa, u64 size);
 

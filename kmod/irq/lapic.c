@@ -174,7 +174,7 @@ void hv_lapic_free(struct hv_vcpu *vcpu)
 
 	if (!l)
 		return;
-	hv_apic_page_track(vcpu, false);
+	hv_apic_page_release(vcpu);
 	hrtimer_cancel(&l->timer);
 	free_page((unsigned long)l->r.regs);
 	kfree(l->r.pi);
@@ -247,7 +247,7 @@ void hv_lapic_reset(struct hv_vcpu *vcpu, bool init)
 	forget_posted(l);
 	l->r.mode = mode;
 	spin_unlock_irqrestore(&l->lock, flags);
-	hv_apic_page_track(vcpu, !hv_apic_page_usable(vcpu));
+	hv_apic_page_update(vcpu);
 }
 
 /**
@@ -295,7 +295,7 @@ out:
 	if (err)
 		return err;
 	/* The CPU's view of the APIC (its mode, its registers) changes too. */
-	hv_apic_page_track(vcpu, !hv_apic_page_usable(vcpu));
+	hv_apic_page_update(vcpu);
 	set_bit(HV_REQ_EVENT, &vcpu->requests);
 	return 0;
 }
@@ -564,7 +564,7 @@ static void after_write(struct hv_vcpu *vcpu, const struct hv_lapic_write *w)
 	if (w->effects & (HV_LAPIC_FX_PPR | HV_LAPIC_FX_ENABLE))
 		set_bit(HV_REQ_EVENT, &vcpu->requests);
 	if (w->effects & HV_LAPIC_FX_ENABLE)
-		hv_apic_page_track(vcpu, !hv_apic_page_usable(vcpu));
+		hv_apic_page_update(vcpu);
 	/* The owner's IOAPIC clears Remote IRR on it (DESIGN.md). */
 	if ((w->effects & HV_LAPIC_FX_EOI) && w->eoi_vector >= 0 &&
 	    w->eoi_level) {
@@ -667,7 +667,7 @@ void hv_lapic_set_state(struct hv_vcpu *vcpu, const struct hv_regs *r)
 				      r->tsc_deadline, r->tsc);
 	hv_xapic_trap_save(&l->r);
 	spin_unlock_irqrestore(&l->lock, flags);
-	hv_apic_page_track(vcpu, !hv_apic_page_usable(vcpu));
+	hv_apic_page_update(vcpu);
 	set_bit(HV_REQ_EVENT, &vcpu->requests);
 	if (kick)
 		hv_vcpu_kick(vcpu, HV_REQ_EVENT);
