@@ -744,13 +744,12 @@ static void vmx_apicv_load(struct hv_vcpu *vcpu,
 	 * would otherwise reach the host's x2APIC (30.5). The two modes'
 	 * controls exclude each other (27.2.1.1), so both change at once.
 	 */
-	set_control(SECONDARY_VM_EXEC_CONTROL,
-		    SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE |
-		    SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES, false);
-	set_control(SECONDARY_VM_EXEC_CONTROL,
-		    (s->x2apic ? SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE : 0) |
-		    (s->xapic_page ? SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES : 0),
-		    true);
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL,
+		   (vmcs_read(SECONDARY_VM_EXEC_CONTROL) &
+		    ~(SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE |
+		      SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES)) |
+		   (s->x2apic ? SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE : 0) |
+		   (s->xapic_page ? SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES : 0));
 	vmcs_write(MSR_BITMAP, page_to_phys(s->x2apic ? msr_bitmap_x2apic :
 					    msr_bitmap));
 	v->x2apic_virt = s->x2apic;
