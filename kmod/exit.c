@@ -331,8 +331,7 @@ static enum hv_exit_ret hlt_fast(struct hv_vcpu *vcpu,
 {
 	u64 rip;
 
-	if (!READ_ONCE(vcpu->event.valid) && !vcpu->nmi_pending &&
-	    !test_bit(HV_REQ_NMI, &vcpu->requests) &&
+	if (!hv_vcpu_event_pending(vcpu) &&
 	    (!(hv_be_get_rflags(vcpu) & X86_EFLAGS_IF) ||
 	     !hv_lapic_has_intr(vcpu)))
 		return HV_EXIT_SLOW;
@@ -356,8 +355,7 @@ static enum hv_exit_ret hlt_slow(struct hv_vcpu *vcpu,
 	/* No L1D flush on the way back in for hv's own halt path. */
 	vcpu->l1d_kept = true;
 	vcpu->rip = rip;
-	if (READ_ONCE(vcpu->event.valid) || vcpu->nmi_pending ||
-	    test_bit(HV_REQ_NMI, &vcpu->requests))
+	if (hv_vcpu_event_pending(vcpu))
 		return HV_EXIT_RESUME;
 	rec.data = hv_be_get_rflags(vcpu);
 	vcpu->halt_if = rec.data & X86_EFLAGS_IF;

@@ -553,6 +553,19 @@ struct hv_vcpu {
 	u64 stats[HV_NR_STATS];
 };
 
+/**
+ * hv_vcpu_event_pending() - an event to inject or an NMI waits, which ends
+ * a halt whatever RFLAGS.IF says
+ * @vcpu: the vCPU (its own thread)
+ *
+ * Return: true if one does.
+ */
+static inline bool hv_vcpu_event_pending(struct hv_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->event.valid) || vcpu->nmi_pending ||
+	       test_bit(HV_REQ_NMI, &vcpu->requests);
+}
+
 /* cache.c */
 extern struct kmem_cache *hv_vm_cache;
 extern struct kmem_cache *hv_vcpu_cache;

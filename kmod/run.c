@@ -313,9 +313,7 @@ static bool activity_ready(struct hv_vcpu *vcpu)
 		return true;
 	switch (vcpu->activity) {
 	case HV_ACTIVITY_HALTED:
-		/* An NMI ends a halt whatever RFLAGS.IF says. */
-		return READ_ONCE(vcpu->event.valid) || vcpu->nmi_pending ||
-		       test_bit(HV_REQ_NMI, &vcpu->requests) ||
+		return hv_vcpu_event_pending(vcpu) ||
 		       (vcpu->halt_if && hv_lapic_has_intr(vcpu));
 	case HV_ACTIVITY_WAIT_SIPI:
 		return test_bit(HV_REQ_SIPI, &vcpu->requests);
