@@ -70,6 +70,19 @@ test_hvctl_cmds_SRC	:= cli/tests/test_hvctl_cmds.c $(HVCTL_TEST_SRC)
 test_hvctl_parse_SRC	:= cli/tests/test_hvctl_parse.c cli/parse.c
 test_libhv_parse_SRC	:= lib/tests/test_libhv_parse.c $(LIBHV_SRC)
 
+# hvd's device models and boot loaders, by convention: daemon/tests/
+# test_dev_NAME.c tests daemon/dev/NAME.c against the fake services,
+# test_boot_NAME.c tests daemon/boot/NAME.c (with boot/ram.c, the helpers
+# every loader uses).
+DEV_TESTS	:= $(patsubst daemon/tests/%.c,%,$(wildcard daemon/tests/test_dev_*.c))
+BOOT_TESTS	:= $(patsubst daemon/tests/%.c,%,$(wildcard daemon/tests/test_boot_*.c))
+$(foreach t,$(DEV_TESTS),$(eval $(t)_SRC := daemon/tests/$(t).c \
+	daemon/dev/$(t:test_dev_%=%).c daemon/tests/fake_services.c))
+$(foreach t,$(BOOT_TESTS),$(eval $(t)_SRC := daemon/tests/$(t).c \
+	daemon/boot/$(t:test_boot_%=%).c daemon/boot/ram.c))
+UNIT_TESTS	+= $(DEV_TESTS) $(BOOT_TESTS)
+DAEMON_HDR	:= $(wildcard daemon/*.h daemon/*/*.h)
+
 MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-skylake bochs-noept
 SVM_MACHINES	:= qemu-svm
 VMX_MACHINES	:= bochs-haswell bochs-sandy bochs-skylake bochs-noept
@@ -155,11 +168,12 @@ selftests: $(B)/libhv.a $(B)/hvctl $(KSRC)/.extracted $(YNL)/.extracted
 define unit_rule
 $(B)/unit/$(1): $$($(1)_SRC) $(CLI_HDR) lib/libhv.h kmod/uapi/hv.h kmod/l1d_policy.h \
 		kmod/decode.h kmod/exception.h kmod/irq/lapic_regs.h kmod/irq/posted.h \
-		kmod/tests/ktypes.h cli/tests/fake_libhv.h cli/tests/run_hvctl.h
+		kmod/tests/ktypes.h cli/tests/fake_libhv.h cli/tests/run_hvctl.h \
+		$(DAEMON_HDR)
 	@mkdir -p $(B)/unit
 	$(quiet) CCLD $$@
 	$(Q)$(CC) $$(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \
-		-Icli/tests -DUNIT_TEST \
+		-Icli/tests -Idaemon -Idaemon/tests -DUNIT_TEST \
 		-o $$@ $$($(1)_SRC) -lcmocka -pthread $$(NL_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))

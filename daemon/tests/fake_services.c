@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Fake services for the device models' cmocka tests (fake_services.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_services.h"
+
+struct fake fake;
+
+static int fake_mem_read(void *ctx, uint64_t gpa, void *buf, size_t len)
+{
+	if (gpa > FAKE_MEM_SIZE || len > FAKE_MEM_SIZE - gpa)
+		return -EFAULT;
+	memcpy(buf, fake.mem + gpa, len);
+	return 0;
+}
+
+static int fake_mem_write(void *ctx, uint64_t gpa, const void *buf,
+			  size_t len)
+{
+	if (gpa > FAKE_MEM_SIZE || len > FAKE_MEM_SIZE - gpa)
+		return -EFAULT;
+	memcpy(fake.mem + gpa, buf, len);
+	return 0;
+}
+
+static void fake_set_irq(void *ctx, unsigned int gsi, int level)
+{
+	if (gsi >= 24)
+		return;
+	if (level && !fake.irq[gsi])
+		fake.irq_edges[gsi]++;
+	fake.irq[gsi] = !!level;
+}
+
+static int fake_send_msi(void *ctx, uint64_t addr, uint32_t data)
+{
+	if (fake.nr_msis < FAKE_MAX_MSIS) {
+		fake.msis[fake.nr_msis].addr = addr;
+		fake.msis[fake.nr_msis].data = data;
+	}
+	fake.nr_msis++;
+	return 0;
+}
+
+static void fake_set_intr(void *ctx, int level)
+{
+	if (level && !fake.intr)
+		fake.intr_edges++;
+	fake.intr = !!level;
+}
+
+static uint64_t fake_now(void *ctx)
+{
+	return fake.now;
+}
+
+static uint64_t fake_wall(void *ctx)
+{
+	return fake.wall;
+}
+
+static struct hvd_timer *fake_timer_new(void *ctx, void (*fn)(void *),
+					void *opaque)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAKE_MAX_TIMERS; i++) {
+		if (!fake.timers[i].used) {
+			fake.timers[i] = (struct hvd_timer){
+				.used = 1, .fn = fn, .opaque = opaque };
+			return &fake.timers[i];
+		}
+	}
+	return NULL;
+}
+
+static void fake_timer_mod(void *ctx, struct hvd_timer *t, uint64_t deadline)
+{
+	t->armed = 1;
+	t->deadline = deadline;
+}
+
+static void fake_timer_del(void *ctx, struct hvd_timer *t)
+{
+	t->armed = 0;
+}
+
+static void fake_timer_free(void *ctx, struct hvd_timer *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+static size_t fake_chr_write(void *ctx, const void *buf, size_t len)
+{
+	size_t n = len;
+
+	if (fake.chr_room >= 0 && n > (size_t)fake.chr_room)
+		n = fake.chr_room;
+	if (n > FAKE_CHR_SIZE - fake.chr_len)
+		n = FAKE_CHR_SIZE - fake.chr_len;
+	memcpy(fake.chr + fake.chr_len, buf, n);
+	fake.chr_len += n;
+	if (fake.chr_room >= 0)
+		fake.chr_room -= n;
+	return n;
+}
+
+static void fake_chr_accept(void *ctx)
+{
+	fake.accepts++;
+}
+
+static void fake_request(void *ctx, enum hvd_request req, int status)
+{
+	fake.req = req;
+	fake.req_status = status;
+	fake.nr_req++;
+}
+
+static void fake_log(void *ctx, int prio, const char *fmt, va_list ap)
+{
+	vsnprintf(fake.last_log, sizeof(fake.last_log), fmt, ap);
+	fake.logs++;
+}
+
+const struct hvd_services fake_svc = {
+	.ctx = &fake,
+	.mem_read = fake_mem_read,
+	.mem_write = fake_mem_write,
+	.set_irq = fake_set_irq,
+	.send_msi = fake_send_msi,
+	.set_intr = fake_set_intr,
+	.now_ns = fake_now,
+	.wall_ns = fake_wall,
+	.timer_new = fake_timer_new,
+	.timer_mod = fake_timer_mod,
+	.timer_del = fake_timer_del,
+	.timer_free = fake_timer_free,
+	.chr_write = fake_chr_write,
+	.chr_accept = fake_chr_accept,
+	.request = fake_request,
+	.log = fake_log,
+};
+
+void fake_reset(void)
+{
+	memset(&fake, 0, sizeof(fake));
+	fake.now = 1000000000ull;
+	fake.wall = 1796428800ull * 1000000000ull;	/* 2026-12-05 00:00 UTC */
+	fake.chr_room = -1;
+	fake.req = -1;
+}
+
+void fake_advance(uint64_t ns)
+{
+	uint64_t end = fake.now + ns;
+
+	for (;;) {
+		struct hvd_timer *next = NULL;
+		unsigned int i;
+
+		for (i = 0; i < FAKE_MAX_TIMERS; i++) {
+			struct hvd_timer *t = &fake.timers[i];
+
+			if (t->used && t->armed && t->deadline <= end &&
+			    (!next || t->deadline < next->deadline))
+				next = t;
+		}
+		if (!next)
+			break;
+		if (next->deadline > fake.now)
+			fake.now = next->deadline;
+		next->armed = 0;
+		next->fn(next->opaque);
+	}
+	fake.now = end;
+}
+
+unsigned int fake_armed_timers(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FAKE_MAX_TIMERS; i++)
+		n += fake.timers[i].used && fake.timers[i].armed;
+	return n;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Fake services for the device models' cmocka tests: a flat guest memory,
+ * recorded interrupt lines and MSIs, a clock the test advances (firing
+ * due timers in deadline order), a console buffer and recorded requests.
+ */
+#ifndef HVD_FAKE_SERVICES_H
+#define HVD_FAKE_SERVICES_H
+
+#include <stdint.h>
+
+#include "devmodel.h"
+
+#define FAKE_MEM_SIZE	(2u << 20)
+#define FAKE_MAX_MSIS	64
+#define FAKE_MAX_TIMERS	8
+#define FAKE_CHR_SIZE	4096
+
+struct hvd_timer {
+	int used;
+	int armed;
+	uint64_t deadline;
+	void (*fn)(void *opaque);
+	void *opaque;
+};
+
+struct fake_msi {
+	uint64_t addr;
+	uint32_t data;
+};
+
+/**
+ * struct fake - everything the fake services record
+ * @mem: guest memory at guest-physical 0
+ * @irq: the level of each GSI
+ * @irq_edges: rising edges seen on each GSI
+ * @intr: the level of INTR
+ * @intr_edges: rising edges of INTR
+ * @msis: MSIs sent, in order
+ * @nr_msis: entries of @msis
+ * @now: the clock, ns
+ * @wall: the real-time clock, ns since the epoch
+ * @timers: timers
+ * @chr: console output
+ * @chr_len: bytes of @chr
+ * @chr_room: bytes chr_write accepts before it drops (-1: unlimited)
+ * @accepts: chr_accept calls
+ * @req: the last request, or -1
+ * @req_status: its status
+ * @nr_req: requests
+ * @logs: log lines
+ * @last_log: the last log line
+ */
+struct fake {
+	uint8_t mem[FAKE_MEM_SIZE];
+	int irq[24];
+	unsigned int irq_edges[24];
+	int intr;
+	unsigned int intr_edges;
+	struct fake_msi msis[FAKE_MAX_MSIS];
+	unsigned int nr_msis;
+	uint64_t now;
+	uint64_t wall;
+	struct hvd_timer timers[FAKE_MAX_TIMERS];
+	char chr[FAKE_CHR_SIZE];
+	size_t chr_len;
+	long chr_room;
+	unsigned int accepts;
+	int req;
+	int req_status;
+	unsigned int nr_req;
+	unsigned int logs;
+	char last_log[256];
+};
+
+extern struct fake fake;
+extern const struct hvd_services fake_svc;
+
+/* Reset @fake: zero memory, clock at 1 s, wall clock at 2026-12-05. */
+void fake_reset(void);
+/* Advance the clock by @ns, firing due timers in deadline order. */
+void fake_advance(uint64_t ns);
+/* Armed timers. */
+unsigned int fake_armed_timers(void);
+
+#endif /* HVD_FAKE_SERVICES_H */
