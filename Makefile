@@ -46,6 +46,11 @@ CLI_SRC		:= cli/hvctl.c cli/args.c cli/cmd_info.c cli/cmd_vm.c cli/cmd_vcpu.c \
 		   cli/cmd_mem.c cli/cmd_run.c cli/cmd_batch.c cli/parse.c \
 		   cli/output.c
 CLI_HDR		:= cli/hvctl.h cli/output.h cli/parse.h
+# hvd: the daemon, its worker, every device model and boot loader.
+HVD_SRC		= daemon/hvd.c daemon/log.c daemon/defs.c daemon/devices.c \
+		  $(wildcard daemon/worker/*.c daemon/dev/*.c daemon/boot/*.c)
+SD_LIBS		= $(eval SD_LIBS := \
+		  $(shell pkg-config --libs libsystemd 2>/dev/null))$(SD_LIBS)
 # The module's directories: the core, its subsystems, the two backends.
 KMOD_DIRS	:= kmod kmod/mm kmod/nl kmod/irq kmod/vmx kmod/svm
 MODULE_SRC	:= $(wildcard $(foreach d,$(KMOD_DIRS),$(d)/*.c $(d)/*.h \
@@ -80,7 +85,8 @@ $(foreach t,$(DEV_TESTS),$(eval $(t)_SRC := daemon/tests/$(t).c \
 	daemon/dev/$(t:test_dev_%=%).c daemon/tests/fake_services.c))
 $(foreach t,$(BOOT_TESTS),$(eval $(t)_SRC := daemon/tests/$(t).c \
 	daemon/boot/$(t:test_boot_%=%).c daemon/boot/ram.c))
-UNIT_TESTS	+= $(DEV_TESTS) $(BOOT_TESTS)
+UNIT_TESTS	+= $(DEV_TESTS) $(BOOT_TESTS) test_hvd_defs
+test_hvd_defs_SRC	:= daemon/tests/test_defs.c daemon/defs.c
 DAEMON_HDR	:= $(wildcard daemon/*.h daemon/*/*.h)
 
 MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-skylake bochs-noept
@@ -89,7 +95,7 @@ VMX_MACHINES	:= bochs-haswell bochs-sandy bochs-skylake bochs-noept
 MACHINE		?= qemu-svm
 VMRUN		= python3 selftests/vm/run.py --build $(B) --kver=$(KVER)
 
-.PHONY: all module userspace lib cli selftests unit unit-build deps demo \
+.PHONY: all module userspace lib cli daemon selftests unit unit-build deps demo \
 	check check-svm check-vmx check-host lint sparse checkpatch kernel-doc llvm \
 	spec spec-check initramfs vm-shell fuzz dkms-install dkms-uninstall dkms-check \
 	install clean help $(addprefix check-,$(MACHINES))
@@ -127,10 +133,11 @@ hv.ko: $(MODULE_SRC) VERSION
 
 # ---- userspace -----------------------------------------------------------
 
-userspace: lib cli selftests unit-build
+userspace: lib cli daemon selftests unit-build
 
 lib: $(B)/libhv.a
 cli: $(B)/hvctl
+daemon: $(B)/hvd
 
 $(B)/lib/%.o: lib/%.c lib/libhv.h kmod/uapi/hv.h kmod/regs_attrs.h
 	@mkdir -p $(B)/lib
@@ -146,6 +153,11 @@ $(B)/hvctl: $(CLI_SRC) $(CLI_HDR) $(B)/libhv.a
 	$(quiet) CCLD $@
 	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) -o $@ $(CLI_SRC) \
 		$(B)/libhv.a $(NL_LIBS)
+
+$(B)/hvd: $(HVD_SRC) $(DAEMON_HDR) $(B)/libhv.a
+	$(quiet) CCLD $@
+	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) -Idaemon -o $@ $(HVD_SRC) \
+		$(B)/libhv.a $(NL_LIBS) $(SD_LIBS) -pthread
 
 $(KSRC)/.extracted: scripts/kernel_src.sh
 	@scripts/kernel_src.sh $(KSRC)

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * VM definitions: one human-editable file per VM, "key = value" lines,
+ * '#' comments (hvd.conf(5) in the README documents the keys).
+ */
+#ifndef HVD_DEFS_H
+#define HVD_DEFS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HVD_NAME_MAX		32	/* HV_VM_NAME_LEN with its NUL */
+#define HVD_CMDLINE_LEN		4096
+#define HVD_MAX_VCPUS		64
+#define HVD_MIN_MEM		(16ull << 20)
+#define HVD_MAX_MEM		(1ull << 40)
+
+/**
+ * enum hvd_serial - where COM1 goes
+ * @HVD_SERIAL_STDIO: hvd's stdin and stdout (foreground runs)
+ * @HVD_SERIAL_PTY: a pseudo-terminal (hvctl console attaches to it)
+ * @HVD_SERIAL_FILE: appended to a file; no input
+ * @HVD_SERIAL_NULL: discarded; no input
+ */
+enum hvd_serial {
+	HVD_SERIAL_STDIO,
+	HVD_SERIAL_PTY,
+	HVD_SERIAL_FILE,
+	HVD_SERIAL_NULL,
+};
+
+/**
+ * enum hvd_on_reboot - what a guest reboot does
+ * @HVD_REBOOT_RESTART: reset the VM and boot it again
+ * @HVD_REBOOT_STOP: stop the VM (exit status 0 in the foreground)
+ */
+enum hvd_on_reboot {
+	HVD_REBOOT_RESTART,
+	HVD_REBOOT_STOP,
+};
+
+/**
+ * struct hvd_def - a VM definition
+ * @name: the VM's name (letters, digits, '-', '_', '.')
+ * @kernel: path of the kernel (bzImage, PVH vmlinux or multiboot)
+ * @initrd: path of the initrd, or ""
+ * @cmdline: the kernel command line
+ * @vcpus: processors
+ * @mem: bytes of RAM
+ * @serial: HVD_SERIAL_*
+ * @serial_path: the file, for HVD_SERIAL_FILE
+ * @on_reboot: HVD_REBOOT_*
+ * @restart_on_crash: a crashed worker is started again
+ * @autostart: hvd starts it when it starts
+ */
+struct hvd_def {
+	char name[HVD_NAME_MAX];
+	char kernel[PATH_MAX];
+	char initrd[PATH_MAX];
+	char cmdline[HVD_CMDLINE_LEN];
+	unsigned int vcpus;
+	uint64_t mem;
+	enum hvd_serial serial;
+	char serial_path[PATH_MAX];
+	enum hvd_on_reboot on_reboot;
+	bool restart_on_crash;
+	bool autostart;
+};
+
+void hvd_def_init(struct hvd_def *d);
+int hvd_def_set(struct hvd_def *d, const char *key, const char *value,
+		char *err, size_t errlen);
+int hvd_def_parse(const char *text, struct hvd_def *d, char *err,
+		  size_t errlen);
+int hvd_def_check(const struct hvd_def *d, char *err, size_t errlen);
+int hvd_def_load(const char *path, struct hvd_def *d, char *err,
+		 size_t errlen);
+int hvd_def_format(const struct hvd_def *d, char *buf, size_t len);
+int hvd_parse_size(const char *s, uint64_t *out);
+bool hvd_name_valid(const char *name);
+
+#endif /* HVD_DEFS_H */

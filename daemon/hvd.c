@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvd: hv's daemon. `hvd --run DEFINITION` runs one VM in the foreground
+ * with its serial console on stdio and exits with the guest's status, as
+ * `qemu-system-x86_64 -kernel ... -nographic` users expect:
+ *   0          the guest powered off (or rebooted with on-reboot = stop)
+ *   odd        the guest wrote v to isa-debug-exit: (v << 1) | 1
+ *   2          the VM could not start (the reason on stderr)
+ *   4          the VM crashed or hvd failed while it ran (the reason on
+ *              stderr)
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "defs.h"
+#include "log.h"
+#include "worker/worker.h"
+
+#define EXIT_START_FAILED	2
+#define EXIT_CRASHED		4
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hvd --run DEFINITION [--set KEY=VALUE]...\n"
+		"  --run FILE        run the VM FILE defines in the foreground, console on stdio\n"
+		"  --set KEY=VALUE   override a key of the definition\n"
+		"  --log-level N     0-7 (syslog levels; default 6)\n"
+		"  --version         print the version\n");
+}
+
+static int run(const char *path, char **sets, int nr_sets)
+{
+	enum hvd_end end = HVD_END_NONE;
+	char why[512], reason[512];
+	struct hvd_def def;
+	int i, status = 0;
+
+	if (hvd_def_load(path, &def, why, sizeof(why))) {
+		fprintf(stderr, "hvd: definition %s\n", why);
+		return EXIT_START_FAILED;
+	}
+	for (i = 0; i < nr_sets; i++) {
+		char *eq = strchr(sets[i], '=');
+
+		if (!eq) {
+			fprintf(stderr, "hvd: --set %s: expected KEY=VALUE\n",
+				sets[i]);
+			return EXIT_START_FAILED;
+		}
+		*eq = '\0';
+		if (hvd_def_set(&def, sets[i], eq + 1, why, sizeof(why))) {
+			fprintf(stderr, "hvd: --set: %s\n", why);
+			return EXIT_START_FAILED;
+		}
+	}
+	if (hvd_def_check(&def, why, sizeof(why))) {
+		fprintf(stderr, "hvd: definition %s: %s\n", path, why);
+		return EXIT_START_FAILED;
+	}
+	def.serial = def.serial == HVD_SERIAL_PTY ? HVD_SERIAL_STDIO :
+						    def.serial;
+	if (hvd_vm_run(&def, &end, &status, reason, sizeof(reason))) {
+		fprintf(stderr, "hvd: vm %s: %s\n", def.name, reason);
+		return EXIT_START_FAILED;
+	}
+	switch (end) {
+	case HVD_END_EXIT:
+		return (status << 1) | 1;
+	case HVD_END_POWEROFF:
+	case HVD_END_RESET:
+	case HVD_END_SIGNAL:
+		hvd_info("vm %s: %s", def.name, reason);
+		return 0;
+	default:
+		fprintf(stderr, "hvd: vm %s crashed: %s\n", def.name, reason);
+		return EXIT_CRASHED;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "run", required_argument, NULL, 'r' },
+		{ "set", required_argument, NULL, 's' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *def = NULL;
+	char **sets;
+	int c, nr_sets = 0;
+	sigset_t mask;
+
+	hvd_log_init("hvd");
+	sets = calloc(argc, sizeof(*sets));
+	if (!sets)
+		return EXIT_START_FAILED;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			def = optarg;
+			break;
+		case 's':
+			sets[nr_sets++] = optarg;
+			break;
+		case 'l':
+			if (optarg[0] < '0' || optarg[0] > '7' || optarg[1]) {
+				fprintf(stderr, "hvd: --log-level takes 0 to 7, not '%s'\n",
+					optarg);
+				return EXIT_START_FAILED;
+			}
+			hvd_log_level = optarg[0] - '0';
+			break;
+		case 'V':
+			printf("hvd %s\n", HV_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_START_FAILED;
+		}
+	}
+	if (optind < argc || !def) {
+		usage(stderr);
+		return EXIT_START_FAILED;
+	}
+	/* sd-event takes these through a signalfd: no thread may get them. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	c = run(def, sets, nr_sets);
+	free(sets);
+	return c;
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/* VM definitions: parsing, every refusal's message, formatting round trip. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "defs.h"
+
+static void parses_every_key(void **state)
+{
+	struct hvd_def d;
+	char err[256] = "";
+
+	hvd_def_init(&d);
+	assert_int_equal(hvd_def_parse("# a comment\n\n"
+				       "name = web-1\n"
+				       "kernel = /boot/vmlinuz\n"
+				       "initrd=/boot/initrd.img\n"
+				       "cmdline = console=ttyS0 root=/dev/vda  quiet \n"
+				       "vcpus = 4\n"
+				       "memory = 1G\n"
+				       "serial = file:/var/log/web.log\n"
+				       "on-reboot = stop\n"
+				       "restart-on-crash = yes\n"
+				       "autostart = true\n",
+				       &d, err, sizeof(err)),
+			 0);
+	assert_string_equal(d.name, "web-1");
+	assert_string_equal(d.kernel, "/boot/vmlinuz");
+	assert_string_equal(d.initrd, "/boot/initrd.img");
+	assert_string_equal(d.cmdline, "console=ttyS0 root=/dev/vda  quiet");
+	assert_int_equal(d.vcpus, 4);
+	assert_int_equal(d.mem, 1ull << 30);
+	assert_int_equal(d.serial, HVD_SERIAL_FILE);
+	assert_string_equal(d.serial_path, "/var/log/web.log");
+	assert_int_equal(d.on_reboot, HVD_REBOOT_STOP);
+	assert_true(d.restart_on_crash);
+	assert_true(d.autostart);
+	assert_int_equal(hvd_def_check(&d, err, sizeof(err)), 0);
+}
+
+static void defaults(void **state)
+{
+	struct hvd_def d;
+
+	hvd_def_init(&d);
+	assert_int_equal(d.vcpus, 1);
+	assert_int_equal(d.mem, 128ull << 20);
+	assert_int_equal(d.serial, HVD_SERIAL_PTY);
+	assert_int_equal(d.on_reboot, HVD_REBOOT_RESTART);
+	assert_string_equal(d.cmdline, "console=ttyS0");
+	assert_false(d.autostart);
+}
+
+static void refuse(const char *text, const char *msg)
+{
+	struct hvd_def d;
+	char err[256] = "";
+
+	hvd_def_init(&d);
+	assert_int_equal(hvd_def_parse(text, &d, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, msg);
+}
+
+static void refusals_name_line_and_cause(void **state)
+{
+	refuse("name = x\nfoo = 1\n", "line 2: unknown key 'foo'");
+	refuse("just words\n", "line 1: expected 'key = value'");
+	refuse("vcpus = 0\n", "line 1: vcpus takes 1 to 64, not '0'");
+	refuse("vcpus = 65\n", "line 1: vcpus takes 1 to 64, not '65'");
+	refuse("vcpus = 2x\n", "line 1: vcpus takes 1 to 64, not '2x'");
+	refuse("vcpus = -1\n", "line 1: vcpus takes 1 to 64, not '-1'");
+	refuse("memory = 8M\n",
+	       "line 1: memory takes a multiple of 2M from 16M to 1T, not '8M'");
+	refuse("memory = 2T\n",
+	       "line 1: memory takes a multiple of 2M from 16M to 1T, not '2T'");
+	refuse("memory = 17M\n",
+	       "line 1: memory takes a multiple of 2M from 16M to 1T, not '17M'");
+	refuse("memory = 99999999999999999999G\n",
+	       "line 1: memory takes a multiple of 2M from 16M to 1T, not '99999999999999999999G'");
+	refuse("name = ../etc\n",
+	       "line 1: name '../etc' is not 1-31 letters, digits, '-', '_' or '.' (not first)");
+	refuse("name = a/b\n",
+	       "line 1: name 'a/b' is not 1-31 letters, digits, '-', '_' or '.' (not first)");
+	refuse("kernel = vmlinuz\n",
+	       "line 1: kernel must be an absolute path, not 'vmlinuz'");
+	refuse("serial = tcp:1\n",
+	       "line 1: serial takes pty, stdio, null or file:PATH, not 'tcp:1'");
+	refuse("serial = file:\n",
+	       "line 1: serial takes pty, stdio, null or file:PATH, not 'file:'");
+	refuse("on-reboot = maybe\n",
+	       "line 1: on-reboot takes restart or stop, not 'maybe'");
+	refuse("autostart = perhaps\n",
+	       "line 1: autostart takes yes or no, not 'perhaps'");
+}
+
+static void long_lines_and_values(void **state)
+{
+	char *text = malloc(HVD_CMDLINE_LEN + 200);
+
+	strcpy(text, "cmdline = ");
+	memset(text + 10, 'a', HVD_CMDLINE_LEN);
+	text[10 + HVD_CMDLINE_LEN] = '\0';
+	refuse(text, "line 1: cmdline is longer than 4095 bytes");
+	memset(text, 'b', HVD_CMDLINE_LEN + 100);
+	text[HVD_CMDLINE_LEN + 100] = '\0';
+	refuse(text, "line 1: longer than 4159 bytes");
+	free(text);
+}
+
+static void check_wants_name_and_kernel(void **state)
+{
+	struct hvd_def d;
+	char err[64];
+
+	hvd_def_init(&d);
+	assert_int_equal(hvd_def_check(&d, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "no name");
+	strcpy(d.name, "a");
+	assert_int_equal(hvd_def_check(&d, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "no kernel");
+}
+
+static void sizes(void **state)
+{
+	uint64_t v;
+
+	assert_int_equal(hvd_parse_size("512M", &v), 0);
+	assert_int_equal(v, 512ull << 20);
+	assert_int_equal(hvd_parse_size("2GiB", &v), 0);
+	assert_int_equal(v, 2ull << 30);
+	assert_int_equal(hvd_parse_size("64k", &v), 0);
+	assert_int_equal(v, 65536);
+	assert_int_equal(hvd_parse_size("0x1000", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(hvd_parse_size("", &v), -EINVAL);
+	assert_int_equal(hvd_parse_size("M", &v), -EINVAL);
+	assert_int_equal(hvd_parse_size("1X", &v), -EINVAL);
+	assert_int_equal(hvd_parse_size("17179869184T", &v), -EINVAL);
+}
+
+static void file_round_trip(void **state)
+{
+	char path[] = "/tmp/hvd-def-XXXXXX", text[8192], err[512];
+	struct hvd_def d, back;
+	int fd, n;
+
+	hvd_def_init(&d);
+	strcpy(d.name, "rt");
+	strcpy(d.kernel, "/k");
+	d.vcpus = 3;
+	d.mem = 256ull << 20;
+	d.serial = HVD_SERIAL_NULL;
+	n = hvd_def_format(&d, text, sizeof(text));
+	assert_true(n > 0);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, n), n);
+	close(fd);
+	assert_int_equal(hvd_def_load(path, &back, err, sizeof(err)), 0);
+	assert_string_equal(back.name, "rt");
+	assert_string_equal(back.kernel, "/k");
+	assert_string_equal(back.initrd, "");
+	assert_int_equal(back.vcpus, 3);
+	assert_int_equal(back.mem, 256ull << 20);
+	assert_int_equal(back.serial, HVD_SERIAL_NULL);
+	unlink(path);
+
+	assert_int_equal(hvd_def_load("/nonexistent/x.conf", &back, err,
+				      sizeof(err)),
+			 -ENOENT);
+	assert_string_equal(err,
+			    "/nonexistent/x.conf: No such file or directory");
+}
+
+static void name_from_file_and_binary_refused(void **state)
+{
+	char dir[] = "/tmp/hvd-defs-XXXXXX", path[256], err[512];
+	struct hvd_def d;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/db.conf", dir);
+	f = fopen(path, "w");
+	fputs("kernel = /k\n", f);
+	fclose(f);
+	assert_int_equal(hvd_def_load(path, &d, err, sizeof(err)), 0);
+	assert_string_equal(d.name, "db");
+	f = fopen(path, "w");
+	fwrite("kernel = /k\n\0\x7f", 1, 14, f);
+	fclose(f);
+	assert_int_equal(hvd_def_load(path, &d, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "db.conf: not a text file"));
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_every_key),
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(refusals_name_line_and_cause),
+		cmocka_unit_test(long_lines_and_values),
+		cmocka_unit_test(check_wants_name_and_kernel),
+		cmocka_unit_test(sizes),
+		cmocka_unit_test(file_round_trip),
+		cmocka_unit_test(name_from_file_and_binary_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

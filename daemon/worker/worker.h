@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A worker: the process that owns one VM. It holds the VM's netlink
+ * socket (so the VM lives exactly as long as the process), maps its RAM,
+ * runs one thread per vCPU on the exit ring and one event-loop thread for
+ * timers, console input and the module's notices, and hosts the device
+ * models behind one lock.
+ */
+#ifndef HVD_WORKER_H
+#define HVD_WORKER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boot/boot.h"
+#include "defs.h"
+#include "devmodel.h"
+
+struct hv;
+struct hv_vcpu_exits;
+struct sd_event;
+struct sd_event_source;
+
+#define HVD_MAX_DEVS	16
+
+/**
+ * struct hvd_dev - a model instance
+ * @model: its model
+ * @priv: its state
+ * @svc: the services it was given (ctx points back here)
+ * @vm: its VM
+ */
+struct hvd_dev {
+	const struct hvd_model *model;
+	void *priv;
+	struct hvd_services svc;
+	struct hvd_vm *vm;
+};
+
+/**
+ * enum hvd_end - why a VM's run ended
+ * @HVD_END_NONE: it has not
+ * @HVD_END_POWEROFF: the guest powered off
+ * @HVD_END_RESET: the guest reset the machine
+ * @HVD_END_EXIT: the guest wrote to isa-debug-exit (status in exit_status)
+ * @HVD_END_CRASH: hv stopped it (reason in reason)
+ * @HVD_END_ERROR: hvd failed (reason in reason)
+ * @HVD_END_SIGNAL: hvd was told to stop
+ */
+enum hvd_end {
+	HVD_END_NONE,
+	HVD_END_POWEROFF,
+	HVD_END_RESET,
+	HVD_END_EXIT,
+	HVD_END_CRASH,
+	HVD_END_ERROR,
+	HVD_END_SIGNAL,
+};
+
+struct hvd_vcpu {
+	struct hvd_vm *vm;
+	uint32_t id;
+	pthread_t thread;
+	bool started;
+	struct hv_vcpu_exits *exits;
+};
+
+/**
+ * struct hvd_vm - one VM of a worker
+ * @def: its definition
+ * @h: the owner socket; @hv_lock serializes requests on it
+ * @hv_lock: see @h
+ * @notices: a second socket subscribed to the family's notices
+ * @id: the module's id of the VM
+ * @ram: guest RAM, a memfd mapped here
+ * @memfd: its file
+ * @cfg: what the models are told
+ * @dev_lock: every call into a model holds it
+ * @devs: model instances
+ * @nr_devs: entries of @devs
+ * @pic: the 8259 pair, if present
+ * @ioapic: the IOAPIC, if present
+ * @uart: the UART, if present
+ * @intr_level: the level of the BSP's INTR line as the module knows it
+ * @in_inta: an INTA cycle runs: the completion carries INTR's level
+ * @timers: every timer (timer.c)
+ * @timerfd: fires at the earliest deadline
+ * @con_in: console input fd, or -1
+ * @con_out: console output fd, or -1
+ * @con_tty: @con_in is hvd's terminal, in raw mode while the VM runs
+ * @con_accept: the UART can take input again (set under dev_lock)
+ * @held: console input the UART could not take yet
+ * @held_len: bytes of @held
+ * @wake_fd: an eventfd that wakes the event loop (requests, accepts)
+ * @event: the event loop
+ * @con_src: its console input source
+ * @vcpus: the vCPUs
+ * @end: why the run ended, HVD_END_NONE while it runs
+ * @exit_status: the debug-exit status
+ * @reason: what ended it, for crash and error
+ * @stopping: vCPU threads must return
+ */
+struct hvd_vm {
+	const struct hvd_def *def;
+	struct hv *h;
+	pthread_mutex_t hv_lock;
+	struct hv *notices;
+	uint32_t id;
+	struct hvd_ram ram;
+	int memfd;
+	struct hvd_config cfg;
+	pthread_mutex_t dev_lock;
+	struct hvd_dev devs[HVD_MAX_DEVS];
+	unsigned int nr_devs;
+	struct hvd_dev *pic, *ioapic, *uart;
+	int intr_level;
+	bool in_inta;
+	struct hvd_timer *timers;
+	int timerfd;
+	int con_in, con_out;
+	bool con_tty;
+	bool con_accept;
+	uint8_t held[256];
+	size_t held_len;
+	int wake_fd;
+	struct sd_event *event;
+	struct sd_event_source *con_src;
+	struct hvd_vcpu *vcpus;
+	enum hvd_end end;
+	int exit_status;
+	char reason[256];
+	volatile bool stopping;
+};
+
+/* bus.c */
+int hvd_bus_create(struct hvd_vm *vm);
+void hvd_bus_destroy(struct hvd_vm *vm);
+void hvd_bus_reset(struct hvd_vm *vm);
+uint64_t hvd_bus_read(struct hvd_vm *vm, enum hvd_space space, uint64_t addr,
+		      unsigned int size);
+void hvd_bus_write(struct hvd_vm *vm, enum hvd_space space, uint64_t addr,
+		   unsigned int size, uint64_t val);
+void hvd_vm_end(struct hvd_vm *vm, enum hvd_end end, int status,
+		const char *reason);
+
+/* irq.c */
+void hvd_irq_set(struct hvd_vm *vm, unsigned int gsi, int level);
+int hvd_irq_msi(struct hvd_vm *vm, uint64_t addr, uint32_t data);
+void hvd_irq_intr(struct hvd_vm *vm, int level);
+int hvd_irq_inta(struct hvd_vm *vm, uint64_t *completion);
+void hvd_irq_eoi(struct hvd_vm *vm, uint8_t vector);
+
+/* timer.c */
+int hvd_timers_init(struct hvd_vm *vm);
+void hvd_timers_fini(struct hvd_vm *vm);
+void hvd_timers_run(struct hvd_vm *vm);
+struct hvd_timer *hvd_timer_new(struct hvd_vm *vm, void (*fn)(void *),
+				void *opaque);
+void hvd_timer_mod(struct hvd_vm *vm, struct hvd_timer *t, uint64_t deadline);
+void hvd_timer_del(struct hvd_vm *vm, struct hvd_timer *t);
+void hvd_timer_free(struct hvd_vm *vm, struct hvd_timer *t);
+uint64_t hvd_now_ns(void);
+
+/* console.c */
+int hvd_console_open(struct hvd_vm *vm);
+void hvd_console_close(struct hvd_vm *vm);
+size_t hvd_console_write(struct hvd_vm *vm, const void *buf, size_t len);
+int hvd_console_input(struct hvd_vm *vm);
+void hvd_console_accept(struct hvd_vm *vm);
+
+/* vcpu.c */
+int hvd_vcpus_start(struct hvd_vm *vm);
+void hvd_vcpus_stop(struct hvd_vm *vm);
+
+/* loop.c */
+int hvd_loop_run(struct hvd_vm *vm);
+void hvd_loop_wake(struct hvd_vm *vm);
+
+/* vm.c */
+int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
+	       char *reason, size_t len);
+
+#endif /* HVD_WORKER_H */
