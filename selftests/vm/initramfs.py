@@ -205,6 +205,22 @@ def add_ynl(cpio, build_dir, programs):
         cpio.file("usr/lib/hv/ynl/hv.yaml", f.read())
 
 
+def guest_initramfs():
+    """The initramfs of the Linux guest hvd boots in the test machines:
+    static busybox and hvd_guest_init.sh as /init."""
+    cpio = Cpio()
+    cpio.chardev("dev/console", 5, 1)
+    for d in ("proc", "sys", "dev", "bin", "sbin", "usr/bin", "usr/sbin"):
+        cpio.dir(d)
+    busybox = shutil.which("busybox") or "/bin/busybox"
+    with open(busybox, "rb") as f:
+        cpio.file("bin/busybox", f.read(), 0o755)
+    cpio.symlink("bin/sh", "busybox")
+    with open(os.path.join(HERE, "hvd_guest_init.sh"), "rb") as f:
+        cpio.file("init", f.read(), 0o755)
+    return cpio.bytes()
+
+
 def build(out, kver, build_dir, module, bench_dir=None):
     """Write the initramfs to OUT; return its size.
 
@@ -233,7 +249,12 @@ def build(out, kver, build_dir, module, bench_dir=None):
     for name in ("msr",):
         cpio.file("lib/modules/%s.ko" % name, read_module(kver, name))
 
-    programs = [(os.path.join(build_dir, "hvctl"), "usr/bin/hvctl")]
+    programs = [(os.path.join(build_dir, "hvctl"), "usr/bin/hvctl"),
+                (os.path.join(build_dir, "hvd"), "usr/bin/hvd")]
+    # hvd's guest: the machine's own kernel, and a busybox initramfs.
+    with open("/boot/vmlinuz-%s" % kver, "rb") as f:
+        cpio.file("usr/lib/hv/guest/vmlinuz", f.read())
+    cpio.file("usr/lib/hv/guest/initrd", guest_initramfs())
     sdir = os.path.join(build_dir, "selftests")
     for name in sorted(os.listdir(sdir)):
         src = os.path.join(sdir, name)
