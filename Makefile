@@ -115,7 +115,7 @@ help:
 	@echo "  make fuzz MACHINE=name SECONDS=300 [SEED=s [ITER=i]]   the guest and netlink fuzzers"
 	@echo "  make bench          hv vs kvm_amd exit costs in the SVM machine (-icount); BENCH_N= BENCH_REPS="
 	@echo "  make dkms-install   register, build and install hv through DKMS"
-	@echo "  make install        hvctl and its man page under PREFIX=$(PREFIX)"
+	@echo "  make install        hvctl, hvd and hvctl's man page under PREFIX=$(PREFIX)"
 
 deps:
 	@scripts/deps.sh
@@ -318,8 +318,9 @@ dkms-uninstall:
 dkms-check:
 	@scripts/dkms_check.sh $(KVER) $(sort $(DKMS_SRC))
 
-install: $(B)/hvctl
+install: $(B)/hvctl $(B)/hvd
 	install -D -m 0755 $(B)/hvctl $(DESTDIR)$(PREFIX)/bin/hvctl
+	install -D -m 0755 $(B)/hvd $(DESTDIR)$(PREFIX)/sbin/hvd
 	install -D -m 0644 packaging/hvctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/hvctl.8
 	install -D -m 0644 packaging/hv.conf $(DESTDIR)/etc/modules-load.d/hv.conf
 

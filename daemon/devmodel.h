@@ -54,7 +54,8 @@ struct hvd_range {
  * enum hvd_request - what a model may ask of the VM
  * @HVD_REQ_RESET: reset the machine (i8042 pulse, port 0xcf9, triple fault)
  * @HVD_REQ_POWEROFF: power off (ACPI S5); the VM's exit status is 0
- * @HVD_REQ_EXIT: end the VM with the status given (isa-debug-exit)
+ * @HVD_REQ_EXIT: end the VM with the exit status given (isa-debug-exit
+ *	already shifted: (v << 1) | 1)
  */
 enum hvd_request {
 	HVD_REQ_RESET,

@@ -70,7 +70,8 @@ static int run(const char *path, char **sets, int nr_sets)
 	}
 	switch (end) {
 	case HVD_END_EXIT:
-		return (status << 1) | 1;
+		/* isa-debug-exit already made it (v << 1) | 1. */
+		return status & 0xff;
 	case HVD_END_POWEROFF:
 	case HVD_END_RESET:
 	case HVD_END_SIGNAL:
@@ -136,6 +137,7 @@ int main(int argc, char **argv)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	c = run(def, sets, nr_sets);

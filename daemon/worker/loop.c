@@ -2,7 +2,8 @@
 /*
  * The worker's event loop (sd-event): the models' timerfd, console input,
  * the module's notices (a crash of the VM) and requests from the models
- * and vCPU threads through an eventfd; SIGINT and SIGTERM end the run.
+ * and vCPU threads through an eventfd; SIGINT and SIGTERM end the run,
+ * SIGUSR1 logs the vCPUs' state.
  */
 #include <errno.h>
 #include <signal.h>
@@ -83,6 +84,13 @@ static int on_notice(sd_event_source *s, int fd, uint32_t revents, void *arg)
 	return 0;
 }
 
+static int on_usr1(sd_event_source *s, const struct signalfd_siginfo *si,
+		   void *arg)
+{
+	hvd_vm_dump(arg);
+	return 0;
+}
+
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si,
 		     void *arg)
 {
@@ -128,6 +136,8 @@ int hvd_loop_run(struct hvd_vm *vm)
 		err = sd_event_add_signal(e, NULL, SIGINT, on_signal, vm);
 	if (err >= 0)
 		err = sd_event_add_signal(e, NULL, SIGTERM, on_signal, vm);
+	if (err >= 0)
+		err = sd_event_add_signal(e, NULL, SIGUSR1, on_usr1, vm);
 	if (err >= 0) {
 		/* A request may have come before the loop existed. */
 		check_end(vm);

@@ -173,3 +173,21 @@ void hvd_timer_free(struct hvd_vm *vm, struct hvd_timer *t)
 	free(t);
 	rearm(vm);
 }
+
+/**
+ * hvd_timers_armed() - how many timers are armed
+ * @vm: the VM
+ *
+ * Return: the count.
+ */
+unsigned int hvd_timers_armed(struct hvd_vm *vm)
+{
+	struct hvd_timer *t;
+	unsigned int n = 0;
+
+	pthread_mutex_lock(&vm->dev_lock);
+	for (t = vm->timers; t; t = t->next)
+		n += t->armed;
+	pthread_mutex_unlock(&vm->dev_lock);
+	return n;
+}

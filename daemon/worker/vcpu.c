@@ -46,8 +46,10 @@ static void answer(struct hvd_vcpu *c, const struct hv_message *ev)
 		return;
 	case HV_EXIT_REASON_HLT:
 		return;
+	case HV_EXIT_REASON_MSR:
+		error = hvd_msr(vm, ev, &data) ? 1 : 0;
+		break;
 	default:
-		/* An MSR exit: the VM's policy is #GP, so none comes. */
 		error = 1;
 		break;
 	}

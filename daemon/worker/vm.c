@@ -165,6 +165,7 @@ static int create(struct hvd_vm *vm, const struct hvd_image *kernel,
 		.max_vcpus = d->vcpus,
 		.max_mem = d->mem,
 		.no_halt_notices = 1,
+		.unknown_msr = HV_MSR_POLICY_EXIT,
 	};
 	struct hv_vm_info info;
 	struct hvd_boot boot;

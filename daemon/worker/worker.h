@@ -84,6 +84,7 @@ struct hvd_vcpu {
  * @uart: the UART, if present
  * @intr_level: the level of the BSP's INTR line as the module knows it
  * @in_inta: an INTA cycle runs: the completion carries INTR's level
+ * @msis: MSIs sent (for the SIGUSR1 dump)
  * @timers: every timer (timer.c)
  * @timerfd: fires at the earliest deadline
  * @con_in: console input fd, or -1
@@ -116,6 +117,7 @@ struct hvd_vm {
 	struct hvd_dev *pic, *ioapic, *uart;
 	int intr_level;
 	bool in_inta;
+	uint64_t msis;
 	struct hvd_timer *timers;
 	int timerfd;
 	int con_in, con_out;
@@ -161,6 +163,10 @@ void hvd_timer_mod(struct hvd_vm *vm, struct hvd_timer *t, uint64_t deadline);
 void hvd_timer_del(struct hvd_vm *vm, struct hvd_timer *t);
 void hvd_timer_free(struct hvd_vm *vm, struct hvd_timer *t);
 uint64_t hvd_now_ns(void);
+unsigned int hvd_timers_armed(struct hvd_vm *vm);
+
+/* dump.c */
+void hvd_vm_dump(struct hvd_vm *vm);
 
 /* console.c */
 int hvd_console_open(struct hvd_vm *vm);
@@ -168,6 +174,10 @@ void hvd_console_close(struct hvd_vm *vm);
 size_t hvd_console_write(struct hvd_vm *vm, const void *buf, size_t len);
 int hvd_console_input(struct hvd_vm *vm);
 void hvd_console_accept(struct hvd_vm *vm);
+
+/* msr.c */
+struct hv_message;
+int hvd_msr(struct hvd_vm *vm, const struct hv_message *ev, uint64_t *data);
 
 /* vcpu.c */
 int hvd_vcpus_start(struct hvd_vm *vm);

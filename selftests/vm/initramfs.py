@@ -258,7 +258,7 @@ def build(out, kver, build_dir, module, bench_dir=None):
     sdir = os.path.join(build_dir, "selftests")
     for name in sorted(os.listdir(sdir)):
         src = os.path.join(sdir, name)
-        if name.endswith(".list"):
+        if name.endswith(".list") or name.endswith(".elf"):
             with open(src, "rb") as f:
                 cpio.file("usr/lib/hv/selftests/" + name, f.read())
         elif os.access(src, os.X_OK) and os.path.isfile(src):

@@ -186,6 +186,8 @@ def qemu_command(machine, kernel, initrd, append, console, results,
            "-kernel", kernel, "-initrd", initrd, "-append", append]
     if "icount" in m:
         cmd += ["-icount", m["icount"]]
+    if os.environ.get("HV_QEMU_LOG"):
+        cmd += ["-d", "cpu_reset,guest_errors", "-D", os.environ["HV_QEMU_LOG"]]
     if interactive:
         cmd += ["-serial", "mon:stdio"]
     else:
