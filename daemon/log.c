@@ -35,7 +35,7 @@ void hvd_log_init(const char *tag)
  */
 void hvd_vlog(int prio, const char *fmt, va_list ap)
 {
-	char buf[512];
+	char buf[2048];
 
 	if (prio > hvd_log_level)
 		return;

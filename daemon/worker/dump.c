@@ -35,6 +35,63 @@ static void vectors(const struct hv_regs *r, uint32_t base, char *buf,
 		snprintf(buf, len, "none");
 }
 
+/* A guest-virtual address through the guest's 4-level page tables. */
+static void *gva(struct hvd_vm *vm, const struct hv_regs *r, uint64_t va)
+{
+	uint64_t table = r->cr3 & 0x000ffffffffff000ull, e = 0;
+	int level, shift;
+
+	if (!(r->cr0 & (1ull << 31)))
+		return hvd_ram_ptr(&vm->ram, va, 8);
+	for (level = 4, shift = 39; level >= 1; level--, shift -= 9) {
+		uint64_t *p = hvd_ram_ptr(&vm->ram, table +
+					  ((va >> shift) & 511) * 8, 8);
+
+		if (!p)
+			return NULL;
+		e = *p;
+		if (!(e & 1))
+			return NULL;
+		if (level > 1 && (e & 0x80)) {
+			uint64_t mask = (1ull << shift) - 1;
+
+			return hvd_ram_ptr(&vm->ram,
+					   (e & 0x000ffffffffff000ull & ~mask) |
+					   (va & mask), 8);
+		}
+		table = e & 0x000ffffffffff000ull;
+	}
+	return hvd_ram_ptr(&vm->ram, table | (va & 0xfff), 8);
+}
+
+/* The words at the top of the guest's stack, for a stuck guest's trace. */
+static void stack(struct hvd_vm *vm, unsigned int i, const struct hv_regs *r)
+{
+	char buf[1024];
+	size_t n = 0;
+	int k;
+
+	for (k = 0; k < 48 && n + 20 < sizeof(buf); k++) {
+		uint64_t *p = gva(vm, r, r->gpr[HV_RSP] + k * 8);
+
+		if (!p)
+			break;
+		n += snprintf(buf + n, sizeof(buf) - n, " %llx",
+			      (unsigned long long)*p);
+	}
+	buf[n] = '\0';
+	hvd_info("vm %s: vcpu %u: rax %#llx rsi %#llx rdi %#llx rsp %#llx cr3 %#llx cr4 %#llx efer %#llx cs %#x/%#llx/%#x idtr %#llx/%#x gdtr %#llx/%#x stack%s",
+		 vm->def->name, i, (unsigned long long)r->gpr[HV_RAX],
+		 (unsigned long long)r->gpr[HV_RSI],
+		 (unsigned long long)r->gpr[HV_RDI],
+		 (unsigned long long)r->gpr[HV_RSP],
+		 (unsigned long long)r->cr3, (unsigned long long)r->cr4,
+		 (unsigned long long)r->efer, r->cs.selector,
+		 (unsigned long long)r->cs.base, r->cs.ar,
+		 (unsigned long long)r->idtr.base, r->idtr.limit,
+		 (unsigned long long)r->gdtr.base, r->gdtr.limit, buf);
+}
+
 /**
  * hvd_vm_dump() - log the state of every vCPU
  * @vm: the VM
@@ -63,6 +120,7 @@ void hvd_vm_dump(struct hvd_vm *vm)
 			 (unsigned long long)r.apic_base, apic_reg(&r, 0xf0),
 			 apic_reg(&r, 0x80), apic_reg(&r, 0x320),
 			 apic_reg(&r, 0x380), apic_reg(&r, 0x390), isr, irr);
+		stack(vm, i, &r);
 	}
 	hv_vm_start(vm->h, vm->id);
 	pthread_mutex_unlock(&vm->hv_lock);

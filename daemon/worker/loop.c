@@ -74,6 +74,7 @@ static int on_notice(sd_event_source *s, int fd, uint32_t revents, void *arg)
 		if (ev.cmd != HV_CMD_NOTICE || ev.vm != vm->id ||
 		    ev.notice != HV_NOTICE_CRASHED)
 			continue;
+		hvd_vm_dump(vm);
 		/* A PC's chipset resets the machine on a shutdown cycle. */
 		if (!strncmp(ev.reason_text, "triple fault", 12))
 			hvd_vm_end(vm, HVD_END_RESET, 0, ev.reason_text);

@@ -2,7 +2,7 @@
 /*
  * MSRs the module leaves to the owner (the VM's unknown-msr policy is
  * "exit"): the few a PC's firmware and chipset would answer that guests
- * touch without a #GP handler. Every other one raises #GP, as the module
+ * touch without a #GP handler, each with a fixed value. Every other one raises #GP, as the module
  * would by itself.
  */
 #include <stddef.h>
@@ -18,8 +18,31 @@
  */
 #define MSR_AMD64_NB_CFG	0xc001001f
 
-static const uint32_t read_as_zero[] = {
-	MSR_AMD64_NB_CFG,
+/*
+ * Intel's microcode revision (SDM Vol. 4, 2.1: IA32_BIOS_SIGN_ID): Linux
+ * writes 0 and reads it back with wrmsr()/rdmsr() on every Intel CPU
+ * (arch/x86/kernel/cpu/microcode/intel.c); revision 1 in bits 63:32, as
+ * KVM reports, and writes kept nowhere.
+ */
+#define MSR_IA32_UCODE_REV	0x0000008b
+
+/*
+ * IA32_MISC_ENABLE (SDM Vol. 4, Table 2-2): Linux's verify_cpu reads it
+ * with no IDT to catch a #GP, on Intel family 6 model 13 and later, to
+ * clear XD Bit Disable; a #GP there is a triple fault. Bits 11 and 12 say
+ * that branch trace and PEBS are unavailable, as KVM's default; writes of
+ * that value are accepted and change nothing.
+ */
+#define MSR_IA32_MISC_ENABLE	0x000001a0
+#define MISC_ENABLE_DEFAULT	((1ull << 11) | (1ull << 12))
+
+static const struct {
+	uint32_t index;
+	uint64_t value;
+} fixed[] = {
+	{ MSR_AMD64_NB_CFG, 0 },
+	{ MSR_IA32_UCODE_REV, 1ull << 32 },
+	{ MSR_IA32_MISC_ENABLE, MISC_ENABLE_DEFAULT },
 };
 
 /**
@@ -34,11 +57,16 @@ int hvd_msr(struct hvd_vm *vm, const struct hv_message *ev, uint64_t *data)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(read_as_zero) / sizeof(read_as_zero[0]); i++) {
-		if (read_as_zero[i] == ev->msr) {
-			*data = 0;
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if (fixed[i].index != ev->msr)
+			continue;
+		if (ev->dir == HV_DIR_READ) {
+			*data = fixed[i].value;
 			return 0;
 		}
+		/* The microcode loader writes 0; the others keep their value. */
+		return ev->msr == MSR_IA32_UCODE_REV ||
+		       ev->data == fixed[i].value ? 0 : -1;
 	}
 	return -1;
 }

@@ -187,12 +187,16 @@ def expected_tests(p, name):
 FUZZ_LINE = re.compile(r"^# ((?:guest|nl)_fuzz: seed \S+: .*)$", re.M)
 
 
+# More kernel command line words for every check run (--append).
+APPEND = ""
+
+
 def check(p, name, progress, fuzz=None):
     d = workdir(p, name)
     m = machines.MACHINES[name]
-    extra, timeout = "", m["timeout"]
+    extra, timeout = APPEND, m["timeout"]
     if fuzz:
-        extra = "hvfuzz_seconds=%d" % fuzz.seconds
+        extra += " hvfuzz_seconds=%d" % fuzz.seconds
         if fuzz.seed is not None:
             extra += " hvfuzz_seed=%#x" % fuzz.seed
         if fuzz.iter is not None:
@@ -336,6 +340,10 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="machines run at once (check and bench modes)")
     ap.add_argument("--build-only", action="store_true")
+    ap.add_argument("--append", default="", metavar="WORDS",
+                    help="more kernel command line words for the machines "
+                    "(their init passes key=value words to the tests, "
+                    "e.g. hvd_test_smp=8)")
     ap.add_argument("--tests", nargs="+", metavar="TEST",
                     help="run these selftests instead of the machine's "
                          "set (check mode)")
@@ -360,6 +368,8 @@ def main():
                     help="guest memory of the dirty-log measurement "
                          "(bench mode)")
     a = ap.parse_args()
+    global APPEND
+    APPEND = a.append
     if not a.kver:
         ap.error("no kernel release to boot: install linux-image-amd64 "
                  "(make deps does) or set KVER")
