@@ -85,8 +85,9 @@ $(foreach t,$(DEV_TESTS),$(eval $(t)_SRC := daemon/tests/$(t).c \
 	daemon/dev/$(t:test_dev_%=%).c daemon/tests/fake_services.c))
 $(foreach t,$(BOOT_TESTS),$(eval $(t)_SRC := daemon/tests/$(t).c \
 	daemon/boot/$(t:test_boot_%=%).c daemon/boot/ram.c))
-UNIT_TESTS	+= $(DEV_TESTS) $(BOOT_TESTS) test_hvd_defs
+UNIT_TESTS	+= $(DEV_TESTS) $(BOOT_TESTS) test_hvd_defs test_hvd_msr
 test_hvd_defs_SRC	:= daemon/tests/test_defs.c daemon/defs.c
+test_hvd_msr_SRC	:= daemon/tests/test_msr.c daemon/worker/msr.c
 DAEMON_HDR	:= $(wildcard daemon/*.h daemon/*/*.h)
 
 MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-skylake bochs-noept

@@ -11,7 +11,7 @@
 
 #include "defs.h"
 
-#define DEF_FILE_MAX	(64 << 10)
+#define DEF_FILE_MAX (64 << 10)
 
 static void errf(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -130,8 +130,7 @@ static int set_str(char *dst, size_t size, const char *key, const char *v,
 		   char *err, size_t errlen)
 {
 	if (strlen(v) >= size) {
-		errf(err, errlen, "%s is longer than %zu bytes", key,
-		     size - 1);
+		errf(err, errlen, "%s is longer than %zu bytes", key, size - 1);
 		return -EINVAL;
 	}
 	strcpy(dst, v);
@@ -281,8 +280,7 @@ static char *trim(char *s)
  *
  * Return: 0, or -EINVAL with @err set.
  */
-int hvd_def_parse(const char *text, struct hvd_def *d, char *err,
-		  size_t errlen)
+int hvd_def_parse(const char *text, struct hvd_def *d, char *err, size_t errlen)
 {
 	char line[HVD_CMDLINE_LEN + 64], why[256];
 	unsigned int lineno = 0;
@@ -352,8 +350,7 @@ int hvd_def_check(const struct hvd_def *d, char *err, size_t errlen)
  *
  * Return: 0 or a negative errno with @err set.
  */
-int hvd_def_load(const char *path, struct hvd_def *d, char *err,
-		 size_t errlen)
+int hvd_def_load(const char *path, struct hvd_def *d, char *err, size_t errlen)
 {
 	char *text, why[512];
 	ssize_t n;
@@ -430,8 +427,7 @@ int hvd_def_format(const struct hvd_def *d, char *buf, size_t len)
 	if (d->serial == HVD_SERIAL_FILE)
 		snprintf(serial, sizeof(serial), "file:%s", d->serial_path);
 	else
-		snprintf(serial, sizeof(serial), "%s",
-			 serial_names[d->serial]);
+		snprintf(serial, sizeof(serial), "%s", serial_names[d->serial]);
 	n = snprintf(buf, len,
 		     "# hv VM definition (see hvd(8)); hvd reads it at start\n"
 		     "name = %s\nkernel = %s\ninitrd = %s\ncmdline = %s\n"

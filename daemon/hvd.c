@@ -20,8 +20,8 @@
 #include "log.h"
 #include "worker/worker.h"
 
-#define EXIT_START_FAILED	2
-#define EXIT_CRASHED		4
+#define EXIT_START_FAILED 2
+#define EXIT_CRASHED 4
 
 static void usage(FILE *f)
 {
@@ -112,7 +112,8 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			if (optarg[0] < '0' || optarg[0] > '7' || optarg[1]) {
-				fprintf(stderr, "hvd: --log-level takes 0 to 7, not '%s'\n",
+				fprintf(stderr,
+					"hvd: --log-level takes 0 to 7, not '%s'\n",
 					optarg);
 				return EXIT_START_FAILED;
 			}

@@ -25,11 +25,14 @@ struct hv_exit;
  * @features: HV_CAP_* bits
  * @tlb_tags: number of VPIDs or ASIDs guests may use (0 if untagged)
  * @hw_revision: VMCS revision identifier (VMX) or SVM revision (SVM)
+ * @no_invpcid: INVPCID raises #UD in guests (VMX without the "enable
+ *	INVPCID" control), so CPUID must not offer it
  */
 struct hv_caps {
 	u64 features;
 	u32 tlb_tags;
 	u32 hw_revision;
+	bool no_invpcid;
 };
 
 /**

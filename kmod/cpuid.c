@@ -24,6 +24,7 @@
 #define CPUID1_ECX_X2APIC	BIT(21)
 #define CPUID1_ECX_TSC_DEADLINE	BIT(24)
 #define CPUID1_EDX_APIC		BIT(9)
+#define CPUID7_EBX_INVPCID	BIT(10)
 
 struct leaf_mask {
 	u32 function;
@@ -85,6 +86,8 @@ static void apply_mask(struct hv_cpuid_entry *e)
 		break;
 	case 0x7:
 		e->eax = 0;			/* no subleaf beyond 0 */
+		if (hv_caps.no_invpcid)
+			e->ebx &= ~CPUID7_EBX_INVPCID;
 		break;
 	case 0x80000000:
 		e->eax = min_t(u32, e->eax, 0x80000008);

@@ -6,7 +6,7 @@
 #include "boot.h"
 #include "devmodel.h"
 
-#define GIB4	0x100000000ull
+#define GIB4 0x100000000ull
 
 /**
  * hvd_ram_ptr() - the host address of guest-physical [@gpa, @gpa + @len)
@@ -56,10 +56,10 @@ unsigned int hvd_e820_map(const struct hvd_ram *ram, struct hvd_e820 *out)
 		out[n++] = (struct hvd_e820){ GIB4, ram->size - ram->below_4g,
 					      HVD_E820_RAM };
 	/* The IOAPIC and local APIC pages, as firmware reserves them. */
-	out[n++] = (struct hvd_e820){ HVD_IOAPIC_BASE, 0x1000,
-				      HVD_E820_RESERVED };
-	out[n++] = (struct hvd_e820){ HVD_LAPIC_BASE, 0x1000,
-				      HVD_E820_RESERVED };
+	out[n++] =
+		(struct hvd_e820){ HVD_IOAPIC_BASE, 0x1000, HVD_E820_RESERVED };
+	out[n++] =
+		(struct hvd_e820){ HVD_LAPIC_BASE, 0x1000, HVD_E820_RESERVED };
 	return n;
 }
 

@@ -16,8 +16,7 @@ static int fake_mem_read(void *ctx, uint64_t gpa, void *buf, size_t len)
 	return 0;
 }
 
-static int fake_mem_write(void *ctx, uint64_t gpa, const void *buf,
-			  size_t len)
+static int fake_mem_write(void *ctx, uint64_t gpa, const void *buf, size_t len)
 {
 	if (gpa > FAKE_MEM_SIZE || len > FAKE_MEM_SIZE - gpa)
 		return -EFAULT;
@@ -68,8 +67,9 @@ static struct hvd_timer *fake_timer_new(void *ctx, void (*fn)(void *),
 
 	for (i = 0; i < FAKE_MAX_TIMERS; i++) {
 		if (!fake.timers[i].used) {
-			fake.timers[i] = (struct hvd_timer){
-				.used = 1, .fn = fn, .opaque = opaque };
+			fake.timers[i] = (struct hvd_timer){ .used = 1,
+							     .fn = fn,
+							     .opaque = opaque };
 			return &fake.timers[i];
 		}
 	}
@@ -148,7 +148,7 @@ void fake_reset(void)
 {
 	memset(&fake, 0, sizeof(fake));
 	fake.now = 1000000000ull;
-	fake.wall = 1796428800ull * 1000000000ull;	/* 2026-12-05 00:00 UTC */
+	fake.wall = 1796428800ull * 1000000000ull; /* 2026-12-05 00:00 UTC */
 	fake.chr_room = -1;
 	fake.req = -1;
 }

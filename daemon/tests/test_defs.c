@@ -19,19 +19,20 @@ static void parses_every_key(void **state)
 	char err[256] = "";
 
 	hvd_def_init(&d);
-	assert_int_equal(hvd_def_parse("# a comment\n\n"
-				       "name = web-1\n"
-				       "kernel = /boot/vmlinuz\n"
-				       "initrd=/boot/initrd.img\n"
-				       "cmdline = console=ttyS0 root=/dev/vda  quiet \n"
-				       "vcpus = 4\n"
-				       "memory = 1G\n"
-				       "serial = file:/var/log/web.log\n"
-				       "on-reboot = stop\n"
-				       "restart-on-crash = yes\n"
-				       "autostart = true\n",
-				       &d, err, sizeof(err)),
-			 0);
+	assert_int_equal(
+		hvd_def_parse("# a comment\n\n"
+			      "name = web-1\n"
+			      "kernel = /boot/vmlinuz\n"
+			      "initrd=/boot/initrd.img\n"
+			      "cmdline = console=ttyS0 root=/dev/vda  quiet \n"
+			      "vcpus = 4\n"
+			      "memory = 1G\n"
+			      "serial = file:/var/log/web.log\n"
+			      "on-reboot = stop\n"
+			      "restart-on-crash = yes\n"
+			      "autostart = true\n",
+			      &d, err, sizeof(err)),
+		0);
 	assert_string_equal(d.name, "web-1");
 	assert_string_equal(d.kernel, "/boot/vmlinuz");
 	assert_string_equal(d.initrd, "/boot/initrd.img");

@@ -16,7 +16,7 @@
 #include "worker.h"
 
 /* Ctrl-]: leaves a foreground run, as it detaches hvctl console. */
-#define ESCAPE_CHAR	0x1d
+#define ESCAPE_CHAR 0x1d
 
 static struct termios saved_tio;
 
@@ -36,7 +36,8 @@ int hvd_console_open(struct hvd_vm *vm)
 	case HVD_SERIAL_STDIO:
 		vm->con_in = STDIN_FILENO;
 		vm->con_out = STDOUT_FILENO;
-		if (isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved_tio)) {
+		if (isatty(STDIN_FILENO) &&
+		    !tcgetattr(STDIN_FILENO, &saved_tio)) {
 			struct termios raw = saved_tio;
 
 			cfmakeraw(&raw);

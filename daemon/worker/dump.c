@@ -44,8 +44,8 @@ static void *gva(struct hvd_vm *vm, const struct hv_regs *r, uint64_t va)
 	if (!(r->cr0 & (1ull << 31)))
 		return hvd_ram_ptr(&vm->ram, va, 8);
 	for (level = 4, shift = 39; level >= 1; level--, shift -= 9) {
-		uint64_t *p = hvd_ram_ptr(&vm->ram, table +
-					  ((va >> shift) & 511) * 8, 8);
+		uint64_t *p = hvd_ram_ptr(&vm->ram,
+					  table + ((va >> shift) & 511) * 8, 8);
 
 		if (!p)
 			return NULL;
@@ -57,7 +57,8 @@ static void *gva(struct hvd_vm *vm, const struct hv_regs *r, uint64_t va)
 
 			return hvd_ram_ptr(&vm->ram,
 					   (e & 0x000ffffffffff000ull & ~mask) |
-					   (va & mask), 8);
+						   (va & mask),
+					   8);
 		}
 		table = e & 0x000ffffffffff000ull;
 	}
@@ -80,16 +81,16 @@ static void stack(struct hvd_vm *vm, unsigned int i, const struct hv_regs *r)
 			      (unsigned long long)*p);
 	}
 	buf[n] = '\0';
-	hvd_info("vm %s: vcpu %u: rax %#llx rsi %#llx rdi %#llx rsp %#llx cr3 %#llx cr4 %#llx efer %#llx cs %#x/%#llx/%#x idtr %#llx/%#x gdtr %#llx/%#x stack%s",
-		 vm->def->name, i, (unsigned long long)r->gpr[HV_RAX],
-		 (unsigned long long)r->gpr[HV_RSI],
-		 (unsigned long long)r->gpr[HV_RDI],
-		 (unsigned long long)r->gpr[HV_RSP],
-		 (unsigned long long)r->cr3, (unsigned long long)r->cr4,
-		 (unsigned long long)r->efer, r->cs.selector,
-		 (unsigned long long)r->cs.base, r->cs.ar,
-		 (unsigned long long)r->idtr.base, r->idtr.limit,
-		 (unsigned long long)r->gdtr.base, r->gdtr.limit, buf);
+	hvd_info(
+		"vm %s: vcpu %u: rax %#llx rsi %#llx rdi %#llx rsp %#llx cr3 %#llx cr4 %#llx efer %#llx cs %#x/%#llx/%#x idtr %#llx/%#x gdtr %#llx/%#x stack%s",
+		vm->def->name, i, (unsigned long long)r->gpr[HV_RAX],
+		(unsigned long long)r->gpr[HV_RSI],
+		(unsigned long long)r->gpr[HV_RDI],
+		(unsigned long long)r->gpr[HV_RSP], (unsigned long long)r->cr3,
+		(unsigned long long)r->cr4, (unsigned long long)r->efer,
+		r->cs.selector, (unsigned long long)r->cs.base, r->cs.ar,
+		(unsigned long long)r->idtr.base, r->idtr.limit,
+		(unsigned long long)r->gdtr.base, r->gdtr.limit, buf);
 }
 
 /**
@@ -112,19 +113,19 @@ void hvd_vm_dump(struct hvd_vm *vm)
 		}
 		vectors(&r, 0x100, isr, sizeof(isr));
 		vectors(&r, 0x200, irr, sizeof(irr));
-		hvd_info("vm %s: vcpu %u: rip %#llx rflags %#llx cr0 %#llx activity %u event %d/%#x shadow %u apic base %#llx svr %#x tpr %#x lvt timer %#x tmict %#x tmcct %#x isr %s irr %s",
-			 vm->def->name, i, (unsigned long long)r.rip,
-			 (unsigned long long)r.rflags,
-			 (unsigned long long)r.cr0, r.activity, r.event.valid,
-			 r.event.vector, r.int_shadow,
-			 (unsigned long long)r.apic_base, apic_reg(&r, 0xf0),
-			 apic_reg(&r, 0x80), apic_reg(&r, 0x320),
-			 apic_reg(&r, 0x380), apic_reg(&r, 0x390), isr, irr);
+		hvd_info(
+			"vm %s: vcpu %u: rip %#llx rflags %#llx cr0 %#llx activity %u event %d/%#x shadow %u apic base %#llx svr %#x tpr %#x lvt timer %#x tmict %#x tmcct %#x isr %s irr %s",
+			vm->def->name, i, (unsigned long long)r.rip,
+			(unsigned long long)r.rflags, (unsigned long long)r.cr0,
+			r.activity, r.event.valid, r.event.vector, r.int_shadow,
+			(unsigned long long)r.apic_base, apic_reg(&r, 0xf0),
+			apic_reg(&r, 0x80), apic_reg(&r, 0x320),
+			apic_reg(&r, 0x380), apic_reg(&r, 0x390), isr, irr);
 		stack(vm, i, &r);
 	}
 	hv_vm_start(vm->h, vm->id);
 	pthread_mutex_unlock(&vm->hv_lock);
 	hvd_info("vm %s: intr line %d, msis sent %llu, timers armed %u",
-		 vm->def->name, vm->intr_level,
-		 (unsigned long long)vm->msis, hvd_timers_armed(vm));
+		 vm->def->name, vm->intr_level, (unsigned long long)vm->msis,
+		 hvd_timers_armed(vm));
 }

@@ -26,9 +26,9 @@ void hvd_irq_set(struct hvd_vm *vm, unsigned int gsi, int level)
 	if (gsi < 16 && vm->pic && vm->pic->model->irq_in)
 		vm->pic->model->irq_in(vm->pic->priv, gsi, level);
 	if (gsi == 2)
-		return;		/* the cascade: no ISA device drives it */
+		return; /* the cascade: no ISA device drives it */
 	if (gsi == 0)
-		gsi = 2;	/* MADT override: the PIT is on pin 2 */
+		gsi = 2; /* MADT override: the PIT is on pin 2 */
 	if (gsi < HVD_IOAPIC_PINS && vm->ioapic && vm->ioapic->model->irq_in)
 		vm->ioapic->model->irq_in(vm->ioapic->priv, gsi, level);
 }

@@ -26,8 +26,8 @@ void hvd_loop_wake(struct hvd_vm *vm)
 	uint64_t one = 1;
 
 	if (write(vm->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		hvd_warn("vm %s: cannot wake the event loop: %s",
-			 vm->def->name, strerror(errno));
+		hvd_warn("vm %s: cannot wake the event loop: %s", vm->def->name,
+			 strerror(errno));
 }
 
 static int on_timer(sd_event_source *s, int fd, uint32_t revents, void *arg)
@@ -58,8 +58,7 @@ static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *arg)
 
 	if (read(fd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
 		return 0;
-	if (vm->con_accept && vm->con_src &&
-	    hvd_console_input(vm) == 0)
+	if (vm->con_accept && vm->con_src && hvd_console_input(vm) == 0)
 		sd_event_source_set_enabled(vm->con_src, SD_EVENT_ON);
 	check_end(vm);
 	return 0;

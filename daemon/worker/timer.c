@@ -61,8 +61,8 @@ static void rearm(struct hvd_vm *vm)
  */
 int hvd_timers_init(struct hvd_vm *vm)
 {
-	vm->timerfd = timerfd_create(CLOCK_MONOTONIC,
-				     TFD_NONBLOCK | TFD_CLOEXEC);
+	vm->timerfd =
+		timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	return vm->timerfd < 0 ? -errno : 0;
 }
 

@@ -14,13 +14,13 @@
 #include "worker.h"
 
 /* How often a waiting thread looks at vm->stopping. */
-#define WAIT_MS		200
+#define WAIT_MS 200
 
 static void answer(struct hvd_vcpu *c, const struct hv_message *ev)
 {
 	struct hvd_vm *vm = c->vm;
 	enum hvd_space space = ev->reason == HV_EXIT_REASON_IO ? HVD_PIO :
-							       HVD_MMIO;
+								 HVD_MMIO;
 	uint64_t addr = space == HVD_PIO ? ev->port : ev->gpa;
 	uint64_t data = 0;
 	int error = 0, err;

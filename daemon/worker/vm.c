@@ -21,7 +21,7 @@
 #include "libhv.h"
 #include "worker.h"
 
-#define GIB4	0x100000000ull
+#define GIB4 0x100000000ull
 
 static void setf(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -59,8 +59,9 @@ static int read_file(const char *what, const char *path, uint64_t max,
 	}
 	if ((uint64_t)st.st_size > max) {
 		close(fd);
-		setf(why, len, "%s %s: %llu bytes do not fit in %llu MiB of RAM",
-		     what, path, (unsigned long long)st.st_size,
+		setf(why, len,
+		     "%s %s: %llu bytes do not fit in %llu MiB of RAM", what,
+		     path, (unsigned long long)st.st_size,
 		     (unsigned long long)(max >> 20));
 		return -E2BIG;
 	}
@@ -131,8 +132,8 @@ static int load_kernel(struct hvd_vm *vm, const struct hvd_image *kernel,
 	return -ENOEXEC;
 }
 
-static int setup_bsp(struct hvd_vm *vm, const struct hvd_boot *boot,
-		     char *why, size_t len)
+static int setup_bsp(struct hvd_vm *vm, const struct hvd_boot *boot, char *why,
+		     size_t len)
 {
 	struct hv_regs r;
 	int err;
@@ -140,8 +141,10 @@ static int setup_bsp(struct hvd_vm *vm, const struct hvd_boot *boot,
 	err = hv_vcpu_get_regs(vm->h, vm->id, 0, &r);
 	if (err)
 		return hv_fail(vm, err, "vcpu-get-regs", why, len);
-	if (hv_setup_mode(&r, boot->mode == HVD_BOOT_LONG64 ? HV_MODE_LONG64 :
-			  HV_MODE_PROT32, boot->rip, boot->rsp, vm->ram.host,
+	if (hv_setup_mode(&r,
+			  boot->mode == HVD_BOOT_LONG64 ? HV_MODE_LONG64 :
+							  HV_MODE_PROT32,
+			  boot->rip, boot->rsp, vm->ram.host,
 			  vm->ram.below_4g)) {
 		setf(why, len, "cannot set the boot processor up for %s",
 		     boot->kind);
@@ -199,8 +202,7 @@ static int create(struct hvd_vm *vm, const struct hvd_image *kernel,
 	err = hv_mem_map(vm->h, vm->id, 0, vm->ram.below_4g, vm->ram.host, 0,
 			 NULL);
 	if (!err && d->mem > vm->ram.below_4g)
-		err = hv_mem_map(vm->h, vm->id, GIB4,
-				 d->mem - vm->ram.below_4g,
+		err = hv_mem_map(vm->h, vm->id, GIB4, d->mem - vm->ram.below_4g,
 				 vm->ram.host + vm->ram.below_4g, 0, NULL);
 	if (err)
 		return hv_fail(vm, err, "cannot map guest RAM", why, len);
@@ -281,8 +283,8 @@ static int run_once(struct hvd_vm *vm, const struct hvd_image *kernel,
 	if (!err) {
 		err = hvd_loop_run(vm);
 		if (err)
-			setf(vm->reason, sizeof(vm->reason),
-			     "event loop: %s", strerror(-err));
+			setf(vm->reason, sizeof(vm->reason), "event loop: %s",
+			     strerror(-err));
 	}
 	if (err)
 		vm->end = HVD_END_ERROR;
@@ -336,7 +338,8 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 		if (!err)
 			err = hv_subscribe_notices(vm->notices);
 		if (err)
-			setf(reason, len, "cannot subscribe to hv's notices: %s",
+			setf(reason, len,
+			     "cannot subscribe to hv's notices: %s",
 			     strerror(-err));
 	}
 	if (!err) {

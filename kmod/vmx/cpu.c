@@ -301,13 +301,20 @@ static int choose_controls(void)
 	/* The proc-based MSR may force CR3 exits; with EPT they are off. */
 	c->proc &= ~(CPU_BASED_CR3_LOAD_EXITING | CPU_BASED_CR3_STORE_EXITING |
 		     CPU_BASED_INVLPG_EXITING);
-	/* WBINVD would write back the host's caches for the guest: a NOP. */
+	/*
+	 * WBINVD would write back the host's caches for the guest: a NOP.
+	 * Without "enable INVPCID", INVPCID raises #UD in the guest (SDM
+	 * Vol. 3C, 25.3): CPUID then hides it (cpuid.c).
+	 */
 	if (!err)
 		err = adjust("secondary", MSR_IA32_VMX_PROCBASED_CTLS2,
 			     SECONDARY_EXEC_ENABLE_EPT |
 			     SECONDARY_EXEC_UNRESTRICTED_GUEST |
 			     (vpid ? SECONDARY_EXEC_ENABLE_VPID : 0),
-			     SECONDARY_EXEC_WBINVD_EXITING, &c->proc2);
+			     SECONDARY_EXEC_WBINVD_EXITING |
+			     SECONDARY_EXEC_ENABLE_INVPCID, &c->proc2);
+	if (!err)
+		hv_caps.no_invpcid = !(c->proc2 & SECONDARY_EXEC_ENABLE_INVPCID);
 	if (!err)
 		err = adjust("VM-exit", basic & VMX_BASIC_TRUE_CTLS ?
 			     MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
