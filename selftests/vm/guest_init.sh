@@ -8,7 +8,8 @@
 # Kernel command line words (the kernel hands unknown key=value words to
 # init as environment variables):
 #   hvmode=check   run a test set, report TAP, power off (default)
-#   hvmode=demo    load hv.ko, show what it found, power off
+#   hvmode=demo    load hv.ko, show what it found, run a guest with
+#                  hvctl and boot Linux with hvd, power off
 #   hvmode=shell   load hv.ko, give a shell on the console
 #   hvmode=bench   the benchmark (bench/): hv, then KVM, report
 #                  figures and the kernel log as check does, power off
@@ -17,6 +18,7 @@
 #   hvbench_n=N hvbench_reps=R hvbench_calib=I hvbench_dirty=MIB
 #                  the benchmark's sizes
 #   hvbench_kvm=M  the KVM module to compare with (kvm_amd, kvm_intel)
+#   hvtest_extra_seconds=N  more time for each test (300 s by default)
 #   hvfuzz_seconds=N hvfuzz_seed=S hvfuzz_iter=I
 #                  how long each fuzzer runs, with what seed, and the
 #                  one iteration to replay (they read them from the
@@ -87,6 +89,24 @@ if [ "$mode" = demo ]; then
 	printf '\260\104\346\200\272\370\003\354\364' >/tmp/hello.bin
 	echo "== hvctl run hello.bin --mode real --entry 0x7c00"
 	hvctl run /tmp/hello.bin --mode real --entry 0x7c00
+	echo
+	# hvd boots this machine's own kernel with a busybox initramfs that
+	# reports what it sees and powers off (hvd_guest_init.sh).
+	cat >/tmp/demo.conf <<EOD
+name = demo
+kernel = /usr/lib/hv/guest/vmlinuz
+initrd = /usr/lib/hv/guest/initrd
+cmdline = console=ttyS0 quiet hvdguest=demo
+vcpus = 1
+memory = 128M
+serial = stdio
+on-reboot = stop
+EOD
+	echo "== cat /tmp/demo.conf"
+	cat /tmp/demo.conf
+	echo "== hvd --run /tmp/demo.conf"
+	hvd --run /tmp/demo.conf </dev/null
+	echo "== hvd exit status: $?"
 	echo
 	finish
 fi
@@ -199,7 +219,7 @@ if [ "$load" = 1 ]; then
 fi
 
 # A fuzzer may be asked to run for longer than a test's usual limit.
-limit=$((300 + ${hvfuzz_seconds:-0}))
+limit=$((300 + ${hvfuzz_seconds:-0} + ${hvtest_extra_seconds:-0}))
 for t in $tests; do
 	say "# selftest: $t"
 	(cd "$T" && run timeout "$limit" "./$t")

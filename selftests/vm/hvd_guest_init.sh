@@ -8,6 +8,7 @@
 # Kernel command line words (init gets them as environment variables):
 #   hvdguest=report    facts, then an echo of one console input line,
 #                      then poweroff
+#   hvdguest=demo      the facts, then poweroff
 #   hvdguest=poweroff  poweroff at once
 #   hvdguest=reboot    reboot at once (the definition decides what then)
 /bin/busybox mkdir -p /proc /sys /dev
@@ -34,7 +35,9 @@ grep -E '^ *(LOC|[0-9]+):.*(ttyS0|timer|Local timer)' /proc/interrupts |
 	while read -r line; do say "irq $line"; done
 say "time $(date +%s)"
 say "clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-say "ready for input"
-read -r line
-say "echo $line"
+if [ "$hvdguest" != demo ]; then
+	say "ready for input"
+	read -r line
+	say "echo $line"
+fi
 poweroff -f

@@ -194,7 +194,8 @@ APPEND = ""
 def check(p, name, progress, fuzz=None):
     d = workdir(p, name)
     m = machines.MACHINES[name]
-    extra, timeout = APPEND, m["timeout"]
+    extra, timeout = APPEND, int(os.environ.get("HV_VM_TIMEOUT",
+                                                m["timeout"]))
     if fuzz:
         extra += " hvfuzz_seconds=%d" % fuzz.seconds
         if fuzz.seed is not None:
