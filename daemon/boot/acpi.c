@@ -91,24 +91,6 @@ struct aml {
 	int overflow;
 };
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
-
 static uint8_t checksum(const uint8_t *p, size_t len)
 {
 	uint8_t sum = 0;
@@ -340,14 +322,14 @@ static void sdt_header(uint8_t *t, const char *sig, uint32_t len, uint8_t rev,
 		       const char *table_id)
 {
 	memcpy(t, sig, 4);
-	put32(t + 4, len);
+	hvd_put32(t + 4, len);
 	t[8] = rev;
 	t[9] = 0;
 	memcpy(t + 10, ACPI_OEM_ID, 6);
 	memcpy(t + 16, table_id, 8);
-	put32(t + 24, ACPI_OEM_REVISION);
+	hvd_put32(t + 24, ACPI_OEM_REVISION);
 	memcpy(t + 28, ACPI_CREATOR_ID, 4);
-	put32(t + 32, ACPI_CREATOR_REVISION);
+	hvd_put32(t + 32, ACPI_CREATOR_REVISION);
 }
 
 static void sdt_finish(uint8_t *t, uint32_t len)
@@ -362,7 +344,7 @@ static void gas_io(uint8_t *p, uint16_t port, uint8_t bytes, uint8_t access)
 	p[1] = bytes * 8;
 	p[2] = 0;
 	p[3] = access;
-	put64(p + 4, port);
+	hvd_put64(p + 4, port);
 }
 
 static void build_fadt(uint8_t *t, uint32_t facs, uint32_t dsdt)
@@ -373,39 +355,39 @@ static void build_fadt(uint8_t *t, uint32_t facs, uint32_t dsdt)
 	 * At most one of FIRMWARE_CTRL and X_FIRMWARE_CTRL may be non-zero
 	 * (5.2.9, Table 5.9), so the FACS, below 4 GiB, goes in the first.
 	 */
-	put32(t + 36, facs);
-	put32(t + 40, dsdt);
-	put16(t + 46, HVD_ACPI_SCI_IRQ);
+	hvd_put32(t + 36, facs);
+	hvd_put32(t + 40, dsdt);
+	hvd_put16(t + 46, HVD_ACPI_SCI_IRQ);
 	/*
 	 * SMI_CMD 0: no SMM, the machine is in ACPI mode from reset and
 	 * ACPI_ENABLE/ACPI_DISABLE are unused (4.8.2.1.1).
 	 */
-	put32(t + 48, 0);
-	put32(t + 56, HVD_ACPI_PM1A_EVT);
-	put32(t + 64, HVD_ACPI_PM1A_CNT);
-	put32(t + 76, HVD_ACPI_PM_TMR);
+	hvd_put32(t + 48, 0);
+	hvd_put32(t + 56, HVD_ACPI_PM1A_EVT);
+	hvd_put32(t + 64, HVD_ACPI_PM1A_CNT);
+	hvd_put32(t + 76, HVD_ACPI_PM_TMR);
 	t[88] = 4; /* PM1_EVT_LEN */
 	t[89] = 2; /* PM1_CNT_LEN */
 	t[91] = 4; /* PM_TMR_LEN */
 	/* Latencies above 100 and 1000 us say C2 and C3 are absent. */
-	put16(t + 96, 101);
-	put16(t + 98, 1001);
+	hvd_put16(t + 96, 101);
+	hvd_put16(t + 98, 1001);
 	t[108] = CMOS_CENTURY;
 	/*
 	 * Legacy devices (the RTC, the 8259s, COM1) exist; there is no 8042
 	 * keyboard controller (hvd's port 0x64 only pulses reset) and no VGA.
 	 */
-	put16(t + 109, FADT_BOOT_LEGACY_DEVICES | FADT_BOOT_VGA_NOT_PRESENT);
+	hvd_put16(t + 109, FADT_BOOT_LEGACY_DEVICES | FADT_BOOT_VGA_NOT_PRESENT);
 	/*
 	 * The PM timer is 24 bits (TMR_VAL_EXT clear), the power button is
 	 * the fixed-feature one, and there is no sleep button.
 	 */
-	put32(t + 112, FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_SLP_BUTTON |
+	hvd_put32(t + 112, FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_SLP_BUTTON |
 			       FADT_F_RESET_REG_SUP);
 	gas_io(t + 116, HVD_RESET_PORT, 1, GAS_ACCESS_BYTE);
 	t[128] = HVD_RESET_VALUE;
 	t[131] = FADT_MINOR;
-	put64(t + 140, dsdt);
+	hvd_put64(t + 140, dsdt);
 	/* PM1_STS/PM1_EN and PM1_CNT are 16-bit registers (4.8.3.1). */
 	gas_io(t + 148, HVD_ACPI_PM1A_EVT, 4, GAS_ACCESS_WORD);
 	gas_io(t + 172, HVD_ACPI_PM1A_CNT, 2, GAS_ACCESS_WORD);
@@ -418,7 +400,7 @@ static void build_facs(uint8_t *t)
 {
 	memset(t, 0, FACS_LEN);
 	memcpy(t, "FACS", 4);
-	put32(t + 4, FACS_LEN);
+	hvd_put32(t + 4, FACS_LEN);
 	t[32] = 2; /* version, 5.2.10 Table 5.14 */
 }
 
@@ -433,8 +415,8 @@ static void madt_iso(uint8_t *p, uint8_t irq, uint32_t gsi, uint16_t flags)
 	p[1] = 10;
 	p[2] = 0; /* bus: ISA */
 	p[3] = irq;
-	put32(p + 4, gsi);
-	put16(p + 8, flags);
+	hvd_put32(p + 4, gsi);
+	hvd_put16(p + 8, flags);
 }
 
 static void build_madt(uint8_t *t, unsigned int nr_vcpus)
@@ -445,21 +427,21 @@ static void build_madt(uint8_t *t, unsigned int nr_vcpus)
 
 	memset(t, 0, len);
 	sdt_header(t, "APIC", len, MADT_REVISION, "HVDAPIC ");
-	put32(t + 36, HVD_LAPIC_BASE);
-	put32(t + 40, MADT_PCAT_COMPAT);
+	hvd_put32(t + 36, HVD_LAPIC_BASE);
+	hvd_put32(t + 40, MADT_PCAT_COMPAT);
 	for (i = 0; i < nr_vcpus; i++, p += 8) {
 		p[0] = MADT_LAPIC;
 		p[1] = 8;
 		p[2] = i; /* ACPI processor UID */
 		p[3] = i; /* APIC ID */
-		put32(p + 4, MADT_LAPIC_ENABLED);
+		hvd_put32(p + 4, MADT_LAPIC_ENABLED);
 	}
 	p[0] = MADT_IOAPIC;
 	p[1] = 12;
 	p[2] = HVD_IOAPIC_ID;
 	p[3] = 0;
-	put32(p + 4, HVD_IOAPIC_BASE);
-	put32(p + 8, 0); /* GSI base */
+	hvd_put32(p + 4, HVD_IOAPIC_BASE);
+	hvd_put32(p + 8, 0); /* GSI base */
 	p += 12;
 	/*
 	 * As on a PC (5.2.12.5): the PIT's IRQ 0 is on IOAPIC pin 2, and the
@@ -473,7 +455,7 @@ static void build_madt(uint8_t *t, unsigned int nr_vcpus)
 	p[0] = MADT_LAPIC_NMI;
 	p[1] = 6;
 	p[2] = 0xff;
-	put16(p + 3, 0);
+	hvd_put16(p + 3, 0);
 	p[5] = 1;
 	sdt_finish(t, len);
 }
@@ -564,23 +546,23 @@ int64_t hvd_acpi_build(const struct hvd_ram *ram, unsigned int nr_vcpus,
 
 	t = base + rsdt;
 	sdt_header(t, "RSDT", SDT_HEADER_LEN + 2 * 4, 1, "HVDRSDT ");
-	put32(t + 36, HVD_ACPI_START + fadt);
-	put32(t + 40, HVD_ACPI_START + madt);
+	hvd_put32(t + 36, HVD_ACPI_START + fadt);
+	hvd_put32(t + 40, HVD_ACPI_START + madt);
 	sdt_finish(t, SDT_HEADER_LEN + 2 * 4);
 
 	t = base + xsdt;
 	sdt_header(t, "XSDT", SDT_HEADER_LEN + 2 * 8, 1, "HVDXSDT ");
-	put64(t + 36, HVD_ACPI_START + fadt);
-	put64(t + 44, HVD_ACPI_START + madt);
+	hvd_put64(t + 36, HVD_ACPI_START + fadt);
+	hvd_put64(t + 44, HVD_ACPI_START + madt);
 	sdt_finish(t, SDT_HEADER_LEN + 2 * 8);
 
 	t = base + rsdp;
 	memcpy(t, "RSD PTR ", 8);
 	memcpy(t + 9, ACPI_OEM_ID, 6);
 	t[15] = 2;
-	put32(t + 16, HVD_ACPI_START + rsdt);
-	put32(t + 20, RSDP_LEN);
-	put64(t + 24, HVD_ACPI_START + xsdt);
+	hvd_put32(t + 16, HVD_ACPI_START + rsdt);
+	hvd_put32(t + 20, RSDP_LEN);
+	hvd_put64(t + 24, HVD_ACPI_START + xsdt);
 	t[8] = checksum(t, RSDP_V1_LEN);
 	t[32] = checksum(t, RSDP_LEN);
 

@@ -124,6 +124,43 @@ struct hvd_boot_args {
 	uint64_t rsdp;
 };
 
+/*
+ * Little-endian fields of boot structures (the boot protocol's setup
+ * header, ELF, multiboot, ACPI), at any alignment.
+ */
+static inline uint16_t hvd_get16(const uint8_t *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+static inline uint32_t hvd_get32(const uint8_t *p)
+{
+	return hvd_get16(p) | (uint32_t)hvd_get16(p + 2) << 16;
+}
+
+static inline uint64_t hvd_get64(const uint8_t *p)
+{
+	return hvd_get32(p) | (uint64_t)hvd_get32(p + 4) << 32;
+}
+
+static inline void hvd_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static inline void hvd_put32(uint8_t *p, uint32_t v)
+{
+	hvd_put16(p, v);
+	hvd_put16(p + 2, v >> 16);
+}
+
+static inline void hvd_put64(uint8_t *p, uint64_t v)
+{
+	hvd_put32(p, v);
+	hvd_put32(p + 4, v >> 32);
+}
+
 /* ram.c */
 void *hvd_ram_ptr(const struct hvd_ram *ram, uint64_t gpa, uint64_t len);
 unsigned int hvd_e820_map(const struct hvd_ram *ram, struct hvd_e820 *out);

@@ -73,33 +73,6 @@
 #define PAGE 0x1000ull
 #define MIB(x) (((uint64_t)(x) + 0xfffff) >> 20)
 
-static uint16_t get16(const uint8_t *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = v >> (8 * i);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
-
 static const char *kname(const struct hvd_boot_args *args)
 {
 	return args->kernel.name ? args->kernel.name : "kernel";
@@ -116,7 +89,7 @@ int hvd_is_bzimage(const struct hvd_image *img)
 {
 	if (!img->data || img->size < HDR_HEADER + 4)
 		return 0;
-	return get16(img->data + HDR_BOOT_FLAG) == BOOT_FLAG_MAGIC &&
+	return hvd_get16(img->data + HDR_BOOT_FLAG) == BOOT_FLAG_MAGIC &&
 	       !memcmp(img->data + HDR_HEADER, "HdrS", 4);
 }
 
@@ -145,7 +118,7 @@ static int check_image(const struct hvd_boot_args *args, uint64_t *setup,
 		return -ENOEXEC;
 	}
 	/* xloadflags, and with it XLF_KERNEL_64, came with 2.12. */
-	version = get16(d + HDR_VERSION);
+	version = hvd_get16(d + HDR_VERSION);
 	if (version < PROTOCOL_2_12) {
 		hvd_boot_err(
 			err, errlen,
@@ -163,7 +136,7 @@ static int check_image(const struct hvd_boot_args *args, uint64_t *setup,
 			version >> 8, version & 0xff);
 		return -ENOEXEC;
 	}
-	if (!(get16(d + HDR_XLOADFLAGS) & XLF_KERNEL_64)) {
+	if (!(hvd_get16(d + HDR_XLOADFLAGS) & XLF_KERNEL_64)) {
 		hvd_boot_err(
 			err, errlen,
 			"%s: not a 64-bit kernel (XLF_KERNEL_64 clear in xloadflags)",
@@ -191,7 +164,7 @@ static int check_image(const struct hvd_boot_args *args, uint64_t *setup,
 	 * syssize counts 16-byte paragraphs (2.04+); a signed kernel has its
 	 * signature after them, so the file may be longer but not shorter.
 	 */
-	syssize = get32(d + HDR_SYSSIZE);
+	syssize = hvd_get32(d + HDR_SYSSIZE);
 	*pm_size = syssize ? (uint64_t)syssize * 16 : k->size - *setup;
 	if (*pm_size > k->size - *setup) {
 		hvd_boot_err(err, errlen,
@@ -226,9 +199,9 @@ static int place_kernel(const struct hvd_ram *ram,
 			size_t errlen)
 {
 	const uint8_t *d = args->kernel.data;
-	uint64_t pref = get64(d + HDR_PREF_ADDRESS);
-	uint32_t align = get32(d + HDR_KERNEL_ALIGNMENT);
-	uint32_t init_size = get32(d + HDR_INIT_SIZE);
+	uint64_t pref = hvd_get64(d + HDR_PREF_ADDRESS);
+	uint32_t align = hvd_get32(d + HDR_KERNEL_ALIGNMENT);
+	uint32_t init_size = hvd_get32(d + HDR_INIT_SIZE);
 
 	*addr = pref;
 	if (d[HDR_RELOCATABLE]) {
@@ -277,7 +250,7 @@ static int place_initrd(const struct hvd_ram *ram,
 			uint64_t *addr, char *err, size_t errlen)
 {
 	const struct hvd_image *rd = &args->initrd;
-	uint32_t max = get32(args->kernel.data + HDR_INITRD_ADDR_MAX);
+	uint32_t max = hvd_get32(args->kernel.data + HDR_INITRD_ADDR_MAX);
 	uint64_t top = hvd_ram_top_below(ram, (uint64_t)max + 1);
 	uint64_t floor = (kend + PAGE - 1) & ~(PAGE - 1);
 
@@ -302,9 +275,9 @@ static void fill_e820(const struct hvd_ram *ram, uint8_t *bp)
 	for (unsigned int i = 0; i < n; i++) {
 		uint8_t *e = bp + BP_E820_TABLE + i * E820_ENTRY;
 
-		put64(e + E820_ADDR, map[i].addr);
-		put64(e + E820_SIZE, map[i].size);
-		put32(e + E820_TYPE, map[i].type);
+		hvd_put64(e + E820_ADDR, map[i].addr);
+		hvd_put64(e + E820_SIZE, map[i].size);
+		hvd_put32(e + E820_TYPE, map[i].type);
 	}
 	bp[BP_E820_ENTRIES] = n;
 }
@@ -348,7 +321,7 @@ int hvd_load_bzimage(const struct hvd_ram *ram,
 	if (ret)
 		return ret;
 	/* cmdline_size excludes the NUL (boot.rst, cmdline_size). */
-	max = get32(d + HDR_CMDLINE_SIZE);
+	max = hvd_get32(d + HDR_CMDLINE_SIZE);
 	if (max > HVD_CMDLINE_MAX - 1)
 		max = HVD_CMDLINE_MAX - 1;
 	if (len > max) {
@@ -388,21 +361,21 @@ int hvd_load_bzimage(const struct hvd_ram *ram,
 	memcpy(bp + HDR_START, d + HDR_START, hdr_end - HDR_START);
 	/* 0xff: a loader without an assigned id (boot.rst, type_of_loader). */
 	bp[HDR_TYPE_OF_LOADER] = 0xff;
-	put32(bp + HDR_CODE32_START, addr);
-	put32(bp + HDR_RAMDISK_IMAGE, rd_addr);
-	put32(bp + HDR_RAMDISK_SIZE, has_rd ? args->initrd.size : 0);
-	put32(bp + HDR_CMD_LINE_PTR, HVD_BOOT_CMDLINE);
+	hvd_put32(bp + HDR_CODE32_START, addr);
+	hvd_put32(bp + HDR_RAMDISK_IMAGE, rd_addr);
+	hvd_put32(bp + HDR_RAMDISK_SIZE, has_rd ? args->initrd.size : 0);
+	hvd_put32(bp + HDR_CMD_LINE_PTR, HVD_BOOT_CMDLINE);
 	/* Everything is below 4 GiB: the high halves (2.12+) are 0. */
-	put32(bp + BP_EXT_RAMDISK_IMAGE, 0);
-	put32(bp + BP_EXT_RAMDISK_SIZE, 0);
-	put32(bp + BP_EXT_CMD_LINE_PTR, 0);
-	put64(bp + HDR_SETUP_DATA, 0);
+	hvd_put32(bp + BP_EXT_RAMDISK_IMAGE, 0);
+	hvd_put32(bp + BP_EXT_RAMDISK_SIZE, 0);
+	hvd_put32(bp + BP_EXT_CMD_LINE_PTR, 0);
+	hvd_put64(bp + HDR_SETUP_DATA, 0);
 	/*
 	 * acpi_rsdp_addr lives in boot_params since Linux 5.0, whose protocol
 	 * is 2.14 (zero-page.rst); older kernels would not look at it.
 	 */
-	if (get16(d + HDR_VERSION) >= PROTOCOL_2_14)
-		put64(bp + BP_ACPI_RSDP_ADDR, args->rsdp);
+	if (hvd_get16(d + HDR_VERSION) >= PROTOCOL_2_14)
+		hvd_put64(bp + BP_ACPI_RSDP_ADDR, args->rsdp);
 	fill_e820(ram, bp);
 
 	memset(out, 0, sizeof(*out));

@@ -86,30 +86,6 @@ struct mb_layout {
 	uint64_t end;
 };
 
-static uint16_t get16(const uint8_t *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
-
 static const char *img_name(const struct hvd_image *img)
 {
 	return img->name ? img->name : "kernel";
@@ -132,10 +108,10 @@ static int find_header(const struct hvd_image *img, uint64_t *off)
 		const uint8_t *p = img->data + o;
 		uint32_t flags;
 
-		if (get32(p) != MB_MAGIC)
+		if (hvd_get32(p) != MB_MAGIC)
 			continue;
-		flags = get32(p + 4);
-		if ((uint32_t)(MB_MAGIC + flags + get32(p + 8)) == 0) {
+		flags = hvd_get32(p + 4);
+		if ((uint32_t)(MB_MAGIC + flags + hvd_get32(p + 8)) == 0) {
 			*off = o;
 			return 0;
 		}
@@ -291,25 +267,25 @@ static int elf_header(const struct hvd_image *img, char *err, size_t errlen)
 			name);
 		return -ENOEXEC;
 	}
-	if (get16(e + 16) != ET_EXEC || get16(e + 18) != EM_386) {
+	if (hvd_get16(e + 16) != ET_EXEC || hvd_get16(e + 18) != EM_386) {
 		hvd_boot_err(
 			err, errlen,
 			"%s: ELF type %u machine %u, not an i386 executable",
-			name, get16(e + 16), get16(e + 18));
+			name, hvd_get16(e + 16), hvd_get16(e + 18));
 		return -ENOEXEC;
 	}
-	if (get16(e + 42) < PHDR_LEN || !get16(e + 44)) {
+	if (hvd_get16(e + 42) < PHDR_LEN || !hvd_get16(e + 44)) {
 		hvd_boot_err(err, errlen,
 			     "%s: ELF program headers of %u bytes, %u of them",
-			     name, get16(e + 42), get16(e + 44));
+			     name, hvd_get16(e + 42), hvd_get16(e + 44));
 		return -ENOEXEC;
 	}
-	if (get32(e + 28) + (uint64_t)get16(e + 42) * get16(e + 44) >
+	if (hvd_get32(e + 28) + (uint64_t)hvd_get16(e + 42) * hvd_get16(e + 44) >
 	    img->size) {
 		hvd_boot_err(
 			err, errlen,
 			"%s: truncated: ELF program headers at 0x%x run past the end",
-			name, get32(e + 28));
+			name, hvd_get32(e + 28));
 		return -ENOEXEC;
 	}
 	return 0;
@@ -334,18 +310,18 @@ static int load_elf(const struct hvd_ram *ram, const struct hvd_image *img,
 	ret = elf_header(img, err, errlen);
 	if (ret)
 		return ret;
-	entry = get32(e + 24);
-	phoff = get32(e + 28);
-	phentsize = get16(e + 42);
-	phnum = get16(e + 44);
+	entry = hvd_get32(e + 24);
+	phoff = hvd_get32(e + 28);
+	phentsize = hvd_get16(e + 42);
+	phnum = hvd_get16(e + 44);
 	lay->end = 0;
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *ph = e + phoff + (uint64_t)i * phentsize;
-		uint64_t offset = get32(ph + 4), vaddr = get32(ph + 8);
-		uint64_t paddr = get32(ph + 12), filesz = get32(ph + 16);
-		uint64_t memsz = get32(ph + 20);
+		uint64_t offset = hvd_get32(ph + 4), vaddr = hvd_get32(ph + 8);
+		uint64_t paddr = hvd_get32(ph + 12), filesz = hvd_get32(ph + 16);
+		uint64_t memsz = hvd_get32(ph + 20);
 
-		if (get32(ph) != PT_LOAD || !memsz)
+		if (hvd_get32(ph) != PT_LOAD || !memsz)
 			continue;
 		loads++;
 		if (filesz > memsz) {
@@ -414,7 +390,7 @@ static int read_header(const struct hvd_image *img, struct mb_header *h,
 		return -ENOEXEC;
 	}
 	p = img->data + h->off;
-	h->flags = get32(p + 4);
+	h->flags = hvd_get32(p + 4);
 	/*
 	 * A required feature the loader cannot provide is a refusal (3.1.2).
 	 * hvd has no display, so a video mode (bit 2) cannot be honoured.
@@ -446,11 +422,11 @@ static int read_header(const struct hvd_image *img, struct mb_header *h,
 						     "the first 8192 bytes");
 		return -ENOEXEC;
 	}
-	h->header_addr = get32(p + 12);
-	h->load_addr = get32(p + 16);
-	h->load_end_addr = get32(p + 20);
-	h->bss_end_addr = get32(p + 24);
-	h->entry_addr = get32(p + 28);
+	h->header_addr = hvd_get32(p + 12);
+	h->load_addr = hvd_get32(p + 16);
+	h->load_end_addr = hvd_get32(p + 20);
+	h->bss_end_addr = hvd_get32(p + 24);
+	h->entry_addr = hvd_get32(p + 28);
 	return 0;
 }
 
@@ -469,10 +445,10 @@ static void write_mmap(uint8_t *p, unsigned int n, const struct hvd_e820 *map)
 
 	for (i = 0; i < n; i++, p += MMAP_ENTRY_LEN) {
 		/* size counts the bytes after itself (3.3). */
-		put32(p, MMAP_ENTRY_LEN - 4);
-		put64(p + 4, map[i].addr);
-		put64(p + 12, map[i].size);
-		put32(p + 20, map[i].type);
+		hvd_put32(p, MMAP_ENTRY_LEN - 4);
+		hvd_put64(p + 4, map[i].addr);
+		hvd_put64(p + 12, map[i].size);
+		hvd_put32(p + 20, map[i].type);
 	}
 }
 
@@ -587,12 +563,12 @@ int hvd_load_multiboot(const struct hvd_ram *ram,
 			memcpy(hvd_ram_ptr(ram, mod_start, args->initrd.size),
 			       args->initrd.data, args->initrd.size);
 		memset(mods, 0, MOD_LEN);
-		put32(mods, mod_start);
-		put32(mods + 4, mod_start + args->initrd.size);
-		put32(mods + 8, MOD_STRING_ADDR);
+		hvd_put32(mods, mod_start);
+		hvd_put32(mods + 4, mod_start + args->initrd.size);
+		hvd_put32(mods + 8, MOD_STRING_ADDR);
 		memcpy(mods + MOD_LEN, mod_name, name_len + 1);
-		put32(mbi + 20, 1);
-		put32(mbi + 24, MODS_ADDR);
+		hvd_put32(mbi + 20, 1);
+		hvd_put32(mbi + 24, MODS_ADDR);
 		flags |= MBI_MODS;
 	}
 	/*
@@ -601,17 +577,17 @@ int hvd_load_multiboot(const struct hvd_ram *ram,
 	 */
 	if (ram->below_4g > HVD_HIGH_START)
 		mem_upper = (ram->below_4g - HVD_HIGH_START) / 1024;
-	put32(mbi, flags);
-	put32(mbi + 4, HVD_EBDA_START / 1024);
-	put32(mbi + 8, mem_upper);
-	put32(mbi + 16, HVD_BOOT_CMDLINE);
+	hvd_put32(mbi, flags);
+	hvd_put32(mbi + 4, HVD_EBDA_START / 1024);
+	hvd_put32(mbi + 8, mem_upper);
+	hvd_put32(mbi + 16, HVD_BOOT_CMDLINE);
 	n = hvd_e820_map(ram, map);
 	write_mmap(info + (MMAP_ADDR - HVD_BOOT_INFO), n, map);
-	put32(mbi + 44, n * MMAP_ENTRY_LEN);
-	put32(mbi + 48, MMAP_ADDR);
+	hvd_put32(mbi + 44, n * MMAP_ENTRY_LEN);
+	hvd_put32(mbi + 48, MMAP_ADDR);
 	memcpy(info + (LOADER_NAME_ADDR - HVD_BOOT_INFO), LOADER_NAME,
 	       sizeof(LOADER_NAME));
-	put32(mbi + 64, LOADER_NAME_ADDR);
+	hvd_put32(mbi + 64, LOADER_NAME_ADDR);
 
 	*out = (struct hvd_boot){
 		.mode = HVD_BOOT_PROT32,

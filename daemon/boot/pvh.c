@@ -89,37 +89,10 @@ struct phdr {
 	uint64_t offset, paddr, filesz, memsz, align;
 };
 
-static uint16_t get16(const uint8_t *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = v >> (8 * i);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
-
 /* A word of the class's size: Elf32_Addr/Off or Elf64_Addr/Off. */
 static uint64_t getw(const struct elf *e, const uint8_t *p)
 {
-	return e->is64 ? get64(p) : get32(p);
+	return e->is64 ? hvd_get64(p) : hvd_get32(p);
 }
 
 static bool in_file(const struct elf *e, uint64_t off, uint64_t len)
@@ -141,7 +114,7 @@ static bool parse_ehdr(const struct hvd_image *img, struct elf *e)
 
 	memset(e, 0, sizeof(*e));
 	if (!d || img->size < 52 || memcmp(d, "\177ELF", 4) ||
-	    d[EI_DATA] != ELFDATA2LSB || get16(d + E_TYPE) != ET_EXEC)
+	    d[EI_DATA] != ELFDATA2LSB || hvd_get16(d + E_TYPE) != ET_EXEC)
 		return false;
 	e->data = d;
 	e->size = img->size;
@@ -149,23 +122,23 @@ static bool parse_ehdr(const struct hvd_image *img, struct elf *e)
 		if (img->size < 64)
 			return false;
 		e->is64 = true;
-		e->phoff = get64(d + 32);
-		e->shoff = get64(d + 40);
-		e->phentsize = get16(d + 54);
-		e->phnum = get16(d + 56);
-		e->shentsize = get16(d + 58);
-		e->shnum = get16(d + 60);
+		e->phoff = hvd_get64(d + 32);
+		e->shoff = hvd_get64(d + 40);
+		e->phentsize = hvd_get16(d + 54);
+		e->phnum = hvd_get16(d + 56);
+		e->shentsize = hvd_get16(d + 58);
+		e->shnum = hvd_get16(d + 60);
 	} else if (d[EI_CLASS] == ELFCLASS32) {
-		e->phoff = get32(d + 28);
-		e->shoff = get32(d + 32);
-		e->phentsize = get16(d + 42);
-		e->phnum = get16(d + 44);
-		e->shentsize = get16(d + 46);
-		e->shnum = get16(d + 48);
+		e->phoff = hvd_get32(d + 28);
+		e->shoff = hvd_get32(d + 32);
+		e->phentsize = hvd_get16(d + 42);
+		e->phnum = hvd_get16(d + 44);
+		e->shentsize = hvd_get16(d + 46);
+		e->shnum = hvd_get16(d + 48);
 	} else {
 		return false;
 	}
-	return get16(d + E_MACHINE) == (e->is64 ? EM_X86_64 : EM_386);
+	return hvd_get16(d + E_MACHINE) == (e->is64 ? EM_X86_64 : EM_386);
 }
 
 /* Whether the program header table is there with entries we can read. */
@@ -179,19 +152,19 @@ static void get_phdr(const struct elf *e, unsigned int i, struct phdr *ph)
 {
 	const uint8_t *p = e->data + e->phoff + (uint64_t)i * e->phentsize;
 
-	ph->type = get32(p);
+	ph->type = hvd_get32(p);
 	if (e->is64) {
-		ph->offset = get64(p + 8);
-		ph->paddr = get64(p + 24);
-		ph->filesz = get64(p + 32);
-		ph->memsz = get64(p + 40);
-		ph->align = get64(p + 48);
+		ph->offset = hvd_get64(p + 8);
+		ph->paddr = hvd_get64(p + 24);
+		ph->filesz = hvd_get64(p + 32);
+		ph->memsz = hvd_get64(p + 40);
+		ph->align = hvd_get64(p + 48);
 	} else {
-		ph->offset = get32(p + 4);
-		ph->paddr = get32(p + 12);
-		ph->filesz = get32(p + 16);
-		ph->memsz = get32(p + 20);
-		ph->align = get32(p + 28);
+		ph->offset = hvd_get32(p + 4);
+		ph->paddr = hvd_get32(p + 12);
+		ph->filesz = hvd_get32(p + 16);
+		ph->memsz = hvd_get32(p + 20);
+		ph->align = hvd_get32(p + 28);
 	}
 }
 
@@ -210,7 +183,7 @@ static int scan_notes(const struct elf *e, uint64_t off, uint64_t len,
 		return 0;
 	while (len - pos >= 12 && *budget) {
 		const uint8_t *n = e->data + off + pos;
-		uint64_t namesz = get32(n), descsz = get32(n + 4);
+		uint64_t namesz = hvd_get32(n), descsz = hvd_get32(n + 4);
 		uint64_t name_pad = (namesz + a - 1) & ~(a - 1);
 		uint64_t desc_pad = (descsz + a - 1) & ~(a - 1);
 
@@ -219,12 +192,12 @@ static int scan_notes(const struct elf *e, uint64_t off, uint64_t len,
 		if (name_pad > len - pos || desc_pad > len - pos - name_pad)
 			return 0;
 		if (namesz == 4 && !memcmp(n + 12, "Xen", 4) &&
-		    get32(n + 8) == XEN_ELFNOTE_PHYS32_ENTRY) {
+		    hvd_get32(n + 8) == XEN_ELFNOTE_PHYS32_ENTRY) {
 			/* head.S stores it with _ASM_PTR: 4 or 8 bytes. */
 			if (descsz == 4)
-				*entry = get32(n + 12 + name_pad);
+				*entry = hvd_get32(n + 12 + name_pad);
 			else if (descsz == 8)
-				*entry = get64(n + 12 + name_pad);
+				*entry = hvd_get64(n + 12 + name_pad);
 			else
 				return -1;
 			return 1;
@@ -259,7 +232,7 @@ static int find_entry(const struct elf *e, uint64_t *entry)
 		const uint8_t *s =
 			e->data + e->shoff + (uint64_t)i * e->shentsize;
 
-		if (get32(s + 4) != SHT_NOTE)
+		if (hvd_get32(s + 4) != SHT_NOTE)
 			continue;
 		ret = scan_notes(e, getw(e, s + (e->is64 ? 24 : 16)),
 				 getw(e, s + (e->is64 ? 32 : 20)),
@@ -389,30 +362,30 @@ static void fill_start_info(const struct hvd_ram *ram,
 	uint8_t *mod = info + (PVH_MODLIST - HVD_BOOT_INFO);
 
 	memset(info, 0, HVD_BOOT_INFO_END - HVD_BOOT_INFO);
-	put32(si + SI_MAGIC, XEN_HVM_START_MAGIC);
+	hvd_put32(si + SI_MAGIC, XEN_HVM_START_MAGIC);
 	/*
 	 * Version 1 has the memory map, which Linux reads instead of asking
 	 * Xen for it (arch/x86/platform/pvh/enlighten.c).
 	 */
-	put32(si + SI_VERSION, 1);
-	put64(si + SI_CMDLINE_PADDR, HVD_BOOT_CMDLINE);
-	put64(si + SI_RSDP_PADDR, args->rsdp);
+	hvd_put32(si + SI_VERSION, 1);
+	hvd_put64(si + SI_CMDLINE_PADDR, HVD_BOOT_CMDLINE);
+	hvd_put64(si + SI_RSDP_PADDR, args->rsdp);
 	if (rd_addr) {
-		put32(si + SI_NR_MODULES, 1);
-		put64(si + SI_MODLIST_PADDR, PVH_MODLIST);
-		put64(mod + MOD_PADDR, rd_addr);
-		put64(mod + MOD_SIZE, args->initrd.size);
+		hvd_put32(si + SI_NR_MODULES, 1);
+		hvd_put64(si + SI_MODLIST_PADDR, PVH_MODLIST);
+		hvd_put64(mod + MOD_PADDR, rd_addr);
+		hvd_put64(mod + MOD_SIZE, args->initrd.size);
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		uint8_t *m =
 			info + (PVH_MEMMAP - HVD_BOOT_INFO) + i * MAP_ENTRY;
 
-		put64(m + MAP_ADDR, map[i].addr);
-		put64(m + MAP_SIZE, map[i].size);
-		put32(m + MAP_TYPE, map[i].type);
+		hvd_put64(m + MAP_ADDR, map[i].addr);
+		hvd_put64(m + MAP_SIZE, map[i].size);
+		hvd_put32(m + MAP_TYPE, map[i].type);
 	}
-	put64(si + SI_MEMMAP_PADDR, PVH_MEMMAP);
-	put32(si + SI_MEMMAP_ENTRIES, n);
+	hvd_put64(si + SI_MEMMAP_PADDR, PVH_MEMMAP);
+	hvd_put32(si + SI_MEMMAP_ENTRIES, n);
 }
 
 /**
