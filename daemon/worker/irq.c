@@ -48,7 +48,8 @@ int hvd_irq_msi(struct hvd_vm *vm, uint64_t addr, uint32_t data)
 	pthread_mutex_lock(&vm->hv_lock);
 	err = hv_vm_msi(vm->h, vm->id, addr, data);
 	vm->msis++;
-	if (err)
+	/* The guest programs the IOAPIC: its refused messages, a few times. */
+	if (err && vm->msi_errors++ < 8)
 		hvd_warn("vm %s: msi %#llx/%#x: %s: %s", vm->def->name,
 			 (unsigned long long)addr, data, hv_errmsg(vm->h),
 			 strerror(-err));

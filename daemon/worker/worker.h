@@ -85,6 +85,7 @@ struct hvd_vcpu {
  * @intr_level: the level of the BSP's INTR line as the module knows it
  * @in_inta: an INTA cycle runs: the completion carries INTR's level
  * @msis: MSIs sent (for the SIGUSR1 dump)
+ * @msi_errors: MSIs the module refused (logged the first few times)
  * @timers: every timer (timer.c)
  * @timerfd: fires at the earliest deadline
  * @con_in: console input fd, or -1
@@ -118,6 +119,7 @@ struct hvd_vm {
 	int intr_level;
 	bool in_inta;
 	uint64_t msis;
+	unsigned int msi_errors;
 	struct hvd_timer *timers;
 	int timerfd;
 	int con_in, con_out;
