@@ -105,7 +105,7 @@ EOD
 	echo "== cat /tmp/demo.conf"
 	cat /tmp/demo.conf
 	echo "== hvd --run /tmp/demo.conf"
-	hvd --run /tmp/demo.conf </dev/null
+	timeout 300 hvd --run /tmp/demo.conf </dev/null
 	echo "== hvd exit status: $?"
 	echo
 	finish

@@ -165,10 +165,6 @@ def cmdline(mode, machine, extra=""):
         words.append("tsc_early_khz=%d" % (BOCHS_IPS // 1000))
         # A churn round costs Bochs about 0.3 s (selftests/churn_test.c).
         words.append("hvchurn_rounds=150")
-        # A Linux boot under hvd takes Bochs minutes: hvd_test boots none
-        # there unless asked (--append hvd_test_boots=one).
-        if "hvd_test_boots=" not in extra:
-            words.append("hvd_test_boots=none")
     if "append" in m:
         words.append(m["append"])
     if extra:
