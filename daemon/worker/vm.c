@@ -240,10 +240,7 @@ static int create(struct hvd_vm *vm, const struct hvd_image *kernel,
 static void destroy(struct hvd_vm *vm)
 {
 	if (vm->id) {
-		/* vCPU threads may still send MSIs on the socket. */
-		pthread_mutex_lock(&vm->hv_lock);
 		hv_vm_pause(vm->h, vm->id);
-		pthread_mutex_unlock(&vm->hv_lock);
 		hvd_vcpus_stop(vm);
 	}
 	hvd_bus_destroy(vm);
@@ -278,13 +275,10 @@ static int run_once(struct hvd_vm *vm, const struct hvd_image *kernel,
 	if (!err)
 		err = hvd_vcpus_start(vm);
 	if (!err) {
-		/* The vCPU threads run: the socket is shared from here on. */
-		pthread_mutex_lock(&vm->hv_lock);
 		err = hv_vm_start(vm->h, vm->id);
 		if (err)
 			hv_fail(vm, err, "cannot start the VM", vm->reason,
 				sizeof(vm->reason));
-		pthread_mutex_unlock(&vm->hv_lock);
 	}
 	if (!err) {
 		err = hvd_loop_run(vm);
