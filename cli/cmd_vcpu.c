@@ -59,14 +59,6 @@ static const struct {
 	{ "tdcr", 0x3e0 },
 };
 
-static uint32_t apic_reg(const struct hv_regs *r, uint32_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, r->lapic + off, sizeof(v));
-	return v;
-}
-
 /* The vectors set in ISR, TMR or IRR (eight registers from @base). */
 static void apic_vectors(struct out *o, FILE *f, const char *name,
 			 const struct hv_regs *r, uint32_t base)
@@ -79,7 +71,7 @@ static void apic_vectors(struct out *o, FILE *f, const char *name,
 	else
 		fprintf(f, " %s=", name);
 	for (v = 0; v < 256; v++) {
-		if (!(apic_reg(r, base + (v / 32) * 16) & (1u << (v % 32))))
+		if (!(hv_lapic_reg(r, base + (v / 32) * 16) & (1u << (v % 32))))
 			continue;
 		if (o)
 			out_u64(o, NULL, v);
@@ -102,7 +94,7 @@ static void print_apic(struct out *o, FILE *f, const struct hv_regs *r)
 	else
 		fprintf(f, "apic:");
 	for (i = 0; i < sizeof(apic_regs) / sizeof(apic_regs[0]); i++) {
-		uint32_t v = apic_reg(r, apic_regs[i].off);
+		uint32_t v = hv_lapic_reg(r, apic_regs[i].off);
 
 		if (o)
 			out_hex(o, apic_regs[i].name, v);

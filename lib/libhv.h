@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "uapi/hv.h"
 
@@ -209,6 +210,21 @@ struct hv_regs {
 	uint64_t apic_base, tsc_deadline, nmi_pending;
 	uint8_t lapic[HV_LAPIC_STATE_SIZE];
 };
+
+/**
+ * hv_lapic_reg() - a local APIC register of a register record
+ * @r: the record
+ * @off: the register's offset in the xAPIC page (0x80 TPR, 0x100 ISR...)
+ *
+ * Return: its 32 bits.
+ */
+static inline uint32_t hv_lapic_reg(const struct hv_regs *r, uint32_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, r->lapic + off, sizeof(v));
+	return v;
+}
 
 /**
  * struct hv_slot_info - a guest memory slot

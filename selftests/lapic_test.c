@@ -1149,14 +1149,6 @@ TEST_F(lapic, nmis_wait_for_the_handlers_iret_and_end_a_halt)
 	EXPECT_EQ(2, st.ipis);
 }
 
-static uint32_t lreg(const struct hv_regs *r, uint32_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, r->lapic + off, sizeof(v));
-	return v;
-}
-
 static void set_lreg(struct hv_regs *r, uint32_t off, uint32_t v)
 {
 	memcpy(r->lapic + off, &v, sizeof(v));
@@ -1175,14 +1167,14 @@ TEST_F(lapic, apic_state_is_in_the_register_record)
 	EXPECT_EQ(0xfee00900, r.apic_base);
 	EXPECT_EQ(2, r.cr8);
 	EXPECT_EQ(0, r.nmi_pending);
-	EXPECT_EQ(0x20, lreg(&r, 0x80));		/* TPR */
-	EXPECT_EQ(0x20, lreg(&r, 0xa0));		/* PPR */
-	EXPECT_EQ(0x00050014, lreg(&r, 0x30));		/* version */
-	EXPECT_EQ(0x1ff, lreg(&r, 0xf0));
-	EXPECT_EQ(1u << 17, lreg(&r, 0x220));		/* IRR: 0x51 */
-	EXPECT_EQ(0x45, lreg(&r, 0x320));
-	EXPECT_EQ(0x40000000, lreg(&r, 0x380));
-	tmcct = lreg(&r, 0x390);
+	EXPECT_EQ(0x20, hv_lapic_reg(&r, 0x80));		/* TPR */
+	EXPECT_EQ(0x20, hv_lapic_reg(&r, 0xa0));		/* PPR */
+	EXPECT_EQ(0x00050014, hv_lapic_reg(&r, 0x30));		/* version */
+	EXPECT_EQ(0x1ff, hv_lapic_reg(&r, 0xf0));
+	EXPECT_EQ(1u << 17, hv_lapic_reg(&r, 0x220));		/* IRR: 0x51 */
+	EXPECT_EQ(0x45, hv_lapic_reg(&r, 0x320));
+	EXPECT_EQ(0x40000000, hv_lapic_reg(&r, 0x380));
+	tmcct = hv_lapic_reg(&r, 0x390);
 	EXPECT_LT(0, tmcct);
 	EXPECT_GT(0x40000000, tmcct);
 
@@ -1213,15 +1205,15 @@ TEST_F(lapic, apic_state_is_in_the_register_record)
 	set_lreg(&r, 0x30, 0x12345678);
 	ASSERT_EQ(0, hv_vcpu_set_regs(self->vm.h, self->vm.id, 0, &r));
 	ASSERT_EQ(0, hv_vcpu_get_regs(self->vm.h, self->vm.id, 0, &again));
-	EXPECT_EQ(0x35, lreg(&again, 0x80));
+	EXPECT_EQ(0x35, hv_lapic_reg(&again, 0x80));
 	EXPECT_EQ(3, again.cr8);
-	EXPECT_EQ(0x35, lreg(&again, 0xa0));
-	EXPECT_EQ(1u << 17, lreg(&again, 0x220));
-	EXPECT_EQ(1u << 1, lreg(&again, 0x230));
-	EXPECT_EQ(0x00050014, lreg(&again, 0x30));
+	EXPECT_EQ(0x35, hv_lapic_reg(&again, 0xa0));
+	EXPECT_EQ(1u << 17, hv_lapic_reg(&again, 0x220));
+	EXPECT_EQ(1u << 1, hv_lapic_reg(&again, 0x230));
+	EXPECT_EQ(0x00050014, hv_lapic_reg(&again, 0x30));
 	/* The timer went on from the record's count. */
-	EXPECT_LT(0, lreg(&again, 0x390));
-	EXPECT_GE(tmcct, lreg(&again, 0x390));
+	EXPECT_LT(0, hv_lapic_reg(&again, 0x390));
+	EXPECT_GE(tmcct, hv_lapic_reg(&again, 0x390));
 	EXPECT_EQ(0, memcmp(r.lapic + 0x100, again.lapic + 0x100, 0x180));
 }
 

@@ -11,14 +11,6 @@
 #include "libhv.h"
 #include "worker.h"
 
-static uint32_t apic_reg(const struct hv_regs *r, uint32_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, r->lapic + off, sizeof(v));
-	return v;
-}
-
 /* The vectors set in the eight registers from @base, as "0x30,0xec". */
 static void vectors(const struct hv_regs *r, uint32_t base, char *buf,
 		    size_t len)
@@ -28,7 +20,7 @@ static void vectors(const struct hv_regs *r, uint32_t base, char *buf,
 
 	buf[0] = '\0';
 	for (v = 0; v < 256 && n + 6 < len; v++)
-		if (apic_reg(r, base + (v / 32) * 16) & (1u << (v % 32)))
+		if (hv_lapic_reg(r, base + (v / 32) * 16) & (1u << (v % 32)))
 			n += snprintf(buf + n, len - n, "%s0x%02x",
 				      n ? "," : "", v);
 	if (!n)
@@ -118,9 +110,9 @@ void hvd_vm_dump(struct hvd_vm *vm)
 			vm->def->name, i, (unsigned long long)r.rip,
 			(unsigned long long)r.rflags, (unsigned long long)r.cr0,
 			r.activity, r.event.valid, r.event.vector, r.int_shadow,
-			(unsigned long long)r.apic_base, apic_reg(&r, 0xf0),
-			apic_reg(&r, 0x80), apic_reg(&r, 0x320),
-			apic_reg(&r, 0x380), apic_reg(&r, 0x390), isr, irr);
+			(unsigned long long)r.apic_base, hv_lapic_reg(&r, 0xf0),
+			hv_lapic_reg(&r, 0x80), hv_lapic_reg(&r, 0x320),
+			hv_lapic_reg(&r, 0x380), hv_lapic_reg(&r, 0x390), isr, irr);
 		stack(vm, i, &r);
 	}
 	hv_vm_start(vm->h, vm->id);
