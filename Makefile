@@ -43,14 +43,17 @@ SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined \
 LIBHV_SRC	:= lib/libhv.c lib/objects.c lib/regs.c lib/names.c lib/modes.c \
 		   lib/ring.c
 CLI_SRC		:= cli/hvctl.c cli/args.c cli/cmd_info.c cli/cmd_vm.c cli/cmd_vcpu.c \
-		   cli/cmd_mem.c cli/cmd_run.c cli/cmd_batch.c cli/parse.c \
-		   cli/output.c
+		   cli/cmd_mem.c cli/cmd_run.c cli/cmd_batch.c cli/cmd_hvd.c \
+		   cli/parse.c cli/output.c
 CLI_HDR		:= cli/hvctl.h cli/output.h cli/parse.h
 # hvd: the daemon, its worker, every device model and boot loader.
 HVD_SRC		= daemon/hvd.c daemon/log.c daemon/defs.c daemon/devices.c \
-		  $(wildcard daemon/worker/*.c daemon/dev/*.c daemon/boot/*.c)
+		  $(wildcard daemon/super/*.c daemon/worker/*.c daemon/dev/*.c \
+		  daemon/boot/*.c)
 SD_LIBS		= $(eval SD_LIBS := \
 		  $(shell pkg-config --libs libsystemd 2>/dev/null))$(SD_LIBS)
+JSON_LIBS	= $(eval JSON_LIBS := \
+		  $(shell pkg-config --libs json-c 2>/dev/null))$(JSON_LIBS)
 # The module's directories: the core, its subsystems, the two backends.
 KMOD_DIRS	:= kmod kmod/mm kmod/nl kmod/irq kmod/vmx kmod/svm
 MODULE_SRC	:= $(wildcard $(foreach d,$(KMOD_DIRS),$(d)/*.c $(d)/*.h \
@@ -72,6 +75,8 @@ HVCTL_TEST_SRC		:= $(filter-out cli/hvctl.c,$(CLI_SRC)) cli/hvctl.c \
 			   cli/tests/fake_libhv.c lib/names.c lib/modes.c
 test_hvctl_args_SRC	:= cli/tests/test_hvctl_args.c $(HVCTL_TEST_SRC)
 test_hvctl_cmds_SRC	:= cli/tests/test_hvctl_cmds.c $(HVCTL_TEST_SRC)
+test_hvctl_args_LIBS	= $(JSON_LIBS)
+test_hvctl_cmds_LIBS	= $(JSON_LIBS)
 test_hvctl_parse_SRC	:= cli/tests/test_hvctl_parse.c cli/parse.c
 test_libhv_parse_SRC	:= lib/tests/test_libhv_parse.c $(LIBHV_SRC)
 
@@ -85,7 +90,11 @@ $(foreach t,$(DEV_TESTS),$(eval $(t)_SRC := daemon/tests/$(t).c \
 	daemon/dev/$(t:test_dev_%=%).c daemon/tests/fake_services.c))
 $(foreach t,$(BOOT_TESTS),$(eval $(t)_SRC := daemon/tests/$(t).c \
 	daemon/boot/$(t:test_boot_%=%).c daemon/boot/ram.c))
-UNIT_TESTS	+= $(DEV_TESTS) $(BOOT_TESTS) test_hvd_defs test_hvd_msr
+UNIT_TESTS	+= $(DEV_TESTS) $(BOOT_TESTS) test_hvd_defs test_hvd_msr \
+		   test_hvd_proto
+test_hvd_proto_SRC	:= daemon/tests/test_proto.c daemon/super/proto.c \
+			   daemon/defs.c
+test_hvd_proto_LIBS	= $(JSON_LIBS)
 test_hvd_defs_SRC	:= daemon/tests/test_defs.c daemon/defs.c
 test_hvd_msr_SRC	:= daemon/tests/test_msr.c daemon/worker/msr.c
 DAEMON_HDR	:= $(wildcard daemon/*.h daemon/*/*.h)
@@ -153,12 +162,12 @@ $(B)/libhv.a: $(patsubst lib/%.c,$(B)/lib/%.o,$(LIBHV_SRC))
 $(B)/hvctl: $(CLI_SRC) $(CLI_HDR) $(B)/libhv.a
 	$(quiet) CCLD $@
 	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) -o $@ $(CLI_SRC) \
-		$(B)/libhv.a $(NL_LIBS)
+		$(B)/libhv.a $(NL_LIBS) $(JSON_LIBS)
 
 $(B)/hvd: $(HVD_SRC) $(DAEMON_HDR) $(B)/libhv.a
 	$(quiet) CCLD $@
 	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) -Idaemon -o $@ $(HVD_SRC) \
-		$(B)/libhv.a $(NL_LIBS) $(SD_LIBS) -pthread
+		$(B)/libhv.a $(NL_LIBS) $(SD_LIBS) $(JSON_LIBS) -pthread
 
 $(KSRC)/.extracted: scripts/kernel_src.sh
 	@scripts/kernel_src.sh $(KSRC)
@@ -187,7 +196,7 @@ $(B)/unit/$(1): $$($(1)_SRC) $(CLI_HDR) lib/libhv.h kmod/uapi/hv.h kmod/l1d_poli
 	$(quiet) CCLD $$@
 	$(Q)$(CC) $$(USER_CFLAGS) $(VERSION_CFLAGS) $(SAN_CFLAGS) -Ikmod -Icli \
 		-Icli/tests -Idaemon -Idaemon/tests -DUNIT_TEST \
-		-o $$@ $$($(1)_SRC) -lcmocka -pthread $$(NL_LIBS)
+		-o $$@ $$($(1)_SRC) -lcmocka -pthread $$(NL_LIBS) $$($(1)_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 

@@ -87,6 +87,8 @@ int cmd_vm_show(struct hvctl *c, int argc, char **argv)
 	uint32_t id;
 	int ret;
 
+	if (hvctl_hvd_wanted(c))
+		return cmd_hvd_vm(c, "show", argc, argv);
 	ret = hvctl_args(c, argc, argv, NULL, pos, 1, 1, "vm show VM");
 	if (!ret)
 		ret = hvctl_connect(c);
@@ -190,6 +192,8 @@ int cmd_vm_list(struct hvctl *c, int argc, char **argv)
 	size_t n, i;
 	int ret;
 
+	if (hvctl_hvd_wanted(c))
+		return cmd_hvd_vm(c, "list", argc, argv);
 	ret = hvctl_opts(c, argc, argv);
 	if (!ret)
 		ret = hvctl_connect(c);
@@ -256,7 +260,12 @@ int cmd_vm_create(struct hvctl *c, int argc, char **argv)
 	void *ram;
 	char id[16];
 	char *show[] = { id };
-	int ret, err;
+	int ret, err, i;
+
+	/* A kernel to boot makes it hvd's VM. */
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--kernel") && !c->batch && !c->direct)
+			return cmd_hvd_create(c, argc, argv);
 
 	ret = hvctl_args(c, argc, argv, opts, pos, 0, 1,
 			 "vm create [NAME] [--vcpus N] [--mem SIZE] [--max-vcpus N] [--max-mem SIZE] [--unknown-msr gp|exit] [--ring-poll NS] [--halt-notices on|off]");
@@ -363,6 +372,8 @@ static int vm_op(struct hvctl *c, int argc, char **argv, const char *usage,
  */
 int cmd_vm_destroy(struct hvctl *c, int argc, char **argv)
 {
+	if (hvctl_hvd_wanted(c))
+		return cmd_hvd_vm(c, "destroy", argc, argv);
 	return vm_op(c, argc, argv, "vm destroy VM", hv_vm_del,
 		     "vm-del failed");
 }
@@ -377,6 +388,8 @@ int cmd_vm_destroy(struct hvctl *c, int argc, char **argv)
  */
 int cmd_vm_start(struct hvctl *c, int argc, char **argv)
 {
+	if (hvctl_hvd_wanted(c))
+		return cmd_hvd_vm(c, "start", argc, argv);
 	return vm_op(c, argc, argv, "vm start VM", hv_vm_start,
 		     "vm-start failed");
 }
@@ -391,6 +404,8 @@ int cmd_vm_start(struct hvctl *c, int argc, char **argv)
  */
 int cmd_vm_pause(struct hvctl *c, int argc, char **argv)
 {
+	if (hvctl_hvd_wanted(c))
+		return cmd_hvd_vm(c, "pause", argc, argv);
 	return vm_op(c, argc, argv, "vm pause VM", hv_vm_pause,
 		     "vm-pause failed");
 }
@@ -510,4 +525,43 @@ int cmd_vm_run(struct hvctl *c, int argc, char **argv)
 	if (ret)
 		return hvctl_fail_request(c, ret, "vm-get failed");
 	return hvctl_run_vm(c, id, vm.nr_vcpus, &ro);
+}
+
+/**
+ * cmd_vm_stop() - hvctl vm stop NAME: end an hvd VM and its worker
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_vm_stop(struct hvctl *c, int argc, char **argv)
+{
+	return cmd_hvd_vm(c, "stop", argc, argv);
+}
+
+/**
+ * cmd_vm_kill() - hvctl vm kill NAME: SIGKILL an hvd VM's worker
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_vm_kill(struct hvctl *c, int argc, char **argv)
+{
+	return cmd_hvd_vm(c, "kill", argc, argv);
+}
+
+/**
+ * cmd_vm_resume() - hvctl vm resume NAME: resume a paused hvd VM
+ * @c: the run context
+ * @argc: arguments after the verb
+ * @argv: the arguments
+ *
+ * Return: an HVCTL_* exit code.
+ */
+int cmd_vm_resume(struct hvctl *c, int argc, char **argv)
+{
+	return cmd_hvd_vm(c, "resume", argc, argv);
 }

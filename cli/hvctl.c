@@ -24,17 +24,23 @@ static const struct hvctl_cmd commands[] = {
 	{ "info", "set", cmd_info_set, "--l1d-flush MODE",
 	  "change the L1D flush mode (auto, cond, always, never)" },
 	{ "vm", "list", cmd_vm_list, "",
-	  "list the VMs" },
+	  "list the VMs (hvd's, or with -d the module's)" },
 	{ "vm", "show", cmd_vm_show, "VM",
-	  "show a VM, its vCPUs, memory, exit and interrupt counts" },
+	  "show a VM: hvd's state and definition, or the module's counts" },
 	{ "vm", "create", cmd_vm_create, "[NAME] [options]",
-	  "create a VM (--vcpus N --mem SIZE ...)" },
+	  "define an hvd VM (--kernel FILE ...), or create one in the module" },
 	{ "vm", "destroy", cmd_vm_destroy, "VM",
-	  "destroy a VM this hvctl created" },
+	  "remove a stopped hvd VM, or a module VM this hvctl created" },
 	{ "vm", "start", cmd_vm_start, "VM",
 	  "start or resume a VM" },
+	{ "vm", "stop", cmd_vm_stop, "NAME",
+	  "end an hvd VM and its worker" },
+	{ "vm", "kill", cmd_vm_kill, "NAME",
+	  "kill an hvd VM's worker (SIGKILL)" },
 	{ "vm", "pause", cmd_vm_pause, "VM",
 	  "pause a VM" },
+	{ "vm", "resume", cmd_vm_resume, "NAME",
+	  "resume a paused hvd VM" },
 	{ "vm", "irq", cmd_vm_irq, "VM --msi ADDR:DATA | --vector V [--dest ID]",
 	  "raise an interrupt in a VM's local APICs, as a device's MSI" },
 	{ "vm", "run", cmd_vm_run, "VM [options]",
@@ -61,17 +67,20 @@ static const struct hvctl_cmd commands[] = {
 	  "run a flat binary in a new VM, printing its exits" },
 	{ "batch", "file", cmd_batch, "FILE|-",
 	  "run hvctl commands from a file, one hvctl for all" },
+	{ "console", "name", cmd_console, "NAME",
+	  "attach to an hvd VM's serial console (Ctrl-] detaches)" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 /*
- * "run" and "batch" take a file, not a verb: their single entry is the
+ * "run", "batch" and "console" take a file or a name, not a verb: their single entry is the
  * default, and a word after them is an argument.
  */
 static bool verbless(const char *object)
 {
-	return !strcmp(object, "run") || !strcmp(object, "batch");
+	return !strcmp(object, "run") || !strcmp(object, "batch") ||
+	       !strcmp(object, "console");
 }
 
 static void print_usage(FILE *f)
@@ -79,11 +88,12 @@ static void print_usage(FILE *f)
 	size_t i;
 
 	fprintf(f,
-		"usage: hvctl [-j] [-p] <object> [<verb>] [args]\n"
+		"usage: hvctl [-j] [-p] [-d] <object> [<verb>] [args]\n"
 		"       hvctl help | --version\n\n"
 		"options:\n"
 		"  -j, --json      print JSON\n"
 		"  -p, --pretty    indent JSON\n"
+		"  -d, --direct    VM commands go to the module even when hvd runs\n"
 		"  -V, --version   print hvctl's version\n"
 		"  -h, --help      print this help\n\n"
 		"commands:\n");
@@ -92,10 +102,12 @@ static void print_usage(FILE *f)
 			verbless(commands[i].object) ? "" : commands[i].verb,
 			commands[i].args, commands[i].help);
 	fprintf(f,
-		"\nVM is a name or an id. Numbers are decimal or 0x hex; sizes take\n"
-		"K, M or G. A VM belongs to the hvctl that created it and is\n"
-		"destroyed when that hvctl exits: use 'run' or 'batch' to work\n"
-		"with one. See hvctl(8).\n");
+		"\nWhen hvd runs (its socket, /run/hvd/hvd.sock or $HVD_SOCKET, exists),\n"
+		"the vm commands act on hvd's VMs, by NAME; with -d, in a batch, or\n"
+		"without hvd they act on the module's VMs directly. VM is then a name\n"
+		"or an id; such a VM belongs to the hvctl that created it and is\n"
+		"destroyed when that hvctl exits: use 'run' or 'batch' to work with\n"
+		"one. Numbers are decimal or 0x hex; sizes take K, M or G. See hvctl(8).\n");
 }
 
 static void prefix(struct hvctl *c)
@@ -277,6 +289,7 @@ int hvctl_main(int argc, char **argv, FILE *out, FILE *err)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "direct", no_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -286,13 +299,16 @@ int hvctl_main(int argc, char **argv, FILE *out, FILE *err)
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+jpVh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jpdVh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c.json = true;
 			break;
 		case 'p':
 			c.pretty = true;
+			break;
+		case 'd':
+			c.direct = true;
 			break;
 		case 'V':
 			fprintf(out, "hvctl %s\n", HV_VERSION);

@@ -24,6 +24,7 @@ struct hvctl {
 	bool json;
 	bool pretty;
 	bool batch;
+	bool direct;
 	FILE *out;
 	FILE *err;
 	const char *object;
@@ -106,6 +107,9 @@ int cmd_vm_create(struct hvctl *c, int argc, char **argv);
 int cmd_vm_destroy(struct hvctl *c, int argc, char **argv);
 int cmd_vm_start(struct hvctl *c, int argc, char **argv);
 int cmd_vm_pause(struct hvctl *c, int argc, char **argv);
+int cmd_vm_stop(struct hvctl *c, int argc, char **argv);
+int cmd_vm_kill(struct hvctl *c, int argc, char **argv);
+int cmd_vm_resume(struct hvctl *c, int argc, char **argv);
 int cmd_vm_irq(struct hvctl *c, int argc, char **argv);
 int cmd_vm_run(struct hvctl *c, int argc, char **argv);
 int cmd_vcpu_state(struct hvctl *c, int argc, char **argv);
@@ -118,6 +122,10 @@ int cmd_mem_load(struct hvctl *c, int argc, char **argv);
 int cmd_mem_log(struct hvctl *c, int argc, char **argv);
 int cmd_vm_dirty(struct hvctl *c, int argc, char **argv);
 int cmd_run(struct hvctl *c, int argc, char **argv);
+int cmd_console(struct hvctl *c, int argc, char **argv);
+bool hvctl_hvd_wanted(struct hvctl *c);
+int cmd_hvd_vm(struct hvctl *c, const char *op, int argc, char **argv);
+int cmd_hvd_create(struct hvctl *c, int argc, char **argv);
 int cmd_batch(struct hvctl *c, int argc, char **argv);
 
 int hvctl_run_opts_parse(struct hvctl *c, const char *exit_port,

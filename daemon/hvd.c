@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvd: hv's daemon. `hvd --run DEFINITION` runs one VM in the foreground
- * with its serial console on stdio and exits with the guest's status, as
- * `qemu-system-x86_64 -kernel ... -nographic` users expect:
+ * hvd: hv's daemon. Without --run it is the supervisor that systemd runs
+ * (super/): it serves hvctl on /run/hvd/hvd.sock and runs each VM of
+ * /etc/hv/vms in a worker process of its own (`hvd --worker FILE`, which
+ * it starts; not for people). `hvd --run DEFINITION` runs one VM in the
+ * foreground with its serial console on stdio and exits with the guest's
+ * status, as `qemu-system-x86_64 -kernel ... -nographic` users expect:
  *   0          the guest powered off (or rebooted with on-reboot = stop)
  *   odd        the guest wrote v to isa-debug-exit: (v << 1) | 1
  *   2          the VM could not start (the reason on stderr)
@@ -18,22 +21,33 @@
 
 #include "defs.h"
 #include "log.h"
+#include "super/super.h"
 #include "worker/worker.h"
 
 #define EXIT_START_FAILED 2
 #define EXIT_CRASHED 4
 
+#define DEFS_DIR	"/etc/hv/vms"
+#define SOCKET_PATH	"/run/hvd/hvd.sock"
+/* The control socket the supervisor gives a worker. */
+#define WORKER_CTL_FD	3
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: hvd --run DEFINITION [--set KEY=VALUE]...\n"
+		"usage: hvd [--config-dir DIR] [--socket PATH]\n"
+		"       hvd --run DEFINITION [--set KEY=VALUE]...\n"
+		"  (no --run)        the supervisor: serve hvctl, run the VMs of DIR\n"
+		"  --config-dir DIR  VM definitions (default " DEFS_DIR ")\n"
+		"  --socket PATH     hvctl's socket, unless systemd passes one\n"
+		"                    (default " SOCKET_PATH ")\n"
 		"  --run FILE        run the VM FILE defines in the foreground, console on stdio\n"
 		"  --set KEY=VALUE   override a key of the definition\n"
 		"  --log-level N     0-7 (syslog levels; default 6)\n"
 		"  --version         print the version\n");
 }
 
-static int run(const char *path, char **sets, int nr_sets)
+static int run(const char *path, char **sets, int nr_sets, bool worker)
 {
 	enum hvd_end end = HVD_END_NONE;
 	char why[512], reason[512];
@@ -42,6 +56,7 @@ static int run(const char *path, char **sets, int nr_sets)
 
 	if (hvd_def_load(path, &def, why, sizeof(why))) {
 		fprintf(stderr, "hvd: definition %s\n", why);
+		hvd_control_send("end failed definition %s", why);
 		return EXIT_START_FAILED;
 	}
 	for (i = 0; i < nr_sets; i++) {
@@ -60,25 +75,34 @@ static int run(const char *path, char **sets, int nr_sets)
 	}
 	if (hvd_def_check(&def, why, sizeof(why))) {
 		fprintf(stderr, "hvd: definition %s: %s\n", path, why);
+		hvd_control_send("end failed definition %s: %s", path, why);
 		return EXIT_START_FAILED;
 	}
-	def.serial = def.serial == HVD_SERIAL_PTY ? HVD_SERIAL_STDIO :
-						    def.serial;
+	/* A worker's stdin is /dev/null: its console is a pty at most. */
+	if (def.serial == HVD_SERIAL_PTY && !worker)
+		def.serial = HVD_SERIAL_STDIO;
+	else if (def.serial == HVD_SERIAL_STDIO && worker)
+		def.serial = HVD_SERIAL_PTY;
 	if (hvd_vm_run(&def, &end, &status, reason, sizeof(reason))) {
 		fprintf(stderr, "hvd: vm %s: %s\n", def.name, reason);
+		hvd_control_send("end failed %s", reason);
 		return EXIT_START_FAILED;
 	}
 	switch (end) {
 	case HVD_END_EXIT:
 		/* isa-debug-exit already made it (v << 1) | 1. */
+		hvd_control_send("end stopped %s, status %d", reason,
+				 status & 0xff);
 		return status & 0xff;
 	case HVD_END_POWEROFF:
 	case HVD_END_RESET:
 	case HVD_END_SIGNAL:
 		hvd_info("vm %s: %s", def.name, reason);
+		hvd_control_send("end stopped %s", reason);
 		return 0;
 	default:
 		fprintf(stderr, "hvd: vm %s crashed: %s\n", def.name, reason);
+		hvd_control_send("end crashed %s", reason);
 		return EXIT_CRASHED;
 	}
 }
@@ -87,13 +111,17 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "run", required_argument, NULL, 'r' },
+		{ "worker", no_argument, NULL, 'w' },
+		{ "config-dir", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 'S' },
 		{ "set", required_argument, NULL, 's' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *def = NULL;
+	const char *def = NULL, *defs_dir = DEFS_DIR, *sock = SOCKET_PATH;
+	bool worker = false;
 	char **sets;
 	int c, nr_sets = 0;
 	sigset_t mask;
@@ -109,6 +137,15 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			sets[nr_sets++] = optarg;
+			break;
+		case 'w':
+			worker = true;
+			break;
+		case 'c':
+			defs_dir = optarg;
+			break;
+		case 'S':
+			sock = optarg;
 			break;
 		case 'l':
 			if (optarg[0] < '0' || optarg[0] > '7' || optarg[1]) {
@@ -130,7 +167,9 @@ int main(int argc, char **argv)
 			return EXIT_START_FAILED;
 		}
 	}
-	if (optind < argc || !def) {
+	if (worker && optind == argc - 1 && !def)
+		def = argv[optind++];
+	if (optind < argc || (worker && !def)) {
 		usage(stderr);
 		return EXIT_START_FAILED;
 	}
@@ -139,9 +178,18 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGCHLD);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	c = run(def, sets, nr_sets);
+	if (worker) {
+		hvd_control_fd = WORKER_CTL_FD;
+		hvd_log_init("hvd-worker");
+	}
+	if (def)
+		c = run(def, sets, nr_sets, worker);
+	else
+		c = hvd_super_run(defs_dir, sock, hvd_log_level) ?
+		    EXIT_START_FAILED : 0;
 	free(sets);
 	return c;
 }

@@ -29,6 +29,7 @@ static struct termios saved_tio;
 int hvd_console_open(struct hvd_vm *vm)
 {
 	const struct hvd_def *d = vm->def;
+	struct termios tio;
 	int fd;
 
 	vm->con_in = vm->con_out = -1;
@@ -56,8 +57,14 @@ int hvd_console_open(struct hvd_vm *vm)
 				close(fd);
 			return err;
 		}
+		/* A serial line: no echo, no line editing, bytes as they are. */
+		if (!tcgetattr(fd, &tio)) {
+			cfmakeraw(&tio);
+			tcsetattr(fd, TCSANOW, &tio);
+		}
 		vm->con_in = vm->con_out = fd;
 		hvd_info("vm %s: serial console on %s", d->name, ptsname(fd));
+		hvd_control_send("console %s", ptsname(fd));
 		return 0;
 	case HVD_SERIAL_FILE:
 		fd = open(d->serial_path,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The worker's event loop (sd-event): the models' timerfd, console input,
- * the module's notices (a crash of the VM) and requests from the models
- * and vCPU threads through an eventfd; SIGINT and SIGTERM end the run,
+ * the module's notices (a crash of the VM), the supervisor's control
+ * socket, and requests from the models and vCPU threads through an eventfd; SIGINT and SIGTERM end the run,
  * SIGUSR1 logs the vCPUs' state.
  */
 #include <errno.h>
@@ -49,6 +49,17 @@ static void check_end(struct hvd_vm *vm)
 {
 	if (__atomic_load_n(&vm->end, __ATOMIC_ACQUIRE) != HVD_END_NONE)
 		sd_event_exit(vm->event, 0);
+}
+
+static int on_control(sd_event_source *s, int fd, uint32_t revents,
+		      void *arg)
+{
+	struct hvd_vm *vm = arg;
+
+	if (hvd_control_input(vm))
+		sd_event_source_set_enabled(s, SD_EVENT_OFF);
+	check_end(vm);
+	return 0;
 }
 
 static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *arg)
@@ -132,6 +143,9 @@ int hvd_loop_run(struct hvd_vm *vm)
 		if (err == -EPERM)
 			err = 0;
 	}
+	if (err >= 0 && hvd_control_fd >= 0)
+		err = sd_event_add_io(e, NULL, hvd_control_fd, EPOLLIN,
+				      on_control, vm);
 	if (err >= 0)
 		err = sd_event_add_signal(e, NULL, SIGINT, on_signal, vm);
 	if (err >= 0)

@@ -279,6 +279,8 @@ static int run_once(struct hvd_vm *vm, const struct hvd_image *kernel,
 		if (err)
 			hv_fail(vm, err, "cannot start the VM", vm->reason,
 				sizeof(vm->reason));
+		else
+			hvd_control_send("running");
 	}
 	if (!err) {
 		err = hvd_loop_run(vm);

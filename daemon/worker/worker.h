@@ -177,6 +177,12 @@ size_t hvd_console_write(struct hvd_vm *vm, const void *buf, size_t len);
 int hvd_console_input(struct hvd_vm *vm);
 void hvd_console_accept(struct hvd_vm *vm);
 
+/* control.c */
+extern int hvd_control_fd;
+void hvd_control_send(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+int hvd_control_input(struct hvd_vm *vm);
+
 /* msr.c */
 struct hv_message;
 int hvd_msr(struct hvd_vm *vm, const struct hv_message *ev, uint64_t *data);
