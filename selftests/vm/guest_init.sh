@@ -30,6 +30,10 @@ export PATH=/usr/bin:/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# hvd's serial consoles are pseudo-terminals.
+mkdir -p /dev/pts
+mount -t devpts -o ptmxmode=0666 devpts /dev/pts
+[ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
 mount -t tmpfs tmpfs /tmp
 
 T=/usr/lib/hv/selftests
