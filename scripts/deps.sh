@@ -8,10 +8,12 @@ set -eu
 # linux-source-6.12 and python3-jsonschema: the kernel's YNL tooling and
 # schemas, which check kmod/hv.yaml (make spec) and drive the family in the
 # SVM test machine (selftests/ynl_test.sh); 6.1's sources have neither.
+# systemd: systemd-analyze checks hvd's units (make units).
 pkgs="make gcc libc6-dev binutils pkg-config python3 python3-yaml
 	python3-jsonschema
 	linux-image-amd64 linux-headers-amd64 linux-source linux-source-6.12
 	libnl-3-dev libnl-genl-3-dev libcmocka-dev libsystemd-dev libjson-c-dev
+	systemd
 	sparse codespell dkms kmod clang lld llvm
 	qemu-system-x86 bochs bochsbios vgabios bochs-term
 	busybox-static cpio isolinux syslinux-common xorriso"
