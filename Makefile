@@ -345,6 +345,7 @@ install: $(B)/hvctl $(B)/hvd
 	install -D -m 0755 $(B)/hvctl $(DESTDIR)$(PREFIX)/bin/hvctl
 	install -D -m 0755 $(B)/hvd $(DESTDIR)$(PREFIX)/sbin/hvd
 	install -D -m 0644 packaging/hvctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/hvctl.8
+	install -D -m 0644 packaging/hvd.8 $(DESTDIR)$(PREFIX)/share/man/man8/hvd.8
 	install -D -m 0644 packaging/hv.conf $(DESTDIR)/etc/modules-load.d/hv.conf
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|' packaging/hvd.service.in \
