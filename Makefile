@@ -62,7 +62,8 @@ MODULE_SRC	:= $(wildcard $(foreach d,$(KMOD_DIRS),$(d)/*.c $(d)/*.h \
 # Unit tests: name -> sources compiled directly into the test.
 UNIT_TESTS	:= test_l1d_policy test_decode test_exception test_lapic_regs \
 		   test_posted \
-		   test_output test_hvctl_args test_hvctl_cmds test_hvctl_parse \
+		   test_output test_hvctl_args test_hvctl_cmds test_hvctl_hvd \
+		   test_hvctl_parse \
 		   test_libhv_parse
 test_l1d_policy_SRC	:= kmod/tests/test_l1d_policy.c kmod/l1d_policy.c
 test_decode_SRC		:= kmod/tests/test_decode.c kmod/decode.c
@@ -75,8 +76,10 @@ HVCTL_TEST_SRC		:= $(filter-out cli/hvctl.c,$(CLI_SRC)) cli/hvctl.c \
 			   cli/tests/fake_libhv.c lib/names.c lib/modes.c
 test_hvctl_args_SRC	:= cli/tests/test_hvctl_args.c $(HVCTL_TEST_SRC)
 test_hvctl_cmds_SRC	:= cli/tests/test_hvctl_cmds.c $(HVCTL_TEST_SRC)
+test_hvctl_hvd_SRC	:= cli/tests/test_hvctl_hvd.c $(HVCTL_TEST_SRC)
 test_hvctl_args_LIBS	= $(JSON_LIBS)
 test_hvctl_cmds_LIBS	= $(JSON_LIBS)
+test_hvctl_hvd_LIBS	= $(JSON_LIBS)
 test_hvctl_parse_SRC	:= cli/tests/test_hvctl_parse.c cli/parse.c
 test_libhv_parse_SRC	:= lib/tests/test_libhv_parse.c $(LIBHV_SRC)
 
