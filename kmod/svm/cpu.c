@@ -132,6 +132,10 @@ int svm_probe(struct hv_caps *caps, const char **why)
 	caps->tlb_tags = raw.nasid - 1;
 	caps->hw_revision = raw.eax & 0xff;
 	svm_nasid = raw.nasid;
+	svm_tcg_inject_quirk = boot_cpu_has(X86_FEATURE_HYPERVISOR) &&
+			       hypervisor_cpuid_base("TCGTCGTCGTCG", 0);
+	if (svm_tcg_inject_quirk)
+		pr_info("QEMU TCG: an interrupt injected at VMRUN is followed by an exit\n");
 	return 0;
 }
 
@@ -139,6 +143,20 @@ DEFINE_PER_CPU(struct svm_cpu, svm_cpus);
 static struct page *msrpm_pages, *iopm_pages;
 phys_addr_t svm_msrpm_pa, svm_iopm_pa;
 u32 svm_nasid;
+
+/*
+ * QEMU's TCG (helper_vmrun) delivers an external interrupt that EVENTINJ
+ * injects at once, but leaves the CPU's exception_index at its vector;
+ * if its main loop next stops for an exit request (its round-robin kick,
+ * icount) before anything else raises an exception or a #VMEXIT, it
+ * delivers the vector a second time, wherever the guest is, whatever its
+ * RFLAGS.IF (QEMU 7.2 target/i386/tcg/sysemu/svm_helper.c). A Linux guest
+ * then takes its interrupt inside its own handler and deadlocks or
+ * faults. Under TCG, hv sends itself an IPI with each such injection, so
+ * that the #VMEXIT for it comes right after the delivery and clears the
+ * stale vector; hardware never sees this.
+ */
+bool svm_tcg_inject_quirk __ro_after_init;
 
 /* APM Vol. 2, 15.11: two bits (read, write) per MSR in three ranges. */
 static void msrpm_allow(u8 *map, u32 msr)

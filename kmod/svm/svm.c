@@ -13,7 +13,9 @@
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <asm/apic.h>
 #include <asm/debugreg.h>
+#include <asm/irq_vectors.h>
 #include <asm/msr.h>
 #include <asm/nospec-branch.h>
 #include <asm/processor.h>
@@ -718,6 +720,12 @@ static void svm_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	s->dirty = 0;
 
 	asm volatile("clgi" ::: "memory");
+	/* Pending at VMRUN, it exits the guest after the injection (cpu.c). */
+	if (unlikely(svm_tcg_inject_quirk) &&
+	    (vmcb->control.event_inj & (SVM_EVTINJ_VALID |
+					SVM_EVTINJ_TYPE_MASK)) ==
+	    (SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR))
+		apic->send_IPI_self(RESCHEDULE_VECTOR);
 	/*
 	 * The host's RFLAGS.IF at VMRUN decides whether physical interrupts
 	 * exit the guest; GIF=0 keeps them pending meanwhile (APM 15.17).

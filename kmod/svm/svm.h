@@ -96,6 +96,7 @@ struct svm_cpu {
 DECLARE_PER_CPU(struct svm_cpu, svm_cpus);
 extern phys_addr_t svm_msrpm_pa, svm_iopm_pa;
 extern u32 svm_nasid;
+extern bool svm_tcg_inject_quirk;
 
 int svm_probe(struct hv_caps *caps, const char **why);
 int svm_setup(void);
