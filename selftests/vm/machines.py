@@ -43,7 +43,10 @@ MACHINES = {
         "megs": 1024,
         "set": "main",
         "load": True,
-        "timeout": 600,
+        # hvd_test boots Debian's kernel here: with one vCPU (then
+        # poweroff, reboot both ways, SIGKILL of hvd) and with two.
+        "append": "hvd_test_boots=all hvd_test_smp=1",
+        "timeout": 900,
     },
     "bochs-haswell": {
         "emulator": "bochs",
