@@ -257,8 +257,27 @@ static void destroy(struct hvd_vm *vm)
 	vm->memfd = -1;
 }
 
-static int run_once(struct hvd_vm *vm, const struct hvd_image *kernel,
-		    const struct hvd_image *initrd)
+static void drop_image(struct hvd_image *img)
+{
+	free((void *)img->data);
+	img->data = NULL;
+	img->size = 0;
+}
+
+static int read_images(const struct hvd_def *def, struct hvd_image *kernel,
+		       struct hvd_image *initrd, char *reason, size_t len)
+{
+	int err;
+
+	err = read_file("kernel", def->kernel, def->mem, kernel, reason, len);
+	if (!err && def->initrd[0])
+		err = read_file("initrd", def->initrd, def->mem, initrd,
+				reason, len);
+	return err;
+}
+
+static int run_once(struct hvd_vm *vm, struct hvd_image *kernel,
+		    struct hvd_image *initrd)
 {
 	int err;
 
@@ -266,6 +285,12 @@ static int run_once(struct hvd_vm *vm, const struct hvd_image *kernel,
 	vm->stopping = false;
 	vm->intr_level = 0;
 	err = create(vm, kernel, initrd, vm->reason, sizeof(vm->reason));
+	/*
+	 * The images are in guest RAM now: their copies go, so that a
+	 * running VM does not keep megabytes of kernel and initrd twice.
+	 */
+	drop_image(kernel);
+	drop_image(initrd);
 	if (!err) {
 		err = hvd_bus_create(vm);
 		if (err)
@@ -324,10 +349,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 	pthread_mutex_init(&vm->hv_lock, NULL);
 	pthread_mutex_init(&vm->dev_lock, NULL);
 
-	err = read_file("kernel", def->kernel, def->mem, &kernel, reason, len);
-	if (!err && def->initrd[0])
-		err = read_file("initrd", def->initrd, def->mem, &initrd,
-				reason, len);
+	err = read_images(def, &kernel, &initrd, reason, len);
 	if (!err) {
 		err = hv_open(&vm->h);
 		if (err)
@@ -358,6 +380,11 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 			setf(reason, len, "cannot open the serial console");
 	}
 	while (!err) {
+		/* A restart reads them again: see run_once(). */
+		if (!kernel.data)
+			err = read_images(def, &kernel, &initrd, reason, len);
+		if (err)
+			break;
 		err = run_once(vm, &kernel, &initrd);
 		if (err) {
 			setf(reason, len, "%s", vm->reason);
