@@ -62,6 +62,8 @@ RING_CASES = {
     "pio-ring-kpoll": ("pio", "OUT over the ring, vCPU polls, owner sleeps"),
     "pio-ring-poll": ("pio", "OUT answered over the exit ring, polling"),
 }
+# boot_bench's VMMs: hvd, and QEMU's microvm with KVM.
+BOOT_VMMS = ("hvd", "qemu_kvm")
 # bench-switch's loops.
 SWITCH_KINDS = ("pingpong", "syscalls")
 # dirty_bench's variants; "scanned" only where the CPU keeps a log.
@@ -83,7 +85,7 @@ def parse(text):
     calib = []
     switch = {}         # kind -> [sample dict]
     dirty = {}          # variant -> [sample dict]
-    info = {"mitigations": {}}
+    info = {"mitigations": {}, "boot": {}}   # boot: VMM -> [sample dict]
     for raw in text.splitlines():
         line = raw.rstrip("\r")
         if line.startswith("# dmesg: "):
@@ -112,6 +114,10 @@ def parse(text):
             elif words[0] == "switch":
                 switch.setdefault(kv["kind"], []).append(
                     {k: int(kv[k]) for k in ("n", "ns", "tsc")})
+            elif words[0] == "boot" and len(words) >= 2:
+                info["boot"].setdefault(words[1], []).append(
+                    {k: int(kv[k]) for k in
+                     ("ns", "pss_kib", "ram_kib", "used_kib")})
             elif words[0] == "dirty":
                 d = {k: int(kv[k]) for k in
                      ("pages", "dirty", "rep", "peek_ns", "peek_tsc",
@@ -171,6 +177,10 @@ def figures(name, smp, samples, calib, switch, dirty, info):
     for v in DIRTY_REQUIRED:
         if v not in dirty:
             missing.append("dirty log, %s" % v)
+    if machines.BENCH[name].get("boot"):
+        for v in BOOT_VMMS:
+            if v not in info["boot"]:
+                missing.append("Linux boot, %s" % v)
     if missing:
         raise SystemExit("report: %s: no figures for: %s (see the TAP lines "
                          "of the results log)" % (name, ", ".join(missing)))
@@ -281,6 +291,21 @@ def figures(name, smp, samples, calib, switch, dirty, info):
                    "peek_median": peek, "get_and_clear_median": clear,
                    "get_and_clear_per_page": clear / pages}
 
+    boot = {}
+    for v, runs in info["boot"].items():
+        # The VMM's own memory: its PSS less guest RAM's resident pages.
+        boot[v] = {"runs": len(runs),
+                   "insns": [r["ns"] for r in runs],
+                   "insns_median": med(r["ns"] for r in runs),
+                   "pss_kib_median": med(r["pss_kib"] for r in runs),
+                   "ram_kib_median": med(r["ram_kib"] for r in runs),
+                   "own_kib_median": med(r["pss_kib"] - r["ram_kib"]
+                                         for r in runs),
+                   "used_kib_median": med(r["used_kib"] for r in runs)}
+    if len(boot) == len(BOOT_VMMS):
+        boot["ratio_hvd_qemu_kvm"] = (boot["hvd"]["insns_median"] /
+                                      boot["qemu_kvm"]["insns_median"])
+
     same = (info.get("hv_guest_fnv") is not None and
             info.get("hv_guest_fnv") == info.get("kvm_guest_fnv"))
     return {
@@ -305,6 +330,7 @@ def figures(name, smp, samples, calib, switch, dirty, info):
         "cases": cases,
         "switch_floor": sw,
         "dirty_log": logs,
+        "linux_boot": boot,
     }
 
 
@@ -367,6 +393,33 @@ def table(f):
                    % (v, d["method"], d["peek_median"],
                       d["get_and_clear_median"],
                       d["get_and_clear_per_page"]))
+    boot = f["linux_boot"]
+    if boot:
+        out += ["",
+                "Linux to its init (%s, one vCPU, 128 MiB, same kernel and "
+                "initramfs); median of %d boots"
+                % (f["kernel"], boot["hvd"]["runs"]),
+                "",
+                "%-44s %14s %14s %8s" % ("", "hvd", "QEMU+KVM", "hvd/qemu")]
+        out.append("-" * len(out[-1]))
+        h, q = boot["hvd"], boot["qemu_kvm"]
+        out += ["%-44s %14.0f %14.0f %8.2f"
+                % ("emulated instructions, VMM start to init", h["insns_median"],
+                   q["insns_median"], boot["ratio_hvd_qemu_kvm"]),
+                "%-44s %14.0f %14.0f %8.2f"
+                % ("VMM's PSS at init, KiB", h["pss_kib_median"],
+                   q["pss_kib_median"],
+                   h["pss_kib_median"] / q["pss_kib_median"]),
+                "%-44s %14.0f %14.0f"
+                % ("  of which guest RAM resident, KiB",
+                   h["ram_kib_median"], q["ram_kib_median"]),
+                "%-44s %14.0f %14.0f %8.2f"
+                % ("  the VMM's own (PSS less guest RAM), KiB",
+                   h["own_kib_median"], q["own_kib_median"],
+                   h["own_kib_median"] / q["own_kib_median"]),
+                "%-44s %14.0f %14.0f"
+                % ("machine's used memory grew by, KiB",
+                   h["used_kib_median"], q["used_kib_median"])]
     out += ["",
             "calibration: %d instructions in userspace took %.0f ns "
             "(%.4f ns/insn), %.0f TSC ticks (%.4f/insn)"

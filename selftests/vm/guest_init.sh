@@ -166,6 +166,26 @@ bench_run() { # name program args...
 	return $rc
 }
 
+# Linux to its init (hvd_guest_init.sh's first line) with the same kernel,
+# initramfs, command line, one vCPU and 128 MiB for each VMM.
+G=/usr/lib/hv/guest
+gcmd="console=ttyS0 hvdguest=poweroff"
+bench_boot() { # name vmm args...
+	n=$1
+	shift
+	cat >/tmp/boot.conf <<EOD
+name = bootbench
+kernel = $G/vmlinuz
+initrd = $G/initrd
+cmdline = $gcmd
+vcpus = 1
+memory = 128M
+serial = stdio
+EOD
+	bench_run "boot_$n" /usr/lib/hv/bench/boot_bench "$n" "$br" \
+		"hvd-guest: init" -- "$@"
+}
+
 load_kvm() { # module
 	for m in $(cat "/lib/modules/$1.order"); do
 		insmod "/lib/modules/$m.ko" || return 1
@@ -180,7 +200,9 @@ if [ "$mode" = bench ]; then
 	bd=${hvbench_dirty:-1024}
 	bk=${hvbench_kvm:-kvm_amd}
 	say "TAP version 13"
-	say "1..8"
+	nb=8
+	[ -n "$hvbench_boot" ] && nb=10
+	say "1..$nb"
 	log "benchmark: $bn iterations, $br runs per case, $bd MiB dirty log"
 	run load_hv
 	tap $? module_load
@@ -192,18 +214,29 @@ if [ "$mode" = bench ]; then
 	tap $? bench_hv
 	bench_run dirty "$B/dirty_bench" "$bd" "$br"
 	tap $? bench_dirty
+	if [ -n "$hvbench_boot" ]; then
+		bench_boot hvd hvd --run /tmp/boot.conf
+		tap $? bench_boot_hvd
+	fi
 	# hv_bench checked that hv has no VM left, and dirty_bench destroys
 	# its own: SVM or VMX is off again for KVM.
 	run load_kvm "$bk"
 	tap $? kvm_load
 	bench_run kvm "$B/kvm_bench" "$bn" "$br"
 	tap $? bench_kvm
+	if [ -n "$hvbench_boot" ]; then
+		bench_boot qemu_kvm qemu-system-x86_64-microvm -M microvm \
+			-accel kvm -cpu host -smp 1 -m 128M -nodefaults \
+			-nographic -serial stdio -no-reboot \
+			-kernel $G/vmlinuz -initrd $G/initrd -append "$gcmd"
+		tap $? bench_boot_qemu_kvm
+	fi
 	tap_unload
 	# The figures only now: serial output during a run would be measured.
 	cs=/sys/devices/system/clocksource/clocksource0/current_clocksource
 	say "# bench: info clocksource=$(cat $cs)"
 	say "# bench: info kvm=$bk"
-	for f in calib switch hv dirty kvm; do
+	for f in calib switch hv dirty kvm boot_hvd boot_qemu_kvm; do
 		[ -e "/tmp/bench-$f" ] && sed 's/^/# bench: /' "/tmp/bench-$f" >"$R"
 	done
 	send_dmesg

@@ -144,7 +144,11 @@ def load_order(kver, names):
 # with, and what the coexistence test runs beside it.
 KVM_MODULES = ("kvm_amd", "kvm_intel")
 BENCH_PROGRAMS = ("hv_bench", "kvm_bench", "bench-calib", "dirty_bench",
-                  "bench-switch")
+                  "bench-switch", "boot_bench")
+# The baseline of the Linux boot benchmark: QEMU's microvm build with KVM,
+# and the firmware it loads (qboot).
+BENCH_QEMU = "/usr/bin/qemu-system-x86_64-microvm"
+BENCH_QEMU_DATA = ("/usr/share/qemu/bios-microvm.bin",)
 
 
 # The kernel's ynl CLI for selftests/ynl_test.sh: Debian's python3 with
@@ -281,6 +285,10 @@ def build(out, kver, build_dir, module, bench_dir=None):
                 raise SystemExit("initramfs: %s is missing: run make "
                                  "bench-build" % src)
             programs.append((src, "usr/lib/hv/bench/" + name))
+        programs.append((BENCH_QEMU, BENCH_QEMU.lstrip("/")))
+        for path in BENCH_QEMU_DATA:
+            with open(os.path.realpath(path), "rb") as f:
+                cpio.file(path.lstrip("/"), f.read())
 
     libs = set()
     for src, dst in programs:

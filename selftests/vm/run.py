@@ -33,6 +33,9 @@ PANIC = "Kernel panic - not syncing"
 # The stages guest_init.sh reports in bench mode, as TAP tests.
 BENCH_STAGES = ["module_load", "bench_calibrate", "bench_switch", "bench_hv", "bench_dirty",
                 "kvm_load", "bench_kvm", "module_unload"]
+# Where the machine's BENCH says "boot": Linux booted by hvd, then by QEMU
+# with KVM.
+BOOT_STAGES = ["bench_boot_hvd", "bench_boot_qemu_kvm"]
 
 print_lock = threading.Lock()
 
@@ -246,12 +249,14 @@ def bench(p, name, sizes):
     emu, _, console, results = start(
         p, name, "bench", d,
         extra="hvbench_n=%d hvbench_reps=%d hvbench_calib=%d "
-        "hvbench_dirty=%d hvbench_kvm=%s"
-        % (sizes.n, sizes.reps, sizes.calib, sizes.dirty_mib, b["kvm"]),
+        "hvbench_dirty=%d hvbench_kvm=%s%s"
+        % (sizes.n, sizes.reps, sizes.calib, sizes.dirty_mib, b["kvm"],
+           " hvbench_boot=1" if b.get("boot") else ""),
         smp=smp)
     reason, rtext, ctext = watch(emu, name, console, results, b["timeout"],
                                  progress=True)
-    v = judge.judge(rtext, ctext, BENCH_STAGES)
+    v = judge.judge(rtext, ctext, BENCH_STAGES +
+                    (BOOT_STAGES if b.get("boot") else []))
     if reason:
         v.problems.insert(0, reason)
     boot = ("boot %.0f s, " % emu.booted) if emu.booted else ""
