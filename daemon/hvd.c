@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "defs.h"
 #include "log.h"
@@ -182,6 +183,14 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (worker) {
+		struct stat st;
+
+		if (fstat(WORKER_CTL_FD, &st) || !S_ISSOCK(st.st_mode)) {
+			fprintf(stderr,
+				"hvd: --worker is for hvd's supervisor, which passes it a control socket as fd %d\n",
+				WORKER_CTL_FD);
+			return EXIT_START_FAILED;
+		}
 		hvd_control_fd = WORKER_CTL_FD;
 		hvd_log_init("hvd-worker");
 	}

@@ -469,7 +469,11 @@ static int spawn(struct hvd_super *s, struct hvd_svm *v, char *err,
 				 v->path, NULL };
 		int null = open("/dev/null", O_RDONLY);
 
-		if (null < 0 || dup2(null, STDIN_FILENO) < 0 ||
+		if (null < 0 || dup2(null, STDIN_FILENO) < 0)
+			_exit(127);
+		/* dup2() onto itself would keep FD_CLOEXEC. */
+		if (sv[1] == WORKER_CTL_FD ?
+		    fcntl(sv[1], F_SETFD, 0) < 0 :
 		    dup2(sv[1], WORKER_CTL_FD) < 0)
 			_exit(127);
 		close_range(WORKER_CTL_FD + 1, ~0u, 0);
