@@ -242,6 +242,11 @@ is console_of_a_stopped_vm_is_refused "$rc $out" \
 try hvctl vm destroy dx
 is destroy_removes_the_definition "$rc $([ -e $D/dx.conf ] && echo left) $(hvctl vm list | grep -c '^dx ')" "0  0"
 
+# A client's junk: each request refused with its reason, hvd unharmed.
+try /usr/lib/hv/selftests/hvd_junk
+is junk_requests_are_refused "$rc $(field echo state)" "0 running"
+[ $rc = 0 ] || echo "$out" | sed 's/^/# /'
+
 # Autostart, and a stop of hvd that leaves nothing behind.
 hvctl vm create auto --kernel $K --cmdline E --mem 16M --autostart --serial null
 stop_hvd
