@@ -59,3 +59,18 @@ void hvd_log(int prio, const char *fmt, ...)
 	hvd_vlog(prio, fmt, ap);
 	va_end(ap);
 }
+
+/**
+ * hvd_setf() - format a reason into a caller's buffer
+ * @buf: the buffer
+ * @len: its size
+ * @fmt: the format
+ */
+void hvd_setf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}

@@ -7,6 +7,7 @@
 #define HVD_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #include "devmodel.h"
 
@@ -14,6 +15,8 @@ void hvd_log_init(const char *tag);
 void hvd_vlog(int prio, const char *fmt, va_list ap);
 void hvd_log(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void hvd_setf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #define hvd_err(...)	hvd_log(HVD_LOG_ERR, __VA_ARGS__)
 #define hvd_warn(...)	hvd_log(HVD_LOG_WARNING, __VA_ARGS__)

@@ -42,18 +42,6 @@ static const char *const state_names[] = {
 	[HVD_STATE_FAILED] = "failed",
 };
 
-static void errf(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void errf(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -190,17 +178,17 @@ int hvd_vm_create(struct hvd_super *s, const struct hvd_def *def, char *err,
 	int fd, n, ret;
 
 	if (hvd_vm_find(s, def->name)) {
-		errf(err, errlen, "a VM named '%s' exists", def->name);
+		hvd_setf(err, errlen, "a VM named '%s' exists", def->name);
 		return -EEXIST;
 	}
 	n = hvd_def_format(def, text, sizeof(text));
 	if (n < 0) {
-		errf(err, errlen, "the definition is too long");
+		hvd_setf(err, errlen, "the definition is too long");
 		return n;
 	}
 	if (mkdir(s->defs_dir, 0755) && errno != EEXIST) {
 		ret = -errno;
-		errf(err, errlen, "cannot create %s", s->defs_dir);
+		hvd_setf(err, errlen, "cannot create %s", s->defs_dir);
 		return ret;
 	}
 	snprintf(path, sizeof(path), "%s/%s.conf", s->defs_dir, def->name);
@@ -209,14 +197,14 @@ int hvd_vm_create(struct hvd_super *s, const struct hvd_def *def, char *err,
 		  0644);
 	if (fd < 0) {
 		ret = -errno;
-		errf(err, errlen, "cannot write %s", tmp);
+		hvd_setf(err, errlen, "cannot write %s", tmp);
 		return ret;
 	}
 	if (write(fd, text, n) != n || fsync(fd)) {
 		ret = errno ? -errno : -EIO;
 		close(fd);
 		unlink(tmp);
-		errf(err, errlen, "cannot write %s", tmp);
+		hvd_setf(err, errlen, "cannot write %s", tmp);
 		return ret;
 	}
 	close(fd);
@@ -224,7 +212,7 @@ int hvd_vm_create(struct hvd_super *s, const struct hvd_def *def, char *err,
 	if (link(tmp, path)) {
 		ret = -errno;
 		unlink(tmp);
-		errf(err, errlen, errno == EEXIST ?
+		hvd_setf(err, errlen, errno == EEXIST ?
 		     "%s exists (a definition hvd left out? see its log)" :
 		     "cannot create %s", path);
 		return ret;
@@ -233,7 +221,7 @@ int hvd_vm_create(struct hvd_super *s, const struct hvd_def *def, char *err,
 	v = new_vm(def, path);
 	if (!v) {
 		unlink(path);
-		errf(err, errlen, "out of memory");
+		hvd_setf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	insert(s, v);
@@ -261,14 +249,14 @@ int hvd_vm_destroy(struct hvd_super *s, struct hvd_svm *v, char *err,
 	struct hvd_svm **p;
 
 	if (has_worker(v)) {
-		errf(err, errlen, "vm %s is %s; stop or kill it first",
+		hvd_setf(err, errlen, "vm %s is %s; stop or kill it first",
 		     v->def.name, hvd_state_name(v->state));
 		return -EBUSY;
 	}
 	if (unlink(v->path) && errno != ENOENT) {
 		int ret = -errno;
 
-		errf(err, errlen, "cannot remove %s", v->path);
+		hvd_setf(err, errlen, "cannot remove %s", v->path);
 		return ret;
 	}
 	for (p = &s->vms; *p; p = &(*p)->next) {
@@ -452,7 +440,7 @@ static int spawn(struct hvd_super *s, struct hvd_svm *v, char *err,
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
 		ret = -errno;
-		errf(err, errlen, "cannot make the worker's control socket");
+		hvd_setf(err, errlen, "cannot make the worker's control socket");
 		return ret;
 	}
 	snprintf(level, sizeof(level), "%d", s->log_level);
@@ -461,7 +449,7 @@ static int spawn(struct hvd_super *s, struct hvd_svm *v, char *err,
 		ret = -errno;
 		close(sv[0]);
 		close(sv[1]);
-		errf(err, errlen, "cannot fork the worker");
+		hvd_setf(err, errlen, "cannot fork the worker");
 		return ret;
 	}
 	if (!pid) {
@@ -505,7 +493,7 @@ static int spawn(struct hvd_super *s, struct hvd_svm *v, char *err,
 		close_ctl(v);
 		v->pid = 0;
 		v->state = HVD_STATE_FAILED;
-		errf(err, errlen, "cannot watch the worker");
+		hvd_setf(err, errlen, "cannot watch the worker");
 		return ret;
 	}
 	hvd_info("vm %s: worker %d started", v->def.name, (int)pid);
@@ -520,11 +508,11 @@ static int reload(struct hvd_svm *v, char *err, size_t errlen)
 
 	if (hvd_def_load(v->path, &def, why, sizeof(why)) ||
 	    hvd_def_check(&def, why, sizeof(why))) {
-		errf(err, errlen, "definition %s", why);
+		hvd_setf(err, errlen, "definition %s", why);
 		return -EINVAL;
 	}
 	if (strcmp(def.name, v->def.name)) {
-		errf(err, errlen, "definition %s now names the VM '%s'",
+		hvd_setf(err, errlen, "definition %s now names the VM '%s'",
 		     v->path, def.name);
 		return -EINVAL;
 	}
@@ -577,7 +565,7 @@ int hvd_vm_start(struct hvd_super *s, struct hvd_svm *v, char *err,
 	if (has_worker(v) && v->state == HVD_STATE_PAUSED)
 		return hvd_vm_control(s, v, "resume", err, errlen);
 	if (has_worker(v)) {
-		errf(err, errlen, "vm %s is already %s", v->def.name,
+		hvd_setf(err, errlen, "vm %s is already %s", v->def.name,
 		     hvd_state_name(v->state));
 		return -EBUSY;
 	}
@@ -597,11 +585,11 @@ int hvd_vm_start(struct hvd_super *s, struct hvd_svm *v, char *err,
 	if (v->end[0]) {
 		const char *sp = strchr(v->end, ' ');
 
-		errf(err, errlen, "%s", sp ? sp + 1 : v->end);
+		hvd_setf(err, errlen, "%s", sp ? sp + 1 : v->end);
 		return -EIO;
 	}
 	if (ret) {
-		errf(err, errlen, "the worker ended before it reported");
+		hvd_setf(err, errlen, "the worker ended before it reported");
 		return -EIO;
 	}
 	return 0;
@@ -624,7 +612,7 @@ int hvd_vm_signal(struct hvd_super *s, struct hvd_svm *v, int sig, char *err,
 {
 	(void)s;
 	if (!has_worker(v)) {
-		errf(err, errlen, "vm %s is not running (%s)", v->def.name,
+		hvd_setf(err, errlen, "vm %s is not running (%s)", v->def.name,
 		     hvd_state_name(v->state));
 		return -ESRCH;
 	}
@@ -634,7 +622,7 @@ int hvd_vm_signal(struct hvd_super *s, struct hvd_svm *v, int sig, char *err,
 	    kill(v->pid, sig)) {
 		int ret = -errno;
 
-		errf(err, errlen, "cannot signal worker %d", (int)v->pid);
+		hvd_setf(err, errlen, "cannot signal worker %d", (int)v->pid);
 		return ret;
 	}
 	return 0;
@@ -659,26 +647,26 @@ int hvd_vm_control(struct hvd_super *s, struct hvd_svm *v, const char *cmd,
 
 	(void)s;
 	if (!has_worker(v) || v->ctl < 0) {
-		errf(err, errlen, "vm %s is not running (%s)", v->def.name,
+		hvd_setf(err, errlen, "vm %s is not running (%s)", v->def.name,
 		     hvd_state_name(v->state));
 		return -ESRCH;
 	}
 	if (send(v->ctl, cmd, strlen(cmd), MSG_NOSIGNAL) < 0) {
 		ret = -errno;
-		errf(err, errlen, "cannot reach the worker");
+		hvd_setf(err, errlen, "cannot reach the worker");
 		return ret;
 	}
 	ret = ctl_wait(v, CONTROL_WAIT_MS, ans, sizeof(ans));
 	if (ret == -ETIMEDOUT) {
-		errf(err, errlen, "the worker did not answer");
+		hvd_setf(err, errlen, "the worker did not answer");
 		return ret;
 	}
 	if (ret || v->end[0]) {
-		errf(err, errlen, "the worker ended");
+		hvd_setf(err, errlen, "the worker ended");
 		return -ESRCH;
 	}
 	if (ans[0]) {
-		errf(err, errlen, "%s", ans);
+		hvd_setf(err, errlen, "%s", ans);
 		return -EIO;
 	}
 	return 0;

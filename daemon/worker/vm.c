@@ -23,18 +23,6 @@
 
 #define GIB4 0x100000000ull
 
-static void setf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void setf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
 /* Read a whole file no larger than @max bytes. */
 static int read_file(const char *what, const char *path, uint64_t max,
 		     struct hvd_image *img, char *why, size_t len)
@@ -47,19 +35,19 @@ static int read_file(const char *what, const char *path, uint64_t max,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {
 		err = -errno;
-		setf(why, len, "%s %s: %s", what, path, strerror(errno));
+		hvd_setf(why, len, "%s %s: %s", what, path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return err;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		setf(why, len, "%s %s: not a regular file", what, path);
+		hvd_setf(why, len, "%s %s: not a regular file", what, path);
 		return -EINVAL;
 	}
 	if ((uint64_t)st.st_size > max) {
 		close(fd);
-		setf(why, len,
+		hvd_setf(why, len,
 		     "%s %s: %llu bytes do not fit in %llu MiB of RAM", what,
 		     path, (unsigned long long)st.st_size,
 		     (unsigned long long)(max >> 20));
@@ -68,7 +56,7 @@ static int read_file(const char *what, const char *path, uint64_t max,
 	buf = malloc(st.st_size ? st.st_size : 1);
 	if (!buf) {
 		close(fd);
-		setf(why, len, "%s %s: out of memory", what, path);
+		hvd_setf(why, len, "%s %s: out of memory", what, path);
 		return -ENOMEM;
 	}
 	while (off < (size_t)st.st_size) {
@@ -78,7 +66,7 @@ static int read_file(const char *what, const char *path, uint64_t max,
 			continue;
 		if (n <= 0) {
 			err = n ? -errno : -EIO;
-			setf(why, len, "%s %s: %s", what, path,
+			hvd_setf(why, len, "%s %s: %s", what, path,
 			     n ? strerror(errno) : "shorter than it was");
 			free(buf);
 			close(fd);
@@ -99,7 +87,7 @@ static int hv_fail(struct hvd_vm *vm, int err, const char *what, char *why,
 {
 	const char *msg = hv_errmsg(vm->h);
 
-	setf(why, len, "%s: %s%s%s", what, *msg ? msg : "", *msg ? ": " : "",
+	hvd_setf(why, len, "%s: %s%s%s", what, *msg ? msg : "", *msg ? ": " : "",
 	     strerror(-err));
 	return err;
 }
@@ -126,7 +114,7 @@ static int load_kernel(struct hvd_vm *vm, const struct hvd_image *kernel,
 		return hvd_load_pvh(&vm->ram, &args, boot, why, len);
 	if (hvd_is_multiboot(kernel))
 		return hvd_load_multiboot(&vm->ram, &args, boot, why, len);
-	setf(why, len,
+	hvd_setf(why, len,
 	     "kernel %s is not a bzImage, an ELF vmlinux with a PVH entry note or a multiboot image",
 	     kernel->name);
 	return -ENOEXEC;
@@ -146,7 +134,7 @@ static int setup_bsp(struct hvd_vm *vm, const struct hvd_boot *boot, char *why,
 							  HV_MODE_PROT32,
 			  boot->rip, boot->rsp, vm->ram.host,
 			  vm->ram.below_4g)) {
-		setf(why, len, "cannot set the boot processor up for %s",
+		hvd_setf(why, len, "cannot set the boot processor up for %s",
 		     boot->kind);
 		return -EINVAL;
 	}
@@ -183,7 +171,7 @@ static int create(struct hvd_vm *vm, const struct hvd_image *kernel,
 	vm->memfd = memfd_create(d->name, MFD_CLOEXEC);
 	if (vm->memfd < 0 || ftruncate(vm->memfd, d->mem)) {
 		err = -errno;
-		setf(why, len, "guest RAM (%llu MiB): %s",
+		hvd_setf(why, len, "guest RAM (%llu MiB): %s",
 		     (unsigned long long)(d->mem >> 20), strerror(errno));
 		return err;
 	}
@@ -192,7 +180,7 @@ static int create(struct hvd_vm *vm, const struct hvd_image *kernel,
 	if (vm->ram.host == MAP_FAILED) {
 		vm->ram.host = NULL;
 		err = -errno;
-		setf(why, len, "guest RAM (%llu MiB): %s",
+		hvd_setf(why, len, "guest RAM (%llu MiB): %s",
 		     (unsigned long long)(d->mem >> 20), strerror(errno));
 		return err;
 	}
@@ -212,7 +200,7 @@ static int create(struct hvd_vm *vm, const struct hvd_image *kernel,
 	vm->cfg.ram_below_4g = vm->ram.below_4g;
 	vm->vcpus = calloc(d->vcpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus) {
-		setf(why, len, "out of memory");
+		hvd_setf(why, len, "out of memory");
 		return -ENOMEM;
 	}
 	for (i = 0; i < d->vcpus; i++) {
@@ -294,7 +282,7 @@ static int run_once(struct hvd_vm *vm, struct hvd_image *kernel,
 	if (!err) {
 		err = hvd_bus_create(vm);
 		if (err)
-			setf(vm->reason, sizeof(vm->reason),
+			hvd_setf(vm->reason, sizeof(vm->reason),
 			     "cannot create the devices: %s", strerror(-err));
 	}
 	if (!err)
@@ -310,7 +298,7 @@ static int run_once(struct hvd_vm *vm, struct hvd_image *kernel,
 	if (!err) {
 		err = hvd_loop_run(vm);
 		if (err)
-			setf(vm->reason, sizeof(vm->reason), "event loop: %s",
+			hvd_setf(vm->reason, sizeof(vm->reason), "event loop: %s",
 			     strerror(-err));
 	}
 	if (err)
@@ -340,7 +328,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 
 	vm = calloc(1, sizeof(*vm));
 	if (!vm) {
-		setf(reason, len, "out of memory");
+		hvd_setf(reason, len, "out of memory");
 		return -ENOMEM;
 	}
 	vm->def = def;
@@ -353,7 +341,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 	if (!err) {
 		err = hv_open(&vm->h);
 		if (err)
-			setf(reason, len,
+			hvd_setf(reason, len,
 			     "cannot reach the hv module: %s (is it loaded? modprobe hv)",
 			     strerror(-err));
 	}
@@ -362,7 +350,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 		if (!err)
 			err = hv_subscribe_notices(vm->notices);
 		if (err)
-			setf(reason, len,
+			hvd_setf(reason, len,
 			     "cannot subscribe to hv's notices: %s",
 			     strerror(-err));
 	}
@@ -372,12 +360,12 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 		if (!err && vm->wake_fd < 0)
 			err = -errno;
 		if (err)
-			setf(reason, len, "timers: %s", strerror(-err));
+			hvd_setf(reason, len, "timers: %s", strerror(-err));
 	}
 	if (!err) {
 		err = hvd_console_open(vm);
 		if (err)
-			setf(reason, len, "cannot open the serial console");
+			hvd_setf(reason, len, "cannot open the serial console");
 	}
 	while (!err) {
 		/* A restart reads them again: see run_once(). */
@@ -387,7 +375,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 			break;
 		err = run_once(vm, &kernel, &initrd);
 		if (err) {
-			setf(reason, len, "%s", vm->reason);
+			hvd_setf(reason, len, "%s", vm->reason);
 			break;
 		}
 		if (vm->end != HVD_END_RESET ||
@@ -398,7 +386,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 	if (!err) {
 		*end = vm->end;
 		*status = vm->exit_status;
-		setf(reason, len, "%s", vm->reason);
+		hvd_setf(reason, len, "%s", vm->reason);
 	}
 	hvd_console_close(vm);
 	hvd_timers_fini(vm);
