@@ -586,6 +586,10 @@ int hvd_vm_start(struct hvd_super *s, struct hvd_svm *v, char *err,
 		const char *sp = strchr(v->end, ' ');
 
 		hvd_setf(err, errlen, "%s", sp ? sp + 1 : v->end);
+		/* What list says before the worker's exit is reaped. */
+		v->state = strncmp(v->end, "failed ", 7) ? HVD_STATE_CRASHED :
+							   HVD_STATE_FAILED;
+		hvd_setf(v->reason, sizeof(v->reason), "%s", err);
 		return -EIO;
 	}
 	if (ret) {
