@@ -264,6 +264,9 @@ is hvctl_says_hvd_is_not_running "$rc $out" \
 if start_hvd; then
 	is autostart_starts_at_hvd_start "$(field auto state) $(field echo state) [$(module_vms)]" \
 		"running stopped [auto ]"
+	try hvctl console auto
+	is console_of_a_vm_without_one_is_refused "$rc $out" \
+		"1 hvctl: console: hvd: vm auto has no console to attach to (serial = null): Inappropriate ioctl for device"
 	stop_hvd
 else
 	not_ok autostart_starts_at_hvd_start "hvd did not start again"

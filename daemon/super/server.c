@@ -80,14 +80,25 @@ static void console(struct client *c, struct hvd_svm *v)
 	char msg[128];
 	int fd;
 
+	if (!v->pid) {
+		snprintf(msg, sizeof(msg), "vm %s is not running (%s)",
+			 v->def.name, hvd_state_name(v->state));
+		fail(c, -ESRCH, msg);
+		return;
+	}
 	if (!v->console[0]) {
-		snprintf(msg, sizeof(msg),
-			 v->pid ? "vm %s has no console to attach to (serial = %s)" :
-				  "vm %s is not running (%s)",
-			 v->def.name, v->pid ? (v->def.serial == HVD_SERIAL_NULL ?
-						"null" : "file") :
-					       hvd_state_name(v->state));
-		fail(c, v->pid ? -ENOTTY : -ESRCH, msg);
+		if (v->def.serial == HVD_SERIAL_NULL ||
+		    v->def.serial == HVD_SERIAL_FILE)
+			snprintf(msg, sizeof(msg),
+				 "vm %s has no console to attach to (serial = %s)",
+				 v->def.name, v->def.serial == HVD_SERIAL_NULL ?
+				 "null" : "file");
+		else
+			snprintf(msg, sizeof(msg),
+				 "vm %s has not reported its console yet",
+				 v->def.name);
+		fail(c, v->def.serial == HVD_SERIAL_PTY ? -EAGAIN : -ENOTTY,
+		     msg);
 		return;
 	}
 	fd = open(v->console, O_RDWR | O_NOCTTY | O_CLOEXEC);
