@@ -47,7 +47,6 @@ enum hvd_state {
  * @console: the pseudo-terminal of its serial console, or ""
  * @stopping: a stop or kill was asked: the worker's end is not a crash
  * @restarts: restarts after a crash since the last start asked for
- * @started_ns: CLOCK_MONOTONIC of the worker's start
  * @end: how the worker said the run ended (its last control message)
  * @super: the supervisor
  * @next: the next VM
@@ -64,7 +63,6 @@ struct hvd_svm {
 	char console[64];
 	bool stopping;
 	unsigned int restarts;
-	uint64_t started_ns;
 	char end[512];
 	struct hvd_super *super;
 	struct hvd_svm *next;

@@ -32,7 +32,7 @@
 #define START_WAIT_MS	60000
 /* Pause and resume wait this long for the worker's answer. */
 #define CONTROL_WAIT_MS	10000
-/* Restarts after crashes, in a row, before the supervisor gives up. */
+/* Restarts after crashes, from one start asked for, before hvd gives up. */
 #define MAX_RESTARTS	5
 #define CTL_MSG_MAX	512
 
@@ -476,7 +476,6 @@ static int spawn(struct hvd_super *s, struct hvd_svm *v, char *err,
 	v->end[0] = '\0';
 	v->console[0] = '\0';
 	v->reason[0] = '\0';
-	v->started_ns = now_ns();
 	v->state = HVD_STATE_RUNNING;
 	v->super = s;
 	ret = sd_event_add_child(s->event, &v->child_src, pid, WEXITED,
@@ -527,7 +526,7 @@ static void restart(struct hvd_super *s, struct hvd_svm *v)
 	if (v->restarts >= MAX_RESTARTS) {
 		snprintf(why, sizeof(why), "%s", v->reason);
 		snprintf(v->reason, sizeof(v->reason),
-			 "%.200s (not restarted: %u restarts in a row)", why,
+			 "%.200s (not restarted: %u restarts since its start)", why,
 			 v->restarts);
 		hvd_err("vm %s: %s", v->def.name, v->reason);
 		return;
