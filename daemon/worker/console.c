@@ -4,6 +4,11 @@
  * pseudo-terminal for hvctl console, a file, or nothing. Output never
  * blocks the guest on a pty nobody reads: a full pty drops, as a serial
  * line with nobody listening does.
+ *
+ * Output goes out a line at a time: the UART hands over one byte per
+ * THR write, and a write(2) per byte would wake whoever reads the
+ * console (a terminal, hvctl console, a log) once per byte. A line left
+ * unfinished (a shell prompt, an echoed key) goes out FLUSH_NS later.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +23,34 @@
 /* Ctrl-]: leaves a foreground run, as it detaches hvctl console. */
 #define ESCAPE_CHAR 0x1d
 
+/* How long an unfinished line waits: well below what a typist notices. */
+#define FLUSH_NS (5 * 1000000ull)
+
 static struct termios saved_tio;
+
+static void flush_out(struct hvd_vm *vm)
+{
+	const uint8_t *p = vm->out;
+	size_t left = vm->out_len;
+
+	while (left) {
+		ssize_t n = write(vm->con_out, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		p += n;
+		left -= n;
+	}
+	vm->out_len = 0;
+}
+
+/* The flush timer: called under vm->dev_lock, as the UART's writes are. */
+static void flush_late(void *opaque)
+{
+	flush_out(opaque);
+}
 
 /**
  * hvd_console_open() - open the backend the definition names
@@ -33,6 +65,14 @@ int hvd_console_open(struct hvd_vm *vm)
 	int fd;
 
 	vm->con_in = vm->con_out = -1;
+	vm->out_len = 0;
+	if (d->serial != HVD_SERIAL_NULL) {
+		vm->out_timer = hvd_timer_new(vm, flush_late, vm);
+		if (!vm->out_timer) {
+			hvd_err("vm %s: console: out of memory", d->name);
+			return -ENOMEM;
+		}
+	}
 	switch (d->serial) {
 	case HVD_SERIAL_STDIO:
 		vm->con_in = STDIN_FILENO;
@@ -90,6 +130,10 @@ int hvd_console_open(struct hvd_vm *vm)
  */
 void hvd_console_close(struct hvd_vm *vm)
 {
+	if (vm->con_out >= 0)
+		flush_out(vm);
+	hvd_timer_free(vm, vm->out_timer);
+	vm->out_timer = NULL;
 	if (vm->con_tty)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 	vm->con_tty = false;
@@ -108,25 +152,38 @@ void hvd_console_close(struct hvd_vm *vm)
  * @buf: the bytes
  * @len: how many
  *
+ * Called with vm->dev_lock held. Written when a line ends, when the
+ * buffer fills, or FLUSH_NS after an unfinished line began.
+ *
  * Return: bytes taken (all of them: what cannot be written is dropped).
  */
 size_t hvd_console_write(struct hvd_vm *vm, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	size_t left = len;
+	bool eol = false;
 
 	if (vm->con_out < 0)
 		return len;
 	while (left) {
-		ssize_t n = write(vm->con_out, p, left);
+		size_t n = sizeof(vm->out) - vm->out_len;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
+		if (n > left)
+			n = left;
+		memcpy(vm->out + vm->out_len, p, n);
+		eol = eol || memchr(p, '\n', n);
+		vm->out_len += n;
 		p += n;
 		left -= n;
+		if (vm->out_len == sizeof(vm->out))
+			flush_out(vm);
 	}
+	if (eol && vm->out_len)
+		flush_out(vm);
+	if (!vm->out_len)
+		hvd_timer_del(vm, vm->out_timer);
+	else if (!hvd_timer_armed(vm->out_timer))
+		hvd_timer_mod(vm, vm->out_timer, hvd_now_ns() + FLUSH_NS);
 	return len;
 }
 

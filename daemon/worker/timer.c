@@ -141,6 +141,17 @@ void hvd_timer_mod(struct hvd_vm *vm, struct hvd_timer *t, uint64_t deadline)
 }
 
 /**
+ * hvd_timer_armed() - whether a timer waits to fire
+ * @t: the timer
+ *
+ * Return: true if armed.
+ */
+bool hvd_timer_armed(const struct hvd_timer *t)
+{
+	return t->armed;
+}
+
+/**
  * hvd_timer_del() - disarm a timer (struct hvd_services.timer_del)
  * @vm: the VM
  * @t: the timer

@@ -94,6 +94,9 @@ struct hvd_vcpu {
  * @con_accept: the UART can take input again (set under dev_lock)
  * @held: console input the UART could not take yet
  * @held_len: bytes of @held
+ * @out: console output not written yet (console.c)
+ * @out_len: bytes of @out
+ * @out_timer: writes @out when a line stays unfinished
  * @wake_fd: an eventfd that wakes the event loop (requests, accepts)
  * @event: the event loop
  * @con_src: its console input source
@@ -127,6 +130,9 @@ struct hvd_vm {
 	bool con_accept;
 	uint8_t held[256];
 	size_t held_len;
+	uint8_t out[4096];
+	size_t out_len;
+	struct hvd_timer *out_timer;
 	int wake_fd;
 	struct sd_event *event;
 	struct sd_event_source *con_src;
@@ -162,6 +168,7 @@ void hvd_timers_run(struct hvd_vm *vm);
 struct hvd_timer *hvd_timer_new(struct hvd_vm *vm, void (*fn)(void *),
 				void *opaque);
 void hvd_timer_mod(struct hvd_vm *vm, struct hvd_timer *t, uint64_t deadline);
+bool hvd_timer_armed(const struct hvd_timer *t);
 void hvd_timer_del(struct hvd_vm *vm, struct hvd_timer *t);
 void hvd_timer_free(struct hvd_vm *vm, struct hvd_timer *t);
 uint64_t hvd_now_ns(void);
