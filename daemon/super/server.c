@@ -28,6 +28,16 @@
 
 #define SOCKET_GROUP	"hv"
 
+/*
+ * Connections served at once. hvctl holds one for a single request, so
+ * this bounds only clients that connect and stay: past it a newcomer is
+ * told so and closed, and hvd's file descriptors never run out.
+ */
+#define MAX_CLIENTS	64
+
+/* How long hvd stops accepting when the system is out of descriptors. */
+#define ACCEPT_RETRY_USEC	(1000 * 1000)
+
 struct client {
 	struct hvd_super *s;
 	int fd;
@@ -204,6 +214,7 @@ out:
 
 static void client_free(struct client *c)
 {
+	c->s->nr_clients--;
 	sd_event_source_disable_unref(c->src);
 	close(c->fd);
 	free(c);
@@ -239,27 +250,75 @@ static int on_client(sd_event_source *src, int fd, uint32_t revents,
 	return 0;
 }
 
+static int resume_accept(sd_event_source *src, uint64_t usec, void *arg)
+{
+	struct hvd_super *s = arg;
+
+	sd_event_source_set_enabled(s->listen_src, SD_EVENT_ON);
+	return 0;
+}
+
+/*
+ * accept() failed for want of descriptors or memory: the connection
+ * stays queued and the socket stays readable, so stop watching it for a
+ * while rather than spin. The retry timer exists from the start: making
+ * one now would need a descriptor.
+ */
+static void pause_accept(struct hvd_super *s, int err)
+{
+	if (!s->starved)
+		hvd_warn("cannot accept clients: %s; trying again every second",
+			 strerror(err));
+	s->starved = true;
+	if (sd_event_source_set_time_relative(s->retry_src,
+					      ACCEPT_RETRY_USEC) < 0 ||
+	    sd_event_source_set_enabled(s->retry_src, SD_EVENT_ONESHOT) < 0)
+		return;
+	sd_event_source_set_enabled(s->listen_src, SD_EVENT_OFF);
+}
+
 static int on_accept(sd_event_source *src, int fd, uint32_t revents,
 		     void *arg)
 {
+	struct hvd_super *s = arg;
 	struct client *c;
 	int cfd;
 
 	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (cfd < 0)
+	if (cfd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM)
+			pause_accept(s, errno);
 		return 0;
+	}
+	if (s->starved)
+		hvd_info("accepting clients again");
+	s->starved = false;
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		close(cfd);
 		return 0;
 	}
-	c->s = arg;
+	c->s = s;
 	c->fd = cfd;
-	if (sd_event_add_io(c->s->event, &c->src, cfd, EPOLLIN, on_client,
+	if (s->nr_clients >= MAX_CLIENTS) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg),
+			 "too many connections to hvd (%d): close one",
+			 MAX_CLIENTS);
+		fail(c, -EUSERS, msg);
+		close(cfd);
+		free(c);
+		return 0;
+	}
+	if (sd_event_add_io(s->event, &c->src, cfd, EPOLLIN, on_client,
 			    c) < 0) {
 		close(cfd);
 		free(c);
+		return 0;
 	}
+	s->nr_clients++;
 	return 0;
 }
 
@@ -349,7 +408,15 @@ int hvd_super_run(const char *defs_dir, const char *sock_path, int log_level)
 	err = sd_event_new(&s.event);
 	if (err < 0)
 		goto out;
-	err = sd_event_add_io(s.event, NULL, fd, EPOLLIN, on_accept, &s);
+	err = sd_event_add_io(s.event, &s.listen_src, fd, EPOLLIN, on_accept,
+			      &s);
+	if (err >= 0)
+		err = sd_event_add_time_relative(s.event, &s.retry_src,
+						 CLOCK_MONOTONIC,
+						 ACCEPT_RETRY_USEC, 0,
+						 resume_accept, &s);
+	if (err >= 0)
+		err = sd_event_source_set_enabled(s.retry_src, SD_EVENT_OFF);
 	if (err >= 0)
 		err = sd_event_add_signal(s.event, NULL, SIGTERM, on_term,
 					  NULL);
@@ -367,6 +434,8 @@ int hvd_super_run(const char *defs_dir, const char *sock_path, int log_level)
 	sd_notify(0, "STOPPING=1");
 out:
 	hvd_vms_stop_all(&s);
+	s.listen_src = sd_event_source_unref(s.listen_src);
+	s.retry_src = sd_event_source_unref(s.retry_src);
 	s.event = sd_event_unref(s.event);
 	if (own) {
 		close(fd);

@@ -80,6 +80,10 @@ struct hvd_super {
 	const char *defs_dir;
 	struct hvd_svm *vms;
 	int log_level;
+	struct sd_event_source *listen_src;
+	struct sd_event_source *retry_src;
+	unsigned int nr_clients;
+	bool starved;
 };
 
 /* vms.c */
