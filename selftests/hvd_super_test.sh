@@ -247,6 +247,31 @@ try /usr/lib/hv/selftests/hvd_junk
 is junk_requests_are_refused "$rc $(field echo state)" "0 running"
 [ $rc = 0 ] || echo "$out" | sed 's/^/# /'
 
+# SIGHUP: a definition written by hand appears, one removed goes, and a
+# running VM whose file was removed stays.
+hvctl vm create gone --kernel $K --cmdline E --mem 16M --serial null >/dev/null
+cat >$D/byhand.conf <<EOD
+name = byhand
+kernel = $K
+cmdline = E
+memory = 16M
+serial = null
+EOD
+rm $D/gone.conf
+mv $D/echo.conf $W/echo.conf.kept
+kill -HUP $hvd_pid
+i=0
+while ! hvctl vm list 2>/dev/null | grep -q '^byhand '; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && break
+	sleep 0.1
+done
+is sighup_reads_the_definitions_again \
+	"$(field byhand state) $(field byhand file) [$(field gone state)] $(field echo state) $(kill -0 $hvd_pid && echo alive)" \
+	"stopped $D/byhand.conf [] running alive"
+mv $W/echo.conf.kept $D/echo.conf
+hvctl vm destroy byhand >/dev/null
+
 # Autostart, and a stop of hvd that leaves nothing behind.
 hvctl vm create auto --kernel $K --cmdline E --mem 16M --autostart --serial null
 stop_hvd

@@ -386,13 +386,25 @@ static int on_term(sd_event_source *src, const struct signalfd_siginfo *si,
 	return 0;
 }
 
+static int on_hup(sd_event_source *src, const struct signalfd_siginfo *si,
+		  void *arg)
+{
+	struct hvd_super *s = arg;
+
+	sd_notify(0, "RELOADING=1");
+	hvd_info("SIGHUP: reading %s again", s->defs_dir);
+	hvd_vms_reload(s);
+	sd_notify(0, "READY=1");
+	return 0;
+}
+
 /**
  * hvd_super_run() - the supervisor, until SIGTERM or SIGINT
  * @defs_dir: the definitions directory
  * @sock_path: where to listen when systemd passed no socket
  * @log_level: for the workers
  *
- * SIGTERM, SIGINT and SIGCHLD must be blocked (hvd.c does it).
+ * SIGTERM, SIGINT, SIGHUP and SIGCHLD must be blocked (hvd.c does it).
  *
  * Return: 0, or a negative errno if it could not start.
  */
@@ -422,6 +434,8 @@ int hvd_super_run(const char *defs_dir, const char *sock_path, int log_level)
 					  NULL);
 	if (err >= 0)
 		err = sd_event_add_signal(s.event, NULL, SIGINT, on_term, NULL);
+	if (err >= 0)
+		err = sd_event_add_signal(s.event, NULL, SIGHUP, on_hup, &s);
 	if (err >= 0)
 		err = hvd_vms_load(&s);
 	if (err < 0)

@@ -89,6 +89,7 @@ struct hvd_super {
 /* vms.c */
 const char *hvd_state_name(enum hvd_state s);
 int hvd_vms_load(struct hvd_super *s);
+void hvd_vms_reload(struct hvd_super *s);
 void hvd_vms_autostart(struct hvd_super *s);
 void hvd_vms_stop_all(struct hvd_super *s);
 struct hvd_svm *hvd_vm_find(struct hvd_super *s, const char *name);

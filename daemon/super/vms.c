@@ -106,7 +106,8 @@ static struct hvd_svm *new_vm(const struct hvd_def *def, const char *path)
  * @s: the supervisor
  *
  * A file that does not parse is logged and left out; its VM does not
- * exist until it is fixed and hvd restarted.
+ * exist until it is fixed and the directory read again (SIGHUP). VMs
+ * already known are left as they are: a start reads their files again.
  *
  * Return: 0, or a negative errno if the directory cannot be read.
  */
@@ -152,9 +153,41 @@ int hvd_vms_load(struct hvd_super *s)
 			return -ENOMEM;
 		}
 		insert(s, v);
+		hvd_info("vm %s: defined by %s", def.name, path);
 	}
 	closedir(d);
 	return 0;
+}
+
+static bool has_worker(const struct hvd_svm *v)
+{
+	return v->pid > 0;
+}
+
+/**
+ * hvd_vms_reload() - read the definitions directory again (SIGHUP)
+ * @s: the supervisor
+ *
+ * A file added by hand adds its VM; a VM whose file was removed is
+ * forgotten, unless its worker runs: then it stays until it is stopped
+ * and destroyed (a start would fail for want of the file).
+ */
+void hvd_vms_reload(struct hvd_super *s)
+{
+	struct hvd_svm **p = &s->vms, *v;
+
+	while ((v = *p)) {
+		if (!has_worker(v) && access(v->path, F_OK) && errno == ENOENT) {
+			*p = v->next;
+			hvd_info("vm %s: %s is gone: forgotten", v->def.name,
+				 v->path);
+			free(v);
+			continue;
+		}
+		p = &v->next;
+	}
+	if (hvd_vms_load(s))
+		hvd_err("definitions not read again");
 }
 
 /**
@@ -227,11 +260,6 @@ int hvd_vm_create(struct hvd_super *s, const struct hvd_def *def, char *err,
 	insert(s, v);
 	hvd_info("vm %s: created (%s)", def->name, path);
 	return 0;
-}
-
-static bool has_worker(const struct hvd_svm *v)
-{
-	return v->pid > 0;
 }
 
 /**
