@@ -61,7 +61,7 @@ MODULE_SRC	:= $(wildcard $(foreach d,$(KMOD_DIRS),$(d)/*.c $(d)/*.h \
 
 # Unit tests: name -> sources compiled directly into the test.
 UNIT_TESTS	:= test_l1d_policy test_decode test_exception test_lapic_regs \
-		   test_posted \
+		   test_posted test_tsc_ratio \
 		   test_output test_hvctl_args test_hvctl_cmds test_hvctl_hvd \
 		   test_hvctl_parse \
 		   test_libhv_parse
@@ -71,6 +71,7 @@ test_exception_SRC	:= kmod/tests/test_exception.c kmod/exception.c
 test_lapic_regs_SRC	:= kmod/tests/test_lapic_regs.c kmod/irq/lapic_regs.c \
 			   kmod/irq/posted.c
 test_posted_SRC		:= kmod/tests/test_posted.c kmod/irq/posted.c
+test_tsc_ratio_SRC	:= kmod/tests/test_tsc_ratio.c kmod/tsc_ratio.c
 test_output_SRC		:= cli/tests/test_output.c cli/output.c
 HVCTL_TEST_SRC		:= $(filter-out cli/hvctl.c,$(CLI_SRC)) cli/hvctl.c \
 			   cli/tests/fake_libhv.c lib/names.c lib/modes.c

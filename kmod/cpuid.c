@@ -18,6 +18,7 @@
 
 #include "hv_host.h"
 #include "irq/irq.h"
+#include "tsc_ratio.h"
 
 #define HV_CPUID_SIGNATURE	0x40000000
 #define HV_CPUID_TIMING		0x40000010
@@ -100,19 +101,22 @@ static void apply_mask(struct hv_cpuid_entry *e)
  * timer it may not have: its TSC runs at the host's tsc_khz, and its
  * APIC timer at the 1 GHz bus clock of irq/lapic_timer.c. Leaf 0x15
  * (Intel SDM Vol. 2A, CPUID: TSC = ECX * EBX / EAX, ECX the "crystal",
- * which Linux also takes for the APIC timer's clock), leaf 0x16 (base,
- * maximum and bus MHz), and the hypervisor timing leaf 0x40000010 that
+ * which Linux also takes for the APIC timer's clock; EBX/EAX as close
+ * to the TSC as Linux's 32-bit arithmetic allows, see tsc_ratio.c),
+ * leaf 0x16 (base, maximum and bus MHz), and the hypervisor timing leaf 0x40000010 that
  * VMware defined and QEMU and KVM follow (EAX TSC kHz, EBX bus kHz). The
  * host's own 0x15 and 0x16 describe other clocks and are not passed on.
  */
 static void clock_leaves(struct hv_cpuid_table *t)
 {
 	struct hv_cpuid_entry *e;
+	u32 num, den;
 
+	hv_tsc_crystal_ratio(tsc_khz, HV_APIC_BUS_KHZ, &num, &den);
 	e = &t->entry[t->count++];
 	e->function = 0x15;
-	e->eax = HV_APIC_BUS_KHZ;
-	e->ebx = tsc_khz;
+	e->eax = den;
+	e->ebx = num;
 	e->ecx = HV_APIC_BUS_KHZ * 1000;
 	e = &t->entry[t->count++];
 	e->function = 0x16;

@@ -13,6 +13,7 @@
 #include "kselftest_harness.h"
 #include "guest.h"
 #include "test_util.h"
+#include "tsc_ratio.h"
 
 /* cpuid(EAX=r8d, ECX=r9d), report EAX EBX ECX EDX. */
 #define G_CPUID(leaf, sub)						\
@@ -179,7 +180,8 @@ TEST_F(cm, cpuid_returns_the_configured_table)
 
 TEST_F(cm, default_table_hides_what_hv_does_not_virtualize)
 {
-	uint64_t eax, ebx, ecx, edx, tsc_khz;
+	uint64_t eax, ebx, ecx, edx, tsc_khz, num, den, mhz, linux_khz;
+	uint32_t want_num, want_den;
 	char sig[13] = { 0 };
 
 	tvm_load(&self->vm, CODE_GPA, cpuid_default_start, cpuid_default_end);
@@ -214,35 +216,47 @@ TEST_F(cm, default_table_hides_what_hv_does_not_virtualize)
 	EXPECT_EQ(0, edx & (1u << 27));		/* no RDTSCP */
 
 	/*
-	 * The clocks: TSC = 10^9 Hz "crystal" (the APIC bus) * EBX / 10^6,
-	 * the same TSC in kHz at 0x40000010 and in MHz at 0x16.
+	 * The clocks: TSC = 10^9 Hz "crystal" (the APIC bus) * EBX / EAX,
+	 * the same TSC in kHz at 0x40000010 and in MHz at 0x16. Linux 6.1
+	 * computes crystal_khz * EBX / EAX in 32 bits: it must not wrap, and
+	 * must land within kmod/tsc_ratio.c's 117 ppm of the TSC.
 	 */
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &eax, 10000));
 	EXPECT_EQ(0x16, eax);
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ebx, 10000));
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ecx, 10000));
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &edx, 10000));
-	ASSERT_EQ(0, tvm_expect_report(&self->vm, &eax, 10000));
-	ASSERT_EQ(0, tvm_expect_report(&self->vm, &tsc_khz, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &den, 10000));
+	ASSERT_EQ(0, tvm_expect_report(&self->vm, &num, 10000));
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ecx, 10000));
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &edx, 10000));
-	EXPECT_EQ(1000000, eax);
-	EXPECT_NE(0, tsc_khz);
+	EXPECT_NE(0, den);
+	EXPECT_NE(0, num);
+	EXPECT_GE(0xffffffffull, 1000000ull * num);
 	EXPECT_EQ(1000000000, ecx);
 	EXPECT_EQ(0, edx);
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &eax, 10000));
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ebx, 10000));
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ecx, 10000));
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &edx, 10000));
-	EXPECT_EQ(tsc_khz / 1000, eax);
-	EXPECT_EQ(tsc_khz / 1000, ebx);
+	mhz = eax;
+	EXPECT_EQ(mhz, ebx);
 	EXPECT_EQ(1000, ecx);			/* bus MHz */
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &eax, 10000));
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ebx, 10000));
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &ecx, 10000));
 	ASSERT_EQ(0, tvm_expect_report(&self->vm, &edx, 10000));
-	EXPECT_EQ(tsc_khz, eax);
+	tsc_khz = eax;
+	EXPECT_NE(0, tsc_khz);
 	EXPECT_EQ(1000000, ebx);		/* bus kHz */
+	EXPECT_EQ(tsc_khz / 1000, mhz);
+	hv_tsc_crystal_ratio(tsc_khz, 1000000, &want_num, &want_den);
+	EXPECT_EQ(want_num, num);
+	EXPECT_EQ(want_den, den);
+	linux_khz = den ? (uint32_t)(1000000u * (uint32_t)num) / den : 0;
+	EXPECT_GE(tsc_khz * 117 / 1000000 + 1,
+		  linux_khz > tsc_khz ? linux_khz - tsc_khz :
+					tsc_khz - linux_khz);
 	EXPECT_EQ(0, tvm_run_to_hlt(&self->vm, 10000));
 }
 

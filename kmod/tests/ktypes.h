@@ -17,7 +17,9 @@ typedef int64_t s64;
 
 #define BIT(n)	(1UL << (n))
 #define BIT_ULL(n)	(1ULL << (n))
+#ifndef ARRAY_SIZE	/* the selftests' harness has its own */
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 /* The kernel's atomic bit operations and xchg(), on the GCC builtins. */
 #define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
