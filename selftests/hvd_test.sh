@@ -292,10 +292,11 @@ sigkill_leaves_no_vm() {
 }
 
 # hvd_test_boots=all: every Linux boot below; one: one boot with one vCPU;
-# none (default): no Linux boot, for the Bochs machines, where a boot
-# takes more than 13 minutes. qemu-svm's check asks for all of them and
-# one boot with two vCPUs (selftests/vm/machines.py). hvd_test_smp=N
-# boots N times with two vCPUs; hvd_test_wait=S: how long a boot may take
+# none (default): no Linux boot. Each machine asks for what its time
+# allows (selftests/vm/machines.py): qemu-svm for all of them and one
+# boot with two vCPUs, bochs-haswell for one boot with one vCPU (about
+# three minutes there). hvd_test_smp=N boots N
+# times with two vCPUs; hvd_test_wait=S: how long a boot may take
 # (100 s).
 boots=${hvd_test_boots:-none}
 wait=${hvd_test_wait:-100}
