@@ -294,6 +294,17 @@ static int on_accept(sd_event_source *src, int fd, uint32_t revents,
 	if (s->starved)
 		hvd_info("accepting clients again");
 	s->starved = false;
+	if (s->nr_clients >= MAX_CLIENTS) {
+		struct client refused = { .s = s, .fd = cfd };
+		char msg[96];
+
+		snprintf(msg, sizeof(msg),
+			 "too many connections to hvd (%d): close one",
+			 MAX_CLIENTS);
+		fail(&refused, -EUSERS, msg);
+		close(cfd);
+		return 0;
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		close(cfd);
@@ -301,17 +312,6 @@ static int on_accept(sd_event_source *src, int fd, uint32_t revents,
 	}
 	c->s = s;
 	c->fd = cfd;
-	if (s->nr_clients >= MAX_CLIENTS) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg),
-			 "too many connections to hvd (%d): close one",
-			 MAX_CLIENTS);
-		fail(c, -EUSERS, msg);
-		close(cfd);
-		free(c);
-		return 0;
-	}
 	if (sd_event_add_io(s->event, &c->src, cfd, EPOLLIN, on_client,
 			    c) < 0) {
 		close(cfd);
