@@ -97,6 +97,10 @@ struct hvd_timer;
  *	unless RAM backs all of it
  * @mem_write: copy @len bytes into guest memory at @gpa; -EFAULT unless
  *	RAM backs all of it
+ * @mem_ptr: the host address of guest memory [@gpa, @gpa + @len), or NULL
+ *	unless RAM backs all of it: zero-copy access for buffers a device
+ *	hands to the host's I/O. The guest may change the bytes at any time,
+ *	so a model reads what it must validate once, into its own memory
  * @set_irq: drive GSI @gsi (0-23; ISA IRQs are GSIs 0-15) to @level; the
  *	worker routes it to the 8259s and the IOAPIC as a PC wires them
  * @send_msi: deliver a message-signalled interrupt (Intel SDM Vol. 3A,
@@ -122,6 +126,7 @@ struct hvd_services {
 	void *ctx;
 	int (*mem_read)(void *ctx, uint64_t gpa, void *buf, size_t len);
 	int (*mem_write)(void *ctx, uint64_t gpa, const void *buf, size_t len);
+	void *(*mem_ptr)(void *ctx, uint64_t gpa, size_t len);
 	void (*set_irq)(void *ctx, unsigned int gsi, int level);
 	int (*send_msi)(void *ctx, uint64_t addr, uint32_t data);
 	void (*set_intr)(void *ctx, int level);

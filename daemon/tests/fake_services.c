@@ -24,6 +24,13 @@ static int fake_mem_write(void *ctx, uint64_t gpa, const void *buf, size_t len)
 	return 0;
 }
 
+static void *fake_mem_ptr(void *ctx, uint64_t gpa, size_t len)
+{
+	if (gpa > FAKE_MEM_SIZE || len > FAKE_MEM_SIZE - gpa)
+		return NULL;
+	return fake.mem + gpa;
+}
+
 static void fake_set_irq(void *ctx, unsigned int gsi, int level)
 {
 	if (gsi >= 24)
@@ -129,6 +136,7 @@ const struct hvd_services fake_svc = {
 	.ctx = &fake,
 	.mem_read = fake_mem_read,
 	.mem_write = fake_mem_write,
+	.mem_ptr = fake_mem_ptr,
 	.set_irq = fake_set_irq,
 	.send_msi = fake_send_msi,
 	.set_intr = fake_set_intr,

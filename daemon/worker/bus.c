@@ -38,6 +38,11 @@ static int svc_mem_write(void *ctx, uint64_t gpa, const void *buf, size_t len)
 	return 0;
 }
 
+static void *svc_mem_ptr(void *ctx, uint64_t gpa, size_t len)
+{
+	return hvd_ram_ptr(&dev_vm(ctx)->ram, gpa, len);
+}
+
 static void svc_set_irq(void *ctx, unsigned int gsi, int level)
 {
 	hvd_irq_set(dev_vm(ctx), gsi, level);
@@ -127,6 +132,7 @@ static void svc_log(void *ctx, int prio, const char *fmt, va_list ap)
 static const struct hvd_services services = {
 	.mem_read = svc_mem_read,
 	.mem_write = svc_mem_write,
+	.mem_ptr = svc_mem_ptr,
 	.set_irq = svc_set_irq,
 	.send_msi = svc_send_msi,
 	.set_intr = svc_set_intr,
