@@ -87,6 +87,8 @@ enum hvd_request {
 #define HVD_COM1_IRQ		4
 #define HVD_DEBUG_EXIT_PORT	0xf4
 #define HVD_FW_CFG_PORT		0x510
+#define HVD_PCI_BAR_WINDOW	0x100000ull	/* BAR space per PCI slot */
+#define HVD_PCI_MAX_SLOTS	32
 
 struct hvd_timer;
 
@@ -121,6 +123,20 @@ struct hvd_timer;
  *	worker offers what it held back through struct hvd_model.input
  * @request: reset, power off or end the VM (@status for HVD_REQ_EXIT)
  * @log: a log line, prefixed with the model's name by the worker
+ * @pci_cfg_read: (the host bridge) a configuration read of @size bytes
+ *	at register @reg of bus 0's function @devfn; all ones if nothing
+ *	implements it
+ * @pci_cfg_write: (the host bridge) a configuration write, dropped if
+ *	nothing implements the function
+ * @ioeventfd: with @add, make a guest write of @len bytes at @addr in
+ *	@space signal eventfd @fd in the kernel, without an exit to the
+ *	worker (DESIGN rule 7); without @add, undo it. 0 or a negative errno
+ * @irqfd: with @add, make a write to eventfd @fd deliver the MSI
+ *	(@addr, @data) in the kernel; without @add, undo it (@addr and @data
+ *	unused). 0 or a negative errno
+ * @watch: call @fn(@opaque) under the device lock, on the event loop's
+ *	thread, whenever @fd is readable; 0 or a negative errno
+ * @unwatch: stop watching @fd; @fn is not called after it returns
  */
 struct hvd_services {
 	void *ctx;
@@ -141,6 +157,30 @@ struct hvd_services {
 	void (*chr_accept)(void *ctx);
 	void (*request)(void *ctx, enum hvd_request req, int status);
 	void (*log)(void *ctx, int prio, const char *fmt, va_list ap);
+	uint32_t (*pci_cfg_read)(void *ctx, unsigned int devfn,
+				 unsigned int reg, unsigned int size);
+	void (*pci_cfg_write)(void *ctx, unsigned int devfn, unsigned int reg,
+			      unsigned int size, uint32_t val);
+	int (*ioeventfd)(void *ctx, int fd, enum hvd_space space, uint64_t addr,
+			 unsigned int len, int add);
+	int (*irqfd)(void *ctx, int fd, uint64_t addr, uint32_t data, int add);
+	int (*watch)(void *ctx, int fd, void (*fn)(void *opaque),
+		     void *opaque);
+	void (*unwatch)(void *ctx, int fd);
+};
+
+/**
+ * struct hvd_backend - the host resource a definition gives one device
+ * @fd: the open disk image, tap device or -1 (the worker closes it)
+ * @size: bytes of the disk image
+ * @readonly: the guest may not write it
+ * @serial: the disk's serial number (virtio-blk's VIRTIO_BLK_T_GET_ID)
+ */
+struct hvd_backend {
+	int fd;
+	uint64_t size;
+	int readonly;
+	char serial[21];
 };
 
 /**
@@ -148,11 +188,17 @@ struct hvd_services {
  * @nr_vcpus: vCPUs of the VM
  * @ram_size: bytes of guest RAM in all
  * @ram_below_4g: bytes of it below HVD_PCI_HOLE_START (the rest is at 4 GiB)
+ * @devfn: a PCI function's device and function number on bus 0
+ * @bar_base: where the firmware puts its BARs (HVD_PCI_BAR_WINDOW bytes)
+ * @backend: its host resource, or NULL
  */
 struct hvd_config {
 	unsigned int nr_vcpus;
 	uint64_t ram_size;
 	uint64_t ram_below_4g;
+	unsigned int devfn;
+	uint64_t bar_base;
+	const struct hvd_backend *backend;
 };
 
 /**
@@ -176,6 +222,10 @@ struct hvd_config {
  *	IOAPIC clears Remote IRR), optional
  * @input: console input; returns bytes accepted (the rest is held back
  *	until the model calls chr_accept), optional
+ * @cfg_read: (PCI functions) a configuration read of @size bytes at @reg
+ * @cfg_write: (PCI functions) a configuration write
+ * @windows: (PCI functions) the ranges its BARs decode now, besides
+ *	@ranges; the number written to @out (at most @max)
  */
 struct hvd_model {
 	const char *name;
@@ -194,11 +244,17 @@ struct hvd_model {
 	int (*inta)(void *priv);
 	void (*eoi)(void *priv, uint8_t vector);
 	size_t (*input)(void *priv, const uint8_t *buf, size_t len);
+	uint32_t (*cfg_read)(void *priv, unsigned int reg, unsigned int size);
+	void (*cfg_write)(void *priv, unsigned int reg, unsigned int size,
+			  uint32_t val);
+	unsigned int (*windows)(void *priv, struct hvd_range *out,
+				unsigned int max);
 };
 
-/* Every model, in devices.c. */
+/* Every model of the platform, in devices.c. */
 extern const struct hvd_model *const hvd_models[];
 extern const unsigned int hvd_nr_models;
+const struct hvd_model *hvd_model_find(const char *name);
 
 /**
  * hvd_dev_log() - a model's log line through its services

@@ -19,7 +19,9 @@
  * command register's parity error response and SERR# enable; memory and
  * bus-master enable read 1 (PCICMD 0006h, PCISTS 0280h as the 82441FX's
  * defaults), and there are no BARs, capabilities or chipset registers
- * (PAM, SMRAM: 0x50 and up read 0). There are no other devices yet.
+ * (PAM, SMRAM: 0x50 and up read 0). The worker's other PCI functions
+ * (the virtio devices) are behind the pci_cfg_read and pci_cfg_write
+ * services, which see each access whole; other buses are empty.
  *
  * 0xcf9 is RST_CNT (Intel PIIX4 "RC", ICH "Reset Control Register"), the
  * FADT's RESET_REG: a write with RST_CPU (bit 2) set resets the machine,
@@ -151,15 +153,36 @@ static void port_write(struct pci_host *p, uint64_t port, uint8_t val)
 	}
 }
 
+/*
+ * The function and register a CONFIG_DATA access of @size bytes at @port
+ * reaches if that is a function other than the host bridge on bus 0; -1
+ * otherwise (the byte lanes then take it).
+ */
+static int other_function(const struct pci_host *p, uint64_t port,
+			  unsigned int size, unsigned int *reg)
+{
+	unsigned int devfn = (p->addr >> 8) & 0xff;
+
+	if (!(p->addr & ADDR_ENABLE) || (p->addr & 0x00ff0000u) || !devfn ||
+	    port < CFC || port + size > CFC + 4 || size > 4)
+		return -1;
+	*reg = (p->addr & 0xfc) | (port - CFC);
+	return devfn;
+}
+
 static uint64_t pci_host_read(void *priv, enum hvd_space space, uint64_t addr,
 			      unsigned int size)
 {
 	struct pci_host *p = priv;
+	unsigned int i, reg;
 	uint64_t val = 0;
-	unsigned int i;
+	int devfn;
 
 	if (addr == CF8 && size == 4)
 		return p->addr;
+	devfn = other_function(p, addr, size, &reg);
+	if (devfn > 0)
+		return p->svc->pci_cfg_read(p->svc->ctx, devfn, reg, size);
 	for (i = 0; i < size; i++)
 		val |= (uint64_t)port_read(p, addr + i) << (8 * i);
 	return val;
@@ -169,10 +192,16 @@ static void pci_host_write(void *priv, enum hvd_space space, uint64_t addr,
 			   unsigned int size, uint64_t val)
 {
 	struct pci_host *p = priv;
-	unsigned int i;
+	unsigned int i, reg;
+	int devfn;
 
 	if (addr == CF8 && size == 4) {
 		p->addr = val & ADDR_MASK;
+		return;
+	}
+	devfn = other_function(p, addr, size, &reg);
+	if (devfn > 0) {
+		p->svc->pci_cfg_write(p->svc->ctx, devfn, reg, size, val);
 		return;
 	}
 	for (i = 0; i < size; i++)

@@ -132,6 +132,121 @@ static void fake_log(void *ctx, int prio, const char *fmt, va_list ap)
 	fake.logs++;
 }
 
+static uint32_t fake_pci_cfg_read(void *ctx, unsigned int devfn,
+				  unsigned int reg, unsigned int size)
+{
+	fake.pci_cfg++;
+	return 0xffffffffu;
+}
+
+static void fake_pci_cfg_write(void *ctx, unsigned int devfn,
+			       unsigned int reg, unsigned int size,
+			       uint32_t val)
+{
+	fake.pci_cfg++;
+}
+
+struct fake_fd *fake_fd_find(struct fake_fd *tab, int fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAKE_MAX_FDS; i++)
+		if (tab[i].fd == fd && fd >= 0)
+			return &tab[i];
+	return NULL;
+}
+
+unsigned int fake_fd_count(const struct fake_fd *tab)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FAKE_MAX_FDS; i++)
+		n += tab[i].fd >= 0;
+	return n;
+}
+
+static struct fake_fd *fd_add(struct fake_fd *tab, int fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAKE_MAX_FDS; i++) {
+		if (tab[i].fd < 0) {
+			memset(&tab[i], 0, sizeof(tab[i]));
+			tab[i].fd = fd;
+			return &tab[i];
+		}
+	}
+	return NULL;
+}
+
+static int fake_ioeventfd(void *ctx, int fd, enum hvd_space space,
+			  uint64_t addr, unsigned int len, int add)
+{
+	struct fake_fd *f = fake_fd_find(fake.ioeventfds, fd);
+
+	if (!add) {
+		if (!f || f->addr != addr || f->space != space || f->len != len)
+			return -ENOENT;
+		f->fd = -1;
+		return 0;
+	}
+	if (f)
+		return -EEXIST;
+	f = fd_add(fake.ioeventfds, fd);
+	if (!f)
+		return -ENOSPC;
+	f->space = space;
+	f->addr = addr;
+	f->len = len;
+	return 0;
+}
+
+static int fake_irqfd(void *ctx, int fd, uint64_t addr, uint32_t data,
+		      int add)
+{
+	struct fake_fd *f = fake_fd_find(fake.irqfds, fd);
+
+	if (!add) {
+		if (!f)
+			return -ENOENT;
+		f->fd = -1;
+		return 0;
+	}
+	if (fake.irqfd_fail)
+		return -fake.irqfd_fail;
+	if (f)
+		return -EEXIST;
+	f = fd_add(fake.irqfds, fd);
+	if (!f)
+		return -ENOSPC;
+	f->addr = addr;
+	f->data = data;
+	fake.irqfd_adds++;
+	return 0;
+}
+
+static int fake_watch(void *ctx, int fd, void (*fn)(void *), void *opaque)
+{
+	struct fake_fd *f = fake_fd_find(fake.watches, fd);
+
+	if (f)
+		return -EEXIST;
+	f = fd_add(fake.watches, fd);
+	if (!f)
+		return -ENOSPC;
+	f->fn = fn;
+	f->opaque = opaque;
+	return 0;
+}
+
+static void fake_unwatch(void *ctx, int fd)
+{
+	struct fake_fd *f = fake_fd_find(fake.watches, fd);
+
+	if (f)
+		f->fd = -1;
+}
+
 const struct hvd_services fake_svc = {
 	.ctx = &fake,
 	.mem_read = fake_mem_read,
@@ -150,15 +265,26 @@ const struct hvd_services fake_svc = {
 	.chr_accept = fake_chr_accept,
 	.request = fake_request,
 	.log = fake_log,
+	.pci_cfg_read = fake_pci_cfg_read,
+	.pci_cfg_write = fake_pci_cfg_write,
+	.ioeventfd = fake_ioeventfd,
+	.irqfd = fake_irqfd,
+	.watch = fake_watch,
+	.unwatch = fake_unwatch,
 };
 
 void fake_reset(void)
 {
+	unsigned int i;
+
 	memset(&fake, 0, sizeof(fake));
 	fake.now = 1000000000ull;
 	fake.wall = 1796428800ull * 1000000000ull; /* 2026-12-05 00:00 UTC */
 	fake.chr_room = -1;
 	fake.req = -1;
+	for (i = 0; i < FAKE_MAX_FDS; i++)
+		fake.ioeventfds[i].fd = fake.irqfds[i].fd =
+			fake.watches[i].fd = -1;
 }
 
 void fake_advance(uint64_t ns)

@@ -15,6 +15,7 @@
 #define FAKE_MAX_MSIS	64
 #define FAKE_MAX_TIMERS	8
 #define FAKE_CHR_SIZE	4096
+#define FAKE_MAX_FDS	16
 
 struct hvd_timer {
 	int used;
@@ -27,6 +28,17 @@ struct hvd_timer {
 struct fake_msi {
 	uint64_t addr;
 	uint32_t data;
+};
+
+/* An ioeventfd, irqfd or watch the model registered (fd -1: free). */
+struct fake_fd {
+	int fd;
+	enum hvd_space space;
+	uint64_t addr;
+	unsigned int len;
+	uint32_t data;
+	void (*fn)(void *opaque);
+	void *opaque;
 };
 
 /**
@@ -50,6 +62,12 @@ struct fake_msi {
  * @nr_req: requests
  * @logs: log lines
  * @last_log: the last log line
+ * @pci_cfg: configuration accesses to other functions (they read ones)
+ * @ioeventfds: registered ioeventfds
+ * @irqfds: registered irqfds
+ * @watches: watched fds
+ * @irqfd_adds: irqfd registrations ever made
+ * @irqfd_fail: make irqfd registration fail with this errno
  */
 struct fake {
 	uint8_t mem[FAKE_MEM_SIZE];
@@ -71,6 +89,12 @@ struct fake {
 	unsigned int nr_req;
 	unsigned int logs;
 	char last_log[256];
+	unsigned int pci_cfg;
+	struct fake_fd ioeventfds[FAKE_MAX_FDS];
+	struct fake_fd irqfds[FAKE_MAX_FDS];
+	struct fake_fd watches[FAKE_MAX_FDS];
+	unsigned int irqfd_adds;
+	int irqfd_fail;
 };
 
 extern struct fake fake;
@@ -80,6 +104,10 @@ extern const struct hvd_services fake_svc;
 void fake_reset(void);
 /* Advance the clock by @ns, firing due timers in deadline order. */
 void fake_advance(uint64_t ns);
+/* The registered entry of @fd in @tab, or NULL. */
+struct fake_fd *fake_fd_find(struct fake_fd *tab, int fd);
+/* Entries in use in @tab. */
+unsigned int fake_fd_count(const struct fake_fd *tab);
 /* Armed timers. */
 unsigned int fake_armed_timers(void);
 
