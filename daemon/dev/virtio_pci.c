@@ -1,0 +1,762 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtio PCI transport, modern interface (virtio 1.2, 4.1): a
+ * non-transitional function (device id 0x1040 + virtio id, revision 1,
+ * 4.1.2.1) whose BAR 0 holds the common configuration, the ISR status,
+ * the device configuration and the notification area, one page each, and
+ * the MSI-X table and PBA; vendor capabilities point at them (4.1.4).
+ *
+ * The common path never stops a vCPU for the worker: each queue's
+ * notification address is an ioeventfd (a guest write signals the queue's
+ * eventfd in the kernel, and the event loop hands it to the device), and
+ * each MSI-X vector is an irqfd (the device writes an eventfd and the
+ * kernel sends the message). An address is registered once the driver has
+ * set DRIVER_OK and enabled the queue, and moves with BAR 0; a vector's
+ * message is routed when it is first sent after the guest changed it.
+ *
+ * A driver that breaks the rules it can break without harm to the host
+ * (a queue moved while enabled, a ring outside RAM, a malformed ring)
+ * gets DEVICE_NEEDS_RESET (2.1.2) and a configuration interrupt; the
+ * device then serves nothing until the driver resets it.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "virtio_pci.h"
+
+#define VIRTIO_VENDOR		0x1af4
+#define VIRTIO_DEVICE_BASE	0x1040
+#define VIRTIO_SUBSYS_ID	0x1100	/* 4.1.2.1: 0x40 or higher */
+
+/* Vendor capability cfg_type (4.1.4). */
+#define CAP_COMMON	1
+#define CAP_NOTIFY	2
+#define CAP_ISR		3
+#define CAP_DEVICE	4
+#define CAP_PCI_CFG	5
+
+/* struct virtio_pci_common_cfg (4.1.4.3). */
+#define C_DFSELECT	0x00
+#define C_DF		0x04
+#define C_GFSELECT	0x08
+#define C_GF		0x0c
+#define C_MSIX_CONFIG	0x10
+#define C_NUM_QUEUES	0x12
+#define C_STATUS	0x14
+#define C_GENERATION	0x15
+#define C_Q_SELECT	0x16
+#define C_Q_SIZE	0x18
+#define C_Q_MSIX	0x1a
+#define C_Q_ENABLE	0x1c
+#define C_Q_NOTIFY_OFF	0x1e
+#define C_Q_DESC	0x20
+#define C_Q_DRIVER	0x28
+#define C_Q_DEVICE	0x30
+#define C_SIZE		0x38
+
+#define TRANSPORT_FEATURES                                                 \
+	(1ull << VIRTIO_F_VERSION_1 | 1ull << VIRTIO_F_EVENT_IDX |         \
+	 1ull << VIRTIO_F_INDIRECT_DESC)
+
+static void vlog(struct hvd_virtio *v, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void vlog(struct hvd_virtio *v, int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	v->svc->log(v->svc->ctx, prio, fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t offered(const struct hvd_virtio *v)
+{
+	return v->ops->features | TRANSPORT_FEATURES;
+}
+
+/**
+ * hvd_virtio_has() - whether the driver accepted feature @bit
+ * @v: the device
+ * @bit: the feature bit
+ *
+ * Return: true once the driver wrote it among its features.
+ */
+bool hvd_virtio_has(const struct hvd_virtio *v, unsigned int bit)
+{
+	return bit < 64 && (v->driver_features >> bit & 1);
+}
+
+static void add_cap(struct hvd_virtio *v, uint8_t type, uint32_t off,
+		    uint32_t len, unsigned int cap_len)
+{
+	unsigned int c = hvd_pci_add_cap(&v->pci, PCI_CAP_ID_VNDR, cap_len);
+	uint8_t *p = v->pci.cfg + c;
+
+	if (!c)
+		return;
+	p[2] = cap_len;
+	p[3] = type;
+	p[4] = 0; /* BAR 0 */
+	memcpy(p + 8, &off, 4);
+	memcpy(p + 12, &len, 4);
+	if (type == CAP_NOTIFY) {
+		uint32_t mult = VIRTIO_NOTIFY_MULT;
+
+		memcpy(p + 16, &mult, 4);
+	} else if (type == CAP_PCI_CFG) {
+		/* 4.1.4.9: the driver picks bar, offset and length. */
+		v->pci.wmask[c + 4] = 0xff;
+		memset(v->pci.wmask + c + 8, 0xff, 12);
+		v->pci_cfg_cap = c;
+	}
+}
+
+static uint64_t notify_addr(const struct hvd_virtio *v, unsigned int q)
+{
+	return hvd_pci_bar_addr(&v->pci, 0) + VIRTIO_NOTIFY_OFF +
+	       q * VIRTIO_NOTIFY_MULT;
+}
+
+static bool queue_ready(const struct hvd_virtio *v, unsigned int q)
+{
+	return (v->status & VIRTIO_S_DRIVER_OK) &&
+	       !(v->status & VIRTIO_S_NEEDS_RESET) && v->q[q].enabled &&
+	       !v->q[q].vq.broken;
+}
+
+/*
+ * Register each ready queue's notification address as an ioeventfd, where
+ * BAR 0 is now; a failure leaves the queue on the slow path (an exit to
+ * the worker for every notification), which still works.
+ */
+static void sync_kicks(struct hvd_virtio *v)
+{
+	bool decoded = hvd_pci_bar_decoded(&v->pci, 0);
+	unsigned int q;
+	int err;
+
+	for (q = 0; q < v->ops->nr_queues; q++) {
+		struct hvd_virtio_queue *vq = &v->q[q];
+		uint64_t want = decoded && queue_ready(v, q) ?
+					notify_addr(v, q) : 0;
+
+		if (vq->kick_addr == want || vq->kick_fd < 0)
+			continue;
+		if (vq->kick_addr)
+			v->svc->ioeventfd(v->svc->ctx, vq->kick_fd, HVD_MMIO,
+					  vq->kick_addr, 2, 0);
+		vq->kick_addr = 0;
+		if (!want)
+			continue;
+		err = v->svc->ioeventfd(v->svc->ctx, vq->kick_fd, HVD_MMIO,
+					want, 2, 1);
+		if (err)
+			vlog(v, HVD_LOG_WARNING,
+			     "queue %u: no ioeventfd at %#llx: %s", q,
+			     (unsigned long long)want, strerror(-err));
+		else
+			vq->kick_addr = want;
+	}
+}
+
+static void deliver(struct hvd_virtio *v, unsigned int vec)
+{
+	struct hvd_virtio_vector *x;
+	uint64_t addr, one = 1;
+	uint32_t data;
+	int err;
+
+	if (vec >= v->pci.msix_nr)
+		return; /* no vector: no INTx pin either, 4.1.5.3 */
+	if (hvd_pci_msix_masked(&v->pci, vec)) {
+		hvd_pci_msix_set_pending(&v->pci, vec, true);
+		return;
+	}
+	x = &v->vec[vec];
+	hvd_pci_msix_msg(&v->pci, vec, &addr, &data);
+	if (x->fd >= 0 && (!x->routed || x->addr != addr || x->data != data)) {
+		if (x->routed)
+			v->svc->irqfd(v->svc->ctx, x->fd, 0, 0, 0);
+		x->routed = !v->svc->irqfd(v->svc->ctx, x->fd, addr, data, 1);
+		x->addr = addr;
+		x->data = data;
+	}
+	if (x->routed && write(x->fd, &one, sizeof(one)) == sizeof(one))
+		return;
+	/* No irqfd for it (the kernel refused the message): the slow way. */
+	err = v->svc->send_msi(v->svc->ctx, addr, data);
+	if (err && v->irq_errors++ < 4)
+		vlog(v, HVD_LOG_WARNING, "vector %u: message %#llx/%#x: %s",
+		     vec, (unsigned long long)addr, data, strerror(-err));
+}
+
+/* Messages held back while masked go out once unmasked (PCIe 7.7.2.2). */
+static void flush_pending(struct hvd_virtio *v)
+{
+	unsigned int vec;
+
+	for (vec = 0; vec < v->pci.msix_nr; vec++) {
+		if (hvd_pci_msix_pending(&v->pci, vec) &&
+		    !hvd_pci_msix_masked(&v->pci, vec)) {
+			hvd_pci_msix_set_pending(&v->pci, vec, false);
+			deliver(v, vec);
+		}
+	}
+}
+
+/**
+ * hvd_virtio_interrupt() - tell the driver that queue @q used buffers
+ * @v: the device
+ * @q: the queue
+ */
+void hvd_virtio_interrupt(struct hvd_virtio *v, unsigned int q)
+{
+	v->isr |= 1;
+	deliver(v, v->q[q].vector);
+}
+
+/**
+ * hvd_virtio_push() - return a buffer to the driver, interrupting it if
+ *	it asked for that (2.7.10)
+ * @v: the device
+ * @q: the queue
+ * @head: the chain's head, from hvd_vq_pop()
+ * @len: bytes the device wrote into it
+ */
+void hvd_virtio_push(struct hvd_virtio *v, unsigned int q, uint16_t head,
+		     uint32_t len)
+{
+	struct hvd_vq *vq = &v->q[q].vq;
+
+	if (hvd_vq_push(vq, head, len))
+		return;
+	if (hvd_vq_need_interrupt(vq))
+		hvd_virtio_interrupt(v, q);
+}
+
+/**
+ * hvd_virtio_config_changed() - the device configuration changed (4.1.5.3)
+ * @v: the device
+ */
+void hvd_virtio_config_changed(struct hvd_virtio *v)
+{
+	v->generation++;
+	if (!(v->status & VIRTIO_S_DRIVER_OK))
+		return;
+	v->isr |= 2;
+	deliver(v, v->config_vector);
+}
+
+/**
+ * hvd_virtio_needs_reset() - the device cannot go on until the driver
+ *	resets it (2.1.2)
+ * @v: the device
+ * @why: the reason, logged once per reset
+ */
+void hvd_virtio_needs_reset(struct hvd_virtio *v, const char *why)
+{
+	if (v->status & VIRTIO_S_NEEDS_RESET)
+		return;
+	vlog(v, HVD_LOG_WARNING, "needs reset: %s", why);
+	v->status |= VIRTIO_S_NEEDS_RESET;
+	sync_kicks(v);
+	if (v->status & VIRTIO_S_DRIVER_OK) {
+		v->isr |= 2;
+		deliver(v, v->config_vector);
+	}
+}
+
+static void device_reset(struct hvd_virtio *v)
+{
+	unsigned int q;
+
+	v->status = 0;
+	sync_kicks(v);
+	v->dfselect = v->gfselect = 0;
+	v->driver_features = 0;
+	v->queue_select = 0;
+	v->config_vector = VIRTIO_NO_VECTOR;
+	v->isr = 0;
+	for (q = 0; q < HVD_VIRTIO_MAX_QUEUES; q++) {
+		struct hvd_virtio_queue *vq = &v->q[q];
+
+		hvd_vq_reset(&vq->vq);
+		vq->size = q < v->ops->nr_queues ? v->ops->queue_size : 0;
+		vq->vector = VIRTIO_NO_VECTOR;
+		vq->desc = vq->driver = vq->device = 0;
+		vq->enabled = false;
+	}
+	if (v->ops->reset)
+		v->ops->reset(v);
+}
+
+static void on_kick(void *opaque)
+{
+	struct hvd_virtio_queue *vq = opaque;
+	struct hvd_virtio *v = vq->v;
+	unsigned int q = vq - v->q;
+	uint64_t cnt;
+
+	if (read(vq->kick_fd, &cnt, sizeof(cnt)) < 0)
+		return;
+	if (queue_ready(v, q))
+		v->ops->notify(v, q);
+}
+
+/**
+ * hvd_virtio_create() - set up the transport of a device
+ * @v: the device (zeroed)
+ * @ops: what it is
+ * @name: its model's name
+ * @svc: the worker's services
+ * @cfg: its configuration (devfn, bar_base)
+ *
+ * Return: 0 or a negative errno.
+ */
+int hvd_virtio_create(struct hvd_virtio *v, const struct hvd_virtio_ops *ops,
+		      const char *name, const struct hvd_services *svc,
+		      const struct hvd_config *cfg)
+{
+	unsigned int q, nr_vec = ops->nr_queues + 1;
+	int err;
+
+	if (ops->nr_queues > HVD_VIRTIO_MAX_QUEUES ||
+	    ops->config_size > HVD_VIRTIO_CONFIG_MAX)
+		return -EINVAL;
+	v->svc = svc;
+	v->cfg = cfg;
+	v->ops = ops;
+	v->name = name;
+	for (q = 0; q < HVD_VIRTIO_MAX_QUEUES; q++)
+		v->q[q].kick_fd = -1;
+	for (q = 0; q <= HVD_VIRTIO_MAX_QUEUES; q++)
+		v->vec[q].fd = -1;
+
+	hvd_pci_init(&v->pci, VIRTIO_VENDOR, VIRTIO_DEVICE_BASE + ops->device_id,
+		     ops->class_code << 8 | 1, VIRTIO_VENDOR, VIRTIO_SUBSYS_ID);
+	hvd_pci_set_bar(&v->pci, 0, HVD_BAR_MEM32, VIRTIO_BAR_SIZE,
+			cfg->bar_base);
+	add_cap(v, CAP_COMMON, VIRTIO_COMMON_OFF, C_SIZE, 16);
+	add_cap(v, CAP_NOTIFY, VIRTIO_NOTIFY_OFF,
+		ops->nr_queues * VIRTIO_NOTIFY_MULT, 20);
+	add_cap(v, CAP_ISR, VIRTIO_ISR_OFF, 1, 16);
+	if (ops->config_size)
+		add_cap(v, CAP_DEVICE, VIRTIO_DEVICE_OFF, ops->config_size,
+			16);
+	add_cap(v, CAP_PCI_CFG, 0, 0, 20);
+	if (hvd_pci_add_msix(&v->pci, nr_vec, 0, VIRTIO_MSIX_TABLE_OFF,
+			     VIRTIO_MSIX_PBA_OFF))
+		return -EINVAL;
+	hvd_pci_seal(&v->pci);
+	hvd_pci_reset(&v->pci);
+
+	for (q = 0; q < ops->nr_queues; q++) {
+		struct hvd_virtio_queue *vq = &v->q[q];
+
+		vq->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (vq->kick_fd < 0)
+			return -errno;
+		err = svc->watch(svc->ctx, vq->kick_fd, on_kick, vq);
+		if (err)
+			return err;
+	}
+	for (q = 0; q < nr_vec; q++) {
+		v->vec[q].fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (v->vec[q].fd < 0)
+			return -errno;
+	}
+	for (q = 0; q < HVD_VIRTIO_MAX_QUEUES; q++) {
+		hvd_vq_init(&v->q[q].vq, svc, name);
+		v->q[q].v = v;
+	}
+	device_reset(v);
+	return 0;
+}
+
+/**
+ * hvd_virtio_mdestroy() - struct hvd_model.destroy of a virtio device
+ * @priv: the device's state, a struct hvd_virtio first
+ */
+void hvd_virtio_mdestroy(void *priv)
+{
+	struct hvd_virtio *v = priv;
+	unsigned int i;
+
+	for (i = 0; i < HVD_VIRTIO_MAX_QUEUES; i++) {
+		struct hvd_virtio_queue *vq = &v->q[i];
+
+		if (vq->kick_fd < 0)
+			continue;
+		if (vq->kick_addr)
+			v->svc->ioeventfd(v->svc->ctx, vq->kick_fd, HVD_MMIO,
+					  vq->kick_addr, 2, 0);
+		v->svc->unwatch(v->svc->ctx, vq->kick_fd);
+		close(vq->kick_fd);
+		vq->kick_fd = -1;
+	}
+	for (i = 0; i <= HVD_VIRTIO_MAX_QUEUES; i++) {
+		if (v->vec[i].fd < 0)
+			continue;
+		if (v->vec[i].routed)
+			v->svc->irqfd(v->svc->ctx, v->vec[i].fd, 0, 0, 0);
+		close(v->vec[i].fd);
+		v->vec[i].fd = -1;
+	}
+}
+
+/**
+ * hvd_virtio_mreset() - struct hvd_model.reset: a machine reset
+ * @priv: the device's state
+ */
+void hvd_virtio_mreset(void *priv)
+{
+	struct hvd_virtio *v = priv;
+
+	device_reset(v);
+	hvd_pci_reset(&v->pci);
+	sync_kicks(v);
+}
+
+static uint32_t common_read(struct hvd_virtio *v, unsigned int off,
+			    unsigned int size)
+{
+	struct hvd_virtio_queue *q = v->queue_select < v->ops->nr_queues ?
+					     &v->q[v->queue_select] :
+					     NULL;
+	uint8_t b[C_SIZE + 8] = { 0 };
+	uint32_t df = v->dfselect < 2 ? offered(v) >> (32 * v->dfselect) : 0;
+	uint32_t gf = v->gfselect < 2 ?
+			      v->driver_features >> (32 * v->gfselect) : 0;
+	uint32_t r = 0;
+	unsigned int i;
+
+#define PUT(o, n, val)                                          \
+	do {                                                    \
+		uint64_t x_ = (val);                            \
+		for (i = 0; i < (n); i++)                       \
+			b[(o) + i] = x_ >> (8 * i);             \
+	} while (0)
+	PUT(C_DFSELECT, 4, v->dfselect);
+	PUT(C_DF, 4, df);
+	PUT(C_GFSELECT, 4, v->gfselect);
+	PUT(C_GF, 4, gf);
+	PUT(C_MSIX_CONFIG, 2, v->config_vector);
+	PUT(C_NUM_QUEUES, 2, v->ops->nr_queues);
+	PUT(C_STATUS, 1, v->status);
+	PUT(C_GENERATION, 1, v->generation);
+	PUT(C_Q_SELECT, 2, v->queue_select);
+	if (q) {
+		PUT(C_Q_SIZE, 2, q->size);
+		PUT(C_Q_MSIX, 2, q->vector);
+		PUT(C_Q_ENABLE, 2, q->enabled);
+		PUT(C_Q_NOTIFY_OFF, 2, v->queue_select);
+		PUT(C_Q_DESC, 8, q->desc);
+		PUT(C_Q_DRIVER, 8, q->driver);
+		PUT(C_Q_DEVICE, 8, q->device);
+	} else {
+		PUT(C_Q_MSIX, 2, VIRTIO_NO_VECTOR);
+	}
+#undef PUT
+	if (off >= C_SIZE || size > C_SIZE - off)
+		return 0;
+	for (i = 0; i < size; i++)
+		r |= (uint32_t)b[off + i] << (8 * i);
+	return r;
+}
+
+static void set_status(struct hvd_virtio *v, uint8_t val)
+{
+	uint8_t old = v->status;
+
+	if (!val) {
+		device_reset(v);
+		return;
+	}
+	/* 2.2.2: FEATURES_OK only for a subset of what was offered. */
+	if ((val & VIRTIO_S_FEATURES_OK) && !(old & VIRTIO_S_FEATURES_OK) &&
+	    ((v->driver_features & ~offered(v)) ||
+	     !hvd_virtio_has(v, VIRTIO_F_VERSION_1)))
+		val &= ~VIRTIO_S_FEATURES_OK;
+	v->status = val | (old & VIRTIO_S_NEEDS_RESET);
+	if ((val & VIRTIO_S_DRIVER_OK) && !(old & VIRTIO_S_DRIVER_OK)) {
+		sync_kicks(v);
+		if (v->ops->driver_ok)
+			v->ops->driver_ok(v);
+	}
+}
+
+static void enable_queue(struct hvd_virtio *v, struct hvd_virtio_queue *q)
+{
+	int err;
+
+	if (q->enabled)
+		return;
+	err = hvd_vq_enable(&q->vq, q->size, q->desc, q->driver, q->device,
+			    hvd_virtio_has(v, VIRTIO_F_EVENT_IDX),
+			    hvd_virtio_has(v, VIRTIO_F_INDIRECT_DESC));
+	if (err) {
+		hvd_virtio_needs_reset(v, "a queue's rings are unusable");
+		return;
+	}
+	q->enabled = true;
+	sync_kicks(v);
+}
+
+static void queue_write(struct hvd_virtio *v, unsigned int off,
+			unsigned int size, uint32_t val)
+{
+	struct hvd_virtio_queue *q;
+	uint64_t *field;
+
+	if (v->queue_select >= v->ops->nr_queues)
+		return;
+	q = &v->q[v->queue_select];
+	if (off == C_Q_MSIX && size == 2) {
+		q->vector = val < v->pci.msix_nr ? val : VIRTIO_NO_VECTOR;
+		return;
+	}
+	if (off == C_Q_ENABLE && size == 2) {
+		if (val == 1)
+			enable_queue(v, q);
+		return;
+	}
+	if (q->enabled) {
+		/* 4.1.4.3.2: the driver MUST NOT; the rings are in use. */
+		hvd_virtio_needs_reset(v, "a queue moved while enabled");
+		return;
+	}
+	if (off == C_Q_SIZE && size == 2) {
+		q->size = val;
+		return;
+	}
+	if (size != 4 || off < C_Q_DESC || off >= C_SIZE)
+		return;
+	field = off < C_Q_DRIVER ? &q->desc :
+		off < C_Q_DEVICE ? &q->driver : &q->device;
+	if (off & 4)
+		*field = (*field & 0xffffffffull) | (uint64_t)val << 32;
+	else
+		*field = (*field & ~0xffffffffull) | val;
+}
+
+static void common_write(struct hvd_virtio *v, unsigned int off,
+			 unsigned int size, uint32_t val)
+{
+	unsigned int shift;
+
+	switch (off) {
+	case C_DFSELECT:
+		if (size == 4)
+			v->dfselect = val;
+		return;
+	case C_GFSELECT:
+		if (size == 4)
+			v->gfselect = val;
+		return;
+	case C_GF:
+		/* Features are fixed once FEATURES_OK is set (3.1.1). */
+		if (size != 4 || v->gfselect >= 2 ||
+		    (v->status & VIRTIO_S_FEATURES_OK))
+			return;
+		shift = 32 * v->gfselect;
+		v->driver_features &= ~(0xffffffffull << shift);
+		v->driver_features |= (uint64_t)val << shift;
+		return;
+	case C_MSIX_CONFIG:
+		if (size == 2)
+			v->config_vector = val < v->pci.msix_nr ?
+						   val : VIRTIO_NO_VECTOR;
+		return;
+	case C_STATUS:
+		if (size == 1)
+			set_status(v, val);
+		return;
+	case C_Q_SELECT:
+		if (size == 2)
+			v->queue_select = val;
+		return;
+	default:
+		if (off >= C_Q_SIZE)
+			queue_write(v, off, size, val);
+	}
+}
+
+static uint64_t bar_read(struct hvd_virtio *v, uint64_t off,
+			 unsigned int size)
+{
+	uint64_t val = 0;
+	unsigned int i;
+
+	if (hvd_pci_msix_in(&v->pci, 0, off))
+		return hvd_pci_msix_read(&v->pci, off, size);
+	if (off < C_SIZE) /* VIRTIO_COMMON_OFF is 0 */
+		return common_read(v, off,
+				   size > 4 ? 4 : size);
+	if (off == VIRTIO_ISR_OFF) {
+		/* 4.1.4.5: reading clears it. */
+		val = v->isr;
+		v->isr = 0;
+		return val;
+	}
+	if (off >= VIRTIO_DEVICE_OFF &&
+	    off - VIRTIO_DEVICE_OFF < v->ops->config_size) {
+		off -= VIRTIO_DEVICE_OFF;
+		for (i = 0; i < size && off + i < v->ops->config_size; i++)
+			val |= (uint64_t)v->config[off + i] << (8 * i);
+		return val;
+	}
+	return 0;
+}
+
+static void kick(struct hvd_virtio *v, unsigned int q)
+{
+	if (q < v->ops->nr_queues && queue_ready(v, q))
+		v->ops->notify(v, q);
+}
+
+static void bar_write(struct hvd_virtio *v, uint64_t off, unsigned int size,
+		      uint64_t val)
+{
+	if (hvd_pci_msix_in(&v->pci, 0, off)) {
+		if (hvd_pci_msix_write(&v->pci, off, size, val) >= 0)
+			flush_pending(v);
+	} else if (off < C_SIZE) {
+		common_write(v, off, size, val);
+	} else if (off >= VIRTIO_DEVICE_OFF &&
+		   off - VIRTIO_DEVICE_OFF < v->ops->config_size) {
+		if (v->ops->config_write)
+			v->ops->config_write(v, off - VIRTIO_DEVICE_OFF, size,
+					     val);
+	} else if (off >= VIRTIO_NOTIFY_OFF &&
+		   off < VIRTIO_NOTIFY_OFF +
+				 v->ops->nr_queues * VIRTIO_NOTIFY_MULT) {
+		/* No ioeventfd (yet) at this address: the slow path. */
+		kick(v, (off - VIRTIO_NOTIFY_OFF) / VIRTIO_NOTIFY_MULT);
+	}
+}
+
+/**
+ * hvd_virtio_mread() - struct hvd_model.read: a read of BAR 0
+ * @priv: the device's state
+ * @space: HVD_MMIO
+ * @addr: the address
+ * @size: 1, 2, 4 or 8 bytes
+ *
+ * Return: the value.
+ */
+uint64_t hvd_virtio_mread(void *priv, enum hvd_space space, uint64_t addr,
+			  unsigned int size)
+{
+	struct hvd_virtio *v = priv;
+	uint64_t off;
+
+	if (hvd_pci_bar_at(&v->pci, space, addr, &off) != 0)
+		return ~0ull;
+	return bar_read(v, off, size);
+}
+
+/**
+ * hvd_virtio_mwrite() - struct hvd_model.write: a write to BAR 0
+ * @priv: the device's state
+ * @space: HVD_MMIO
+ * @addr: the address
+ * @size: 1, 2, 4 or 8 bytes
+ * @val: the value
+ */
+void hvd_virtio_mwrite(void *priv, enum hvd_space space, uint64_t addr,
+		       unsigned int size, uint64_t val)
+{
+	struct hvd_virtio *v = priv;
+	uint64_t off;
+
+	if (hvd_pci_bar_at(&v->pci, space, addr, &off) == 0)
+		bar_write(v, off, size, val);
+}
+
+/* 4.1.4.9: the window of VIRTIO_PCI_CAP_PCI_CFG into BAR 0. */
+static bool pci_cfg_window(struct hvd_virtio *v, uint64_t *off,
+			   unsigned int *len)
+{
+	const uint8_t *c = v->pci.cfg + v->pci_cfg_cap;
+	uint32_t o, l;
+
+	memcpy(&o, c + 8, 4);
+	memcpy(&l, c + 12, 4);
+	if (c[4] != 0 || (l != 1 && l != 2 && l != 4) || (o & (l - 1)) ||
+	    o >= VIRTIO_BAR_SIZE)
+		return false;
+	*off = o;
+	*len = l;
+	return true;
+}
+
+/**
+ * hvd_virtio_mcfg_read() - struct hvd_model.cfg_read
+ * @priv: the device's state
+ * @reg: the register
+ * @size: 1, 2 or 4 bytes
+ *
+ * Return: the value.
+ */
+uint32_t hvd_virtio_mcfg_read(void *priv, unsigned int reg,
+			      unsigned int size)
+{
+	struct hvd_virtio *v = priv;
+	unsigned int len;
+	uint64_t off;
+
+	if (v->pci_cfg_cap && reg >= v->pci_cfg_cap + 16 &&
+	    reg < v->pci_cfg_cap + 20 &&
+	    pci_cfg_window(v, &off, &len)) {
+		uint32_t data = bar_read(v, off, len);
+
+		memcpy(v->pci.cfg + v->pci_cfg_cap + 16, &data, 4);
+	}
+	return hvd_pci_cfg_read(&v->pci, reg, size);
+}
+
+/**
+ * hvd_virtio_mcfg_write() - struct hvd_model.cfg_write
+ * @priv: the device's state
+ * @reg: the register
+ * @size: 1, 2 or 4 bytes
+ * @val: the value
+ */
+void hvd_virtio_mcfg_write(void *priv, unsigned int reg, unsigned int size,
+			   uint32_t val)
+{
+	struct hvd_virtio *v = priv;
+	unsigned int changed, len;
+	uint64_t off;
+
+	if (v->pci_cfg_cap && reg >= v->pci_cfg_cap + 16 &&
+	    reg < v->pci_cfg_cap + 20) {
+		if (pci_cfg_window(v, &off, &len))
+			bar_write(v, off, len, val);
+		return;
+	}
+	changed = hvd_pci_cfg_write(&v->pci, reg, size, val);
+	if (changed & HVD_PCI_CHANGED_MAP)
+		sync_kicks(v);
+	if (changed & HVD_PCI_CHANGED_MSIX)
+		flush_pending(v);
+}
+
+/**
+ * hvd_virtio_mwindows() - struct hvd_model.windows
+ * @priv: the device's state
+ * @out: receives the ranges
+ * @max: entries of @out
+ *
+ * Return: entries written.
+ */
+unsigned int hvd_virtio_mwindows(void *priv, struct hvd_range *out,
+				 unsigned int max)
+{
+	struct hvd_virtio *v = priv;
+
+	return hvd_pci_windows(&v->pci, out, max);
+}
