@@ -148,6 +148,48 @@ static int set_path(char *dst, const char *key, const char *v, char *err,
 	return set_str(dst, PATH_MAX, key, v, err, errlen);
 }
 
+/* disk = PATH[,ro][,serial=ID]: one more disk. */
+static int add_disk(struct hvd_def *d, const char *value, char *err,
+		    size_t errlen)
+{
+	struct hvd_disk disk = { .readonly = false };
+	const char *opt = strchr(value, ',');
+	size_t len = opt ? (size_t)(opt - value) : strlen(value);
+
+	if (d->nr_disks == HVD_MAX_DISKS) {
+		errf(err, errlen, "more than %d disks", HVD_MAX_DISKS);
+		return -EINVAL;
+	}
+	if (!len || *value != '/' || len >= PATH_MAX) {
+		errf(err, errlen,
+		     "disk takes an absolute path and options ro, serial=ID, not '%s'",
+		     value);
+		return -EINVAL;
+	}
+	memcpy(disk.path, value, len);
+	while (opt) {
+		const char *o = opt + 1;
+		size_t n;
+
+		opt = strchr(o, ',');
+		n = opt ? (size_t)(opt - o) : strlen(o);
+		if (n == 2 && !strncmp(o, "ro", 2)) {
+			disk.readonly = true;
+		} else if (n > 7 && !strncmp(o, "serial=", 7) &&
+			   n - 7 <= HVD_SERIAL_ID_LEN) {
+			memcpy(disk.serial, o + 7, n - 7);
+			disk.serial[n - 7] = '\0';
+		} else {
+			errf(err, errlen,
+			     "disk option '%.*s' is not ro or serial=ID (at most %d bytes)",
+			     (int)n, o, HVD_SERIAL_ID_LEN);
+			return -EINVAL;
+		}
+	}
+	d->disks[d->nr_disks++] = disk;
+	return 0;
+}
+
 /**
  * hvd_def_set() - set one key of a definition
  * @d: the definition
@@ -237,8 +279,13 @@ int hvd_def_set(struct hvd_def *d, const char *key, const char *value,
 		}
 		return 0;
 	}
-	if (!strcmp(key, "restart-on-crash") || !strcmp(key, "autostart")) {
-		bool *b = key[0] == 'a' ? &d->autostart : &d->restart_on_crash;
+	if (!strcmp(key, "disk"))
+		return add_disk(d, value, err, errlen);
+	if (!strcmp(key, "restart-on-crash") || !strcmp(key, "autostart") ||
+	    !strcmp(key, "rng")) {
+		bool *b = key[0] == 'a' ? &d->autostart :
+			  key[0] == 'r' && key[1] == 'n' ? &d->rng :
+							   &d->restart_on_crash;
 
 		if (parse_bool(value, b)) {
 			errf(err, errlen, "%s takes yes or no, not '%s'", key,
@@ -422,6 +469,8 @@ static const char *const serial_names[] = { "stdio", "pty", "file", "null" };
 int hvd_def_format(const struct hvd_def *d, char *buf, size_t len)
 {
 	char serial[PATH_MAX + 8];
+	unsigned int i;
+	size_t off;
 	int n;
 
 	if (d->serial == HVD_SERIAL_FILE)
@@ -438,5 +487,24 @@ int hvd_def_format(const struct hvd_def *d, char *buf, size_t len)
 		     d->on_reboot == HVD_REBOOT_STOP ? "stop" : "restart",
 		     d->restart_on_crash ? "yes" : "no",
 		     d->autostart ? "yes" : "no");
-	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	off = n;
+	for (i = 0; i < d->nr_disks; i++) {
+		const struct hvd_disk *k = &d->disks[i];
+
+		n = snprintf(buf + off, len - off, "disk = %s%s%s%s\n", k->path,
+			     k->readonly ? ",ro" : "",
+			     k->serial[0] ? ",serial=" : "", k->serial);
+		if (n < 0 || (size_t)n >= len - off)
+			return -ENOSPC;
+		off += n;
+	}
+	if (d->rng) {
+		n = snprintf(buf + off, len - off, "rng = yes\n");
+		if (n < 0 || (size_t)n >= len - off)
+			return -ENOSPC;
+		off += n;
+	}
+	return off;
 }

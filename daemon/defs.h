@@ -16,6 +16,8 @@
 #define HVD_MAX_VCPUS		64
 #define HVD_MIN_MEM		(16ull << 20)
 #define HVD_MAX_MEM		(1ull << 40)
+#define HVD_MAX_DISKS		8
+#define HVD_SERIAL_ID_LEN	20	/* VIRTIO_BLK_ID_BYTES */
 
 /**
  * enum hvd_serial - where COM1 goes
@@ -42,6 +44,18 @@ enum hvd_on_reboot {
 };
 
 /**
+ * struct hvd_disk - a virtio-blk disk of a definition
+ * @path: its image (a regular file or a block device)
+ * @readonly: the guest may not write it
+ * @serial: its serial number, or "" (the device then reports none)
+ */
+struct hvd_disk {
+	char path[PATH_MAX];
+	bool readonly;
+	char serial[HVD_SERIAL_ID_LEN + 1];
+};
+
+/**
  * struct hvd_def - a VM definition
  * @name: the VM's name (letters, digits, '-', '_', '.')
  * @kernel: path of the kernel (bzImage, PVH vmlinux or multiboot)
@@ -54,6 +68,9 @@ enum hvd_on_reboot {
  * @on_reboot: HVD_REBOOT_*
  * @restart_on_crash: a crashed worker is started again
  * @autostart: hvd starts it when it starts
+ * @disks: its disks, in PCI slot order
+ * @nr_disks: entries of @disks
+ * @rng: it has a virtio-rng device
  */
 struct hvd_def {
 	char name[HVD_NAME_MAX];
@@ -67,6 +84,9 @@ struct hvd_def {
 	enum hvd_on_reboot on_reboot;
 	bool restart_on_crash;
 	bool autostart;
+	struct hvd_disk disks[HVD_MAX_DISKS];
+	unsigned int nr_disks;
+	bool rng;
 };
 
 void hvd_def_init(struct hvd_def *d);

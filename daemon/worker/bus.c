@@ -13,6 +13,8 @@
 #include "libhv.h"
 #include "worker.h"
 
+#define HVD_PCI_NR_WINDOWS 6
+
 static struct hvd_vm *dev_vm(void *ctx)
 {
 	return ((struct hvd_dev *)ctx)->vm;
@@ -129,6 +131,57 @@ static void svc_log(void *ctx, int prio, const char *fmt, va_list ap)
 		buf);
 }
 
+static struct hvd_dev *pci_function(struct hvd_vm *vm, unsigned int devfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_devs; i++)
+		if (vm->devs[i].model->cfg_read &&
+		    vm->devs[i].cfg.devfn == devfn)
+			return &vm->devs[i];
+	return NULL;
+}
+
+static uint32_t svc_pci_cfg_read(void *ctx, unsigned int devfn,
+				 unsigned int reg, unsigned int size)
+{
+	struct hvd_dev *f = pci_function(dev_vm(ctx), devfn);
+
+	return f ? f->model->cfg_read(f->priv, reg, size) : 0xffffffffu;
+}
+
+static void svc_pci_cfg_write(void *ctx, unsigned int devfn,
+			      unsigned int reg, unsigned int size,
+			      uint32_t val)
+{
+	struct hvd_dev *f = pci_function(dev_vm(ctx), devfn);
+
+	if (f)
+		f->model->cfg_write(f->priv, reg, size, val);
+}
+
+static int svc_ioeventfd(void *ctx, int fd, enum hvd_space space,
+			 uint64_t addr, unsigned int len, int add)
+{
+	return hvd_notify_ioeventfd(dev_vm(ctx), fd, space, addr, len, add);
+}
+
+static int svc_irqfd(void *ctx, int fd, uint64_t addr, uint32_t data,
+		     int add)
+{
+	return hvd_notify_irqfd(dev_vm(ctx), fd, addr, data, add);
+}
+
+static int svc_watch(void *ctx, int fd, void (*fn)(void *), void *opaque)
+{
+	return hvd_notify_watch(dev_vm(ctx), fd, fn, opaque);
+}
+
+static void svc_unwatch(void *ctx, int fd)
+{
+	hvd_notify_unwatch(dev_vm(ctx), fd);
+}
+
 static const struct hvd_services services = {
 	.mem_read = svc_mem_read,
 	.mem_write = svc_mem_write,
@@ -146,6 +199,12 @@ static const struct hvd_services services = {
 	.chr_accept = svc_chr_accept,
 	.request = svc_request,
 	.log = svc_log,
+	.pci_cfg_read = svc_pci_cfg_read,
+	.pci_cfg_write = svc_pci_cfg_write,
+	.ioeventfd = svc_ioeventfd,
+	.irqfd = svc_irqfd,
+	.watch = svc_watch,
+	.unwatch = svc_unwatch,
 };
 
 /**
@@ -168,47 +227,71 @@ void hvd_vm_end(struct hvd_vm *vm, enum hvd_end end, int status,
 	hvd_loop_wake(vm);
 }
 
+static int add_dev(struct hvd_vm *vm, const struct hvd_model *m,
+		   unsigned int slot, const struct hvd_backend *backend)
+{
+	struct hvd_dev *dev = &vm->devs[vm->nr_devs];
+	int err;
+
+	if (vm->nr_devs == HVD_MAX_DEVS)
+		return -ENOSPC;
+	dev->model = m;
+	dev->vm = vm;
+	dev->svc = services;
+	dev->svc.ctx = dev;
+	dev->cfg = vm->cfg;
+	if (slot) {
+		dev->cfg.devfn = slot << 3;
+		dev->cfg.bar_base = HVD_PCI_HOLE_START +
+				    slot * HVD_PCI_BAR_WINDOW;
+	}
+	dev->cfg.backend = backend;
+	dev->priv = calloc(1, m->priv_size ? m->priv_size : 1);
+	if (!dev->priv)
+		return -ENOMEM;
+	pthread_mutex_lock(&vm->dev_lock);
+	err = m->create(dev->priv, &dev->svc, &dev->cfg);
+	if (err && m->destroy)
+		m->destroy(dev->priv);
+	pthread_mutex_unlock(&vm->dev_lock);
+	if (err) {
+		hvd_err("vm %s: device %s: %s", vm->def->name, m->name,
+			strerror(-err));
+		free(dev->priv);
+		dev->priv = NULL;
+		return err;
+	}
+	vm->nr_devs++;
+	if (!strcmp(m->name, "pic8259"))
+		vm->pic = dev;
+	else if (!strcmp(m->name, "ioapic"))
+		vm->ioapic = dev;
+	else if (!strcmp(m->name, "uart16550"))
+		vm->uart = dev;
+	return 0;
+}
+
 /**
- * hvd_bus_create() - create every model of the platform
- * @vm: the VM, with @cfg and @ram set
+ * hvd_bus_create() - create every model of the platform, then the PCI
+ *	functions the definition names (its disks, then virtio-rng), in
+ *	slots 1 and up of bus 0
+ * @vm: the VM, with @cfg, @ram and the backends set
  *
  * Return: 0 or a negative errno (logged).
  */
 int hvd_bus_create(struct hvd_vm *vm)
 {
-	unsigned int i;
-	int err;
+	unsigned int i, slot = 1;
+	int err = 0;
 
-	for (i = 0; i < hvd_nr_models && i < HVD_MAX_DEVS; i++) {
-		const struct hvd_model *m = hvd_models[i];
-		struct hvd_dev *dev = &vm->devs[i];
-
-		dev->model = m;
-		dev->vm = vm;
-		dev->svc = services;
-		dev->svc.ctx = dev;
-		dev->priv = calloc(1, m->priv_size ? m->priv_size : 1);
-		if (!dev->priv)
-			return -ENOMEM;
-		pthread_mutex_lock(&vm->dev_lock);
-		err = m->create(dev->priv, &dev->svc, &vm->cfg);
-		pthread_mutex_unlock(&vm->dev_lock);
-		if (err) {
-			hvd_err("vm %s: device %s: %s", vm->def->name, m->name,
-				strerror(-err));
-			free(dev->priv);
-			dev->priv = NULL;
-			return err;
-		}
-		vm->nr_devs = i + 1;
-		if (!strcmp(m->name, "pic8259"))
-			vm->pic = dev;
-		else if (!strcmp(m->name, "ioapic"))
-			vm->ioapic = dev;
-		else if (!strcmp(m->name, "uart16550"))
-			vm->uart = dev;
-	}
-	return 0;
+	for (i = 0; i < hvd_nr_models && !err; i++)
+		err = add_dev(vm, hvd_models[i], 0, NULL);
+	for (i = 0; i < vm->nr_backends && !err; i++)
+		err = add_dev(vm, hvd_model_find("virtio_blk"), slot++,
+			      &vm->backends[i]);
+	if (!err && vm->def->rng)
+		err = add_dev(vm, hvd_model_find("virtio_rng"), slot++, NULL);
+	return err;
 }
 
 /**
@@ -248,21 +331,40 @@ void hvd_bus_reset(struct hvd_vm *vm)
 	pthread_mutex_unlock(&vm->dev_lock);
 }
 
+static bool in_range(const struct hvd_range *rg, enum hvd_space space,
+		     uint64_t addr)
+{
+	return rg->space == space && addr >= rg->base &&
+	       addr - rg->base < rg->len;
+}
+
+/*
+ * The model decoding @addr: fixed ranges first, then the windows of the
+ * PCI functions' BARs, which the guest places (a BAR over a fixed range
+ * loses, as behind a PC's subtractive decode).
+ */
 static struct hvd_dev *find(struct hvd_vm *vm, enum hvd_space space,
 			    uint64_t addr)
 {
-	unsigned int i, r;
+	struct hvd_range w[HVD_PCI_NR_WINDOWS];
+	unsigned int i, r, n;
 
 	for (i = 0; i < vm->nr_devs; i++) {
 		const struct hvd_model *m = vm->devs[i].model;
 
-		for (r = 0; r < m->nr_ranges; r++) {
-			const struct hvd_range *rg = &m->ranges[r];
-
-			if (rg->space == space && addr >= rg->base &&
-			    addr - rg->base < rg->len)
+		for (r = 0; r < m->nr_ranges; r++)
+			if (in_range(&m->ranges[r], space, addr))
 				return &vm->devs[i];
-		}
+	}
+	for (i = 0; i < vm->nr_devs; i++) {
+		const struct hvd_model *m = vm->devs[i].model;
+
+		if (!m->windows)
+			continue;
+		n = m->windows(vm->devs[i].priv, w, HVD_PCI_NR_WINDOWS);
+		for (r = 0; r < n; r++)
+			if (in_range(&w[r], space, addr))
+				return &vm->devs[i];
 	}
 	return NULL;
 }

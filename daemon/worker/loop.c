@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The worker's event loop (sd-event): the models' timerfd, console input,
+ * The worker's event loop (sd-event): the models' timerfd and watched
+ * eventfds, console input,
  * the module's notices (a crash of the VM), the supervisor's control
  * socket, and requests from the models and vCPU threads through an eventfd; SIGINT and SIGTERM end the run,
  * SIGUSR1 logs the vCPUs' state.
@@ -33,6 +34,13 @@ void hvd_loop_wake(struct hvd_vm *vm)
 static int on_timer(sd_event_source *s, int fd, uint32_t revents, void *arg)
 {
 	hvd_timers_run(arg);
+	return 0;
+}
+
+static int on_devices(sd_event_source *s, int fd, uint32_t revents,
+		      void *arg)
+{
+	hvd_notify_run(arg);
 	return 0;
 }
 
@@ -136,6 +144,9 @@ int hvd_loop_run(struct hvd_vm *vm)
 	if (err >= 0)
 		err = sd_event_add_io(e, NULL, hv_fd(vm->notices), EPOLLIN,
 				      on_notice, vm);
+	if (err >= 0)
+		err = sd_event_add_io(e, NULL, vm->watch_fd, EPOLLIN, on_devices,
+				      vm);
 	if (err >= 0 && vm->con_in >= 0) {
 		err = sd_event_add_io(e, &vm->con_src, vm->con_in, EPOLLIN,
 				      on_console, vm);

@@ -332,7 +332,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 		return -ENOMEM;
 	}
 	vm->def = def;
-	vm->memfd = vm->timerfd = vm->wake_fd = -1;
+	vm->memfd = vm->timerfd = vm->wake_fd = vm->watch_fd = -1;
 	vm->con_in = vm->con_out = -1;
 	pthread_mutex_init(&vm->hv_lock, NULL);
 	pthread_mutex_init(&vm->dev_lock, NULL);
@@ -363,6 +363,13 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 			hvd_setf(reason, len, "timers: %s", strerror(-err));
 	}
 	if (!err) {
+		err = hvd_notify_init(vm);
+		if (err)
+			hvd_setf(reason, len, "epoll: %s", strerror(-err));
+	}
+	if (!err)
+		err = hvd_disks_open(vm, reason, len);
+	if (!err) {
 		err = hvd_console_open(vm);
 		if (err)
 			hvd_setf(reason, len, "cannot open the serial console");
@@ -389,6 +396,8 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 		hvd_setf(reason, len, "%s", vm->reason);
 	}
 	hvd_console_close(vm);
+	hvd_disks_close(vm);
+	hvd_notify_fini(vm);
 	hvd_timers_fini(vm);
 	if (vm->wake_fd >= 0)
 		close(vm->wake_fd);

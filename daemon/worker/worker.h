@@ -22,20 +22,37 @@ struct hv_vcpu_exits;
 struct sd_event;
 struct sd_event_source;
 
-#define HVD_MAX_DEVS	16
+#define HVD_MAX_DEVS	32
+#define HVD_MAX_WATCHES	64
 
 /**
  * struct hvd_dev - a model instance
  * @model: its model
  * @priv: its state
  * @svc: the services it was given (ctx points back here)
+ * @cfg: the configuration it was given
  * @vm: its VM
  */
 struct hvd_dev {
 	const struct hvd_model *model;
 	void *priv;
 	struct hvd_services svc;
+	struct hvd_config cfg;
 	struct hvd_vm *vm;
+};
+
+/**
+ * struct hvd_watch - a file a model watches (notify.c)
+ * @fd: the file, -1 if the slot is free
+ * @gen: changes with every use of the slot
+ * @fn: the model's function
+ * @opaque: its argument
+ */
+struct hvd_watch {
+	int fd;
+	uint32_t gen;
+	void (*fn)(void *opaque);
+	void *opaque;
 };
 
 /**
@@ -97,6 +114,10 @@ struct hvd_vcpu {
  * @out: console output not written yet (console.c)
  * @out_len: bytes of @out
  * @out_timer: writes @out when a line stays unfinished
+ * @backends: the definition's disks, opened
+ * @nr_backends: entries of @backends
+ * @watches: files the models watch (notify.c)
+ * @watch_fd: an epoll set of them
  * @wake_fd: an eventfd that wakes the event loop (requests, accepts)
  * @event: the event loop
  * @con_src: its console input source
@@ -133,6 +154,10 @@ struct hvd_vm {
 	uint8_t out[4096];
 	size_t out_len;
 	struct hvd_timer *out_timer;
+	struct hvd_backend backends[HVD_MAX_DISKS];
+	unsigned int nr_backends;
+	struct hvd_watch watches[HVD_MAX_WATCHES];
+	int watch_fd;
 	int wake_fd;
 	struct sd_event *event;
 	struct sd_event_source *con_src;
@@ -153,6 +178,22 @@ void hvd_bus_write(struct hvd_vm *vm, enum hvd_space space, uint64_t addr,
 		   unsigned int size, uint64_t val);
 void hvd_vm_end(struct hvd_vm *vm, enum hvd_end end, int status,
 		const char *reason);
+
+/* notify.c */
+int hvd_notify_init(struct hvd_vm *vm);
+void hvd_notify_fini(struct hvd_vm *vm);
+int hvd_notify_ioeventfd(struct hvd_vm *vm, int fd, enum hvd_space space,
+			 uint64_t addr, unsigned int len, int add);
+int hvd_notify_irqfd(struct hvd_vm *vm, int fd, uint64_t addr,
+		     uint32_t data, int add);
+int hvd_notify_watch(struct hvd_vm *vm, int fd, void (*fn)(void *),
+		     void *opaque);
+void hvd_notify_unwatch(struct hvd_vm *vm, int fd);
+void hvd_notify_run(struct hvd_vm *vm);
+
+/* disks.c */
+int hvd_disks_open(struct hvd_vm *vm, char *why, size_t len);
+void hvd_disks_close(struct hvd_vm *vm);
 
 /* irq.c */
 void hvd_irq_set(struct hvd_vm *vm, unsigned int gsi, int level);

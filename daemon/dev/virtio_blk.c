@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-blk on a raw image (virtio 1.2, 5.2): one request queue; reads,
+ * writes, flushes, the serial id, discard and write-zeroes.
+ *
+ * A request is a device-readable header (type, sector), the data, and a
+ * device-writable status byte last (5.2.6). Data moves between the image
+ * and guest RAM without a copy: the buffers become the iovec of a
+ * preadv()/pwritev() on the image (the guest may change them meanwhile,
+ * which only changes what it reads or writes). A request outside the disk
+ * fails with IOERR and a write to a read-only disk with IOERR, as QEMU
+ * does; a request without room for its status byte or without a whole
+ * header is a driver error that needs a reset.
+ *
+ * Discard punches a hole and write-zeroes zeroes a range in the image
+ * (fallocate(2)); where the file system cannot, discard answers UNSUPP and
+ * write-zeroes writes zeroes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "virtio_pci.h"
+
+#define BLK_QUEUE_SIZE	256
+#define BLK_SEG_MAX	(BLK_QUEUE_SIZE - 2)	/* header and status aside */
+#define BLK_MAX_IOV	HVD_VQ_MAX_SEGS
+#define SECTOR		512ull
+
+/* Feature bits (5.2.3). */
+#define VIRTIO_BLK_F_SEG_MAX	2
+#define VIRTIO_BLK_F_RO		5
+#define VIRTIO_BLK_F_BLK_SIZE	6
+#define VIRTIO_BLK_F_FLUSH	9
+#define VIRTIO_BLK_F_DISCARD	13
+#define VIRTIO_BLK_F_WRITE_ZEROES 14
+
+/* Request types and status (5.2.6). */
+#define VIRTIO_BLK_T_IN		0
+#define VIRTIO_BLK_T_OUT	1
+#define VIRTIO_BLK_T_FLUSH	4
+#define VIRTIO_BLK_T_GET_ID	8
+#define VIRTIO_BLK_T_DISCARD	11
+#define VIRTIO_BLK_T_WRITE_ZEROES 13
+#define VIRTIO_BLK_S_OK		0
+#define VIRTIO_BLK_S_IOERR	1
+#define VIRTIO_BLK_S_UNSUPP	2
+#define VIRTIO_BLK_ID_BYTES	20
+#define WZ_UNMAP		0x1
+
+/* struct virtio_blk_config offsets (5.2.4). */
+#define CFG_CAPACITY		0
+#define CFG_SEG_MAX		12
+#define CFG_BLK_SIZE		20
+#define CFG_MAX_DISCARD_SECTORS	36
+#define CFG_MAX_DISCARD_SEG	40
+#define CFG_DISCARD_ALIGN	44
+#define CFG_MAX_WZ_SECTORS	48
+#define CFG_MAX_WZ_SEG		52
+#define CFG_WZ_MAY_UNMAP	56
+#define CFG_SIZE		60
+
+#define MAX_RANGE_SECTORS	0x400000u	/* 2 GiB per range */
+#define MAX_RANGES		16
+
+/**
+ * struct virtio_blk - the device
+ * @v: the transport, first (virtio_pci.h)
+ * @ops: its description (the features depend on the backend)
+ * @fd: the image
+ * @size: its bytes
+ * @ro: read-only
+ * @elem: the request being served
+ * @iov: its data buffers
+ */
+struct virtio_blk {
+	struct hvd_virtio v;
+	struct hvd_virtio_ops ops;
+	int fd;
+	uint64_t size;
+	bool ro;
+	struct hvd_vq_elem elem;
+	struct iovec iov[BLK_MAX_IOV];
+};
+
+/* The request header (5.2.6). */
+struct blk_hdr {
+	uint32_t type;
+	uint32_t reserved;
+	uint64_t sector;
+};
+
+/* A discard or write-zeroes range (5.2.6). */
+struct blk_range {
+	uint64_t sector;
+	uint32_t num_sectors;
+	uint32_t flags;
+};
+
+static void put_le(uint8_t *p, uint64_t v, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = v >> (8 * i);
+}
+
+/*
+ * The iovec of @len bytes of @e starting at byte @off of its readable
+ * (@write false) or writable part; the number of entries, or -1 if a
+ * buffer is no longer RAM (it was when the chain was taken).
+ */
+static int build_iov(struct virtio_blk *b, bool write, uint64_t off,
+		     uint64_t len)
+{
+	const struct hvd_vq_elem *e = &b->elem;
+	const struct hvd_services *svc = b->v.svc;
+	unsigned int i, first = write ? e->nr_out : 0;
+	unsigned int last = write ? e->nr : e->nr_out;
+	int n = 0;
+
+	for (i = first; i < last && len; i++) {
+		uint64_t seg = e->seg[i].len;
+		uint64_t take;
+		void *p;
+
+		if (off >= seg) {
+			off -= seg;
+			continue;
+		}
+		take = seg - off < len ? seg - off : len;
+		p = svc->mem_ptr(svc->ctx, e->seg[i].gpa + off, take);
+		if (!p)
+			return -1;
+		b->iov[n].iov_base = p;
+		b->iov[n].iov_len = take;
+		n++;
+		len -= take;
+		off = 0;
+	}
+	return len ? -1 : n;
+}
+
+static bool in_disk(const struct virtio_blk *b, uint64_t sector, uint64_t len)
+{
+	return sector <= b->size / SECTOR &&
+	       len <= b->size - sector * SECTOR;
+}
+
+/* preadv()/pwritev() to the end, as a short transfer is not an error. */
+static int rw(struct virtio_blk *b, bool write, int cnt, uint64_t pos)
+{
+	struct iovec *iov = b->iov;
+	ssize_t n;
+
+	while (cnt > 0) {
+		n = write ? pwritev(b->fd, iov, cnt, pos) :
+			    preadv(b->fd, iov, cnt, pos);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		pos += n;
+		while (cnt > 0 && (size_t)n >= iov->iov_len) {
+			n -= iov->iov_len;
+			iov++;
+			cnt--;
+		}
+		if (cnt > 0) {
+			iov->iov_base = (uint8_t *)iov->iov_base + n;
+			iov->iov_len -= n;
+		}
+	}
+	return 0;
+}
+
+static uint8_t do_read(struct virtio_blk *b, uint64_t sector, uint32_t *used)
+{
+	uint64_t len = b->elem.in_len - 1;
+	int cnt;
+
+	if (len % SECTOR || !in_disk(b, sector, len))
+		return VIRTIO_BLK_S_IOERR;
+	cnt = build_iov(b, true, 0, len);
+	if (cnt < 0 || rw(b, false, cnt, sector * SECTOR))
+		return VIRTIO_BLK_S_IOERR;
+	*used = len;
+	return VIRTIO_BLK_S_OK;
+}
+
+static uint8_t do_write(struct virtio_blk *b, uint64_t sector)
+{
+	uint64_t len = b->elem.out_len - sizeof(struct blk_hdr);
+	int cnt;
+
+	if (b->ro || len % SECTOR || !in_disk(b, sector, len))
+		return VIRTIO_BLK_S_IOERR;
+	cnt = build_iov(b, false, sizeof(struct blk_hdr), len);
+	if (cnt < 0 || rw(b, true, cnt, sector * SECTOR))
+		return VIRTIO_BLK_S_IOERR;
+	return VIRTIO_BLK_S_OK;
+}
+
+static uint8_t do_get_id(struct virtio_blk *b, uint32_t *used)
+{
+	char id[VIRTIO_BLK_ID_BYTES] = { 0 };
+	const struct hvd_backend *be = b->v.cfg->backend;
+	uint64_t room = b->elem.in_len - 1;
+
+	/* 5.2.6: up to 20 bytes, NUL-terminated only if shorter. */
+	memcpy(id, be->serial, strnlen(be->serial, sizeof(id)));
+	if (room > sizeof(id))
+		room = sizeof(id);
+	*used = hvd_vq_write(&b->v.q[0].vq, &b->elem, 0, id, room);
+	return VIRTIO_BLK_S_OK;
+}
+
+static int zero_range(struct virtio_blk *b, uint64_t pos, uint64_t len)
+{
+	static const uint8_t zeroes[65536];
+
+	while (len) {
+		size_t n = len < sizeof(zeroes) ? len : sizeof(zeroes);
+		ssize_t k = pwrite(b->fd, zeroes, n, pos);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		pos += k;
+		len -= k;
+	}
+	return 0;
+}
+
+static uint8_t do_ranges(struct virtio_blk *b, uint32_t type)
+{
+	uint64_t data = b->elem.out_len - sizeof(struct blk_hdr);
+	struct blk_range r;
+	unsigned int i, nr;
+
+	if (b->ro)
+		return VIRTIO_BLK_S_IOERR;
+	if (!data || data % sizeof(r) || data / sizeof(r) > MAX_RANGES)
+		return VIRTIO_BLK_S_UNSUPP;
+	nr = data / sizeof(r);
+	for (i = 0; i < nr; i++) {
+		uint64_t pos, len;
+		int mode;
+
+		hvd_vq_read(&b->v.q[0].vq, &b->elem,
+			    sizeof(struct blk_hdr) + i * sizeof(r), &r,
+			    sizeof(r));
+		if (r.num_sectors > MAX_RANGE_SECTORS ||
+		    (r.flags & ~(uint32_t)WZ_UNMAP) ||
+		    (type == VIRTIO_BLK_T_DISCARD && r.flags))
+			return VIRTIO_BLK_S_UNSUPP;
+		pos = r.sector * SECTOR;
+		len = (uint64_t)r.num_sectors * SECTOR;
+		if (r.sector > b->size / SECTOR || !in_disk(b, r.sector, len))
+			return VIRTIO_BLK_S_IOERR;
+		if (type == VIRTIO_BLK_T_DISCARD || (r.flags & WZ_UNMAP))
+			mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+		else
+			mode = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
+		if (!len || !fallocate(b->fd, mode, pos, len))
+			continue;
+		if (type == VIRTIO_BLK_T_DISCARD)
+			return errno == EOPNOTSUPP ? VIRTIO_BLK_S_UNSUPP :
+						     VIRTIO_BLK_S_IOERR;
+		if (zero_range(b, pos, len))
+			return VIRTIO_BLK_S_IOERR;
+	}
+	return VIRTIO_BLK_S_OK;
+}
+
+static void serve(struct virtio_blk *b)
+{
+	struct hvd_vq *vq = &b->v.q[0].vq;
+	struct blk_hdr h;
+	uint32_t used = 0;
+	uint8_t status;
+
+	if (b->elem.out_len < sizeof(h) || b->elem.in_len < 1) {
+		hvd_virtio_needs_reset(&b->v,
+				       "a request without header or status");
+		return;
+	}
+	hvd_vq_read(vq, &b->elem, 0, &h, sizeof(h));
+	switch (h.type) {
+	case VIRTIO_BLK_T_IN:
+		status = do_read(b, h.sector, &used);
+		break;
+	case VIRTIO_BLK_T_OUT:
+		status = do_write(b, h.sector);
+		break;
+	case VIRTIO_BLK_T_FLUSH:
+		status = fdatasync(b->fd) ? VIRTIO_BLK_S_IOERR :
+					    VIRTIO_BLK_S_OK;
+		break;
+	case VIRTIO_BLK_T_GET_ID:
+		status = do_get_id(b, &used);
+		break;
+	case VIRTIO_BLK_T_DISCARD:
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+		status = do_ranges(b, h.type);
+		break;
+	default:
+		status = VIRTIO_BLK_S_UNSUPP;
+		break;
+	}
+	hvd_vq_write(vq, &b->elem, b->elem.in_len - 1, &status, 1);
+	hvd_virtio_push(&b->v, 0, b->elem.head, used + 1);
+}
+
+/*
+ * Serve until the queue is empty with notifications on again, so that a
+ * buffer made available meanwhile is not left waiting for a notification
+ * the driver saw no reason to send (2.7.10, 2.7.7).
+ */
+static void blk_notify(struct hvd_virtio *v, unsigned int q)
+{
+	struct virtio_blk *b = (struct virtio_blk *)v;
+	struct hvd_vq *vq = &v->q[0].vq;
+
+	do {
+		hvd_vq_set_notify(vq, false);
+		while (!(v->status & VIRTIO_S_NEEDS_RESET) &&
+		       hvd_vq_pop(vq, &b->elem) > 0)
+			serve(b);
+		if (vq->broken) {
+			hvd_virtio_needs_reset(v, "malformed request queue");
+			return;
+		}
+		hvd_vq_set_notify(vq, true);
+	} while (!(v->status & VIRTIO_S_NEEDS_RESET) && hvd_vq_avail(vq));
+}
+
+static int blk_create(void *priv, const struct hvd_services *svc,
+		      const struct hvd_config *cfg)
+{
+	struct virtio_blk *b = priv;
+	const struct hvd_backend *be = cfg->backend;
+	uint8_t *c = b->v.config;
+
+	if (!be || be->fd < 0)
+		return -EINVAL;
+	b->fd = be->fd;
+	b->size = be->size;
+	b->ro = be->readonly;
+	b->ops = (struct hvd_virtio_ops){
+		.device_id = 2,
+		.class_code = 0x010000, /* SCSI storage, as QEMU's */
+		.nr_queues = 1,
+		.queue_size = BLK_QUEUE_SIZE,
+		.features = 1ull << VIRTIO_BLK_F_SEG_MAX |
+			    1ull << VIRTIO_BLK_F_BLK_SIZE |
+			    1ull << VIRTIO_BLK_F_FLUSH |
+			    (b->ro ? 1ull << VIRTIO_BLK_F_RO :
+				     1ull << VIRTIO_BLK_F_DISCARD |
+					     1ull << VIRTIO_BLK_F_WRITE_ZEROES),
+		.config_size = CFG_SIZE,
+		.notify = blk_notify,
+	};
+	put_le(c + CFG_CAPACITY, b->size / SECTOR, 8);
+	put_le(c + CFG_SEG_MAX, BLK_SEG_MAX, 4);
+	put_le(c + CFG_BLK_SIZE, SECTOR, 4);
+	put_le(c + CFG_MAX_DISCARD_SECTORS, MAX_RANGE_SECTORS, 4);
+	put_le(c + CFG_MAX_DISCARD_SEG, MAX_RANGES, 4);
+	put_le(c + CFG_DISCARD_ALIGN, 1, 4);
+	put_le(c + CFG_MAX_WZ_SECTORS, MAX_RANGE_SECTORS, 4);
+	put_le(c + CFG_MAX_WZ_SEG, MAX_RANGES, 4);
+	c[CFG_WZ_MAY_UNMAP] = 1;
+	return hvd_virtio_create(&b->v, &b->ops, "virtio_blk", svc, cfg);
+}
+
+const struct hvd_model virtio_blk_model = {
+	.name = "virtio_blk",
+	.priv_size = sizeof(struct virtio_blk),
+	.create = blk_create,
+	.destroy = hvd_virtio_mdestroy,
+	.reset = hvd_virtio_mreset,
+	.read = hvd_virtio_mread,
+	.write = hvd_virtio_mwrite,
+	.cfg_read = hvd_virtio_mcfg_read,
+	.cfg_write = hvd_virtio_mcfg_write,
+	.windows = hvd_virtio_mwindows,
+};

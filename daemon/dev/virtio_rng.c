@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-rng, the entropy device (virtio 1.2, 5.4): one queue, no
+ * features, no configuration. Each buffer the driver makes available is
+ * filled with bytes from the host's getrandom() (the kernel's CSPRNG, which
+ * never blocks once initialised) and returned with the length written.
+ */
+#include <errno.h>
+#include <sys/random.h>
+
+#include "virtio_pci.h"
+
+#define RNG_QUEUE_SIZE	64
+#define RNG_CHUNK	4096
+
+/**
+ * struct virtio_rng - the device
+ * @v: the transport, first (virtio_pci.h)
+ * @elem: the chain being served
+ */
+struct virtio_rng {
+	struct hvd_virtio v;
+	struct hvd_vq_elem elem;
+};
+
+static void fill(struct virtio_rng *r, struct hvd_vq *vq)
+{
+	uint8_t buf[RNG_CHUNK];
+	uint64_t off = 0;
+
+	while (off < r->elem.in_len) {
+		size_t n = r->elem.in_len - off;
+		ssize_t k;
+
+		if (n > sizeof(buf))
+			n = sizeof(buf);
+		k = getrandom(buf, n, 0);
+		if (k <= 0)
+			break;
+		off += hvd_vq_write(vq, &r->elem, off, buf, k);
+	}
+	hvd_virtio_push(&r->v, 0, r->elem.head, off);
+}
+
+/* As virtio-blk's: until empty with notifications on (2.7.10). */
+static void rng_notify(struct hvd_virtio *v, unsigned int q)
+{
+	struct virtio_rng *r = (struct virtio_rng *)v;
+	struct hvd_vq *vq = &v->q[0].vq;
+
+	do {
+		hvd_vq_set_notify(vq, false);
+		while (hvd_vq_pop(vq, &r->elem) > 0)
+			fill(r, vq);
+		if (vq->broken) {
+			hvd_virtio_needs_reset(v, "malformed request queue");
+			return;
+		}
+		hvd_vq_set_notify(vq, true);
+	} while (hvd_vq_avail(vq));
+}
+
+static const struct hvd_virtio_ops rng_ops = {
+	.device_id = 4,
+	.class_code = 0xff0000, /* unclassified device, as QEMU's */
+	.nr_queues = 1,
+	.queue_size = RNG_QUEUE_SIZE,
+	.notify = rng_notify,
+};
+
+static int rng_create(void *priv, const struct hvd_services *svc,
+		      const struct hvd_config *cfg)
+{
+	struct virtio_rng *r = priv;
+
+	return hvd_virtio_create(&r->v, &rng_ops, "virtio_rng", svc, cfg);
+}
+
+const struct hvd_model virtio_rng_model = {
+	.name = "virtio_rng",
+	.priv_size = sizeof(struct virtio_rng),
+	.create = rng_create,
+	.destroy = hvd_virtio_mdestroy,
+	.reset = hvd_virtio_mreset,
+	.read = hvd_virtio_mread,
+	.write = hvd_virtio_mwrite,
+	.cfg_read = hvd_virtio_mcfg_read,
+	.cfg_write = hvd_virtio_mcfg_write,
+	.windows = hvd_virtio_mwindows,
+};
