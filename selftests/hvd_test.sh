@@ -291,7 +291,67 @@ sigkill_leaves_no_vm() {
 	fi
 }
 
+# The guest's virtio mode: a 4 MiB disk it writes 1 MiB of its own
+# randomness into and reads back, a read-only disk holding 64 KiB of the
+# host's randomness, and virtio-rng. The image's bytes must have the
+# checksum the guest reports, the read-only disk must refuse the write and
+# read as the host wrote it.
+virtio_devices() {
+	name=virtio_devices
+	out=$W/$name.out
+	rm -f $W/disk.img $W/ro.img
+	dd if=/dev/zero of=$W/disk.img bs=1M count=4 2>/dev/null
+	dd if=/dev/urandom of=$W/ro.img bs=65536 count=1 2>/dev/null
+	dd if=/dev/zero of=$W/ro.img bs=65536 seek=1 count=15 2>/dev/null
+	def $W/$name.conf 1 virtio stop
+	cat >>$W/$name.conf <<EOD
+disk = $W/disk.img,serial=hvd-test-disk-0
+disk = $W/ro.img,ro
+rng = yes
+EOD
+	hvd --run $W/$name.conf </dev/null >$out 2>$W/$name.err &
+	pid=$!
+	if ! wait_exit_diag $pid "$wait"; then
+		tail -n 40 $out | sed 's/^/# /'
+		sed 's/^/# /' $W/$name.err
+		not_ok $name "the guest did not power off"
+		return
+	fi
+	why=
+	[ $rc = 0 ] || why="hvd exited with $rc: $(cat $W/$name.err)"
+	want=$(dd if=$W/disk.img bs=65536 skip=1 count=16 2>/dev/null |
+		sha256sum | cut -d' ' -f1)
+	ro=$(dd if=$W/ro.img bs=65536 count=1 2>/dev/null | sha256sum |
+		cut -d' ' -f1)
+	expect_fact() {
+		got=$(fact $out "$1")
+		[ "$got" = "$2" ] || why="$why; $1 '$got', not '$2'"
+	}
+	expect_fact "pci 0000:00:01.0" "0x1af4:0x1042 0x010000 0x1af4:0x1100"
+	expect_fact "pci 0000:00:02.0" "0x1af4:0x1042 0x010000 0x1af4:0x1100"
+	expect_fact "pci 0000:00:03.0" "0x1af4:0x1044 0xff0000 0x1af4:0x1100"
+	expect_fact "vda size" "8192 ro 0 serial hvd-test-disk-0"
+	expect_fact "vdb size" "2048 ro 1 serial "
+	expect_fact "vda written" "$want"
+	expect_fact "vda read" "$want"
+	expect_fact "vdb write" "refused"
+	expect_fact "vdb read" "$ro"
+	expect_fact "hwrng" "virtio_rng.0"
+	expect_fact "hwrng bytes" "1024"
+	# A config vector and a queue vector each for three devices.
+	expect_fact "virtio interrupts" "6"
+	if [ -n "$why" ]; then
+		tail -n 60 $out | sed 's/^/# /'
+		sed 's/^/# /' $W/$name.err
+		not_ok $name "$why"
+	else
+		tr -d "\r" <$out | grep "hvd-guest" | sed "s/^/# /"
+		ok $name
+	fi
+}
+
 # hvd_test_boots=all: every Linux boot below; one: one boot with one vCPU;
+# virtio: only virtio_devices;
 # none (default): no Linux boot. Each machine asks for what its time
 # allows (selftests/vm/machines.py): qemu-svm for all of them and one
 # boot with two vCPUs, bochs-haswell for one boot with one vCPU (about
@@ -302,6 +362,11 @@ boots=${hvd_test_boots:-none}
 wait=${hvd_test_wait:-100}
 
 echo "TAP version 13"
+if [ "$boots" = virtio ]; then
+	virtio_devices
+	echo "1..$n"
+	exit $fail
+fi
 if [ "$boots" != none ]; then
 	boot boot_one_vcpu 1
 fi
@@ -316,6 +381,7 @@ if [ "$boots" = all ]; then
 	reboot_with_on_reboot_stop_ends_the_run
 	reboot_with_on_reboot_restart_boots_again
 	sigkill_leaves_no_vm
+	virtio_devices
 fi
 multiboot_kernel_exit_status
 refusals

@@ -209,9 +209,14 @@ def add_ynl(cpio, build_dir, programs):
         cpio.file("usr/lib/hv/ynl/hv.yaml", f.read())
 
 
-def guest_initramfs():
+# The virtio drivers the guest loads in its "virtio" mode.
+GUEST_MODULES = ("virtio_pci", "virtio_blk", "virtio_rng")
+
+
+def guest_initramfs(kver):
     """The initramfs of the Linux guest hvd boots in the test machines:
-    static busybox and hvd_guest_init.sh as /init."""
+    static busybox, hvd_guest_init.sh as /init, and the virtio drivers
+    with lib/modules/virtio.order listing them in load order."""
     cpio = Cpio()
     cpio.chardev("dev/console", 5, 1)
     for d in ("proc", "sys", "dev", "bin", "sbin", "usr/bin", "usr/sbin"):
@@ -222,6 +227,12 @@ def guest_initramfs():
     cpio.symlink("bin/sh", "busybox")
     with open(os.path.join(HERE, "hvd_guest_init.sh"), "rb") as f:
         cpio.file("init", f.read(), 0o755)
+    cpio.dir("lib")
+    cpio.dir("lib/modules")
+    order = load_order(kver, GUEST_MODULES)
+    for name in order:
+        cpio.file("lib/modules/%s.ko" % name, read_module(kver, name))
+    cpio.file("lib/modules/virtio.order", ("\n".join(order) + "\n").encode())
     return cpio.bytes()
 
 
@@ -258,7 +269,7 @@ def build(out, kver, build_dir, module, bench_dir=None):
     # hvd's guest: the machine's own kernel, and a busybox initramfs.
     with open("/boot/vmlinuz-%s" % kver, "rb") as f:
         cpio.file("usr/lib/hv/guest/vmlinuz", f.read())
-    cpio.file("usr/lib/hv/guest/initrd", guest_initramfs())
+    cpio.file("usr/lib/hv/guest/initrd", guest_initramfs(kver))
     sdir = os.path.join(build_dir, "selftests")
     for name in sorted(os.listdir(sdir)):
         src = os.path.join(sdir, name)
