@@ -66,6 +66,11 @@ static struct hv_vm *lock_live_vm(u32 id)
  * @info: the request's genetlink view
  * @vm: the VM, locked and not dying
  *
+ * Owning a VM is the capability for every operation on it: the family asks
+ * nothing more of the caller (no CAP_NET_ADMIN), so that a process may drop
+ * every capability once its VM exists, or receive the owner socket from
+ * another process (SCM_RIGHTS passes the very socket).
+ *
  * Return: true if the sending socket is the VM's owner.
  */
 bool hv_nl_owns(const struct sk_buff *skb, struct genl_info *info,
@@ -81,7 +86,7 @@ bool hv_nl_owns(const struct sk_buff *skb, struct genl_info *info,
  * @skb: the request
  * @info: the request's genetlink view
  * @attr: the attribute holding the VM id
- * @owner: the caller must own the VM (mutating operations)
+ * @owner: the caller must own the VM (every operation but reads)
  * @err: receives the errno on failure (extack is set)
  *
  * Return: the VM, referenced and with vm->lock held (release with

@@ -7,6 +7,8 @@
  * most HV_MEM_LOG_MAX per request).
  */
 #include <linux/bitmap.h>
+#include <linux/capability.h>
+#include <linux/netlink.h>
 #include <linux/slab.h>
 
 #include "nl/nl.h"
@@ -386,7 +388,8 @@ static int log_range(struct genl_info *info, const struct hv_memslot *s,
  *
  * Return: the bitmap on success; -ENOENT for an unknown slot; -EINVAL for
  * a bad range or dirty pages of a slot that does not log them; -EPERM for
- * a clearing request from another socket than the owner's.
+ * a clearing request from another socket than the owner's, or a peek from
+ * another socket without CAP_NET_ADMIN.
  */
 int hv_nl_mem_log_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -408,6 +411,18 @@ int hv_nl_mem_log_doit(struct sk_buff *skb, struct genl_info *info)
 	vm = hv_nl_vm_lock(skb, info, HV_A_MEM_VM_ID, !peek, &err);
 	if (!vm)
 		return err;
+	/*
+	 * Which pages a guest touches tells what it does: a peek only reads,
+	 * but is for the owner and administrators (CAP_NET_ADMIN), unlike
+	 * the VM's shape that vm-get and mem-get show anyone.
+	 */
+	if (peek && !hv_nl_owns(skb, info, vm) &&
+	    !netlink_capable(skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_VM_ID],
+				    "peeking at another socket's VM needs CAP_NET_ADMIN");
+		err = -EPERM;
+		goto out;
+	}
 	s = nl_slot(info, vm, &err);
 	if (!s)
 		goto out;
