@@ -27,6 +27,7 @@ struct kmem_cache;
 struct net;
 struct netlink_ext_ack;
 struct sk_buff;
+struct sock;
 
 #ifndef HV_VERSION
 #define HV_VERSION "unknown"
@@ -388,6 +389,8 @@ enum hv_stat {
  * @id: unique id
  * @name: unique name
  * @owner_portid: netlink port id of the owner socket
+ * @owner_sk: the owner socket itself, compared but never dereferenced
+ *	(see hv_vm_owned_by())
  * @owner_net: its network namespace (a reference is held)
  * @lock: serializes configuration, state and vCPU/slot changes
  * @state: enum hv_vm_state
@@ -427,6 +430,7 @@ struct hv_vm {
 	u32 id;
 	char name[HV_VM_NAME_LEN];
 	u32 owner_portid;
+	const struct sock *owner_sk;
 	struct net *owner_net;
 	struct mutex lock;	/* changes made by netlink handlers */
 	enum hv_vm_state state;
@@ -640,14 +644,16 @@ void hv_virt_put(void);
 
 /* vm.c */
 int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
-		 enum hv_msr_policy unknown_msr, u32 portid, struct net *net,
-		 struct hv_vm **out, struct netlink_ext_ack *extack);
+		 enum hv_msr_policy unknown_msr, const struct sock *sk,
+		 u32 portid, struct net *net, struct hv_vm **out,
+		 struct netlink_ext_ack *extack);
 void hv_vm_destroy(struct hv_vm *vm);
 struct hv_vm *hv_vm_get(u32 id);
 struct hv_vm *hv_vm_get_by_name(const char *name);
 struct hv_vm *hv_vm_get_next(u32 *id);
 void hv_vm_put(struct hv_vm *vm);
-bool hv_vm_owned_by(struct hv_vm *vm, u32 portid, struct net *net);
+bool hv_vm_owned_by(struct hv_vm *vm, const struct sock *sk, u32 portid,
+		    struct net *net);
 int hv_vm_start(struct hv_vm *vm, struct netlink_ext_ack *extack);
 int hv_vm_pause(struct hv_vm *vm, struct netlink_ext_ack *extack);
 void hv_vm_crash(struct hv_vm *vm, enum hv_vm_state state, const char *fmt,

@@ -136,17 +136,36 @@ struct hv_vm *hv_vm_get_next(u32 *id)
 	return vm;
 }
 
+static bool at_port(struct hv_vm *vm, u32 portid, struct net *net)
+{
+	return vm->owner_portid == portid && net_eq(vm->owner_net, net);
+}
+
 /**
  * hv_vm_owned_by() - whether a netlink socket owns a VM
  * @vm: the VM
- * @portid: the socket's port id
+ * @sk: the socket (NETLINK_CB() of its request)
+ * @portid: its port id
  * @net: its network namespace
  *
+ * Ownership is the VM's only capability check (DESIGN rule 3), so the port
+ * id alone is not enough: netlink_release() takes a closing socket out of
+ * the port table before it calls the NETLINK_URELEASE notifier that
+ * destroys the socket's VMs (hv_vm_release_owner()), and in between another
+ * socket may bind the same port id. The socket must be the very one that
+ * created the VM. @sk is only compared, never dereferenced, and a later
+ * socket cannot come back at the owner's address while a live VM names it:
+ * netlink frees a socket by RCU after that notifier has returned
+ * (deferred_put_nlk_sk()), and by then every VM naming it is dying, which
+ * hv_nl_vm_lock() checks before it asks about ownership.
+ *
+ * Context: vm->lock held, @vm not dying.
  * Return: true if it does.
  */
-bool hv_vm_owned_by(struct hv_vm *vm, u32 portid, struct net *net)
+bool hv_vm_owned_by(struct hv_vm *vm, const struct sock *sk, u32 portid,
+		    struct net *net)
 {
-	return vm->owner_portid == portid && net_eq(vm->owner_net, net);
+	return vm->owner_sk == sk && at_port(vm, portid, net);
 }
 
 static bool valid_name(const char *name)
@@ -200,7 +219,8 @@ void hv_vm_notify(struct hv_vm *vm, enum hv_notice event, const char *reason,
  * @max_vcpus: vCPU limit, 0 for the module's
  * @max_mem: memory limit in bytes, 0 for the module's
  * @unknown_msr: HV_MSR_POLICY_*
- * @portid: the owner socket's port id
+ * @sk: the owner socket
+ * @portid: its port id
  * @net: its network namespace
  * @out: receives the VM, with a reference for the caller
  * @extack: names the problem on failure
@@ -213,8 +233,9 @@ void hv_vm_notify(struct hv_vm *vm, enum hv_notice event, const char *reason,
  * another hypervisor owns VMX/SVM; -ENOMEM; -EIO.
  */
 int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
-		 enum hv_msr_policy unknown_msr, u32 portid, struct net *net,
-		 struct hv_vm **out, struct netlink_ext_ack *extack)
+		 enum hv_msr_policy unknown_msr, const struct sock *sk,
+		 u32 portid, struct net *net, struct hv_vm **out,
+		 struct netlink_ext_ack *extack)
 {
 	u32 vcpu_limit = min_t(u32, hv_max_vcpus, HV_MAX_VCPUS_LIMIT);
 	u64 mem_limit = (u64)hv_max_mem_mib << 20;
@@ -255,6 +276,7 @@ int hv_vm_create(const char *name, u32 max_vcpus, u64 max_mem,
 	vm->halt_notices = true;
 	vm->state = HV_VM_STATE_CREATED;
 	vm->owner_portid = portid;
+	vm->owner_sk = sk;
 	vm->vcpus = kcalloc(vm->max_vcpus, sizeof(*vm->vcpus),
 			    GFP_KERNEL_ACCOUNT);
 	cpuid = hv_cpuid_default();
@@ -414,8 +436,13 @@ void hv_vm_release_owner(u32 portid, struct net *net)
 	LIST_HEAD(gone);
 
 	mutex_lock(&vms_lock);
+	/*
+	 * The notifier names a port, not a socket: a VM that another socket
+	 * bound to the same port id created in the window hv_vm_owned_by()
+	 * describes goes too. Only the port's new holder loses by it.
+	 */
 	list_for_each_entry_safe(vm, tmp, &vms, node) {
-		if (!hv_vm_owned_by(vm, portid, net))
+		if (!at_port(vm, portid, net))
 			continue;
 		vm->claimed = true;
 		list_move_tail(&vm->node, &gone);

@@ -6,6 +6,7 @@
  * than from libnl's own codes, so callers see precise errnos.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "libhv.h"
 
@@ -224,6 +226,38 @@ static int receive(struct hv *h, struct request *rq)
 	return rq->err;
 }
 
+/* What every connection's socket needs, whoever opened it. */
+static int setup(struct nl_sock *sk)
+{
+	int one = 1;
+	int err;
+
+	/* Ask for extack messages, without an echo of our own request. */
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+	/*
+	 * hv holds an exit back while the owner's queue is full and sends
+	 * it later, losing nothing; netlink still flags that refusal as an
+	 * overrun, which would fail the next receive with ENOBUFS.
+	 */
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_NO_ENOBUFS,
+		   &one, sizeof(one));
+	/*
+	 * Exits and notices arrive with sequence number 0 between replies:
+	 * libhv matches replies itself. Replies of mem-read are large.
+	 */
+	nl_socket_disable_seq_check(sk);
+	nl_socket_enable_msg_peek(sk);
+	/*
+	 * libnl's default receive buffer (32 KiB) is smaller than a mem-read
+	 * reply; exits of many vCPUs queue here too.
+	 */
+	err = nl_socket_set_buffer_size(sk, 1 << 20, 1 << 20);
+	return err < 0 ? nle_to_errno(err) : 0;
+}
+
 /**
  * hv_open() - connect to the hv family
  * @out: receives the connection
@@ -234,7 +268,6 @@ static int receive(struct hv *h, struct request *rq)
 int hv_open(struct hv **out)
 {
 	struct hv *h;
-	int one = 1;
 	int err;
 
 	h = calloc(1, sizeof(*h));
@@ -250,33 +283,9 @@ int hv_open(struct hv **out)
 		err = nle_to_errno(err);
 		goto err_free;
 	}
-	/* Ask for extack messages, without an echo of our own request. */
-	setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK, NETLINK_EXT_ACK,
-		   &one, sizeof(one));
-	setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK, NETLINK_CAP_ACK,
-		   &one, sizeof(one));
-	/*
-	 * hv holds an exit back while the owner's queue is full and sends
-	 * it later, losing nothing; netlink still flags that refusal as an
-	 * overrun, which would fail the next receive with ENOBUFS.
-	 */
-	setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK, NETLINK_NO_ENOBUFS,
-		   &one, sizeof(one));
-	/*
-	 * Exits and notices arrive with sequence number 0 between replies:
-	 * libhv matches replies itself. Replies of mem-read are large.
-	 */
-	nl_socket_disable_seq_check(h->sk);
-	nl_socket_enable_msg_peek(h->sk);
-	/*
-	 * libnl's default receive buffer (32 KiB) is smaller than a mem-read
-	 * reply; exits of many vCPUs queue here too.
-	 */
-	err = nl_socket_set_buffer_size(h->sk, 1 << 20, 1 << 20);
-	if (err < 0) {
-		err = nle_to_errno(err);
+	err = setup(h->sk);
+	if (err)
 		goto err_free;
-	}
 
 	h->family = genl_ctrl_resolve(h->sk, HV_FAMILY_NAME);
 	if (h->family < 0) {
@@ -290,6 +299,67 @@ int hv_open(struct hv **out)
 err_free:
 	nl_socket_free(h->sk);
 	free(h);
+	return err;
+}
+
+/**
+ * hv_open_fd() - a connection on a socket another process opened
+ * @fd: a generic netlink socket, such as a VM's owner socket received
+ *	over SCM_RIGHTS; the connection takes it over on success (as a
+ *	close-on-exec descriptor that hv_close() closes), a failure leaves
+ *	it as it was
+ * @out: receives the connection
+ *
+ * The socket stays what it was: its port id, and the VMs it owns, which
+ * the kernel ties to the socket, not to a process. Whoever else holds it
+ * must leave it alone meanwhile: replies and exits go to whichever holder
+ * reads first.
+ *
+ * Return: 0; -EINVAL if @fd is not a generic netlink socket; -EBADF if it
+ * is not open; the errors of hv_open().
+ */
+int hv_open_fd(int fd, struct hv **out)
+{
+	struct nl_sock *sk;
+	struct hv *h;
+	int err, own;
+
+	/* The family's id, asked on a socket of our own: @fd may hold exits. */
+	err = hv_open(&h);
+	if (err)
+		return err;
+	/* A copy, so that a failure below leaves @fd as it was. */
+	own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (own < 0) {
+		err = -errno;
+		goto err_close;
+	}
+	sk = nl_socket_alloc();
+	if (!sk) {
+		close(own);
+		err = -ENOMEM;
+		goto err_close;
+	}
+	/* @fd is open (it was copied): any refusal means the wrong kind. */
+	if (nl_socket_set_fd(sk, NETLINK_GENERIC, own) < 0) {
+		close(own);
+		nl_socket_free(sk);
+		err = -EINVAL;
+		goto err_close;
+	}
+	err = setup(sk);
+	if (err) {
+		nl_socket_free(sk);
+		goto err_close;
+	}
+	nl_socket_free(h->sk);
+	h->sk = sk;
+	close(fd);
+	*out = h;
+	return 0;
+
+err_close:
+	hv_close(h);
 	return err;
 }
 

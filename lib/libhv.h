@@ -377,6 +377,7 @@ struct hv_message {
 
 /* Connection. */
 int hv_open(struct hv **out);
+int hv_open_fd(int fd, struct hv **out);
 void hv_close(struct hv *h);
 const char *hv_errmsg(const struct hv *h);
 int hv_family_id(const struct hv *h);

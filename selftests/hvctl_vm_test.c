@@ -5,8 +5,8 @@
  * stops on the exit port, on HLT or on a crash (exit status 1); "hvctl
  * batch" creates a VM, writes, reads and loads its memory, sets a vCPU
  * up, runs it, shows and destroys it in one process; a VM belongs to its
- * creator, so another hvctl gets EPERM, as does a caller without
- * CAP_NET_ADMIN.
+ * creator, so another hvctl, root's too, gets EPERM for a change, and a
+ * caller without CAP_NET_ADMIN may show it but not create a VM.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -249,6 +249,18 @@ static const struct nla_policy hv_get_stats_nl_policy[HV_A_STATS_MAX + 1] = {
 	[HV_A_STATS_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+/*
+ * Who may do what (DESIGN rule 3). Creating a VM and changing the module's
+ * settings need CAP_NET_ADMIN (GENL_ADMIN_PERM). Every operation on an
+ * existing VM needs its owner socket and nothing else: its handler checks
+ * ownership (hv_nl_vm_lock()) before it touches the VM or the caller's fds
+ * and memory, so a process may drop every capability once its VM exists,
+ * or be handed the socket over SCM_RIGHTS, as a KVM VM fd allows. Fds and
+ * user addresses in those requests are the caller's own (resolved and
+ * pinned in its context), and what they may cost is bounded by the limits
+ * the VM was created with. Reads need nothing; mem-log's peek at another
+ * socket's VM needs CAP_NET_ADMIN (hv_nl_mem_log_doit()).
+ */
 static const struct genl_ops hv_nl_ops[] = {
 	{
 		.cmd = HV_CMD_GET_INFO,
@@ -275,7 +287,6 @@ static const struct genl_ops hv_nl_ops[] = {
 		.doit = hv_nl_vm_del_doit,
 		.policy = hv_vm_id_nl_policy,
 		.maxattr = HV_A_VM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VM_GET,
@@ -289,28 +300,24 @@ static const struct genl_ops hv_nl_ops[] = {
 		.doit = hv_nl_vm_set_doit,
 		.policy = hv_vm_set_nl_policy,
 		.maxattr = HV_A_VM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VM_START,
 		.doit = hv_nl_vm_start_doit,
 		.policy = hv_vm_id_nl_policy,
 		.maxattr = HV_A_VM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VM_PAUSE,
 		.doit = hv_nl_vm_pause_doit,
 		.policy = hv_vm_id_nl_policy,
 		.maxattr = HV_A_VM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VCPU_NEW,
 		.doit = hv_nl_vcpu_new_doit,
 		.policy = hv_vcpu_id_nl_policy,
 		.maxattr = HV_A_VCPU_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VCPU_GET,
@@ -324,70 +331,60 @@ static const struct genl_ops hv_nl_ops[] = {
 		.doit = hv_nl_vcpu_get_regs_doit,
 		.policy = hv_vcpu_id_nl_policy,
 		.maxattr = HV_A_VCPU_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VCPU_SET_REGS,
 		.doit = hv_nl_vcpu_set_regs_doit,
 		.policy = hv_vcpu_set_regs_nl_policy,
 		.maxattr = HV_A_VCPU_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VCPU_COMPLETE,
 		.doit = hv_nl_vcpu_complete_doit,
 		.policy = hv_vcpu_complete_nl_policy,
 		.maxattr = HV_A_VCPU_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VCPU_SET_RING,
 		.doit = hv_nl_vcpu_set_ring_doit,
 		.policy = hv_vcpu_set_ring_nl_policy,
 		.maxattr = HV_A_VCPU_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VM_MSI,
 		.doit = hv_nl_vm_msi_doit,
 		.policy = hv_vm_msi_nl_policy,
 		.maxattr = HV_A_VM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VM_IRQFD,
 		.doit = hv_nl_vm_irqfd_doit,
 		.policy = hv_vm_irqfd_nl_policy,
 		.maxattr = HV_A_VM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VCPU_INTR_LINE,
 		.doit = hv_nl_vcpu_intr_line_doit,
 		.policy = hv_vcpu_intr_line_nl_policy,
 		.maxattr = HV_A_VCPU_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_VM_IOEVENTFD,
 		.doit = hv_nl_vm_ioeventfd_doit,
 		.policy = hv_vm_ioeventfd_nl_policy,
 		.maxattr = HV_A_VM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_MEM_MAP,
 		.doit = hv_nl_mem_map_doit,
 		.policy = hv_mem_map_nl_policy,
 		.maxattr = HV_A_MEM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_MEM_UNMAP,
 		.doit = hv_nl_mem_unmap_doit,
 		.policy = hv_mem_unmap_nl_policy,
 		.maxattr = HV_A_MEM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_MEM_GET,
@@ -401,28 +398,24 @@ static const struct genl_ops hv_nl_ops[] = {
 		.doit = hv_nl_mem_read_doit,
 		.policy = hv_mem_read_nl_policy,
 		.maxattr = HV_A_MEM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_MEM_WRITE,
 		.doit = hv_nl_mem_write_doit,
 		.policy = hv_mem_write_nl_policy,
 		.maxattr = HV_A_MEM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_MEM_SET,
 		.doit = hv_nl_mem_set_doit,
 		.policy = hv_mem_set_nl_policy,
 		.maxattr = HV_A_MEM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_MEM_LOG,
 		.doit = hv_nl_mem_log_doit,
 		.policy = hv_mem_log_nl_policy,
 		.maxattr = HV_A_MEM_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_CMD_GET_STATS,

@@ -143,7 +143,7 @@ int hv_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	int err, i;
 
 	if (info->attrs[HV_A_STATS_VM_ID]) {
-		vm = hv_nl_vm_lock(info, HV_A_STATS_VM_ID, false, &err);
+		vm = hv_nl_vm_lock(skb, info, HV_A_STATS_VM_ID, false, &err);
 		if (!vm)
 			return err;
 		id = vm->id;

@@ -26,7 +26,7 @@ int hv_nl_vm_msi_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!hv_nl_require(info, HV_A_VM_MSI_ADDR, "msi-addr is required") ||
 	    !hv_nl_require(info, HV_A_VM_MSI_DATA, "msi-data is required"))
 		return -EINVAL;
-	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	err = hv_lapic_msi(vm, nla_get_u64(info->attrs[HV_A_VM_MSI_ADDR]),
@@ -56,7 +56,7 @@ int hv_nl_vm_irqfd_doit(struct sk_buff *skb, struct genl_info *info)
 	    (!hv_nl_require(info, HV_A_VM_MSI_ADDR, "msi-addr is required") ||
 	     !hv_nl_require(info, HV_A_VM_MSI_DATA, "msi-data is required")))
 		return -EINVAL;
-	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	err = hv_irqfd_assign(vm, nla_get_u32(info->attrs[HV_A_VM_EVENTFD]),
@@ -88,7 +88,7 @@ int hv_nl_vm_ioeventfd_doit(struct sk_buff *skb, struct genl_info *info)
 	    !hv_nl_require(info, HV_A_VM_IO_ADDR, "io-addr is required") ||
 	    !hv_nl_require(info, HV_A_VM_IO_LEN, "io-len is required"))
 		return -EINVAL;
-	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	err = hv_ioeventfd_assign(vm, nla_get_u32(info->attrs[HV_A_VM_EVENTFD]),
@@ -122,7 +122,7 @@ int hv_nl_vcpu_intr_line_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!hv_nl_require(info, HV_A_VCPU_ID, "the vcpu id is required") ||
 	    !hv_nl_require(info, HV_A_VCPU_INTR_LINE, "intr-line is required"))
 		return -EINVAL;
-	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VCPU_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	id = nla_get_u32(info->attrs[HV_A_VCPU_ID]);

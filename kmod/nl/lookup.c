@@ -61,18 +61,40 @@ static struct hv_vm *lock_live_vm(u32 id)
 }
 
 /**
+ * hv_nl_owns() - whether the socket that sent a request owns a VM
+ * @skb: the request
+ * @info: the request's genetlink view
+ * @vm: the VM, locked and not dying
+ *
+ * Owning a VM is the capability for every operation on it: the family asks
+ * nothing more of the caller (no CAP_NET_ADMIN), so that a process may drop
+ * every capability once its VM exists, or receive the owner socket from
+ * another process (SCM_RIGHTS passes the very socket).
+ *
+ * Return: true if the sending socket is the VM's owner.
+ */
+bool hv_nl_owns(const struct sk_buff *skb, struct genl_info *info,
+		struct hv_vm *vm)
+{
+	/* netlink_unicast_kernel() points NETLINK_CB().sk at the sender. */
+	return hv_vm_owned_by(vm, NETLINK_CB(skb).sk, info->snd_portid,
+			      genl_info_net(info));
+}
+
+/**
  * hv_nl_vm_lock() - look up the VM a request names and lock it
- * @info: the request
+ * @skb: the request
+ * @info: the request's genetlink view
  * @attr: the attribute holding the VM id
- * @owner: the caller must own the VM (mutating operations)
+ * @owner: the caller must own the VM (every operation but reads)
  * @err: receives the errno on failure (extack is set)
  *
  * Return: the VM, referenced and with vm->lock held (release with
  * hv_nl_vm_unlock()); NULL on failure: -EINVAL if the id is missing,
  * -ENOENT if no such VM exists, -EPERM if the caller is not its owner.
  */
-struct hv_vm *hv_nl_vm_lock(struct genl_info *info, int attr, bool owner,
-			    int *err)
+struct hv_vm *hv_nl_vm_lock(const struct sk_buff *skb, struct genl_info *info,
+			    int attr, bool owner, int *err)
 {
 	struct hv_vm *vm;
 
@@ -87,8 +109,7 @@ struct hv_vm *hv_nl_vm_lock(struct genl_info *info, int attr, bool owner,
 		*err = -ENOENT;
 		return NULL;
 	}
-	if (owner && !hv_vm_owned_by(vm, info->snd_portid,
-				     genl_info_net(info))) {
+	if (owner && !hv_nl_owns(skb, info, vm)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
 				    "only the VM's owner socket may change it");
 		hv_nl_vm_unlock(vm);

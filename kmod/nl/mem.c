@@ -7,6 +7,8 @@
  * most HV_MEM_LOG_MAX per request).
  */
 #include <linux/bitmap.h>
+#include <linux/capability.h>
+#include <linux/netlink.h>
 #include <linux/slab.h>
 
 #include "nl/nl.h"
@@ -47,7 +49,7 @@ int hv_nl_mem_map_doit(struct sk_buff *skb, struct genl_info *info)
 	    !hv_nl_require(info, HV_A_MEM_SIZE, "size is required") ||
 	    !hv_nl_require(info, HV_A_MEM_UADDR, "uaddr is required"))
 		return -EINVAL;
-	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_MEM_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	err = hv_mem_map(vm, nla_get_u64(a[HV_A_MEM_GPA]),
@@ -87,7 +89,7 @@ int hv_nl_mem_unmap_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (!hv_nl_require(info, HV_A_MEM_SLOT, "slot is required"))
 		return -EINVAL;
-	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_MEM_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	err = hv_mem_unmap(vm, nla_get_u32(info->attrs[HV_A_MEM_SLOT]),
@@ -119,7 +121,7 @@ int hv_nl_mem_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!hv_nl_require(info, HV_A_MEM_SLOT,
 			   "slot is required (a dump lists every slot)"))
 		return -EINVAL;
-	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, false, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_MEM_VM_ID, false, &err);
 	if (!vm)
 		return err;
 	s = hv_mem_slot(vm, nla_get_u32(info->attrs[HV_A_MEM_SLOT]));
@@ -212,7 +214,7 @@ int hv_nl_mem_read_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	gpa = nla_get_u64(info->attrs[HV_A_MEM_GPA]);
 	len = nla_get_u32(info->attrs[HV_A_MEM_LEN]);
-	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_MEM_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	hdr = hv_nl_reply(info, &msg, HV_CMD_MEM_READ, len + 256);
@@ -269,7 +271,7 @@ int hv_nl_mem_write_doit(struct sk_buff *skb, struct genl_info *info)
 	    !hv_nl_require(info, HV_A_MEM_DATA, "data is required"))
 		return -EINVAL;
 	gpa = nla_get_u64(info->attrs[HV_A_MEM_GPA]);
-	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_MEM_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	/* Check the whole range first: a failed write changes nothing. */
@@ -318,7 +320,7 @@ int hv_nl_mem_set_doit(struct sk_buff *skb, struct genl_info *info)
 	    !hv_nl_require(info, HV_A_MEM_FLAGS, "flags is required"))
 		return -EINVAL;
 	flags = nla_get_u32(a[HV_A_MEM_FLAGS]);
-	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_MEM_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	s = nl_slot(info, vm, &err);
@@ -386,7 +388,8 @@ static int log_range(struct genl_info *info, const struct hv_memslot *s,
  *
  * Return: the bitmap on success; -ENOENT for an unknown slot; -EINVAL for
  * a bad range or dirty pages of a slot that does not log them; -EPERM for
- * a clearing request from another socket than the owner's.
+ * a clearing request from another socket than the owner's, or a peek from
+ * another socket without CAP_NET_ADMIN.
  */
 int hv_nl_mem_log_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -405,9 +408,21 @@ int hv_nl_mem_log_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	accessed = a[HV_A_MEM_ACCESSED] && nla_get_u8(a[HV_A_MEM_ACCESSED]);
 	peek = a[HV_A_MEM_PEEK] && nla_get_u8(a[HV_A_MEM_PEEK]);
-	vm = hv_nl_vm_lock(info, HV_A_MEM_VM_ID, !peek, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_MEM_VM_ID, !peek, &err);
 	if (!vm)
 		return err;
+	/*
+	 * Which pages a guest touches tells what it does: a peek only reads,
+	 * but is for the owner and administrators (CAP_NET_ADMIN), unlike
+	 * the VM's shape that vm-get and mem-get show anyone.
+	 */
+	if (peek && !hv_nl_owns(skb, info, vm) &&
+	    !netlink_capable(skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[HV_A_MEM_VM_ID],
+				    "peeking at another socket's VM needs CAP_NET_ADMIN");
+		err = -EPERM;
+		goto out;
+	}
 	s = nl_slot(info, vm, &err);
 	if (!s)
 		goto out;

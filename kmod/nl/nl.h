@@ -58,8 +58,10 @@ int hv_nl_mem_log_doit(struct sk_buff *skb, struct genl_info *info);
 
 /* lookup.c */
 bool hv_nl_require(struct genl_info *info, int attr, const char *msg);
-struct hv_vm *hv_nl_vm_lock(struct genl_info *info, int attr, bool owner,
-			    int *err);
+bool hv_nl_owns(const struct sk_buff *skb, struct genl_info *info,
+		struct hv_vm *vm);
+struct hv_vm *hv_nl_vm_lock(const struct sk_buff *skb, struct genl_info *info,
+			    int attr, bool owner, int *err);
 void hv_nl_vm_unlock(struct hv_vm *vm);
 struct hv_vm *hv_nl_vm_dump_lock(struct netlink_callback *cb,
 				 const struct nlattr *attr, int *err);

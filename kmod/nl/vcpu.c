@@ -339,7 +339,7 @@ int hv_nl_vcpu_new_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int err;
 
-	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VCPU_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	id = info->attrs[HV_A_VCPU_ID] ? nla_get_u32(info->attrs[HV_A_VCPU_ID]) :
@@ -366,7 +366,7 @@ int hv_nl_vcpu_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct hv_vm *vm;
 	int err;
 
-	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, false, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VCPU_VM_ID, false, &err);
 	if (!vm)
 		return err;
 	vcpu = find_vcpu(info, vm);
@@ -451,7 +451,7 @@ int hv_nl_vcpu_get_regs_doit(struct sk_buff *skb, struct genl_info *info)
 	regs = kmem_cache_alloc(hv_regs_cache, GFP_KERNEL_ACCOUNT);
 	if (!regs)
 		return hv_nl_fail(info, -ENOMEM, NULL);
-	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VCPU_VM_ID, true, &err);
 	if (!vm)
 		goto out;
 	vcpu = stopped_vcpu(info, vm, &err);
@@ -487,7 +487,7 @@ int hv_nl_vcpu_set_regs_doit(struct sk_buff *skb, struct genl_info *info)
 	regs = kmem_cache_alloc(hv_regs_cache, GFP_KERNEL_ACCOUNT);
 	if (!regs)
 		return hv_nl_fail(info, -ENOMEM, NULL);
-	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VCPU_VM_ID, true, &err);
 	if (!vm)
 		goto out;
 	vcpu = stopped_vcpu(info, vm, &err);
@@ -532,7 +532,7 @@ int hv_nl_vcpu_complete_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (!hv_nl_require(info, HV_A_VCPU_SEQ, "seq is required"))
 		return -EINVAL;
-	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VCPU_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	vcpu = find_vcpu(info, vm);
@@ -572,7 +572,7 @@ int hv_nl_vcpu_set_ring_doit(struct sk_buff *skb, struct genl_info *info)
 	     !hv_nl_require(info, HV_A_VCPU_DONE_FD,
 			    "a ring needs done-fd")))
 		return -EINVAL;
-	vm = hv_nl_vm_lock(info, HV_A_VCPU_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VCPU_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	vcpu = stopped_vcpu(info, vm, &err);

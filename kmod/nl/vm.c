@@ -67,7 +67,8 @@ int hv_nl_vm_new_doit(struct sk_buff *skb, struct genl_info *info)
 			   a[HV_A_VM_MAX_MEM] ? nla_get_u64(a[HV_A_VM_MAX_MEM]) : 0,
 			   a[HV_A_VM_UNKNOWN_MSR] ?
 			   nla_get_u32(a[HV_A_VM_UNKNOWN_MSR]) : HV_MSR_POLICY_GP,
-			   info->snd_portid, genl_info_net(info), &vm, info->extack);
+			   NETLINK_CB(skb).sk, info->snd_portid,
+			   genl_info_net(info), &vm, info->extack);
 	if (err)
 		return hv_nl_fail(info, err, NULL);
 
@@ -98,7 +99,7 @@ int hv_nl_vm_del_doit(struct sk_buff *skb, struct genl_info *info)
 	struct hv_vm *vm;
 	int err;
 
-	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	mutex_unlock(&vm->lock);
@@ -134,7 +135,7 @@ int hv_nl_vm_get_doit(struct sk_buff *skb, struct genl_info *info)
 			return -ENOENT;
 		}
 	} else {
-		vm = hv_nl_vm_lock(info, HV_A_VM_ID, false, &err);
+		vm = hv_nl_vm_lock(skb, info, HV_A_VM_ID, false, &err);
 		if (!vm)
 			return err;
 	}
@@ -249,7 +250,7 @@ int hv_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			return err;
 	}
-	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VM_ID, true, &err);
 	if (!vm) {
 		kfree(table);
 		return err;
@@ -281,7 +282,7 @@ int hv_nl_vm_start_doit(struct sk_buff *skb, struct genl_info *info)
 	struct hv_vm *vm;
 	int err;
 
-	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	err = hv_vm_start(vm, info->extack);
@@ -302,7 +303,7 @@ int hv_nl_vm_pause_doit(struct sk_buff *skb, struct genl_info *info)
 	struct hv_vm *vm;
 	int err;
 
-	vm = hv_nl_vm_lock(info, HV_A_VM_ID, true, &err);
+	vm = hv_nl_vm_lock(skb, info, HV_A_VM_ID, true, &err);
 	if (!vm)
 		return err;
 	err = hv_vm_pause(vm, info->extack);
