@@ -182,7 +182,8 @@ static uint64_t pci_host_read(void *priv, enum hvd_space space, uint64_t addr,
 		return p->addr;
 	devfn = other_function(p, addr, size, &reg);
 	if (devfn > 0)
-		return p->svc->pci_cfg_read(p->svc->ctx, devfn, reg, size);
+		return p->svc->pci_cfg_read(p->svc->ctx, devfn, reg, size) &
+		       (0xffffffffu >> (32 - 8 * size));
 	for (i = 0; i < size; i++)
 		val |= (uint64_t)port_read(p, addr + i) << (8 * i);
 	return val;
