@@ -52,6 +52,8 @@ HVD_SRC		= daemon/hvd.c daemon/log.c daemon/defs.c daemon/devices.c \
 		  daemon/boot/*.c)
 SD_LIBS		= $(eval SD_LIBS := \
 		  $(shell pkg-config --libs libsystemd 2>/dev/null))$(SD_LIBS)
+SECCOMP_LIBS	= $(eval SECCOMP_LIBS := \
+		  $(shell pkg-config --libs libseccomp 2>/dev/null))$(SECCOMP_LIBS)
 JSON_LIBS	= $(eval JSON_LIBS := \
 		  $(shell pkg-config --libs json-c 2>/dev/null))$(JSON_LIBS)
 # The module's directories: the core, its subsystems, the two backends.
@@ -175,7 +177,8 @@ $(B)/hvctl: $(CLI_SRC) $(CLI_HDR) $(B)/libhv.a
 $(B)/hvd: $(HVD_SRC) $(DAEMON_HDR) $(B)/libhv.a
 	$(quiet) CCLD $@
 	$(Q)$(CC) $(USER_CFLAGS) $(VERSION_CFLAGS) -Idaemon -o $@ $(HVD_SRC) \
-		$(B)/libhv.a $(NL_LIBS) $(SD_LIBS) $(JSON_LIBS) -pthread
+		$(B)/libhv.a $(NL_LIBS) $(SD_LIBS) $(JSON_LIBS) $(SECCOMP_LIBS) \
+		-pthread
 
 $(KSRC)/.extracted: scripts/kernel_src.sh
 	@scripts/kernel_src.sh $(KSRC)

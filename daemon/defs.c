@@ -38,6 +38,7 @@ void hvd_def_init(struct hvd_def *d)
 	d->mem = 128ull << 20;
 	d->serial = HVD_SERIAL_PTY;
 	d->on_reboot = HVD_REBOOT_RESTART;
+	d->sandbox = true;
 	snprintf(d->cmdline, sizeof(d->cmdline), "console=ttyS0");
 }
 
@@ -282,8 +283,9 @@ int hvd_def_set(struct hvd_def *d, const char *key, const char *value,
 	if (!strcmp(key, "disk"))
 		return add_disk(d, value, err, errlen);
 	if (!strcmp(key, "restart-on-crash") || !strcmp(key, "autostart") ||
-	    !strcmp(key, "rng")) {
+	    !strcmp(key, "rng") || !strcmp(key, "sandbox")) {
 		bool *b = key[0] == 'a' ? &d->autostart :
+			  key[0] == 's' ? &d->sandbox :
 			  key[0] == 'r' && key[1] == 'n' ? &d->rng :
 							   &d->restart_on_crash;
 
@@ -500,11 +502,9 @@ int hvd_def_format(const struct hvd_def *d, char *buf, size_t len)
 			return -ENOSPC;
 		off += n;
 	}
-	if (d->rng) {
-		n = snprintf(buf + off, len - off, "rng = yes\n");
-		if (n < 0 || (size_t)n >= len - off)
-			return -ENOSPC;
-		off += n;
-	}
-	return off;
+	n = snprintf(buf + off, len - off, "rng = %s\nsandbox = %s\n",
+		     d->rng ? "yes" : "no", d->sandbox ? "yes" : "no");
+	if (n < 0 || (size_t)n >= len - off)
+		return -ENOSPC;
+	return off + n;
 }

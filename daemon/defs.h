@@ -71,6 +71,7 @@ struct hvd_disk {
  * @disks: its disks, in PCI slot order
  * @nr_disks: entries of @disks
  * @rng: it has a virtio-rng device
+ * @sandbox: its worker confines itself (worker/sandbox.c)
  */
 struct hvd_def {
 	char name[HVD_NAME_MAX];
@@ -87,6 +88,7 @@ struct hvd_def {
 	struct hvd_disk disks[HVD_MAX_DISKS];
 	unsigned int nr_disks;
 	bool rng;
+	bool sandbox;
 };
 
 void hvd_def_init(struct hvd_def *d);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "defs.h"
 #include "log.h"
@@ -48,12 +49,79 @@ static void usage(FILE *f)
 		"  --version         print the version\n");
 }
 
+static int run_vm(const struct hvd_def *d, bool worker);
+
+/*
+ * Wait for the sandboxed worker @pid, passing it the signals this process
+ * gets. Return: its exit status, or 128 + the signal that killed it.
+ */
+static int wait_worker(pid_t pid)
+{
+	siginfo_t si;
+	sigset_t set;
+	int status;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGCHLD);
+	for (;;) {
+		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		if (si.si_signo != SIGCHLD) {
+			kill(pid, si.si_signo);
+			continue;
+		}
+		if (waitpid(pid, &status, WNOHANG) != pid)
+			continue;
+		if (WIFEXITED(status))
+			return WEXITSTATUS(status);
+		return 128 + WTERMSIG(status);
+	}
+}
+
+/*
+ * The sandbox (worker/sandbox.c): each run of the VM in a process of its
+ * own, which confines itself; this one stays as it was, to start the
+ * next run after a machine reset.
+ */
+static int monitor(const struct hvd_def *def, bool worker)
+{
+	pid_t pid;
+	int code;
+
+	for (;;) {
+		pid = fork();
+		if (pid < 0) {
+			fprintf(stderr, "hvd: vm %s: fork: %s\n", def->name,
+				strerror(errno));
+			hvd_control_send("end failed fork: %s", strerror(errno));
+			return EXIT_START_FAILED;
+		}
+		if (pid == 0)
+			_exit(run_vm(def, worker));
+		code = wait_worker(pid);
+		if (code == HVD_SANDBOX_RESTART)
+			continue;
+		if (code < 128)
+			return code;
+		/* A forbidden call was reported by the worker already. */
+		if (code - 128 != SIGSYS) {
+			fprintf(stderr, "hvd: vm %s crashed: the worker died of SIG%s\n",
+				def->name, sigabbrev_np(code - 128) ?: "?");
+			hvd_control_send("end crashed the worker died of SIG%s",
+					 sigabbrev_np(code - 128) ?: "?");
+		}
+		return EXIT_CRASHED;
+	}
+}
+
 static int run(const char *path, char **sets, int nr_sets, bool worker)
 {
-	enum hvd_end end = HVD_END_NONE;
-	char why[512], reason[512];
 	struct hvd_def def;
-	int i, status = 0;
+	char why[512];
+	int i;
 
 	if (hvd_def_load(path, &def, why, sizeof(why))) {
 		fprintf(stderr, "hvd: definition %s\n", why);
@@ -84,6 +152,23 @@ static int run(const char *path, char **sets, int nr_sets, bool worker)
 		def.serial = HVD_SERIAL_STDIO;
 	else if (def.serial == HVD_SERIAL_STDIO && worker)
 		def.serial = HVD_SERIAL_PTY;
+	if (def.sandbox)
+		return monitor(&def, worker);
+	return run_vm(&def, worker);
+}
+
+/*
+ * Run the VM in this process: the exit status of hvd --run (0, odd, 2 or
+ * 4), or HVD_SANDBOX_RESTART from a sandboxed worker whose guest reset
+ * the machine with on-reboot = restart.
+ */
+static int run_vm(const struct hvd_def *d, bool worker)
+{
+	enum hvd_end end = HVD_END_NONE;
+	struct hvd_def def = *d;
+	char reason[512];
+	int status = 0;
+
 	if (hvd_vm_run(&def, &end, &status, reason, sizeof(reason))) {
 		fprintf(stderr, "hvd: vm %s: %s\n", def.name, reason);
 		hvd_control_send("end failed %s", reason);
@@ -95,8 +180,13 @@ static int run(const char *path, char **sets, int nr_sets, bool worker)
 		hvd_control_send("end stopped %s, status %d", reason,
 				 status & 0xff);
 		return status & 0xff;
-	case HVD_END_POWEROFF:
 	case HVD_END_RESET:
+		if (def.sandbox && def.on_reboot == HVD_REBOOT_RESTART) {
+			hvd_info("vm %s: %s: restarting", def.name, reason);
+			return HVD_SANDBOX_RESTART;
+		}
+		/* fall through */
+	case HVD_END_POWEROFF:
 	case HVD_END_SIGNAL:
 		hvd_info("vm %s: %s", def.name, reason);
 		hvd_control_send("end stopped %s", reason);

@@ -258,6 +258,7 @@ static void run_and_delete(struct __test_metadata *_metadata, struct tvm *vm)
 
 	ASSERT_EQ(0, tvm_set_mode(vm, 0, MODE_LONG64, CODE_GPA));
 	ASSERT_EQ(0, hv_vm_start(vm->h, vm->id));
+	vm->started = 1;
 	ASSERT_EQ(0, tvm_expect_report(vm, &value, 10000));
 	EXPECT_EQ(0x1234, value);
 	EXPECT_EQ(0, tvm_run_to_hlt(vm, 10000));
@@ -503,6 +504,7 @@ TEST(an_owner_socket_passed_over_scm_rights_is_the_owner)
 		hv_close(own);
 
 		ASSERT_EQ(0, hv_vm_start(vm.h, vm.id));
+		vm.started = 1;
 		ASSERT_EQ(0, tvm_expect_report(&vm, &value, 10000));
 		EXPECT_EQ(0x1234, value);
 		EXPECT_EQ(0, tvm_run_to_hlt(&vm, 10000));

@@ -285,6 +285,8 @@ static int run_once(struct hvd_vm *vm, struct hvd_image *kernel,
 			hvd_setf(vm->reason, sizeof(vm->reason),
 			     "cannot create the devices: %s", strerror(-err));
 	}
+	if (!err && vm->def->sandbox)
+		err = hvd_sandbox_enter(vm, vm->reason, sizeof(vm->reason));
 	if (!err)
 		err = hvd_vcpus_start(vm);
 	if (!err) {
@@ -385,8 +387,9 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 			hvd_setf(reason, len, "%s", vm->reason);
 			break;
 		}
+		/* A sandboxed worker cannot make a VM again: hvd.c does. */
 		if (vm->end != HVD_END_RESET ||
-		    def->on_reboot != HVD_REBOOT_RESTART)
+		    def->on_reboot != HVD_REBOOT_RESTART || def->sandbox)
 			break;
 		hvd_info("vm %s: %s: restarting", def->name, vm->reason);
 	}

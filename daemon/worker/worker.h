@@ -191,6 +191,10 @@ int hvd_notify_watch(struct hvd_vm *vm, int fd, void (*fn)(void *),
 void hvd_notify_unwatch(struct hvd_vm *vm, int fd);
 void hvd_notify_run(struct hvd_vm *vm);
 
+/* sandbox.c */
+#define HVD_SANDBOX_RESTART	100	/* a sandboxed worker's "start me again" */
+int hvd_sandbox_enter(struct hvd_vm *vm, char *why, size_t len);
+
 /* disks.c */
 int hvd_disks_open(struct hvd_vm *vm, char *why, size_t len);
 void hvd_disks_close(struct hvd_vm *vm);
