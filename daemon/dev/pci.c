@@ -398,7 +398,9 @@ uint64_t hvd_pci_msix_read(const struct hvd_pci_func *f, uint64_t off,
 		return 0;
 	if (off >= f->msix_pba) {
 		v = f->pba[(off - f->msix_pba) / 8];
-		return size == 8 ? v : v >> (8 * ((off - f->msix_pba) & 4));
+		if (size == 4) /* either half alone */
+			v = (uint32_t)(v >> (8 * ((off - f->msix_pba) & 4)));
+		return v;
 	}
 	off -= f->msix_table;
 	v = f->msix[off / 16][(off % 16) / 4];

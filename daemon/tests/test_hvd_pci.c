@@ -529,6 +529,25 @@ static void test_msix_pba(void **state)
 	assert_int_equal(tread(PBA, 8), 0x80);
 }
 
+/* A 4-byte read of either half of the PBA is that half alone. */
+static void test_msix_pba_dwords(void **state)
+{
+	struct hvd_pci_func g;
+
+	hvd_pci_init(&g, VENDOR, DEVICE, CLASS_REV, 0, 0);
+	hvd_pci_set_bar(&g, 0, HVD_BAR_MEM32, 0x2000, 0xc0000000);
+	assert_int_equal(hvd_pci_add_msix(&g, 64, 0, 0, 0x1000), 0);
+	hvd_pci_seal(&g);
+	hvd_pci_reset(&g);
+	hvd_pci_msix_set_pending(&g, 1, true);
+	hvd_pci_msix_set_pending(&g, 40, true);
+	hvd_pci_msix_set_pending(&g, 63, true);
+	assert_int_equal(hvd_pci_msix_read(&g, 0x1000, 8),
+			 0x8000010000000002ull);
+	assert_int_equal(hvd_pci_msix_read(&g, 0x1000, 4), 0x00000002);
+	assert_int_equal(hvd_pci_msix_read(&g, 0x1004, 4), 0x80000100);
+}
+
 static void test_msix_masking(void **state)
 {
 	/* Disabled: every vector masked, whatever its entry says. */
@@ -717,6 +736,7 @@ int main(void)
 		T(test_msix_table_qwords),
 		T(test_msix_table_bad_accesses),
 		T(test_msix_pba),
+		T(test_msix_pba_dwords),
 		T(test_msix_masking),
 		T(test_reset),
 		T(test_status_w1c),
