@@ -396,7 +396,9 @@ uint64_t hvd_pci_msix_read(const struct hvd_pci_func *f, uint64_t off,
 
 	if ((size != 4 && size != 8) || (off & (size - 1)))
 		return 0;
-	if (off >= f->msix_pba) {
+	/* Not in the table, so in the PBA, which may lie before it. */
+	if (off < f->msix_table ||
+	    off - f->msix_table >= f->msix_nr * PCI_MSIX_ENTRY_SIZE) {
 		v = f->pba[(off - f->msix_pba) / 8];
 		if (size == 4) /* either half alone */
 			v = (uint32_t)(v >> (8 * ((off - f->msix_pba) & 4)));

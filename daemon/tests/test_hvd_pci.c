@@ -548,6 +548,30 @@ static void test_msix_pba_dwords(void **state)
 	assert_int_equal(hvd_pci_msix_read(&g, 0x1004, 4), 0x80000100);
 }
 
+/* The PBA may come before the table in the BAR (PCIe 7.7.2.4-5). */
+static void test_msix_pba_before_table(void **state)
+{
+	struct hvd_pci_func g;
+
+	hvd_pci_init(&g, VENDOR, DEVICE, CLASS_REV, 0, 0);
+	hvd_pci_set_bar(&g, 0, HVD_BAR_MEM32, 0x2000, 0xc0000000);
+	assert_int_equal(hvd_pci_add_msix(&g, 4, 0, 0x1000, 0x0), 0);
+	hvd_pci_seal(&g);
+	hvd_pci_reset(&g);
+	assert_true(hvd_pci_msix_in(&g, 0, 0x0));
+	assert_true(hvd_pci_msix_in(&g, 0, 0x1000));
+	assert_false(hvd_pci_msix_in(&g, 0, 0x8));
+	assert_int_equal(hvd_pci_msix_write(&g, 0x1018, 4, 0x4242), 1);
+	assert_int_equal(hvd_pci_msix_read(&g, 0x1018, 4), 0x4242);
+	assert_int_equal(hvd_pci_msix_read(&g, 0x101c, 4), 1);
+	assert_int_equal(hvd_pci_msix_read(&g, 0x1000, 8), 0);
+	hvd_pci_msix_set_pending(&g, 2, true);
+	assert_int_equal(hvd_pci_msix_read(&g, 0x0, 8), 0x4);
+	assert_int_equal(hvd_pci_msix_read(&g, 0x1028, 4), 0);
+	assert_int_equal(hvd_pci_msix_write(&g, 0x0, 8, ~0ull), -1);
+	assert_int_equal(hvd_pci_msix_read(&g, 0x0, 8), 0x4);
+}
+
 static void test_msix_masking(void **state)
 {
 	/* Disabled: every vector masked, whatever its entry says. */
@@ -737,6 +761,7 @@ int main(void)
 		T(test_msix_table_bad_accesses),
 		T(test_msix_pba),
 		T(test_msix_pba_dwords),
+		T(test_msix_pba_before_table),
 		T(test_msix_masking),
 		T(test_reset),
 		T(test_status_w1c),
