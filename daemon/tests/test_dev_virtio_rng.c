@@ -284,6 +284,36 @@ static void test_pci_cfg_window(void **state)
 	assert_int_equal(vdrv_read(&d, 0x4004, 4), 0);
 }
 
+/*
+ * 4.1.4.9.1: the device uses the first cap.length bytes of pci_cfg_data,
+ * whatever the width of the configuration write that filled it.
+ */
+static void test_pci_cfg_window_widths(void **state)
+{
+	vdrv_msix_enable(&d);
+	assert_int_equal(vdrv_negotiate(&d, F_VERSION_1), 0x0b);
+	vdrv_queue_setup(&d, 0, QSIZE, VDRV_NO_VECTOR);
+
+	window(0, VDRV_MSIX_CONFIG, 2);
+	cfg_write(WIN_DATA, 4, 0xffff0001);
+	assert_int_equal(vdrv_common_read(&d, VDRV_MSIX_CONFIG, 2), 1);
+	window(0, VDRV_Q_MSIX, 2);
+	cfg_write(WIN_DATA, 4, 0xffff0000);
+	assert_int_equal(vdrv_common_read(&d, VDRV_Q_MSIX, 2), 0);
+	window(0, VDRV_Q_ENABLE, 2);
+	cfg_write(WIN_DATA, 4, 0x12340001);
+	assert_int_equal(vdrv_common_read(&d, VDRV_Q_ENABLE, 2), 1);
+	/* A byte of a 4-byte window: the other three as last written. */
+	window(0, VDRV_GFSELECT, 4);
+	cfg_write(WIN_DATA, 4, 0);
+	window(0, VDRV_DFSELECT, 4);
+	cfg_write(WIN_DATA + 1, 1, 0x01);
+	cfg_write(WIN_DATA, 1, 0x02);
+	assert_int_equal(vdrv_common_read(&d, VDRV_DFSELECT, 4), 0x0102);
+	assert_int_equal(vdrv_common_read(&d, VDRV_GFSELECT, 4), 0);
+	assert_int_equal(vdrv_status(&d), 0x0b);
+}
+
 /* ---- features ---------------------------------------------------------- */
 
 static void test_features(void **state)
@@ -726,6 +756,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_caps, setup_created,
 						teardown),
 		T(test_pci_cfg_window),
+		T(test_pci_cfg_window_widths),
 		T(test_features),
 		T(test_request),
 		T(test_requests_batched),
