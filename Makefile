@@ -96,8 +96,13 @@ $(foreach t,$(DEV_TESTS),$(eval $(t)_SRC := daemon/tests/$(t).c \
 	daemon/dev/$(t:test_dev_%=%).c daemon/tests/fake_services.c))
 $(foreach t,$(BOOT_TESTS),$(eval $(t)_SRC := daemon/tests/$(t).c \
 	daemon/boot/$(t:test_boot_%=%).c daemon/boot/ram.c))
+# The virtio models: the transport, the rings and the fake driver too.
+VIRTIO_TEST_SRC	:= daemon/dev/pci.c daemon/dev/virtio.c daemon/dev/virtio_pci.c \
+		   daemon/tests/virtio_driver.c
+test_dev_virtio_rng_SRC += $(VIRTIO_TEST_SRC)
+test_dev_virtio_blk_SRC += $(VIRTIO_TEST_SRC)
 UNIT_TESTS	+= $(DEV_TESTS) $(BOOT_TESTS) test_hvd_defs test_hvd_msr \
-		   test_hvd_proto test_hvd_console test_hvd_virtio
+		   test_hvd_proto test_hvd_console test_hvd_virtio test_hvd_pci
 test_hvd_proto_SRC	:= daemon/tests/test_proto.c daemon/super/proto.c \
 			   daemon/defs.c
 test_hvd_proto_LIBS	= $(JSON_LIBS)
@@ -107,6 +112,7 @@ test_hvd_console_SRC	:= daemon/tests/test_console.c daemon/worker/console.c \
 			   daemon/worker/timer.c daemon/log.c daemon/defs.c
 test_hvd_virtio_SRC	:= daemon/tests/test_virtio.c daemon/dev/virtio.c \
 			   daemon/tests/fake_services.c
+test_hvd_pci_SRC	:= daemon/tests/test_hvd_pci.c daemon/dev/pci.c
 DAEMON_HDR	:= $(wildcard daemon/*.h daemon/*/*.h)
 
 MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-skylake bochs-noept

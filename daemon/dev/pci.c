@@ -396,9 +396,13 @@ uint64_t hvd_pci_msix_read(const struct hvd_pci_func *f, uint64_t off,
 
 	if ((size != 4 && size != 8) || (off & (size - 1)))
 		return 0;
-	if (off >= f->msix_pba) {
+	/* Not in the table, so in the PBA, which may lie before it. */
+	if (off < f->msix_table ||
+	    off - f->msix_table >= f->msix_nr * PCI_MSIX_ENTRY_SIZE) {
 		v = f->pba[(off - f->msix_pba) / 8];
-		return size == 8 ? v : v >> (8 * ((off - f->msix_pba) & 4));
+		if (size == 4) /* either half alone */
+			v = (uint32_t)(v >> (8 * ((off - f->msix_pba) & 4)));
+		return v;
 	}
 	off -= f->msix_table;
 	v = f->msix[off / 16][(off % 16) / 4];

@@ -734,8 +734,16 @@ void hvd_virtio_mcfg_write(void *priv, unsigned int reg, unsigned int size,
 
 	if (v->pci_cfg_cap && reg >= v->pci_cfg_cap + 16 &&
 	    reg < v->pci_cfg_cap + 20) {
-		if (pci_cfg_window(v, &off, &len))
-			bar_write(v, off, len, val);
+		uint32_t data;
+
+		/* 4.1.4.9.1: the first cap.length bytes of pci_cfg_data. */
+		hvd_pci_cfg_write(&v->pci, reg, size, val);
+		memcpy(&data, v->pci.cfg + v->pci_cfg_cap + 16, 4);
+		if (pci_cfg_window(v, &off, &len)) {
+			if (len < 4)
+				data &= (1u << (8 * len)) - 1;
+			bar_write(v, off, len, data);
+		}
 		return;
 	}
 	changed = hvd_pci_cfg_write(&v->pci, reg, size, val);
