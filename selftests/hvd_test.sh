@@ -239,6 +239,110 @@ EOD
 	fi
 }
 
+# A kernel of our own as a hostile virtio driver (selftests/hvd_hostile.c):
+# each of its 25 attacks on virtio-rng's queue and rings must end in
+# DEVICE_NEEDS_RESET with one log line naming the fault and one saying the
+# device needs a reset, leave the guest's memory alone, and a reset must
+# bring the device back. The kernel's isa-debug-exit value: 0x30 if all
+# held (status 97), k if attack k failed first (status 2k + 1, 3 to 51),
+# 0x29-0x2d if it could not get started (status 83-91).
+hostile_virtqueues() {
+	name=hostile_virtqueues
+	out=$W/hostile.out
+	err=$W/hostile.err
+	cat >$W/hostile.conf <<EOD
+name = hostile
+kernel = /usr/lib/hv/selftests/hvd_hostile.elf
+memory = 32M
+serial = stdio
+rng = yes
+EOD
+	# Every line hvd's virtio-rng logs, in the attacks' order, after
+	# "hvd: vm hostile: virtio_rng: ". The addresses are the kernel's
+	# fixed ones; 0x1fffff8 is 8 bytes below the end of 32M.
+	cat >$W/hostile.want <<'EOD'
+virtio_rng: chain longer than the queue size 16
+needs reset: malformed request queue
+virtio_rng: head 16 out of range (size 16)
+needs reset: malformed request queue
+virtio_rng: desc 0: next 16 out of range (16 entries)
+needs reset: malformed request queue
+virtio_rng: avail idx 17 is 17 ahead of 0 (size 16)
+needs reset: malformed request queue
+virtio_rng: desc 1: device-readable after device-writable
+needs reset: malformed request queue
+virtio_rng: desc 0: buffer 0xf0000000+0x10 outside RAM
+needs reset: malformed request queue
+virtio_rng: desc 0: buffer 0x100000000+0x10 outside RAM
+needs reset: malformed request queue
+virtio_rng: desc 0: buffer 0x1fffff8+0x10 outside RAM
+needs reset: malformed request queue
+virtio_rng: desc 0: buffer 0xfffffffffffffff0+0x20 outside RAM
+needs reset: malformed request queue
+virtio_rng: desc 0: INDIRECT not negotiated
+needs reset: malformed request queue
+virtio_rng: desc 0: INDIRECT with NEXT
+needs reset: malformed request queue
+virtio_rng: desc 0: empty indirect table
+needs reset: malformed request queue
+virtio_rng: desc 0: indirect table length 24 % 16 != 0
+needs reset: malformed request queue
+virtio_rng: desc 0: indirect table 0xf0000000+0x20 outside RAM
+needs reset: malformed request queue
+virtio_rng: indirect desc 0: INDIRECT in an indirect table
+needs reset: malformed request queue
+virtio_rng: indirect chain longer than its 2 entries
+needs reset: malformed request queue
+virtio_rng: indirect desc 0: next 2 out of range (2 entries)
+needs reset: malformed request queue
+virtio_rng: chain of more than 1024 buffers
+needs reset: malformed request queue
+virtio_rng: indirect desc 255: writable bytes exceed 32 bits
+needs reset: malformed request queue
+virtio_rng: indirect desc 256: chain of more than 2^32 bytes
+needs reset: malformed request queue
+needs reset: a queue moved while enabled
+virtio_rng: descriptor table 0x100000000+0x100 outside RAM
+needs reset: a queue's rings are unusable
+virtio_rng: used ring 0x1fffff8+0x86 outside RAM
+needs reset: a queue's rings are unusable
+virtio_rng: descriptor table 0x200008 not 16-byte aligned
+needs reset: a queue's rings are unusable
+virtio_rng: queue size 12 not a power of two up to 1024
+needs reset: a queue's rings are unusable
+EOD
+	hvd --run $W/hostile.conf </dev/null >$out 2>$err &
+	# It takes seconds; a guest or device that hangs fails this test only.
+	wait_exit $! "$wait" || rc=timeout
+	sed -n 's/^hvd: vm hostile: virtio_rng: //p' $err >$W/hostile.got
+	# Besides those, only the line that says what hvd booted.
+	booted="multiboot /usr/lib/hv/selftests/hvd_hostile.elf, 1 vCPU, 32 MiB"
+	grep -v '^hvd: vm hostile: virtio_rng: ' $err |
+		grep -vxF "hvd: vm hostile: $booted" >$W/hostile.other
+	resets=$(grep -c 'needs reset' $err)
+	why=
+	if [ "$rc" != 97 ]; then
+		why="exit status $rc, not 97"
+		case $rc in
+		[0-9]*) [ "$rc" -ge 3 ] && [ "$rc" -le 51 ] &&
+			why="$why: attack $(((rc - 1) / 2)) failed first" ;;
+		esac
+	fi
+	[ "$resets" = 25 ] || why="$why; $resets needs-reset lines, not 25"
+	cmp -s $W/hostile.want $W/hostile.got ||
+		why="$why; not the device lines expected"
+	[ -s $W/hostile.other ] && why="$why; unexpected lines on stderr"
+	if [ -n "$why" ]; then
+		tr -d "\r" <$out | sed "s/^/# /"
+		sed 's/^/# /' $err
+		diff $W/hostile.want $W/hostile.got | sed 's/^/# /'
+		not_ok $name "${why#; }"
+	else
+		tr -d "\r" <$out | sed "s/^/# /"
+		ok $name
+	fi
+}
+
 # refuse NAME KEY VALUE MESSAGE: a definition with KEY = VALUE does not
 # start (status 2) and says MESSAGE.
 refuse() {
@@ -384,6 +488,7 @@ if [ "$boots" = all ]; then
 	virtio_devices
 fi
 multiboot_kernel_exit_status
+hostile_virtqueues
 refusals
 echo "1..$n"
 exit $fail
