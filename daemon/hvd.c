@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -77,7 +78,7 @@ static int wait_worker(pid_t pid)
 			continue;
 		if (WIFEXITED(status))
 			return WEXITSTATUS(status);
-		return 128 + WTERMSIG(status);
+		return -WTERMSIG(status);
 	}
 }
 
@@ -88,7 +89,7 @@ static int wait_worker(pid_t pid)
  */
 static int monitor(const struct hvd_def *def, bool worker)
 {
-	pid_t pid;
+	pid_t pid, parent = getpid();
 	int code;
 
 	for (;;) {
@@ -99,19 +100,24 @@ static int monitor(const struct hvd_def *def, bool worker)
 			hvd_control_send("end failed fork: %s", strerror(errno));
 			return EXIT_START_FAILED;
 		}
-		if (pid == 0)
+		if (pid == 0) {
+			/* Not past this process, whoever kills it. */
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) ||
+			    getppid() != parent)
+				_exit(EXIT_CRASHED);
 			_exit(run_vm(def, worker));
+		}
 		code = wait_worker(pid);
 		if (code == HVD_SANDBOX_RESTART)
 			continue;
-		if (code < 128)
+		if (code >= 0)
 			return code;
 		/* A forbidden call was reported by the worker already. */
-		if (code - 128 != SIGSYS) {
+		if (-code != SIGSYS) {
 			fprintf(stderr, "hvd: vm %s crashed: the worker died of SIG%s\n",
-				def->name, sigabbrev_np(code - 128) ?: "?");
+				def->name, sigabbrev_np(-code) ?: "?");
 			hvd_control_send("end crashed the worker died of SIG%s",
-					 sigabbrev_np(code - 128) ?: "?");
+					 sigabbrev_np(-code) ?: "?");
 		}
 		return EXIT_CRASHED;
 	}

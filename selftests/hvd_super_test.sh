@@ -129,6 +129,8 @@ serial = pty
 on-reboot = restart
 restart-on-crash = no
 autostart = no
+rng = no
+sandbox = yes
 EOD
 if [ $rc = 0 ] && cmp -s $W/want.conf $D/echo.conf; then
 	ok create_writes_the_definition
@@ -153,7 +155,8 @@ try hvctl vm start echo
 pid=$(field echo worker)
 if [ $rc = 0 ] && [ "$(field echo state)" = running ] &&
    [ -d /proc/$pid ] && [ "$(module_vms)" = "echo " ] &&
-   field echo console | grep -q '^/dev/pts/'; then
+   field echo console | grep -q '^/dev/pts/' &&
+   [ "$(field echo sandbox)" = "user 65534, no capabilities, namespaces user mnt pid ipc, empty root, seccomp 68 calls" ]; then
 	ok start_runs_a_worker
 else
 	not_ok start_runs_a_worker "$rc $out; $(hvctl vm show echo); module: $(module_vms)"

@@ -318,6 +318,7 @@ EOD
 	# Besides those, only the line that says what hvd booted.
 	booted="multiboot /usr/lib/hv/selftests/hvd_hostile.elf, 1 vCPU, 32 MiB"
 	grep -v '^hvd: vm hostile: virtio_rng: ' $err |
+		grep -v '^hvd: vm hostile: sandbox: user ' |
 		grep -vxF "hvd: vm hostile: $booted" >$W/hostile.other
 	resets=$(grep -c 'needs reset' $err)
 	why=
@@ -340,6 +341,100 @@ EOD
 	else
 		tr -d "\r" <$out | sed "s/^/# /"
 		ok $name
+	fi
+}
+
+# child_of PID: a child of PID (busybox has no pgrep).
+child_of() {
+	for s in /proc/[0-9]*/status; do
+		if [ "$(sed -n 's/^PPid:[[:space:]]*//p' $s 2>/dev/null)" = "$1" ]
+		then
+			s=${s#/proc/}
+			echo ${s%/status}
+			return
+		fi
+	done
+}
+
+# The multiboot kernel's console echo, sandboxed (the default): while it
+# waits for input, its worker must be nobody with no capabilities,
+# no_new_privs, seccomp filtering, init of its own user, mount, PID and
+# IPC namespaces (the network namespace stays: the owner socket's) and an
+# empty root; the echo still works and 'q' ends it.
+sandbox_confines_the_worker() {
+	name=sandbox_confines_the_worker
+	cat >$W/sb.conf <<EOD
+name = sb
+kernel = /usr/lib/hv/selftests/hvd_multiboot.elf
+cmdline = E
+memory = 16M
+serial = stdio
+EOD
+	rm -f $W/sbin && mkfifo $W/sbin
+	hvd --run $W/sb.conf <$W/sbin >$W/sb.out 2>$W/sb.err &
+	pid=$!
+	exec 4>$W/sbin
+	why=
+	if ! wait_for $W/sb.err "sandbox: user" 30; then
+		why="no sandbox line"
+	fi
+	# hvd, the relay outside the namespaces (which made the VM), and
+	# the worker.
+	relay=$(child_of $pid)
+	w=$(child_of "${relay:-0}")
+	st=/proc/${w:-0}/status
+	field() {
+		sed -n "s/^$1:[[:space:]]*//p" $st | tr '\t' ' '
+	}
+	[ "$(field Uid)" = "65534 65534 65534 65534" ] ||
+		why="$why; Uid '$(field Uid)'"
+	[ "$(field Gid)" = "65534 65534 65534 65534" ] ||
+		why="$why; Gid '$(field Gid)'"
+	for c in CapInh CapPrm CapEff CapBnd CapAmb; do
+		[ "$(field $c)" = 0000000000000000 ] ||
+			why="$why; $c '$(field $c)'"
+	done
+	[ "$(field NoNewPrivs)" = 1 ] || why="$why; NoNewPrivs '$(field NoNewPrivs)'"
+	[ "$(field Seccomp)" = 2 ] || why="$why; Seccomp '$(field Seccomp)'"
+	[ "$(field NSpid)" = "$w 1" ] || why="$why; NSpid '$(field NSpid)'"
+	for ns in user mnt pid ipc; do
+		[ "$(readlink /proc/${w:-0}/ns/$ns)" != "$(readlink /proc/self/ns/$ns)" ] ||
+			why="$why; the $ns namespace is hvd's"
+	done
+	[ "$(readlink /proc/${w:-0}/ns/net)" = "$(readlink /proc/self/ns/net)" ] ||
+		why="$why; not in hvd's network namespace"
+	[ -z "$(ls -A /proc/${w:-0}/root/)" ] ||
+		why="$why; its root shows '$(ls -A /proc/${w:-0}/root/ | tr '\n' ' ')'"
+	printf 'sandboxed q' >&4
+	exec 4>&-
+	if ! wait_exit $pid 30; then
+		why="$why; the guest did not end"
+	elif [ $rc != 227 ]; then
+		why="$why; exit status $rc, not 227 ('q')"
+	fi
+	[ "$(tr -d '\r' <$W/sb.out)" = "SANDBOXED " ] ||
+		why="$why; console '$(cat $W/sb.out)'"
+	if [ -n "$why" ]; then
+		sed 's/^/# /' $W/sb.err
+		not_ok $name "$why"
+	else
+		ok $name
+	fi
+}
+
+# A confined worker that makes a call the filter does not list dies of
+# SIGSYS, and hvd names the call and exits 4 (crashed).
+sandbox_kills_a_forbidden_call() {
+	name=sandbox_kills_a_forbidden_call
+	HVD_TEST_FORBIDDEN_CALL=1 hvd --run $W/sb.conf </dev/null \
+		>$W/sbf.out 2>$W/sbf.err
+	rc=$?
+	want="hvd: vm sb: the sandbox killed the worker: forbidden system call socket (41)"
+	if [ $rc = 4 ] && grep -qxF "$want" $W/sbf.err; then
+		ok $name
+	else
+		sed 's/^/# /' $W/sbf.err
+		not_ok $name "exit status $rc (not 4) or no '$want'"
 	fi
 }
 
@@ -489,6 +584,8 @@ if [ "$boots" = all ]; then
 fi
 multiboot_kernel_exit_status
 hostile_virtqueues
+sandbox_confines_the_worker
+sandbox_kills_a_forbidden_call
 refusals
 echo "1..$n"
 exit $fail

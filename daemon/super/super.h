@@ -45,6 +45,7 @@ enum hvd_state {
  * @child_src: the worker's exit, watched
  * @ctl_src: the control socket, watched
  * @console: the pseudo-terminal of its serial console, or ""
+ * @sandbox: how its worker is confined, as the worker says, or ""
  * @stopping: a stop or kill was asked: the worker's end is not a crash
  * @restarts: restarts after a crash since the last start asked for
  * @end: how the worker said the run ended (its last control message)
@@ -61,6 +62,7 @@ struct hvd_svm {
 	struct sd_event_source *child_src;
 	struct sd_event_source *ctl_src;
 	char console[64];
+	char sandbox[160];
 	bool stopping;
 	unsigned int restarts;
 	char end[512];

@@ -102,9 +102,8 @@ static void put_num(char *buf, size_t len, size_t *n, unsigned int v)
 }
 
 /*
- * A call the filter does not allow: name it, then die of SIGSYS as the
- * kernel's SECCOMP_RET_KILL_PROCESS would, so that whoever waits for the
- * worker sees it was killed and why.
+ * A call the filter does not allow: name it, then die of SIGSYS, so that
+ * whoever waits for the worker sees it was killed and why.
  */
 static void on_sigsys(int sig, siginfo_t *si, void *uctx)
 {
@@ -132,8 +131,11 @@ static void on_sigsys(int sig, siginfo_t *si, void *uctx)
 		if (send(sigsys_ctl, msg, n, MSG_NOSIGNAL) < 0)
 			n = 0;
 	}
-	signal(SIGSYS, SIG_DFL);
-	raise(SIGSYS);
+	/*
+	 * The init of a PID namespace ignores a signal it sends itself, so
+	 * the filter's one killing rule does it (as the kernel would).
+	 */
+	syscall(SYS_tkill, 0, SIGSYS);
 }
 
 static void on_blocked(int sig)
@@ -176,8 +178,23 @@ static void __attribute__((noreturn)) relay(pid_t child)
 			continue;
 		if (WIFEXITED(status))
 			_exit(WEXITSTATUS(status));
+		/* Die of the same signal, without a core of our own. */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		signal(WTERMSIG(status), SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, WTERMSIG(status));
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		kill(getpid(), WTERMSIG(status));
 		_exit(128 + WTERMSIG(status));
 	}
+}
+
+/* The worker must not outlive whoever waits for it. */
+static int die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0))
+		return -errno;
+	return getppid() == parent ? 0 : -ESRCH;
 }
 
 /* An empty, read-only tmpfs as the root directory (pivot_root(2)). */
@@ -259,6 +276,10 @@ static int load_filter(char *why, size_t len)
 	for (i = 0; !err && i < sizeof(tty) / sizeof(tty[0]); i++)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				       SCMP_A1(SCMP_CMP_EQ, tty[i]));
+	/* The SIGSYS handler's way out, a call nothing else makes. */
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS,
+				       SCMP_SYS(tkill), 0);
 	/* glibc falls back to clone(), whose flags the filter can see. */
 	if (!err)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
@@ -286,11 +307,12 @@ int hvd_sandbox_enter(struct hvd_vm *vm, char *why, size_t len)
 {
 	struct sigaction sa = { .sa_flags = SA_SIGINFO };
 	char map[64];
+	pid_t pid, parent;
 	uid_t uid;
 	gid_t gid;
-	pid_t pid;
 	int nr, err;
 
+	parent = getppid();
 	snprintf(vm_name, sizeof(vm_name), "%s", vm->def->name);
 	for (nr = 0; nr < MAX_NR; nr++)
 		names[nr] = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE,
@@ -304,6 +326,12 @@ int hvd_sandbox_enter(struct hvd_vm *vm, char *why, size_t len)
 	}
 	/* Changing user made /proc/self root's; the maps below need it. */
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	/* And cleared the parent-death signal, if there was one. */
+	err = die_with_parent(parent);
+	if (err) {
+		hvd_setf(why, len, "sandbox: hvd is gone");
+		return err;
+	}
 	uid = geteuid();
 	gid = getegid();
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC |
@@ -334,6 +362,13 @@ int hvd_sandbox_enter(struct hvd_vm *vm, char *why, size_t len)
 	}
 	if (pid > 0)
 		relay(pid);
+	/*
+	 * The relay is outside this namespace (getppid() says 0), so the
+	 * check die_with_parent() makes is not possible: a relay killed in
+	 * the few instructions before this leaves the worker to end on its
+	 * own.
+	 */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 
 	/*
 	 * The init of a PID namespace gets from outside only the signals
@@ -358,5 +393,8 @@ int hvd_sandbox_enter(struct hvd_vm *vm, char *why, size_t len)
 		 vm->def->name, uid, sizeof(allowed) / sizeof(allowed[0]) + 1);
 	hvd_control_send("sandbox user %u, no capabilities, namespaces user mnt pid ipc, empty root, seccomp %zu calls",
 			 uid, sizeof(allowed) / sizeof(allowed[0]) + 1);
+	/* For the selftests: what a device model broken into would try. */
+	if (getenv("HVD_TEST_FORBIDDEN_CALL"))
+		socket(AF_INET, SOCK_STREAM, 0);
 	return 0;
 }
