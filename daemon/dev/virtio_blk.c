@@ -316,27 +316,16 @@ static void serve(struct virtio_blk *b)
 	hvd_virtio_push(&b->v, 0, b->elem.head, used + 1);
 }
 
-/*
- * Serve until the queue is empty with notifications on again, so that a
- * buffer made available meanwhile is not left waiting for a notification
- * the driver saw no reason to send (2.7.10, 2.7.7).
- */
+static void blk_serve(struct hvd_virtio *v, struct hvd_vq_elem *e)
+{
+	serve((struct virtio_blk *)v);
+}
+
 static void blk_notify(struct hvd_virtio *v, unsigned int q)
 {
 	struct virtio_blk *b = (struct virtio_blk *)v;
-	struct hvd_vq *vq = &v->q[0].vq;
 
-	do {
-		hvd_vq_set_notify(vq, false);
-		while (!(v->status & VIRTIO_S_NEEDS_RESET) &&
-		       hvd_vq_pop(vq, &b->elem) > 0)
-			serve(b);
-		if (vq->broken) {
-			hvd_virtio_needs_reset(v, "malformed request queue");
-			return;
-		}
-		hvd_vq_set_notify(vq, true);
-	} while (!(v->status & VIRTIO_S_NEEDS_RESET) && hvd_vq_avail(vq));
+	hvd_virtio_serve(v, 0, &b->elem, blk_serve);
 }
 
 static int blk_create(void *priv, const struct hvd_services *svc,

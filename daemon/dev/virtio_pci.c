@@ -238,6 +238,48 @@ void hvd_virtio_push(struct hvd_virtio *v, unsigned int q, uint16_t head,
 }
 
 /**
+ * hvd_virtio_serve() - serve what queue @q has available
+ * @v: the device
+ * @q: the queue
+ * @e: room for one chain
+ * @serve: serves the chain in @e (and pushes it, now or later)
+ *
+ * Until the queue is empty with notifications on again, so that a chain
+ * made available meanwhile does not wait for a notification the driver
+ * saw no reason to send (2.7.10, 2.7.7); but at most HVD_VIRTIO_BATCH
+ * chains at a time: then the queue's own notification brings the event
+ * loop back after whatever else waits, so that a guest that keeps its
+ * queue full cannot starve the other devices, the console or a stop.
+ */
+void hvd_virtio_serve(struct hvd_virtio *v, unsigned int q,
+		      struct hvd_vq_elem *e,
+		      void (*serve)(struct hvd_virtio *v, struct hvd_vq_elem *e))
+{
+	struct hvd_vq *vq = &v->q[q].vq;
+	unsigned int n = 0;
+	uint64_t one = 1;
+
+	do {
+		hvd_vq_set_notify(vq, false);
+		while (!(v->status & VIRTIO_S_NEEDS_RESET)) {
+			if (n == HVD_VIRTIO_BATCH &&
+			    write(v->q[q].kick_fd, &one, sizeof(one)) ==
+				    sizeof(one))
+				return;
+			if (hvd_vq_pop(vq, e) <= 0)
+				break;
+			serve(v, e);
+			n++;
+		}
+		if (vq->broken)
+			hvd_virtio_needs_reset(v, "malformed request queue");
+		if (v->status & VIRTIO_S_NEEDS_RESET)
+			return;
+		hvd_vq_set_notify(vq, true);
+	} while (hvd_vq_avail(vq));
+}
+
+/**
  * hvd_virtio_config_changed() - the device configuration changed (4.1.5.3)
  * @v: the device
  */

@@ -18,6 +18,7 @@
 
 #define HVD_VIRTIO_MAX_QUEUES	8
 #define HVD_VIRTIO_CONFIG_MAX	256
+#define HVD_VIRTIO_BATCH	64	/* chains served per event-loop turn */
 
 /* Feature bits of the transport and the rings (virtio 1.2, 6). */
 #define VIRTIO_F_INDIRECT_DESC	28
@@ -167,6 +168,9 @@ bool hvd_virtio_has(const struct hvd_virtio *v, unsigned int bit);
 void hvd_virtio_interrupt(struct hvd_virtio *v, unsigned int q);
 void hvd_virtio_push(struct hvd_virtio *v, unsigned int q, uint16_t head,
 		     uint32_t len);
+void hvd_virtio_serve(struct hvd_virtio *v, unsigned int q,
+		      struct hvd_vq_elem *e,
+		      void (*serve)(struct hvd_virtio *v, struct hvd_vq_elem *e));
 void hvd_virtio_config_changed(struct hvd_virtio *v);
 void hvd_virtio_needs_reset(struct hvd_virtio *v, const char *why);
 

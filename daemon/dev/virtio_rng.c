@@ -12,6 +12,7 @@
 
 #define RNG_QUEUE_SIZE	64
 #define RNG_CHUNK	4096
+#define RNG_MAX		65536
 
 /**
  * struct virtio_rng - the device
@@ -23,13 +24,19 @@ struct virtio_rng {
 	struct hvd_vq_elem elem;
 };
 
-static void fill(struct virtio_rng *r, struct hvd_vq *vq)
+/*
+ * At most RNG_MAX bytes a request: the device may write fewer than the
+ * buffer holds (5.4.6.2), and a guest asking for gigabytes at once does
+ * not keep the event loop to itself.
+ */
+static void fill(struct hvd_virtio *v, struct hvd_vq_elem *e)
 {
+	uint64_t want = e->in_len < RNG_MAX ? e->in_len : RNG_MAX;
 	uint8_t buf[RNG_CHUNK];
 	uint64_t off = 0;
 
-	while (off < r->elem.in_len) {
-		size_t n = r->elem.in_len - off;
+	while (off < want) {
+		size_t n = want - off, put;
 		ssize_t k;
 
 		if (n > sizeof(buf))
@@ -37,27 +44,19 @@ static void fill(struct virtio_rng *r, struct hvd_vq *vq)
 		k = getrandom(buf, n, 0);
 		if (k <= 0)
 			break;
-		off += hvd_vq_write(vq, &r->elem, off, buf, k);
+		put = hvd_vq_write(&v->q[0].vq, e, off, buf, k);
+		if (!put)
+			break;
+		off += put;
 	}
-	hvd_virtio_push(&r->v, 0, r->elem.head, off);
+	hvd_virtio_push(v, 0, e->head, off);
 }
 
-/* As virtio-blk's: until empty with notifications on (2.7.10). */
 static void rng_notify(struct hvd_virtio *v, unsigned int q)
 {
 	struct virtio_rng *r = (struct virtio_rng *)v;
-	struct hvd_vq *vq = &v->q[0].vq;
 
-	do {
-		hvd_vq_set_notify(vq, false);
-		while (hvd_vq_pop(vq, &r->elem) > 0)
-			fill(r, vq);
-		if (vq->broken) {
-			hvd_virtio_needs_reset(v, "malformed request queue");
-			return;
-		}
-		hvd_vq_set_notify(vq, true);
-	} while (hvd_vq_avail(vq));
+	hvd_virtio_serve(v, 0, &r->elem, fill);
 }
 
 static const struct hvd_virtio_ops rng_ops = {
