@@ -53,7 +53,7 @@ HVD_SRC		= daemon/hvd.c daemon/log.c daemon/defs.c daemon/devices.c \
 SD_LIBS		= $(eval SD_LIBS := \
 		  $(shell pkg-config --libs libsystemd 2>/dev/null))$(SD_LIBS)
 SECCOMP_LIBS	= $(eval SECCOMP_LIBS := \
-		  $(shell pkg-config --libs libseccomp 2>/dev/null))$(SECCOMP_LIBS)
+		  $(shell pkg-config --libs libseccomp liburing 2>/dev/null))$(SECCOMP_LIBS)
 JSON_LIBS	= $(eval JSON_LIBS := \
 		  $(shell pkg-config --libs json-c 2>/dev/null))$(JSON_LIBS)
 # The module's directories: the core, its subsystems, the two backends.

@@ -91,6 +91,40 @@ enum hvd_request {
 #define HVD_PCI_MAX_SLOTS	32
 
 struct hvd_timer;
+struct iovec;
+
+/**
+ * enum hvd_aio_op - what an asynchronous request does
+ * @HVD_AIO_READ: preadv(2) into the iovec
+ * @HVD_AIO_WRITE: pwritev(2) from the iovec
+ * @HVD_AIO_FLUSH: fdatasync(2)
+ */
+enum hvd_aio_op {
+	HVD_AIO_READ,
+	HVD_AIO_WRITE,
+	HVD_AIO_FLUSH,
+};
+
+/**
+ * struct hvd_aio - an asynchronous file request of a model
+ * @op: what it does
+ * @fd: the file
+ * @iov: the buffers (read and write), valid until @done
+ * @iovcnt: entries of @iov
+ * @off: the file offset
+ * @done: called once, under the device lock on the event loop's thread
+ *	(or from within aio_submit if the worker has no io_uring), with
+ *	the bytes moved or a negative errno; a short transfer is not
+ *	retried
+ */
+struct hvd_aio {
+	enum hvd_aio_op op;
+	int fd;
+	const struct iovec *iov;
+	int iovcnt;
+	uint64_t off;
+	void (*done)(struct hvd_aio *req, long res);
+};
 
 /**
  * struct hvd_services - the only way out of a model
@@ -137,6 +171,8 @@ struct hvd_timer;
  * @watch: call @fn(@opaque) under the device lock, on the event loop's
  *	thread, whenever @fd is readable; 0 or a negative errno
  * @unwatch: stop watching @fd; @fn is not called after it returns
+ * @aio_submit: start @req (io_uring where the host has it); its done()
+ *	follows, possibly before aio_submit() returns
  */
 struct hvd_services {
 	void *ctx;
@@ -167,6 +203,7 @@ struct hvd_services {
 	int (*watch)(void *ctx, int fd, void (*fn)(void *opaque),
 		     void *opaque);
 	void (*unwatch)(void *ctx, int fd);
+	void (*aio_submit)(void *ctx, struct hvd_aio *req);
 };
 
 /**

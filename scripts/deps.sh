@@ -13,7 +13,7 @@ pkgs="make gcc libc6-dev binutils pkg-config python3 python3-yaml
 	python3-jsonschema
 	linux-image-amd64 linux-headers-amd64 linux-source linux-source-6.12
 	libnl-3-dev libnl-genl-3-dev libcmocka-dev libsystemd-dev libjson-c-dev
-	libseccomp-dev
+	libseccomp-dev liburing-dev
 	systemd
 	sparse codespell dkms kmod clang lld llvm
 	qemu-system-x86 bochs bochsbios vgabios bochs-term

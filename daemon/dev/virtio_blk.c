@@ -5,9 +5,12 @@
  *
  * A request is a device-readable header (type, sector), the data, and a
  * device-writable status byte last (5.2.6). Data moves between the image
- * and guest RAM without a copy: the buffers become the iovec of a
- * preadv()/pwritev() on the image (the guest may change them meanwhile,
- * which only changes what it reads or writes). A request outside the disk
+ * and guest RAM without a copy: the buffers become the iovec of an
+ * asynchronous read or write of the image (the worker's io_uring; the
+ * guest may change them meanwhile, which only changes what it reads or
+ * writes), and its completion writes the status and returns the chain,
+ * in whatever order they complete. A reset forgets the requests in
+ * flight: their completions change nothing the driver sees. A request outside the disk
  * fails with IOERR and a write to a read-only disk with IOERR, as QEMU
  * does; a request without room for its status byte or without a whole
  * header is a driver error that needs a reset.
@@ -17,6 +20,7 @@
  * write-zeroes writes zeroes.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <string.h>
@@ -75,6 +79,8 @@
  * @ro: read-only
  * @elem: the request being served
  * @iov: its data buffers
+ * @inflight: requests started and not completed
+ * @gen: changes at each reset (a completion from before is dropped)
  */
 struct virtio_blk {
 	struct hvd_virtio v;
@@ -84,6 +90,32 @@ struct virtio_blk {
 	bool ro;
 	struct hvd_vq_elem elem;
 	struct iovec iov[BLK_MAX_IOV];
+	struct blk_req *inflight;
+	unsigned int gen;
+};
+
+/**
+ * struct blk_req - a read, write or flush in flight
+ * @aio: the request to the worker, first
+ * @b: its device
+ * @next: the next in @b->inflight
+ * @gen: @b->gen when it started
+ * @head: its chain
+ * @status_at: where its status byte goes
+ * @want: bytes it must move to succeed
+ * @used: bytes it writes into the chain on success
+ * @iov: its buffers
+ */
+struct blk_req {
+	struct hvd_aio aio;
+	struct virtio_blk *b;
+	struct blk_req *next;
+	unsigned int gen;
+	uint16_t head;
+	uint64_t status_at;
+	uint64_t want;
+	uint32_t used;
+	struct iovec iov[];
 };
 
 /* The request header (5.2.6). */
@@ -150,58 +182,105 @@ static bool in_disk(const struct virtio_blk *b, uint64_t sector, uint64_t len)
 	       len <= b->size - sector * SECTOR;
 }
 
-/* preadv()/pwritev() to the end, as a short transfer is not an error. */
-static int rw(struct virtio_blk *b, bool write, int cnt, uint64_t pos)
+/*
+ * Where the status byte of the chain in @b->elem goes: the last byte of
+ * its device-writable part (5.2.6).
+ */
+static uint64_t status_gpa(const struct hvd_vq_elem *e)
 {
-	struct iovec *iov = b->iov;
-	ssize_t n;
+	const struct hvd_vq_seg *last = &e->seg[e->nr - 1];
 
-	while (cnt > 0) {
-		n = write ? pwritev(b->fd, iov, cnt, pos) :
-			    preadv(b->fd, iov, cnt, pos);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		pos += n;
-		while (cnt > 0 && (size_t)n >= iov->iov_len) {
-			n -= iov->iov_len;
-			iov++;
-			cnt--;
-		}
-		if (cnt > 0) {
-			iov->iov_base = (uint8_t *)iov->iov_base + n;
-			iov->iov_len -= n;
+	return last->gpa + last->len - 1;
+}
+
+static void finish(struct virtio_blk *b, uint16_t head, uint64_t status_at,
+		   uint8_t status, uint32_t used)
+{
+	const struct hvd_services *svc = b->v.svc;
+
+	/* It was RAM when the chain was taken, and RAM does not move. */
+	svc->mem_write(svc->ctx, status_at, &status, 1);
+	hvd_virtio_push(&b->v, 0, head, used + 1);
+}
+
+static void req_done(struct hvd_aio *aio, long res)
+{
+	struct blk_req *r = (struct blk_req *)aio;
+	struct virtio_blk *b = r->b;
+	struct blk_req **p;
+
+	for (p = &b->inflight; *p; p = &(*p)->next) {
+		if (*p == r) {
+			*p = r->next;
+			break;
 		}
 	}
+	/* A reset since: the driver has forgotten the request. */
+	if (r->gen == b->gen)
+		finish(b, r->head, r->status_at,
+		       res == (long)r->want ? VIRTIO_BLK_S_OK :
+					      VIRTIO_BLK_S_IOERR,
+		       res == (long)r->want ? r->used : 0);
+	free(r);
+}
+
+/*
+ * Start a read, write or flush of @len bytes at @sector, whose buffers
+ * are @len bytes of @b->elem from byte @off of its readable (write) or
+ * writable (read) part. Return: 0 if started (the status comes with its
+ * completion), else the status to answer at once.
+ */
+static int submit(struct virtio_blk *b, enum hvd_aio_op op, uint64_t sector,
+		  uint64_t off, uint64_t len)
+{
+	struct blk_req *r;
+	int cnt = 0;
+
+	if (op != HVD_AIO_FLUSH) {
+		cnt = build_iov(b, op == HVD_AIO_READ, off, len);
+		if (cnt < 0)
+			return VIRTIO_BLK_S_IOERR;
+	}
+	r = malloc(sizeof(*r) + cnt * sizeof(struct iovec));
+	if (!r)
+		return VIRTIO_BLK_S_IOERR;
+	memcpy(r->iov, b->iov, cnt * sizeof(struct iovec));
+	r->aio = (struct hvd_aio){
+		.op = op,
+		.fd = b->fd,
+		.iov = r->iov,
+		.iovcnt = cnt,
+		.off = sector * SECTOR,
+		.done = req_done,
+	};
+	r->b = b;
+	r->gen = b->gen;
+	r->head = b->elem.head;
+	r->status_at = status_gpa(&b->elem);
+	r->want = op == HVD_AIO_FLUSH ? 0 : len;
+	r->used = op == HVD_AIO_READ ? len : 0;
+	r->next = b->inflight;
+	b->inflight = r;
+	b->v.svc->aio_submit(b->v.svc->ctx, &r->aio);
 	return 0;
 }
 
-static uint8_t do_read(struct virtio_blk *b, uint64_t sector, uint32_t *used)
+static int do_read(struct virtio_blk *b, uint64_t sector)
 {
 	uint64_t len = b->elem.in_len - 1;
-	int cnt;
 
 	if (len % SECTOR || !in_disk(b, sector, len))
 		return VIRTIO_BLK_S_IOERR;
-	cnt = build_iov(b, true, 0, len);
-	if (cnt < 0 || rw(b, false, cnt, sector * SECTOR))
-		return VIRTIO_BLK_S_IOERR;
-	*used = len;
-	return VIRTIO_BLK_S_OK;
+	return submit(b, HVD_AIO_READ, sector, 0, len);
 }
 
-static uint8_t do_write(struct virtio_blk *b, uint64_t sector)
+static int do_write(struct virtio_blk *b, uint64_t sector)
 {
 	uint64_t len = b->elem.out_len - sizeof(struct blk_hdr);
-	int cnt;
 
 	if (b->ro || len % SECTOR || !in_disk(b, sector, len))
 		return VIRTIO_BLK_S_IOERR;
-	cnt = build_iov(b, false, sizeof(struct blk_hdr), len);
-	if (cnt < 0 || rw(b, true, cnt, sector * SECTOR))
-		return VIRTIO_BLK_S_IOERR;
-	return VIRTIO_BLK_S_OK;
+	return submit(b, HVD_AIO_WRITE, sector, sizeof(struct blk_hdr), len);
 }
 
 static uint8_t do_get_id(struct virtio_blk *b, uint32_t *used)
@@ -282,7 +361,7 @@ static void serve(struct virtio_blk *b)
 	struct hvd_vq *vq = &b->v.q[0].vq;
 	struct blk_hdr h;
 	uint32_t used = 0;
-	uint8_t status;
+	int status;
 
 	if (b->elem.out_len < sizeof(h) || b->elem.in_len < 1) {
 		hvd_virtio_needs_reset(&b->v,
@@ -292,14 +371,13 @@ static void serve(struct virtio_blk *b)
 	hvd_vq_read(vq, &b->elem, 0, &h, sizeof(h));
 	switch (h.type) {
 	case VIRTIO_BLK_T_IN:
-		status = do_read(b, h.sector, &used);
+		status = do_read(b, h.sector);
 		break;
 	case VIRTIO_BLK_T_OUT:
 		status = do_write(b, h.sector);
 		break;
 	case VIRTIO_BLK_T_FLUSH:
-		status = fdatasync(b->fd) ? VIRTIO_BLK_S_IOERR :
-					    VIRTIO_BLK_S_OK;
+		status = submit(b, HVD_AIO_FLUSH, 0, 0, 0);
 		break;
 	case VIRTIO_BLK_T_GET_ID:
 		status = do_get_id(b, &used);
@@ -312,8 +390,11 @@ static void serve(struct virtio_blk *b)
 		status = VIRTIO_BLK_S_UNSUPP;
 		break;
 	}
-	hvd_vq_write(vq, &b->elem, b->elem.in_len - 1, &status, 1);
-	hvd_virtio_push(&b->v, 0, b->elem.head, used + 1);
+	/* 0 from a read, write or flush: its completion answers. */
+	if (status || (h.type != VIRTIO_BLK_T_IN &&
+		       h.type != VIRTIO_BLK_T_OUT &&
+		       h.type != VIRTIO_BLK_T_FLUSH))
+		finish(b, b->elem.head, status_gpa(&b->elem), status, used);
 }
 
 static void blk_serve(struct hvd_virtio *v, struct hvd_vq_elem *e)
@@ -326,6 +407,25 @@ static void blk_notify(struct hvd_virtio *v, unsigned int q)
 	struct virtio_blk *b = (struct virtio_blk *)v;
 
 	hvd_virtio_serve(v, 0, &b->elem, blk_serve);
+}
+
+static void blk_reset(struct hvd_virtio *v)
+{
+	((struct virtio_blk *)v)->gen++;
+}
+
+static void blk_destroy(void *priv)
+{
+	struct virtio_blk *b = priv;
+
+	/* The worker completes what is in flight first; a fake may not. */
+	while (b->inflight) {
+		struct blk_req *r = b->inflight;
+
+		b->inflight = r->next;
+		free(r);
+	}
+	hvd_virtio_mdestroy(priv);
 }
 
 static int blk_create(void *priv, const struct hvd_services *svc,
@@ -353,6 +453,7 @@ static int blk_create(void *priv, const struct hvd_services *svc,
 					     1ull << VIRTIO_BLK_F_WRITE_ZEROES),
 		.config_size = CFG_SIZE,
 		.notify = blk_notify,
+		.reset = blk_reset,
 	};
 	put_le(c + CFG_CAPACITY, b->size / SECTOR, 8);
 	put_le(c + CFG_SEG_MAX, BLK_SEG_MAX, 4);
@@ -370,7 +471,7 @@ const struct hvd_model virtio_blk_model = {
 	.name = "virtio_blk",
 	.priv_size = sizeof(struct virtio_blk),
 	.create = blk_create,
-	.destroy = hvd_virtio_mdestroy,
+	.destroy = blk_destroy,
 	.reset = hvd_virtio_mreset,
 	.read = hvd_virtio_mread,
 	.write = hvd_virtio_mwrite,

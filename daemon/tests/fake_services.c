@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "fake_services.h"
 
@@ -247,6 +249,44 @@ static void fake_unwatch(void *ctx, int fd)
 		f->fd = -1;
 }
 
+static void aio_run(struct hvd_aio *req)
+{
+	ssize_t n;
+
+	switch (req->op) {
+	case HVD_AIO_READ:
+		n = preadv(req->fd, req->iov, req->iovcnt, req->off);
+		break;
+	case HVD_AIO_WRITE:
+		n = pwritev(req->fd, req->iov, req->iovcnt, req->off);
+		break;
+	default:
+		n = fdatasync(req->fd);
+		break;
+	}
+	req->done(req, n < 0 ? -errno : n);
+}
+
+/* At once, as the worker without io_uring, unless the test holds them. */
+static void fake_aio_submit(void *ctx, struct hvd_aio *req)
+{
+	fake.aio++;
+	if (fake.aio_defer && fake.nr_aio_held < 16) {
+		fake.aio_held[fake.nr_aio_held++] = req;
+		return;
+	}
+	aio_run(req);
+}
+
+void fake_aio_complete(unsigned int i)
+{
+	struct hvd_aio *req = fake.aio_held[i];
+
+	memmove(&fake.aio_held[i], &fake.aio_held[i + 1],
+		(--fake.nr_aio_held - i) * sizeof(fake.aio_held[0]));
+	aio_run(req);
+}
+
 const struct hvd_services fake_svc = {
 	.ctx = &fake,
 	.mem_read = fake_mem_read,
@@ -271,6 +311,7 @@ const struct hvd_services fake_svc = {
 	.irqfd = fake_irqfd,
 	.watch = fake_watch,
 	.unwatch = fake_unwatch,
+	.aio_submit = fake_aio_submit,
 };
 
 void fake_reset(void)

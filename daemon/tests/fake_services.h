@@ -68,6 +68,11 @@ struct fake_fd {
  * @watches: watched fds
  * @irqfd_adds: irqfd registrations ever made
  * @irqfd_fail: make irqfd registration fail with this errno
+ * @aio: asynchronous requests
+ * @aio_defer: hold requests in @aio_held until fake_aio_complete()
+ *	(otherwise they run at once)
+ * @aio_held: the requests held
+ * @nr_aio_held: entries of @aio_held
  */
 struct fake {
 	uint8_t mem[FAKE_MEM_SIZE];
@@ -95,6 +100,10 @@ struct fake {
 	struct fake_fd watches[FAKE_MAX_FDS];
 	unsigned int irqfd_adds;
 	int irqfd_fail;
+	unsigned int aio;
+	int aio_defer;
+	struct hvd_aio *aio_held[16];
+	unsigned int nr_aio_held;
 };
 
 extern struct fake fake;
@@ -108,6 +117,8 @@ void fake_advance(uint64_t ns);
 struct fake_fd *fake_fd_find(struct fake_fd *tab, int fd);
 /* Entries in use in @tab. */
 unsigned int fake_fd_count(const struct fake_fd *tab);
+/* Run held request @i (its done() too) and forget it. */
+void fake_aio_complete(unsigned int i);
 /* Armed timers. */
 unsigned int fake_armed_timers(void);
 

@@ -701,6 +701,62 @@ static void test_short_header(void **state)
 	expect_needs_reset();
 }
 
+/*
+ * Requests complete in the order the I/O does, not the order they came
+ * in, and a reset forgets those in flight: their completion writes no
+ * status and returns no chain.
+ */
+static void test_async_completion(void **state)
+{
+	uint32_t id;
+
+	fake.aio_defer = 1;
+	memset(fake.mem + DATA, 0xee, 0x2000);
+	/* Head 0: sector 1 into DATA; head 3: sector 2 into DATA + 0x1000. */
+	put_hdr(HDR, T_IN, 1);
+	put_hdr(HDR + 0x10, T_IN, 2);
+	fake.mem[STATUS] = fake.mem[STATUS + 1] = 0xff;
+	vdrv_desc(&d, 0, 0, HDR, 16, VDRV_F_NEXT, 1);
+	vdrv_desc(&d, 0, 1, DATA, SECTOR, VDRV_F_NEXT | VDRV_F_WRITE, 2);
+	vdrv_desc(&d, 0, 2, STATUS, 1, VDRV_F_WRITE, 0);
+	vdrv_desc(&d, 0, 3, HDR + 0x10, 16, VDRV_F_NEXT, 4);
+	vdrv_desc(&d, 0, 4, DATA + 0x1000, SECTOR,
+		  VDRV_F_NEXT | VDRV_F_WRITE, 5);
+	vdrv_desc(&d, 0, 5, STATUS + 1, 1, VDRV_F_WRITE, 0);
+	vdrv_avail(&d, 0, 0);
+	vdrv_avail(&d, 0, 3);
+	vdrv_kick(&d, 0);
+	assert_int_equal(fake.nr_aio_held, 2);
+	assert_false(vdrv_used(&d, 0, &id, &used_len));
+	assert_int_equal(fake.mem[STATUS], 0xff);
+
+	fake_aio_complete(1);
+	assert_true(vdrv_used(&d, 0, &id, &used_len));
+	assert_int_equal(id, 3);
+	assert_int_equal(used_len, SECTOR + 1);
+	assert_int_equal(fake.mem[STATUS + 1], ST_OK);
+	assert_int_equal(fake.mem[STATUS], 0xff);
+	expect_guest(DATA + 0x1000, 2 * SECTOR, SECTOR);
+	fake_aio_complete(0);
+	assert_true(vdrv_used(&d, 0, &id, &used_len));
+	assert_int_equal(id, 0);
+	assert_int_equal(fake.mem[STATUS], ST_OK);
+	expect_guest(DATA, SECTOR, SECTOR);
+
+	/* A flush held across a reset: forgotten. */
+	put_hdr(HDR, T_FLUSH, 0);
+	fake.mem[STATUS] = 0xff;
+	vdrv_desc(&d, 0, 0, HDR, 16, VDRV_F_NEXT, 2);
+	vdrv_desc(&d, 0, 2, STATUS, 1, VDRV_F_WRITE, 0);
+	vdrv_avail(&d, 0, 0);
+	vdrv_kick(&d, 0);
+	assert_int_equal(fake.nr_aio_held, 1);
+	vdrv_reset(&d);
+	fake_aio_complete(0);
+	assert_int_equal(fake.mem[STATUS], 0xff);
+	assert_int_equal(vdrv_used_idx(0), 2);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define T_RO(f) cmocka_unit_test_setup_teardown(f, setup_ro, teardown)
 #define T_IDLE(f) cmocka_unit_test_setup_teardown(f, setup_idle, teardown)
@@ -715,6 +771,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_features_ro, setup_ro,
 						teardown),
 		T(test_read),
+		T(test_async_completion),
 		T(test_write),
 		T(test_flush),
 		T(test_get_id),

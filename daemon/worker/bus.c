@@ -182,6 +182,11 @@ static void svc_unwatch(void *ctx, int fd)
 	hvd_notify_unwatch(dev_vm(ctx), fd);
 }
 
+static void svc_aio_submit(void *ctx, struct hvd_aio *req)
+{
+	hvd_aio_submit(dev_vm(ctx), req);
+}
+
 static const struct hvd_services services = {
 	.mem_read = svc_mem_read,
 	.mem_write = svc_mem_write,
@@ -205,6 +210,7 @@ static const struct hvd_services services = {
 	.irqfd = svc_irqfd,
 	.watch = svc_watch,
 	.unwatch = svc_unwatch,
+	.aio_submit = svc_aio_submit,
 };
 
 /**
@@ -303,6 +309,7 @@ void hvd_bus_destroy(struct hvd_vm *vm)
 	unsigned int i;
 
 	pthread_mutex_lock(&vm->dev_lock);
+	hvd_aio_drain(vm);
 	for (i = 0; i < vm->nr_devs; i++) {
 		struct hvd_dev *dev = &vm->devs[i];
 

@@ -74,7 +74,7 @@ static const char *const allowed[] = {
 	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack",
 	"clock_gettime", "clock_nanosleep", "nanosleep", "getrandom",
 	"prctl", "exit", "exit_group", "restart_syscall", "memfd_create",
-	"ftruncate",
+	"ftruncate", "io_uring_enter",
 };
 
 static const char *names[MAX_NR];

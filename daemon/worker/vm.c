@@ -335,6 +335,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 	}
 	vm->def = def;
 	vm->memfd = vm->timerfd = vm->wake_fd = vm->watch_fd = -1;
+	vm->aio_fd = -1;
 	vm->con_in = vm->con_out = -1;
 	pthread_mutex_init(&vm->hv_lock, NULL);
 	pthread_mutex_init(&vm->dev_lock, NULL);
@@ -369,6 +370,11 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 		if (err)
 			hvd_setf(reason, len, "epoll: %s", strerror(-err));
 	}
+	if (!err) {
+		err = hvd_aio_init(vm);
+		if (err)
+			hvd_setf(reason, len, "io_uring: %s", strerror(-err));
+	}
 	if (!err)
 		err = hvd_disks_open(vm, reason, len);
 	if (!err) {
@@ -400,6 +406,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 	}
 	hvd_console_close(vm);
 	hvd_disks_close(vm);
+	hvd_aio_fini(vm);
 	hvd_notify_fini(vm);
 	hvd_timers_fini(vm);
 	if (vm->wake_fd >= 0)

@@ -19,6 +19,7 @@
 
 struct hv;
 struct hv_vcpu_exits;
+struct io_uring;
 struct sd_event;
 struct sd_event_source;
 
@@ -118,6 +119,9 @@ struct hvd_vcpu {
  * @nr_backends: entries of @backends
  * @watches: files the models watch (notify.c)
  * @watch_fd: an epoll set of them
+ * @uring: the models' io_uring (aio.c), or NULL
+ * @aio_fd: an eventfd its completions signal, or -1
+ * @aio_inflight: requests submitted and not completed
  * @wake_fd: an eventfd that wakes the event loop (requests, accepts)
  * @event: the event loop
  * @con_src: its console input source
@@ -158,6 +162,9 @@ struct hvd_vm {
 	unsigned int nr_backends;
 	struct hvd_watch watches[HVD_MAX_WATCHES];
 	int watch_fd;
+	struct io_uring *uring;
+	int aio_fd;
+	unsigned int aio_inflight;
 	int wake_fd;
 	struct sd_event *event;
 	struct sd_event_source *con_src;
@@ -194,6 +201,12 @@ void hvd_notify_run(struct hvd_vm *vm);
 /* sandbox.c */
 #define HVD_SANDBOX_RESTART	100	/* a sandboxed worker's "start me again" */
 int hvd_sandbox_enter(struct hvd_vm *vm, char *why, size_t len);
+
+/* aio.c */
+int hvd_aio_init(struct hvd_vm *vm);
+void hvd_aio_drain(struct hvd_vm *vm);
+void hvd_aio_fini(struct hvd_vm *vm);
+void hvd_aio_submit(struct hvd_vm *vm, struct hvd_aio *req);
 
 /* disks.c */
 int hvd_disks_open(struct hvd_vm *vm, char *why, size_t len);
