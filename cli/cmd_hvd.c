@@ -259,9 +259,21 @@ static int show(struct hvctl *c, const char *name)
 		json_object_get_int(get(vm, "restarts")), get_str(vm, "file"));
 	def = get(vm, "definition");
 	if (def) {
-		json_object_object_foreach(def, key, val)
-			fprintf(c->out, "%-10s %s\n", key,
-				json_object_get_string(val));
+		json_object_object_foreach(def, key, val) {
+			size_t i, n;
+
+			if (!json_object_is_type(val, json_type_array)) {
+				fprintf(c->out, "%-10s %s\n", key,
+					json_object_get_string(val));
+				continue;
+			}
+			n = json_object_array_length(val);
+			for (i = 0; i < n; i++)
+				fprintf(c->out, "%-10s %s\n", key,
+					json_object_get_string(
+						json_object_array_get_idx(val,
+									  i)));
+		}
 	}
 	json_object_put(rep);
 	return HVCTL_OK;
@@ -334,6 +346,32 @@ static const char *const create_keys[][2] = {
 
 #define NR_CREATE_KEYS (sizeof(create_keys) / sizeof(create_keys[0]))
 
+/*
+ * A --disk argument, its path made absolute (hvd does not know our
+ * directory); left as it is if that fails, for hvd to refuse by name.
+ */
+static struct json_object *disk_arg(const char *arg)
+{
+	const char *comma = strchr(arg, ',');
+	size_t len = comma ? (size_t)(comma - arg) : strlen(arg);
+	struct json_object *o;
+	char *path, *abs, *s;
+
+	if (arg[0] == '/' || !len)
+		return json_object_new_string(arg);
+	path = strndup(arg, len);
+	abs = path ? realpath(path, NULL) : NULL;
+	free(path);
+	if (!abs || asprintf(&s, "%s%s", abs, comma ? comma : "") < 0) {
+		free(abs);
+		return json_object_new_string(arg);
+	}
+	free(abs);
+	o = json_object_new_string(s);
+	free(s);
+	return o;
+}
+
 /**
  * cmd_hvd_create() - hvctl vm create NAME --kernel FILE [options]: a new
  * VM definition of hvd's
@@ -349,26 +387,58 @@ static const char *const create_keys[][2] = {
 int cmd_hvd_create(struct hvctl *c, int argc, char **argv)
 {
 	const char *val[NR_CREATE_KEYS] = { NULL }, *pos[1] = { NULL };
-	struct hvctl_opt opts[NR_CREATE_KEYS + 3];
-	bool autostart = false, restart = false;
-	struct json_object *def, *rep;
+	struct hvctl_opt opts[NR_CREATE_KEYS + 5];
+	bool autostart = false, restart = false, rng = false, nosb = false;
+	struct json_object *def, *rep, *disks;
+	char **rest;
 	size_t i;
-	int ret;
+	int ret, n = 0, k;
 
+	/* --disk may come more than once: one disk each, in order. */
+	disks = json_object_new_array();
+	rest = calloc(argc + 1, sizeof(*rest));
+	if (!disks || !rest) {
+		json_object_put(disks);
+		free(rest);
+		return hvctl_fail(c, -ENOMEM, "hvd");
+	}
+	for (k = 0; k < argc; k++) {
+		if (!strcmp(argv[k], "--disk") && k + 1 < argc)
+			json_object_array_add(disks,
+					      disk_arg(argv[++k]));
+		else
+			rest[n++] = argv[k];
+	}
 	for (i = 0; i < NR_CREATE_KEYS; i++)
 		opts[i] = (struct hvctl_opt)HVCTL_OPT(create_keys[i][0],
 						      &val[i]);
 	opts[i++] = (struct hvctl_opt)HVCTL_FLAG("--autostart", &autostart);
 	opts[i++] = (struct hvctl_opt)HVCTL_FLAG("--restart-on-crash",
 						 &restart);
+	opts[i++] = (struct hvctl_opt)HVCTL_FLAG("--rng", &rng);
+	opts[i++] = (struct hvctl_opt)HVCTL_FLAG("--no-sandbox", &nosb);
 	opts[i] = (struct hvctl_opt)HVCTL_OPT_END;
-	ret = hvctl_args(c, argc, argv, opts, pos, 1, 1,
-			 "vm create NAME --kernel FILE [--initrd FILE] [--cmdline STR] [--vcpus N] [--mem SIZE] [--serial pty|file:PATH|null] [--on-reboot restart|stop] [--autostart] [--restart-on-crash]");
-	if (ret)
+	ret = hvctl_args(c, n, rest, opts, pos, 1, 1,
+			 "vm create NAME --kernel FILE [--initrd FILE] [--cmdline STR] [--vcpus N] [--mem SIZE] [--serial pty|file:PATH|null] [--on-reboot restart|stop] [--disk FILE[,ro][,serial=ID]]... [--rng] [--no-sandbox] [--autostart] [--restart-on-crash]");
+	free(rest);
+	if (ret) {
+		json_object_put(disks);
 		return ret;
+	}
 	def = json_object_new_object();
-	if (!def)
+	if (!def) {
+		json_object_put(disks);
 		return hvctl_fail(c, -ENOMEM, "hvd");
+	}
+	if (json_object_array_length(disks))
+		json_object_object_add(def, "disk", disks);
+	else
+		json_object_put(disks);
+	if (rng)
+		json_object_object_add(def, "rng", json_object_new_string("yes"));
+	if (nosb)
+		json_object_object_add(def, "sandbox",
+				       json_object_new_string("no"));
 	for (i = 0; i < NR_CREATE_KEYS; i++) {
 		const char *v = val[i];
 		char *abs = NULL;

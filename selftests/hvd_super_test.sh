@@ -138,6 +138,20 @@ else
 	not_ok create_writes_the_definition "$rc $out $(diff $W/want.conf $D/echo.conf)"
 fi
 
+# Disks (--disk again and again, in order), virtio-rng, no sandbox.
+try hvctl vm create disks --kernel $K --disk /tmp/d0.img,serial=root \
+	--disk /tmp/d1.img,ro --rng --no-sandbox
+shown=$(hvctl vm show disks | grep -E '^(disk|rng|sandbox) ' | tr -s ' ')
+if [ $rc = 0 ] &&
+   [ "$(grep -E '^(disk|rng|sandbox) ' $D/disks.conf | tr '\n' ';')" = \
+     "disk = /tmp/d0.img,serial=root;disk = /tmp/d1.img,ro;rng = yes;sandbox = no;" ] &&
+   [ "$(echo $shown)" = "disk /tmp/d0.img,serial=root disk /tmp/d1.img,ro rng yes sandbox no" ]; then
+	ok create_takes_disks_and_rng
+else
+	not_ok create_takes_disks_and_rng "$rc $out; $(cat $D/disks.conf); $shown"
+fi
+hvctl vm destroy disks >/dev/null 2>&1
+
 try hvctl vm create echo --kernel $K
 is create_twice_is_refused "$rc $out" \
 	"1 hvctl: vm create: hvd: a VM named 'echo' exists: File exists"

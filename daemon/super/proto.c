@@ -24,7 +24,8 @@ static const char *const op_names[HVD_NR_OPS] = {
 /* The definition keys a create may carry (name comes from "name"). */
 static const char *const def_keys[] = {
 	"kernel", "initrd", "cmdline", "vcpus", "memory", "serial",
-	"on-reboot", "restart-on-crash", "autostart",
+	"on-reboot", "restart-on-crash", "autostart", "disk", "rng",
+	"sandbox",
 };
 
 /**
@@ -48,6 +49,29 @@ static bool is_def_key(const char *key)
 	return false;
 }
 
+static int set_disks(struct json_object *a, struct hvd_req *req, char *err,
+		     size_t errlen)
+{
+	char why[512];
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *v = json_object_array_get_idx(a, i);
+
+		if (!json_object_is_type(v, json_type_string)) {
+			snprintf(err, errlen,
+				 "definition: \"disk\" must be a string or an array of strings");
+			return -EINVAL;
+		}
+		if (hvd_def_set(&req->def, "disk", json_object_get_string(v),
+				why, sizeof(why))) {
+			snprintf(err, errlen, "definition: %s", why);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int parse_def(struct json_object *o, struct hvd_req *req, char *err,
 		     size_t errlen)
 {
@@ -62,6 +86,13 @@ static int parse_def(struct json_object *o, struct hvd_req *req, char *err,
 			snprintf(err, errlen, "definition: unknown key \"%.64s\"",
 				 key);
 			return -EINVAL;
+		}
+		/* "disk": one string, or an array of them (one per disk). */
+		if (!strcmp(key, "disk") &&
+		    json_object_is_type(val, json_type_array)) {
+			if (set_disks(val, req, err, errlen))
+				return -EINVAL;
+			continue;
 		}
 		if (!json_object_is_type(val, json_type_string)) {
 			snprintf(err, errlen,
@@ -246,19 +277,21 @@ struct json_object *hvd_proto_reply(int err, const char *msg)
  * hvd_proto_def() - a definition as the object create takes
  * @d: the definition
  *
- * Return: the object (strings, as in a definition file), NULL without
- * memory.
+ * Return: the object (strings, as in a definition file; "disk" an array
+ * of them), NULL without memory.
  */
 struct json_object *hvd_proto_def(const struct hvd_def *d)
 {
-	char text[HVD_CMDLINE_LEN + 3 * PATH_MAX + 512], *line, *save;
-	struct json_object *o;
+	char text[HVD_CMDLINE_LEN + (3 + HVD_MAX_DISKS) * PATH_MAX + 1024];
+	struct json_object *o, *disks;
+	char *line, *save;
 
 	if (hvd_def_format(d, text, sizeof(text)) < 0)
 		return NULL;
 	o = json_object_new_object();
 	if (!o)
 		return NULL;
+	disks = json_object_new_array();
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *eq = strstr(line, " = ");
@@ -266,9 +299,14 @@ struct json_object *hvd_proto_def(const struct hvd_def *d)
 		if (line[0] == '#' || !eq)
 			continue;
 		*eq = '\0';
-		if (is_def_key(line))
+		if (!strcmp(line, "disk"))
+			json_object_array_add(disks,
+					      json_object_new_string(eq + 3));
+		else if (is_def_key(line))
 			json_object_object_add(o, line,
 					       json_object_new_string(eq + 3));
 	}
+	/* The disks as an array, in their order, even none. */
+	json_object_object_add(o, "disk", disks);
 	return o;
 }

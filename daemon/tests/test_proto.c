@@ -171,8 +171,50 @@ static void replies_as_clients_read_them(void **state)
 	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
 			    "{\"kernel\":\"\\/boot\\/vmlinuz\",\"initrd\":\"\",\"cmdline\":\"console=ttyS0\","
 			    "\"vcpus\":\"2\",\"memory\":\"128M\",\"serial\":\"pty\",\"on-reboot\":\"restart\","
-			    "\"restart-on-crash\":\"no\",\"autostart\":\"no\"}");
+			    "\"restart-on-crash\":\"no\",\"autostart\":\"no\",\"rng\":\"no\",\"sandbox\":\"yes\",\"disk\":[]}");
 	json_object_put(o);
+}
+
+static void disks_are_an_array(void **state)
+{
+	struct json_object *o;
+	struct hvd_req req;
+	char err[512];
+
+	assert_int_equal(parse("{\"op\":\"create\",\"name\":\"a\",\"definition\":{"
+			       "\"kernel\":\"/k\",\"disk\":[\"/d0.img,serial=root\","
+			       "\"/d1.img,ro\"],\"rng\":\"yes\",\"sandbox\":\"no\"}}",
+			       &req, err), 0);
+	assert_int_equal(req.def.nr_disks, 2);
+	assert_string_equal(req.def.disks[0].path, "/d0.img");
+	assert_string_equal(req.def.disks[0].serial, "root");
+	assert_false(req.def.disks[0].readonly);
+	assert_string_equal(req.def.disks[1].path, "/d1.img");
+	assert_true(req.def.disks[1].readonly);
+	assert_true(req.def.rng);
+	assert_false(req.def.sandbox);
+	o = hvd_proto_def(&req.def);
+	assert_string_equal(json_object_to_json_string_ext(
+				    json_object_object_get(o, "disk"),
+				    JSON_C_TO_STRING_PLAIN),
+			    "[\"\\/d0.img,serial=root\",\"\\/d1.img,ro\"]");
+	json_object_put(o);
+
+	/* One disk as a string; junk in the array refused with a reason. */
+	assert_int_equal(parse("{\"op\":\"create\",\"name\":\"a\",\"definition\":{"
+			       "\"kernel\":\"/k\",\"disk\":\"/d.img\"}}", &req, err),
+			 0);
+	assert_int_equal(req.def.nr_disks, 1);
+	assert_int_equal(parse("{\"op\":\"create\",\"name\":\"a\",\"definition\":{"
+			       "\"kernel\":\"/k\",\"disk\":[3]}}", &req, err),
+			 -EINVAL);
+	assert_string_equal(err,
+			    "definition: \"disk\" must be a string or an array of strings");
+	assert_int_equal(parse("{\"op\":\"create\",\"name\":\"a\",\"definition\":{"
+			       "\"kernel\":\"/k\",\"disk\":[\"/d.img,rw\"]}}", &req,
+			       err), -EINVAL);
+	assert_string_equal(err,
+			    "definition: disk option 'rw' is not ro or serial=ID (at most 20 bytes)");
 }
 
 int main(void)
@@ -180,6 +222,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_each_op),
 		cmocka_unit_test(create_takes_a_definition),
+		cmocka_unit_test(disks_are_an_array),
 		cmocka_unit_test(refuses_with_a_reason),
 		cmocka_unit_test(refuses_oversized_and_embedded_nul),
 		cmocka_unit_test(replies_as_clients_read_them),
