@@ -170,7 +170,7 @@ pid=$(field echo worker)
 if [ $rc = 0 ] && [ "$(field echo state)" = running ] &&
    [ -d /proc/$pid ] && [ "$(module_vms)" = "echo " ] &&
    field echo console | grep -q '^/dev/pts/' &&
-   [ "$(field echo sandbox)" = "user 65534, no capabilities, namespaces user mnt pid ipc, empty root, seccomp 68 calls" ]; then
+   [ "$(field echo sandbox)" = "user 65534, no capabilities, namespaces user mnt pid ipc, empty root, seccomp 69 calls" ]; then
 	ok start_runs_a_worker
 else
 	not_ok start_runs_a_worker "$rc $out; $(hvctl vm show echo); module: $(module_vms)"

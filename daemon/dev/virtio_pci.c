@@ -317,7 +317,8 @@ static void device_reset(struct hvd_virtio *v)
 
 	v->status = 0;
 	sync_kicks(v);
-	v->dfselect = v->gfselect = 0;
+	v->dfselect = 0;
+	v->gfselect = 0;
 	v->driver_features = 0;
 	v->queue_select = 0;
 	v->config_vector = VIRTIO_NO_VECTOR;
@@ -328,7 +329,9 @@ static void device_reset(struct hvd_virtio *v)
 		hvd_vq_reset(&vq->vq);
 		vq->size = q < v->ops->nr_queues ? v->ops->queue_size : 0;
 		vq->vector = VIRTIO_NO_VECTOR;
-		vq->desc = vq->driver = vq->device = 0;
+		vq->desc = 0;
+		vq->driver = 0;
+		vq->device = 0;
 		vq->enabled = false;
 	}
 	if (v->ops->reset)
