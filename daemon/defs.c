@@ -282,6 +282,19 @@ int hvd_def_set(struct hvd_def *d, const char *key, const char *value,
 	}
 	if (!strcmp(key, "disk"))
 		return add_disk(d, value, err, errlen);
+	if (!strcmp(key, "virtio-console")) {
+		if (strcmp(value, "pty") && strcmp(value, "none") &&
+		    (strncmp(value, "file:/", 6) ||
+		     strlen(value) >= sizeof(d->vconsole))) {
+			errf(err, errlen,
+			     "virtio-console takes pty, file:PATH (absolute) or none, not '%s'",
+			     value);
+			return -EINVAL;
+		}
+		snprintf(d->vconsole, sizeof(d->vconsole), "%s",
+			 strcmp(value, "none") ? value : "");
+		return 0;
+	}
 	if (!strcmp(key, "restart-on-crash") || !strcmp(key, "autostart") ||
 	    !strcmp(key, "rng") || !strcmp(key, "sandbox")) {
 		bool *b = key[0] == 'a' ? &d->autostart :
@@ -502,8 +515,11 @@ int hvd_def_format(const struct hvd_def *d, char *buf, size_t len)
 			return -ENOSPC;
 		off += n;
 	}
-	n = snprintf(buf + off, len - off, "rng = %s\nsandbox = %s\n",
-		     d->rng ? "yes" : "no", d->sandbox ? "yes" : "no");
+	n = snprintf(buf + off, len - off,
+		     "rng = %s\nvirtio-console = %s\nsandbox = %s\n",
+		     d->rng ? "yes" : "no",
+		     d->vconsole[0] ? d->vconsole : "none",
+		     d->sandbox ? "yes" : "no");
 	if (n < 0 || (size_t)n >= len - off)
 		return -ENOSPC;
 	return off + n;

@@ -71,6 +71,7 @@ struct hvd_disk {
  * @disks: its disks, in PCI slot order
  * @nr_disks: entries of @disks
  * @rng: it has a virtio-rng device
+ * @vconsole: its virtio-console: "" (none), "pty" or "file:PATH"
  * @sandbox: its worker confines itself (worker/sandbox.c)
  */
 struct hvd_def {
@@ -88,6 +89,7 @@ struct hvd_def {
 	struct hvd_disk disks[HVD_MAX_DISKS];
 	unsigned int nr_disks;
 	bool rng;
+	char vconsole[PATH_MAX + 8];
 	bool sandbox;
 };
 

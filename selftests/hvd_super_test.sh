@@ -130,6 +130,7 @@ on-reboot = restart
 restart-on-crash = no
 autostart = no
 rng = no
+virtio-console = none
 sandbox = yes
 EOD
 if [ $rc = 0 ] && cmp -s $W/want.conf $D/echo.conf; then

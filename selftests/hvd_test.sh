@@ -492,7 +492,7 @@ sigkill_leaves_no_vm() {
 
 # The guest's virtio mode: a 4 MiB disk it writes 1 MiB of its own
 # randomness into and reads back, a read-only disk holding 64 KiB of the
-# host's randomness, and virtio-rng. The image's bytes must have the
+# host's randomness, virtio-rng, and virtio-console on a pty. The image's bytes must have the
 # checksum the guest reports, the read-only disk must refuse the write and
 # read as the host wrote it.
 virtio_devices() {
@@ -507,17 +507,32 @@ virtio_devices() {
 disk = $W/disk.img,serial=hvd-test-disk-0
 disk = $W/ro.img,ro
 rng = yes
+virtio-console = pty
 EOD
+	rm -f $W/hvc.out
 	hvd --run $W/$name.conf </dev/null >$out 2>$W/$name.err &
 	pid=$!
+	# The guest says a line on hvc0; the host answers one.
+	cat_pid=
+	if wait_for $W/$name.err "virtio console on " "$wait"; then
+		pty=$(sed -n 's/.*virtio console on //p' $W/$name.err)
+		cat "$pty" >$W/hvc.out 2>/dev/null &
+		cat_pid=$!
+		wait_for $W/hvc.out from-guest "$wait" &&
+			printf 'from-host\n' >"$pty"
+	fi
 	if ! wait_exit_diag $pid "$wait"; then
+		[ -n "$cat_pid" ] && kill $cat_pid && wait $cat_pid
 		tail -n 40 $out | sed 's/^/# /'
 		sed 's/^/# /' $W/$name.err
 		not_ok $name "the guest did not power off"
 		return
 	fi
+	[ -n "$cat_pid" ] && kill $cat_pid && wait $cat_pid
 	why=
 	[ $rc = 0 ] || why="hvd exited with $rc: $(cat $W/$name.err)"
+	[ "$(tr -d '\r' <$W/hvc.out 2>/dev/null)" = from-guest ] ||
+		why="$why; hvc0 said '$(cat $W/hvc.out 2>/dev/null)'"
 	want=$(dd if=$W/disk.img bs=65536 skip=1 count=16 2>/dev/null |
 		sha256sum | cut -d' ' -f1)
 	ro=$(dd if=$W/ro.img bs=65536 count=1 2>/dev/null | sha256sum |
@@ -529,6 +544,7 @@ EOD
 	expect_fact "pci 0000:00:01.0" "0x1af4:0x1042 0x010000 0x1af4:0x1100"
 	expect_fact "pci 0000:00:02.0" "0x1af4:0x1042 0x010000 0x1af4:0x1100"
 	expect_fact "pci 0000:00:03.0" "0x1af4:0x1044 0xff0000 0x1af4:0x1100"
+	expect_fact "pci 0000:00:04.0" "0x1af4:0x1043 0x078000 0x1af4:0x1100"
 	expect_fact "vda size" "8192 ro 0 serial hvd-test-disk-0"
 	expect_fact "vdb size" "2048 ro 1 serial "
 	expect_fact "vda written" "$want"
@@ -537,8 +553,9 @@ EOD
 	expect_fact "vdb read" "$ro"
 	expect_fact "hwrng" "virtio_rng.0"
 	expect_fact "hwrng bytes" "1024"
-	# A config vector and a queue vector each for three devices.
-	expect_fact "virtio interrupts" "6"
+	# A config vector and one per queue: 2 + 2 + 2 + 3.
+	expect_fact "virtio interrupts" "9"
+	expect_fact "hvc0 got" "from-host"
 	if [ -n "$why" ]; then
 		tail -n 60 $out | sed 's/^/# /'
 		sed 's/^/# /' $W/$name.err

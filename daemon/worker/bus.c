@@ -279,8 +279,8 @@ static int add_dev(struct hvd_vm *vm, const struct hvd_model *m,
 
 /**
  * hvd_bus_create() - create every model of the platform, then the PCI
- *	functions the definition names (its disks, then virtio-rng), in
- *	slots 1 and up of bus 0
+ *	functions the definition names (its disks, virtio-rng, then
+ *	virtio-console), in slots 1 and up of bus 0
  * @vm: the VM, with @cfg, @ram and the backends set
  *
  * Return: 0 or a negative errno (logged).
@@ -297,6 +297,9 @@ int hvd_bus_create(struct hvd_vm *vm)
 			      &vm->backends[i]);
 	if (!err && vm->def->rng)
 		err = add_dev(vm, hvd_model_find("virtio_rng"), slot++, NULL);
+	if (!err && vm->vcon.fd >= 0)
+		err = add_dev(vm, hvd_model_find("virtio_console"), slot++,
+			      &vm->vcon);
 	return err;
 }
 

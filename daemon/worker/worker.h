@@ -117,6 +117,8 @@ struct hvd_vcpu {
  * @out_timer: writes @out when a line stays unfinished
  * @backends: the definition's disks, opened
  * @nr_backends: entries of @backends
+ * @vcon: the virtio-console's backend (fd -1: none)
+ * @vcon_peer: the other end of its pseudo-terminal, or -1
  * @watches: files the models watch (notify.c)
  * @watch_fd: an epoll set of them
  * @uring: the models' io_uring (aio.c), or NULL
@@ -160,6 +162,8 @@ struct hvd_vm {
 	struct hvd_timer *out_timer;
 	struct hvd_backend backends[HVD_MAX_DISKS];
 	unsigned int nr_backends;
+	struct hvd_backend vcon;
+	int vcon_peer;
 	struct hvd_watch watches[HVD_MAX_WATCHES];
 	int watch_fd;
 	struct io_uring *uring;
@@ -207,6 +211,10 @@ int hvd_aio_init(struct hvd_vm *vm);
 void hvd_aio_drain(struct hvd_vm *vm);
 void hvd_aio_fini(struct hvd_vm *vm);
 void hvd_aio_submit(struct hvd_vm *vm, struct hvd_aio *req);
+
+/* vconsole.c */
+int hvd_vconsole_open(struct hvd_vm *vm, char *why, size_t len);
+void hvd_vconsole_close(struct hvd_vm *vm);
 
 /* disks.c */
 int hvd_disks_open(struct hvd_vm *vm, char *why, size_t len);

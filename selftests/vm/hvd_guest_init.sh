@@ -12,8 +12,9 @@
 #   hvdguest=poweroff  poweroff at once
 #   hvdguest=reboot    reboot at once (the definition decides what then)
 #   hvdguest=virtio    load the virtio drivers, use the disks vda (written
-#                      and read back) and vdb (read-only) and the hardware
-#                      RNG, report, then poweroff
+#                      and read back) and vdb (read-only), the hardware
+#                      RNG and hvc0 (a line each way), report, then
+#                      poweroff
 /bin/busybox mkdir -p /proc /sys /dev /tmp
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -60,6 +61,13 @@ if [ "$hvdguest" = virtio ]; then
 	say "hwrng $(cat /sys/class/misc/hw_random/rng_current)"
 	say "hwrng bytes $(head -c 1024 /dev/hwrng | wc -c)"
 	say "virtio interrupts $(grep -c 'virtio' /proc/interrupts)"
+	# virtio-console: a line out to the host's pty, and one back.
+	[ -e /dev/hvc0 ] || mknod /dev/hvc0 c 229 0
+	stty -F /dev/hvc0 raw -echo
+	echo from-guest >/dev/hvc0
+	line=
+	read -t 60 -r line </dev/hvc0
+	say "hvc0 got $line"
 	say "virtio done"
 	poweroff -f
 fi
