@@ -482,7 +482,14 @@ sigkill_leaves_no_vm() {
 	listed=$(hvctl vm list | grep -c hvdtest)
 	kill -KILL $pid
 	wait $pid
-	left=$(hvctl vm list | grep -c hvdtest)
+	# The sandboxed worker and its relay die of hvd's death
+	# (PR_SET_PDEATHSIG), just after it: the VM goes with them.
+	i=0
+	while left=$(hvctl vm list | grep -c hvdtest) && [ "$left" != 0 ] &&
+	      [ $i -lt 50 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
 	if [ "$listed" = 1 ] && [ "$left" = 0 ]; then
 		ok sigkill_leaves_no_vm
 	else
