@@ -21,6 +21,8 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "defs.h"
 #include "log.h"
@@ -90,8 +92,12 @@ static int wait_worker(pid_t pid)
 static int monitor(const struct hvd_def *def, bool worker)
 {
 	pid_t pid, parent = getpid();
+	struct termios tio;
+	bool tty;
 	int code;
 
+	/* A worker killed in raw mode leaves the terminal to us to restore. */
+	tty = !worker && isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &tio);
 	for (;;) {
 		pid = fork();
 		if (pid < 0) {
@@ -108,6 +114,8 @@ static int monitor(const struct hvd_def *def, bool worker)
 			_exit(run_vm(def, worker));
 		}
 		code = wait_worker(pid);
+		if (tty)
+			tcsetattr(STDIN_FILENO, TCSANOW, &tio);
 		if (code == HVD_SANDBOX_RESTART)
 			continue;
 		if (code >= 0)
