@@ -538,6 +538,9 @@ EOD
 	[ -n "$cat_pid" ] && kill $cat_pid && wait $cat_pid
 	why=
 	[ $rc = 0 ] || why="hvd exited with $rc: $(cat $W/$name.err)"
+	# The disks' I/O must have gone through the worker's io_uring.
+	! grep -q "no io_uring" $W/$name.err ||
+		why="$why; $(grep "no io_uring" $W/$name.err)"
 	[ "$(tr -d '\r' <$W/hvc.out 2>/dev/null)" = from-guest ] ||
 		why="$why; hvc0 said '$(cat $W/hvc.out 2>/dev/null)'"
 	want=$(dd if=$W/disk.img bs=65536 skip=1 count=16 2>/dev/null |
