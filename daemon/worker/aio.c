@@ -118,7 +118,9 @@ void hvd_aio_drain(struct hvd_vm *vm)
 		struct hvd_aio *req;
 		long res;
 
-		if (io_uring_wait_cqe(vm->uring, &cqe))
+		/* Submitting what an earlier submit left, if anything. */
+		if (io_uring_submit_and_wait(vm->uring, 1) < 0 ||
+		    io_uring_peek_cqe(vm->uring, &cqe))
 			break;
 		req = io_uring_cqe_get_data(cqe);
 		res = cqe->res;
@@ -199,5 +201,6 @@ void hvd_aio_submit(struct hvd_vm *vm, struct hvd_aio *req)
 	}
 	io_uring_sqe_set_data(sqe, req);
 	vm->aio_inflight++;
+	/* A refusal leaves it queued for the next submit (or the drain). */
 	io_uring_submit(vm->uring);
 }
