@@ -102,6 +102,7 @@ VIRTIO_TEST_SRC	:= daemon/dev/pci.c daemon/dev/virtio.c daemon/dev/virtio_pci.c 
 test_dev_virtio_rng_SRC += $(VIRTIO_TEST_SRC)
 test_dev_virtio_blk_SRC += $(VIRTIO_TEST_SRC)
 test_dev_virtio_console_SRC += $(VIRTIO_TEST_SRC)
+test_dev_virtio_net_SRC += $(VIRTIO_TEST_SRC)
 UNIT_TESTS	+= $(DEV_TESTS) $(BOOT_TESTS) test_hvd_defs test_hvd_msr \
 		   test_hvd_proto test_hvd_console test_hvd_virtio test_hvd_pci
 test_hvd_proto_SRC	:= daemon/tests/test_proto.c daemon/super/proto.c \

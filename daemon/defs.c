@@ -191,6 +191,43 @@ static int add_disk(struct hvd_def *d, const char *value, char *err,
 	return 0;
 }
 
+/* net = tap:NAME[,mac=XX:XX:XX:XX:XX:XX], or none. */
+static int set_net(struct hvd_def *d, const char *value, char *err,
+		   size_t errlen)
+{
+	const char *name = value + 4, *opt = strchr(value, ',');
+	size_t len = opt ? (size_t)(opt - name) : strlen(name);
+	unsigned int m[6], i;
+	char tail;
+
+	if (!strcmp(value, "none")) {
+		d->tap[0] = '\0';
+		d->has_mac = false;
+		return 0;
+	}
+	if (strncmp(value, "tap:", 4) || !len || len >= sizeof(d->tap) ||
+	    memchr(name, '/', len)) {
+		errf(err, errlen,
+		     "net takes tap:NAME (1-15 characters)[,mac=XX:XX:XX:XX:XX:XX] or none, not '%s'",
+		     value);
+		return -EINVAL;
+	}
+	if (opt && (sscanf(opt, ",mac=%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0],
+			   &m[1], &m[2], &m[3], &m[4], &m[5], &tail) != 6 ||
+		    strlen(opt) != 22 || (m[0] & 1))) {
+		errf(err, errlen,
+		     "net option '%s' is not mac=XX:XX:XX:XX:XX:XX (unicast)",
+		     opt + 1);
+		return -EINVAL;
+	}
+	memcpy(d->tap, name, len);
+	d->tap[len] = '\0';
+	d->has_mac = opt;
+	for (i = 0; opt && i < 6; i++)
+		d->mac[i] = m[i];
+	return 0;
+}
+
 /**
  * hvd_def_set() - set one key of a definition
  * @d: the definition
@@ -282,6 +319,8 @@ int hvd_def_set(struct hvd_def *d, const char *key, const char *value,
 	}
 	if (!strcmp(key, "disk"))
 		return add_disk(d, value, err, errlen);
+	if (!strcmp(key, "net"))
+		return set_net(d, value, err, errlen);
 	if (!strcmp(key, "virtio-console")) {
 		if (strcmp(value, "pty") && strcmp(value, "none") &&
 		    (strncmp(value, "file:/", 6) ||
@@ -515,6 +554,17 @@ int hvd_def_format(const struct hvd_def *d, char *buf, size_t len)
 			return -ENOSPC;
 		off += n;
 	}
+	if (d->tap[0] && d->has_mac)
+		n = snprintf(buf + off, len - off,
+			     "net = tap:%s,mac=%02x:%02x:%02x:%02x:%02x:%02x\n",
+			     d->tap, d->mac[0], d->mac[1], d->mac[2],
+			     d->mac[3], d->mac[4], d->mac[5]);
+	else
+		n = snprintf(buf + off, len - off, "net = %s%s\n",
+			     d->tap[0] ? "tap:" : "none", d->tap);
+	if (n < 0 || (size_t)n >= len - off)
+		return -ENOSPC;
+	off += n;
 	n = snprintf(buf + off, len - off,
 		     "rng = %s\nvirtio-console = %s\nsandbox = %s\n",
 		     d->rng ? "yes" : "no",

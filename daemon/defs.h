@@ -72,6 +72,9 @@ struct hvd_disk {
  * @nr_disks: entries of @disks
  * @rng: it has a virtio-rng device
  * @vconsole: its virtio-console: "" (none), "pty" or "file:PATH"
+ * @tap: the tap device of its virtio-net, or "" (none)
+ * @mac: its MAC address
+ * @has_mac: @mac was given (otherwise one is made from the name)
  * @sandbox: its worker confines itself (worker/sandbox.c)
  */
 struct hvd_def {
@@ -90,6 +93,9 @@ struct hvd_def {
 	unsigned int nr_disks;
 	bool rng;
 	char vconsole[PATH_MAX + 8];
+	char tap[16];
+	uint8_t mac[6];
+	bool has_mac;
 	bool sandbox;
 };
 

@@ -12,7 +12,8 @@
 extern const struct hvd_model pic8259_model, ioapic_model, pit8254_model,
 	rtc146818_model, uart16550_model, i8042_model, port80_model,
 	debug_exit_model, fw_cfg_model, pci_host_model, acpi_pm_model,
-	virtio_blk_model, virtio_rng_model, virtio_console_model;
+	virtio_blk_model, virtio_rng_model, virtio_console_model,
+	virtio_net_model;
 
 const struct hvd_model *const hvd_models[] = {
 	&pic8259_model,	  &ioapic_model,   &pit8254_model, &rtc146818_model,
@@ -26,6 +27,7 @@ static const struct hvd_model *const pci_models[] = {
 	&virtio_blk_model,
 	&virtio_rng_model,
 	&virtio_console_model,
+	&virtio_net_model,
 };
 
 /**

@@ -212,12 +212,14 @@ struct hvd_services {
  * @size: bytes of the disk image
  * @readonly: the guest may not write it
  * @serial: the disk's serial number (virtio-blk's VIRTIO_BLK_T_GET_ID)
+ * @mac: a network device's MAC address
  */
 struct hvd_backend {
 	int fd;
 	uint64_t size;
 	int readonly;
 	char serial[21];
+	uint8_t mac[6];
 };
 
 /**

@@ -129,6 +129,7 @@ serial = pty
 on-reboot = restart
 restart-on-crash = no
 autostart = no
+net = none
 rng = no
 virtio-console = none
 sandbox = yes

@@ -499,7 +499,9 @@ sigkill_leaves_no_vm() {
 
 # The guest's virtio mode: a 4 MiB disk it writes 1 MiB of its own
 # randomness into and reads back, a read-only disk holding 64 KiB of the
-# host's randomness, virtio-rng, and virtio-console on a pty. The image's bytes must have the
+# host's randomness, virtio-rng, virtio-console on a pty, and virtio-net
+# on a tap: 256 KiB over TCP to the guest and the disk's 1 MiB back,
+# each checked by its SHA-256. The image's bytes must have the
 # checksum the guest reports, the read-only disk must refuse the write and
 # read as the host wrote it.
 virtio_devices() {
@@ -515,8 +517,10 @@ disk = $W/disk.img,serial=hvd-test-disk-0
 disk = $W/ro.img,ro
 rng = yes
 virtio-console = pty
+net = tap:hvtap0,mac=52:54:00:12:34:56
 EOD
-	rm -f $W/hvc.out
+	rm -f $W/hvc.out $W/net.back
+	dd if=/dev/urandom of=$W/net.data bs=65536 count=4 2>/dev/null
 	hvd --run $W/$name.conf </dev/null >$out 2>$W/$name.err &
 	pid=$!
 	# The guest says a line on hvc0; the host answers one.
@@ -528,14 +532,26 @@ EOD
 		wait_for $W/hvc.out from-guest "$wait" &&
 			printf 'from-host\n' >"$pty"
 	fi
+	# TCP over the tap: 256 KiB to the guest, its 1 MiB back.
+	nc_pid=
+	if wait_for $W/$name.err "virtio net on tap hvtap0" "$wait"; then
+		ip link set hvtap0 up
+		ip addr add 10.0.2.1/24 dev hvtap0
+		nc -l -p 5001 >$W/net.back 2>/dev/null &
+		nc_pid=$!
+		wait_for $out "hvd-guest: net listening" "$wait" &&
+			nc -w 10 10.0.2.15 5000 <$W/net.data
+	fi
 	if ! wait_exit_diag $pid "$wait"; then
 		[ -n "$cat_pid" ] && kill $cat_pid && wait $cat_pid
+		[ -n "$nc_pid" ] && kill $nc_pid 2>/dev/null && wait $nc_pid
 		tail -n 40 $out | sed 's/^/# /'
 		sed 's/^/# /' $W/$name.err
 		not_ok $name "the guest did not power off"
 		return
 	fi
 	[ -n "$cat_pid" ] && kill $cat_pid && wait $cat_pid
+	[ -n "$nc_pid" ] && kill $nc_pid 2>/dev/null; [ -n "$nc_pid" ] && wait $nc_pid
 	why=
 	[ $rc = 0 ] || why="hvd exited with $rc: $(cat $W/$name.err)"
 	# The disks' I/O must have gone through the worker's io_uring.
@@ -553,8 +569,9 @@ EOD
 	}
 	expect_fact "pci 0000:00:01.0" "0x1af4:0x1042 0x010000 0x1af4:0x1100"
 	expect_fact "pci 0000:00:02.0" "0x1af4:0x1042 0x010000 0x1af4:0x1100"
-	expect_fact "pci 0000:00:03.0" "0x1af4:0x1044 0xff0000 0x1af4:0x1100"
-	expect_fact "pci 0000:00:04.0" "0x1af4:0x1043 0x078000 0x1af4:0x1100"
+	expect_fact "pci 0000:00:03.0" "0x1af4:0x1041 0x020000 0x1af4:0x1100"
+	expect_fact "pci 0000:00:04.0" "0x1af4:0x1044 0xff0000 0x1af4:0x1100"
+	expect_fact "pci 0000:00:05.0" "0x1af4:0x1043 0x078000 0x1af4:0x1100"
 	expect_fact "vda size" "8192 ro 0 serial hvd-test-disk-0"
 	expect_fact "vdb size" "2048 ro 1 serial "
 	expect_fact "vda written" "$want"
@@ -563,9 +580,14 @@ EOD
 	expect_fact "vdb read" "$ro"
 	expect_fact "hwrng" "virtio_rng.0"
 	expect_fact "hwrng bytes" "1024"
-	# A config vector and one per queue: 2 + 2 + 2 + 3.
-	expect_fact "virtio interrupts" "9"
+	# A config vector and one per queue: 2 + 2 + 3 + 2 + 3.
+	expect_fact "virtio interrupts" "12"
 	expect_fact "hvc0 got" "from-host"
+	expect_fact "net mac" "52:54:00:12:34:56"
+	expect_fact "net got" "$(sha256sum <$W/net.data | cut -d' ' -f1)"
+	expect_fact "net sent" ok
+	[ "$(sha256sum <$W/net.back | cut -d' ' -f1)" = "$want" ] ||
+		why="$why; the host got $(wc -c <$W/net.back) bytes back, not the guest's 1 MiB"
 	if [ -n "$why" ]; then
 		tail -n 60 $out | sed 's/^/# /'
 		sed 's/^/# /' $W/$name.err

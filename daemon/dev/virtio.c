@@ -427,6 +427,20 @@ int hvd_vq_pop(struct hvd_vq *vq, struct hvd_vq_elem *e)
 }
 
 /**
+ * hvd_vq_unpop() - give back the chain hvd_vq_pop() took last
+ * @vq: the queue
+ *
+ * For a device that found, after taking a buffer, that it has nothing to
+ * put in it (a tap with no packet): the chain is taken again by the next
+ * pop. Only the last chain popped, before anything was pushed for it.
+ */
+void hvd_vq_unpop(struct hvd_vq *vq)
+{
+	if (vq->enabled && !vq->broken && vq->used_idx != vq->last_avail)
+		vq->last_avail--;
+}
+
+/**
  * hvd_vq_push() - return a chain to the driver through the used ring
  * @vq: the queue
  * @head: the chain's head, as hvd_vq_pop() gave it

@@ -117,6 +117,7 @@ int hvd_vq_enable(struct hvd_vq *vq, uint16_t size, uint64_t desc,
 		  uint64_t avail, uint64_t used, bool event_idx, bool indirect);
 void hvd_vq_reset(struct hvd_vq *vq);
 int hvd_vq_pop(struct hvd_vq *vq, struct hvd_vq_elem *e);
+void hvd_vq_unpop(struct hvd_vq *vq);
 int hvd_vq_push(struct hvd_vq *vq, uint16_t head, uint32_t len);
 bool hvd_vq_need_interrupt(struct hvd_vq *vq);
 void hvd_vq_set_notify(struct hvd_vq *vq, bool on);

@@ -25,7 +25,7 @@ static const char *const op_names[HVD_NR_OPS] = {
 static const char *const def_keys[] = {
 	"kernel", "initrd", "cmdline", "vcpus", "memory", "serial",
 	"on-reboot", "restart-on-crash", "autostart", "disk", "rng",
-	"virtio-console", "sandbox",
+	"virtio-console", "net", "sandbox",
 };
 
 /**

@@ -171,7 +171,7 @@ static void replies_as_clients_read_them(void **state)
 	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
 			    "{\"kernel\":\"\\/boot\\/vmlinuz\",\"initrd\":\"\",\"cmdline\":\"console=ttyS0\","
 			    "\"vcpus\":\"2\",\"memory\":\"128M\",\"serial\":\"pty\",\"on-reboot\":\"restart\","
-			    "\"restart-on-crash\":\"no\",\"autostart\":\"no\",\"rng\":\"no\",\"virtio-console\":\"none\",\"sandbox\":\"yes\",\"disk\":[]}");
+			    "\"restart-on-crash\":\"no\",\"autostart\":\"no\",\"net\":\"none\",\"rng\":\"no\",\"virtio-console\":\"none\",\"sandbox\":\"yes\",\"disk\":[]}");
 	json_object_put(o);
 }
 

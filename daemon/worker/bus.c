@@ -279,8 +279,8 @@ static int add_dev(struct hvd_vm *vm, const struct hvd_model *m,
 
 /**
  * hvd_bus_create() - create every model of the platform, then the PCI
- *	functions the definition names (its disks, virtio-rng, then
- *	virtio-console), in slots 1 and up of bus 0
+ *	functions the definition names (its disks, virtio-net,
+ *	virtio-rng, then virtio-console), in slots 1 and up of bus 0
  * @vm: the VM, with @cfg, @ram and the backends set
  *
  * Return: 0 or a negative errno (logged).
@@ -295,6 +295,9 @@ int hvd_bus_create(struct hvd_vm *vm)
 	for (i = 0; i < vm->nr_backends && !err; i++)
 		err = add_dev(vm, hvd_model_find("virtio_blk"), slot++,
 			      &vm->backends[i]);
+	if (!err && vm->net.fd >= 0)
+		err = add_dev(vm, hvd_model_find("virtio_net"), slot++,
+			      &vm->net);
 	if (!err && vm->def->rng)
 		err = add_dev(vm, hvd_model_find("virtio_rng"), slot++, NULL);
 	if (!err && vm->vcon.fd >= 0)

@@ -335,7 +335,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 	}
 	vm->def = def;
 	vm->memfd = vm->timerfd = vm->wake_fd = vm->watch_fd = -1;
-	vm->aio_fd = vm->vcon.fd = vm->vcon_peer = -1;
+	vm->aio_fd = vm->vcon.fd = vm->vcon_peer = vm->net.fd = -1;
 	vm->con_in = vm->con_out = -1;
 	pthread_mutex_init(&vm->hv_lock, NULL);
 	pthread_mutex_init(&vm->dev_lock, NULL);
@@ -379,6 +379,8 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 		err = hvd_disks_open(vm, reason, len);
 	if (!err)
 		err = hvd_vconsole_open(vm, reason, len);
+	if (!err)
+		err = hvd_tap_open(vm, reason, len);
 	if (!err) {
 		err = hvd_console_open(vm);
 		if (err)
@@ -409,6 +411,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 	hvd_console_close(vm);
 	hvd_disks_close(vm);
 	hvd_vconsole_close(vm);
+	hvd_tap_close(vm);
 	hvd_aio_fini(vm);
 	hvd_notify_fini(vm);
 	hvd_timers_fini(vm);

@@ -119,6 +119,7 @@ struct hvd_vcpu {
  * @nr_backends: entries of @backends
  * @vcon: the virtio-console's backend (fd -1: none)
  * @vcon_peer: the other end of its pseudo-terminal, or -1
+ * @net: the virtio-net's tap (fd -1: none)
  * @watches: files the models watch (notify.c)
  * @watch_fd: an epoll set of them
  * @uring: the models' io_uring (aio.c), or NULL
@@ -164,6 +165,7 @@ struct hvd_vm {
 	unsigned int nr_backends;
 	struct hvd_backend vcon;
 	int vcon_peer;
+	struct hvd_backend net;
 	struct hvd_watch watches[HVD_MAX_WATCHES];
 	int watch_fd;
 	struct io_uring *uring;
@@ -211,6 +213,10 @@ int hvd_aio_init(struct hvd_vm *vm);
 void hvd_aio_drain(struct hvd_vm *vm);
 void hvd_aio_fini(struct hvd_vm *vm);
 void hvd_aio_submit(struct hvd_vm *vm, struct hvd_aio *req);
+
+/* tap.c */
+int hvd_tap_open(struct hvd_vm *vm, char *why, size_t len);
+void hvd_tap_close(struct hvd_vm *vm);
 
 /* vconsole.c */
 int hvd_vconsole_open(struct hvd_vm *vm, char *why, size_t len);

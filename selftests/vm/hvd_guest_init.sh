@@ -13,8 +13,8 @@
 #   hvdguest=reboot    reboot at once (the definition decides what then)
 #   hvdguest=virtio    load the virtio drivers, use the disks vda (written
 #                      and read back) and vdb (read-only), the hardware
-#                      RNG and hvc0 (a line each way), report, then
-#                      poweroff
+#                      RNG, hvc0 (a line each way) and eth0 (TCP both
+#                      ways with the host), report, then poweroff
 /bin/busybox mkdir -p /proc /sys /dev /tmp
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -68,6 +68,20 @@ if [ "$hvdguest" = virtio ]; then
 	line=
 	read -t 60 -r line </dev/hvc0
 	say "hvc0 got $line"
+	# virtio-net: TCP in from the host, then the 1 MiB of vda back.
+	ip link set eth0 up
+	ip addr add 10.0.2.15/24 dev eth0
+	say "net mac $(cat /sys/class/net/eth0/address)"
+	nc -l -p 5000 >/tmp/net.in &
+	nc_pid=$!
+	say "net listening"
+	wait $nc_pid
+	say "net got $(sha256sum </tmp/net.in | cut -d' ' -f1)"
+	if nc -w 10 10.0.2.1 5001 </tmp/pat; then
+		say "net sent ok"
+	else
+		say "net send failed"
+	fi
 	say "virtio done"
 	poweroff -f
 fi

@@ -210,7 +210,8 @@ def add_ynl(cpio, build_dir, programs):
 
 
 # The virtio drivers the guest loads in its "virtio" mode.
-GUEST_MODULES = ("virtio_pci", "virtio_blk", "virtio_rng", "virtio_console")
+GUEST_MODULES = ("virtio_pci", "virtio_blk", "virtio_rng", "virtio_console",
+                 "virtio_net")
 
 
 def guest_initramfs(kver):
