@@ -73,6 +73,8 @@ send_dmesg() {
 load_hv() {
 	# msr.ko gives the selftests /dev/cpu/N/msr to check get-info against.
 	insmod /lib/modules/msr.ko 2>/dev/null
+	# tun.ko: the tap of hvd_test's virtio-net guest.
+	insmod /lib/modules/tun.ko 2>/dev/null
 	insmod /lib/modules/hv.ko
 }
 

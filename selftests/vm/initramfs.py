@@ -262,7 +262,8 @@ def build(out, kver, build_dir, module, bench_dir=None):
 
     with open(module, "rb") as f:
         cpio.file("lib/modules/hv.ko", f.read())
-    for name in ("msr",):
+    # msr: /dev/cpu/N/msr for the selftests; tun: hvd_test's virtio-net.
+    for name in ("msr", "tun"):
         cpio.file("lib/modules/%s.ko" % name, read_module(kver, name))
 
     programs = [(os.path.join(build_dir, "hvctl"), "usr/bin/hvctl"),
