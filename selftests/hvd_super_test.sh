@@ -71,6 +71,17 @@ module_vms() {
 	hvctl -d vm list | tail -n +2 | awk '{ print $2 }' | sort | tr '\n' ' '
 }
 
+# settle_vms WANT SECONDS: poll until the module's VMs are WANT. A killed
+# worker's sandboxed process dies of its parent's death, just after it,
+# and takes the VM with it then.
+settle_vms() {
+	i=0
+	while [ "$(module_vms)" != "$1" ] && [ $i -lt $(($2 * 10)) ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+}
+
 start_hvd() {
 	hvd --config-dir $D --socket $HVD_SOCKET >>$W/hvd.log 2>&1 &
 	hvd_pid=$!
@@ -223,6 +234,7 @@ is stop_of_a_stopped_vm_is_refused "$rc $out" \
 hvctl vm start echo
 kill -KILL "$(field echo worker)"
 until_field echo state crashed 30
+settle_vms "" 10
 is killed_worker_is_reported "$(field echo state) $(field echo reason) [$(module_vms)]" \
 	"crashed the worker was killed by SIGKILL []"
 
@@ -239,6 +251,7 @@ is crashed_worker_is_restarted "$(field rs state) $(field rs restarts) $([ "$new
 	"running 1 new running [echo rs ]"
 
 try hvctl vm kill rs
+settle_vms "echo " 10
 is kill_ends_the_worker "$rc $(field rs state) $(field rs reason) [$(module_vms)]" \
 	"0 stopped killed by hvctl [echo ]"
 

@@ -15,6 +15,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../log.h"
@@ -22,6 +23,7 @@
 #include "worker.h"
 
 #define GIB4 0x100000000ull
+#define NAME_WAIT_MS 10000 /* for a dying worker's VM of the same name */
 
 /* Read a whole file no larger than @max bytes. */
 static int read_file(const char *what, const char *path, uint64_t max,
@@ -163,7 +165,17 @@ static int create(struct hvd_vm *vm, const struct hvd_image *kernel,
 	unsigned int i;
 	int err;
 
-	err = hv_vm_new(vm->h, &opts, &info);
+	/*
+	 * A sandboxed worker that was just killed takes its VM with it a
+	 * moment after its parent is reported gone (the relay and the
+	 * worker die of its death): a restart can come first.
+	 */
+	for (i = 0; (err = hv_vm_new(vm->h, &opts, &info)) == -EEXIST &&
+		    i < NAME_WAIT_MS / 20; i++) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
 	if (err)
 		return hv_fail(vm, err, "cannot create the VM", why, len);
 	vm->id = info.id;
