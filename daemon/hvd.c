@@ -54,34 +54,12 @@ static void usage(FILE *f)
 
 static int run_vm(const struct hvd_def *d, bool worker);
 
-/*
- * Wait for the sandboxed worker @pid, passing it the signals this process
- * gets. Return: its exit status, or 128 + the signal that killed it.
- */
+/* The sandboxed run's exit status, or minus the signal that killed it. */
 static int wait_worker(pid_t pid)
 {
-	siginfo_t si;
-	sigset_t set;
-	int status;
+	int status = hvd_sandbox_wait(pid);
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGCHLD);
-	for (;;) {
-		if (sigwaitinfo(&set, &si) < 0)
-			continue;
-		if (si.si_signo != SIGCHLD) {
-			kill(pid, si.si_signo);
-			continue;
-		}
-		if (waitpid(pid, &status, WNOHANG) != pid)
-			continue;
-		if (WIFEXITED(status))
-			return WEXITSTATUS(status);
-		return -WTERMSIG(status);
-	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
 /*

@@ -184,10 +184,5 @@ const struct hvd_model virtio_console_model = {
 	.priv_size = sizeof(struct virtio_con),
 	.create = con_create,
 	.destroy = con_destroy,
-	.reset = hvd_virtio_mreset,
-	.read = hvd_virtio_mread,
-	.write = hvd_virtio_mwrite,
-	.cfg_read = hvd_virtio_mcfg_read,
-	.cfg_write = hvd_virtio_mcfg_write,
-	.windows = hvd_virtio_mwindows,
+	HVD_VIRTIO_MODEL_CALLBACKS,
 };

@@ -174,6 +174,18 @@ void hvd_virtio_serve(struct hvd_virtio *v, unsigned int q,
 void hvd_virtio_config_changed(struct hvd_virtio *v);
 void hvd_virtio_needs_reset(struct hvd_virtio *v, const char *why);
 
+/*
+ * The struct hvd_model callbacks every virtio device shares (priv starts
+ * with a struct hvd_virtio): a model adds name, size, create and destroy.
+ */
+#define HVD_VIRTIO_MODEL_CALLBACKS			\
+	.reset = hvd_virtio_mreset,			\
+	.read = hvd_virtio_mread,			\
+	.write = hvd_virtio_mwrite,			\
+	.cfg_read = hvd_virtio_mcfg_read,		\
+	.cfg_write = hvd_virtio_mcfg_write,		\
+	.windows = hvd_virtio_mwindows
+
 /* struct hvd_model callbacks; priv starts with a struct hvd_virtio. */
 void hvd_virtio_mdestroy(void *priv);
 void hvd_virtio_mreset(void *priv);

@@ -80,10 +80,5 @@ const struct hvd_model virtio_rng_model = {
 	.priv_size = sizeof(struct virtio_rng),
 	.create = rng_create,
 	.destroy = hvd_virtio_mdestroy,
-	.reset = hvd_virtio_mreset,
-	.read = hvd_virtio_mread,
-	.write = hvd_virtio_mwrite,
-	.cfg_read = hvd_virtio_mcfg_read,
-	.cfg_write = hvd_virtio_mcfg_write,
-	.windows = hvd_virtio_mwindows,
+	HVD_VIRTIO_MODEL_CALLBACKS,
 };

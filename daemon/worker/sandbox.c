@@ -156,14 +156,19 @@ static int write_file(const char *path, const char *text)
 	return n < 0 ? -errno : 0;
 }
 
-/* Outside the namespaces: pass signals in and the exit status out. */
-static void __attribute__((noreturn)) relay(pid_t child)
+/**
+ * hvd_sandbox_wait() - wait for @child, passing it SIGINT, SIGTERM and
+ *	SIGUSR1 (which the caller has blocked, as hvd does in every thread)
+ * @child: the process
+ *
+ * Return: its wait status.
+ */
+int hvd_sandbox_wait(pid_t child)
 {
 	siginfo_t si;
 	sigset_t set;
 	int status;
 
-	closefrom(3);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
@@ -172,23 +177,31 @@ static void __attribute__((noreturn)) relay(pid_t child)
 	for (;;) {
 		if (sigwaitinfo(&set, &si) < 0)
 			continue;
-		if (si.si_signo != SIGCHLD) {
+		if (si.si_signo != SIGCHLD)
 			kill(child, si.si_signo);
-			continue;
-		}
-		if (waitpid(child, &status, WNOHANG) != child)
-			continue;
-		if (WIFEXITED(status))
-			_exit(WEXITSTATUS(status));
-		/* Die of the same signal, without a core of our own. */
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-		signal(WTERMSIG(status), SIG_DFL);
-		sigemptyset(&set);
-		sigaddset(&set, WTERMSIG(status));
-		sigprocmask(SIG_UNBLOCK, &set, NULL);
-		kill(getpid(), WTERMSIG(status));
-		_exit(128 + WTERMSIG(status));
+		else if (waitpid(child, &status, WNOHANG) == child)
+			return status;
 	}
+}
+
+/* Outside the namespaces: pass signals in and the exit status out. */
+static void __attribute__((noreturn)) relay(pid_t child)
+{
+	sigset_t set;
+	int status;
+
+	closefrom(3);
+	status = hvd_sandbox_wait(child);
+	if (WIFEXITED(status))
+		_exit(WEXITSTATUS(status));
+	/* Die of the same signal, without a core of our own. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	signal(WTERMSIG(status), SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, WTERMSIG(status));
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	kill(getpid(), WTERMSIG(status));
+	_exit(128 + WTERMSIG(status));
 }
 
 /* The worker must not outlive whoever waits for it. */
