@@ -61,27 +61,37 @@ if [ "$hvdguest" = virtio ]; then
 	say "hwrng $(cat /sys/class/misc/hw_random/rng_current)"
 	say "hwrng bytes $(head -c 1024 /dev/hwrng | wc -c)"
 	say "virtio interrupts $(grep -c 'virtio' /proc/interrupts)"
-	# virtio-console: a line out to the host's pty, and one back.
+	# virtio-console: a line out to the host's pty, and one back. hvc0
+	# stays open: its termios go back to cooked at the last close.
 	[ -e /dev/hvc0 ] || mknod /dev/hvc0 c 229 0
-	stty -F /dev/hvc0 raw -echo
-	echo from-guest >/dev/hvc0
+	exec 7<>/dev/hvc0
+	stty raw -echo <&7
+	echo from-guest >&7
 	line=
-	read -t 60 -r line </dev/hvc0
+	read -t 60 -r line <&7
 	say "hvc0 got $line"
-	# virtio-net: TCP in from the host, then the 1 MiB of vda back.
+	# virtio-net: 256 KiB of TCP in from the host and back out to it;
+	# the host says on hvc0 when it has it all, before the poweroff.
 	ip link set eth0 up
 	ip addr add 10.0.2.15/24 dev eth0
 	say "net mac $(cat /sys/class/net/eth0/address)"
-	nc -l -p 5000 >/tmp/net.in &
+	# busybox nc ends at its stdin's end: a fifo this shell holds open.
+	mkfifo /tmp/hold
+	exec 8<>/tmp/hold
+	nc -l -p 5000 </tmp/hold >/tmp/net.in &
 	nc_pid=$!
 	say "net listening"
 	wait $nc_pid
 	say "net got $(sha256sum </tmp/net.in | cut -d' ' -f1)"
-	if nc -w 10 10.0.2.1 5001 </tmp/pat; then
+	if nc 10.0.2.1 5001 </tmp/net.in; then
 		say "net sent ok"
 	else
-		say "net send failed"
+		say "net sent failed"
 	fi
+	line=
+	read -t 120 -r line <&7
+	say "net host says $line"
+	exec 7<&- 8<&-
 	say "virtio done"
 	poweroff -f
 fi
