@@ -55,9 +55,9 @@ static void usage(FILE *f)
 static int run_vm(const struct hvd_def *d, bool worker);
 
 /* The sandboxed run's exit status, or minus the signal that killed it. */
-static int wait_worker(pid_t pid)
+static int wait_worker(pid_t pid, bool *stop)
 {
-	int status = hvd_sandbox_wait(pid);
+	int status = hvd_sandbox_wait(pid, stop);
 
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
@@ -70,8 +70,8 @@ static int wait_worker(pid_t pid)
 static int monitor(const struct hvd_def *def, bool worker)
 {
 	pid_t pid, parent = getpid();
+	bool tty, stop = false;
 	struct termios tio;
-	bool tty;
 	int code;
 
 	/* A worker killed in raw mode leaves the terminal to us to restore. */
@@ -91,11 +91,14 @@ static int monitor(const struct hvd_def *def, bool worker)
 				_exit(EXIT_CRASHED);
 			_exit(run_vm(def, worker));
 		}
-		code = wait_worker(pid);
+		code = wait_worker(pid, &stop);
 		if (tty)
 			tcsetattr(STDIN_FILENO, TCSANOW, &tio);
-		if (code == HVD_SANDBOX_RESTART)
+		/* A stop asked for during a restart ends it, as without. */
+		if (code == HVD_SANDBOX_RESTART && !stop)
 			continue;
+		if (code == HVD_SANDBOX_RESTART)
+			return 0;
 		if (code >= 0)
 			return code;
 		/* A forbidden call was reported by the worker already. */

@@ -160,10 +160,11 @@ static int write_file(const char *path, const char *text)
  * hvd_sandbox_wait() - wait for @child, passing it SIGINT, SIGTERM and
  *	SIGUSR1 (which the caller has blocked, as hvd does in every thread)
  * @child: the process
+ * @stop: set if SIGINT or SIGTERM came (may be NULL)
  *
  * Return: its wait status.
  */
-int hvd_sandbox_wait(pid_t child)
+int hvd_sandbox_wait(pid_t child, bool *stop)
 {
 	siginfo_t si;
 	sigset_t set;
@@ -177,10 +178,13 @@ int hvd_sandbox_wait(pid_t child)
 	for (;;) {
 		if (sigwaitinfo(&set, &si) < 0)
 			continue;
-		if (si.si_signo != SIGCHLD)
+		if (si.si_signo != SIGCHLD) {
 			kill(child, si.si_signo);
-		else if (waitpid(child, &status, WNOHANG) == child)
+			if (stop && si.si_signo != SIGUSR1)
+				*stop = true;
+		} else if (waitpid(child, &status, WNOHANG) == child) {
 			return status;
+		}
 	}
 }
 
@@ -191,7 +195,7 @@ static void __attribute__((noreturn)) relay(pid_t child)
 	int status;
 
 	closefrom(3);
-	status = hvd_sandbox_wait(child);
+	status = hvd_sandbox_wait(child, NULL);
 	if (WIFEXITED(status))
 		_exit(WEXITSTATUS(status));
 	/* Die of the same signal, without a core of our own. */
@@ -320,7 +324,7 @@ static int load_filter(char *why, size_t len)
  */
 int hvd_sandbox_enter(struct hvd_vm *vm, char *why, size_t len)
 {
-	struct sigaction sa = { .sa_flags = SA_SIGINFO };
+	struct sigaction sa = { .sa_flags = 0 };
 	char map[64];
 	pid_t pid, parent;
 	uid_t uid;
@@ -369,6 +373,16 @@ int hvd_sandbox_enter(struct hvd_vm *vm, char *why, size_t len)
 			 strerror(-err));
 		return err;
 	}
+	/*
+	 * The init of a PID namespace gets from outside only the signals
+	 * it handles, and one sent before it handles them is lost: so it
+	 * is born handling them (they stay blocked for the event loop's
+	 * signalfd, and the relay takes them with sigwaitinfo()).
+	 */
+	sa.sa_handler = on_blocked;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
@@ -385,17 +399,9 @@ int hvd_sandbox_enter(struct hvd_vm *vm, char *why, size_t len)
 	 */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 
-	/*
-	 * The init of a PID namespace gets from outside only the signals
-	 * it handles: these stay blocked for the event loop's signalfd.
-	 */
+	sa.sa_flags = SA_SIGINFO;
 	sa.sa_sigaction = on_sigsys;
 	sigaction(SIGSYS, &sa, NULL);
-	sa.sa_flags = 0;
-	sa.sa_handler = on_blocked;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
 	err = empty_root(why, len);
 	if (!err)
 		err = drop_capabilities(why, len);

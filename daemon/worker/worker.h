@@ -207,7 +207,7 @@ void hvd_notify_run(struct hvd_vm *vm);
 /* sandbox.c */
 #define HVD_SANDBOX_RESTART	100	/* a sandboxed worker's "start me again" */
 int hvd_sandbox_enter(struct hvd_vm *vm, char *why, size_t len);
-int hvd_sandbox_wait(pid_t child);
+int hvd_sandbox_wait(pid_t child, bool *stop);
 
 /* aio.c */
 int hvd_aio_init(struct hvd_vm *vm);
