@@ -158,7 +158,7 @@ shown=$(hvctl vm show disks | grep -E '^(disk|rng|sandbox) ' | tr -s ' ')
 if [ $rc = 0 ] &&
    [ "$(grep -E '^(disk|rng|sandbox) ' $D/disks.conf | tr '\n' ';')" = \
      "disk = /tmp/d0.img,serial=root;disk = /tmp/d1.img,ro;rng = yes;sandbox = no;" ] &&
-   [ "$(echo $shown)" = "disk /tmp/d0.img,serial=root disk /tmp/d1.img,ro rng yes sandbox no" ]; then
+   [ "$(echo $shown)" = "rng yes sandbox no disk /tmp/d0.img,serial=root disk /tmp/d1.img,ro" ]; then
 	ok create_takes_disks_and_rng
 else
 	not_ok create_takes_disks_and_rng "$rc $out; $(cat $D/disks.conf); $shown"
