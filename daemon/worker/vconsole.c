@@ -30,7 +30,8 @@ int hvd_vconsole_open(struct hvd_vm *vm, char *why, size_t len)
 	struct termios tio;
 	int fd, err;
 
-	vm->vcon.fd = vm->vcon_peer = -1;
+	vm->vcon.fd = -1;
+	vm->vcon_peer = -1;
 	if (!what[0])
 		return 0;
 	if (!strncmp(what, "file:", 5)) {
@@ -47,9 +48,10 @@ int hvd_vconsole_open(struct hvd_vm *vm, char *why, size_t len)
 		return 0;
 	}
 	fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0 || grantpt(fd) || unlockpt(fd) ||
-	    (vm->vcon_peer = open(ptsname(fd), O_RDWR | O_NOCTTY |
-				  O_CLOEXEC)) < 0) {
+	if (fd >= 0 && !grantpt(fd) && !unlockpt(fd))
+		vm->vcon_peer = open(ptsname(fd), O_RDWR | O_NOCTTY |
+				     O_CLOEXEC);
+	if (vm->vcon_peer < 0) {
 		err = -errno;
 		hvd_setf(why, len, "virtio-console: a pseudo-terminal: %s",
 			 strerror(errno));
@@ -76,5 +78,6 @@ void hvd_vconsole_close(struct hvd_vm *vm)
 		close(vm->vcon.fd);
 	if (vm->vcon_peer >= 0)
 		close(vm->vcon_peer);
-	vm->vcon.fd = vm->vcon_peer = -1;
+	vm->vcon.fd = -1;
+	vm->vcon_peer = -1;
 }
