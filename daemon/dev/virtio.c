@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "devmodel.h"
 #include "virtio.h"
@@ -595,6 +596,49 @@ bool hvd_vq_avail(struct hvd_vq *vq)
  * Copy @e's readable bytes into @dst, or @src into its writable bytes (one
  * of the two is NULL), from byte @off of those on.
  */
+/**
+ * hvd_vq_iov() - the host addresses of part of a chain, for readv/writev
+ * @vq: the queue
+ * @e: a chain from hvd_vq_pop()
+ * @write: its device-writable part (else the device-readable one)
+ * @off: the first byte of that part
+ * @len: bytes from there
+ * @iov: receives an entry per buffer (room for @e->nr)
+ *
+ * The guest may change the bytes at any time; the buffers stay RAM.
+ *
+ * Return: entries written, or -1 if the part has fewer than @off + @len
+ * bytes or a buffer is no longer RAM.
+ */
+int hvd_vq_iov(struct hvd_vq *vq, const struct hvd_vq_elem *e, bool write,
+	       uint64_t off, uint64_t len, struct iovec *iov)
+{
+	unsigned int i = write ? e->nr_out : 0;
+	unsigned int last = write ? e->nr : e->nr_out;
+	int n = 0;
+
+	for (; i < last && len; i++) {
+		uint64_t seg = e->seg[i].len;
+		uint64_t take;
+		void *p;
+
+		if (off >= seg) {
+			off -= seg;
+			continue;
+		}
+		take = seg - off < len ? seg - off : len;
+		p = vq->svc->mem_ptr(vq->svc->ctx, e->seg[i].gpa + off, take);
+		if (!p)
+			return -1;
+		iov[n].iov_base = p;
+		iov[n].iov_len = take;
+		n++;
+		len -= take;
+		off = 0;
+	}
+	return len ? -1 : n;
+}
+
 static size_t copy(struct hvd_vq *vq, const struct hvd_vq_elem *e, uint64_t off,
 		   void *dst, const void *src, size_t len)
 {

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 struct hvd_services;
+struct iovec;
 
 #define HVD_VQ_MAX_SIZE	1024	/* largest queue size a device may offer */
 #define HVD_VQ_MAX_SEGS	1024	/* buffer descriptors in one chain */
@@ -124,6 +125,8 @@ void hvd_vq_set_notify(struct hvd_vq *vq, bool on);
 bool hvd_vq_avail(struct hvd_vq *vq);
 size_t hvd_vq_read(struct hvd_vq *vq, const struct hvd_vq_elem *e,
 		   uint64_t off, void *buf, size_t len);
+int hvd_vq_iov(struct hvd_vq *vq, const struct hvd_vq_elem *e, bool write,
+	       uint64_t off, uint64_t len, struct iovec *iov);
 size_t hvd_vq_write(struct hvd_vq *vq, const struct hvd_vq_elem *e,
 		    uint64_t off, const void *buf, size_t len);
 

@@ -140,42 +140,6 @@ static void put_le(uint8_t *p, uint64_t v, unsigned int n)
 		p[i] = v >> (8 * i);
 }
 
-/*
- * The iovec of @len bytes of @e starting at byte @off of its readable
- * (@write false) or writable part; the number of entries, or -1 if a
- * buffer is no longer RAM (it was when the chain was taken).
- */
-static int build_iov(struct virtio_blk *b, bool write, uint64_t off,
-		     uint64_t len)
-{
-	const struct hvd_vq_elem *e = &b->elem;
-	const struct hvd_services *svc = b->v.svc;
-	unsigned int i, first = write ? e->nr_out : 0;
-	unsigned int last = write ? e->nr : e->nr_out;
-	int n = 0;
-
-	for (i = first; i < last && len; i++) {
-		uint64_t seg = e->seg[i].len;
-		uint64_t take;
-		void *p;
-
-		if (off >= seg) {
-			off -= seg;
-			continue;
-		}
-		take = seg - off < len ? seg - off : len;
-		p = svc->mem_ptr(svc->ctx, e->seg[i].gpa + off, take);
-		if (!p)
-			return -1;
-		b->iov[n].iov_base = p;
-		b->iov[n].iov_len = take;
-		n++;
-		len -= take;
-		off = 0;
-	}
-	return len ? -1 : n;
-}
-
 static bool in_disk(const struct virtio_blk *b, uint64_t sector, uint64_t len)
 {
 	return sector <= b->size / SECTOR &&
@@ -237,7 +201,8 @@ static int submit(struct virtio_blk *b, enum hvd_aio_op op, uint64_t sector,
 	int cnt = 0;
 
 	if (op != HVD_AIO_FLUSH) {
-		cnt = build_iov(b, op == HVD_AIO_READ, off, len);
+		cnt = hvd_vq_iov(&b->v.q[0].vq, &b->elem, op == HVD_AIO_READ,
+				 off, len, b->iov);
 		if (cnt < 0)
 			return VIRTIO_BLK_S_IOERR;
 	}

@@ -59,34 +59,22 @@ static void tx_one(struct hvd_virtio *v, struct hvd_vq_elem *e)
 	hvd_virtio_push(v, TXQ, e->head, 0);
 }
 
-static bool rx_ready(const struct virtio_con *c)
-{
-	return (c->v.status & VIRTIO_S_DRIVER_OK) &&
-	       !(c->v.status & VIRTIO_S_NEEDS_RESET) && c->v.q[RXQ].enabled;
-}
-
 static void on_input(void *opaque);
 
 static void set_watch(struct virtio_con *c, bool on)
 {
-	if (!c->input || c->watching == on)
-		return;
-	if (on)
-		c->watching = !c->v.svc->watch(c->v.svc->ctx, c->fd, on_input,
-					       c);
-	else
-		c->v.svc->unwatch(c->v.svc->ctx, c->fd);
-	if (!on)
-		c->watching = false;
+	if (c->input)
+		hvd_virtio_watch(&c->v, c->fd, &c->watching, on, on_input, c);
 }
 
 /* Move pending input into receiveq buffers while there are some. */
 static void deliver(struct virtio_con *c)
 {
 	struct hvd_vq *vq = &c->v.q[RXQ].vq;
+	bool ready;
 	size_t n;
 
-	while (c->pend_len && rx_ready(c)) {
+	while (c->pend_len && hvd_virtio_queue_ready(&c->v, RXQ)) {
 		if (hvd_vq_pop(vq, &c->elem) <= 0) {
 			if (vq->broken)
 				hvd_virtio_needs_reset(&c->v,
@@ -105,9 +93,10 @@ static void deliver(struct virtio_con *c)
 	 * buffers (2.7.10), re-checking after asking, as a driver adding
 	 * one meanwhile may have seen no reason to notify.
 	 */
-	if (rx_ready(c) && !vq->broken)
+	ready = hvd_virtio_queue_ready(&c->v, RXQ);
+	if (ready)
 		hvd_vq_set_notify(vq, true);
-	set_watch(c, !c->pend_len && rx_ready(c) && hvd_vq_avail(vq));
+	set_watch(c, !c->pend_len && ready && hvd_vq_avail(vq));
 }
 
 static void on_input(void *opaque)

@@ -60,31 +60,10 @@ struct virtio_net {
 	unsigned long tx_dropped;
 };
 
-/* The iovec of @e's readable (@write false) or writable buffers. */
-static int chain_iov(struct virtio_net *n, const struct hvd_vq_elem *e,
-		     bool write)
-{
-	const struct hvd_services *svc = n->v.svc;
-	unsigned int i = write ? e->nr_out : 0;
-	unsigned int end = write ? e->nr : e->nr_out;
-	int cnt = 0;
-
-	for (; i < end; i++) {
-		void *p = svc->mem_ptr(svc->ctx, e->seg[i].gpa, e->seg[i].len);
-
-		if (!p)
-			return -1;
-		n->iov[cnt].iov_base = p;
-		n->iov[cnt].iov_len = e->seg[i].len;
-		cnt++;
-	}
-	return cnt;
-}
-
 static void tx_one(struct hvd_virtio *v, struct hvd_vq_elem *e)
 {
 	struct virtio_net *n = (struct virtio_net *)v;
-	int cnt = chain_iov(n, e, false);
+	int cnt = hvd_vq_iov(&v->q[TXQ].vq, e, false, 0, e->out_len, n->iov);
 
 	/* A packet the tap refuses (its queue full, a bad header) is lost. */
 	if (cnt <= 0 || e->out_len <= NET_HDR_LEN ||
@@ -93,26 +72,11 @@ static void tx_one(struct hvd_virtio *v, struct hvd_vq_elem *e)
 	hvd_virtio_push(v, TXQ, e->head, 0);
 }
 
-static bool rx_ready(const struct virtio_net *n)
-{
-	return (n->v.status & VIRTIO_S_DRIVER_OK) &&
-	       !(n->v.status & VIRTIO_S_NEEDS_RESET) && n->v.q[RXQ].enabled &&
-	       !n->v.q[RXQ].vq.broken;
-}
-
 static void on_packet(void *opaque);
 
 static void set_watch(struct virtio_net *n, bool on)
 {
-	if (n->watching == on)
-		return;
-	if (on)
-		n->watching = !n->v.svc->watch(n->v.svc->ctx, n->fd, on_packet,
-					       n);
-	else
-		n->v.svc->unwatch(n->v.svc->ctx, n->fd);
-	if (!on)
-		n->watching = false;
+	hvd_virtio_watch(&n->v, n->fd, &n->watching, on, on_packet, n);
 }
 
 /*
@@ -125,12 +89,14 @@ static void receive(struct virtio_net *n)
 	struct hvd_vq *vq = &n->v.q[RXQ].vq;
 	unsigned int k;
 	ssize_t got;
+	bool ready;
 	int cnt;
 
-	for (k = 0; k < NET_BATCH && rx_ready(n); k++) {
+	for (k = 0; k < NET_BATCH && hvd_virtio_queue_ready(&n->v, RXQ); k++) {
 		if (hvd_vq_pop(vq, &n->elem) <= 0)
 			break;
-		cnt = chain_iov(n, &n->elem, true);
+		cnt = hvd_vq_iov(vq, &n->elem, true, 0, n->elem.in_len,
+				 n->iov);
 		if (cnt < 0 || n->elem.in_len < NET_HDR_LEN) {
 			/* 5.1.6.3.1: no room for a header; give it back empty. */
 			n->rx_dropped++;
@@ -149,9 +115,10 @@ static void receive(struct virtio_net *n)
 	if (vq->broken)
 		hvd_virtio_needs_reset(&n->v, "malformed receive queue");
 	/* Hear of new buffers, and read only while there is one. */
-	if (rx_ready(n))
+	ready = hvd_virtio_queue_ready(&n->v, RXQ);
+	if (ready)
 		hvd_vq_set_notify(vq, true);
-	set_watch(n, rx_ready(n) && hvd_vq_avail(vq));
+	set_watch(n, ready && hvd_vq_avail(vq));
 }
 
 static void on_packet(void *opaque)

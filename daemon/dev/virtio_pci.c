@@ -120,7 +120,15 @@ static uint64_t notify_addr(const struct hvd_virtio *v, unsigned int q)
 	       q * VIRTIO_NOTIFY_MULT;
 }
 
-static bool queue_ready(const struct hvd_virtio *v, unsigned int q)
+/**
+ * hvd_virtio_queue_ready() - whether queue @q may be served now
+ * @v: the device
+ * @q: the queue
+ *
+ * Return: true with DRIVER_OK set, NEEDS_RESET clear, the queue enabled
+ * and sound.
+ */
+bool hvd_virtio_queue_ready(const struct hvd_virtio *v, unsigned int q)
 {
 	return (v->status & VIRTIO_S_DRIVER_OK) &&
 	       !(v->status & VIRTIO_S_NEEDS_RESET) && v->q[q].enabled &&
@@ -140,7 +148,7 @@ static void sync_kicks(struct hvd_virtio *v)
 
 	for (q = 0; q < v->ops->nr_queues; q++) {
 		struct hvd_virtio_queue *vq = &v->q[q];
-		uint64_t want = decoded && queue_ready(v, q) ?
+		uint64_t want = decoded && hvd_virtio_queue_ready(v, q) ?
 					notify_addr(v, q) : 0;
 
 		if (vq->kick_addr == want || vq->kick_fd < 0)
@@ -280,6 +288,31 @@ void hvd_virtio_serve(struct hvd_virtio *v, unsigned int q,
 }
 
 /**
+ * hvd_virtio_watch() - watch a device's backend, or stop
+ * @v: the device
+ * @fd: the backend (a tap, a pty)
+ * @watching: whether it is watched, kept by the device
+ * @on: watch it (else stop)
+ * @fn: called under the device lock when @fd is readable
+ * @opaque: its argument
+ *
+ * A device reads its backend only while the guest has buffers for what it
+ * reads: it turns the watch on and off as they come and go.
+ */
+void hvd_virtio_watch(struct hvd_virtio *v, int fd, bool *watching, bool on,
+		      void (*fn)(void *opaque), void *opaque)
+{
+	if (*watching == on)
+		return;
+	if (on) {
+		*watching = !v->svc->watch(v->svc->ctx, fd, fn, opaque);
+	} else {
+		v->svc->unwatch(v->svc->ctx, fd);
+		*watching = false;
+	}
+}
+
+/**
  * hvd_virtio_config_changed() - the device configuration changed (4.1.5.3)
  * @v: the device
  */
@@ -347,7 +380,7 @@ static void on_kick(void *opaque)
 
 	if (read(vq->kick_fd, &cnt, sizeof(cnt)) < 0)
 		return;
-	if (queue_ready(v, q))
+	if (hvd_virtio_queue_ready(v, q))
 		v->ops->notify(v, q);
 }
 
@@ -658,7 +691,7 @@ static uint64_t bar_read(struct hvd_virtio *v, uint64_t off,
 
 static void kick(struct hvd_virtio *v, unsigned int q)
 {
-	if (q < v->ops->nr_queues && queue_ready(v, q))
+	if (q < v->ops->nr_queues && hvd_virtio_queue_ready(v, q))
 		v->ops->notify(v, q);
 }
 

@@ -165,6 +165,9 @@ int hvd_virtio_create(struct hvd_virtio *v, const struct hvd_virtio_ops *ops,
 		      const char *name, const struct hvd_services *svc,
 		      const struct hvd_config *cfg);
 bool hvd_virtio_has(const struct hvd_virtio *v, unsigned int bit);
+bool hvd_virtio_queue_ready(const struct hvd_virtio *v, unsigned int q);
+void hvd_virtio_watch(struct hvd_virtio *v, int fd, bool *watching, bool on,
+		      void (*fn)(void *opaque), void *opaque);
 void hvd_virtio_interrupt(struct hvd_virtio *v, unsigned int q);
 void hvd_virtio_push(struct hvd_virtio *v, unsigned int q, uint16_t head,
 		     uint32_t len);
