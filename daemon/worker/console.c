@@ -53,6 +53,33 @@ static void flush_late(void *opaque)
 }
 
 /**
+ * hvd_pty_open() - a pseudo-terminal for a console
+ *
+ * A serial line: no echo, no line editing, bytes as they are (raw mode),
+ * and the master non-blocking.
+ *
+ * Return: its master, or a negative errno.
+ */
+int hvd_pty_open(void)
+{
+	struct termios tio;
+	int fd, err;
+
+	fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 || grantpt(fd) || unlockpt(fd)) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	if (!tcgetattr(fd, &tio)) {
+		cfmakeraw(&tio);
+		tcsetattr(fd, TCSANOW, &tio);
+	}
+	return fd;
+}
+
+/**
  * hvd_console_open() - open the backend the definition names
  * @vm: the VM
  *
@@ -61,7 +88,6 @@ static void flush_late(void *opaque)
 int hvd_console_open(struct hvd_vm *vm)
 {
 	const struct hvd_def *d = vm->def;
-	struct termios tio;
 	int fd;
 
 	vm->con_in = vm->con_out = -1;
@@ -87,20 +113,11 @@ int hvd_console_open(struct hvd_vm *vm)
 		}
 		return 0;
 	case HVD_SERIAL_PTY:
-		fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-		if (fd < 0 || grantpt(fd) || unlockpt(fd)) {
-			int err = -errno;
-
+		fd = hvd_pty_open();
+		if (fd < 0) {
 			hvd_err("vm %s: cannot open a pseudo-terminal: %s",
-				d->name, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return err;
-		}
-		/* A serial line: no echo, no line editing, bytes as they are. */
-		if (!tcgetattr(fd, &tio)) {
-			cfmakeraw(&tio);
-			tcsetattr(fd, TCSANOW, &tio);
+				d->name, strerror(-fd));
+			return fd;
 		}
 		vm->con_in = vm->con_out = fd;
 		hvd_info("vm %s: serial console on %s", d->name, ptsname(fd));

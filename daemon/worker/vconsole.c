@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The backend of the definition's virtio-console, opened before the
- * sandbox: a pseudo-terminal in raw mode (the worker keeps its other end
+ * sandbox: a pseudo-terminal (console.c's; the worker keeps its other end
  * open too, so that the master never hangs up while no one is attached,
  * which would make it readable for ever), or a file the guest's output
  * is appended to.
@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "../log.h"
@@ -27,7 +26,6 @@
 int hvd_vconsole_open(struct hvd_vm *vm, char *why, size_t len)
 {
 	const char *what = vm->def->vconsole;
-	struct termios tio;
 	int fd, err;
 
 	vm->vcon.fd = -1;
@@ -47,21 +45,20 @@ int hvd_vconsole_open(struct hvd_vm *vm, char *why, size_t len)
 		vm->vcon.readonly = 1; /* no input */
 		return 0;
 	}
-	fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-	if (fd >= 0 && !grantpt(fd) && !unlockpt(fd))
+	fd = hvd_pty_open();
+	if (fd >= 0) {
 		vm->vcon_peer = open(ptsname(fd), O_RDWR | O_NOCTTY |
 				     O_CLOEXEC);
-	if (vm->vcon_peer < 0) {
-		err = -errno;
-		hvd_setf(why, len, "virtio-console: a pseudo-terminal: %s",
-			 strerror(errno));
-		if (fd >= 0)
+		if (vm->vcon_peer < 0) {
+			err = -errno;
 			close(fd);
-		return err;
+			fd = err;
+		}
 	}
-	if (!tcgetattr(fd, &tio)) {
-		cfmakeraw(&tio);
-		tcsetattr(fd, TCSANOW, &tio);
+	if (fd < 0) {
+		hvd_setf(why, len, "virtio-console: a pseudo-terminal: %s",
+			 strerror(-fd));
+		return fd;
 	}
 	vm->vcon.fd = fd;
 	hvd_info("vm %s: virtio console on %s", vm->def->name, ptsname(fd));

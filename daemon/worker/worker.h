@@ -251,6 +251,7 @@ unsigned int hvd_timers_armed(struct hvd_vm *vm);
 void hvd_vm_dump(struct hvd_vm *vm);
 
 /* console.c */
+int hvd_pty_open(void);
 int hvd_console_open(struct hvd_vm *vm);
 void hvd_console_close(struct hvd_vm *vm);
 size_t hvd_console_write(struct hvd_vm *vm, const void *buf, size_t len);
