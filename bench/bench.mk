@@ -29,6 +29,9 @@
 #                    the other's time) and does not finish booting with
 #                    two of them.
 
+BENCH_DEV_N	?= 1000
+BENCH_DEV_BYTES	?= 2097152
+BENCH_ONLY	?= all
 BENCH_N		?= 50000
 BENCH_REPS	?= 3
 BENCH_CALIB	?= 20000000
@@ -41,7 +44,8 @@ BENCH_POLL_N	?= $(shell echo $$(( ($(BENCH_N) + 9) / 10 )))
 BENCH_DIR	:= $(B)/bench
 BENCH_PROGS	:= $(BENCH_DIR)/hv_bench $(BENCH_DIR)/kvm_bench \
 		   $(BENCH_DIR)/bench-calib $(BENCH_DIR)/dirty_bench \
-		   $(BENCH_DIR)/bench-switch $(BENCH_DIR)/boot_bench
+		   $(BENCH_DIR)/bench-switch $(BENCH_DIR)/boot_bench \
+		   $(BENCH_DIR)/dev_bench $(BENCH_DIR)/vbench
 BENCH_CFLAGS	= $(USER_CFLAGS) -Ibench -Iselftests/lib
 BENCH_COMMON	:= bench/common.c $(BENCH_DIR)/guest.o
 
@@ -52,15 +56,18 @@ bench-build: $(BENCH_PROGS)
 bench: module selftests bench-build
 	@$(VMRUN) --machine $(BENCH_MACHINES) --mode bench \
 		--bench-n $(BENCH_N) --bench-reps $(BENCH_REPS) \
-		--bench-calib $(BENCH_CALIB) --bench-dirty-mib $(BENCH_DIRTY_MIB)
-	$(if $(strip $(BENCH_POLL_MACHINES)),@$(VMRUN) \
+		--bench-calib $(BENCH_CALIB) --bench-dirty-mib $(BENCH_DIRTY_MIB) \
+		--bench-dev-n $(BENCH_DEV_N) --bench-dev-bytes $(BENCH_DEV_BYTES) \
+		--bench-only $(BENCH_ONLY)
+	$(if $(filter all,$(BENCH_ONLY)),$(if $(strip $(BENCH_POLL_MACHINES)),@$(VMRUN) \
 		--machine $(BENCH_POLL_MACHINES) --mode bench --bench-smp 2 \
 		--bench-n $(BENCH_POLL_N) --bench-reps $(BENCH_REPS) \
 		--bench-calib $(BENCH_CALIB) \
-		--bench-dirty-mib $(BENCH_POLL_DIRTY_MIB))
+		--bench-dirty-mib $(BENCH_POLL_DIRTY_MIB)))
 	@python3 bench/report.py --json $(BENCH_DIR)/results.json \
+		$(if $(filter dev,$(BENCH_ONLY)),--only dev) \
 		$(foreach m,$(BENCH_MACHINES),$(m)=$(B)/vm/$(m)-bench/results.log) \
-		$(foreach m,$(BENCH_POLL_MACHINES),$(m)@2=$(B)/vm/$(m)-bench-smp2/results.log)
+		$(if $(filter all,$(BENCH_ONLY)),$(foreach m,$(BENCH_POLL_MACHINES),$(m)@2=$(B)/vm/$(m)-bench-smp2/results.log))
 
 # One object, linked into both runners: the same guest bytes for both.
 $(BENCH_DIR)/guest.o: bench/guest.S bench/bench.h
@@ -91,6 +98,17 @@ $(BENCH_DIR)/boot_bench: bench/boot_bench.c
 	@mkdir -p $(BENCH_DIR)
 	$(quiet) CCLD $@
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ bench/boot_bench.c
+
+$(BENCH_DIR)/dev_bench: bench/dev_bench.c
+	@mkdir -p $(BENCH_DIR)
+	$(quiet) CCLD $@
+	$(Q)$(CC) $(USER_CFLAGS) -pthread -o $@ bench/dev_bench.c
+
+# The guest's side: static, for the guest's busybox initramfs.
+$(BENCH_DIR)/vbench: bench/vbench.c
+	@mkdir -p $(BENCH_DIR)
+	$(quiet) CCLD $@
+	$(Q)$(CC) $(USER_CFLAGS) -static -o $@ bench/vbench.c
 
 $(BENCH_DIR)/dirty_bench: bench/dirty_bench.c selftests/lib/guest.c \
 		selftests/lib/guest.h selftests/lib/test_util.c \

@@ -188,8 +188,46 @@ EOD
 		"hvd-guest: init" -- "$@"
 }
 
+# The devices' benchmark (bench/dev_bench.c): the same guest, in its
+# vbench mode, with a virtio-blk disk on a 64 MiB image in this machine's
+# memory and virtio-net on the tap hvtap0; the same features both ways
+# where QEMU would offer more (no receive offloads, no mergeable receive
+# buffers, no control queue).
+vcmd="console=ttyS0 quiet hvdguest=vbench vbench_n=$hvbench_dev_n vbench_bytes=$hvbench_dev_bytes"
+bench_dev() { # name vmm args...
+	n=$1
+	shift
+	[ -e /tmp/vbench.img ] ||
+		dd if=/dev/zero of=/tmp/vbench.img bs=1048576 count=64 2>/dev/null
+	cat >/tmp/dev.conf <<EOD
+name = devbench
+kernel = $G/vmlinuz
+initrd = $G/initrd
+cmdline = $vcmd
+vcpus = 1
+memory = 128M
+serial = stdio
+disk = /tmp/vbench.img
+net = tap:hvtap0,mac=52:54:00:12:34:56
+EOD
+	bench_run "dev_$n" /usr/lib/hv/bench/dev_bench "$n" "$br" \
+		"$hvbench_dev_n" "$hvbench_dev_bytes" hvtap0 -- "$@"
+}
+
+bench_dev_qemu() { # name vhost
+	bench_dev "$1" qemu-system-x86_64 -M pc -accel kvm -cpu host -smp 1 \
+		-m 128M -nodefaults -nographic -serial stdio -no-reboot \
+		-bios /usr/share/qemu/qboot.rom -kernel $G/vmlinuz \
+		-initrd $G/initrd -append "$vcmd" \
+		-drive file=/tmp/vbench.img,if=none,id=d0,format=raw,aio=io_uring \
+		-device virtio-blk-pci,drive=d0,disable-legacy=on \
+		-netdev tap,id=n0,ifname=hvtap0,script=no,downscript=no,vhost=$2 \
+		-device virtio-net-pci,netdev=n0,disable-legacy=on,romfile=,mac=52:54:00:12:34:56,mrg_rxbuf=off,guest_csum=off,guest_tso4=off,guest_tso6=off,guest_ecn=off,guest_ufo=off,host_ecn=off,host_ufo=off,status=off,ctrl_vq=off,ctrl_rx=off,ctrl_vlan=off,ctrl_rx_extra=off,ctrl_mac_addr=off,ctrl_guest_offloads=off,guest_announce=off
+}
+
 load_kvm() { # module
 	for m in $(cat "/lib/modules/$1.order"); do
+		[ -e "/sys/module/$m" ] && continue
 		insmod "/lib/modules/$m.ko" || return 1
 	done
 }
@@ -202,30 +240,50 @@ if [ "$mode" = bench ]; then
 	bd=${hvbench_dirty:-1024}
 	bk=${hvbench_kvm:-kvm_amd}
 	say "TAP version 13"
-	nb=8
-	[ -n "$hvbench_boot" ] && nb=10
+	# hvbench_only=dev: the devices' benchmark alone.
+	all=1
+	[ "$hvbench_only" = dev ] && all= && hvbench_boot=
+	nb=3
+	[ -n "$all" ] && nb=$((nb + 5))
+	[ -n "$hvbench_boot" ] && nb=$((nb + 2))
+	[ -n "$hvbench_dev" ] && nb=$((nb + 3))
 	say "1..$nb"
 	log "benchmark: $bn iterations, $br runs per case, $bd MiB dirty log"
 	run load_hv
 	tap $? module_load
-	bench_run calib "$B/bench-calib" "$bc" "$br"
-	tap $? bench_calibrate
-	bench_run switch "$B/bench-switch" "$bn" "$br"
-	tap $? bench_switch
-	bench_run hv "$B/hv_bench" "$bn" "$br"
-	tap $? bench_hv
-	bench_run dirty "$B/dirty_bench" "$bd" "$br"
-	tap $? bench_dirty
+	if [ -n "$all" ]; then
+		bench_run calib "$B/bench-calib" "$bc" "$br"
+		tap $? bench_calibrate
+		bench_run switch "$B/bench-switch" "$bn" "$br"
+		tap $? bench_switch
+		bench_run hv "$B/hv_bench" "$bn" "$br"
+		tap $? bench_hv
+		bench_run dirty "$B/dirty_bench" "$bd" "$br"
+		tap $? bench_dirty
+	fi
 	if [ -n "$hvbench_boot" ]; then
 		bench_boot hvd hvd --run /tmp/boot.conf
 		tap $? bench_boot_hvd
+	fi
+	if [ -n "$hvbench_dev" ]; then
+		bench_dev hvd hvd --run /tmp/dev.conf
+		tap $? bench_dev_hvd
 	fi
 	# hv_bench checked that hv has no VM left, and dirty_bench destroys
 	# its own: SVM or VMX is off again for KVM.
 	run load_kvm "$bk"
 	tap $? kvm_load
-	bench_run kvm "$B/kvm_bench" "$bn" "$br"
-	tap $? bench_kvm
+	if [ -n "$all" ]; then
+		bench_run kvm "$B/kvm_bench" "$bn" "$br"
+		tap $? bench_kvm
+	fi
+	if [ -n "$hvbench_dev" ]; then
+		bench_dev_qemu qemu_kvm off
+		tap $? bench_dev_qemu_kvm
+		run load_kvm vhost_net
+		bench_dev_qemu qemu_kvm_vhost on
+		tap $? bench_dev_qemu_kvm_vhost
+	fi
 	if [ -n "$hvbench_boot" ]; then
 		bench_boot qemu_kvm qemu-system-x86_64-microvm -M microvm \
 			-accel kvm -cpu host -smp 1 -m 128M -nodefaults \
@@ -238,7 +296,8 @@ if [ "$mode" = bench ]; then
 	cs=/sys/devices/system/clocksource/clocksource0/current_clocksource
 	say "# bench: info clocksource=$(cat $cs)"
 	say "# bench: info kvm=$bk"
-	for f in calib switch hv dirty kvm boot_hvd boot_qemu_kvm; do
+	for f in calib switch hv dirty kvm boot_hvd boot_qemu_kvm dev_hvd \
+		dev_qemu_kvm dev_qemu_kvm_vhost; do
 		[ -e "/tmp/bench-$f" ] && sed 's/^/# bench: /' "/tmp/bench-$f" >"$R"
 	done
 	send_dmesg

@@ -15,6 +15,12 @@
 #                      and read back) and vdb (read-only), the hardware
 #                      RNG, hvc0 (a line each way) and eth0 (TCP both
 #                      ways with the host), report, then poweroff
+#   hvdguest=vbench    the devices' benchmark (bench/dev_bench.c): load the
+#                      virtio drivers, run /bin/vbench's reads of vda
+#                      (vbench_n, then twice as many) and its TCP
+#                      transfers with 10.0.2.1 (vbench_bytes sent, then
+#                      twice as many, then received the same way), then
+#                      poweroff
 /bin/busybox mkdir -p /proc /sys /dev /tmp
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -33,10 +39,29 @@ reboot)
 	;;
 esac
 
-if [ "$hvdguest" = virtio ]; then
+if [ "$hvdguest" = virtio ] || [ "$hvdguest" = vbench ]; then
 	for m in $(cat /lib/modules/virtio.order); do
 		insmod /lib/modules/$m.ko || say "insmod $m failed"
 	done
+fi
+
+if [ "$hvdguest" = vbench ]; then
+	mdev -s 2>/dev/null
+	ip link set eth0 up
+	ip addr add 10.0.2.15/24 dev eth0
+	# Each step ends the benchmark at its first failure: the host waits
+	# for the steps in this order.
+	vbench blk /dev/vda "$vbench_n" &&
+		vbench blk /dev/vda $((vbench_n * 2)) &&
+		vbench tx 10.0.2.1 5100 "$vbench_bytes" &&
+		vbench tx 10.0.2.1 5100 $((vbench_bytes * 2)) &&
+		vbench rx 10.0.2.1 5100 &&
+		vbench rx 10.0.2.1 5100
+	say "vbench status $?"
+	poweroff -f
+fi
+
+if [ "$hvdguest" = virtio ]; then
 	mdev -s 2>/dev/null
 	for d in /sys/bus/pci/devices/*; do
 		say "pci ${d##*/} $(cat $d/vendor):$(cat $d/device) $(cat $d/class) $(cat $d/subsystem_vendor):$(cat $d/subsystem_device)"

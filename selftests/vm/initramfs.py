@@ -144,11 +144,19 @@ def load_order(kver, names):
 # with, and what the coexistence test runs beside it.
 KVM_MODULES = ("kvm_amd", "kvm_intel")
 BENCH_PROGRAMS = ("hv_bench", "kvm_bench", "bench-calib", "dirty_bench",
-                  "bench-switch", "boot_bench")
-# The baseline of the Linux boot benchmark: QEMU's microvm build with KVM,
-# and the firmware it loads (qboot).
-BENCH_QEMU = "/usr/bin/qemu-system-x86_64-microvm"
-BENCH_QEMU_DATA = ("/usr/share/qemu/bios-microvm.bin",)
+                  "bench-switch", "boot_bench", "dev_bench")
+# The baselines: QEMU's microvm build with KVM for the Linux boot, and the
+# full build for the devices (the microvm build has no virtio-pci), with
+# the firmware they load (qboot for both; the full build insists on its
+# Linux loader and TPR-patching option ROMs being there, unused by qboot).
+BENCH_QEMU = ("/usr/bin/qemu-system-x86_64-microvm",
+              "/usr/bin/qemu-system-x86_64")
+BENCH_QEMU_DATA = ("/usr/share/qemu/bios-microvm.bin",
+                   "/usr/share/qemu/qboot.rom",
+                   "/usr/share/qemu/linuxboot_dma.bin",
+                   "/usr/share/qemu/kvmvapic.bin")
+# vhost-net, for QEMU's other network path in the devices' benchmark.
+BENCH_MODULES = ("vhost_net",)
 
 
 # The kernel's ynl CLI for selftests/ynl_test.sh: Debian's python3 with
@@ -214,10 +222,11 @@ GUEST_MODULES = ("virtio_pci", "virtio_blk", "virtio_rng", "virtio_console",
                  "virtio_net")
 
 
-def guest_initramfs(kver):
+def guest_initramfs(kver, vbench=None):
     """The initramfs of the Linux guest hvd boots in the test machines:
     static busybox, hvd_guest_init.sh as /init, and the virtio drivers
-    with lib/modules/virtio.order listing them in load order."""
+    with lib/modules/virtio.order listing them in load order; for the
+    benchmark also the static vbench program at @vbench."""
     cpio = Cpio()
     cpio.chardev("dev/console", 5, 1)
     for d in ("proc", "sys", "dev", "bin", "sbin", "usr/bin", "usr/sbin"):
@@ -234,6 +243,9 @@ def guest_initramfs(kver):
     for name in order:
         cpio.file("lib/modules/%s.ko" % name, read_module(kver, name))
     cpio.file("lib/modules/virtio.order", ("\n".join(order) + "\n").encode())
+    if vbench:
+        with open(vbench, "rb") as f:
+            cpio.file("bin/vbench", f.read(), 0o755)
     return cpio.bytes()
 
 
@@ -271,7 +283,8 @@ def build(out, kver, build_dir, module, bench_dir=None):
     # hvd's guest: the machine's own kernel, and a busybox initramfs.
     with open("/boot/vmlinuz-%s" % kver, "rb") as f:
         cpio.file("usr/lib/hv/guest/vmlinuz", f.read())
-    cpio.file("usr/lib/hv/guest/initrd", guest_initramfs(kver))
+    cpio.file("usr/lib/hv/guest/initrd", guest_initramfs(
+        kver, os.path.join(bench_dir, "vbench") if bench_dir else None))
     sdir = os.path.join(build_dir, "selftests")
     for name in sorted(os.listdir(sdir)):
         src = os.path.join(sdir, name)
@@ -280,8 +293,8 @@ def build(out, kver, build_dir, module, bench_dir=None):
                 cpio.file("usr/lib/hv/selftests/" + name, f.read())
         elif os.access(src, os.X_OK) and os.path.isfile(src):
             programs.append((src, "usr/lib/hv/selftests/" + name))
-    done = set()
-    for kvm in KVM_MODULES:
+    done = {"msr", "tun"}    # written above
+    for kvm in KVM_MODULES + (BENCH_MODULES if bench_dir else ()):
         order = load_order(kver, (kvm,))
         for name in order:
             if name not in done:
@@ -298,7 +311,8 @@ def build(out, kver, build_dir, module, bench_dir=None):
                 raise SystemExit("initramfs: %s is missing: run make "
                                  "bench-build" % src)
             programs.append((src, "usr/lib/hv/bench/" + name))
-        programs.append((BENCH_QEMU, BENCH_QEMU.lstrip("/")))
+        for path in BENCH_QEMU:
+            programs.append((path, path.lstrip("/")))
         for path in BENCH_QEMU_DATA:
             with open(os.path.realpath(path), "rb") as f:
                 cpio.file(path.lstrip("/"), f.read())

@@ -123,6 +123,8 @@ BENCH = {
         # Linux booted to its init by hvd and by QEMU (microvm) with KVM;
         # on qemu-svm only, where it costs a few minutes of the run.
         "boot": True,
+        # virtio-blk and virtio-net, the same way (bench/dev_bench.c).
+        "dev": True,
     },
     "bochs-haswell": {
         "smp": 1,

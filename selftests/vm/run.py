@@ -36,6 +36,12 @@ BENCH_STAGES = ["module_load", "bench_calibrate", "bench_switch", "bench_hv", "b
 # Where the machine's BENCH says "boot": Linux booted by hvd, then by QEMU
 # with KVM.
 BOOT_STAGES = ["bench_boot_hvd", "bench_boot_qemu_kvm"]
+# Where it says "dev": virtio-blk and virtio-net under hvd, then under QEMU
+# with KVM, without and with vhost-net.
+DEV_STAGES = ["bench_dev_hvd", "bench_dev_qemu_kvm",
+              "bench_dev_qemu_kvm_vhost"]
+# What --bench-only dev leaves of BENCH_STAGES.
+DEV_ONLY_STAGES = ["module_load", "kvm_load", "module_unload"]
 
 print_lock = threading.Lock()
 
@@ -246,17 +252,29 @@ def bench(p, name, sizes):
         "%d runs per case, %d MiB dirty log"
         % (name, machines.describe(name, bench=True, smp=smp), b["kvm"],
            sizes.n, sizes.reps, sizes.dirty_mib))
-    emu, _, console, results = start(
-        p, name, "bench", d,
-        extra="hvbench_n=%d hvbench_reps=%d hvbench_calib=%d "
-        "hvbench_dirty=%d hvbench_kvm=%s%s"
-        % (sizes.n, sizes.reps, sizes.calib, sizes.dirty_mib, b["kvm"],
-           " hvbench_boot=1" if b.get("boot") else ""),
-        smp=smp)
+    dev = b.get("dev") and smp in (None, 1)
+    only = sizes.only == "dev"
+    if only and not dev:
+        return False, ["bench: %s: --bench-only dev: this machine has no "
+                       "devices' benchmark" % name]
+    extra = ("hvbench_n=%d hvbench_reps=%d hvbench_calib=%d "
+             "hvbench_dirty=%d hvbench_kvm=%s"
+             % (sizes.n, sizes.reps, sizes.calib, sizes.dirty_mib, b["kvm"]))
+    if b.get("boot") and not only:
+        extra += " hvbench_boot=1"
+    if dev:
+        extra += (" hvbench_dev=1 hvbench_dev_n=%d hvbench_dev_bytes=%d"
+                  % (sizes.dev_n, sizes.dev_bytes))
+    if only:
+        extra += " hvbench_only=dev"
+    emu, _, console, results = start(p, name, "bench", d, extra=extra,
+                                     smp=smp)
     reason, rtext, ctext = watch(emu, name, console, results, b["timeout"],
                                  progress=True)
-    v = judge.judge(rtext, ctext, BENCH_STAGES +
-                    (BOOT_STAGES if b.get("boot") else []))
+    v = judge.judge(rtext, ctext,
+                    (DEV_ONLY_STAGES if only else BENCH_STAGES) +
+                    (BOOT_STAGES if b.get("boot") and not only else []) +
+                    (DEV_STAGES if dev else []))
     if reason:
         v.problems.insert(0, reason)
     boot = ("boot %.0f s, " % emu.booted) if emu.booted else ""
@@ -373,6 +391,14 @@ def main():
     ap.add_argument("--bench-dirty-mib", type=int, default=1024,
                     help="guest memory of the dirty-log measurement "
                          "(bench mode)")
+    ap.add_argument("--bench-dev-n", type=int, default=1000,
+                    help="virtio-blk reads of the devices' benchmark's "
+                         "shorter run (bench mode; the longer has twice)")
+    ap.add_argument("--bench-dev-bytes", type=int, default=2 << 20,
+                    help="TCP bytes of the devices' benchmark's shorter "
+                         "transfers (bench mode)")
+    ap.add_argument("--bench-only", choices=["all", "dev"], default="all",
+                    help="run only the devices' benchmark (bench mode)")
     a = ap.parse_args()
     global APPEND
     APPEND = a.append
@@ -386,6 +412,11 @@ def main():
                      % (", ".join(machines.BENCH), ", ".join(other)))
     if a.bench_smp is not None and not 1 <= a.bench_smp <= 4:
         ap.error("--bench-smp takes 1 to 4, not %d" % a.bench_smp)
+    if not 1 <= a.bench_dev_n <= 1000000 or \
+            not 65536 <= a.bench_dev_bytes <= 1 << 30:
+        ap.error("invalid devices' benchmark sizes: --bench-dev-n %d (1 to "
+                 "1000000), --bench-dev-bytes %d (64 KiB to 1 GiB)"
+                 % (a.bench_dev_n, a.bench_dev_bytes))
     if (a.bench_n < 1 or not 1 <= a.bench_reps <= 100 or
             a.bench_calib < 2 or not 1 <= a.bench_dirty_mib <= 1536):
         ap.error("invalid benchmark sizes: --bench-n %d, --bench-reps %d, "
@@ -417,7 +448,9 @@ def main():
     sizes = argparse.Namespace(n=a.bench_n, reps=a.bench_reps,
                                calib=a.bench_calib,
                                dirty_mib=a.bench_dirty_mib,
-                               smp=a.bench_smp)
+                               smp=a.bench_smp, only=a.bench_only,
+                               dev_n=a.bench_dev_n,
+                               dev_bytes=a.bench_dev_bytes)
     results = {}
     pending = list(a.machine)
 
