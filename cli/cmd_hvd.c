@@ -255,6 +255,8 @@ static int show(struct hvctl *c, const char *name)
 		fprintf(c->out, "console:   %s\n", get_str(vm, "console"));
 	if (*get_str(vm, "sandbox"))
 		fprintf(c->out, "sandbox:   %s\n", get_str(vm, "sandbox"));
+	if (*get_str(vm, "net"))
+		fprintf(c->out, "net:       %s\n", get_str(vm, "net"));
 	fprintf(c->out, "restarts:  %d\nfile:      %s\n",
 		json_object_get_int(get(vm, "restarts")), get_str(vm, "file"));
 	def = get(vm, "definition");
