@@ -73,8 +73,11 @@ send_dmesg() {
 load_hv() {
 	# msr.ko gives the selftests /dev/cpu/N/msr to check get-info against.
 	insmod /lib/modules/msr.ko 2>/dev/null
-	# tun.ko: the tap of hvd_test's virtio-net guest.
-	insmod /lib/modules/tun.ko 2>/dev/null
+	# tun.ko and vhost_net.ko (after what it needs): the tap of hvd_test's
+	# virtio-net guest and the kernel's packet mover for it.
+	for m in $(cat /lib/modules/net.order); do
+		insmod /lib/modules/$m.ko 2>/dev/null
+	done
 	insmod /lib/modules/hv.ko
 }
 

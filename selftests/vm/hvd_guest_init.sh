@@ -15,6 +15,9 @@
 #                      and read back) and vdb (read-only), the hardware
 #                      RNG, hvc0 (a line each way) and eth0 (TCP both
 #                      ways with the host), report, then poweroff
+#   hvdguest=net       load the virtio drivers, TCP both ways with the
+#                      host over eth0 only, then poweroff once the host
+#                      says on port 5002 that it has all of it
 /bin/busybox mkdir -p /proc /sys /dev /tmp
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -32,6 +35,33 @@ reboot)
 	reboot -f
 	;;
 esac
+
+if [ "$hvdguest" = net ]; then
+	for m in $(cat /lib/modules/virtio.order); do
+		insmod /lib/modules/$m.ko || say "insmod $m failed"
+	done
+	ip link set eth0 up
+	ip addr add 10.0.2.15/24 dev eth0
+	# busybox nc ends at its stdin's end: a fifo this shell holds open.
+	mkfifo /tmp/hold
+	exec 8<>/tmp/hold
+	nc -l -p 5000 </tmp/hold >/tmp/net.in &
+	nc_pid=$!
+	say "net listening"
+	wait $nc_pid
+	say "net got $(sha256sum </tmp/net.in | cut -d' ' -f1)"
+	nc -l -p 5002 </tmp/hold >/tmp/done &
+	nc_pid=$!
+	if nc 10.0.2.1 5001 </tmp/net.in; then
+		say "net sent ok"
+	else
+		say "net sent failed"
+	fi
+	wait $nc_pid
+	say "net host says $(cat /tmp/done)"
+	exec 8<&-
+	poweroff -f
+fi
 
 if [ "$hvdguest" = virtio ]; then
 	for m in $(cat /lib/modules/virtio.order); do
