@@ -191,40 +191,85 @@ static int add_disk(struct hvd_def *d, const char *value, char *err,
 	return 0;
 }
 
-/* net = tap:NAME[,mac=XX:XX:XX:XX:XX:XX], or none. */
+/* The options of a net value, applied only once all of them parse. */
+struct net_opts {
+	uint8_t mac[6];
+	bool has_mac;
+	enum hvd_net_vhost vhost;
+};
+
+/* One option of net: mac=XX:XX:XX:XX:XX:XX or vhost=on|off|auto. */
+static int net_option(struct net_opts *d, const char *o, size_t n, char *err,
+		      size_t errlen)
+{
+	const char *h = o + 4;
+	unsigned int i;
+
+	/* Six pairs of hex digits and five colons: exactly 17 characters. */
+	for (i = 0; n == 21 && !strncmp(o, "mac=", 4) && i < 6; i++)
+		if (!isxdigit((unsigned char)h[3 * i]) ||
+		    !isxdigit((unsigned char)h[3 * i + 1]) ||
+		    (i < 5 && h[3 * i + 2] != ':'))
+			break;
+	if (i == 6 && !(strtoul(h, NULL, 16) & 1)) {
+		for (i = 0; i < 6; i++)
+			d->mac[i] = strtoul(h + 3 * i, NULL, 16);
+		d->has_mac = true;
+		return 0;
+	}
+	if (n == 8 && !strncmp(o, "vhost=on", 8)) {
+		d->vhost = HVD_VHOST_ON;
+		return 0;
+	}
+	if (n == 9 && !strncmp(o, "vhost=off", 9)) {
+		d->vhost = HVD_VHOST_OFF;
+		return 0;
+	}
+	if (n == 10 && !strncmp(o, "vhost=auto", 10)) {
+		d->vhost = HVD_VHOST_AUTO;
+		return 0;
+	}
+	errf(err, errlen,
+	     "net option '%.*s' is not mac=XX:XX:XX:XX:XX:XX (unicast) or vhost=on|off|auto",
+	     (int)n, o);
+	return -EINVAL;
+}
+
+/* net = tap:NAME[,mac=XX:XX:XX:XX:XX:XX][,vhost=on|off|auto], or none. */
 static int set_net(struct hvd_def *d, const char *value, char *err,
 		   size_t errlen)
 {
 	const char *name = value + 4, *opt = strchr(value, ',');
 	size_t len = opt ? (size_t)(opt - name) : strlen(name);
-	unsigned int m[6], i;
-	char tail;
+	struct net_opts n = { .vhost = HVD_VHOST_AUTO };
+	const char *o, *end;
 
 	if (!strcmp(value, "none")) {
 		d->tap[0] = '\0';
 		d->has_mac = false;
+		d->vhost = HVD_VHOST_AUTO;
 		return 0;
 	}
 	if (strncmp(value, "tap:", 4) || !len || len >= sizeof(d->tap) ||
 	    memchr(name, '/', len)) {
 		errf(err, errlen,
-		     "net takes tap:NAME (1-15 characters)[,mac=XX:XX:XX:XX:XX:XX] or none, not '%s'",
+		     "net takes tap:NAME (1-15 characters)[,mac=XX:XX:XX:XX:XX:XX][,vhost=on|off] or none, not '%s'",
 		     value);
 		return -EINVAL;
 	}
-	if (opt && (sscanf(opt, ",mac=%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0],
-			   &m[1], &m[2], &m[3], &m[4], &m[5], &tail) != 6 ||
-		    strlen(opt) != 22 || (m[0] & 1))) {
-		errf(err, errlen,
-		     "net option '%s' is not mac=XX:XX:XX:XX:XX:XX (unicast)",
-		     opt + 1);
-		return -EINVAL;
+	/* A later option wins over an earlier one of the same kind. */
+	for (o = opt; o; o = end) {
+		o++;
+		end = strchr(o, ',');
+		if (net_option(&n, o, end ? (size_t)(end - o) : strlen(o), err,
+			       errlen))
+			return -EINVAL;
 	}
 	memcpy(d->tap, name, len);
 	d->tap[len] = '\0';
-	d->has_mac = opt;
-	for (i = 0; opt && i < 6; i++)
-		d->mac[i] = m[i];
+	memcpy(d->mac, n.mac, sizeof(d->mac));
+	d->has_mac = n.has_mac;
+	d->vhost = n.vhost;
 	return 0;
 }
 
@@ -554,14 +599,24 @@ int hvd_def_format(const struct hvd_def *d, char *buf, size_t len)
 			return -ENOSPC;
 		off += n;
 	}
-	if (d->tap[0] && d->has_mac)
-		n = snprintf(buf + off, len - off,
-			     "net = tap:%s,mac=%02x:%02x:%02x:%02x:%02x:%02x\n",
-			     d->tap, d->mac[0], d->mac[1], d->mac[2],
-			     d->mac[3], d->mac[4], d->mac[5]);
-	else
-		n = snprintf(buf + off, len - off, "net = %s%s\n",
-			     d->tap[0] ? "tap:" : "none", d->tap);
+	if (d->tap[0]) {
+		static const char *const vhost[] = {
+			[HVD_VHOST_AUTO] = "",
+			[HVD_VHOST_ON] = ",vhost=on",
+			[HVD_VHOST_OFF] = ",vhost=off",
+		};
+		char mac[24] = "";
+
+		if (d->has_mac)
+			snprintf(mac, sizeof(mac),
+				 ",mac=%02x:%02x:%02x:%02x:%02x:%02x",
+				 d->mac[0], d->mac[1], d->mac[2], d->mac[3],
+				 d->mac[4], d->mac[5]);
+		n = snprintf(buf + off, len - off, "net = tap:%s%s%s\n",
+			     d->tap, mac, vhost[d->vhost]);
+	} else {
+		n = snprintf(buf + off, len - off, "net = none\n");
+	}
 	if (n < 0 || (size_t)n >= len - off)
 		return -ENOSPC;
 	off += n;

@@ -44,6 +44,19 @@ enum hvd_on_reboot {
 };
 
 /**
+ * enum hvd_net_vhost - who moves the virtio-net's packets (net = ...,vhost=)
+ * @HVD_VHOST_AUTO: the kernel's vhost-net where /dev/vhost-net opens, else
+ *	hvd's worker (the default)
+ * @HVD_VHOST_ON: vhost-net, or the VM does not start
+ * @HVD_VHOST_OFF: hvd's worker
+ */
+enum hvd_net_vhost {
+	HVD_VHOST_AUTO,
+	HVD_VHOST_ON,
+	HVD_VHOST_OFF,
+};
+
+/**
  * struct hvd_disk - a virtio-blk disk of a definition
  * @path: its image (a regular file or a block device)
  * @readonly: the guest may not write it
@@ -75,6 +88,7 @@ struct hvd_disk {
  * @tap: the tap device of its virtio-net, or "" (none)
  * @mac: its MAC address
  * @has_mac: @mac was given (otherwise one is made from the name)
+ * @vhost: HVD_VHOST_*: whether vhost-net serves it
  * @sandbox: its worker confines itself (worker/sandbox.c)
  */
 struct hvd_def {
@@ -96,6 +110,7 @@ struct hvd_def {
 	char tap[16];
 	uint8_t mac[6];
 	bool has_mac;
+	enum hvd_net_vhost vhost;
 	bool sandbox;
 };
 

@@ -127,6 +127,33 @@ struct hvd_aio {
 };
 
 /**
+ * struct hvd_vhost_ring - one virtqueue a device hands to the kernel's vhost
+ * @index: the queue's number (vhost-net: 0 receiveq, 1 transmitq)
+ * @num: its size (VHOST_SET_VRING_NUM)
+ * @desc: guest-physical address of its descriptor table
+ * @avail: guest-physical address of its available ring
+ * @used: guest-physical address of its used ring
+ * @base: the available-ring index vhost takes next (VHOST_SET_VRING_BASE)
+ * @kick: the eventfd the driver's notifications signal: the queue's
+ *	ioeventfd (VHOST_SET_VRING_KICK); the model no longer watches it
+ * @call: the eventfd vhost signals when it used buffers
+ *	(VHOST_SET_VRING_CALL)
+ * @err: the eventfd vhost signals when it finds the ring malformed
+ *	(VHOST_SET_VRING_ERR)
+ */
+struct hvd_vhost_ring {
+	unsigned int index;
+	uint16_t num;
+	uint64_t desc;
+	uint64_t avail;
+	uint64_t used;
+	uint16_t base;
+	int kick;
+	int call;
+	int err;
+};
+
+/**
  * struct hvd_services - the only way out of a model
  * @ctx: the worker's (or the test's) context, first argument of each
  * @mem_read: copy @len bytes of guest memory at @gpa into @buf; -EFAULT
@@ -173,6 +200,18 @@ struct hvd_aio {
  * @unwatch: stop watching @fd; @fn is not called after it returns
  * @aio_submit: start @req (io_uring where the host has it); its done()
  *	follows, possibly before aio_submit() returns
+ * @vhost_start: (a backend with vhost, struct hvd_backend) hand @nr
+ *	queues to the kernel's vhost-net, which then moves packets between
+ *	them and the backend without the worker: the negotiated @features
+ *	(the worker passes on the bits vhost-net knows), the VM's RAM as its
+ *	memory table, each of @rings, then the backend. 0, or a negative
+ *	errno with nothing left handed over (-ENODEV: no vhost-net)
+ * @vhost_call: make vhost signal eventfd @fd when ring @index used
+ *	buffers, from now on; 0 or a negative errno
+ * @vhost_stop: take the queues back from vhost-net: it detaches the
+ *	backend, lets go of every eventfd and reports in @base (@nr entries)
+ *	the available-ring index each ring would take next; vhost touches
+ *	neither the rings nor guest memory after it returns
  */
 struct hvd_services {
 	void *ctx;
@@ -204,6 +243,25 @@ struct hvd_services {
 		     void *opaque);
 	void (*unwatch)(void *ctx, int fd);
 	void (*aio_submit)(void *ctx, struct hvd_aio *req);
+	int (*vhost_start)(void *ctx, uint64_t features,
+			   const struct hvd_vhost_ring *rings, unsigned int nr);
+	int (*vhost_call)(void *ctx, unsigned int index, int fd);
+	void (*vhost_stop)(void *ctx, uint16_t *base, unsigned int nr);
+};
+
+/**
+ * enum hvd_be_vhost - whether a device hands its queues to vhost-net
+ * @HVD_BE_OWN: no: the device serves its backend itself
+ * @HVD_BE_VHOST_TRY: the worker holds vhost-net for the backend: the
+ *	device hands its queues over at DRIVER_OK, and serves them itself
+ *	if vhost-net refuses them
+ * @HVD_BE_VHOST_MUST: as @HVD_BE_VHOST_TRY, but a refusal is the device's
+ *	failure (DEVICE_NEEDS_RESET): the definition said vhost=on
+ */
+enum hvd_be_vhost {
+	HVD_BE_OWN,
+	HVD_BE_VHOST_TRY,
+	HVD_BE_VHOST_MUST,
 };
 
 /**
@@ -213,6 +271,7 @@ struct hvd_services {
  * @readonly: the guest may not write it
  * @serial: the disk's serial number (virtio-blk's VIRTIO_BLK_T_GET_ID)
  * @mac: a network device's MAC address
+ * @vhost: a network device's use of vhost-net (HVD_BE_*)
  */
 struct hvd_backend {
 	int fd;
@@ -220,6 +279,7 @@ struct hvd_backend {
 	int readonly;
 	char serial[21];
 	uint8_t mac[6];
+	enum hvd_be_vhost vhost;
 };
 
 /**

@@ -517,7 +517,7 @@ disk = $W/disk.img,serial=hvd-test-disk-0
 disk = $W/ro.img,ro
 rng = yes
 virtio-console = pty
-net = tap:hvtap0,mac=52:54:00:12:34:56
+net = tap:hvtap0,mac=52:54:00:12:34:56,vhost=off
 EOD
 	rm -f $W/hvc.out $W/net.back
 	dd if=/dev/urandom of=$W/net.data bs=65536 count=4 2>/dev/null
@@ -598,6 +598,9 @@ EOD
 	expect_fact "net host says" net-done
 	cmp -s $W/net.data $W/net.back ||
 		why="$why; the host got $(wc -c <$W/net.back) bytes back, not its 262144"
+	# vhost=off: the worker moved the packets.
+	grep -q "^hvd: vm hvdtest: net: tap hvtap0, hvd$" $W/$name.err ||
+		why="$why; no 'net: tap hvtap0, hvd' line"
 	if [ -n "$why" ]; then
 		tail -n 60 $out | sed 's/^/# /'
 		sed 's/^/# /' $W/$name.err
@@ -608,8 +611,105 @@ EOD
 	fi
 }
 
+# vhost_thread_of PID: the name of a vhost worker thread that a process
+# under PID (the sandboxed worker, a grandchild) owns, or nothing. Linux
+# 6.1 names it vhost-<owner's pid> (drivers/vhost/vhost.c).
+vhost_thread_of() {
+	for c in /proc/[0-9]*/comm; do
+		t=$(cat "$c" 2>/dev/null)
+		case "$t" in vhost-[0-9]*) ;; *) continue ;; esac
+		p=${t#vhost-}
+		while [ -n "$p" ] && [ "$p" -gt 1 ]; do
+			if [ "$p" = "$1" ]; then
+				echo "$t"
+				return
+			fi
+			p=$(sed -n 's/^PPid:[[:space:]]*//p' /proc/$p/status 2>/dev/null)
+		done
+	done
+}
+
+# The same 256 KiB each way over TCP as virtio_devices, with the kernel's
+# vhost-net moving the packets (net = tap:NAME, vhost by default), in a
+# short guest run under the supervisor: vhost's thread of the worker
+# exists while it runs, and hvctl vm show says vhost-net.
+virtio_vhost_net() {
+	name=virtio_vhost_net
+	S=$W/sup
+	out=$W/$name.out
+	rm -rf $S && mkdir -p $S/vms
+	rm -f $out $W/net.back
+	[ -f $W/net.data ] ||
+		dd if=/dev/urandom of=$W/net.data bs=65536 count=4 2>/dev/null
+	def $S/vms/vhnet.conf 1 net stop
+	sed -i -e 's/^name = .*/name = vhnet/' \
+		-e "s|^serial = .*|serial = file:$out|" $S/vms/vhnet.conf
+	echo "net = tap:hvtap0,mac=52:54:00:12:34:57" >>$S/vms/vhnet.conf
+	HVD_SOCKET=$S/hvd.sock hvd --config-dir $S/vms --socket $S/hvd.sock \
+		</dev/null >$W/$name.err 2>&1 &
+	sup=$!
+	i=0
+	while [ ! -S $S/hvd.sock ] && [ $i -lt 50 ]; do
+		i=$((i + 1))
+		sleep 0.2
+	done
+	why=
+	thread=
+	show=
+	nc_pid=
+	if ! HVD_SOCKET=$S/hvd.sock hvctl vm start vhnet >$W/$name.start 2>&1; then
+		why="vm start: $(cat $W/$name.start)"
+	else
+		show=$(HVD_SOCKET=$S/hvd.sock hvctl vm show vhnet)
+		worker=$(echo "$show" | sed -n 's/^worker: *//p')
+		ip link set hvtap0 up
+		ip addr add 10.0.2.1/24 dev hvtap0
+		rm -f $W/hold && mkfifo $W/hold
+		exec 8<>$W/hold
+		nc -l -p 5001 <$W/hold >$W/net.back 2>/dev/null &
+		nc_pid=$!
+		wait_for $out "hvd-guest: net listening" "$wait" &&
+			nc 10.0.2.15 5000 <$W/net.data
+		wait_exit $nc_pid "$wait"
+		nc_pid=
+		exec 8<&-
+		thread=$(vhost_thread_of "$worker")
+		wait_for $out "hvd-guest: net sent" "$wait" &&
+			echo net-done | nc 10.0.2.15 5002
+	fi
+	i=0
+	while HVD_SOCKET=$S/hvd.sock hvctl vm show vhnet 2>/dev/null |
+	      grep -q '^state: *running' && [ $i -lt $((wait * 5)) ]; do
+		i=$((i + 1))
+		sleep 0.2
+	done
+	[ -n "$nc_pid" ] && kill $nc_pid 2>/dev/null && wait $nc_pid
+	kill -TERM $sup
+	wait_exit $sup 30 || why="$why; the supervisor did not end"
+	[ -n "$thread" ] ||
+		why="$why; no vhost thread of worker $worker"
+	echo "$show" | grep -qx "net: *tap hvtap0, vhost-net" ||
+		why="$why; hvctl vm show said: $(echo "$show" | grep '^net:')"
+	[ "$(fact $out "net got")" = "$(sha256sum <$W/net.data | cut -d' ' -f1)" ] ||
+		why="$why; net got '$(fact $out "net got")'"
+	[ "$(fact $out "net sent")" = ok ] ||
+		why="$why; net sent '$(fact $out "net sent")'"
+	[ "$(fact $out "net host says")" = net-done ] ||
+		why="$why; net host says '$(fact $out "net host says")'"
+	cmp -s $W/net.data $W/net.back ||
+		why="$why; the host got $(wc -c <$W/net.back) bytes back, not its 262144"
+	if [ -n "$why" ]; then
+		tail -n 40 $out | sed 's/^/# /'
+		sed 's/^/# /' $W/$name.err
+		not_ok $name "$why"
+	else
+		echo "# $thread; $(echo "$show" | grep '^net:')"
+		ok $name
+	fi
+}
+
 # hvd_test_boots=all: every Linux boot below; one: one boot with one vCPU;
-# virtio: only virtio_devices;
+# virtio: only virtio_devices and virtio_vhost_net;
 # none (default): no Linux boot. Each machine asks for what its time
 # allows (selftests/vm/machines.py): qemu-svm for all of them and one
 # boot with two vCPUs, bochs-haswell for one boot with one vCPU (about
@@ -622,6 +722,7 @@ wait=${hvd_test_wait:-100}
 echo "TAP version 13"
 if [ "$boots" = virtio ]; then
 	virtio_devices
+	virtio_vhost_net
 	echo "1..$n"
 	exit $fail
 fi
@@ -640,6 +741,7 @@ if [ "$boots" = all ]; then
 	reboot_with_on_reboot_restart_boots_again
 	sigkill_leaves_no_vm
 	virtio_devices
+	virtio_vhost_net
 fi
 multiboot_kernel_exit_status
 hostile_virtqueues

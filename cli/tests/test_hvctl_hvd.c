@@ -125,6 +125,34 @@ static void create_sends_the_definition(void **state)
 	free_run(&r);
 }
 
+static void show_prints_the_worker_state(void **state)
+{
+	struct fake_hvd h;
+	struct run r;
+
+	start(&h, "{\"ok\":true,\"vm\":{\"name\":\"web\",\"state\":\"running\","
+		  "\"reason\":\"\",\"pid\":77,\"vcpus\":1,\"memory\":134217728,"
+		  "\"autostart\":false,\"console\":\"/dev/pts/3\","
+		  "\"sandbox\":\"user 65534\","
+		  "\"net\":\"tap hvtap0, vhost-net\",\"restarts\":0,"
+		  "\"file\":\"/etc/hv/vms/web.conf\",\"definition\":{"
+		  "\"net\":\"tap:hvtap0\"}}}");
+	r = RUN("vm", "show", "web");
+	stop(&h);
+	assert_int_equal(HVCTL_OK, r.code);
+	assert_string_equal("name:      web\n"
+			    "state:     running\n"
+			    "worker:    77\n"
+			    "console:   /dev/pts/3\n"
+			    "sandbox:   user 65534\n"
+			    "net:       tap hvtap0, vhost-net\n"
+			    "restarts:  0\n"
+			    "file:      /etc/hv/vms/web.conf\n"
+			    "net        tap:hvtap0\n",
+			    r.out);
+	free_run(&r);
+}
+
 static void hvd_failures_name_hvd(void **state)
 {
 	struct fake_hvd h;
@@ -194,6 +222,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(list_asks_hvd_and_prints_a_table,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(create_sends_the_definition,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(show_prints_the_worker_state,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(hvd_failures_name_hvd, setup,
 						teardown),

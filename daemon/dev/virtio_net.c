@@ -19,6 +19,13 @@
  * has no room for waits in the tap's own queue, which drops what
  * overflows, as a NIC's ring would. A transmit the tap refuses (its queue
  * full) is dropped the same way.
+ *
+ * Where the worker holds the kernel's vhost-net for the tap (struct
+ * hvd_backend's vhost), the device hands both queues to it at DRIVER_OK
+ * (hvd_virtio_vhost_start()) and moves no packet itself until the next
+ * reset: vhost-net does the same with the same 12-byte header
+ * (worker/vhost.c). If vhost-net refuses, the device serves the queues
+ * itself, unless the definition said vhost=on.
  */
 #include <errno.h>
 #include <string.h>
@@ -46,6 +53,7 @@
  * @elem: the chain being served
  * @iov: its buffers
  * @fd: the tap
+ * @be: the backend, whose vhost the worker may change until the VM runs
  * @watching: the worker calls us when the tap is readable
  * @rx_dropped: chains too short for a header, answered empty
  * @tx_dropped: packets the tap refused, or without a header
@@ -55,6 +63,7 @@ struct virtio_net {
 	struct hvd_vq_elem elem;
 	struct iovec iov[HVD_VQ_MAX_SEGS];
 	int fd;
+	const struct hvd_backend *be;
 	bool watching;
 	unsigned long rx_dropped;
 	unsigned long tx_dropped;
@@ -138,7 +147,24 @@ static void net_notify(struct hvd_virtio *v, unsigned int q)
 
 static void net_driver_ok(struct hvd_virtio *v)
 {
-	receive((struct virtio_net *)v);
+	struct virtio_net *n = (struct virtio_net *)v;
+	int err;
+
+	if (n->be->vhost != HVD_BE_OWN) {
+		err = hvd_virtio_vhost_start(v);
+		if (!err) {
+			set_watch(n, false);
+			return;
+		}
+		if (n->be->vhost == HVD_BE_VHOST_MUST) {
+			hvd_virtio_needs_reset(v, "vhost=on: vhost-net refused");
+			return;
+		}
+		hvd_dev_log(v->svc, HVD_LOG_WARNING,
+			    "vhost-net refused (%s): hvd serves the queues",
+			    strerror(-err));
+	}
+	receive(n);
 }
 
 static void net_reset(struct hvd_virtio *v)
@@ -168,6 +194,7 @@ static int net_create(void *priv, const struct hvd_services *svc,
 	if (!cfg->backend || cfg->backend->fd < 0)
 		return -EINVAL;
 	n->fd = cfg->backend->fd;
+	n->be = cfg->backend;
 	memcpy(n->v.config, cfg->backend->mac, 6);
 	return hvd_virtio_create(&n->v, &net_ops, "virtio_net", svc, cfg);
 }

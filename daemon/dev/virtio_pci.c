@@ -170,6 +170,27 @@ static void sync_kicks(struct hvd_virtio *v)
 	}
 }
 
+/*
+ * Route vector @vec's irqfd to the message the table holds now; the
+ * kernel may refuse a message the guest wrote (then it goes the slow way).
+ */
+static bool route(struct hvd_virtio *v, unsigned int vec)
+{
+	struct hvd_virtio_vector *x = &v->vec[vec];
+	uint64_t addr;
+	uint32_t data;
+
+	hvd_pci_msix_msg(&v->pci, vec, &addr, &data);
+	if (x->fd >= 0 && (!x->routed || x->addr != addr || x->data != data)) {
+		if (x->routed)
+			v->svc->irqfd(v->svc->ctx, x->fd, 0, 0, 0);
+		x->routed = !v->svc->irqfd(v->svc->ctx, x->fd, addr, data, 1);
+		x->addr = addr;
+		x->data = data;
+	}
+	return x->routed;
+}
+
 static void deliver(struct hvd_virtio *v, unsigned int vec)
 {
 	struct hvd_virtio_vector *x;
@@ -184,21 +205,70 @@ static void deliver(struct hvd_virtio *v, unsigned int vec)
 		return;
 	}
 	x = &v->vec[vec];
-	hvd_pci_msix_msg(&v->pci, vec, &addr, &data);
-	if (x->fd >= 0 && (!x->routed || x->addr != addr || x->data != data)) {
-		if (x->routed)
-			v->svc->irqfd(v->svc->ctx, x->fd, 0, 0, 0);
-		x->routed = !v->svc->irqfd(v->svc->ctx, x->fd, addr, data, 1);
-		x->addr = addr;
-		x->data = data;
-	}
-	if (x->routed && write(x->fd, &one, sizeof(one)) == sizeof(one))
+	if (route(v, vec) && write(x->fd, &one, sizeof(one)) == sizeof(one))
 		return;
 	/* No irqfd for it (the kernel refused the message): the slow way. */
+	hvd_pci_msix_msg(&v->pci, vec, &addr, &data);
 	err = v->svc->send_msi(v->svc->ctx, addr, data);
 	if (err && v->irq_errors++ < 4)
 		vlog(v, HVD_LOG_WARNING, "vector %u: message %#llx/%#x: %s",
 		     vec, (unsigned long long)addr, data, strerror(-err));
+}
+
+/*
+ * Where vhost signals queue @q's used buffers: straight to the irqfd of
+ * its vector when that may send now, else to the queue's own eventfd,
+ * which the event loop turns into what the device would do (the pending
+ * bit of a masked vector, PCIe 7.7.2.2; nothing without a vector; an MSI
+ * the slow way without a route). QEMU switches vhost's call the same way
+ * at mask and unmask (virtio_pci_vq_vector_mask/unmask).
+ */
+static int call_target(struct hvd_virtio *v, unsigned int q)
+{
+	unsigned int vec = v->q[q].vector;
+
+	if (vec < v->pci.msix_nr && !hvd_pci_msix_masked(&v->pci, vec) &&
+	    route(v, vec))
+		return v->vec[vec].fd;
+	return v->q[q].call_fd;
+}
+
+static void call_drain(struct hvd_virtio *v, unsigned int q)
+{
+	uint64_t cnt;
+
+	if (read(v->q[q].call_fd, &cnt, sizeof(cnt)) == sizeof(cnt))
+		hvd_virtio_interrupt(v, q);
+}
+
+/*
+ * Point each queue's vhost call where call_target() says, after a change
+ * of its vector, of the vector's mask or message, or of MSI-X's enable or
+ * function mask. What vhost signalled on the queue's own eventfd before
+ * the switch is delivered after it, so nothing is lost at an unmask.
+ */
+static void sync_calls(struct hvd_virtio *v)
+{
+	unsigned int q;
+	int fd, err;
+
+	for (q = 0; v->vhost && q < v->ops->nr_queues; q++) {
+		struct hvd_virtio_queue *vq = &v->q[q];
+
+		fd = call_target(v, q);
+		if (fd == vq->call_now)
+			continue;
+		err = v->svc->vhost_call(v->svc->ctx, q, fd);
+		if (err) {
+			vlog(v, HVD_LOG_ERR, "queue %u: vhost call: %s", q,
+			     strerror(-err));
+			hvd_virtio_needs_reset(v, "vhost refused an eventfd");
+			return;
+		}
+		if (vq->call_now == vq->call_fd)
+			call_drain(v, q);
+		vq->call_now = fd;
+	}
 }
 
 /* Messages held back while masked go out once unmasked (PCIe 7.7.2.2). */
@@ -337,6 +407,7 @@ void hvd_virtio_needs_reset(struct hvd_virtio *v, const char *why)
 		return;
 	vlog(v, HVD_LOG_WARNING, "needs reset: %s", why);
 	v->status |= VIRTIO_S_NEEDS_RESET;
+	hvd_virtio_vhost_stop(v);
 	sync_kicks(v);
 	if (v->status & VIRTIO_S_DRIVER_OK) {
 		v->isr |= 2;
@@ -348,6 +419,7 @@ static void device_reset(struct hvd_virtio *v)
 {
 	unsigned int q;
 
+	hvd_virtio_vhost_stop(v);
 	v->status = 0;
 	sync_kicks(v);
 	v->dfselect = 0;
@@ -384,6 +456,177 @@ static void on_kick(void *opaque)
 		v->ops->notify(v, q);
 }
 
+static void drain(int fd)
+{
+	uint64_t cnt;
+
+	if (read(fd, &cnt, sizeof(cnt)) < 0)
+		return;
+}
+
+static void on_call(void *opaque)
+{
+	struct hvd_virtio_queue *vq = opaque;
+
+	call_drain(vq->v, vq - vq->v->q);
+}
+
+static void on_vhost_err(void *opaque)
+{
+	struct hvd_virtio_queue *vq = opaque;
+	uint64_t cnt;
+
+	if (read(vq->err_fd, &cnt, sizeof(cnt)) < 0)
+		return;
+	vlog(vq->v, HVD_LOG_WARNING, "queue %u: vhost found the ring malformed",
+	     (unsigned int)(vq - vq->v->q));
+	hvd_virtio_needs_reset(vq->v, "malformed queue");
+}
+
+/* Stop watching the vhost eventfds of the first @nr queues. */
+static void unwatch_vhost(struct hvd_virtio *v, unsigned int nr)
+{
+	unsigned int q;
+
+	for (q = 0; q < nr; q++) {
+		v->svc->unwatch(v->svc->ctx, v->q[q].call_fd);
+		v->svc->unwatch(v->svc->ctx, v->q[q].err_fd);
+	}
+}
+
+/* Whether the event loop takes the driver's notifications, or vhost. */
+static void watch_kicks(struct hvd_virtio *v, bool on)
+{
+	const struct hvd_services *svc = v->svc;
+	unsigned int q;
+
+	for (q = 0; q < v->ops->nr_queues; q++) {
+		if (on)
+			svc->watch(svc->ctx, v->q[q].kick_fd, on_kick,
+				   &v->q[q]);
+		else
+			svc->unwatch(svc->ctx, v->q[q].kick_fd);
+	}
+}
+
+static int watch_vhost(struct hvd_virtio *v, struct hvd_virtio_queue *vq)
+{
+	const struct hvd_services *svc = v->svc;
+	int err;
+
+	if (vq->call_fd < 0)
+		vq->call_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (vq->err_fd < 0)
+		vq->err_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (vq->call_fd < 0 || vq->err_fd < 0)
+		return -errno;
+	err = svc->watch(svc->ctx, vq->call_fd, on_call, vq);
+	if (err)
+		return err;
+	err = svc->watch(svc->ctx, vq->err_fd, on_vhost_err, vq);
+	if (err)
+		svc->unwatch(svc->ctx, vq->call_fd);
+	return err;
+}
+
+/**
+ * hvd_virtio_vhost_start() - hand every queue to the kernel's vhost
+ * @v: the device, DRIVER_OK just set
+ *
+ * vhost then takes the driver's notifications from the queues' ioeventfds
+ * and signals their MSI-X vectors' irqfds (or the queues' own eventfds,
+ * see call_target()): the event loop no longer watches the kick eventfds,
+ * and the device model serves nothing until hvd_virtio_vhost_stop(),
+ * which every reset and DEVICE_NEEDS_RESET calls.
+ *
+ * Return: 0; -EAGAIN if a queue is not enabled (logged); or an errno of
+ * the services (the device then serves the queues itself).
+ */
+int hvd_virtio_vhost_start(struct hvd_virtio *v)
+{
+	struct hvd_vhost_ring r[HVD_VIRTIO_MAX_QUEUES];
+	unsigned int q, nr = v->ops->nr_queues;
+	uint64_t one = 1;
+	int err = 0;
+
+	for (q = 0; q < nr; q++) {
+		if (!hvd_virtio_queue_ready(v, q)) {
+			vlog(v, HVD_LOG_WARNING,
+			     "queue %u not enabled at DRIVER_OK: no vhost", q);
+			return -EAGAIN;
+		}
+	}
+	for (q = 0; q < nr; q++) {
+		struct hvd_virtio_queue *vq = &v->q[q];
+
+		err = watch_vhost(v, vq);
+		if (err) {
+			unwatch_vhost(v, q);
+			return err;
+		}
+		r[q] = (struct hvd_vhost_ring){
+			.index = q,
+			.num = vq->size,
+			.desc = vq->desc,
+			.avail = vq->driver,
+			.used = vq->device,
+			.base = vq->vq.last_avail,
+			.kick = vq->kick_fd,
+			.call = vq->call_fd,
+			.err = vq->err_fd,
+		};
+	}
+	/* Before vhost polls them: a kick the event loop read is lost. */
+	watch_kicks(v, false);
+	err = v->svc->vhost_start(v->svc->ctx, v->driver_features, r, nr);
+	if (err) {
+		unwatch_vhost(v, nr);
+		watch_kicks(v, true);
+		return err;
+	}
+	v->vhost = true;
+	for (q = 0; q < nr; q++)
+		v->q[q].call_now = v->q[q].call_fd;
+	sync_calls(v);
+	/*
+	 * Buffers the driver made available before vhost polled the kick
+	 * eventfds: one kick each makes vhost look at the rings.
+	 */
+	for (q = 0; v->vhost && q < nr; q++)
+		if (write(v->q[q].kick_fd, &one, sizeof(one)) < 0)
+			break;
+	return 0;
+}
+
+/**
+ * hvd_virtio_vhost_stop() - take the queues back from vhost
+ * @v: the device
+ *
+ * Nothing happens unless vhost serves them. The event loop watches the
+ * kick eventfds again. Every caller resets the queues or marks the device
+ * DEVICE_NEEDS_RESET next, so the rings' indices vhost reports are not
+ * taken over, and what vhost signalled on the queues' own eventfds is
+ * dropped: the driver owns no buffer of a reset device (2.4).
+ */
+void hvd_virtio_vhost_stop(struct hvd_virtio *v)
+{
+	uint16_t base[HVD_VIRTIO_MAX_QUEUES];
+	unsigned int q, nr = v->ops->nr_queues;
+
+	if (!v->vhost)
+		return;
+	v->vhost = false;
+	v->svc->vhost_stop(v->svc->ctx, base, nr);
+	unwatch_vhost(v, nr);
+	watch_kicks(v, true);
+	for (q = 0; q < nr; q++) {
+		/* Nothing of this run may reach the next. */
+		drain(v->q[q].call_fd);
+		drain(v->q[q].err_fd);
+		v->q[q].call_now = -1;
+	}
+}
+
 /**
  * hvd_virtio_create() - set up the transport of a device
  * @v: the device (zeroed)
@@ -409,7 +652,12 @@ int hvd_virtio_create(struct hvd_virtio *v, const struct hvd_virtio_ops *ops,
 	v->ops = ops;
 	v->name = name;
 	for (q = 0; q < HVD_VIRTIO_MAX_QUEUES; q++)
-		v->q[q].kick_fd = -1;
+		v->q[q] = (struct hvd_virtio_queue){
+			.kick_fd = -1,
+			.call_fd = -1,
+			.err_fd = -1,
+			.call_now = -1,
+		};
 	for (q = 0; q <= HVD_VIRTIO_MAX_QUEUES; q++)
 		v->vec[q].fd = -1;
 
@@ -463,9 +711,16 @@ void hvd_virtio_mdestroy(void *priv)
 	struct hvd_virtio *v = priv;
 	unsigned int i;
 
+	hvd_virtio_vhost_stop(v);
 	for (i = 0; i < HVD_VIRTIO_MAX_QUEUES; i++) {
 		struct hvd_virtio_queue *vq = &v->q[i];
 
+		if (vq->call_fd >= 0)
+			close(vq->call_fd);
+		if (vq->err_fd >= 0)
+			close(vq->err_fd);
+		vq->call_fd = -1;
+		vq->err_fd = -1;
 		if (vq->kick_fd < 0)
 			continue;
 		if (vq->kick_addr)
@@ -594,6 +849,7 @@ static void queue_write(struct hvd_virtio *v, unsigned int off,
 	q = &v->q[v->queue_select];
 	if (off == C_Q_MSIX && size == 2) {
 		q->vector = val < v->pci.msix_nr ? val : VIRTIO_NO_VECTOR;
+		sync_calls(v);
 		return;
 	}
 	if (off == C_Q_ENABLE && size == 2) {
@@ -691,16 +947,28 @@ static uint64_t bar_read(struct hvd_virtio *v, uint64_t off,
 
 static void kick(struct hvd_virtio *v, unsigned int q)
 {
-	if (q < v->ops->nr_queues && hvd_virtio_queue_ready(v, q))
-		v->ops->notify(v, q);
+	uint64_t one = 1;
+
+	if (q >= v->ops->nr_queues || !hvd_virtio_queue_ready(v, q))
+		return;
+	/* vhost hears of notifications through the kick eventfd only. */
+	if (v->vhost) {
+		if (write(v->q[q].kick_fd, &one, sizeof(one)) < 0)
+			vlog(v, HVD_LOG_WARNING, "queue %u: notification: %s",
+			     q, strerror(errno));
+		return;
+	}
+	v->ops->notify(v, q);
 }
 
 static void bar_write(struct hvd_virtio *v, uint64_t off, unsigned int size,
 		      uint64_t val)
 {
 	if (hvd_pci_msix_in(&v->pci, 0, off)) {
-		if (hvd_pci_msix_write(&v->pci, off, size, val) >= 0)
+		if (hvd_pci_msix_write(&v->pci, off, size, val) >= 0) {
+			sync_calls(v);
 			flush_pending(v);
+		}
 	} else if (off < C_SIZE) {
 		common_write(v, off, size, val);
 	} else if (off >= VIRTIO_DEVICE_OFF &&
@@ -827,8 +1095,10 @@ void hvd_virtio_mcfg_write(void *priv, unsigned int reg, unsigned int size,
 	changed = hvd_pci_cfg_write(&v->pci, reg, size, val);
 	if (changed & HVD_PCI_CHANGED_MAP)
 		sync_kicks(v);
-	if (changed & HVD_PCI_CHANGED_MSIX)
+	if (changed & HVD_PCI_CHANGED_MSIX) {
+		sync_calls(v);
 		flush_pending(v);
+	}
 }
 
 /**

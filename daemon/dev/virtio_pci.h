@@ -91,6 +91,12 @@ struct hvd_virtio_ops {
  * @enabled: queue_enable
  * @kick_fd: the eventfd a notification signals
  * @kick_addr: where its ioeventfd listens, 0 if nowhere
+ * @call_fd: the eventfd vhost signals while the queue's vector cannot
+ *	take its irqfd straight (masked, no vector, no route): watched, and
+ *	delivered as the device would; -1 until vhost first serves the queue
+ * @err_fd: the eventfd vhost signals when it finds the ring malformed,
+ *	watched while vhost serves the queue; -1 until then
+ * @call_now: the eventfd vhost signals now: @call_fd or a vector's
  */
 struct hvd_virtio_queue {
 	struct hvd_virtio *v;
@@ -103,6 +109,9 @@ struct hvd_virtio_queue {
 	bool enabled;
 	int kick_fd;
 	uint64_t kick_addr;
+	int call_fd;
+	int err_fd;
+	int call_now;
 };
 
 /**
@@ -138,6 +147,7 @@ struct hvd_virtio_vector {
  * @vec: the MSI-X vectors
  * @pci_cfg_cap: offset of the VIRTIO_PCI_CAP_PCI_CFG capability
  * @irq_errors: interrupts that could not be sent (logged the first times)
+ * @vhost: the kernel's vhost serves the queues (hvd_virtio_vhost_start())
  * @config: the device configuration, kept by the device
  */
 struct hvd_virtio {
@@ -158,6 +168,7 @@ struct hvd_virtio {
 	struct hvd_virtio_vector vec[HVD_VIRTIO_MAX_QUEUES + 1];
 	unsigned int pci_cfg_cap;
 	unsigned int irq_errors;
+	bool vhost;
 	uint8_t config[HVD_VIRTIO_CONFIG_MAX];
 };
 
@@ -176,6 +187,8 @@ void hvd_virtio_serve(struct hvd_virtio *v, unsigned int q,
 		      void (*serve)(struct hvd_virtio *v, struct hvd_vq_elem *e));
 void hvd_virtio_config_changed(struct hvd_virtio *v);
 void hvd_virtio_needs_reset(struct hvd_virtio *v, const char *why);
+int hvd_virtio_vhost_start(struct hvd_virtio *v);
+void hvd_virtio_vhost_stop(struct hvd_virtio *v);
 
 /*
  * The struct hvd_model callbacks every virtio device shares (priv starts

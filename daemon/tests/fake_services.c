@@ -287,6 +287,47 @@ void fake_aio_complete(unsigned int i)
 	aio_run(req);
 }
 
+static int fake_vhost_start(void *ctx, uint64_t features,
+			    const struct hvd_vhost_ring *rings,
+			    unsigned int nr)
+{
+	unsigned int i;
+
+	if (fake.vhost.fail)
+		return -fake.vhost.fail;
+	if (fake.vhost.running || nr > FAKE_MAX_RINGS)
+		return -EBUSY;
+	fake.vhost.features = features;
+	fake.vhost.nr = nr;
+	for (i = 0; i < nr; i++) {
+		fake.vhost.rings[i] = rings[i];
+		fake.vhost.call[i] = rings[i].call;
+	}
+	fake.vhost.running = 1;
+	fake.vhost.starts++;
+	return 0;
+}
+
+static int fake_vhost_call(void *ctx, unsigned int index, int fd)
+{
+	if (!fake.vhost.running || index >= fake.vhost.nr)
+		return -ENODEV;
+	fake.vhost.call[index] = fd;
+	return 0;
+}
+
+static void fake_vhost_stop(void *ctx, uint16_t *base, unsigned int nr)
+{
+	unsigned int i;
+
+	if (!fake.vhost.running)
+		return;
+	for (i = 0; i < nr && i < fake.vhost.nr; i++)
+		base[i] = fake.vhost.rings[i].base;
+	fake.vhost.running = 0;
+	fake.vhost.stops++;
+}
+
 const struct hvd_services fake_svc = {
 	.ctx = &fake,
 	.mem_read = fake_mem_read,
@@ -312,6 +353,9 @@ const struct hvd_services fake_svc = {
 	.watch = fake_watch,
 	.unwatch = fake_unwatch,
 	.aio_submit = fake_aio_submit,
+	.vhost_start = fake_vhost_start,
+	.vhost_call = fake_vhost_call,
+	.vhost_stop = fake_vhost_stop,
 };
 
 void fake_reset(void)

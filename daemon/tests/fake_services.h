@@ -41,6 +41,30 @@ struct fake_fd {
 	void *opaque;
 };
 
+#define FAKE_MAX_RINGS	8
+
+/**
+ * struct fake_vhost - the vhost services as the tests see them
+ * @running: a device handed its queues over and has not taken them back
+ * @starts: successful vhost_start calls
+ * @stops: vhost_stop calls while running
+ * @features: what the last start passed
+ * @rings: the rings the last start passed
+ * @nr: entries of @rings
+ * @call: each ring's call eventfd now
+ * @fail: make vhost_start fail with this errno
+ */
+struct fake_vhost {
+	int running;
+	unsigned int starts;
+	unsigned int stops;
+	uint64_t features;
+	struct hvd_vhost_ring rings[FAKE_MAX_RINGS];
+	unsigned int nr;
+	int call[FAKE_MAX_RINGS];
+	int fail;
+};
+
 /**
  * struct fake - everything the fake services record
  * @mem: guest memory at guest-physical 0
@@ -73,6 +97,7 @@ struct fake_fd {
  *	(otherwise they run at once)
  * @aio_held: the requests held
  * @nr_aio_held: entries of @aio_held
+ * @vhost: the vhost services' record
  */
 struct fake {
 	uint8_t mem[FAKE_MEM_SIZE];
@@ -104,6 +129,7 @@ struct fake {
 	int aio_defer;
 	struct hvd_aio *aio_held[16];
 	unsigned int nr_aio_held;
+	struct fake_vhost vhost;
 };
 
 extern struct fake fake;

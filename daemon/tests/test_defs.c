@@ -181,6 +181,66 @@ static void file_round_trip(void **state)
 			    "/nonexistent/x.conf: No such file or directory");
 }
 
+/* net = tap:NAME with mac= and vhost= in any order; the last one wins. */
+static void net_options(void **state)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0xab, 0x56 };
+	struct hvd_def d;
+	char err[256] = "", text[8192];
+
+	hvd_def_init(&d);
+	assert_int_equal(d.vhost, HVD_VHOST_AUTO);
+	assert_int_equal(hvd_def_parse("net = tap:hvtap0\n", &d, err,
+				       sizeof(err)), 0);
+	assert_string_equal(d.tap, "hvtap0");
+	assert_false(d.has_mac);
+	assert_int_equal(d.vhost, HVD_VHOST_AUTO);
+	assert_int_equal(hvd_def_parse("net = tap:t1,vhost=off,mac=52:54:00:12:AB:56\n",
+				       &d, err, sizeof(err)), 0);
+	assert_string_equal(d.tap, "t1");
+	assert_true(d.has_mac);
+	assert_memory_equal(d.mac, mac, 6);
+	assert_int_equal(d.vhost, HVD_VHOST_OFF);
+	assert_true(hvd_def_format(&d, text, sizeof(text)) > 0);
+	assert_non_null(strstr(text,
+			       "\nnet = tap:t1,mac=52:54:00:12:ab:56,vhost=off\n"));
+	assert_int_equal(hvd_def_parse("net = tap:t2,vhost=on,vhost=auto\n", &d,
+				       err, sizeof(err)), 0);
+	assert_false(d.has_mac);
+	assert_int_equal(d.vhost, HVD_VHOST_AUTO);
+	assert_true(hvd_def_format(&d, text, sizeof(text)) > 0);
+	assert_non_null(strstr(text, "\nnet = tap:t2\n"));
+	assert_int_equal(hvd_def_parse("net = tap:t3,vhost=on\n", &d, err,
+				       sizeof(err)), 0);
+	assert_int_equal(d.vhost, HVD_VHOST_ON);
+	assert_true(hvd_def_format(&d, text, sizeof(text)) > 0);
+	assert_non_null(strstr(text, "\nnet = tap:t3,vhost=on\n"));
+	assert_int_equal(hvd_def_parse("net = none\n", &d, err, sizeof(err)),
+			 0);
+	assert_string_equal(d.tap, "");
+	assert_int_equal(d.vhost, HVD_VHOST_AUTO);
+	assert_true(hvd_def_format(&d, text, sizeof(text)) > 0);
+	assert_non_null(strstr(text, "\nnet = none\n"));
+}
+
+static void net_refusals(void **state)
+{
+	refuse("net = tap:t,vhost=yes\n",
+	       "line 1: net option 'vhost=yes' is not mac=XX:XX:XX:XX:XX:XX (unicast) or vhost=on|off|auto");
+	refuse("net = tap:t,vhost=on,\n",
+	       "line 1: net option '' is not mac=XX:XX:XX:XX:XX:XX (unicast) or vhost=on|off|auto");
+	refuse("net = tap:t,mac=53:54:00:12:34:56\n",
+	       "line 1: net option 'mac=53:54:00:12:34:56' is not mac=XX:XX:XX:XX:XX:XX (unicast) or vhost=on|off|auto");
+	refuse("net = tap:t,mac=1:22:33:44:55:666\n",
+	       "line 1: net option 'mac=1:22:33:44:55:666' is not mac=XX:XX:XX:XX:XX:XX (unicast) or vhost=on|off|auto");
+	refuse("net = tap:t,mac=52:54:00:12:34:56,vhost\n",
+	       "line 1: net option 'vhost' is not mac=XX:XX:XX:XX:XX:XX (unicast) or vhost=on|off|auto");
+	refuse("net = vhost=on\n",
+	       "line 1: net takes tap:NAME (1-15 characters)[,mac=XX:XX:XX:XX:XX:XX][,vhost=on|off] or none, not 'vhost=on'");
+	refuse("net = tap:,vhost=on\n",
+	       "line 1: net takes tap:NAME (1-15 characters)[,mac=XX:XX:XX:XX:XX:XX][,vhost=on|off] or none, not 'tap:,vhost=on'");
+}
+
 static void name_from_file_and_binary_refused(void **state)
 {
 	char dir[] = "/tmp/hvd-defs-XXXXXX", path[256], err[512];
@@ -214,6 +274,8 @@ int main(void)
 		cmocka_unit_test(sizes),
 		cmocka_unit_test(file_round_trip),
 		cmocka_unit_test(name_from_file_and_binary_refused),
+		cmocka_unit_test(net_options),
+		cmocka_unit_test(net_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -187,6 +187,22 @@ static void svc_aio_submit(void *ctx, struct hvd_aio *req)
 	hvd_aio_submit(dev_vm(ctx), req);
 }
 
+static int svc_vhost_start(void *ctx, uint64_t features,
+			   const struct hvd_vhost_ring *rings, unsigned int nr)
+{
+	return hvd_vhost_start(dev_vm(ctx), features, rings, nr);
+}
+
+static int svc_vhost_call(void *ctx, unsigned int index, int fd)
+{
+	return hvd_vhost_call(dev_vm(ctx), index, fd);
+}
+
+static void svc_vhost_stop(void *ctx, uint16_t *base, unsigned int nr)
+{
+	hvd_vhost_stop(dev_vm(ctx), base, nr);
+}
+
 static const struct hvd_services services = {
 	.mem_read = svc_mem_read,
 	.mem_write = svc_mem_write,
@@ -211,6 +227,9 @@ static const struct hvd_services services = {
 	.watch = svc_watch,
 	.unwatch = svc_unwatch,
 	.aio_submit = svc_aio_submit,
+	.vhost_start = svc_vhost_start,
+	.vhost_call = svc_vhost_call,
+	.vhost_stop = svc_vhost_stop,
 };
 
 /**

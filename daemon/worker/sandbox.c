@@ -5,8 +5,9 @@
  *
  * A worker does everything that needs a privilege or a path first: it
  * creates the VM (CAP_NET_ADMIN), reads the kernel and initrd, opens the
- * disks and the console, and creates the devices. Then, before any vCPU
- * runs a guest instruction, hvd_sandbox_enter() confines it for good:
+ * disks, the console, the tap and /dev/vhost-net, and creates the devices.
+ * Then, before any vCPU runs a guest instruction, hvd_sandbox_enter()
+ * confines it for good:
  *
  *  - root becomes nobody (65534); any other user (hvd's, under systemd)
  *    stays itself;
@@ -20,9 +21,10 @@
  *    purpose; the one that made the namespace stays outside as a relay
  *    (signals in, exit status out) with every descriptor closed;
  *  - no capabilities in any set, no_new_privs, not dumpable;
- *  - a seccomp filter that allows the system calls listed below and
- *    traps every other: the handler names the call on stderr and to the
- *    supervisor, then the worker dies of SIGSYS.
+ *  - a seccomp filter that allows the system calls listed below (ioctl
+ *    only for a few requests: the terminal's, and vhost-net's on its
+ *    descriptor) and traps every other: the handler names the call on
+ *    stderr and to the supervisor, then the worker dies of SIGSYS.
  *
  * A machine reset then cannot create a new VM in the same worker: the
  * worker ends with HVD_SANDBOX_RESTART and the process that started it
@@ -32,6 +34,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/vhost.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -279,10 +282,18 @@ static int drop_capabilities(char *why, size_t len)
 	return 0;
 }
 
-static int load_filter(char *why, size_t len)
+static int load_filter(struct hvd_vm *vm, char *why, size_t len)
 {
 	static const unsigned long tty[] = { TCGETS, TCSETS, TCSETSW,
 					     TCSETSF, TIOCGWINSZ };
+	/* What worker/vhost.c asks of vhost-net once confined. */
+	static const unsigned long vhost[] = {
+		VHOST_SET_OWNER, VHOST_SET_FEATURES, VHOST_SET_MEM_TABLE,
+		VHOST_SET_VRING_NUM, VHOST_SET_VRING_BASE,
+		VHOST_GET_VRING_BASE, VHOST_SET_VRING_ADDR,
+		VHOST_SET_VRING_KICK, VHOST_SET_VRING_CALL,
+		VHOST_SET_VRING_ERR, VHOST_NET_SET_BACKEND,
+	};
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
 	unsigned int i;
 	int err = ctx ? 0 : -ENOMEM;
@@ -295,6 +306,12 @@ static int load_filter(char *why, size_t len)
 	for (i = 0; !err && i < sizeof(tty) / sizeof(tty[0]); i++)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				       SCMP_A1(SCMP_CMP_EQ, tty[i]));
+	/* Those on vhost-net's descriptor only. */
+	for (i = 0; !err && vm->vhost.fd >= 0 &&
+	     i < sizeof(vhost) / sizeof(vhost[0]); i++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
+				       SCMP_A0(SCMP_CMP_EQ, vm->vhost.fd),
+				       SCMP_A1(SCMP_CMP_EQ, vhost[i]));
 	/* The SIGSYS handler's way out, a call nothing else makes. */
 	if (!err)
 		err = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS,
@@ -406,11 +423,11 @@ int hvd_sandbox_enter(struct hvd_vm *vm, char *why, size_t len)
 	if (!err)
 		err = drop_capabilities(why, len);
 	if (!err)
-		err = load_filter(why, len);
+		err = load_filter(vm, why, len);
 	if (err)
 		return err;
 	sigsys_ctl = hvd_control_fd;
-	/* ioctl counts once, for the terminal's few requests. */
+	/* ioctl counts once, for the terminal's and vhost-net's requests. */
 	snprintf(map, sizeof(map), "%zu", NR_ALLOWED + 1);
 	hvd_info("vm %s: sandbox: user %u, no capabilities, namespaces user mnt pid ipc, empty root, seccomp %s calls",
 		 vm->def->name, uid, map);

@@ -299,6 +299,9 @@ static int run_once(struct hvd_vm *vm, struct hvd_image *kernel,
 	}
 	if (!err && vm->def->sandbox)
 		err = hvd_sandbox_enter(vm, vm->reason, sizeof(vm->reason));
+	/* In the process that runs the VM: see vhost.c. */
+	if (!err)
+		err = hvd_vhost_own(vm, vm->reason, sizeof(vm->reason));
 	if (!err)
 		err = hvd_vcpus_start(vm);
 	if (!err) {
@@ -348,6 +351,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 	vm->def = def;
 	vm->memfd = vm->timerfd = vm->wake_fd = vm->watch_fd = -1;
 	vm->aio_fd = vm->vcon.fd = vm->vcon_peer = vm->net.fd = -1;
+	vm->vhost.fd = -1;
 	vm->con_in = vm->con_out = -1;
 	pthread_mutex_init(&vm->hv_lock, NULL);
 	pthread_mutex_init(&vm->dev_lock, NULL);
@@ -393,6 +397,8 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 		err = hvd_vconsole_open(vm, reason, len);
 	if (!err)
 		err = hvd_tap_open(vm, reason, len);
+	if (!err)
+		err = hvd_vhost_open(vm, reason, len);
 	if (!err) {
 		err = hvd_console_open(vm);
 		if (err)
@@ -423,6 +429,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 	hvd_console_close(vm);
 	hvd_disks_close(vm);
 	hvd_vconsole_close(vm);
+	hvd_vhost_close(vm);
 	hvd_tap_close(vm);
 	hvd_aio_fini(vm);
 	hvd_notify_fini(vm);

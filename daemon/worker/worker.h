@@ -57,6 +57,24 @@ struct hvd_watch {
 };
 
 /**
+ * struct hvd_vhost - the kernel's vhost-net for the virtio-net (vhost.c)
+ * @fd: /dev/vhost-net, or -1 (the worker moves the packets)
+ * @features: what VHOST_GET_FEATURES offered
+ * @owned: VHOST_SET_OWNER bound it to this process's memory
+ * @running: a device's queues are handed over
+ * @path: what the worker last reported as the net path
+ * @why_not: why vhost-net is not used, or "" (none wanted)
+ */
+struct hvd_vhost {
+	int fd;
+	uint64_t features;
+	bool owned;
+	bool running;
+	char path[160];
+	char why_not[96];
+};
+
+/**
  * enum hvd_end - why a VM's run ended
  * @HVD_END_NONE: it has not
  * @HVD_END_POWEROFF: the guest powered off
@@ -120,6 +138,7 @@ struct hvd_vcpu {
  * @vcon: the virtio-console's backend (fd -1: none)
  * @vcon_peer: the other end of its pseudo-terminal, or -1
  * @net: the virtio-net's tap (fd -1: none)
+ * @vhost: vhost-net for it
  * @watches: files the models watch (notify.c)
  * @watch_fd: an epoll set of them
  * @uring: the models' io_uring (aio.c), or NULL
@@ -166,6 +185,7 @@ struct hvd_vm {
 	struct hvd_backend vcon;
 	int vcon_peer;
 	struct hvd_backend net;
+	struct hvd_vhost vhost;
 	struct hvd_watch watches[HVD_MAX_WATCHES];
 	int watch_fd;
 	struct io_uring *uring;
@@ -218,6 +238,15 @@ void hvd_aio_submit(struct hvd_vm *vm, struct hvd_aio *req);
 /* tap.c */
 int hvd_tap_open(struct hvd_vm *vm, char *why, size_t len);
 void hvd_tap_close(struct hvd_vm *vm);
+
+/* vhost.c */
+int hvd_vhost_open(struct hvd_vm *vm, char *why, size_t len);
+int hvd_vhost_own(struct hvd_vm *vm, char *why, size_t len);
+void hvd_vhost_close(struct hvd_vm *vm);
+int hvd_vhost_start(struct hvd_vm *vm, uint64_t features,
+		    const struct hvd_vhost_ring *rings, unsigned int nr);
+int hvd_vhost_call(struct hvd_vm *vm, unsigned int index, int fd);
+void hvd_vhost_stop(struct hvd_vm *vm, uint16_t *base, unsigned int nr);
 
 /* vconsole.c */
 int hvd_vconsole_open(struct hvd_vm *vm, char *why, size_t len);

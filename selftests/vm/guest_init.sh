@@ -73,8 +73,11 @@ send_dmesg() {
 load_hv() {
 	# msr.ko gives the selftests /dev/cpu/N/msr to check get-info against.
 	insmod /lib/modules/msr.ko 2>/dev/null
-	# tun.ko: the tap of hvd_test's virtio-net guest.
-	insmod /lib/modules/tun.ko 2>/dev/null
+	# tun.ko and vhost_net.ko (after what it needs): the tap of hvd_test's
+	# virtio-net guest and the kernel's packet mover for it.
+	for m in $(cat /lib/modules/net.order); do
+		insmod /lib/modules/$m.ko 2>/dev/null
+	done
 	insmod /lib/modules/hv.ko
 }
 
@@ -194,9 +197,10 @@ EOD
 # where QEMU would offer more (no receive offloads, no mergeable receive
 # buffers, no control queue).
 vcmd="console=ttyS0 quiet hvdguest=vbench vbench_n=$hvbench_dev_n vbench_bytes=$hvbench_dev_bytes"
-bench_dev() { # name vmm args...
+bench_dev() { # name vhost vmm args...
 	n=$1
-	shift
+	v=$2
+	shift 2
 	[ -e /tmp/vbench.img ] ||
 		dd if=/dev/zero of=/tmp/vbench.img bs=1048576 count=64 2>/dev/null
 	cat >/tmp/dev.conf <<EOD
@@ -208,14 +212,14 @@ vcpus = 1
 memory = 128M
 serial = stdio
 disk = /tmp/vbench.img
-net = tap:hvtap0,mac=52:54:00:12:34:56
+net = tap:hvtap0,mac=52:54:00:12:34:56,vhost=$v
 EOD
 	bench_run "dev_$n" /usr/lib/hv/bench/dev_bench "$n" "$br" \
 		"$hvbench_dev_n" "$hvbench_dev_bytes" hvtap0 -- "$@"
 }
 
 bench_dev_qemu() { # name vhost
-	bench_dev "$1" qemu-system-x86_64 -M pc -accel kvm -cpu host -smp 1 \
+	bench_dev "$1" "$2" qemu-system-x86_64 -M pc -accel kvm -cpu host -smp 1 \
 		-m 128M -nodefaults -nographic -serial stdio -no-reboot \
 		-bios /usr/share/qemu/qboot.rom -kernel $G/vmlinuz \
 		-initrd $G/initrd -append "$vcmd" \
@@ -246,7 +250,7 @@ if [ "$mode" = bench ]; then
 	nb=3
 	[ -n "$all" ] && nb=$((nb + 5))
 	[ -n "$hvbench_boot" ] && nb=$((nb + 2))
-	[ -n "$hvbench_dev" ] && nb=$((nb + 3))
+	[ -n "$hvbench_dev" ] && nb=$((nb + 4))
 	say "1..$nb"
 	log "benchmark: $bn iterations, $br runs per case, $bd MiB dirty log"
 	run load_hv
@@ -266,8 +270,10 @@ if [ "$mode" = bench ]; then
 		tap $? bench_boot_hvd
 	fi
 	if [ -n "$hvbench_dev" ]; then
-		bench_dev hvd hvd --run /tmp/dev.conf
+		bench_dev hvd off hvd --run /tmp/dev.conf
 		tap $? bench_dev_hvd
+		bench_dev hvd_vhost on hvd --run /tmp/dev.conf
+		tap $? bench_dev_hvd_vhost
 	fi
 	# hv_bench checked that hv has no VM left, and dirty_bench destroys
 	# its own: SVM or VMX is off again for KVM.
@@ -280,7 +286,6 @@ if [ "$mode" = bench ]; then
 	if [ -n "$hvbench_dev" ]; then
 		bench_dev_qemu qemu_kvm off
 		tap $? bench_dev_qemu_kvm
-		run load_kvm vhost_net
 		bench_dev_qemu qemu_kvm_vhost on
 		tap $? bench_dev_qemu_kvm_vhost
 	fi
@@ -297,7 +302,7 @@ if [ "$mode" = bench ]; then
 	say "# bench: info clocksource=$(cat $cs)"
 	say "# bench: info kvm=$bk"
 	for f in calib switch hv dirty kvm boot_hvd boot_qemu_kvm dev_hvd \
-		dev_qemu_kvm dev_qemu_kvm_vhost; do
+		dev_hvd_vhost dev_qemu_kvm dev_qemu_kvm_vhost; do
 		[ -e "/tmp/bench-$f" ] && sed 's/^/# bench: /' "/tmp/bench-$f" >"$R"
 	done
 	send_dmesg

@@ -21,6 +21,9 @@
 #                      transfers with 10.0.2.1 (vbench_bytes sent, then
 #                      twice as many, then received the same way), then
 #                      poweroff
+#   hvdguest=net       load the virtio drivers, TCP both ways with the
+#                      host over eth0 only, then poweroff once the host
+#                      says on port 5002 that it has all of it
 /bin/busybox mkdir -p /proc /sys /dev /tmp
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -39,10 +42,36 @@ reboot)
 	;;
 esac
 
-if [ "$hvdguest" = virtio ] || [ "$hvdguest" = vbench ]; then
+case $hvdguest in
+virtio | net | vbench)
 	for m in $(cat /lib/modules/virtio.order); do
 		insmod /lib/modules/$m.ko || say "insmod $m failed"
 	done
+	;;
+esac
+
+if [ "$hvdguest" = net ]; then
+	ip link set eth0 up
+	ip addr add 10.0.2.15/24 dev eth0
+	# busybox nc ends at its stdin's end: a fifo this shell holds open.
+	mkfifo /tmp/hold
+	exec 8<>/tmp/hold
+	nc -l -p 5000 </tmp/hold >/tmp/net.in &
+	nc_pid=$!
+	say "net listening"
+	wait $nc_pid
+	say "net got $(sha256sum </tmp/net.in | cut -d' ' -f1)"
+	nc -l -p 5002 </tmp/hold >/tmp/done &
+	nc_pid=$!
+	if nc 10.0.2.1 5001 </tmp/net.in; then
+		say "net sent ok"
+	else
+		say "net sent failed"
+	fi
+	wait $nc_pid
+	say "net host says $(cat /tmp/done)"
+	exec 8<&-
+	poweroff -f
 fi
 
 if [ "$hvdguest" = vbench ]; then

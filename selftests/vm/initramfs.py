@@ -155,8 +155,6 @@ BENCH_QEMU_DATA = ("/usr/share/qemu/bios-microvm.bin",
                    "/usr/share/qemu/qboot.rom",
                    "/usr/share/qemu/linuxboot_dma.bin",
                    "/usr/share/qemu/kvmvapic.bin")
-# vhost-net, for QEMU's other network path in the devices' benchmark.
-BENCH_MODULES = ("vhost_net",)
 
 
 # The kernel's ynl CLI for selftests/ynl_test.sh: Debian's python3 with
@@ -274,9 +272,14 @@ def build(out, kver, build_dir, module, bench_dir=None):
 
     with open(module, "rb") as f:
         cpio.file("lib/modules/hv.ko", f.read())
-    # msr: /dev/cpu/N/msr for the selftests; tun: hvd_test's virtio-net.
-    for name in ("msr", "tun"):
+    # msr: /dev/cpu/N/msr for the selftests; tun and vhost_net (with what
+    # it needs: vhost, vhost_iotlb, tap): hvd_test's virtio-net, loaded in
+    # the order net.order lists.
+    cpio.file("lib/modules/msr.ko", read_module(kver, "msr"))
+    order = load_order(kver, ("tun", "vhost_net"))
+    for name in order:
         cpio.file("lib/modules/%s.ko" % name, read_module(kver, name))
+    cpio.file("lib/modules/net.order", ("\n".join(order) + "\n").encode())
 
     programs = [(os.path.join(build_dir, "hvctl"), "usr/bin/hvctl"),
                 (os.path.join(build_dir, "hvd"), "usr/bin/hvd")]
@@ -293,8 +296,8 @@ def build(out, kver, build_dir, module, bench_dir=None):
                 cpio.file("usr/lib/hv/selftests/" + name, f.read())
         elif os.access(src, os.X_OK) and os.path.isfile(src):
             programs.append((src, "usr/lib/hv/selftests/" + name))
-    done = {"msr", "tun"}    # written above
-    for kvm in KVM_MODULES + (BENCH_MODULES if bench_dir else ()):
+    done = {"msr"} | set(order)    # written above
+    for kvm in KVM_MODULES:
         order = load_order(kver, (kvm,))
         for name in order:
             if name not in done:

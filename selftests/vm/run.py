@@ -37,8 +37,8 @@ BENCH_STAGES = ["module_load", "bench_calibrate", "bench_switch", "bench_hv", "b
 # with KVM.
 BOOT_STAGES = ["bench_boot_hvd", "bench_boot_qemu_kvm"]
 # Where it says "dev": virtio-blk and virtio-net under hvd, then under QEMU
-# with KVM, without and with vhost-net.
-DEV_STAGES = ["bench_dev_hvd", "bench_dev_qemu_kvm",
+# with KVM, each without and with vhost-net.
+DEV_STAGES = ["bench_dev_hvd", "bench_dev_hvd_vhost", "bench_dev_qemu_kvm",
               "bench_dev_qemu_kvm_vhost"]
 # What --bench-only dev leaves of BENCH_STAGES.
 DEV_ONLY_STAGES = ["module_load", "kvm_load", "module_unload"]
