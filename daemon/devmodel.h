@@ -113,9 +113,11 @@ enum hvd_aio_op {
  * @iovcnt: entries of @iov
  * @off: the file offset
  * @done: called once, under the device lock on the event loop's thread
- *	(or from within aio_submit if the worker has no io_uring), with
+ *	(a test's fake services may call it from within aio_submit), with
  *	the bytes moved or a negative errno; a short transfer is not
  *	retried
+ * @next: the worker's, while it holds the request (its thread pool)
+ * @res: the worker's, while it holds the request (its thread pool)
  */
 struct hvd_aio {
 	enum hvd_aio_op op;
@@ -124,6 +126,8 @@ struct hvd_aio {
 	int iovcnt;
 	uint64_t off;
 	void (*done)(struct hvd_aio *req, long res);
+	struct hvd_aio *next;
+	long res;
 };
 
 /**
@@ -171,8 +175,8 @@ struct hvd_aio {
  * @watch: call @fn(@opaque) under the device lock, on the event loop's
  *	thread, whenever @fd is readable; 0 or a negative errno
  * @unwatch: stop watching @fd; @fn is not called after it returns
- * @aio_submit: start @req (io_uring where the host has it); its done()
- *	follows, possibly before aio_submit() returns
+ * @aio_submit: start @req (the worker's io_uring, or its threads where
+ *	the host has no io_uring); its done() follows
  */
 struct hvd_services {
 	void *ctx;
