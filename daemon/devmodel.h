@@ -217,6 +217,12 @@ struct hvd_services {
  * @readonly: the guest may not write it
  * @serial: the disk's serial number (virtio-blk's VIRTIO_BLK_T_GET_ID)
  * @mac: a network device's MAC address
+ * @direct: the disk image is open with O_DIRECT
+ * @blk_align: with @direct, what file offsets and the buffers' lengths
+ *	must be multiples of (the logical block size; a power of two,
+ *	512 to 4096), else 512
+ * @mem_align: with @direct, what the buffers' addresses must be
+ *	multiples of (a power of two), else 1
  */
 struct hvd_backend {
 	int fd;
@@ -224,6 +230,9 @@ struct hvd_backend {
 	int readonly;
 	char serial[21];
 	uint8_t mac[6];
+	int direct;
+	unsigned int blk_align;
+	unsigned int mem_align;
 };
 
 /**
