@@ -46,6 +46,7 @@ enum hvd_state {
  * @ctl_src: the control socket, watched
  * @console: the pseudo-terminal of its serial console, or ""
  * @sandbox: how its worker is confined, as the worker says, or ""
+ * @disk_io: how its worker runs the disks' I/O, in its words, or ""
  * @stopping: a stop or kill was asked: the worker's end is not a crash
  * @restarts: restarts after a crash since the last start asked for
  * @end: how the worker said the run ended (its last control message)
@@ -63,6 +64,7 @@ struct hvd_svm {
 	struct sd_event_source *ctl_src;
 	char console[64];
 	char sandbox[160];
+	char disk_io[160];
 	bool stopping;
 	unsigned int restarts;
 	char end[512];
