@@ -100,11 +100,12 @@ $(foreach t,$(BOOT_TESTS),$(eval $(t)_SRC := daemon/tests/$(t).c \
 VIRTIO_TEST_SRC	:= daemon/dev/pci.c daemon/dev/virtio.c daemon/dev/virtio_pci.c \
 		   daemon/tests/virtio_driver.c
 test_dev_virtio_rng_SRC += $(VIRTIO_TEST_SRC)
-test_dev_virtio_blk_SRC += $(VIRTIO_TEST_SRC)
+test_dev_virtio_blk_SRC += $(VIRTIO_TEST_SRC) daemon/dev/dio.c
 test_dev_virtio_console_SRC += $(VIRTIO_TEST_SRC)
 test_dev_virtio_net_SRC += $(VIRTIO_TEST_SRC)
 UNIT_TESTS	+= $(DEV_TESTS) $(BOOT_TESTS) test_hvd_defs test_hvd_msr \
-		   test_hvd_proto test_hvd_console test_hvd_virtio test_hvd_pci
+		   test_hvd_proto test_hvd_console test_hvd_virtio test_hvd_pci \
+		   test_hvd_aio_pool
 test_hvd_proto_SRC	:= daemon/tests/test_proto.c daemon/super/proto.c \
 			   daemon/defs.c
 test_hvd_proto_LIBS	= $(JSON_LIBS)
@@ -115,6 +116,7 @@ test_hvd_console_SRC	:= daemon/tests/test_console.c daemon/worker/console.c \
 test_hvd_virtio_SRC	:= daemon/tests/test_virtio.c daemon/dev/virtio.c \
 			   daemon/tests/fake_services.c
 test_hvd_pci_SRC	:= daemon/tests/test_hvd_pci.c daemon/dev/pci.c
+test_hvd_aio_pool_SRC	:= daemon/tests/test_aio_pool.c daemon/worker/aio_pool.c
 DAEMON_HDR	:= $(wildcard daemon/*.h daemon/*/*.h)
 
 MACHINES	:= qemu-svm bochs-haswell bochs-sandy bochs-skylake bochs-noept

@@ -257,6 +257,8 @@ static int show(struct hvctl *c, const char *name)
 		fprintf(c->out, "sandbox:   %s\n", get_str(vm, "sandbox"));
 	if (*get_str(vm, "net"))
 		fprintf(c->out, "net:       %s\n", get_str(vm, "net"));
+	if (*get_str(vm, "disk_io"))
+		fprintf(c->out, "disk io:   %s\n", get_str(vm, "disk_io"));
 	fprintf(c->out, "restarts:  %d\nfile:      %s\n",
 		json_object_get_int(get(vm, "restarts")), get_str(vm, "file"));
 	def = get(vm, "definition");
@@ -422,7 +424,7 @@ int cmd_hvd_create(struct hvctl *c, int argc, char **argv)
 	opts[i++] = (struct hvctl_opt)HVCTL_FLAG("--no-sandbox", &nosb);
 	opts[i] = (struct hvctl_opt)HVCTL_OPT_END;
 	ret = hvctl_args(c, n, rest, opts, pos, 1, 1,
-			 "vm create NAME --kernel FILE [--initrd FILE] [--cmdline STR] [--vcpus N] [--mem SIZE] [--serial pty|file:PATH|null] [--on-reboot restart|stop] [--disk FILE[,ro][,serial=ID]]... [--net tap:NAME[,mac=MAC][,vhost=on|off]] [--rng] [--virtio-console pty|file:PATH] [--no-sandbox] [--autostart] [--restart-on-crash]");
+			 "vm create NAME --kernel FILE [--initrd FILE] [--cmdline STR] [--vcpus N] [--mem SIZE] [--serial pty|file:PATH|null] [--on-reboot restart|stop] [--disk FILE[,ro][,serial=ID][,direct]]... [--net tap:NAME[,mac=MAC][,vhost=on|off]] [--rng] [--virtio-console pty|file:PATH] [--no-sandbox] [--autostart] [--restart-on-crash]");
 	free(rest);
 	if (ret) {
 		json_object_put(disks);

@@ -149,7 +149,7 @@ static int set_path(char *dst, const char *key, const char *v, char *err,
 	return set_str(dst, PATH_MAX, key, v, err, errlen);
 }
 
-/* disk = PATH[,ro][,serial=ID]: one more disk. */
+/* disk = PATH[,ro][,serial=ID][,direct]: one more disk. */
 static int add_disk(struct hvd_def *d, const char *value, char *err,
 		    size_t errlen)
 {
@@ -163,7 +163,7 @@ static int add_disk(struct hvd_def *d, const char *value, char *err,
 	}
 	if (!len || *value != '/' || len >= PATH_MAX) {
 		errf(err, errlen,
-		     "disk takes an absolute path and options ro, serial=ID, not '%s'",
+		     "disk takes an absolute path and options ro, serial=ID, direct, not '%s'",
 		     value);
 		return -EINVAL;
 	}
@@ -176,13 +176,15 @@ static int add_disk(struct hvd_def *d, const char *value, char *err,
 		n = opt ? (size_t)(opt - o) : strlen(o);
 		if (n == 2 && !strncmp(o, "ro", 2)) {
 			disk.readonly = true;
+		} else if (n == 6 && !strncmp(o, "direct", 6)) {
+			disk.direct = true;
 		} else if (n > 7 && !strncmp(o, "serial=", 7) &&
 			   n - 7 <= HVD_SERIAL_ID_LEN) {
 			memcpy(disk.serial, o + 7, n - 7);
 			disk.serial[n - 7] = '\0';
 		} else {
 			errf(err, errlen,
-			     "disk option '%.*s' is not ro or serial=ID (at most %d bytes)",
+			     "disk option '%.*s' is not ro, direct or serial=ID (at most %d bytes)",
 			     (int)n, o, HVD_SERIAL_ID_LEN);
 			return -EINVAL;
 		}
@@ -592,9 +594,10 @@ int hvd_def_format(const struct hvd_def *d, char *buf, size_t len)
 	for (i = 0; i < d->nr_disks; i++) {
 		const struct hvd_disk *k = &d->disks[i];
 
-		n = snprintf(buf + off, len - off, "disk = %s%s%s%s\n", k->path,
-			     k->readonly ? ",ro" : "",
-			     k->serial[0] ? ",serial=" : "", k->serial);
+		n = snprintf(buf + off, len - off, "disk = %s%s%s%s%s\n",
+			     k->path, k->readonly ? ",ro" : "",
+			     k->serial[0] ? ",serial=" : "", k->serial,
+			     k->direct ? ",direct" : "");
 		if (n < 0 || (size_t)n >= len - off)
 			return -ENOSPC;
 		off += n;

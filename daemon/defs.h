@@ -61,11 +61,13 @@ enum hvd_net_vhost {
  * @path: its image (a regular file or a block device)
  * @readonly: the guest may not write it
  * @serial: its serial number, or "" (the device then reports none)
+ * @direct: opened with O_DIRECT, past the host's page cache
  */
 struct hvd_disk {
 	char path[PATH_MAX];
 	bool readonly;
 	char serial[HVD_SERIAL_ID_LEN + 1];
+	bool direct;
 };
 
 /**

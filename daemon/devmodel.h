@@ -113,9 +113,11 @@ enum hvd_aio_op {
  * @iovcnt: entries of @iov
  * @off: the file offset
  * @done: called once, under the device lock on the event loop's thread
- *	(or from within aio_submit if the worker has no io_uring), with
+ *	(a test's fake services may call it from within aio_submit), with
  *	the bytes moved or a negative errno; a short transfer is not
  *	retried
+ * @next: the worker's, while it holds the request (its thread pool)
+ * @res: the worker's, while it holds the request (its thread pool)
  */
 struct hvd_aio {
 	enum hvd_aio_op op;
@@ -124,6 +126,8 @@ struct hvd_aio {
 	int iovcnt;
 	uint64_t off;
 	void (*done)(struct hvd_aio *req, long res);
+	struct hvd_aio *next;
+	long res;
 };
 
 /**
@@ -198,8 +202,8 @@ struct hvd_vhost_ring {
  * @watch: call @fn(@opaque) under the device lock, on the event loop's
  *	thread, whenever @fd is readable; 0 or a negative errno
  * @unwatch: stop watching @fd; @fn is not called after it returns
- * @aio_submit: start @req (io_uring where the host has it); its done()
- *	follows, possibly before aio_submit() returns
+ * @aio_submit: start @req (the worker's io_uring, or its threads where
+ *	the host has no io_uring); its done() follows
  * @vhost_start: (a backend with vhost, struct hvd_backend) hand @nr
  *	queues to the kernel's vhost-net, which then moves packets between
  *	them and the backend without the worker: the negotiated @features
@@ -272,6 +276,12 @@ enum hvd_be_vhost {
  * @serial: the disk's serial number (virtio-blk's VIRTIO_BLK_T_GET_ID)
  * @mac: a network device's MAC address
  * @vhost: a network device's use of vhost-net (HVD_BE_*)
+ * @direct: the disk image is open with O_DIRECT
+ * @blk_align: with @direct, what file offsets and the buffers' lengths
+ *	must be multiples of (the logical block size; a power of two,
+ *	512 to 4096), else 512
+ * @mem_align: with @direct, what the buffers' addresses must be
+ *	multiples of (a power of two), else 1
  */
 struct hvd_backend {
 	int fd;
@@ -280,6 +290,9 @@ struct hvd_backend {
 	char serial[21];
 	uint8_t mac[6];
 	enum hvd_be_vhost vhost;
+	int direct;
+	unsigned int blk_align;
+	unsigned int mem_align;
 };
 
 /**

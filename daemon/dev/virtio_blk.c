@@ -18,6 +18,16 @@
  * Discard punches a hole and write-zeroes zeroes a range in the image
  * (fallocate(2)); where the file system cannot, discard answers UNSUPP and
  * write-zeroes writes zeroes.
+ *
+ * An image opened with O_DIRECT takes only transfers aligned to its
+ * logical block size (dio.c). Its size goes to the driver as blk_size
+ * (5.2.4), which a Linux guest then uses as its logical block size, so
+ * its requests fit. Any other request moves through a bounce buffer of
+ * the whole blocks around it: a read reads them and copies the part
+ * asked for out; a write that covers only part of a block first reads
+ * that block, at once, so the write of the whole blocks keeps the rest.
+ * That read-modify-write is not atomic against another write in flight
+ * to the same block, which a driver that honours blk_size never sends.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +37,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "dio.h"
 #include "virtio_pci.h"
 
 #define BLK_QUEUE_SIZE	256
@@ -77,6 +88,9 @@
  * @fd: the image
  * @size: its bytes
  * @ro: read-only
+ * @direct: @fd has O_DIRECT
+ * @blk_align: O_DIRECT's offset and length alignment, else SECTOR
+ * @mem_align: O_DIRECT's buffer address alignment, else 1
  * @elem: the request being served
  * @iov: its data buffers
  * @inflight: requests started and not completed
@@ -88,6 +102,9 @@ struct virtio_blk {
 	int fd;
 	uint64_t size;
 	bool ro;
+	bool direct;
+	unsigned int blk_align;
+	unsigned int mem_align;
 	struct hvd_vq_elem elem;
 	struct iovec iov[BLK_MAX_IOV];
 	struct blk_req *inflight;
@@ -104,6 +121,11 @@ struct virtio_blk {
  * @status_at: where its status byte goes
  * @want: bytes it must move to succeed
  * @used: bytes it writes into the chain on success
+ * @bounce: an aligned buffer the I/O uses instead of @iov, or NULL
+ * @skip: bytes of @bounce before the request's data
+ * @len: bytes of the request's data
+ * @cnt: entries of @iov
+ * @biov: the one entry of @bounce
  * @iov: its buffers
  */
 struct blk_req {
@@ -115,6 +137,11 @@ struct blk_req {
 	uint64_t status_at;
 	uint64_t want;
 	uint32_t used;
+	void *bounce;
+	uint64_t skip;
+	uint64_t len;
+	int cnt;
+	struct iovec biov;
 	struct iovec iov[];
 };
 
@@ -180,12 +207,68 @@ static void req_done(struct hvd_aio *aio, long res)
 		}
 	}
 	/* A reset since: the driver has forgotten the request. */
-	if (r->gen == b->gen)
+	if (r->gen == b->gen) {
+		bool ok = res == (long)r->want;
+
+		if (ok && r->bounce && r->aio.op == HVD_AIO_READ)
+			hvd_iov_from_buf(r->iov, r->cnt,
+					 (uint8_t *)r->bounce + r->skip,
+					 r->len);
 		finish(b, r->head, r->status_at,
-		       res == (long)r->want ? VIRTIO_BLK_S_OK :
-					      VIRTIO_BLK_S_IOERR,
-		       res == (long)r->want ? r->used : 0);
+		       ok ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR,
+		       ok ? r->used : 0);
+	}
+	free(r->bounce);
 	free(r);
+}
+
+/* The whole block of the image at @pos into @buf, or -1. */
+static int read_block(struct virtio_blk *b, void *buf, uint64_t pos)
+{
+	ssize_t n;
+
+	do
+		n = pread(b->fd, buf, b->blk_align, pos);
+	while (n < 0 && errno == EINTR);
+	return n == b->blk_align ? 0 : -1;
+}
+
+/*
+ * Make @r move @len bytes at image offset @pos through an aligned buffer
+ * of the whole blocks around them. Return: 0, or -1 if out of memory or
+ * a partly written block could not be read.
+ */
+static int bounce(struct virtio_blk *b, struct blk_req *r, uint64_t pos,
+		  uint64_t len)
+{
+	uint64_t start = hvd_dio_start(pos, b->blk_align);
+	uint64_t span = hvd_dio_span(pos, len, b->blk_align);
+	size_t align = b->mem_align > 4096 ? b->mem_align : 4096;
+	uint8_t *buf;
+
+	if (posix_memalign(&r->bounce, align, span)) {
+		r->bounce = NULL;
+		return -1;
+	}
+	buf = r->bounce;
+	r->skip = pos - start;
+	r->len = len;
+	if (r->aio.op == HVD_AIO_WRITE) {
+		if (r->skip && read_block(b, buf, start))
+			return -1;
+		if ((pos + len) & (b->blk_align - 1) &&
+		    (span > b->blk_align || !r->skip) &&
+		    read_block(b, buf + span - b->blk_align,
+			       start + span - b->blk_align))
+			return -1;
+		hvd_iov_to_buf(r->iov, r->cnt, buf + r->skip, len);
+	}
+	r->biov = (struct iovec){ .iov_base = buf, .iov_len = span };
+	r->aio.iov = &r->biov;
+	r->aio.iovcnt = 1;
+	r->aio.off = start;
+	r->want = span;
+	return 0;
 }
 
 /*
@@ -219,11 +302,21 @@ static int submit(struct virtio_blk *b, enum hvd_aio_op op, uint64_t sector,
 		.done = req_done,
 	};
 	r->b = b;
+	r->bounce = NULL;
+	r->cnt = cnt;
 	r->gen = b->gen;
 	r->head = b->elem.head;
 	r->status_at = status_gpa(&b->elem);
 	r->want = op == HVD_AIO_FLUSH ? 0 : len;
 	r->used = op == HVD_AIO_READ ? len : 0;
+	if (b->direct && op != HVD_AIO_FLUSH &&
+	    !hvd_dio_aligned(r->iov, cnt, r->aio.off, b->mem_align,
+			     b->blk_align) &&
+	    bounce(b, r, r->aio.off, len)) {
+		free(r->bounce);
+		free(r);
+		return VIRTIO_BLK_S_IOERR;
+	}
 	r->next = b->inflight;
 	b->inflight = r;
 	b->v.svc->aio_submit(b->v.svc->ctx, &r->aio);
@@ -264,7 +357,8 @@ static uint8_t do_get_id(struct virtio_blk *b, uint32_t *used)
 
 static int zero_range(struct virtio_blk *b, uint64_t pos, uint64_t len)
 {
-	static const uint8_t zeroes[65536];
+	/* Aligned for O_DIRECT; a range of whole blocks is then too. */
+	static const uint8_t zeroes[65536] __attribute__((aligned(4096)));
 
 	while (len) {
 		size_t n = len < sizeof(zeroes) ? len : sizeof(zeroes);
@@ -388,6 +482,7 @@ static void blk_destroy(void *priv)
 		struct blk_req *r = b->inflight;
 
 		b->inflight = r->next;
+		free(r->bounce);
 		free(r);
 	}
 	hvd_virtio_mdestroy(priv);
@@ -405,6 +500,10 @@ static int blk_create(void *priv, const struct hvd_services *svc,
 	b->fd = be->fd;
 	b->size = be->size;
 	b->ro = be->readonly;
+	b->direct = be->direct;
+	b->blk_align = be->direct && be->blk_align > SECTOR ? be->blk_align :
+							      SECTOR;
+	b->mem_align = be->direct && be->mem_align ? be->mem_align : 1;
 	b->ops = (struct hvd_virtio_ops){
 		.device_id = 2,
 		.class_code = 0x010000, /* SCSI storage, as QEMU's */
@@ -422,7 +521,8 @@ static int blk_create(void *priv, const struct hvd_services *svc,
 	};
 	put_le(c + CFG_CAPACITY, b->size / SECTOR, 8);
 	put_le(c + CFG_SEG_MAX, BLK_SEG_MAX, 4);
-	put_le(c + CFG_BLK_SIZE, SECTOR, 4);
+	/* A Linux driver takes it as its logical block size (5.2.5). */
+	put_le(c + CFG_BLK_SIZE, b->blk_align, 4);
 	put_le(c + CFG_MAX_DISCARD_SECTORS, MAX_RANGE_SECTORS, 4);
 	put_le(c + CFG_MAX_DISCARD_SEG, MAX_RANGES, 4);
 	put_le(c + CFG_DISCARD_ALIGN, 1, 4);

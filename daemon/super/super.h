@@ -47,6 +47,7 @@ enum hvd_state {
  * @console: the pseudo-terminal of its serial console, or ""
  * @sandbox: how its worker is confined, as the worker says, or ""
  * @net: who moves its virtio-net's packets, as the worker says, or ""
+ * @disk_io: how its worker runs the disks' I/O, in its words, or ""
  * @stopping: a stop or kill was asked: the worker's end is not a crash
  * @restarts: restarts after a crash since the last start asked for
  * @end: how the worker said the run ended (its last control message)
@@ -65,6 +66,7 @@ struct hvd_svm {
 	char console[64];
 	char sandbox[160];
 	char net[160];
+	char disk_io[160];
 	bool stopping;
 	unsigned int restarts;
 	char end[512];

@@ -329,6 +329,11 @@ static int ctl_message(struct hvd_svm *v, char *msg, char *ans, size_t anslen)
 			 (int)sizeof(v->net) - 1, msg + 4);
 		return 0;
 	}
+	if (!strncmp(msg, "disks ", 6)) {
+		snprintf(v->disk_io, sizeof(v->disk_io), "%.*s",
+			 (int)sizeof(v->disk_io) - 1, msg + 6);
+		return 0;
+	}
 	if (!strcmp(msg, "running")) {
 		v->state = HVD_STATE_RUNNING;
 		return 1;
@@ -458,6 +463,7 @@ static int on_child(sd_event_source *src, const siginfo_t *si, void *arg)
 	v->console[0] = '\0';
 	v->sandbox[0] = '\0';
 	v->net[0] = '\0';
+	v->disk_io[0] = '\0';
 	ended(v, si);
 	hvd_log(v->state == HVD_STATE_STOPPED ? HVD_LOG_INFO : HVD_LOG_ERR,
 		"vm %s: %s: %s", v->def.name, hvd_state_name(v->state),
@@ -517,6 +523,7 @@ static int spawn(struct hvd_super *s, struct hvd_svm *v, char *err,
 	v->console[0] = '\0';
 	v->sandbox[0] = '\0';
 	v->net[0] = '\0';
+	v->disk_io[0] = '\0';
 	v->reason[0] = '\0';
 	v->state = HVD_STATE_RUNNING;
 	v->super = s;
@@ -747,6 +754,8 @@ struct json_object *hvd_vm_json(const struct hvd_svm *v, bool full)
 	json_object_object_add(o, "sandbox",
 			       json_object_new_string(v->sandbox));
 	json_object_object_add(o, "net", json_object_new_string(v->net));
+	json_object_object_add(o, "disk_io",
+			       json_object_new_string(v->disk_io));
 	json_object_object_add(o, "restarts",
 			       json_object_new_int((int)v->restarts));
 	json_object_object_add(o, "file", json_object_new_string(v->path));

@@ -102,6 +102,58 @@ static void refusals_name_line_and_cause(void **state)
 	       "line 1: autostart takes yes or no, not 'perhaps'");
 }
 
+static void disk_options(void **state)
+{
+	char text[1024];
+	struct hvd_def d, back;
+	char err[256] = "";
+
+	hvd_def_init(&d);
+	assert_int_equal(hvd_def_parse("disk = /a.img,direct\n"
+				       "disk = /b.img,ro,serial=s1,direct\n"
+				       "disk = /c.img,serial=s2\n",
+				       &d, err, sizeof(err)),
+			 0);
+	assert_int_equal(d.nr_disks, 3);
+	assert_string_equal(d.disks[0].path, "/a.img");
+	assert_true(d.disks[0].direct);
+	assert_false(d.disks[0].readonly);
+	assert_string_equal(d.disks[0].serial, "");
+	assert_string_equal(d.disks[1].path, "/b.img");
+	assert_true(d.disks[1].direct);
+	assert_true(d.disks[1].readonly);
+	assert_string_equal(d.disks[1].serial, "s1");
+	assert_false(d.disks[2].direct);
+	assert_string_equal(d.disks[2].serial, "s2");
+
+	/* The file hvd writes keeps the option, after ro and serial=. */
+	strcpy(d.name, "x");
+	strcpy(d.kernel, "/k");
+	assert_true(hvd_def_format(&d, text, sizeof(text)) > 0);
+	assert_non_null(strstr(text, "disk = /a.img,direct\n"
+				     "disk = /b.img,ro,serial=s1,direct\n"
+				     "disk = /c.img,serial=s2\n"));
+	hvd_def_init(&back);
+	assert_int_equal(hvd_def_parse(text, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.nr_disks, 3);
+	assert_true(back.disks[0].direct);
+	assert_true(back.disks[1].direct);
+	assert_false(back.disks[2].direct);
+
+	refuse("disk = /a.img,Direct\n",
+	       "line 1: disk option 'Direct' is not ro, direct or serial=ID (at most 20 bytes)");
+	refuse("disk = /a.img,directx\n",
+	       "line 1: disk option 'directx' is not ro, direct or serial=ID (at most 20 bytes)");
+	refuse("disk = /a.img,direct=yes\n",
+	       "line 1: disk option 'direct=yes' is not ro, direct or serial=ID (at most 20 bytes)");
+	refuse("disk = /a.img,direct,\n",
+	       "line 1: disk option '' is not ro, direct or serial=ID (at most 20 bytes)");
+	refuse("disk = a.img,direct\n",
+	       "line 1: disk takes an absolute path and options ro, serial=ID, direct, not 'a.img,direct'");
+	refuse("disk = ,direct\n",
+	       "line 1: disk takes an absolute path and options ro, serial=ID, direct, not ',direct'");
+}
+
 static void long_lines_and_values(void **state)
 {
 	char *text = malloc(HVD_CMDLINE_LEN + 200);
@@ -269,6 +321,7 @@ int main(void)
 		cmocka_unit_test(parses_every_key),
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(refusals_name_line_and_cause),
+		cmocka_unit_test(disk_options),
 		cmocka_unit_test(long_lines_and_values),
 		cmocka_unit_test(check_wants_name_and_kernel),
 		cmocka_unit_test(sizes),

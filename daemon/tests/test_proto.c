@@ -214,7 +214,7 @@ static void disks_are_an_array(void **state)
 			       "\"kernel\":\"/k\",\"disk\":[\"/d.img,rw\"]}}", &req,
 			       err), -EINVAL);
 	assert_string_equal(err,
-			    "definition: disk option 'rw' is not ro or serial=ID (at most 20 bytes)");
+			    "definition: disk option 'rw' is not ro, direct or serial=ID (at most 20 bytes)");
 }
 
 int main(void)

@@ -3,8 +3,10 @@
  * Asynchronous file I/O for the models (struct hvd_aio): one io_uring
  * per worker (liburing), whose completions an eventfd brings to the event
  * loop, which calls each request's done() under the device lock. Where
- * the host has no io_uring (an old kernel, io_uring_disabled), requests
- * run synchronously in aio_submit() instead.
+ * the host has no io_uring (an old kernel, io_uring_disabled, a
+ * container's seccomp filter), a few threads run the requests instead
+ * (aio_pool.c) and signal the same eventfd; they also take a request the
+ * ring has no room for.
  *
  * The ring is made before the sandbox and restricted
  * (IORING_REGISTER_RESTRICTIONS) to the three operations the models use
@@ -24,16 +26,13 @@
 #include "worker.h"
 
 #define AIO_ENTRIES	256
+#define AIO_THREADS	4
 
-static void on_completion(void *opaque)
+static void ring_reap(struct hvd_vm *vm)
 {
-	struct hvd_vm *vm = opaque;
 	struct io_uring_cqe *cqe;
-	uint64_t cnt;
 
-	if (read(vm->aio_fd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
-		return;
-	while (!io_uring_peek_cqe(vm->uring, &cqe)) {
+	while (vm->uring && !io_uring_peek_cqe(vm->uring, &cqe)) {
 		struct hvd_aio *req = io_uring_cqe_get_data(cqe);
 		long res = cqe->res;
 
@@ -41,6 +40,18 @@ static void on_completion(void *opaque)
 		vm->aio_inflight--;
 		req->done(req, res);
 	}
+}
+
+static void on_completion(void *opaque)
+{
+	struct hvd_vm *vm = opaque;
+	uint64_t cnt;
+
+	if (read(vm->aio_fd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+		return;
+	ring_reap(vm);
+	if (vm->pool)
+		hvd_aio_pool_reap(vm->pool);
 }
 
 static int restrict_ring(struct io_uring *ring)
@@ -69,39 +80,60 @@ static int restrict_ring(struct io_uring *ring)
 }
 
 /**
- * hvd_aio_init() - the worker's io_uring, if the host has one
+ * hvd_aio_init() - the worker's io_uring, or its thread pool
  * @vm: the VM
  *
- * Return: 0 (without io_uring too), or a negative errno.
+ * The pool's threads start at its first request, after the sandbox.
+ * HVD_TEST_NO_IO_URING in the environment makes it the pool, for tests.
+ *
+ * Return: 0 or a negative errno.
  */
 int hvd_aio_init(struct hvd_vm *vm)
 {
 	struct io_uring_params p = { .flags = IORING_SETUP_R_DISABLED };
+	const char *why = "HVD_TEST_NO_IO_URING";
 	int err;
 
-	vm->aio_fd = -1;
-	vm->uring = calloc(1, sizeof(*vm->uring));
-	if (!vm->uring)
-		return -ENOMEM;
-	err = io_uring_queue_init_params(AIO_ENTRIES, vm->uring, &p);
-	if (!err)
-		err = restrict_ring(vm->uring);
-	if (err) {
-		hvd_info("vm %s: no io_uring (%s): disk I/O is synchronous",
-			 vm->def->name, strerror(-err));
-		if (vm->uring->ring_fd > 0)
-			io_uring_queue_exit(vm->uring);
-		free(vm->uring);
-		vm->uring = NULL;
-		return 0;
-	}
 	vm->aio_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (vm->aio_fd < 0)
 		return -errno;
-	err = io_uring_register_eventfd(vm->uring, vm->aio_fd);
-	if (!err)
-		err = hvd_notify_watch(vm, vm->aio_fd, on_completion, vm);
-	return err;
+	err = hvd_notify_watch(vm, vm->aio_fd, on_completion, vm);
+	if (err)
+		return err;
+	vm->uring = calloc(1, sizeof(*vm->uring));
+	if (!vm->uring)
+		return -ENOMEM;
+	if (!getenv("HVD_TEST_NO_IO_URING")) {
+		err = io_uring_queue_init_params(AIO_ENTRIES, vm->uring, &p);
+		if (!err)
+			err = restrict_ring(vm->uring);
+		if (!err)
+			err = io_uring_register_eventfd(vm->uring, vm->aio_fd);
+		if (!err)
+			return 0;
+		if (vm->uring->ring_fd > 0)
+			io_uring_queue_exit(vm->uring);
+		why = strerror(-err);
+	}
+	free(vm->uring);
+	vm->uring = NULL;
+	vm->pool = hvd_aio_pool_new(AIO_THREADS, vm->aio_fd);
+	if (!vm->pool)
+		return -ENOMEM;
+	hvd_info("vm %s: no io_uring (%s): disk I/O on %d threads",
+		 vm->def->name, why, AIO_THREADS);
+	return 0;
+}
+
+/**
+ * hvd_aio_engine() - what runs the disks' requests
+ * @vm: the VM, after hvd_aio_init()
+ *
+ * Return: "io_uring" or "threads".
+ */
+const char *hvd_aio_engine(const struct hvd_vm *vm)
+{
+	return vm->uring ? "io_uring" : "threads";
 }
 
 /**
@@ -128,42 +160,32 @@ void hvd_aio_drain(struct hvd_vm *vm)
 		vm->aio_inflight--;
 		req->done(req, res);
 	}
+	if (!vm->pool)
+		return;
+	/* A done() may submit again (the models' do not). */
+	do
+		hvd_aio_pool_wait(vm->pool);
+	while (hvd_aio_pool_reap(vm->pool));
 }
 
 /**
- * hvd_aio_fini() - close the ring
+ * hvd_aio_fini() - close the ring, end the threads
  * @vm: the VM, its models destroyed
  */
 void hvd_aio_fini(struct hvd_vm *vm)
 {
-	if (vm->aio_fd >= 0) {
+	if (vm->aio_fd >= 0)
 		hvd_notify_unwatch(vm, vm->aio_fd);
-		close(vm->aio_fd);
-	}
-	vm->aio_fd = -1;
+	hvd_aio_pool_free(vm->pool);
+	vm->pool = NULL;
 	if (vm->uring) {
 		io_uring_queue_exit(vm->uring);
 		free(vm->uring);
 	}
 	vm->uring = NULL;
-}
-
-static long run_sync(const struct hvd_aio *req)
-{
-	ssize_t n;
-
-	switch (req->op) {
-	case HVD_AIO_READ:
-		n = preadv(req->fd, req->iov, req->iovcnt, req->off);
-		break;
-	case HVD_AIO_WRITE:
-		n = pwritev(req->fd, req->iov, req->iovcnt, req->off);
-		break;
-	default:
-		n = fdatasync(req->fd);
-		break;
-	}
-	return n < 0 ? -errno : n;
+	if (vm->aio_fd >= 0)
+		close(vm->aio_fd);
+	vm->aio_fd = -1;
 }
 
 /**
@@ -183,7 +205,14 @@ void hvd_aio_submit(struct hvd_vm *vm, struct hvd_aio *req)
 		}
 	}
 	if (!sqe) {
-		req->done(req, run_sync(req));
+		/* No ring, or a ring the kernel has not emptied. */
+		if (!vm->pool)
+			vm->pool = hvd_aio_pool_new(AIO_THREADS, vm->aio_fd);
+		if (!vm->pool) {
+			req->done(req, -ENOMEM);
+			return;
+		}
+		hvd_aio_pool_submit(vm->pool, req);
 		return;
 	}
 	switch (req->op) {

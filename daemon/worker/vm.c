@@ -389,7 +389,7 @@ int hvd_vm_run(const struct hvd_def *def, enum hvd_end *end, int *status,
 	if (!err) {
 		err = hvd_aio_init(vm);
 		if (err)
-			hvd_setf(reason, len, "io_uring: %s", strerror(-err));
+			hvd_setf(reason, len, "disk I/O: %s", strerror(-err));
 	}
 	if (!err)
 		err = hvd_disks_open(vm, reason, len);

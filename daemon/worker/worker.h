@@ -19,6 +19,7 @@
 
 struct hv;
 struct hv_vcpu_exits;
+struct hvd_aio_pool;
 struct io_uring;
 struct sd_event;
 struct sd_event_source;
@@ -142,8 +143,10 @@ struct hvd_vcpu {
  * @watches: files the models watch (notify.c)
  * @watch_fd: an epoll set of them
  * @uring: the models' io_uring (aio.c), or NULL
- * @aio_fd: an eventfd its completions signal, or -1
- * @aio_inflight: requests submitted and not completed
+ * @aio_fd: an eventfd the completions of @uring and @pool signal, or -1
+ * @aio_inflight: requests submitted to @uring and not completed
+ * @pool: threads that run the models' requests without @uring (or with a
+ *	full one), or NULL
  * @wake_fd: an eventfd that wakes the event loop (requests, accepts)
  * @event: the event loop
  * @con_src: its console input source
@@ -191,6 +194,7 @@ struct hvd_vm {
 	struct io_uring *uring;
 	int aio_fd;
 	unsigned int aio_inflight;
+	struct hvd_aio_pool *pool;
 	int wake_fd;
 	struct sd_event *event;
 	struct sd_event_source *con_src;
@@ -234,6 +238,14 @@ int hvd_aio_init(struct hvd_vm *vm);
 void hvd_aio_drain(struct hvd_vm *vm);
 void hvd_aio_fini(struct hvd_vm *vm);
 void hvd_aio_submit(struct hvd_vm *vm, struct hvd_aio *req);
+const char *hvd_aio_engine(const struct hvd_vm *vm);
+
+/* aio_pool.c */
+struct hvd_aio_pool *hvd_aio_pool_new(unsigned int threads, int efd);
+void hvd_aio_pool_submit(struct hvd_aio_pool *p, struct hvd_aio *req);
+unsigned int hvd_aio_pool_reap(struct hvd_aio_pool *p);
+void hvd_aio_pool_wait(struct hvd_aio_pool *p);
+void hvd_aio_pool_free(struct hvd_aio_pool *p);
 
 /* tap.c */
 int hvd_tap_open(struct hvd_vm *vm, char *why, size_t len);
