@@ -20,14 +20,15 @@
  * write-zeroes writes zeroes.
  *
  * An image opened with O_DIRECT takes only transfers aligned to its
- * logical block size (dio.c). Its size goes to the driver as blk_size
- * (5.2.4), which a Linux guest then uses as its logical block size, so
- * its requests fit. Any other request moves through a bounce buffer of
- * the whole blocks around it: a read reads them and copies the part
- * asked for out; a write that covers only part of a block first reads
- * that block, at once, so the write of the whole blocks keeps the rest.
- * That read-modify-write is not atomic against another write in flight
- * to the same block, which a driver that honours blk_size never sends.
+ * logical block size (dio.c). The driver still sees 512-byte blocks
+ * (blk_size, 5.2.4, which a Linux guest takes as its logical block
+ * size): a larger one would move the partitions of an image made with
+ * 512-byte sectors, as QEMU does not either. A request that does not fit
+ * moves through a bounce buffer of the whole blocks around it: a read
+ * reads them and copies the part asked for out; a write that covers only
+ * part of a block reads that block, then writes it back, both at once
+ * under the device lock, so that two such writes to different sectors of
+ * one block cannot undo each other.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -319,6 +320,16 @@ static int submit(struct virtio_blk *b, enum hvd_aio_op op, uint64_t sector,
 	}
 	r->next = b->inflight;
 	b->inflight = r;
+	if (r->bounce && op == HVD_AIO_WRITE && r->want != r->len) {
+		ssize_t n;
+
+		/* The read-modify-write, whole, before the next request. */
+		do
+			n = pwrite(b->fd, r->bounce, r->want, r->aio.off);
+		while (n < 0 && errno == EINTR);
+		req_done(&r->aio, n < 0 ? -errno : n);
+		return 0;
+	}
 	b->v.svc->aio_submit(b->v.svc->ctx, &r->aio);
 	return 0;
 }
@@ -521,8 +532,7 @@ static int blk_create(void *priv, const struct hvd_services *svc,
 	};
 	put_le(c + CFG_CAPACITY, b->size / SECTOR, 8);
 	put_le(c + CFG_SEG_MAX, BLK_SEG_MAX, 4);
-	/* A Linux driver takes it as its logical block size (5.2.5). */
-	put_le(c + CFG_BLK_SIZE, b->blk_align, 4);
+	put_le(c + CFG_BLK_SIZE, SECTOR, 4);
 	put_le(c + CFG_MAX_DISCARD_SECTORS, MAX_RANGE_SECTORS, 4);
 	put_le(c + CFG_MAX_DISCARD_SEG, MAX_RANGES, 4);
 	put_le(c + CFG_DISCARD_ALIGN, 1, 4);
