@@ -470,6 +470,10 @@ refusals() {
 		"hvd: definition $W/bad.conf: line 8: vcpus takes 1 to 64, not '0'"
 	refuse relative_kernel kernel vmlinuz \
 		"hvd: definition $W/bad.conf: line 8: kernel must be an absolute path, not 'vmlinuz'"
+	# Linux 6.1's tmpfs has no O_DIRECT.
+	dd if=/dev/zero of=$W/direct.img bs=65536 count=1 2>/dev/null
+	refuse direct_disk_on_tmpfs disk "$W/direct.img,direct" \
+		"hvd: vm hvdtest: disk $W/direct.img: the file system does not support direct I/O (option direct)"
 }
 
 # A killed hvd leaves no VM behind: the module destroys it with its
@@ -633,20 +637,27 @@ vhost_thread_of() {
 # vhost-net moving the packets (net = tap:NAME, vhost by default), in a
 # short guest run under the supervisor: vhost's thread of the worker
 # exists while it runs, and hvctl vm show says vhost-net.
+# The second virtio guest: vhost-net moves the packets, and its disk is a
+# block device (a loop device: the test machine's tmpfs has no O_DIRECT)
+# opened with O_DIRECT, on the worker's threads instead of an io_uring.
 virtio_vhost_net() {
-	name=virtio_vhost_net
+	name=virtio_vhost_net_direct_disk_on_threads
 	S=$W/sup
 	out=$W/$name.out
 	rm -rf $S && mkdir -p $S/vms
 	rm -f $out $W/net.back
 	[ -f $W/net.data ] ||
 		dd if=/dev/urandom of=$W/net.data bs=65536 count=4 2>/dev/null
+	dd if=/dev/zero of=$W/vh.img bs=1048576 count=4 2>/dev/null
+	loop=$(losetup -f)
+	losetup "$loop" $W/vh.img
 	def $S/vms/vhnet.conf 1 net stop
 	sed -i -e 's/^name = .*/name = vhnet/' \
 		-e "s|^serial = .*|serial = file:$out|" $S/vms/vhnet.conf
 	echo "net = tap:hvtap0,mac=52:54:00:12:34:57" >>$S/vms/vhnet.conf
-	HVD_SOCKET=$S/hvd.sock hvd --config-dir $S/vms --socket $S/hvd.sock \
-		</dev/null >$W/$name.err 2>&1 &
+	echo "disk = $loop,direct" >>$S/vms/vhnet.conf
+	HVD_TEST_NO_IO_URING=1 HVD_SOCKET=$S/hvd.sock hvd --config-dir $S/vms \
+		--socket $S/hvd.sock </dev/null >$W/$name.err 2>&1 &
 	sup=$!
 	i=0
 	while [ ! -S $S/hvd.sock ] && [ $i -lt 50 ]; do
@@ -690,6 +701,15 @@ virtio_vhost_net() {
 		why="$why; no vhost thread of worker $worker"
 	echo "$show" | grep -qx "net: *tap hvtap0, vhost-net" ||
 		why="$why; hvctl vm show said: $(echo "$show" | grep '^net:')"
+	echo "$show" | grep -qx "disk io: *threads: direct 512" ||
+		why="$why; hvctl vm show said: $(echo "$show" | grep '^disk io:')"
+	sum=$(dd if="$loop" bs=65536 skip=1 count=16 2>/dev/null | sha256sum |
+	      cut -d' ' -f1)
+	losetup -d "$loop"
+	[ -n "$(fact $out "vda written")" ] &&
+		[ "$(fact $out "vda read")" = "$(fact $out "vda written")" ] &&
+		[ "$sum" = "$(fact $out "vda written")" ] ||
+		why="$why; vda written '$(fact $out "vda written")', read '$(fact $out "vda read")', the host read '$sum'"
 	[ "$(fact $out "net got")" = "$(sha256sum <$W/net.data | cut -d' ' -f1)" ] ||
 		why="$why; net got '$(fact $out "net got")'"
 	[ "$(fact $out "net sent")" = ok ] ||
@@ -703,7 +723,7 @@ virtio_vhost_net() {
 		sed 's/^/# /' $W/$name.err
 		not_ok $name "$why"
 	else
-		echo "# $thread; $(echo "$show" | grep '^net:')"
+		echo "# $thread; $(echo "$show" | grep '^net:\|^disk io:' | tr '\n' ';')"
 		ok $name
 	fi
 }

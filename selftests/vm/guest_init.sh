@@ -74,8 +74,9 @@ load_hv() {
 	# msr.ko gives the selftests /dev/cpu/N/msr to check get-info against.
 	insmod /lib/modules/msr.ko 2>/dev/null
 	# tun.ko and vhost_net.ko (after what it needs): the tap of hvd_test's
-	# virtio-net guest and the kernel's packet mover for it.
-	for m in $(cat /lib/modules/net.order); do
+	# virtio-net guest and the kernel's packet mover for it; loop.ko: the
+	# block device of its direct disk.
+	for m in $(cat /lib/modules/hvd.order); do
 		insmod /lib/modules/$m.ko 2>/dev/null
 	done
 	insmod /lib/modules/hv.ko

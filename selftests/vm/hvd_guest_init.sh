@@ -21,9 +21,10 @@
 #                      transfers with 10.0.2.1 (vbench_bytes sent, then
 #                      twice as many, then received the same way), then
 #                      poweroff
-#   hvdguest=net       load the virtio drivers, TCP both ways with the
-#                      host over eth0 only, then poweroff once the host
-#                      says on port 5002 that it has all of it
+#   hvdguest=net       load the virtio drivers, write and read back vda
+#                      if there is one, TCP both ways with the host over
+#                      eth0, then poweroff once the host says on port
+#                      5002 that it has all of it
 /bin/busybox mkdir -p /proc /sys /dev /tmp
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -42,6 +43,17 @@ reboot)
 	;;
 esac
 
+# 1 MiB of the guest's own randomness at 64 KiB into vda; the host
+# compares the image's bytes with the checksum said here.
+vda_pattern() {
+	dd if=/dev/urandom of=/tmp/pat bs=65536 count=16 2>/dev/null
+	say "vda written $(sha256sum </tmp/pat | cut -d' ' -f1)"
+	dd if=/tmp/pat of=/dev/vda bs=65536 seek=1 conv=fsync 2>/dev/null ||
+		say "vda write failed"
+	echo 3 >/proc/sys/vm/drop_caches
+	say "vda read $(dd if=/dev/vda bs=65536 skip=1 count=16 2>/dev/null | sha256sum | cut -d' ' -f1)"
+}
+
 case $hvdguest in
 virtio | net | vbench)
 	for m in $(cat /lib/modules/virtio.order); do
@@ -51,6 +63,8 @@ virtio | net | vbench)
 esac
 
 if [ "$hvdguest" = net ]; then
+	mdev -s 2>/dev/null
+	[ -b /dev/vda ] && vda_pattern
 	ip link set eth0 up
 	ip addr add 10.0.2.15/24 dev eth0
 	# busybox nc ends at its stdin's end: a fifo this shell holds open.
@@ -98,14 +112,7 @@ if [ "$hvdguest" = virtio ]; then
 	for b in vda vdb; do
 		say "$b size $(cat /sys/block/$b/size) ro $(cat /sys/block/$b/ro) serial $(cat /sys/block/$b/serial)"
 	done
-	# 1 MiB of the guest's own randomness at 64 KiB into vda; the host
-	# compares the image's bytes with the checksum said here.
-	dd if=/dev/urandom of=/tmp/pat bs=65536 count=16 2>/dev/null
-	say "vda written $(sha256sum </tmp/pat | cut -d' ' -f1)"
-	dd if=/tmp/pat of=/dev/vda bs=65536 seek=1 conv=fsync 2>/dev/null ||
-		say "vda write failed"
-	echo 3 >/proc/sys/vm/drop_caches
-	say "vda read $(dd if=/dev/vda bs=65536 skip=1 count=16 2>/dev/null | sha256sum | cut -d' ' -f1)"
+	vda_pattern
 	if dd if=/tmp/pat of=/dev/vdb bs=4096 count=1 conv=fsync 2>/dev/null; then
 		say "vdb write accepted"
 	else

@@ -273,13 +273,14 @@ def build(out, kver, build_dir, module, bench_dir=None):
     with open(module, "rb") as f:
         cpio.file("lib/modules/hv.ko", f.read())
     # msr: /dev/cpu/N/msr for the selftests; tun and vhost_net (with what
-    # it needs: vhost, vhost_iotlb, tap): hvd_test's virtio-net, loaded in
-    # the order net.order lists.
+    # it needs: vhost, vhost_iotlb, tap): hvd_test's virtio-net; loop: a
+    # block device for its direct disk. Loaded in the order hvd.order
+    # lists.
     cpio.file("lib/modules/msr.ko", read_module(kver, "msr"))
-    order = load_order(kver, ("tun", "vhost_net"))
+    order = load_order(kver, ("tun", "vhost_net", "loop"))
     for name in order:
         cpio.file("lib/modules/%s.ko" % name, read_module(kver, name))
-    cpio.file("lib/modules/net.order", ("\n".join(order) + "\n").encode())
+    cpio.file("lib/modules/hvd.order", ("\n".join(order) + "\n").encode())
 
     programs = [(os.path.join(build_dir, "hvctl"), "usr/bin/hvctl"),
                 (os.path.join(build_dir, "hvd"), "usr/bin/hvd")]
