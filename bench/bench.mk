@@ -10,12 +10,22 @@
 # memory with 1% of its pages dirty, per logging method. On qemu-svm also
 # Debian's Linux booted to its init by hvd and by QEMU's microvm with KVM
 # (same kernel, initramfs, one vCPU, 128 MiB), with the host memory each
-# VM costs (bench/boot_bench.c). Prints a table per machine and writes
-# $(B)/bench/results.json.
+# VM costs (bench/boot_bench.c), and the virtio devices: a 4 KiB random
+# read on virtio-blk and a TCP packet on virtio-net each way, under hvd and
+# QEMU's pc machine with KVM, each with vhost-net and without
+# (bench/dev_bench.c, bench/vbench.c). Prints a table per machine and
+# writes $(B)/bench/results.json.
 #
 # Included by the top-level Makefile, whose variables it uses (B, KVER,
 # USER_CFLAGS, NL_LIBS, VMRUN, quiet, Q).
 #
+#   BENCH_ONLY=dev   the devices' benchmark alone (qemu-svm)
+#   BENCH_DEV_N=1000 virtio-blk reads of its shorter run (the longer: 2x)
+#   BENCH_DEV_BYTES=2097152  TCP bytes of its shorter transfers
+#   BENCH_DEV_VMMS=hvd,hvd_vhost,qemu_kvm,qemu_kvm_vhost  its VMMs: a
+#                    QEMU+KVM run can hang qemu-svm (machines.py, "stall"),
+#                    so they may have to run in boots of their own; the
+#                    report then takes several logs for one machine
 #   BENCH_N=50000    iterations of each measured loop
 #   BENCH_REPS=3     runs of each case per hypervisor (the median counts)
 #   BENCH_DIRTY_MIB=1024  guest memory of the dirty-log measurement
@@ -32,6 +42,7 @@
 BENCH_DEV_N	?= 1000
 BENCH_DEV_BYTES	?= 2097152
 BENCH_ONLY	?= all
+BENCH_DEV_VMMS	?= hvd,hvd_vhost,qemu_kvm,qemu_kvm_vhost
 BENCH_N		?= 50000
 BENCH_REPS	?= 3
 BENCH_CALIB	?= 20000000
@@ -58,7 +69,7 @@ bench: module selftests bench-build
 		--bench-n $(BENCH_N) --bench-reps $(BENCH_REPS) \
 		--bench-calib $(BENCH_CALIB) --bench-dirty-mib $(BENCH_DIRTY_MIB) \
 		--bench-dev-n $(BENCH_DEV_N) --bench-dev-bytes $(BENCH_DEV_BYTES) \
-		--bench-only $(BENCH_ONLY)
+		--bench-only $(BENCH_ONLY) --bench-dev-vmms $(BENCH_DEV_VMMS)
 	$(if $(filter all,$(BENCH_ONLY)),$(if $(strip $(BENCH_POLL_MACHINES)),@$(VMRUN) \
 		--machine $(BENCH_POLL_MACHINES) --mode bench --bench-smp 2 \
 		--bench-n $(BENCH_POLL_N) --bench-reps $(BENCH_REPS) \

@@ -15,10 +15,16 @@
  *   blk: N and then 2N random 4 KiB reads, each run of reads between two
  *        marker lines on the serial console, timed when each marker
  *        arrives;
- *   tx:  the guest sends BYTES and then 2 * BYTES over TCP, each timed
- *        from the connection's accept to its end of file;
+ *   tx:  after a connection with one byte (the addresses resolved), the
+ *        guest sends BYTES and then 2 * BYTES over TCP, each timed from
+ *        the connection's accept to its end of file;
+ *   txs: the same with the guest's TCP segmentation offload off, so that
+ *        each packet is one MSS of data, as received packets are;
  *   rx:  the host sends BYTES and then 2 * BYTES, each timed from the
  *        accept to the guest's one-byte answer.
+ *
+ * Neither side keeps a connection's TCP metrics for the next
+ * (tcp_no_metrics_save), so that each starts from the same state.
  *
  * For tx and rx it also counts the packets that crossed TAP (both ways,
  * from the tap's statistics). The report takes the difference between
@@ -27,8 +33,12 @@
  * the difference in packets. One line per run on standard output:
  *
  *   dev NAME rep=R n=N blk1_ns=.. blk2_ns=.. bytes=B tx1_ns=..
- *       tx1_pkts=.. tx2_ns=.. tx2_pkts=.. rx1_ns=.. rx1_pkts=.. rx2_ns=..
- *       rx2_pkts=..
+ *       tx1_pkts=.. tx2_ns=.. tx2_pkts=.. txs1_ns=.. txs1_pkts=..
+ *       txs2_ns=.. txs2_pkts=.. rx1_ns=.. rx1_pkts=.. rx2_ns=.. rx2_pkts=..
+ *
+ * With DEV_BENCH_ALSO=PATH in the environment, each line also goes to
+ * PATH at once, prefixed with "# bench: " (the test machine's results
+ * port: a run that hangs the machine keeps the lines before it).
  *
  * The VMM's standard error goes to /tmp/dev_bench-NAME.err. Exit status
  * 1 if a run failed, after the runs that worked.
@@ -57,8 +67,12 @@
 #define PORT		5100
 #define MARKS		4
 #define CHUNK		65536
-/* A guest boot is about 8 s of qemu-svm's clock; the steps a few more. */
-#define WAIT_NS		(120ull * 1000000000ull)
+/*
+ * A run (boot and steps) is about 10 s of qemu-svm's clock, which counts
+ * a few hundred million instructions a second of real time: a guest that
+ * hangs costs minutes already.
+ */
+#define WAIT_NS		(60ull * 1000000000ull)
 
 /* bench/vbench.c's lines, without their end: the console's is \r\n. */
 static const char *const mark[MARKS] = { "vb:g", "vb:d", "vb:g", "vb:d" };
@@ -184,6 +198,19 @@ fail:
 	return -1;
 }
 
+static int no_metrics(void)
+{
+	int fd = open("/proc/sys/net/ipv4/tcp_no_metrics_save", O_WRONLY);
+
+	if (fd < 0 || write(fd, "1\n", 2) != 2) {
+		fprintf(stderr, "dev_bench: tcp_no_metrics_save: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 static int listen_tcp(void)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
@@ -267,6 +294,17 @@ fail:
 	return -1;
 }
 
+static void also(const char *line)
+{
+	const char *path = getenv("DEV_BENCH_ALSO");
+	FILE *f = path ? fopen(path, "a") : NULL;
+
+	if (!f)
+		return;
+	fprintf(f, "# bench: %s", line);
+	fclose(f);
+}
+
 static void show_file(const char *path)
 {
 	char line[512];
@@ -302,10 +340,10 @@ static int run(const char *name, int rep, long n, long long bytes,
 {
 	struct reader r = { .lock = PTHREAD_MUTEX_INITIALIZER,
 			    .cond = PTHREAD_COND_INITIALIZER };
-	uint64_t deadline = now_ns() + WAIT_NS, tx_ns[2], rx_ns[2];
-	long tx_pkts[2], rx_pkts[2];
+	uint64_t deadline = now_ns() + WAIT_NS, tx_ns[4], rx_ns[2], ns;
+	long tx_pkts[4], rx_pkts[2], pkts;
 	const char *step = "blk";
-	char err[128];
+	char err[128], line[1024];
 	pthread_t thread;
 	int p[2], status, i;
 	pid_t pid;
@@ -337,9 +375,11 @@ static int run(const char *name, int rep, long n, long long bytes,
 	if (!wait_marks(&r, deadline))
 		goto fail;
 	step = "tx";
-	for (i = 0; i < 2; i++)
-		if (transfer(lfd, tap, 0, bytes * (i + 1), deadline, &tx_ns[i],
-			     &tx_pkts[i]))
+	if (transfer(lfd, tap, 0, 1, deadline, &ns, &pkts))
+		goto fail;
+	for (i = 0; i < 4; i++)
+		if (transfer(lfd, tap, 0, bytes * (i % 2 + 1), deadline,
+			     &tx_ns[i], &tx_pkts[i]))
 			goto fail;
 	step = "rx";
 	for (i = 0; i < 2; i++)
@@ -355,16 +395,22 @@ static int run(const char *name, int rep, long n, long long bytes,
 	}
 	pthread_join(thread, NULL);
 	close(p[0]);
-	printf("dev %s rep=%d n=%ld blk1_ns=%llu blk2_ns=%llu bytes=%lld "
-	       "tx1_ns=%llu tx1_pkts=%ld tx2_ns=%llu tx2_pkts=%ld "
-	       "rx1_ns=%llu rx1_pkts=%ld rx2_ns=%llu rx2_pkts=%ld\n",
-	       name, rep, n, (unsigned long long)(r.at[1] - r.at[0]),
+	snprintf(line, sizeof(line),
+		 "dev %s rep=%d n=%ld blk1_ns=%llu blk2_ns=%llu bytes=%lld "
+		 "tx1_ns=%llu tx1_pkts=%ld tx2_ns=%llu tx2_pkts=%ld "
+		 "txs1_ns=%llu txs1_pkts=%ld txs2_ns=%llu txs2_pkts=%ld "
+		 "rx1_ns=%llu rx1_pkts=%ld rx2_ns=%llu rx2_pkts=%ld\n",
+		 name, rep, n, (unsigned long long)(r.at[1] - r.at[0]),
 	       (unsigned long long)(r.at[3] - r.at[2]), bytes,
 	       (unsigned long long)tx_ns[0], tx_pkts[0],
 	       (unsigned long long)tx_ns[1], tx_pkts[1],
+	       (unsigned long long)tx_ns[2], tx_pkts[2],
+	       (unsigned long long)tx_ns[3], tx_pkts[3],
 	       (unsigned long long)rx_ns[0], rx_pkts[0],
 	       (unsigned long long)rx_ns[1], rx_pkts[1]);
+	fputs(line, stdout);
 	fflush(stdout);
+	also(line);
 	return 0;
 fail:
 	fprintf(stderr, "dev_bench: %s: run %d failed at %s (%u of %d markers): %s\n",
@@ -394,7 +440,7 @@ int main(int argc, char **argv)
 	n = atol(argv[3]);
 	bytes = atoll(argv[4]);
 	signal(SIGPIPE, SIG_IGN);
-	if (setup_tap(argv[5]))
+	if (setup_tap(argv[5]) || no_metrics())
 		return 1;
 	lfd = listen_tcp();
 	if (lfd < 0)

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn the benchmark's results into tables and a JSON file.
 
-  report.py [--json FILE] MACHINE[@CPUS]=RESULTS_LOG [...]
+  report.py [--json FILE] [--only dev] MACHINE[@CPUS]=RESULTS_LOG [...]
 
 RESULTS_LOG is what MACHINE's benchmark boot sent back over its results
-port (selftests/vm/run.py --mode bench): "# bench: " lines from
+port (selftests/vm/run.py --mode bench; a machine named twice: the logs
+of several boots, taken together): "# bench: " lines from
 bench-calib, bench-switch, hv_bench, dirty_bench and kvm_bench (formats in
 bench/bench.h, bench/calib.c, bench/switch.c and bench/dirty_bench.c) among
 TAP and kernel-log lines.
@@ -25,7 +26,10 @@ polling on CPUs of their own (pio-ring-poll); all compare with KVM's pio
 of the same boot. Beside them, what two thread switches cost, the
 floor of any exit answered on the same CPU by a thread other than the
 vCPU's (bench-switch's ping-pong less twice its write-and-read loop, per
-round trip), against the same KVM figure. The dirty log's figures are the median
+round trip), against the same KVM figure. On machines whose BENCH says
+"dev", dev_bench's lines: a 4 KiB random read on virtio-blk and a TCP
+packet each way on virtio-net, under hvd and QEMU with KVM, with and
+without vhost-net (--only dev: the results hold nothing else). The dirty log's figures are the median
 instructions of one call over the whole slot. Exit status 1 if a figure is
 missing (the benchmark did not run), whatever the figures are.
 """
@@ -64,6 +68,12 @@ RING_CASES = {
 }
 # boot_bench's VMMs: hvd, and QEMU's microvm with KVM.
 BOOT_VMMS = ("hvd", "qemu_kvm")
+# dev_bench's VMMs: hvd and QEMU's pc machine with KVM, each with the
+# packets moved by the VMM and by vhost-net.
+DEV_VMMS = ("hvd", "hvd_vhost", "qemu_kvm", "qemu_kvm_vhost")
+DEV_KEYS = ("rep", "n", "blk1_ns", "blk2_ns", "bytes", "tx1_ns", "tx1_pkts",
+            "tx2_ns", "tx2_pkts", "txs1_ns", "txs1_pkts", "txs2_ns",
+            "txs2_pkts", "rx1_ns", "rx1_pkts", "rx2_ns", "rx2_pkts")
 # bench-switch's loops.
 SWITCH_KINDS = ("pingpong", "syscalls")
 # dirty_bench's variants; "scanned" only where the CPU keeps a log.
@@ -85,7 +95,8 @@ def parse(text):
     calib = []
     switch = {}         # kind -> [sample dict]
     dirty = {}          # variant -> [sample dict]
-    info = {"mitigations": {}, "boot": {}}   # boot: VMM -> [sample dict]
+    # boot, dev: VMM -> [sample dict]
+    info = {"mitigations": {}, "boot": {}, "dev": {}}
     for raw in text.splitlines():
         line = raw.rstrip("\r")
         if line.startswith("# dmesg: "):
@@ -118,6 +129,9 @@ def parse(text):
                 info["boot"].setdefault(words[1], []).append(
                     {k: int(kv[k]) for k in
                      ("ns", "pss_kib", "ram_kib", "used_kib")})
+            elif words[0] == "dev" and len(words) >= 2:
+                info["dev"].setdefault(words[1], []).append(
+                    {k: int(kv[k]) for k in DEV_KEYS})
             elif words[0] == "dirty":
                 d = {k: int(kv[k]) for k in
                      ("pages", "dirty", "rep", "peek_ns", "peek_tsc",
@@ -334,6 +348,96 @@ def figures(name, smp, samples, calib, switch, dirty, info):
     }
 
 
+def dev_figures(name, info):
+    """The devices' benchmark: per request and per packet, each VMM."""
+    missing = [v for v in DEV_VMMS if v not in info["dev"]]
+    if missing:
+        raise SystemExit("report: %s: no devices' figures for: %s (see the "
+                         "TAP lines of the results log)"
+                         % (name, ", ".join(missing)))
+    out = {}
+    for v in DEV_VMMS:
+        runs = info["dev"][v]
+        f = {"runs": len(runs), "n": runs[0]["n"],
+             "bytes": runs[0]["bytes"]}
+        blk = [(r["blk2_ns"] - r["blk1_ns"]) / r["n"] for r in runs]
+        f["blk_read_4k"] = {"per_run": blk, "median": med(blk)}
+        for d in ("tx", "txs", "rx"):
+            pkts = [r[d + "2_pkts"] - r[d + "1_pkts"] for r in runs]
+            if min(pkts) <= 0:
+                raise SystemExit("report: %s: %s: %s moved no more packets "
+                                 "with twice the bytes" % (name, v, d))
+            per_pkt = [(r[d + "2_ns"] - r[d + "1_ns"]) / p
+                       for r, p in zip(runs, pkts)]
+            per_mib = [(r[d + "2_ns"] - r[d + "1_ns"]) * (1 << 20) /
+                       r["bytes"] for r in runs]
+            f[d] = {"packets": pkts, "per_packet": per_pkt,
+                    "per_packet_median": med(per_pkt),
+                    "per_mib_median": med(per_mib),
+                    "packets_per_mib": med(pkts) * (1 << 20) /
+                    runs[0]["bytes"]}
+        out[v] = f
+
+    def ratio(a, b, key):
+        return key(out[a]) / key(out[b])
+
+    for a, b in (("hvd", "qemu_kvm"), ("hvd_vhost", "qemu_kvm_vhost")):
+        out["ratio_%s_%s" % (a, b)] = {
+            "blk_read_4k": ratio(a, b, lambda f: f["blk_read_4k"]["median"]),
+            "tx_per_packet": ratio(a, b,
+                                   lambda f: f["tx"]["per_packet_median"]),
+            "tx_per_mib": ratio(a, b, lambda f: f["tx"]["per_mib_median"]),
+            "txs_per_packet": ratio(a, b,
+                                    lambda f: f["txs"]["per_packet_median"]),
+            "rx_per_packet": ratio(a, b,
+                                   lambda f: f["rx"]["per_packet_median"])}
+    return out
+
+
+def dev_table(name, dev, kernel):
+    runs = min(dev[v]["runs"] for v in DEV_VMMS)
+    h = dev["hvd"]
+    out = ["",
+           "virtio devices: %s" % machine_line(name),
+           "Linux %s, one vCPU, 128 MiB, the same image and tap; %d and %d "
+           "reads, %d and %d bytes" % (kernel, h["n"], 2 * h["n"],
+                                       h["bytes"], 2 * h["bytes"]),
+           "each way; the difference counts (bench/dev_bench.c); median of "
+           "%d runs; unit: emulated instructions" % runs,
+           "",
+           "%-40s %9s %9s %9s %9s %6s %6s" % (
+               "", "hvd", "hvd", "QEMU+KVM", "QEMU+KVM", "hvd/", "vhost/"),
+           "%-40s %9s %9s %9s %9s %6s %6s" % (
+               "", "", "vhost", "", "vhost", "QEMU", "vhost")]
+    out.append("-" * len(out[-1]))
+    r1, r2 = dev["ratio_hvd_qemu_kvm"], dev["ratio_hvd_vhost_qemu_kvm_vhost"]
+
+    def row(label, key, k1=None):
+        vals = [key(dev[v]) for v in DEV_VMMS]
+        rs = ["%6.2f" % r1[k1], "%6.2f" % r2[k1]] if k1 else ["", ""]
+        out.append("%-40s %9.0f %9.0f %9.0f %9.0f %6s %6s"
+                   % tuple([label] + vals + rs))
+
+    row("virtio-blk 4 KiB read, per request",
+        lambda f: f["blk_read_4k"]["median"], "blk_read_4k")
+    row("TCP guest to host (TSO), per MiB",
+        lambda f: f["tx"]["per_mib_median"], "tx_per_mib")
+    row("  per packet", lambda f: f["tx"]["per_packet_median"],
+        "tx_per_packet")
+    row("  packets per MiB", lambda f: f["tx"]["packets_per_mib"])
+    row("TCP guest to host (no TSO), per packet",
+        lambda f: f["txs"]["per_packet_median"], "txs_per_packet")
+    row("  per MiB", lambda f: f["txs"]["per_mib_median"])
+    row("  packets per MiB", lambda f: f["txs"]["packets_per_mib"])
+    row("TCP host to guest, per packet",
+        lambda f: f["rx"]["per_packet_median"], "rx_per_packet")
+    row("  per MiB", lambda f: f["rx"]["per_mib_median"])
+    row("  packets per MiB", lambda f: f["rx"]["packets_per_mib"])
+    out += ["(packets: both ways across the tap, from its statistics; "
+            "below 1: hvd spends less)"]
+    return out
+
+
 def spread(values):
     lo, hi = min(values), max(values)
     return "%.1f%%" % (100.0 * (hi - lo) / lo) if lo else "-"
@@ -444,8 +548,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("results", nargs="+", metavar="MACHINE=RESULTS_LOG")
     ap.add_argument("--json")
+    ap.add_argument("--only", choices=["dev"],
+                    help="the results hold only the devices' benchmark")
     a = ap.parse_args()
     out = {}
+    texts = {}
     for arg in a.results:
         key, _, path = arg.partition("=")
         name, _, cpus = key.partition("@")
@@ -456,12 +563,25 @@ def main():
                              % (arg, ", ".join(machines.BENCH)))
         try:
             with open(path, encoding="utf-8", errors="replace") as fh:
-                text = fh.read()
+                # One machine's benchmark split over several boots.
+                texts[key] = texts.get(key, "") + fh.read()
         except OSError as e:
             raise SystemExit("report: cannot read %s: %s" % (path,
                                                              e.strerror))
-        out[key] = figures(name, int(cpus) if cpus else None, *parse(text))
-        print("\n".join(table(out[key])))
+    for key, text in texts.items():
+        name, _, cpus = key.partition("@")
+        parsed = parse(text)
+        info = parsed[-1]
+        if a.only == "dev":
+            out[key] = {"machine": machine_line(name),
+                        "kernel": info.get("kernel")}
+        else:
+            out[key] = figures(name, int(cpus) if cpus else None, *parsed)
+            print("\n".join(table(out[key])))
+        if machines.BENCH[name].get("dev") and not cpus:
+            out[key]["devices"] = dev_figures(name, info)
+            print("\n".join(dev_table(name, out[key]["devices"],
+                                      info.get("kernel"))))
     if a.json:
         os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
         with open(a.json + ".tmp", "w") as fh:

@@ -11,6 +11,9 @@
  *                           host to close
  *   vbench rx HOST PORT     receive until the host closes its side, then
  *                           answer one byte
+ *   vbench tso IFACE off    turn TCP segmentation offload off, so that
+ *                           the stack hands the device MSS-sized packets
+ *                           (SIOCETHTOOL, ETHTOOL_STSO)
  *
  * "blk" writes MARK_GO on standard output (the serial console) before
  * its first read and MARK_DONE after its last: the host times the span
@@ -22,7 +25,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/ethtool.h>
 #include <linux/fs.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -136,6 +142,23 @@ static int rx(const char *host, const char *port)
 	return 0;
 }
 
+static int tso(const char *iface, const char *onoff)
+{
+	struct ethtool_value v = { .cmd = ETHTOOL_STSO,
+				   .data = !strcmp(onoff, "on") };
+	struct ifreq ifr = { .ifr_data = (void *)&v };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
+	if (fd < 0 || ioctl(fd, SIOCETHTOOL, &ifr)) {
+		fprintf(stderr, "vbench: %s: TSO %s: %s\n", iface, onoff,
+			strerror(errno));
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "blk"))
@@ -144,7 +167,9 @@ int main(int argc, char **argv)
 		return tx(argv[2], argv[3], atoll(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "rx"))
 		return rx(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "tso"))
+		return tso(argv[2], argv[3]);
 	fprintf(stderr, "usage: vbench blk DEV N | tx HOST PORT BYTES | "
-			"rx HOST PORT\n");
+			"rx HOST PORT | tso IFACE on|off\n");
 	return 2;
 }

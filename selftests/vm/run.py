@@ -37,9 +37,10 @@ BENCH_STAGES = ["module_load", "bench_calibrate", "bench_switch", "bench_hv", "b
 # with KVM.
 BOOT_STAGES = ["bench_boot_hvd", "bench_boot_qemu_kvm"]
 # Where it says "dev": virtio-blk and virtio-net under hvd, then under QEMU
-# with KVM, each without and with vhost-net.
-DEV_STAGES = ["bench_dev_hvd", "bench_dev_hvd_vhost", "bench_dev_qemu_kvm",
-              "bench_dev_qemu_kvm_vhost"]
+# with KVM, each without and with vhost-net (stages bench_dev_VMM).
+DEV_VMMS = ["hvd", "hvd_vhost", "qemu_kvm", "qemu_kvm_vhost"]
+# Where each VMM run (about a minute) ends with a line on the results port.
+DEV_ONLY_STALL = 150
 # What --bench-only dev leaves of BENCH_STAGES.
 DEV_ONLY_STAGES = ["module_load", "kvm_load", "module_unload"]
 
@@ -139,9 +140,11 @@ def read_new(path, pos):
     return data, pos + len(data)
 
 
-def watch(emu, name, console, results, timeout, progress):
-    """Follow a run until the machine powers off, panics or times out."""
+def watch(emu, name, console, results, timeout, progress, stall=None):
+    """Follow a run until the machine powers off, panics or times out
+    (or, with @stall, says nothing for @stall seconds)."""
     rpos = cpos = 0
+    heard = time.monotonic()
     rbuf = b""
     ctext = b""
     reason = None
@@ -160,9 +163,17 @@ def watch(emu, name, console, results, timeout, progress):
                 say("[%s] %s" % (name, line))
             if line == judge.END_MARKER:
                 done_at = time.monotonic()
+        if data:
+            heard = time.monotonic()
         data, cpos = read_new(console, cpos)
         ctext += data
+        if data:
+            heard = time.monotonic()
         if not alive:
+            break
+        if stall and time.monotonic() - heard > stall:
+            reason = ("nothing on the console or the results port for %d s: "
+                      "the machine hangs" % stall)
             break
         if PANIC.encode() in ctext:
             reason = "the guest kernel panicked"
@@ -263,18 +274,22 @@ def bench(p, name, sizes):
     if b.get("boot") and not only:
         extra += " hvbench_boot=1"
     if dev:
-        extra += (" hvbench_dev=1 hvbench_dev_n=%d hvbench_dev_bytes=%d"
-                  % (sizes.dev_n, sizes.dev_bytes))
+        extra += (" hvbench_dev=1 hvbench_dev_n=%d hvbench_dev_bytes=%d "
+                  "hvbench_dev_vmms=%s"
+                  % (sizes.dev_n, sizes.dev_bytes, ",".join(sizes.dev_vmms)))
     if only:
         extra += " hvbench_only=dev"
     emu, _, console, results = start(p, name, "bench", d, extra=extra,
                                      smp=smp)
     reason, rtext, ctext = watch(emu, name, console, results, b["timeout"],
-                                 progress=True)
+                                 progress=True,
+                                 stall=DEV_ONLY_STALL if only else
+                                 b.get("stall"))
     v = judge.judge(rtext, ctext,
                     (DEV_ONLY_STAGES if only else BENCH_STAGES) +
                     (BOOT_STAGES if b.get("boot") and not only else []) +
-                    (DEV_STAGES if dev else []))
+                    (["bench_dev_" + v for v in sizes.dev_vmms]
+                     if dev else []))
     if reason:
         v.problems.insert(0, reason)
     boot = ("boot %.0f s, " % emu.booted) if emu.booted else ""
@@ -399,6 +414,9 @@ def main():
                          "transfers (bench mode)")
     ap.add_argument("--bench-only", choices=["all", "dev"], default="all",
                     help="run only the devices' benchmark (bench mode)")
+    ap.add_argument("--bench-dev-vmms", default=",".join(DEV_VMMS),
+                    help="the devices' benchmark's VMMs, comma-separated, "
+                         "of %s (bench mode)" % ", ".join(DEV_VMMS))
     a = ap.parse_args()
     global APPEND
     APPEND = a.append
@@ -412,6 +430,10 @@ def main():
                      % (", ".join(machines.BENCH), ", ".join(other)))
     if a.bench_smp is not None and not 1 <= a.bench_smp <= 4:
         ap.error("--bench-smp takes 1 to 4, not %d" % a.bench_smp)
+    dev_vmms = [v for v in a.bench_dev_vmms.split(",") if v]
+    if not dev_vmms or any(v not in DEV_VMMS for v in dev_vmms):
+        ap.error("--bench-dev-vmms takes some of %s, not '%s'"
+                 % (",".join(DEV_VMMS), a.bench_dev_vmms))
     if not 1 <= a.bench_dev_n <= 1000000 or \
             not 65536 <= a.bench_dev_bytes <= 1 << 30:
         ap.error("invalid devices' benchmark sizes: --bench-dev-n %d (1 to "
@@ -449,7 +471,7 @@ def main():
                                calib=a.bench_calib,
                                dirty_mib=a.bench_dirty_mib,
                                smp=a.bench_smp, only=a.bench_only,
-                               dev_n=a.bench_dev_n,
+                               dev_n=a.bench_dev_n, dev_vmms=dev_vmms,
                                dev_bytes=a.bench_dev_bytes)
     results = {}
     pending = list(a.machine)
