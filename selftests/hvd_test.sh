@@ -501,6 +501,24 @@ sigkill_leaves_no_vm() {
 	fi
 }
 
+# net_exchange OUT: with the tap up at 10.0.2.1, once the guest (its
+# console in OUT) listens, send it net.data and take what it sends back
+# into net.back; nc_pid is empty after it.
+net_exchange() {
+	ip link set hvtap0 up
+	ip addr add 10.0.2.1/24 dev hvtap0
+	# busybox nc ends at its stdin's end: a fifo held open.
+	rm -f $W/hold && mkfifo $W/hold
+	exec 8<>$W/hold
+	nc -l -p 5001 <$W/hold >$W/net.back 2>/dev/null &
+	nc_pid=$!
+	wait_for "$1" "hvd-guest: net listening" "$wait" &&
+		nc 10.0.2.15 5000 <$W/net.data
+	wait_exit $nc_pid "$wait"
+	nc_pid=
+	exec 8<&-
+}
+
 # The guest's virtio mode: a 4 MiB disk it writes 1 MiB of its own
 # randomness into and reads back, a read-only disk holding 64 KiB of the
 # host's randomness, virtio-rng, virtio-console on a pty, and virtio-net
@@ -541,18 +559,7 @@ EOD
 	nc_pid=
 	if [ -n "$cat_pid" ] &&
 	   wait_for $W/$name.err "virtio net on tap hvtap0" "$wait"; then
-		ip link set hvtap0 up
-		ip addr add 10.0.2.1/24 dev hvtap0
-		# busybox nc ends at its stdin's end: a fifo held open.
-		rm -f $W/hold && mkfifo $W/hold
-		exec 8<>$W/hold
-		nc -l -p 5001 <$W/hold >$W/net.back 2>/dev/null &
-		nc_pid=$!
-		wait_for $out "hvd-guest: net listening" "$wait" &&
-			nc 10.0.2.15 5000 <$W/net.data
-		wait_exit $nc_pid "$wait"
-		nc_pid=
-		exec 8<&-
+		net_exchange $out
 		printf 'net-done\n' >"$pty"
 	fi
 	if ! wait_exit_diag $pid "$wait"; then
@@ -673,17 +680,7 @@ virtio_vhost_net() {
 	else
 		show=$(HVD_SOCKET=$S/hvd.sock hvctl vm show vhnet)
 		worker=$(echo "$show" | sed -n 's/^worker: *//p')
-		ip link set hvtap0 up
-		ip addr add 10.0.2.1/24 dev hvtap0
-		rm -f $W/hold && mkfifo $W/hold
-		exec 8<>$W/hold
-		nc -l -p 5001 <$W/hold >$W/net.back 2>/dev/null &
-		nc_pid=$!
-		wait_for $out "hvd-guest: net listening" "$wait" &&
-			nc 10.0.2.15 5000 <$W/net.data
-		wait_exit $nc_pid "$wait"
-		nc_pid=
-		exec 8<&-
+		net_exchange $out
 		thread=$(vhost_thread_of "$worker")
 		wait_for $out "hvd-guest: net sent" "$wait" &&
 			echo net-done | nc 10.0.2.15 5002

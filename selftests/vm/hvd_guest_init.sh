@@ -54,6 +54,19 @@ vda_pattern() {
 	say "vda read $(dd if=/dev/vda bs=65536 skip=1 count=16 2>/dev/null | sha256sum | cut -d' ' -f1)"
 }
 
+# What the host sends to port 5000 into /tmp/net.in, with its checksum.
+# busybox nc ends at its stdin's end: a fifo this shell holds open (fd 8,
+# for the callers' listeners too).
+net_receive() {
+	mkfifo /tmp/hold
+	exec 8<>/tmp/hold
+	nc -l -p 5000 </tmp/hold >/tmp/net.in &
+	nc_pid=$!
+	say "net listening"
+	wait $nc_pid
+	say "net got $(sha256sum </tmp/net.in | cut -d' ' -f1)"
+}
+
 case $hvdguest in
 virtio | net | vbench)
 	for m in $(cat /lib/modules/virtio.order); do
@@ -67,14 +80,7 @@ if [ "$hvdguest" = net ]; then
 	[ -b /dev/vda ] && vda_pattern
 	ip link set eth0 up
 	ip addr add 10.0.2.15/24 dev eth0
-	# busybox nc ends at its stdin's end: a fifo this shell holds open.
-	mkfifo /tmp/hold
-	exec 8<>/tmp/hold
-	nc -l -p 5000 </tmp/hold >/tmp/net.in &
-	nc_pid=$!
-	say "net listening"
-	wait $nc_pid
-	say "net got $(sha256sum </tmp/net.in | cut -d' ' -f1)"
+	net_receive
 	nc -l -p 5002 </tmp/hold >/tmp/done &
 	nc_pid=$!
 	if nc 10.0.2.1 5001 </tmp/net.in; then
@@ -143,14 +149,7 @@ if [ "$hvdguest" = virtio ]; then
 	ip link set eth0 up
 	ip addr add 10.0.2.15/24 dev eth0
 	say "net mac $(cat /sys/class/net/eth0/address)"
-	# busybox nc ends at its stdin's end: a fifo this shell holds open.
-	mkfifo /tmp/hold
-	exec 8<>/tmp/hold
-	nc -l -p 5000 </tmp/hold >/tmp/net.in &
-	nc_pid=$!
-	say "net listening"
-	wait $nc_pid
-	say "net got $(sha256sum </tmp/net.in | cut -d' ' -f1)"
+	net_receive
 	if nc 10.0.2.1 5001 </tmp/net.in; then
 		say "net sent ok"
 	else
