@@ -311,8 +311,22 @@ void hvd_virtio_push(struct hvd_virtio *v, unsigned int q, uint16_t head,
 
 	if (hvd_vq_push(vq, head, len))
 		return;
-	if (hvd_vq_need_interrupt(vq))
+	if (v->q[q].serving)
+		v->q[q].pushed = true;
+	else if (hvd_vq_need_interrupt(vq))
 		hvd_virtio_interrupt(v, q);
+}
+
+/* One used buffer notification for what a turn of serving pushed. */
+static void serve_end(struct hvd_virtio *v, unsigned int q)
+{
+	struct hvd_virtio_queue *vq = &v->q[q];
+
+	vq->serving = false;
+	if (vq->pushed && !(v->status & VIRTIO_S_NEEDS_RESET) &&
+	    hvd_vq_need_interrupt(&vq->vq))
+		hvd_virtio_interrupt(v, q);
+	vq->pushed = false;
 }
 
 /**
@@ -328,6 +342,9 @@ void hvd_virtio_push(struct hvd_virtio *v, unsigned int q, uint16_t head,
  * chains at a time: then the queue's own notification brings the event
  * loop back after whatever else waits, so that a guest that keeps its
  * queue full cannot starve the other devices, the console or a stop.
+ * What a turn pushed synchronously gets one used buffer notification, at
+ * its end, as the driver asked (2.7.7.2): the guest, woken by it, does not
+ * take the CPU from the rest of the turn.
  */
 void hvd_virtio_serve(struct hvd_virtio *v, unsigned int q,
 		      struct hvd_vq_elem *e,
@@ -337,13 +354,14 @@ void hvd_virtio_serve(struct hvd_virtio *v, unsigned int q,
 	unsigned int n = 0;
 	uint64_t one = 1;
 
+	v->q[q].serving = true;
 	do {
 		hvd_vq_set_notify(vq, false);
 		while (!(v->status & VIRTIO_S_NEEDS_RESET)) {
 			if (n == HVD_VIRTIO_BATCH &&
 			    write(v->q[q].kick_fd, &one, sizeof(one)) ==
 				    sizeof(one))
-				return;
+				goto out;
 			if (hvd_vq_pop(vq, e) <= 0)
 				break;
 			serve(v, e);
@@ -352,9 +370,11 @@ void hvd_virtio_serve(struct hvd_virtio *v, unsigned int q,
 		if (vq->broken)
 			hvd_virtio_needs_reset(v, "malformed request queue");
 		if (v->status & VIRTIO_S_NEEDS_RESET)
-			return;
+			goto out;
 		hvd_vq_set_notify(vq, true);
 	} while (hvd_vq_avail(vq));
+out:
+	serve_end(v, q);
 }
 
 /**

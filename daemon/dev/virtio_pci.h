@@ -97,6 +97,8 @@ struct hvd_virtio_ops {
  * @err_fd: the eventfd vhost signals when it finds the ring malformed,
  *	watched while vhost serves the queue; -1 until then
  * @call_now: the eventfd vhost signals now: @call_fd or a vector's
+ * @serving: hvd_virtio_serve() runs: pushes leave the interrupt to its end
+ * @pushed: chains were pushed while @serving
  */
 struct hvd_virtio_queue {
 	struct hvd_virtio *v;
@@ -112,6 +114,8 @@ struct hvd_virtio_queue {
 	int call_fd;
 	int err_fd;
 	int call_now;
+	bool serving;
+	bool pushed;
 };
 
 /**
