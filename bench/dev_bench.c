@@ -15,9 +15,11 @@
  *   blk: N and then 2N random 4 KiB reads, each run of reads between two
  *        marker lines on the serial console, timed when each marker
  *        arrives;
- *   tx:  after a connection with one byte (the addresses resolved), the
- *        guest sends BYTES and then 2 * BYTES over TCP, each timed from
- *        the connection's accept to its end of file;
+ *   tx:  after 2 * BYTES each way (the addresses resolved, and every
+ *        page the transfers use touched: QEMU faults guest RAM in lazily,
+ *        which would cost the first measured transfer only), the guest
+ *        sends BYTES and then 2 * BYTES over TCP, each timed from the
+ *        connection's accept to its end of file;
  *   txs: the same with the guest's TCP segmentation offload off, so that
  *        each packet is one MSS of data, as received packets are;
  *   rx:  the host sends BYTES and then 2 * BYTES, each timed from the
@@ -27,14 +29,17 @@
  * (tcp_no_metrics_save), so that each starts from the same state.
  *
  * For tx and rx it also counts the packets that crossed TAP (both ways,
- * from the tap's statistics). The report takes the difference between
- * the 2x and the 1x case, so that a run's fixed costs (the markers, TCP's
- * handshake and close) cancel out, and divides it by N requests or by
- * the difference in packets. One line per run on standard output:
+ * from the tap's statistics; *_gpkts: those the guest sent). The report
+ * takes the difference between the 2x and the 1x case, so that a run's
+ * fixed costs (the markers, TCP's handshake and close) cancel out, and
+ * divides it by N requests or by the difference in packets. One line per
+ * run on standard output:
  *
  *   dev NAME rep=R n=N blk1_ns=.. blk2_ns=.. bytes=B tx1_ns=..
  *       tx1_pkts=.. tx2_ns=.. tx2_pkts=.. txs1_ns=.. txs1_pkts=..
  *       txs2_ns=.. txs2_pkts=.. rx1_ns=.. rx1_pkts=.. rx2_ns=.. rx2_pkts=..
+ *       tx1_gpkts=.. tx2_gpkts=.. txs1_gpkts=.. txs2_gpkts=.. rx1_gpkts=..
+ *       rx2_gpkts=..
  *
  * With DEV_BENCH_ALSO=PATH in the environment, each line also goes to
  * PATH at once, prefixed with "# bench: " (the test machine's results
@@ -94,7 +99,7 @@ struct reader {
 	unsigned int marks;
 	uint64_t at[MARKS];
 	bool eof;
-	char tail[2048];	/* the console's last bytes, for a failure */
+	char tail[2048]; /* the console's last bytes, for a failure */
 	size_t tlen;
 };
 
@@ -139,7 +144,8 @@ static void *read_console(void *opaque)
 	return NULL;
 }
 
-static long tap_packets(const char *tap)
+/* Packets across @tap both ways; those from the guest into @from. */
+static long tap_packets(const char *tap, long *from)
 {
 	static const char *const dir[] = { "rx", "tx" };
 	long sum = 0, v;
@@ -158,6 +164,9 @@ static long tap_packets(const char *tap)
 			return -1;
 		}
 		fclose(f);
+		/* The tap receives what the guest sends. */
+		if (!i)
+			*from = v;
 		sum += v;
 	}
 	return sum;
@@ -193,8 +202,7 @@ static int setup_tap(const char *tap)
 	close(s);
 	return 0;
 fail:
-	fprintf(stderr, "dev_bench: address of %s: %s\n", tap,
-		strerror(errno));
+	fprintf(stderr, "dev_bench: address of %s: %s\n", tap, strerror(errno));
 	return -1;
 }
 
@@ -254,11 +262,11 @@ static long long drain(int fd)
 
 /* One TCP transfer: @send bytes from here, or what the guest sends. */
 static int transfer(int lfd, const char *tap, long long send, long long want,
-		    uint64_t deadline, uint64_t *ns, long *pkts)
+		    uint64_t deadline, uint64_t *ns, long *pkts, long *gpkts)
 {
 	static char buf[CHUNK];
 	long long left = send, got;
-	long p0, p1;
+	long p0, p1, g0 = 0, g1 = 0;
 	uint64_t t0;
 	ssize_t n;
 	int fd;
@@ -269,7 +277,7 @@ static int transfer(int lfd, const char *tap, long long send, long long want,
 	/* No reply may wait for a timeout: a run ends at the last byte. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	t0 = now_ns();
-	p0 = tap_packets(tap);
+	p0 = tap_packets(tap, &g0);
 	while (left > 0) {
 		n = write(fd, buf, left < CHUNK ? left : CHUNK);
 		if (n <= 0)
@@ -280,14 +288,16 @@ static int transfer(int lfd, const char *tap, long long send, long long want,
 		shutdown(fd, SHUT_WR);
 	got = drain(fd);
 	*ns = now_ns() - t0;
-	p1 = tap_packets(tap);
+	p1 = tap_packets(tap, &g1);
 	close(fd);
 	if (got != want) {
-		fprintf(stderr, "dev_bench: %lld bytes from the guest, not %lld\n",
-			got, want);
+		fprintf(stderr,
+			"dev_bench: %lld bytes from the guest, not %lld\n", got,
+			want);
 		return -1;
 	}
 	*pkts = p1 - p0;
+	*gpkts = g1 - g0;
 	return p0 < 0 || p1 < 0 ? -1 : 0;
 fail:
 	close(fd);
@@ -341,7 +351,7 @@ static int run(const char *name, int rep, long n, long long bytes,
 	struct reader r = { .lock = PTHREAD_MUTEX_INITIALIZER,
 			    .cond = PTHREAD_COND_INITIALIZER };
 	uint64_t deadline = now_ns() + WAIT_NS, tx_ns[4], rx_ns[2], ns;
-	long tx_pkts[4], rx_pkts[2], pkts;
+	long tx_pkts[4], rx_pkts[2], tx_g[4], rx_g[2], pkts, g;
 	const char *step = "blk";
 	char err[128], line[1024];
 	pthread_t thread;
@@ -375,16 +385,17 @@ static int run(const char *name, int rep, long n, long long bytes,
 	if (!wait_marks(&r, deadline))
 		goto fail;
 	step = "tx";
-	if (transfer(lfd, tap, 0, 1, deadline, &ns, &pkts))
+	if (transfer(lfd, tap, 0, 2 * bytes, deadline, &ns, &pkts, &g) ||
+	    transfer(lfd, tap, 2 * bytes, 1, deadline, &ns, &pkts, &g))
 		goto fail;
 	for (i = 0; i < 4; i++)
 		if (transfer(lfd, tap, 0, bytes * (i % 2 + 1), deadline,
-			     &tx_ns[i], &tx_pkts[i]))
+			     &tx_ns[i], &tx_pkts[i], &tx_g[i]))
 			goto fail;
 	step = "rx";
 	for (i = 0; i < 2; i++)
 		if (transfer(lfd, tap, bytes * (i + 1), 1, deadline, &rx_ns[i],
-			     &rx_pkts[i]))
+			     &rx_pkts[i], &rx_g[i]))
 			goto fail;
 	/* The guest powers off; a VMM that stays is ended. */
 	for (i = 0; i < 200 && waitpid(pid, &status, WNOHANG) == 0; i++)
@@ -399,21 +410,25 @@ static int run(const char *name, int rep, long n, long long bytes,
 		 "dev %s rep=%d n=%ld blk1_ns=%llu blk2_ns=%llu bytes=%lld "
 		 "tx1_ns=%llu tx1_pkts=%ld tx2_ns=%llu tx2_pkts=%ld "
 		 "txs1_ns=%llu txs1_pkts=%ld txs2_ns=%llu txs2_pkts=%ld "
-		 "rx1_ns=%llu rx1_pkts=%ld rx2_ns=%llu rx2_pkts=%ld\n",
+		 "rx1_ns=%llu rx1_pkts=%ld rx2_ns=%llu rx2_pkts=%ld "
+		 "tx1_gpkts=%ld tx2_gpkts=%ld txs1_gpkts=%ld txs2_gpkts=%ld "
+		 "rx1_gpkts=%ld rx2_gpkts=%ld\n",
 		 name, rep, n, (unsigned long long)(r.at[1] - r.at[0]),
-	       (unsigned long long)(r.at[3] - r.at[2]), bytes,
-	       (unsigned long long)tx_ns[0], tx_pkts[0],
-	       (unsigned long long)tx_ns[1], tx_pkts[1],
-	       (unsigned long long)tx_ns[2], tx_pkts[2],
-	       (unsigned long long)tx_ns[3], tx_pkts[3],
-	       (unsigned long long)rx_ns[0], rx_pkts[0],
-	       (unsigned long long)rx_ns[1], rx_pkts[1]);
+		 (unsigned long long)(r.at[3] - r.at[2]), bytes,
+		 (unsigned long long)tx_ns[0], tx_pkts[0],
+		 (unsigned long long)tx_ns[1], tx_pkts[1],
+		 (unsigned long long)tx_ns[2], tx_pkts[2],
+		 (unsigned long long)tx_ns[3], tx_pkts[3],
+		 (unsigned long long)rx_ns[0], rx_pkts[0],
+		 (unsigned long long)rx_ns[1], rx_pkts[1], tx_g[0], tx_g[1],
+		 tx_g[2], tx_g[3], rx_g[0], rx_g[1]);
 	fputs(line, stdout);
 	fflush(stdout);
 	also(line);
 	return 0;
 fail:
-	fprintf(stderr, "dev_bench: %s: run %d failed at %s (%u of %d markers): %s\n",
+	fprintf(stderr,
+		"dev_bench: %s: run %d failed at %s (%u of %d markers): %s\n",
 		name, rep, step, r.marks, MARKS, strerror(errno));
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);

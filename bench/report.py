@@ -130,8 +130,11 @@ def parse(text):
                     {k: int(kv[k]) for k in
                      ("ns", "pss_kib", "ram_kib", "used_kib")})
             elif words[0] == "dev" and len(words) >= 2:
-                info["dev"].setdefault(words[1], []).append(
-                    {k: int(kv[k]) for k in DEV_KEYS})
+                d = {k: int(kv[k]) for k in DEV_KEYS}
+                # The packets the guest sent: not in older lines.
+                d.update({k: int(v) for k, v in kv.items()
+                          if k.endswith("_gpkts")})
+                info["dev"].setdefault(words[1], []).append(d)
             elif words[0] == "dirty":
                 d = {k: int(kv[k]) for k in
                      ("pages", "dirty", "rep", "peek_ns", "peek_tsc",
@@ -376,6 +379,10 @@ def dev_figures(name, info):
                     "per_mib_median": med(per_mib),
                     "packets_per_mib": med(pkts) * (1 << 20) /
                     runs[0]["bytes"]}
+            if all(d + "2_gpkts" in r for r in runs):
+                f[d]["guest_packets_per_mib"] = med(
+                    r[d + "2_gpkts"] - r[d + "1_gpkts"]
+                    for r in runs) * (1 << 20) / runs[0]["bytes"]
         out[v] = f
 
     def ratio(a, b, key):
@@ -413,7 +420,10 @@ def dev_table(name, dev, kernel):
     r1, r2 = dev["ratio_hvd_qemu_kvm"], dev["ratio_hvd_vhost_qemu_kvm_vhost"]
 
     def row(label, key, k1=None):
-        vals = [key(dev[v]) for v in DEV_VMMS]
+        try:
+            vals = [key(dev[v]) for v in DEV_VMMS]
+        except KeyError:
+            return
         rs = ["%6.2f" % r1[k1], "%6.2f" % r2[k1]] if k1 else ["", ""]
         out.append("%-40s %9.0f %9.0f %9.0f %9.0f %6s %6s"
                    % tuple([label] + vals + rs))
@@ -425,6 +435,7 @@ def dev_table(name, dev, kernel):
     row("  per packet", lambda f: f["tx"]["per_packet_median"],
         "tx_per_packet")
     row("  packets per MiB", lambda f: f["tx"]["packets_per_mib"])
+    row("    of them the guest's", lambda f: f["tx"]["guest_packets_per_mib"])
     row("TCP guest to host (no TSO), per packet",
         lambda f: f["txs"]["per_packet_median"], "txs_per_packet")
     row("  per MiB", lambda f: f["txs"]["per_mib_median"])
