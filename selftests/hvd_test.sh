@@ -501,22 +501,46 @@ sigkill_leaves_no_vm() {
 	fi
 }
 
-# net_exchange OUT: with the tap up at 10.0.2.1, once the guest (its
-# console in OUT) listens, send it net.data and take what it sends back
-# into net.back; nc_pid is empty after it.
+# net_exchange OUT: move the tap into a network namespace of its own
+# (hvd's descriptor stays attached to it), where it is up at 10.0.2.1;
+# once the guest (its console in OUT) listens, send it net.data from
+# there and take what it sends back into net.back. nc_pid is empty after
+# it; $N runs a command in the namespace until net_ns_end; ns_why says if
+# the tap did not move.
 net_exchange() {
-	ip link set hvtap0 up
-	ip addr add 10.0.2.1/24 dev hvtap0
+	ns_why=
+	unshare -n sleep 1000 </dev/null >/dev/null 2>&1 &
+	ns_pid=$!
+	i=0
+	while [ "$(readlink /proc/$ns_pid/ns/net)" = "$(readlink /proc/self/ns/net)" ] &&
+	      [ $i -lt 50 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	N="nsenter -t $ns_pid -n"
+	ip link set hvtap0 netns $ns_pid
+	if ip link show hvtap0 >/dev/null 2>&1 ||
+	   ! $N ip link show hvtap0 >/dev/null 2>&1; then
+		ns_why="; the tap did not move into a network namespace"
+	fi
+	$N ip link set hvtap0 up
+	$N ip addr add 10.0.2.1/24 dev hvtap0
 	# busybox nc ends at its stdin's end: a fifo held open.
 	rm -f $W/hold && mkfifo $W/hold
 	exec 8<>$W/hold
-	nc -l -p 5001 <$W/hold >$W/net.back 2>/dev/null &
+	$N nc -l -p 5001 <$W/hold >$W/net.back 2>/dev/null &
 	nc_pid=$!
 	wait_for "$1" "hvd-guest: net listening" "$wait" &&
-		nc 10.0.2.15 5000 <$W/net.data
+		$N nc 10.0.2.15 5000 <$W/net.data
 	wait_exit $nc_pid "$wait"
 	nc_pid=
 	exec 8<&-
+}
+
+# The namespace of net_exchange goes, once its VM has.
+net_ns_end() {
+	[ -n "$ns_pid" ] && kill $ns_pid 2>/dev/null && wait $ns_pid
+	ns_pid=
 }
 
 # The guest's virtio mode: a 4 MiB disk it writes 1 MiB of its own
@@ -528,6 +552,7 @@ net_exchange() {
 # read as the host wrote it.
 virtio_devices() {
 	name=virtio_devices
+	ns_why=
 	out=$W/$name.out
 	rm -f $W/disk.img $W/ro.img
 	dd if=/dev/zero of=$W/disk.img bs=1M count=4 2>/dev/null
@@ -565,6 +590,7 @@ EOD
 	if ! wait_exit_diag $pid "$wait"; then
 		[ -n "$cat_pid" ] && kill $cat_pid && wait $cat_pid
 		[ -n "$nc_pid" ] && kill $nc_pid 2>/dev/null && wait $nc_pid
+		net_ns_end
 		tail -n 40 $out | sed 's/^/# /'
 		sed 's/^/# /' $W/$name.err
 		not_ok $name "the guest did not power off"
@@ -572,8 +598,9 @@ EOD
 	fi
 	[ -n "$cat_pid" ] && kill $cat_pid && wait $cat_pid
 	[ -n "$nc_pid" ] && kill $nc_pid 2>/dev/null; [ -n "$nc_pid" ] && wait $nc_pid
-	why=
-	[ $rc = 0 ] || why="hvd exited with $rc: $(cat $W/$name.err)"
+	net_ns_end
+	why=$ns_why
+	[ $rc = 0 ] || why="$why; hvd exited with $rc: $(cat $W/$name.err)"
 	# The disks' I/O must have gone through the worker's io_uring.
 	! grep -q "no io_uring" $W/$name.err ||
 		why="$why; $(grep "no io_uring" $W/$name.err)"
@@ -649,6 +676,7 @@ vhost_thread_of() {
 # opened with O_DIRECT, on the worker's threads instead of an io_uring.
 virtio_vhost_net() {
 	name=virtio_vhost_net_direct_disk_on_threads
+	ns_why=
 	S=$W/sup
 	out=$W/$name.out
 	rm -rf $S && mkdir -p $S/vms
@@ -683,7 +711,7 @@ virtio_vhost_net() {
 		net_exchange $out
 		thread=$(vhost_thread_of "$worker")
 		wait_for $out "hvd-guest: net sent" "$wait" &&
-			echo net-done | nc 10.0.2.15 5002
+			echo net-done | $N nc 10.0.2.15 5002
 	fi
 	i=0
 	while HVD_SOCKET=$S/hvd.sock hvctl vm show vhnet 2>/dev/null |
@@ -694,6 +722,8 @@ virtio_vhost_net() {
 	[ -n "$nc_pid" ] && kill $nc_pid 2>/dev/null && wait $nc_pid
 	kill -TERM $sup
 	wait_exit $sup 30 || why="$why; the supervisor did not end"
+	net_ns_end
+	why="$why$ns_why"
 	[ -n "$thread" ] ||
 		why="$why; no vhost thread of worker $worker"
 	echo "$show" | grep -qx "net: *tap hvtap0, vhost-net" ||
