@@ -101,6 +101,13 @@ fact() {
 	sed -n "s/^hvd-guest: $2 //p" "$1" | tr -d '\r' | head -n 1
 }
 
+# expect_fact KEY VALUE: the guest's fact KEY in $out must be VALUE, or
+# why says what it was.
+expect_fact() {
+	got=$(fact $out "$1")
+	[ "$got" = "$2" ] || why="$why; $1 '$got', not '$2'"
+}
+
 # boot NAME VCPUS: boot the report guest, type a line, check the facts.
 boot() {
 	name=$1
@@ -610,10 +617,6 @@ EOD
 		sha256sum | cut -d' ' -f1)
 	ro=$(dd if=$W/ro.img bs=65536 count=1 2>/dev/null | sha256sum |
 		cut -d' ' -f1)
-	expect_fact() {
-		got=$(fact $out "$1")
-		[ "$got" = "$2" ] || why="$why; $1 '$got', not '$2'"
-	}
 	expect_fact "pci 0000:00:01.0" "0x1af4:0x1042 0x010000 0x1af4:0x1100"
 	expect_fact "pci 0000:00:02.0" "0x1af4:0x1042 0x010000 0x1af4:0x1100"
 	expect_fact "pci 0000:00:03.0" "0x1af4:0x1041 0x020000 0x1af4:0x1100"
@@ -737,12 +740,9 @@ virtio_vhost_net() {
 		[ "$(fact $out "vda read")" = "$(fact $out "vda written")" ] &&
 		[ "$sum" = "$(fact $out "vda written")" ] ||
 		why="$why; vda written '$(fact $out "vda written")', read '$(fact $out "vda read")', the host read '$sum'"
-	[ "$(fact $out "net got")" = "$(sha256sum <$W/net.data | cut -d' ' -f1)" ] ||
-		why="$why; net got '$(fact $out "net got")'"
-	[ "$(fact $out "net sent")" = ok ] ||
-		why="$why; net sent '$(fact $out "net sent")'"
-	[ "$(fact $out "net host says")" = net-done ] ||
-		why="$why; net host says '$(fact $out "net host says")'"
+	expect_fact "net got" "$(sha256sum <$W/net.data | cut -d' ' -f1)"
+	expect_fact "net sent" ok
+	expect_fact "net host says" net-done
 	cmp -s $W/net.data $W/net.back ||
 		why="$why; the host got $(wc -c <$W/net.back) bytes back, not its 262144"
 	if [ -n "$why" ]; then
