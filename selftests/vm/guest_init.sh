@@ -176,18 +176,22 @@ bench_run() { # name program args...
 # initramfs, command line, one vCPU and 128 MiB for each VMM.
 G=/usr/lib/hv/guest
 gcmd="console=ttyS0 hvdguest=poweroff"
-bench_boot() { # name vmm args...
-	n=$1
-	shift
-	cat >/tmp/boot.conf <<EOD
-name = bootbench
+bench_conf() { # file name cmdline
+	cat >"$1" <<EOD
+name = $2
 kernel = $G/vmlinuz
 initrd = $G/initrd
-cmdline = $gcmd
+cmdline = $3
 vcpus = 1
 memory = 128M
 serial = stdio
 EOD
+}
+
+bench_boot() { # name vmm args...
+	n=$1
+	shift
+	bench_conf /tmp/boot.conf bootbench "$gcmd"
 	bench_run "boot_$n" /usr/lib/hv/bench/boot_bench "$n" "$br" \
 		"hvd-guest: init" -- "$@"
 }
@@ -204,14 +208,8 @@ bench_dev() { # name vhost vmm args...
 	shift 2
 	[ -e /tmp/vbench.img ] ||
 		dd if=/dev/zero of=/tmp/vbench.img bs=1048576 count=64 2>/dev/null
-	cat >/tmp/dev.conf <<EOD
-name = devbench
-kernel = $G/vmlinuz
-initrd = $G/initrd
-cmdline = $vcmd
-vcpus = 1
-memory = 128M
-serial = stdio
+	bench_conf /tmp/dev.conf devbench "$vcmd"
+	cat >>/tmp/dev.conf <<EOD
 disk = /tmp/vbench.img
 net = tap:hvtap0,mac=52:54:00:12:34:56,vhost=$v
 EOD
